@@ -1,0 +1,32 @@
+// The CLI11 command tree: each sub-command registers its options and its run function.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "core/crypto.hpp"
+
+namespace darwaza::cli {
+
+// Where the data lives; shared by every command that opens the database.
+struct DataOptions {
+  std::string data_dir = "./darwaza-data";
+  std::string db_url;  // default: sqlite:<data_dir>/darwaza.db
+  std::string seed_dir = DARWAZA_SOURCE_DIR "/data";
+  std::string log_level = "info";
+
+  std::string resolved_db_url() const;
+  // Creates the data folder with owner-only permissions if missing.
+  void ensure_data_dir() const;
+};
+
+void add_data_options(CLI::App& cmd, DataOptions& d);
+
+void register_serve(CLI::App& app, DataOptions& data);
+void register_migrate(CLI::App& app, DataOptions& data);
+void register_user(CLI::App& app, DataOptions& data);
+void register_version(CLI::App& app);
+void register_routes_command(CLI::App& app);
+
+}  // namespace darwaza::cli

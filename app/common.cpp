@@ -1,0 +1,35 @@
+#include <filesystem>
+#include <sys/stat.h>
+
+#include "commands.hpp"
+
+namespace darwaza::cli {
+
+std::string DataOptions::resolved_db_url() const {
+  if (!db_url.empty()) return db_url;
+  return "sqlite:" + (std::filesystem::path(data_dir) / "darwaza.db").string();
+}
+
+void DataOptions::ensure_data_dir() const {
+  std::error_code ec;
+  if (!std::filesystem::exists(data_dir)) {
+    std::filesystem::create_directories(data_dir, ec);
+    if (ec) throw std::runtime_error("cannot create data folder " + data_dir + ": " + ec.message());
+    ::chmod(data_dir.c_str(), 0700);
+  }
+}
+
+void add_data_options(CLI::App& cmd, DataOptions& d) {
+  cmd.add_option("--data", d.data_dir, "Folder for the database and keys (created owner-only)")
+      ->envname("DARWAZA_DATA")
+      ->capture_default_str();
+  cmd.add_option("--db", d.db_url, "Database URL: sqlite:PATH (default: sqlite:DATA/darwaza.db)")->envname("DARWAZA_DB");
+  cmd.add_option("--seed-dir", d.seed_dir, "Folder with agencies.json and other seed data")
+      ->envname("DARWAZA_SEED_DIR")
+      ->capture_default_str();
+  cmd.add_option("--log-level", d.log_level, "trace, debug, info, warn or error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+}
+
+}  // namespace darwaza::cli

@@ -1,0 +1,29 @@
+// darwaza: the national digital public services platform, one binary.
+#include <iostream>
+
+#include "commands.hpp"
+#include "core/crypto.hpp"
+#include "core/log.hpp"
+
+int main(int argc, char** argv) {
+  darwaza::crypto::init();
+  CLI::App app{"Darwaza: Pakistan's digital public services platform.\n"
+               "Run `darwaza serve` to start the HTTP server; see each sub-command's --help."};
+  app.require_subcommand(1);
+  app.set_config("--config", "", "Read options from a TOML/INI config file (keys as the long option names)");
+  darwaza::cli::DataOptions data;
+  darwaza::cli::register_serve(app, data);
+  darwaza::cli::register_migrate(app, data);
+  darwaza::cli::register_user(app, data);
+  darwaza::cli::register_version(app);
+  darwaza::cli::register_routes_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "darwaza: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

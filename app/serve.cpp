@@ -1,0 +1,145 @@
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+
+#include "api/app.hpp"
+#include "commands.hpp"
+#include "core/log.hpp"
+#include "http/server.hpp"
+#include "identity/agencies.hpp"
+
+namespace darwaza::cli {
+namespace {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  std::string port_file;
+  std::string access_log = "-";
+  double rate_per_minute = 120;  // expensive routes (sign-up, login, token), per client address
+  double rate_burst = 30;
+  unsigned long long argon2_ops = crypto::PasswordParams{}.ops_limit;
+  std::size_t argon2_mem_kib = crypto::PasswordParams{}.mem_limit_bytes / 1024;
+  int login_threshold = identity::SessionConfig{}.account_threshold;
+  int session_ttl_min = static_cast<int>(identity::SessionConfig{}.session_ttl_ms / 60000);
+  bool cookie_secure = false;
+  http::ServerOptions server;
+};
+
+void split_listen(const std::string& listen, http::ServerOptions& s) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("--listen must be HOST:PORT, got " + listen);
+  s.host = listen.substr(0, colon);
+  if (s.host.size() > 2 && s.host.front() == '[' && s.host.back() == ']') s.host = s.host.substr(1, s.host.size() - 2);
+  int port = std::stoi(listen.substr(colon + 1));
+  if (port < 0 || port > 65535) throw std::runtime_error("port out of range in --listen");
+  s.port = static_cast<std::uint16_t>(port);
+}
+
+int run_serve(DataOptions& data, ServeOptions& o) {
+  logging::init({data.log_level, o.access_log});
+  split_listen(o.listen, o.server);
+  data.ensure_data_dir();
+
+  std::atomic<http::Metrics*> metrics_ptr{nullptr};
+  storage::DatabaseOptions dbo;
+  dbo.url = data.resolved_db_url();
+  dbo.reader_connections = o.server.handler_threads + o.server.io_threads + 8;
+  dbo.on_commit = [&metrics_ptr](double s) {
+    if (auto* m = metrics_ptr.load(std::memory_order_acquire)) m->db_commit_latency().observe(s);
+  };
+  auto db = storage::open_database(dbo);
+  logging::app().info("database {} ({}) at schema version {}", dbo.url, db->engine(), db->schema_version());
+
+  SystemClock clock;
+  api::AppOptions ao;
+  ao.password = crypto::PasswordParams{o.argon2_ops, o.argon2_mem_kib * 1024};
+  ao.sessions.account_threshold = o.login_threshold;
+  ao.sessions.session_ttl_ms = static_cast<UnixMs>(o.session_ttl_min) * 60000;
+  ao.cookie_secure = o.cookie_secure;
+  api::App app(*db, clock, ao);
+
+  std::string agencies_file = (std::filesystem::path(data.seed_dir) / "agencies.json").string();
+  auto agencies = identity::load_agencies_file(agencies_file);
+  if (!agencies.ok()) throw std::runtime_error(agencies.error().detail);
+  if (Status s = app.agencies.seed(*agencies); !s.ok()) throw std::runtime_error("seeding agencies failed");
+
+  http::Router router;
+  api::register_routes(router, app);
+  std::vector<std::string> names;
+  for (const auto& r : router.routes()) names.push_back(std::string(http::bhttp::to_string(r.method)) + " " + r.pattern);
+  http::Metrics metrics(names);
+  app.metrics = &metrics;
+  metrics_ptr.store(&metrics, std::memory_order_release);
+
+  http::RateLimiter limiter(clock, o.rate_per_minute, o.rate_burst);
+  api::SessionAuthenticator auth(app.sessions);
+  http::Pipeline pipeline(router, auth, metrics, limiter, {ao.session_cookie, o.cookie_secure});
+  http::Server server(o.server, pipeline);
+  std::uint16_t port = server.bind();
+  app.draining = &server.draining_flag();
+  if (!o.port_file.empty()) {
+    std::string tmp = o.port_file + ".tmp";
+    std::ofstream(tmp) << port << "\n";
+    std::filesystem::rename(tmp, o.port_file);
+  }
+  logging::app().info("darwaza {} listening on http://{}:{} ({} I/O threads, {} handler threads)", DARWAZA_VERSION,
+                      o.server.host, port, o.server.io_threads > 0 ? o.server.io_threads : (int)std::thread::hardware_concurrency(),
+                      o.server.handler_threads);
+  server.run();
+  app.metrics = nullptr;
+  metrics_ptr.store(nullptr);
+  return 0;
+}
+
+}  // namespace
+
+void register_serve(CLI::App& app, DataOptions& data) {
+  auto o = std::make_shared<ServeOptions>();
+  auto* cmd = app.add_subcommand("serve", "Start the HTTP/JSON API server (creates and migrates the database)");
+  add_data_options(*cmd, data);
+  cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0 = ephemeral)")
+      ->envname("DARWAZA_LISTEN")
+      ->capture_default_str();
+  cmd->add_option("--port-file", o->port_file, "Write the bound port to this file once listening");
+  cmd->add_option("--access-log", o->access_log, "JSON access log: - (stderr), off, or a file path")->capture_default_str();
+  cmd->add_option("--io-threads", o->server.io_threads, "I/O threads (0 = number of cores)")->capture_default_str();
+  cmd->add_option("--handler-threads", o->server.handler_threads, "Threads for handlers that block (database, hashing)")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
+  cmd->add_option("--max-in-flight", o->server.max_in_flight, "Requests queued or running before 503")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  cmd->add_option("--max-connections", o->server.max_connections, "Open connections before new ones are closed")
+      ->capture_default_str();
+  cmd->add_option("--max-body-bytes", o->server.max_body_bytes, "Default request body limit (bytes)")->capture_default_str();
+  cmd->add_option("--max-header-bytes", o->server.max_header_bytes, "Request header limit (bytes)")->capture_default_str();
+  cmd->add_option("--read-timeout-ms", o->server.read_timeout_ms, "Time allowed to send a request header")->capture_default_str();
+  cmd->add_option("--body-timeout-ms", o->server.body_timeout_ms, "Time allowed to send a request body")->capture_default_str();
+  cmd->add_option("--idle-timeout-ms", o->server.idle_timeout_ms, "Keep-alive idle timeout")->capture_default_str();
+  cmd->add_option("--write-timeout-ms", o->server.write_timeout_ms, "Time allowed to send a response")->capture_default_str();
+  cmd->add_option("--shutdown-grace-ms", o->server.shutdown_grace_ms, "How long in-flight requests get on SIGTERM")
+      ->capture_default_str();
+  cmd->add_option("--rate-limit-per-minute", o->rate_per_minute,
+                  "Requests per minute per client address on expensive routes (0 = off)")
+      ->capture_default_str();
+  cmd->add_option("--rate-limit-burst", o->rate_burst, "Burst size for the rate limit")->capture_default_str();
+  cmd->add_option("--argon2-ops", o->argon2_ops, "argon2id passes for new password hashes")
+      ->check(CLI::Range(1ULL, 10ULL))
+      ->capture_default_str();
+  cmd->add_option("--argon2-mem-kib", o->argon2_mem_kib, "argon2id memory (KiB) for new password hashes")
+      ->check(CLI::Range(std::size_t{8}, std::size_t{1024 * 1024}))
+      ->capture_default_str();
+  cmd->add_option("--login-threshold", o->login_threshold, "Failed logins per account before back-off starts")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->add_option("--session-ttl-min", o->session_ttl_min, "Session lifetime in minutes")
+      ->check(CLI::Range(1, 60 * 24 * 30))
+      ->capture_default_str();
+  cmd->add_flag("--cookie-secure", o->cookie_secure, "Mark cookies Secure and send HSTS (serving behind TLS)");
+  cmd->callback([&data, o] {
+    int rc = run_serve(data, *o);
+    if (rc != 0) throw CLI::RuntimeError(rc);
+  });
+}
+
+}  // namespace darwaza::cli

@@ -1,0 +1,56 @@
+// The application's parts, wired once at start-up and handed to the route table.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "core/clock.hpp"
+#include "http/metrics.hpp"
+#include "http/pipeline.hpp"
+#include "http/router.hpp"
+#include "identity/accounts.hpp"
+#include "identity/agencies.hpp"
+#include "identity/organisations.hpp"
+#include "identity/sessions.hpp"
+#include "storage/database.hpp"
+
+namespace darwaza::api {
+
+struct AppOptions {
+  crypto::PasswordParams password;
+  identity::SessionConfig sessions;
+  bool cookie_secure = false;  // set Secure on cookies (serving behind TLS)
+  std::string session_cookie = "darwaza_session";
+};
+
+struct App {
+  App(storage::Database& db, const Clock& clock, AppOptions options);
+
+  storage::Database& db;
+  const Clock& clock;
+  AppOptions options;
+  identity::PasswordHasher hasher;
+  identity::Accounts accounts;
+  identity::Sessions sessions;
+  identity::Agencies agencies;
+  identity::Organisations organisations;
+
+  http::Metrics* metrics = nullptr;              // set once the route table is known
+  const std::atomic<bool>* draining = nullptr;   // set by the server; /readyz reports it
+};
+
+// identity::Sessions as the HTTP layer's Authenticator.
+class SessionAuthenticator final : public http::Authenticator {
+ public:
+  explicit SessionAuthenticator(identity::Sessions& s) : sessions_(s) {}
+  Result<Principal> authenticate(std::string_view token) override { return sessions_.authenticate(token); }
+
+ private:
+  identity::Sessions& sessions_;
+};
+
+// THE route table (routes.cpp).
+void register_routes(http::Router& router, App& app);
+
+}  // namespace darwaza::api

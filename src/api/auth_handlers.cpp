@@ -1,0 +1,129 @@
+#include <sodium.h>
+
+#include <fmt/format.h>
+
+#include "api/identity_handlers.hpp"
+#include "api/json_input.hpp"
+#include "api/render.hpp"
+#include "identity/errors.hpp"
+
+namespace darwaza::api::handlers {
+namespace {
+
+std::string session_cookie(const App& app, const std::string& value, long max_age_s) {
+  return fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{}", app.options.session_cookie, value,
+                     max_age_s, app.options.cookie_secure ? "; Secure" : "");
+}
+
+// Basic client authentication (RFC 6749 §2.3.1): base64(client_id:client_secret).
+bool basic_credentials(std::string_view header, std::string& id, std::string& secret) {
+  if (header.size() < 7 || (header.substr(0, 6) != "Basic " && header.substr(0, 6) != "basic ")) return false;
+  std::string_view b64 = header.substr(6);
+  std::string bin(b64.size(), '\0');
+  size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bin.data()), bin.size(), b64.data(), b64.size(), nullptr,
+                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+    return false;
+  bin.resize(len);
+  auto colon = bin.find(':');
+  if (colon == std::string::npos) return false;
+  std::string decoded_id, decoded_secret;
+  http::url_decode(bin.substr(0, colon), decoded_id, true);
+  http::url_decode(bin.substr(colon + 1), decoded_secret, true);
+  id = decoded_id;
+  secret = decoded_secret;
+  return true;
+}
+
+}  // namespace
+
+http::HandlerResult signup(App& app, http::Request& req) {
+  auto in = JsonInput::from(req, {"cnic", "name", "email", "mobile", "password", "preferred_lang"});
+  if (!in.ok()) return in.take_error();
+  identity::SignupInput s{in->str("cnic"), in->str("name"), in->str("email"), in->str("mobile"), in->str("password"),
+                          in->str("preferred_lang")};
+  if (Status st = in->finish(); !st.ok()) return st.take_error();
+  auto user = app.accounts.signup(s, req.lang);
+  if (!user.ok()) return user.take_error();
+  auto reply = http::Reply::json(201, to_json(*user));
+  reply.headers.emplace_back("Location", "/v1/me");
+  return reply;
+}
+
+http::HandlerResult login(App& app, http::Request& req) {
+  auto in = JsonInput::from(req, {"login", "cnic", "email", "password"});
+  if (!in.ok()) return in.take_error();
+  auto login = in->str("login");
+  auto cnic = in->str("cnic");
+  auto email = in->str("email");
+  auto password = in->str("password");
+  if (Status st = in->finish(); !st.ok()) return st.take_error();
+  FieldErrors errs(req.lang);
+  std::string identifier = login ? *login : cnic ? *cnic : email ? *email : std::string();
+  if (identifier.empty()) errs.add("/login", "required");
+  if (!password || password->empty()) errs.add("/password", "required");
+  if (!errs.empty()) return errs.to_error();
+  auto r = app.sessions.login(identifier, *password, req.remote_ip);
+  if (!r.ok()) return r.take_error();
+  long max_age = static_cast<long>(app.sessions.config().session_ttl_ms / 1000);
+  auto reply = http::Reply::json(200, {{"token", r->token},
+                                       {"token_type", "Bearer"},
+                                       {"expires_at", format_rfc3339(r->expires_at)},
+                                       {"user", to_json(r->user)}});
+  reply.headers.emplace_back("Set-Cookie", session_cookie(app, r->token, max_age));
+  return reply;
+}
+
+http::HandlerResult logout(App& app, http::Request& req) {
+  if (Status s = app.sessions.logout(req.principal.session_id); !s.ok()) return s.take_error();
+  auto reply = http::Reply::no_content();
+  reply.headers.emplace_back("Set-Cookie", session_cookie(app, "", 0));
+  return reply;
+}
+
+http::HandlerResult get_me(App& app, http::Request& req) {
+  auto p = app.accounts.profile(req.principal.user_id);
+  if (!p.ok()) return p.take_error();
+  return http::Reply::json(200, to_json(*p));
+}
+
+http::HandlerResult patch_me(App& app, http::Request& req) {
+  auto in = JsonInput::from(req, {"name", "email", "mobile", "preferred_lang", "new_password", "current_password"});
+  if (!in.ok()) return in.take_error();
+  identity::ProfilePatch patch{in->str("name"),         in->str("email"),        in->str("mobile"),
+                               in->str("preferred_lang"), in->str("new_password"), in->str("current_password")};
+  if (Status st = in->finish(); !st.ok()) return st.take_error();
+  auto p = app.accounts.update_profile(req.principal.user_id, patch, req.lang);
+  if (!p.ok()) return p.take_error();
+  return http::Reply::json(200, to_json(*p));
+}
+
+http::HandlerResult oauth_token(App& app, http::Request& req) {
+  std::string grant, id, secret;
+  std::string_view ct = req.header(http::bhttp::field::content_type);
+  if (ct.starts_with("application/x-www-form-urlencoded")) {
+    std::unordered_map<std::string, std::string> form;
+    http::parse_query(req.raw.body(), form);
+    grant = form["grant_type"];
+    id = form["client_id"];
+    secret = form["client_secret"];
+  } else {
+    auto in = JsonInput::from(req, {"grant_type", "client_id", "client_secret", "scope"});
+    if (!in.ok()) return in.take_error();
+    grant = in->str_or_empty("grant_type");
+    id = in->str_or_empty("client_id");
+    secret = in->str_or_empty("client_secret");
+    if (Status st = in->finish(); !st.ok()) return st.take_error();
+  }
+  basic_credentials(req.header(http::bhttp::field::authorization), id, secret);
+  if (grant != "client_credentials") return identity::error(identity::Errc::unsupported_grant);
+  if (id.empty() || secret.empty()) return identity::error(identity::Errc::invalid_client);
+  auto t = app.sessions.client_token(id, secret);
+  if (!t.ok()) return t.take_error();
+  return http::Reply::json(200, {{"access_token", t->token},
+                                 {"token_type", "Bearer"},
+                                 {"expires_in", t->expires_in_ms / 1000},
+                                 {"agency", t->agency_id}});
+}
+
+}  // namespace darwaza::api::handlers

@@ -1,0 +1,35 @@
+// Reading a JSON body into optional fields, collecting type errors and unknown fields as one
+// 422 problem. Rules about values belong to the domain; this checks only the JSON shape.
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/validation.hpp"
+#include "http/request.hpp"
+
+namespace darwaza::api {
+
+class JsonInput {
+ public:
+  // Parses the request body; refuses unknown members (a typo should not pass silently).
+  static Result<JsonInput> from(const http::Request& req, std::initializer_list<const char*> allowed);
+
+  std::optional<std::string> str(const char* key);
+  std::string str_or_empty(const char* key) { return str(key).value_or(std::string()); }
+  // Type errors and unknown members, if any.
+  Status finish() const;
+
+ private:
+  JsonInput(nlohmann::json j, std::string lang) : j_(std::move(j)), errs_(std::move(lang)) {}
+  nlohmann::json j_;
+  FieldErrors errs_;
+};
+
+// Renders an error list response for an empty body where a body is expected.
+inline nlohmann::json page_json(nlohmann::json items) { return {{"items", std::move(items)}}; }
+
+}  // namespace darwaza::api

@@ -1,0 +1,30 @@
+#include <string_view>
+
+#include "api/identity_handlers.hpp"
+
+namespace darwaza::embedded {
+std::string_view openapi_yaml();
+}
+
+namespace darwaza::api::handlers {
+
+http::HandlerResult healthz(App&, http::Request&) { return http::Reply::json(200, {{"status", "ok"}}); }
+
+http::HandlerResult readyz(App& app, http::Request&) {
+  if (app.draining && app.draining->load())
+    return make_error(ErrorKind::unavailable, "draining", "Shutting down", "This node is draining.");
+  if (!app.db.ready()) return make_error(ErrorKind::unavailable, "database-unavailable", "Database unavailable", "");
+  return http::Reply::json(200, {{"status", "ready"}, {"engine", app.db.engine()}});
+}
+
+http::HandlerResult metrics(App& app, http::Request&) {
+  return http::Reply::text(200, "text/plain; version=0.0.4", app.metrics ? app.metrics->render() : std::string());
+}
+
+http::HandlerResult openapi(App&, http::Request&) {
+  auto r = http::Reply::text(200, "application/yaml", std::string(embedded::openapi_yaml()));
+  r.headers.emplace_back("Cache-Control", "public, max-age=300");
+  return r;
+}
+
+}  // namespace darwaza::api::handlers

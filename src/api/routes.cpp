@@ -1,0 +1,53 @@
+// THE route table: every route Darwaza serves, who may call it, and its handler.
+// Access: see http/router.hpp. A route without a declared access policy is refused at start-up.
+#include "api/app.hpp"
+#include "api/identity_handlers.hpp"
+
+namespace darwaza::api {
+
+void register_routes(http::Router& r, App& app) {
+  using namespace http;
+  using V = bhttp::verb;
+  auto h = [&app](HandlerResult (*fn)(App&, Request&)) { return [&app, fn](Request& req) { return fn(app, req); }; };
+  const RouteOptions fast{Dispatch::inline_, false, 0};
+  const RouteOptions expensive{Dispatch::pool, true, 0};
+
+  // Operations
+  r.add(V::get, "/healthz", kPublic, h(handlers::healthz), fast);
+  r.add(V::get, "/readyz", kPublic, h(handlers::readyz));
+  r.add(V::get, "/metrics", kPublic, h(handlers::metrics), fast);
+  r.add(V::get, "/openapi.yaml", kPublic, h(handlers::openapi), fast);
+
+  // Accounts and sessions
+  r.add(V::post, "/v1/auth/signup", kPublic, h(handlers::signup), expensive);
+  r.add(V::post, "/v1/auth/login", kPublic, h(handlers::login), expensive);
+  r.add(V::post, "/v1/auth/logout", kCitizen, h(handlers::logout));
+  r.add(V::get, "/v1/me", kCitizen, h(handlers::get_me));
+  r.add(V::patch, "/v1/me", kCitizen, h(handlers::patch_me));
+  r.add(V::post, "/v1/oauth/token", kPublic, h(handlers::oauth_token), expensive);
+
+  // Agencies, their staff and API clients
+  r.add(V::get, "/v1/agencies", kPublic, h(handlers::list_agencies));
+  r.add(V::get, "/v1/agencies/{agency}", kPublic, h(handlers::get_agency));
+  r.add(V::get, "/v1/agencies/{agency}/staff", kAgencyOfficer | kPlatformAdmin | kAuditor, h(handlers::list_staff));
+  r.add(V::post, "/v1/agencies/{agency}/staff", kAgencyAdmin | kPlatformAdmin, h(handlers::add_staff));
+  r.add(V::delete_, "/v1/agencies/{agency}/staff/{user}", kAgencyAdmin | kPlatformAdmin, h(handlers::remove_staff));
+  r.add(V::get, "/v1/agencies/{agency}/clients", kAgencyAdmin | kPlatformAdmin | kAuditor, h(handlers::list_clients));
+  r.add(V::post, "/v1/agencies/{agency}/clients", kAgencyAdmin | kPlatformAdmin, h(handlers::create_client));
+  r.add(V::delete_, "/v1/agencies/{agency}/clients/{client}", kAgencyAdmin | kPlatformAdmin,
+        h(handlers::revoke_client));
+
+  // Platform administration
+  r.add(V::post, "/v1/admin/roles", kPlatformAdmin, h(handlers::grant_role));
+  r.add(V::delete_, "/v1/admin/users/{user}/roles/{role}", kPlatformAdmin, h(handlers::revoke_role));
+
+  // Organisations (firms)
+  r.add(V::post, "/v1/organisations", kCitizen, h(handlers::create_organisation));
+  r.add(V::get, "/v1/organisations", kCitizen, h(handlers::my_organisations));
+  r.add(V::get, "/v1/organisations/{org}", kCitizen, h(handlers::get_organisation));
+  r.add(V::get, "/v1/organisations/{org}/members", kCitizen, h(handlers::list_members));
+  r.add(V::post, "/v1/organisations/{org}/members", kCitizen, h(handlers::add_member));
+  r.add(V::delete_, "/v1/organisations/{org}/members/{user}", kCitizen, h(handlers::remove_member));
+}
+
+}  // namespace darwaza::api

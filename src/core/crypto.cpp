@@ -1,0 +1,70 @@
+#include "core/crypto.hpp"
+
+#include <stdexcept>
+#include <vector>
+
+#include <sodium.h>
+
+namespace darwaza::crypto {
+
+void init() {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+}
+
+std::string random_hex(std::size_t n) {
+  std::vector<unsigned char> buf(n);
+  randombytes_buf(buf.data(), n);
+  std::string out(n * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), buf.data(), n);
+  out.resize(n * 2);
+  return out;
+}
+
+std::string random_token(std::size_t n) {
+  std::vector<unsigned char> buf(n);
+  randombytes_buf(buf.data(), n);
+  std::string out(sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), buf.data(), n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::char_traits<char>::length(out.c_str()));
+  return out;
+}
+
+std::string random_id(std::string_view prefix) {
+  static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";  // 32 symbols, no l/o/0/1
+  constexpr std::size_t kChars = 20;                                      // 100 bits
+  std::string out(prefix);
+  out.push_back('_');
+  unsigned char buf[kChars];
+  randombytes_buf(buf, sizeof buf);
+  for (unsigned char b : buf) out.push_back(kAlphabet[b & 31u]);
+  return out;
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return std::string(hex, crypto_hash_sha256_BYTES * 2);
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string hash_password(std::string_view password, const PasswordParams& p) {
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), p.ops_limit, p.mem_limit_bytes,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    throw std::bad_alloc();  // the only failure mode is running out of memory
+  }
+  return out;
+}
+
+bool verify_password(std::string_view encoded, std::string_view password) {
+  std::string h(encoded);  // needs NUL termination
+  return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
+}
+
+}  // namespace darwaza::crypto

@@ -1,0 +1,35 @@
+// Thin wrappers over libsodium: random identifiers and tokens, SHA-256, argon2id.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace darwaza::crypto {
+
+// Must be called once before any other function here (idempotent).
+void init();
+
+// n random bytes, hex encoded (2n chars).
+std::string random_hex(std::size_t n_bytes);
+// n random bytes, base64url encoded without padding.
+std::string random_token(std::size_t n_bytes);
+// Prefixed random identifier with ~100 bits of entropy, lower-case base32: "usr_k3j...".
+std::string random_id(std::string_view prefix);
+
+std::string sha256_hex(std::string_view data);
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+struct PasswordParams {
+  // argon2id. Defaults follow OWASP's password storage guidance (19 MiB, t=2, p=1):
+  // about 20-40 ms per hash on one core of a 2020s server, so a login node does
+  // dozens of logins per second per core while an offline guess costs the same.
+  unsigned long long ops_limit = 2;
+  std::size_t mem_limit_bytes = 19u * 1024u * 1024u;
+};
+
+// Encoded argon2id hash string ($argon2id$v=19$m=...,t=...,p=1$salt$hash); params live in it.
+std::string hash_password(std::string_view password, const PasswordParams& params);
+bool verify_password(std::string_view encoded_hash, std::string_view password);
+
+}  // namespace darwaza::crypto

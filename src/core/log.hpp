@@ -1,0 +1,24 @@
+// Logging set-up: one application logger (human or JSON) and one access logger (JSON lines).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+namespace darwaza::logging {
+
+struct Options {
+  std::string level = "info";       // trace, debug, info, warn, error
+  std::string access_log = "-";     // "-" = stderr, "off", or a file path
+};
+
+void init(const Options& opts);
+spdlog::logger& app();
+// Null when access logging is off.
+spdlog::logger* access();
+
+// JSON string escaping for hand-built log lines.
+std::string json_escape(std::string_view s);
+
+}  // namespace darwaza::logging

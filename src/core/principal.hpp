@@ -1,0 +1,39 @@
+// Who is calling: an anonymous visitor, a signed-in person (with staff roles, if any), or an
+// agency's API client. Resolved by identity, checked by http's access policy and by domains.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace darwaza {
+
+enum class Role { officer, agency_admin, platform_admin, auditor };
+
+struct RoleGrant {
+  Role role;
+  std::string agency_id;  // empty for platform-wide roles
+};
+
+struct Principal {
+  enum class Kind { anonymous, user, api_client };
+  Kind kind = Kind::anonymous;
+  std::string user_id;     // Kind::user
+  std::string client_id;   // Kind::api_client
+  std::string agency_id;   // Kind::api_client: the client's agency
+  std::string session_id;  // hash of the presented token, for logout
+  std::vector<RoleGrant> roles;
+
+  bool is_user() const { return kind == Kind::user; }
+  bool is_client() const { return kind == Kind::api_client; }
+  bool has_role(Role r) const;
+  // officer or agency_admin of that agency
+  bool is_staff_of(std::string_view agency) const;
+  bool is_admin_of(std::string_view agency) const;
+  // What the access log and audit record call this principal.
+  std::string actor() const;
+};
+
+const char* to_string(Role r);
+bool parse_role(std::string_view s, Role& out);
+
+}  // namespace darwaza

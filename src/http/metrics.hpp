@@ -1,0 +1,58 @@
+// Prometheus metrics kept in fixed arrays of atomics: no locks on the request path.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace darwaza::http {
+
+// Fixed-bucket latency histogram (seconds).
+class Histogram {
+ public:
+  static constexpr std::array<double, 14> kBounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                     0.025,  0.05,    0.1,    0.25,  0.5,    1.0,  2.5};
+  void observe(double seconds);
+  // Appends Prometheus lines for `name{labels}`.
+  void render(std::string& out, const std::string& name, const std::string& labels) const;
+
+ private:
+  std::array<std::atomic<std::uint64_t>, kBounds.size() + 1> buckets_{};
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> sum_us_{0};
+};
+
+class Metrics {
+ public:
+  // route_names[i] names route index i; one extra slot counts unmatched requests.
+  explicit Metrics(std::vector<std::string> route_names);
+
+  void record_request(std::size_t route_index, unsigned status, double seconds);
+  std::size_t unmatched_index() const { return route_names_.size(); }
+  Histogram& db_commit_latency() { return db_commit_; }
+  std::atomic<std::int64_t>& open_connections() { return open_connections_; }
+  std::atomic<std::int64_t>& in_flight() { return in_flight_; }
+  std::atomic<std::uint64_t>& rejected_overload() { return rejected_overload_; }
+  std::atomic<std::uint64_t>& rejected_rate_limit() { return rejected_rate_limit_; }
+
+  std::string render() const;
+
+ private:
+  static constexpr unsigned kMinStatus = 100, kMaxStatus = 599;
+  struct RouteStats {
+    std::array<std::atomic<std::uint64_t>, kMaxStatus - kMinStatus + 1> by_status{};
+    Histogram latency;
+  };
+  std::vector<std::string> route_names_;
+  std::unique_ptr<RouteStats[]> stats_;
+  Histogram db_commit_;
+  std::atomic<std::int64_t> open_connections_{0};
+  std::atomic<std::int64_t> in_flight_{0};
+  std::atomic<std::uint64_t> rejected_overload_{0};
+  std::atomic<std::uint64_t> rejected_rate_limit_{0};
+};
+
+}  // namespace darwaza::http

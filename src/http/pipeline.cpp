@@ -1,0 +1,198 @@
+#include "http/pipeline.hpp"
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include "core/log.hpp"
+#include "http/problem.hpp"
+
+namespace darwaza::http {
+namespace {
+
+constexpr std::size_t kMaxRequestIdChars = 64;
+
+bool valid_request_id(std::string_view s) {
+  if (s.size() < 8 || s.size() > kMaxRequestIdChars) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
+  return true;
+}
+
+std::string pick_lang(const Request& req) {
+  if (auto q = req.query_param("lang")) return *q == "ur" ? "ur" : "en";
+  std::string_view al = req.header(bhttp::field::accept_language);
+  return al.substr(0, 2) == "ur" ? "ur" : "en";
+}
+
+void add_security_headers(RawResponse& res, bool tls) {
+  res.set("Content-Security-Policy",
+          "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+          "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Cross-Origin-Opener-Policy", "same-origin");
+  if (tls) res.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+}
+
+}  // namespace
+
+std::string new_request_id() {
+  unsigned char b[8];
+  randombytes_buf(b, sizeof b);
+  char hex[17];
+  sodium_bin2hex(hex, sizeof hex, b, sizeof b);
+  return std::string(hex, 16);
+}
+
+std::optional<std::string> presented_token(const Request& req, const std::string& cookie_name, bool& via_cookie) {
+  via_cookie = false;
+  std::string_view authz = req.header(bhttp::field::authorization);
+  if (authz.size() > 7 && (authz.substr(0, 7) == "Bearer " || authz.substr(0, 7) == "bearer ")) {
+    return std::string(authz.substr(7));
+  }
+  std::string_view cookies = req.header(bhttp::field::cookie);
+  while (!cookies.empty()) {
+    auto semi = cookies.find(';');
+    std::string_view part = cookies.substr(0, semi);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    auto eq = part.find('=');
+    if (eq != std::string_view::npos && part.substr(0, eq) == cookie_name) {
+      via_cookie = true;
+      return std::string(part.substr(eq + 1));
+    }
+    if (semi == std::string_view::npos) break;
+    cookies.remove_prefix(semi + 1);
+  }
+  return std::nullopt;
+}
+
+Pipeline::Pipeline(const Router& router, Authenticator& auth, Metrics& metrics, RateLimiter& limiter,
+                   PipelineOptions options)
+    : router_(router), auth_(auth), metrics_(metrics), limiter_(limiter), options_(std::move(options)) {}
+
+Result<const Route*> Pipeline::prepare(Request& req) const {
+  std::string_view incoming = req.header("X-Request-Id");
+  req.request_id = valid_request_id(incoming) ? std::string(incoming) : new_request_id();
+  std::string_view target = req.raw.target();
+  auto qpos = target.find('?');
+  req.path = std::string(target.substr(0, qpos));
+  if (qpos != std::string_view::npos) parse_query(target.substr(qpos + 1), req.query);
+  req.lang = pick_lang(req);
+  if (req.path.empty() || req.path.front() != '/') {
+    return make_error(ErrorKind::invalid_request, "bad-request-target", "Bad request target",
+                      "The request target must be an absolute path.");
+  }
+  auto m = router_.match(req.raw.method(), req.path, req.params);
+  if (m.route) return m.route;
+  if (m.path_known) {
+    Error e = make_error(ErrorKind::method_not_allowed, "method-not-allowed", "Method not allowed",
+                         "This path does not accept that method.");
+    e.extensions["allowed"] = m.allowed_methods;
+    return e;
+  }
+  return make_error(ErrorKind::not_found, "not-found", "Not found", "No such resource.");
+}
+
+Status Pipeline::check_access(Request& req, const Route& route) {
+  auto token = presented_token(req, options_.session_cookie, req.via_cookie);
+  if (token) {
+    auto p = auth_.authenticate(*token);
+    if (p.ok()) {
+      req.principal = std::move(p).value();
+    } else if (!(route.access & kPublic)) {
+      return p.take_error();
+    }
+  }
+  const AccessMask mask = route.access;
+  if (mask & kPublic) return ok_status();
+  const Principal& p = req.principal;
+  if (p.kind == Principal::Kind::anonymous) {
+    return make_error(ErrorKind::unauthenticated, "unauthenticated", "Authentication required",
+                      "Sign in or present a bearer token.");
+  }
+  const std::string& agency = req.param("agency");
+  bool any_staff = p.has_role(Role::officer) || p.has_role(Role::agency_admin);
+  bool allowed = ((mask & kCitizen) && p.is_user()) ||
+                 ((mask & kAgencyOfficer) && p.is_user() && (agency.empty() ? any_staff : p.is_staff_of(agency))) ||
+                 ((mask & kAgencyAdmin) && p.is_user() &&
+                  (agency.empty() ? p.has_role(Role::agency_admin) : p.is_admin_of(agency))) ||
+                 ((mask & kPlatformAdmin) && p.has_role(Role::platform_admin)) ||
+                 ((mask & kAuditor) && p.has_role(Role::auditor)) ||
+                 ((mask & kApiClient) && p.is_client() && (agency.empty() || p.agency_id == agency));
+  if (!allowed) {
+    return make_error(ErrorKind::forbidden, "forbidden", "Forbidden",
+                      "Your role does not allow this action here.");
+  }
+  return ok_status();
+}
+
+RawResponse Pipeline::execute(Request& req, const Route& route, TimePoint started) {
+  Reply reply;
+  try {
+    if (route.options.expensive) {
+      if (int wait = limiter_.acquire(req.remote_ip); wait > 0) {
+        metrics_.rejected_rate_limit().fetch_add(1, std::memory_order_relaxed);
+        Error e = make_error(ErrorKind::rate_limited, "rate-limited", "Too many requests",
+                             "Too many requests from this client; retry later.");
+        e.retry_after_s = wait;
+        return reject(req, &route, e, started);
+      }
+    }
+    if (Status s = check_access(req, route); !s.ok()) return reject(req, &route, s.error(), started);
+    HandlerResult r = route.handler(req);
+    if (!r.ok()) return reject(req, &route, r.error(), started);
+    reply = std::move(r).value();
+  } catch (const std::exception& ex) {
+    return reject(req, &route, internal_error(ex.what()), started);
+  }
+  return finish(req, &route, std::move(reply), started);
+}
+
+RawResponse Pipeline::reject(Request& req, const Route* route, const Error& error, TimePoint started) {
+  if (req.request_id.empty()) req.request_id = new_request_id();
+  Reply reply = problem_reply(error, req.path.empty() ? std::string_view("/") : std::string_view(req.path),
+                              req.request_id);
+  if (error.kind == ErrorKind::internal) {
+    auto it = error.extensions.find("_log");
+    logging::app().error("request {} failed: {}", req.request_id,
+                         it != error.extensions.end() ? it->get<std::string>() : std::string("(no detail)"));
+  }
+  return finish(req, route, std::move(reply), started);
+}
+
+RawResponse Pipeline::finish(Request& req, const Route* route, Reply reply, TimePoint started) {
+  RawResponse res{static_cast<bhttp::status>(reply.status), req.raw.version()};
+  res.set(bhttp::field::server, "darwaza");
+  if (!reply.content_type.empty()) {
+    std::string ct = reply.content_type;
+    if (ct.find("charset") == std::string::npos &&
+        (ct.starts_with("text/") || ct.ends_with("json") || ct.ends_with("yaml")))
+      ct += "; charset=utf-8";
+    res.set(bhttp::field::content_type, ct);
+  }
+  res.set("X-Request-Id", req.request_id);
+  add_security_headers(res, options_.tls);
+  bool cache_set = false;
+  for (auto& [k, v] : reply.headers) {
+    if (boost::beast::iequals(k, "Cache-Control")) cache_set = true;
+    res.insert(k, v);
+  }
+  if (!cache_set) res.set(bhttp::field::cache_control, "no-store");
+  res.body() = std::move(reply.body);
+  res.keep_alive(req.raw.keep_alive());
+  res.prepare_payload();
+
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics_.record_request(route ? route->index : metrics_.unmatched_index(), reply.status, secs);
+  if (auto* log = logging::access()) {
+    log->info(R"({{"ts":"{}","rid":"{}","ip":{},"method":"{}","path":{},"route":{},"status":{},"ms":{:.3f},"bytes":{},"actor":{}}})",
+              format_rfc3339(SystemClock().now_ms()), req.request_id, logging::json_escape(req.remote_ip),
+              std::string(bhttp::to_string(req.raw.method())), logging::json_escape(req.path),
+              logging::json_escape(route ? route->pattern : std::string("-")), reply.status, secs * 1000.0,
+              res.body().size(), logging::json_escape(req.principal.actor()));
+  }
+  return res;
+}
+
+}  // namespace darwaza::http

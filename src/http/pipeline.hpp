@@ -1,0 +1,64 @@
+// What happens to a request between the socket and the handler, in order: request id, route
+// match, per-client rate limit, authentication, access policy, handler, problem mapping,
+// security headers, metrics and the access log. The Beast session (server.cpp) only moves bytes.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/clock.hpp"
+#include "http/metrics.hpp"
+#include "http/rate_limit.hpp"
+#include "http/router.hpp"
+
+namespace darwaza::http {
+
+// Turns a presented session or client token into a Principal (implemented by identity).
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  // unauthenticated error when the token is unknown, expired or revoked.
+  virtual Result<Principal> authenticate(std::string_view token) = 0;
+};
+
+struct PipelineOptions {
+  std::string session_cookie = "darwaza_session";
+  bool tls = false;  // behind TLS: adds HSTS
+};
+
+class Pipeline {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  Pipeline(const Router& router, Authenticator& auth, Metrics& metrics, RateLimiter& limiter,
+           PipelineOptions options);
+
+  // On the I/O thread, once the header is in: request id, path, query, language and the route.
+  // Returns an error (404/405/400) when no route applies.
+  Result<const Route*> prepare(Request& req) const;
+  // Runs everything from the rate limit to the handler and renders the response.
+  RawResponse execute(Request& req, const Route& route, TimePoint started);
+  // A response for an error found before the handler ran (limits, overload, bad syntax).
+  RawResponse reject(Request& req, const Route* route, const Error& error, TimePoint started);
+
+  const Router& router() const { return router_; }
+  Metrics& metrics() { return metrics_; }
+
+ private:
+  Status check_access(Request& req, const Route& route);
+  RawResponse finish(Request& req, const Route* route, Reply reply, TimePoint started);
+
+  const Router& router_;
+  Authenticator& auth_;
+  Metrics& metrics_;
+  RateLimiter& limiter_;
+  PipelineOptions options_;
+};
+
+// Extracts a token from "Authorization: Bearer" or the session cookie.
+std::optional<std::string> presented_token(const Request& req, const std::string& cookie_name, bool& via_cookie);
+std::string new_request_id();
+
+}  // namespace darwaza::http

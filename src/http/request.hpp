@@ -1,0 +1,57 @@
+// The request as handlers see it, and the reply they give back. Knows nothing of domains.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include "core/principal.hpp"
+#include "core/result.hpp"
+
+namespace darwaza::http {
+
+namespace bhttp = boost::beast::http;
+using RawRequest = bhttp::request<bhttp::string_body>;
+using RawResponse = bhttp::response<bhttp::string_body>;
+
+struct Request {
+  RawRequest raw;
+  std::string remote_ip;
+  std::string request_id;
+  std::string path;   // decoded path without the query
+  std::unordered_map<std::string, std::string> query;
+  std::unordered_map<std::string, std::string> params;  // from the route pattern
+  Principal principal;
+  bool via_cookie = false;  // the session token came from the cookie (browser)
+  std::string lang = "en";  // from ?lang= or Accept-Language: "en" or "ur"
+
+  std::string_view header(bhttp::field f) const;
+  std::string_view header(std::string_view name) const;
+  const std::string& param(const std::string& name) const;
+  std::optional<std::string> query_param(const std::string& name) const;
+};
+
+// What a handler returns on success.
+struct Reply {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Reply json(unsigned status, const nlohmann::json& j);
+  static Reply text(unsigned status, std::string content_type, std::string body);
+  static Reply no_content();
+};
+
+using HandlerResult = Result<Reply>;
+
+// Parses the body as a JSON object; refuses other media types and malformed JSON.
+Result<nlohmann::json> json_body(const Request& req);
+
+}  // namespace darwaza::http

@@ -1,0 +1,150 @@
+#include "http/router.hpp"
+
+#include <stdexcept>
+
+namespace darwaza::http {
+
+std::string describe_access(AccessMask mask) {
+  static const std::pair<Access, const char*> kNames[] = {
+      {kPublic, "public"},           {kCitizen, "citizen"},   {kAgencyOfficer, "agency_officer"},
+      {kAgencyAdmin, "agency_admin"}, {kPlatformAdmin, "platform_admin"},
+      {kAuditor, "auditor"},         {kApiClient, "api_client"}};
+  std::string out;
+  for (auto [bit, name] : kNames) {
+    if (mask & bit) {
+      if (!out.empty()) out += ",";
+      out += name;
+    }
+  }
+  return out;
+}
+
+bool url_decode(std::string_view in, std::string& out, bool plus_is_space) {
+  auto hex = [](char h) -> int {
+    if (h >= '0' && h <= '9') return h - '0';
+    if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+    if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+    return -1;
+  };
+  out.clear();
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      int hi = hex(in[i + 1]);
+      int lo = hex(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return true;
+}
+
+bool split_path(std::string_view path, std::vector<std::string>& out) {
+  out.clear();
+  if (path.empty() || path.front() != '/') return false;
+  std::size_t pos = 1;
+  while (pos <= path.size()) {
+    std::size_t next = path.find('/', pos);
+    if (next == std::string_view::npos) next = path.size();
+    std::string_view seg = path.substr(pos, next - pos);
+    if (seg.empty()) {
+      if (next != path.size()) return false;  // "//" in the middle
+    } else {
+      std::string decoded;
+      if (!url_decode(seg, decoded, false)) return false;
+      out.push_back(std::move(decoded));
+    }
+    pos = next + 1;
+  }
+  return true;
+}
+
+void parse_query(std::string_view query, std::unordered_map<std::string, std::string>& out) {
+  std::size_t pos = 0;
+  while (pos < query.size()) {
+    std::size_t amp = query.find('&', pos);
+    if (amp == std::string_view::npos) amp = query.size();
+    std::string_view pair = query.substr(pos, amp - pos);
+    std::size_t eq = pair.find('=');
+    std::string key, value;
+    if (url_decode(pair.substr(0, eq), key, true) &&
+        (eq == std::string_view::npos || url_decode(pair.substr(eq + 1), value, true)) && !key.empty()) {
+      out.emplace(std::move(key), std::move(value));  // first occurrence wins
+    }
+    pos = amp + 1;
+  }
+}
+
+void Router::add(bhttp::verb method, std::string pattern, AccessMask access, Handler handler,
+                 RouteOptions options) {
+  Compiled c;
+  std::vector<std::string> raw;
+  if (!split_path(pattern, raw)) throw std::invalid_argument("bad route pattern: " + pattern);
+  for (auto& s : raw) {
+    Segment seg;
+    if (s.size() > 2 && s.front() == '{' && s.back() == '}') {
+      seg.param = s.substr(1, s.size() - 2);
+    } else {
+      seg.literal = s;
+    }
+    c.segments.push_back(std::move(seg));
+  }
+  for (const auto& r : routes_) {
+    if (r.method == method && r.pattern == pattern) throw std::invalid_argument("duplicate route: " + pattern);
+  }
+  if (access == 0) throw std::invalid_argument("route without access policy: " + pattern);
+  Route r{method, std::move(pattern), access, std::move(handler), options, routes_.size()};
+  routes_.push_back(std::move(r));
+  compiled_.push_back(std::move(c));
+}
+
+Router::Match Router::match(bhttp::verb method, std::string_view path,
+                            std::unordered_map<std::string, std::string>& params) const {
+  Match m;
+  std::vector<std::string> segs;
+  if (!split_path(path, segs)) return m;
+  // Literal segments win over parameters: among matching routes take the one whose first
+  // differing segment is literal. Routes are few, so a linear scan with a score is enough.
+  int best_score = -1;
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const auto& c = compiled_[i];
+    if (c.segments.size() != segs.size()) continue;
+    int score = 0;
+    bool ok = true;
+    for (std::size_t k = 0; k < segs.size(); ++k) {
+      const auto& s = c.segments[k];
+      if (s.param.empty()) {
+        if (s.literal != segs[k]) { ok = false; break; }
+        score = score * 2 + 1;
+      } else {
+        score = score * 2;
+      }
+    }
+    if (!ok) continue;
+    m.path_known = true;
+    if (routes_[i].method != method) {
+      m.allowed_methods.emplace_back(bhttp::to_string(routes_[i].method));
+      continue;
+    }
+    if (score > best_score) {
+      best_score = score;
+      m.route = &routes_[i];
+    }
+  }
+  if (m.route) {
+    const auto& c = compiled_[m.route->index];
+    params.clear();
+    for (std::size_t k = 0; k < segs.size(); ++k)
+      if (!c.segments[k].param.empty()) params[c.segments[k].param] = segs[k];
+  }
+  return m;
+}
+
+}  // namespace darwaza::http

@@ -1,0 +1,88 @@
+// The router: method + path pattern ("/v1/agencies/{agency}/clients") → route, with each route's
+// declared access policy and options. Routes are registered once at start-up (src/api/routes.cpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "http/request.hpp"
+
+namespace darwaza::http {
+
+// Who may call a route: a set of principal kinds. A route lists every kind it admits.
+// Agency-scoped kinds check the {agency} path parameter when the route has one; routes
+// without it leave the agency check to the domain (e.g. the application's owning agency).
+enum Access : std::uint32_t {
+  kPublic = 1u << 0,          // anyone, no credentials needed
+  kCitizen = 1u << 1,         // any signed-in person
+  kAgencyOfficer = 1u << 2,   // officer or agency admin of {agency}
+  kAgencyAdmin = 1u << 3,     // agency admin of {agency}
+  kPlatformAdmin = 1u << 4,
+  kAuditor = 1u << 5,
+  kApiClient = 1u << 6,       // an agency API client (of {agency}, when the route has it)
+};
+using AccessMask = std::uint32_t;
+
+std::string describe_access(AccessMask mask);
+
+// How the server runs a handler.
+enum class Dispatch {
+  pool,    // on the bounded handler pool (may block on the database or CPU-heavy work)
+  inline_  // on the I/O thread: only for handlers that never block (health, metrics)
+};
+
+struct RouteOptions {
+  Dispatch dispatch = Dispatch::pool;
+  bool expensive = false;           // subject to the per-client rate limit
+  std::size_t max_body_bytes = 0;   // 0 = the server default
+};
+
+using Handler = std::function<HandlerResult(Request&)>;
+
+struct Route {
+  bhttp::verb method;
+  std::string pattern;
+  AccessMask access;
+  Handler handler;
+  RouteOptions options;
+  std::size_t index = 0;  // position in the table, for metrics
+};
+
+class Router {
+ public:
+  void add(bhttp::verb method, std::string pattern, AccessMask access, Handler handler,
+           RouteOptions options = {});
+
+  struct Match {
+    const Route* route = nullptr;
+    bool path_known = false;  // some route has this path but not this method (→ 405)
+    std::vector<std::string> allowed_methods;
+  };
+  // Fills params on success.
+  Match match(bhttp::verb method, std::string_view path,
+              std::unordered_map<std::string, std::string>& params) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  struct Segment {
+    std::string literal;
+    std::string param;  // non-empty for {name}
+  };
+  struct Compiled {
+    std::vector<Segment> segments;
+  };
+  std::vector<Route> routes_;
+  std::vector<Compiled> compiled_;
+};
+
+// Splits a path into segments; false when a segment is empty in the middle or undecodable.
+bool split_path(std::string_view path, std::vector<std::string>& out);
+// Percent-decoding; false on a malformed escape.
+bool url_decode(std::string_view in, std::string& out, bool plus_is_space);
+void parse_query(std::string_view query, std::unordered_map<std::string, std::string>& out);
+
+}  // namespace darwaza::http

@@ -1,0 +1,305 @@
+#include "http/server.hpp"
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "core/log.hpp"
+
+namespace darwaza::http {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Server& server) : stream_(std::move(socket)), server_(server) {
+    server_.pipeline().metrics().open_connections().fetch_add(1);
+  }
+  ~Session() {
+    server_.unregister_session(this);
+    server_.pipeline().metrics().open_connections().fetch_sub(1);
+  }
+
+  void start() {
+    server_.register_session(this, weak_from_this());
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(true); });
+  }
+
+  // On shutdown: connections waiting for a request are closed; busy ones finish first.
+  void close_if_idle() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) self->close();
+    });
+  }
+
+ private:
+  void read_header(bool first) {
+    busy_ = false;
+    if (server_.draining()) return close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options().max_header_bytes));
+    parser_->body_limit(server_.options().max_body_bytes);
+    stream_.expires_after(std::chrono::milliseconds(first ? server_.options().read_timeout_ms
+                                                          : server_.options().idle_timeout_ms));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t) {
+    started_ = Clock::now();
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
+        ec == net::error::connection_reset || ec == net::error::eof) {
+      return close();
+    }
+    busy_ = true;
+    req_ = std::make_shared<Request>();
+    req_->remote_ip = remote_ip();
+    if (ec == bhttp::error::header_limit) {
+      return reject(nullptr, make_error(ErrorKind::headers_too_large, "headers-too-large",
+                                        "Request headers too large", "The request headers exceed the limit."));
+    }
+    if (ec) {
+      return reject(nullptr, make_error(ErrorKind::invalid_request, "bad-request", "Bad request",
+                                        "The request is not valid HTTP/1.1."));
+    }
+    // Build the request head now so the route (and its body limit) is known before the body.
+    req_->raw.base() = parser_->get().base();
+    auto route = server_.pipeline().prepare(*req_);
+    if (!route.ok()) return read_body_then([this, e = route.take_error()]() { reject(nullptr, e); });
+    route_ = route.value();
+    std::size_t limit = route_->options.max_body_bytes ? route_->options.max_body_bytes
+                                                       : server_.options().max_body_bytes;
+    if (auto len = parser_->content_length(); len && *len > limit) {
+      return reject(route_, too_large(limit));
+    }
+    parser_->body_limit(limit);
+    if (beast::iequals(req_->header(bhttp::field::expect), "100-continue")) {
+      auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
+      stream_.expires_after(std::chrono::milliseconds(server_.options().write_timeout_ms));
+      return bhttp::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
+        if (wec) return self->close();
+        self->read_body_then([self] { self->dispatch(); });
+      });
+    }
+    read_body_then([this] { dispatch(); });
+  }
+
+  static Error too_large(std::size_t limit) {
+    return make_error(ErrorKind::payload_too_large, "payload-too-large", "Payload too large",
+                      "The request body exceeds the limit of " + std::to_string(limit) + " bytes.");
+  }
+
+  template <class Next>
+  void read_body_then(Next next) {
+    if (parser_->is_done()) {
+      req_->raw.body() = std::move(parser_->get().body());
+      return next();
+    }
+    stream_.expires_after(std::chrono::milliseconds(server_.options().body_timeout_ms));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this(), next = std::move(next)](beast::error_code ec, std::size_t) {
+                        if (ec == bhttp::error::body_limit) {
+                          std::size_t limit = self->route_ && self->route_->options.max_body_bytes
+                                                  ? self->route_->options.max_body_bytes
+                                                  : self->server_.options().max_body_bytes;
+                          return self->reject(self->route_, too_large(limit));
+                        }
+                        if (ec) return self->close();
+                        self->req_->raw.body() = std::move(self->parser_->get().body());
+                        next();
+                      });
+  }
+
+  void dispatch() {
+    const Route* route = route_;
+    if (route->options.dispatch == Dispatch::inline_) {
+      return send(server_.pipeline().execute(*req_, *route, started_));
+    }
+    if (!server_.try_enter_flight()) {
+      server_.pipeline().metrics().rejected_overload().fetch_add(1, std::memory_order_relaxed);
+      Error e = make_error(ErrorKind::unavailable, "overloaded", "Service overloaded",
+                           "The server is at capacity; retry shortly.");
+      e.retry_after_s = 1;
+      return reject(route, e);
+    }
+    net::post(server_.handler_pool(), [self = shared_from_this(), route] {
+      auto res = std::make_shared<RawResponse>(self->server_.pipeline().execute(*self->req_, *route, self->started_));
+      self->server_.leave_flight();
+      net::post(self->stream_.get_executor(), [self, res] { self->send(std::move(*res)); });
+    });
+  }
+
+  // Errors found before the handler: answer and close, because the rest of the stream
+  // (an unread body, a broken header) cannot be trusted to frame the next request.
+  void reject(const Route* route, const Error& e) {
+    if (!req_) req_ = std::make_shared<Request>();
+    close_after_ = true;
+    send(server_.pipeline().reject(*req_, route, e, started_));
+  }
+
+  void send(RawResponse res) {
+    if (close_after_ || server_.draining()) res.keep_alive(false);
+    res_ = std::make_shared<RawResponse>(std::move(res));
+    stream_.expires_after(std::chrono::milliseconds(server_.options().write_timeout_ms));
+    bhttp::async_write(stream_, *res_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      bool keep = self->res_->keep_alive();
+      self->res_.reset();
+      self->req_.reset();
+      self->route_ = nullptr;
+      if (ec || !keep) return self->close();
+      self->read_header(false);
+    });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  std::string remote_ip() {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    return ec ? std::string("unknown") : ep.address().to_string();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_{8192};
+  Server& server_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::shared_ptr<Request> req_;
+  std::shared_ptr<RawResponse> res_;
+  const Route* route_ = nullptr;
+  Clock::time_point started_ = Clock::now();
+  bool busy_ = false;
+  bool close_after_ = false;
+};
+
+Server::Server(ServerOptions options, Pipeline& pipeline)
+    : options_(std::move(options)),
+      pipeline_(pipeline),
+      ioc_(options_.io_threads > 0 ? options_.io_threads : static_cast<int>(std::thread::hardware_concurrency())),
+      acceptor_(ioc_),
+      signals_(ioc_, SIGINT, SIGTERM),
+      drain_deadline_(ioc_),
+      drain_poll_(ioc_),
+      handler_pool_(static_cast<std::size_t>(std::max(1, options_.handler_threads))) {
+  if (options_.io_threads <= 0) options_.io_threads = std::max(1u, std::thread::hardware_concurrency());
+}
+
+Server::~Server() {
+  handler_pool_.join();
+}
+
+std::uint16_t Server::bind() {
+  auto address = net::ip::make_address(options_.host);
+  tcp::endpoint ep{address, options_.port};
+  acceptor_.open(ep.protocol());
+  acceptor_.set_option(net::socket_base::reuse_address(true));
+  acceptor_.bind(ep);
+  acceptor_.listen(net::socket_base::max_listen_connections);
+  return acceptor_.local_endpoint().port();
+}
+
+bool Server::try_enter_flight() {
+  auto n = in_flight_.fetch_add(1) + 1;
+  if (static_cast<std::size_t>(n) > options_.max_in_flight) {
+    in_flight_.fetch_sub(1);
+    return false;
+  }
+  pipeline_.metrics().in_flight().store(n, std::memory_order_relaxed);
+  return true;
+}
+
+void Server::leave_flight() {
+  auto n = in_flight_.fetch_sub(1) - 1;
+  pipeline_.metrics().in_flight().store(n, std::memory_order_relaxed);
+}
+
+void Server::register_session(Session* s, std::weak_ptr<Session> w) {
+  std::lock_guard lock(sessions_mu_);
+  sessions_.emplace(s, std::move(w));
+}
+
+void Server::unregister_session(Session* s) {
+  std::lock_guard lock(sessions_mu_);
+  sessions_.erase(s);
+}
+
+void Server::do_accept() {
+  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+      logging::app().warn("accept failed: {}", ec.message());
+    } else {
+      auto open = pipeline_.metrics().open_connections().load();
+      if (static_cast<std::size_t>(open) >= options_.max_connections) {
+        beast::error_code ignore;
+        socket.close(ignore);
+      } else {
+        std::make_shared<Session>(std::move(socket), *this)->start();
+      }
+    }
+    if (!draining_) do_accept();
+  });
+}
+
+void Server::stop() {
+  net::post(ioc_, [this] { begin_shutdown(); });
+}
+
+void Server::begin_shutdown() {
+  if (draining_.exchange(true)) return;
+  logging::app().info("shutting down: draining in-flight requests");
+  beast::error_code ec;
+  acceptor_.close(ec);
+  signals_.cancel(ec);
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(sessions_mu_);
+    for (auto& [_, w] : sessions_)
+      if (auto s = w.lock()) live.push_back(std::move(s));
+  }
+  for (auto& s : live) s->close_if_idle();
+  // The I/O threads exit by themselves once every session has finished its last response.
+  // A deadline bounds the wait for clients that never read their response.
+  drain_deadline_.expires_after(std::chrono::milliseconds(options_.shutdown_grace_ms));
+  drain_deadline_.async_wait([this](beast::error_code ec) {
+    if (!ec) ioc_.stop();
+  });
+  poll_drain();
+}
+
+void Server::poll_drain() {
+  bool empty;
+  {
+    std::lock_guard lock(sessions_mu_);
+    empty = sessions_.empty();
+  }
+  if (empty && in_flight_.load() == 0) {
+    drain_deadline_.cancel();
+    return;
+  }
+  drain_poll_.expires_after(std::chrono::milliseconds(20));
+  drain_poll_.async_wait([this](beast::error_code ec) {
+    if (!ec) poll_drain();
+  });
+}
+
+void Server::run() {
+  if (!acceptor_.is_open()) bind();
+  signals_.async_wait([this](beast::error_code ec, int) {
+    if (!ec) begin_shutdown();
+  });
+  do_accept();
+  std::vector<std::thread> threads;
+  for (int i = 1; i < options_.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+  ioc_.run();
+  for (auto& t : threads) t.join();
+  handler_pool_.join();
+  logging::app().info("server stopped");
+}
+
+}  // namespace darwaza::http

@@ -1,0 +1,65 @@
+// Sessions: login with throttling, logout, bearer tokens for API clients, and turning a
+// presented token into a Principal.
+#pragma once
+
+#include <string>
+
+#include "core/clock.hpp"
+#include "core/principal.hpp"
+#include "core/result.hpp"
+#include "identity/passwords.hpp"
+#include "identity/types.hpp"
+#include "storage/database.hpp"
+
+namespace darwaza::identity {
+
+struct SessionConfig {
+  UnixMs session_ttl_ms = 12LL * 3600 * 1000;     // a working day
+  UnixMs client_token_ttl_ms = 15LL * 60 * 1000;  // short-lived machine tokens
+  // Throttling: after `*_threshold` failures within `window_ms`, each further failure doubles
+  // the lock-out, starting at base_lock_ms and capped at max_lock_ms.
+  int account_threshold = 5;
+  int address_threshold = 20;  // higher: many people share one address behind NAT
+  UnixMs base_lock_ms = 1000;
+  UnixMs max_lock_ms = 15LL * 60 * 1000;
+  UnixMs window_ms = 15LL * 60 * 1000;
+};
+
+struct LoginResult {
+  std::string token;
+  UnixMs expires_at = 0;
+  User user;
+};
+
+struct ClientToken {
+  std::string token;
+  UnixMs expires_in_ms = 0;
+  std::string agency_id;
+};
+
+class Sessions {
+ public:
+  Sessions(storage::Database& db, const Clock& clock, PasswordHasher& hasher, SessionConfig config = {})
+      : db_(db), clock_(clock), hasher_(hasher), config_(config) {}
+
+  // identifier: a CNIC or an email address.
+  Result<LoginResult> login(const std::string& identifier, const std::string& password, const std::string& client_addr);
+  Status logout(const std::string& token_hash);
+  Result<Principal> authenticate(std::string_view token);
+  Result<ClientToken> client_token(const std::string& client_id, const std::string& secret);
+  // Housekeeping: deletes sessions past their expiry; returns how many.
+  Result<std::int64_t> purge_expired();
+
+  static std::string hash_token(std::string_view token);
+  const SessionConfig& config() const { return config_; }
+
+ private:
+  Throttle next_failure(const std::optional<Throttle>& prev, const std::string& key, int threshold, UnixMs now) const;
+
+  storage::Database& db_;
+  const Clock& clock_;
+  PasswordHasher& hasher_;
+  SessionConfig config_;
+};
+
+}  // namespace darwaza::identity

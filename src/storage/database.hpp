@@ -1,0 +1,80 @@
+// The storage interface every engine implements (SQLite now, PostgreSQL next).
+// Domain code runs its reads and writes as functions over a Tx; the engine decides how:
+// SQLite funnels all writes through one group-committing writer thread, PostgreSQL will use
+// pooled connections. A write's function returns an error to roll back just that write.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "core/result.hpp"
+#include "storage/identity_repo.hpp"
+
+namespace darwaza::storage {
+
+// Thrown by engines on failures no caller can handle (I/O error, corrupt file, ...).
+class StorageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Tx {
+ public:
+  virtual ~Tx() = default;
+  virtual UserRepo& users() = 0;
+  virtual SessionRepo& sessions() = 0;
+  virtual AgencyRepo& agencies() = 0;
+  virtual OrganisationRepo& organisations() = 0;
+};
+
+using TxFn = std::function<Status(Tx&)>;
+
+struct DatabaseOptions {
+  std::string url;              // a file path or sqlite:PATH (postgresql://... later)
+  int reader_connections = 72;  // upper bound on concurrent readers
+  std::function<void(double)> on_commit;  // observes each commit's latency in seconds
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  // A consistent snapshot; writes inside fail.
+  virtual Status read(const TxFn& fn) = 0;
+  // Durable when it returns ok: committed and synced to disk.
+  virtual Status write(const TxFn& fn) = 0;
+  // Cheap liveness probe for /readyz.
+  virtual bool ready() = 0;
+  virtual std::string engine() const = 0;
+  virtual int schema_version() = 0;
+};
+
+// Opens (creating and migrating) the database named by options.url.
+std::unique_ptr<Database> open_database(const DatabaseOptions& options);
+
+// Helpers that carry a value out of a transaction function.
+template <class T, class F>
+Result<T> read_value(Database& db, F&& fn) {
+  std::optional<Result<T>> out;
+  Status s = db.read([&](Tx& tx) -> Status {
+    out.emplace(fn(tx));
+    return out->ok() ? ok_status() : Status(out->error());
+  });
+  if (!s.ok() && (!out || out->ok())) return s.take_error();
+  return std::move(*out);
+}
+
+template <class T, class F>
+Result<T> write_value(Database& db, F&& fn) {
+  std::optional<Result<T>> out;
+  Status s = db.write([&](Tx& tx) -> Status {
+    out.emplace(fn(tx));
+    return out->ok() ? ok_status() : Status(out->error());
+  });
+  if (!s.ok() && (!out || out->ok())) return s.take_error();
+  return std::move(*out);
+}
+
+}  // namespace darwaza::storage

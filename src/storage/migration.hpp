@@ -1,0 +1,18 @@
+// A versioned schema step, compiled into the binary from storage/<engine>/migrations/V*.sql.
+#pragma once
+
+#include <span>
+
+namespace darwaza::storage {
+
+struct MigrationFile {
+  int version;
+  const char* name;
+  const char* sql;
+};
+
+}  // namespace darwaza::storage
+
+namespace darwaza::embedded {
+std::span<const storage::MigrationFile> sqlite_migrations();
+}

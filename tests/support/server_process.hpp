@@ -1,0 +1,46 @@
+// Starts the real `darwaza serve` on an ephemeral loopback port with a temporary data folder,
+// waits for /readyz (polling, no sleeps), and stops it with SIGTERM.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+#include "support/http_client.hpp"
+
+namespace darwaza::test {
+
+class ServerProcess {
+ public:
+  // extra: additional command-line options for `serve`.
+  explicit ServerProcess(std::vector<std::string> extra = {}, std::string data_dir = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  void start();
+  // SIGTERM and wait; returns the exit status.
+  int stop();
+  void kill_hard();
+
+  unsigned short port() const { return port_; }
+  const std::string& data_dir() const { return data_dir_; }
+  const std::string& log_path() const { return log_path_; }
+  HttpClient client() const { return HttpClient("127.0.0.1", port_); }
+
+ private:
+  std::vector<std::string> extra_;
+  std::string data_dir_;
+  std::string log_path_;
+  bool own_dir_ = false;
+  pid_t pid_ = -1;
+  unsigned short port_ = 0;
+};
+
+// Runs the darwaza binary with arguments; returns exit status and fills output (stdout+stderr).
+int run_darwaza(const std::vector<std::string>& args, std::string& output, const std::string& stdin_text = {});
+
+std::string make_temp_dir(const std::string& prefix);
+
+}  // namespace darwaza::test
