@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include <limits>
+
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -40,7 +42,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (server_.draining()) return close();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options().max_header_bytes));
-    parser_->body_limit(server_.options().max_body_bytes);
+    // No limit while the header is read (the route's limit applies once it is in); boost::none
+    // would compare as smaller than any length in Boost 1.74.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     stream_.expires_after(std::chrono::milliseconds(first ? server_.options().read_timeout_ms
                                                           : server_.options().idle_timeout_ms));
     bhttp::async_read_header(stream_, buffer_, *parser_,
@@ -56,11 +60,12 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = true;
     req_ = std::make_shared<Request>();
     req_->remote_ip = remote_ip();
-    if (ec == bhttp::error::header_limit) {
+    if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
       return reject(nullptr, make_error(ErrorKind::headers_too_large, "headers-too-large",
                                         "Request headers too large", "The request headers exceed the limit."));
     }
     if (ec) {
+      logging::app().debug("bad request from {}: {}", req_->remote_ip, ec.message());
       return reject(nullptr, make_error(ErrorKind::invalid_request, "bad-request", "Bad request",
                                         "The request is not valid HTTP/1.1."));
     }
@@ -166,7 +171,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
-  beast::flat_buffer buffer_{8192};
+  beast::flat_buffer buffer_;
   Server& server_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<Request> req_;

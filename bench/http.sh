@@ -1,0 +1,331 @@
+#!/usr/bin/env bash
+# HTTP benchmark for Darwaza (issue 3). A benchmark, not a test: run it by hand.
+#
+#   bench/http.sh            # ~1.5 minutes; prints the figures recorded in bench/RESULTS.md
+#
+# What it does, all on 127.0.0.1:
+#   1. installs wrk and nginx-light with apt-get if missing (Debian; needs root), builds ./build/darwaza if missing;
+#   2. starts `darwaza serve` on an ephemeral port with a throw-away data folder, signs up and logs in one citizen;
+#   3. starts a private nginx (worker_processes auto) serving two static files of exactly the byte size of the
+#      GET /v1/me and GET /healthz bodies, as the "what a fast static server does" baseline;
+#   4. runs wrk (2 threads, 64 connections, 10 s each) against nginx and darwaza, prints req/s, p99 and the ratio
+#      darwaza/nginx for the same body size; the goal of issue 3 is /v1/me at >= 40 % of nginx's req/s;
+#   5. measures logins/s (argon2id) sequentially with curl and with wrk over 2 connections;
+#   6. prints darwaza's peak resident memory (VmHWM) and the machine.
+#
+# Tunables (environment): DURATION (s, default 10), THREADS (2), CONNECTIONS (64), WARMUP (s, 2), LOGINS (40).
+set -euo pipefail
+
+DURATION=${DURATION:-10}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+WARMUP=${WARMUP:-2}
+LOGINS=${LOGINS:-40}
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n== %s\n' "$*" >&2; }
+die() {
+  printf 'bench/http.sh: FAILED: %s\n' "$*" >&2
+  exit 1
+}
+
+TMP=""
+DARWAZA_PID=""
+NGINX_PID=""
+cleanup() {
+  local rc=$?
+  set +e
+  if [[ $rc -ne 0 && -n "$TMP" && -f "$TMP/darwaza.log" ]]; then
+    echo "--- last lines of the darwaza log ---" >&2
+    tail -n 20 "$TMP/darwaza.log" >&2
+  fi
+  if [[ $rc -ne 0 && -n "$TMP" && -f "$TMP/nginx/error.log" ]]; then
+    echo "--- last lines of the nginx error log ---" >&2
+    tail -n 10 "$TMP/nginx/error.log" >&2
+  fi
+  for pid in $NGINX_PID $DARWAZA_PID; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null
+      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$pid" 2>/dev/null
+      wait "$pid" 2>/dev/null
+    fi
+  done
+  [[ -n "$TMP" && -d "$TMP" ]] && rm -rf "$TMP"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- prerequisites
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
+command -v curl >/dev/null || missing+=(curl)
+if ((${#missing[@]})); then
+  step "installing ${missing[*]} with apt-get"
+  [[ $(id -u) -eq 0 ]] || die "need ${missing[*]}; run as root or install them: apt-get install ${missing[*]}"
+  command -v apt-get >/dev/null || die "need ${missing[*]} and there is no apt-get here; install them by hand"
+  apt-get update -qq || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+if [[ ! -x ./build/darwaza ]]; then
+  step "building ./build/darwaza (Release)"
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release || die "cmake configure failed"
+  ninja -C build || die "build failed"
+fi
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' build/CMakeCache.txt 2>/dev/null || true)
+[[ "$build_type" == Release ]] || echo "warning: ./build is configured as '${build_type:-unknown}', not Release; figures will be pessimistic" >&2
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/darwaza-bench.XXXXXX")
+chmod 755 "$TMP"  # nginx workers run as nobody when started as root and must reach $TMP/www
+
+# argon2id parameters: the server's defaults, read from --help and passed explicitly so the report is exact.
+help=$(./build/darwaza serve --help) || die "./build/darwaza serve --help failed"
+ARGON2_OPS=$(sed -n 's/.*--argon2-ops .*=\([0-9][0-9]*\)$/\1/p' <<<"$help")
+ARGON2_MEM_KIB=$(sed -n 's/.*--argon2-mem-kib .*=\([0-9][0-9]*\)$/\1/p' <<<"$help")
+[[ -n "$ARGON2_OPS" && -n "$ARGON2_MEM_KIB" ]] || die "could not read the argon2 defaults from 'darwaza serve --help'"
+
+# ---------------------------------------------------------------- darwaza
+step "starting darwaza"
+./build/darwaza serve --listen 127.0.0.1:0 --port-file "$TMP/port" --data "$TMP/data" \
+  --access-log off --rate-limit-per-minute 0 \
+  --argon2-ops "$ARGON2_OPS" --argon2-mem-kib "$ARGON2_MEM_KIB" >"$TMP/darwaza.log" 2>&1 &
+DARWAZA_PID=$!
+
+alive() { kill -0 "$DARWAZA_PID" 2>/dev/null || die "darwaza (pid $DARWAZA_PID) is no longer running ($*)"; }
+
+for _ in $(seq 100); do
+  [[ -s "$TMP/port" ]] && break
+  alive "while starting"
+  sleep 0.1
+done
+[[ -s "$TMP/port" ]] || die "darwaza did not write its port file within 10 s"
+PORT=$(cat "$TMP/port")
+BASE="http://127.0.0.1:$PORT"
+
+ready=""
+for _ in $(seq 100); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz" || true)
+  if [[ "$code" == 200 ]]; then ready=1; break; fi
+  alive "while waiting for /readyz"
+  sleep 0.1
+done
+[[ -n "$ready" ]] || die "GET /readyz did not return 200 within 10 s (last status: $code)"
+echo "darwaza pid $DARWAZA_PID on $BASE" >&2
+
+step "creating a citizen and logging in"
+CNIC="35202-1234567-1"
+PASSWORD="correct horse battery"
+SIGNUP='{"cnic":"'$CNIC'","name":"Bench User","email":"bench@example.pk","mobile":"+923001234567","password":"'$PASSWORD'"}'
+LOGIN='{"login":"'$CNIC'","password":"'$PASSWORD'"}'
+code=$(curl -s -o "$TMP/signup.json" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$SIGNUP" "$BASE/v1/auth/signup")
+[[ "$code" == 201 ]] || die "POST /v1/auth/signup returned $code: $(cat "$TMP/signup.json")"
+code=$(curl -s -o "$TMP/login.json" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$LOGIN" "$BASE/v1/auth/login")
+[[ "$code" == 200 ]] || die "POST /v1/auth/login returned $code: $(cat "$TMP/login.json")"
+TOKEN=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' "$TMP/login.json")
+[[ -n "$TOKEN" ]] || die "no token in the login response: $(cat "$TMP/login.json")"
+
+mkdir -p "$TMP/www"
+code=$(curl -s -o "$TMP/www/me.json" -D "$TMP/me.headers" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$BASE/v1/me")
+[[ "$code" == 200 ]] || die "GET /v1/me returned $code: $(cat "$TMP/www/me.json")"
+code=$(curl -s -o "$TMP/www/healthz.json" -D "$TMP/healthz.headers" -w '%{http_code}' "$BASE/healthz")
+[[ "$code" == 200 ]] || die "GET /healthz returned $code"
+ME_BYTES=$(wc -c <"$TMP/www/me.json")
+HEALTHZ_BYTES=$(wc -c <"$TMP/www/healthz.json")
+chmod -R a+rX "$TMP/www"
+
+# ---------------------------------------------------------------- nginx
+# The static files are the very bodies darwaza returned, so the sizes match byte for byte.
+step "starting nginx"
+mkdir -p "$TMP/nginx"
+nginx_conf() {
+  cat <<EOF
+worker_processes auto;
+daemon off;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $TMP/nginx/body;
+  proxy_temp_path $TMP/nginx/proxy;
+  fastcgi_temp_path $TMP/nginx/fastcgi;
+  uwsgi_temp_path $TMP/nginx/uwsgi;
+  scgi_temp_path $TMP/nginx/scgi;
+  default_type application/json;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  open_file_cache max=16;
+  keepalive_timeout 65;
+  keepalive_requests 1000000;  # like darwaza, never close a busy keep-alive connection (nginx's default is 1000)
+  server {
+    listen 127.0.0.1:$1;
+    root $TMP/www;
+  }
+}
+EOF
+}
+NGINX_BASE=""
+for _ in 1 2 3 4 5; do
+  nport=$((20000 + RANDOM % 40000))
+  nginx_conf "$nport" >"$TMP/nginx/nginx.conf"
+  "$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" >"$TMP/nginx/stdout.log" 2>&1 &
+  NGINX_PID=$!
+  for _ in $(seq 50); do
+    if curl -sf -o /dev/null "http://127.0.0.1:$nport/me.json"; then NGINX_BASE="http://127.0.0.1:$nport"; break; fi
+    kill -0 "$NGINX_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  [[ -n "$NGINX_BASE" ]] && break
+  kill "$NGINX_PID" 2>/dev/null || true
+  wait "$NGINX_PID" 2>/dev/null || true
+  NGINX_PID=""
+done
+[[ -n "$NGINX_BASE" ]] || die "nginx did not start (see $TMP/nginx/error.log above)"
+[[ $(curl -s "$NGINX_BASE/me.json" | wc -c) -eq $ME_BYTES ]] || die "nginx serves me.json with the wrong size"
+echo "nginx pid $NGINX_PID on $NGINX_BASE ($(pgrep -c -P "$NGINX_PID" || true) workers)" >&2
+
+# ---------------------------------------------------------------- wrk
+# Counts status codes per thread and prints one parseable line:
+#   RESULT requests=N rps=X p50_ms=X p99_ms=X non2xx=N codes=200:N,... socket_errors=connect:N,read:N,write:N,timeout:N
+cat >"$TMP/report.lua" <<'EOF'
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) codes = {} end
+function response(status, headers, body) codes[status] = (codes[status] or 0) + 1 end
+function done(summary, latency, requests)
+  local all, non2xx = {}, 0
+  for _, t in ipairs(threads) do
+    for s, n in pairs(t:get("codes") or {}) do all[s] = (all[s] or 0) + n end
+  end
+  local keys = {}
+  for s, n in pairs(all) do
+    table.insert(keys, s)
+    if s < 200 or s > 299 then non2xx = non2xx + n end
+  end
+  table.sort(keys)
+  local parts = {}
+  for _, s in ipairs(keys) do table.insert(parts, s .. ":" .. all[s]) end
+  local e = summary.errors
+  io.write(string.format(
+    "RESULT requests=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f non2xx=%d codes=%s socket_errors=connect:%d,read:%d,write:%d,timeout:%d\n",
+    summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000, non2xx, #parts > 0 and table.concat(parts, ",") or "none",
+    e.connect, e.read, e.write, e.timeout))
+end
+EOF
+# Same reporting, for POST /v1/auth/login.
+{
+  echo "wrk.method = \"POST\""
+  echo "wrk.headers[\"Content-Type\"] = \"application/json\""
+  echo "wrk.body = '$LOGIN'"
+  cat "$TMP/report.lua"
+} >"$TMP/login.lua"
+
+declare -A RPS P99 NON2XX CODES ERRS
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+
+# run NAME URL [wrk args...]
+run() {
+  local name=$1 url=$2
+  shift 2
+  if ((WARMUP > 0)); then
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$@" "$url" >/dev/null 2>&1 || die "wrk warm-up against $url failed"
+  fi
+  local out
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$TMP/report.lua" "$@" "$url" 2>&1) ||
+    die "wrk against $url failed: $out"
+  local line
+  line=$(grep '^RESULT ' <<<"$out") || die "no RESULT line from wrk against $url: $out"
+  RPS[$name]=$(field rps "$line")
+  P99[$name]=$(field p99_ms "$line")
+  NON2XX[$name]=$(field non2xx "$line")
+  CODES[$name]=$(field codes "$line")
+  ERRS[$name]=$(field socket_errors "$line")
+  printf '%-26s %s\n' "$name" "${line#RESULT }" >&2
+}
+
+step "wrk: $THREADS threads, $CONNECTIONS connections, ${DURATION}s per run (after ${WARMUP}s warm-up)"
+run "nginx static ${ME_BYTES} B" "$NGINX_BASE/me.json"
+alive "before /healthz"
+run "darwaza GET /healthz" "$BASE/healthz"
+alive "after the /healthz run"
+run "nginx static ${HEALTHZ_BYTES} B" "$NGINX_BASE/healthz.json"
+run "darwaza GET /v1/me" "$BASE/v1/me" -H "Authorization: Bearer $TOKEN"
+alive "after the /v1/me run"
+
+# ---------------------------------------------------------------- logins
+step "logins: $LOGINS sequential curl calls, then wrk with 2 connections for ${DURATION}s"
+start=$(date +%s%N)
+for i in $(seq "$LOGINS"); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$LOGIN" "$BASE/v1/auth/login")
+  [[ "$code" == 200 ]] || die "login $i of $LOGINS returned $code"
+done
+end=$(date +%s%N)
+SEQ_LOGINS_PER_S=$(awk -v n="$LOGINS" -v ns=$((end - start)) 'BEGIN { printf "%.1f", n / (ns / 1e9) }')
+SEQ_LOGIN_MS=$(awk -v n="$LOGINS" -v ns=$((end - start)) 'BEGIN { printf "%.1f", ns / 1e6 / n }')
+out=$(wrk -t1 -c2 -d"${DURATION}s" --latency -s "$TMP/login.lua" "$BASE/v1/auth/login" 2>&1) || die "wrk login run failed: $out"
+line=$(grep '^RESULT ' <<<"$out") || die "no RESULT line from the wrk login run: $out"
+printf '%-26s %s\n' "wrk POST /v1/auth/login" "${line#RESULT }" >&2
+WRK_LOGINS_PER_S=$(field rps "$line")
+WRK_LOGIN_P99=$(field p99_ms "$line")
+WRK_LOGIN_NON2XX=$(field non2xx "$line")
+WRK_LOGIN_CODES=$(field codes "$line")
+alive "after the login run"
+
+# ---------------------------------------------------------------- memory, health
+code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz" || true)
+[[ "$code" == 200 ]] || die "GET /readyz returned $code after the benchmark"
+HWM_KB=$(awk '/^VmHWM:/ { print $2 }' "/proc/$DARWAZA_PID/status")
+RSS_KB=$(awk '/^VmRSS:/ { print $2 }' "/proc/$DARWAZA_PID/status")
+DARWAZA_THREADS=$(awk '/^Threads:/ { print $2 }' "/proc/$DARWAZA_PID/status")
+LOG_PROBLEMS=$(grep -c -E ' (warn|error|critical) ' "$TMP/darwaza.log" || true)
+
+# ---------------------------------------------------------------- report
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f %%", 100 * a / b; else print "n/a" }'; }
+hdr_bytes() { wc -c <"$1"; }
+ME_RATIO=$(awk -v a="${RPS[darwaza GET /v1/me]}" -v b="${RPS[nginx static ${ME_BYTES} B]}" 'BEGIN { printf "%.1f", 100 * a / b }')
+GOAL=$(awk -v r="$ME_RATIO" 'BEGIN { print (r >= 40 ? "MET" : "NOT MET") }')
+
+echo
+echo "Darwaza HTTP benchmark - $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), Linux $(uname -r), $(awk '/^MemTotal:/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
+echo "tools: $(wrk -v 2>&1 | head -n1 | awk '{ print $1, $2 }'), $("$NGINX" -v 2>&1 | sed 's/.*: //'), darwaza $(./build/darwaza --version 2>/dev/null || echo '?') (build: ${build_type:-unknown})"
+echo "load: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on the same machine; darwaza defaults (io threads = cores), nginx worker_processes auto"
+echo "bodies: /v1/me $ME_BYTES B, /healthz $HEALTHZ_BYTES B; response headers: darwaza /v1/me $(hdr_bytes "$TMP/me.headers") B vs nginx $(curl -s -D - -o /dev/null "$NGINX_BASE/me.json" | wc -c) B"
+echo
+printf '| %-24s | %10s | %8s | %-13s | %s\n' "target" "req/s" "p99 ms" "vs nginx" "status codes / socket errors |"
+printf '|%s|%s|%s|%s|%s|\n' "--------------------------" "-----------:" "---------:" "---------------" "------------------------------"
+row() {
+  local name=$1 base=$2 r="-"
+  [[ -n "$base" ]] && r=$(ratio "${RPS[$name]}" "${RPS[$base]}")
+  printf '| %-24s | %10s | %8s | %-13s | %s; %s |\n' "$name" "${RPS[$name]}" "${P99[$name]}" "$r" "${CODES[$name]}" "${ERRS[$name]}"
+}
+row "nginx static ${ME_BYTES} B" ""
+row "darwaza GET /v1/me" "nginx static ${ME_BYTES} B"
+row "nginx static ${HEALTHZ_BYTES} B" ""
+row "darwaza GET /healthz" "nginx static ${HEALTHZ_BYTES} B"
+echo
+echo "goal (issue 3): /v1/me at >= 40 % of nginx's req/s for the same body size: ${ME_RATIO} % -> $GOAL"
+echo
+echo "logins (argon2id t=$ARGON2_OPS, m=$((ARGON2_MEM_KIB / 1024)) MiB ($ARGON2_MEM_KIB KiB), p=1):"
+echo "  sequential curl, $LOGINS logins: $SEQ_LOGINS_PER_S logins/s ($SEQ_LOGIN_MS ms each, including curl start-up)"
+echo "  wrk, 2 connections, ${DURATION}s:  $WRK_LOGINS_PER_S logins/s, p99 $WRK_LOGIN_P99 ms, codes $WRK_LOGIN_CODES"
+echo "  why: t=2, m=19 MiB, p=1 is OWASP's recommended minimum for argon2id (Password Storage Cheat Sheet); each"
+echo "  login deliberately costs ~tens of ms of CPU and 19 MiB of RAM so offline guessing of a stolen hash is slow;"
+echo "  libsodium always runs p=1."
+echo
+echo "darwaza memory: peak RSS (VmHWM) $(awk -v k="$HWM_KB" 'BEGIN { printf "%.1f", k / 1024 }') MiB, RSS at end $(awk -v k="$RSS_KB" 'BEGIN { printf "%.1f", k / 1024 }') MiB, $DARWAZA_THREADS threads"
+echo "darwaza log: $LOG_PROBLEMS warn/error lines"
+if ((LOG_PROBLEMS > 0)); then grep -E ' (warn|error|critical) ' "$TMP/darwaza.log" | sort | uniq -c | sort -rn | head -n 10; fi
+
+bad=0
+for name in "${!NON2XX[@]}"; do ((${NON2XX[$name]:-0} == 0)) || { echo "WARNING: $name saw ${NON2XX[$name]} non-2xx responses (${CODES[$name]})"; bad=1; }; done
+((${WRK_LOGIN_NON2XX:-0} == 0)) || { echo "WARNING: the wrk login run saw $WRK_LOGIN_NON2XX non-2xx responses ($WRK_LOGIN_CODES)"; bad=1; }
+((bad == 0)) || echo "(non-2xx responses are counted in req/s by wrk; treat the figures above with care)"

@@ -1,0 +1,24 @@
+// Helpers shared by end-to-end tests: unique people, sign-up and login through the API.
+#pragma once
+
+#include <string>
+
+#include "support/http_client.hpp"
+#include "support/server_process.hpp"
+
+namespace darwaza::test {
+
+struct Person {
+  std::string cnic, name, email, mobile, password;
+  std::string id, token;
+};
+
+// A new, unique, valid person (not yet signed up).
+Person new_person(const std::string& name = "Test Citizen");
+// Signs up and logs in through the API; fills id and token. Fails the test on error.
+Person signed_in(HttpClient& c, const std::string& name = "Test Citizen");
+// Creates a person with a role via the CLI (server may be running on the same data dir).
+Person cli_user(const ServerProcess& s, const std::string& role, const std::string& agency = {});
+std::string login(HttpClient& c, const Person& p);
+
+}  // namespace darwaza::test
