@@ -1,5 +1,6 @@
 #include "support/server_process.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -52,11 +53,14 @@ ServerProcess::~ServerProcess() {
 void ServerProcess::start() {
   std::string port_file = data_dir_ + "/port";
   std::filesystem::remove(port_file);
-  std::vector<std::string> args = {DARWAZA_BINARY, "serve",          "--listen",       "127.0.0.1:0",
-                                   "--data",       data_dir_ + "/d", "--port-file",    port_file,
-                                   "--access-log", data_dir_ + "/access.log",
-                                   // Test speed: cheap argon2id for test accounts only.
-                                   "--argon2-mem-kib", "1024", "--argon2-ops", "1", "--handler-threads", "16"};
+  std::vector<std::string> args = {DARWAZA_BINARY, "serve", "--listen", "127.0.0.1:0", "--data", data_dir_ + "/d",
+                                   "--port-file", port_file, "--access-log", data_dir_ + "/access.log"};
+  // Defaults a test may override: cheap argon2id for test accounts (test speed only).
+  const std::vector<std::pair<std::string, std::string>> defaults = {
+      {"--argon2-mem-kib", "1024"}, {"--argon2-ops", "1"}, {"--handler-threads", "16"}};
+  for (const auto& [flag, value] : defaults) {
+    if (std::find(extra_.begin(), extra_.end(), flag) == extra_.end()) args.insert(args.end(), {flag, value});
+  }
   args.insert(args.end(), extra_.begin(), extra_.end());
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -96,6 +100,18 @@ void ServerProcess::start() {
 int ServerProcess::stop() {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void ServerProcess::terminate() {
+  if (pid_ > 0) ::kill(pid_, SIGTERM);
+}
+
+int ServerProcess::wait() {
+  if (pid_ <= 0) return -1;
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;

@@ -23,6 +23,9 @@ class ServerProcess {
   // SIGTERM and wait; returns the exit status.
   int stop();
   void kill_hard();
+  // Sends SIGTERM without waiting; wait() collects the exit status.
+  void terminate();
+  int wait();
 
   unsigned short port() const { return port_; }
   const std::string& data_dir() const { return data_dir_; }
