@@ -6,7 +6,8 @@ function(darwaza_embed_file out symbol file)
     COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DSYMBOL=${symbol} -DFILES=${file} -DMODE=file
             -P ${CMAKE_SOURCE_DIR}/cmake/embed_run.cmake
     DEPENDS ${file} ${CMAKE_SOURCE_DIR}/cmake/embed_run.cmake
-    COMMENT "Embedding ${file}")
+    COMMENT "Embedding ${file}"
+    VERBATIM)
 endfunction()
 
 # darwaza_embed_migrations(OUT SYMBOL FILES...): defines
@@ -18,5 +19,6 @@ function(darwaza_embed_migrations out symbol)
     COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DSYMBOL=${symbol} "-DFILES=${joined}" -DMODE=migrations
             -P ${CMAKE_SOURCE_DIR}/cmake/embed_run.cmake
     DEPENDS ${files} ${CMAKE_SOURCE_DIR}/cmake/embed_run.cmake
-    COMMENT "Embedding migrations into ${symbol}")
+    COMMENT "Embedding migrations into ${symbol}"
+    VERBATIM)
 endfunction()

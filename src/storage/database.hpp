@@ -11,6 +11,8 @@
 #include <string>
 
 #include "core/result.hpp"
+#include "storage/application_repo.hpp"
+#include "storage/catalog_repo.hpp"
 #include "storage/identity_repo.hpp"
 
 namespace darwaza::storage {
@@ -28,6 +30,8 @@ class Tx {
   virtual SessionRepo& sessions() = 0;
   virtual AgencyRepo& agencies() = 0;
   virtual OrganisationRepo& organisations() = 0;
+  virtual CatalogRepo& catalog() = 0;
+  virtual ApplicationRepo& applications() = 0;
 };
 
 using TxFn = std::function<Status(Tx&)>;

@@ -22,6 +22,8 @@
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 #include "storage/migration.hpp"
+#include "storage/sqlite/application_repo.hpp"
+#include "storage/sqlite/catalog_repo.hpp"
 #include "storage/sqlite/identity_repos.hpp"
 
 namespace darwaza::storage::sqlite {
@@ -46,17 +48,21 @@ constexpr const char* kSchemaVersion = "SELECT coalesce(max(version), 0) FROM sc
 
 class SqliteTx final : public Tx {
  public:
-  explicit SqliteTx(Connection& c) : users_(c), sessions_(c), agencies_(c), orgs_(c) {}
+  explicit SqliteTx(Connection& c) : users_(c), sessions_(c), agencies_(c), orgs_(c), catalog_(c), applications_(c) {}
   UserRepo& users() override { return users_; }
   SessionRepo& sessions() override { return sessions_; }
   AgencyRepo& agencies() override { return agencies_; }
   OrganisationRepo& organisations() override { return orgs_; }
+  CatalogRepo& catalog() override { return catalog_; }
+  ApplicationRepo& applications() override { return applications_; }
 
  private:
   SqliteUserRepo users_;
   SqliteSessionRepo sessions_;
   SqliteAgencyRepo agencies_;
   SqliteOrganisationRepo orgs_;
+  SqliteCatalogRepo catalog_;
+  SqliteApplicationRepo applications_;
 };
 
 Status run_guarded(const TxFn& fn, Tx& tx) {

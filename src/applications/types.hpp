@@ -1,0 +1,87 @@
+// Applications: a citizen's or firm's request for a service, bound to the definition version it
+// was filed under, moving through that version's workflow to a decision.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+
+namespace darwaza::applications {
+
+constexpr const char* kDraftState = "draft";
+
+struct Application {
+  std::string id;
+  std::string tracking_number;
+  std::string service_id;
+  int service_version = 0;
+  std::string agency_id;
+  std::string applicant_user_id;
+  std::string org_id;  // empty when filed for oneself
+  std::string state;
+  bool open = false;   // submitted and not yet in a terminal state
+  std::string data;    // normalised form data, JSON text
+  std::int64_t fee_paisa = 0;
+  std::int64_t paid_paisa = 0;
+  std::string assigned_to;
+  std::string certificate_id;
+  UnixMs created_at = 0;
+  std::optional<UnixMs> submitted_at;
+  UnixMs updated_at = 0;
+  std::optional<UnixMs> decided_at;
+  UnixMs state_entered_at = 0;
+  std::optional<UnixMs> sla_due_at;
+};
+
+struct Event {
+  std::int64_t id = 0;
+  std::string application_id;
+  UnixMs at = 0;
+  std::string actor_user_id;
+  std::string actor_role;
+  std::string kind;
+  std::string from_state, to_state, transition, comment;
+};
+
+struct Payment {
+  std::string id;
+  std::string application_id;
+  std::int64_t amount_paisa = 0;
+  std::string reference;
+  std::string recorded_by;
+  UnixMs recorded_at = 0;
+};
+
+struct IdempotentResponse {
+  std::string request_hash;
+  int status = 0;
+  std::string response;
+};
+
+struct CertificateRow {
+  std::string id;
+  std::string application_id;
+  std::string type;
+  std::string holder_user_id;
+  std::string holder_org_id;
+  std::string agency_id;
+  UnixMs issued_at = 0;
+  std::string valid_until;
+  std::string status = "valid";
+  std::string document;
+};
+
+struct QueueFilter {
+  std::string agency;
+  std::string state;     // empty = every non-terminal, non-draft state
+  std::string service;   // empty = any
+  bool overdue_only = false;
+  UnixMs now = 0;
+  int offset = 0;
+  int limit = 20;
+};
+
+}  // namespace darwaza::applications

@@ -1,0 +1,46 @@
+// Store interface for applications, their events, payments, idempotency keys and certificates.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "applications/types.hpp"
+
+namespace darwaza::storage {
+
+struct ApplicationPage {
+  std::vector<applications::Application> items;
+  std::int64_t total = 0;
+};
+
+class ApplicationRepo {
+ public:
+  virtual ~ApplicationRepo() = default;
+  virtual void insert(const applications::Application& a) = 0;
+  virtual void update(const applications::Application& a) = 0;
+  virtual std::optional<applications::Application> by_id(const std::string& id) = 0;
+  virtual std::optional<applications::Application> by_tracking(const std::string& tracking) = 0;
+  // The person's own applications and those of organisations they belong to, newest first.
+  virtual ApplicationPage for_user(const std::string& user_id, int offset, int limit) = 0;
+  // An agency's queue, oldest submission first. terminal_states are excluded when no state filter.
+  virtual ApplicationPage queue(const applications::QueueFilter& f) = 0;
+
+  virtual void add_event(const applications::Event& e) = 0;
+  virtual std::vector<applications::Event> events(const std::string& application_id) = 0;
+
+  virtual void insert_payment(const applications::Payment& p) = 0;
+  virtual std::optional<applications::Payment> payment_by_reference(const std::string& reference) = 0;
+  virtual std::vector<applications::Payment> payments(const std::string& application_id) = 0;
+
+  virtual std::optional<applications::IdempotentResponse> idempotent(const std::string& principal,
+                                                                      const std::string& key) = 0;
+  virtual void put_idempotent(const std::string& principal, const std::string& key,
+                              const applications::IdempotentResponse& r, UnixMs at) = 0;
+
+  virtual void insert_certificate(const applications::CertificateRow& c) = 0;
+  virtual std::optional<applications::CertificateRow> certificate(const std::string& id) = 0;
+  virtual std::vector<applications::CertificateRow> certificates_of(const std::string& user_id) = 0;
+};
+
+}  // namespace darwaza::storage
