@@ -1,0 +1,16 @@
+#include <gtest/gtest.h>
+
+#include "core/working_days.hpp"
+
+using namespace darwaza;
+
+TEST(WorkingDays, SkipsWeekendsInPakistanTime) {
+  // Friday 2026-11-20 10:00 PKT = 05:00 UTC.
+  UnixMs friday = 1795150800000;
+  EXPECT_EQ(pkt_date(friday), "2026-11-20");
+  EXPECT_EQ(pkt_date(add_working_days(friday, 1)), "2026-11-23");  // Monday
+  EXPECT_EQ(pkt_date(add_working_days(friday, 5)), "2026-11-27");
+  EXPECT_EQ(pkt_date_plus_days(friday, 365), "2027-11-20");
+  // 23:00 UTC on Sunday is already Monday in Pakistan.
+  EXPECT_EQ(pkt_date(1795388400000), "2026-11-23");
+}
