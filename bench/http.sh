@@ -13,7 +13,8 @@
 #   5. measures logins/s (argon2id) sequentially with curl and with wrk over 2 connections;
 #   6. prints darwaza's peak resident memory (VmHWM) and the machine.
 #
-# Tunables (environment): DURATION (s, default 10), THREADS (2), CONNECTIONS (64), WARMUP (s, 2), LOGINS (40).
+# Tunables (environment): DURATION (s, default 10), THREADS (2), CONNECTIONS (64), WARMUP (s, 2), LOGINS (40),
+# DARWAZA (path of the binary to measure; default ./build/darwaza, built if missing).
 set -euo pipefail
 
 DURATION=${DURATION:-10}
@@ -73,26 +74,35 @@ if ((${#missing[@]})); then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-if [[ ! -x ./build/darwaza ]]; then
-  step "building ./build/darwaza (Release)"
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release || die "cmake configure failed"
-  ninja -C build || die "build failed"
+if [[ -n "${DARWAZA:-}" ]]; then
+  [[ -x "$DARWAZA" ]] || die "DARWAZA=$DARWAZA is not an executable"
+  build_type="given by DARWAZA"
+else
+  DARWAZA=./build/darwaza
+  if [[ ! -x "$DARWAZA" ]]; then
+    step "building ./build/darwaza (Release)"
+    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release || die "cmake configure failed"
+    ninja -C build || die "build failed"
+  fi
+  build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' build/CMakeCache.txt 2>/dev/null || true)
+  [[ "$build_type" == Release ]] || echo "warning: ./build is configured as '${build_type:-unknown}', not Release; figures will be pessimistic" >&2
 fi
-build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' build/CMakeCache.txt 2>/dev/null || true)
-[[ "$build_type" == Release ]] || echo "warning: ./build is configured as '${build_type:-unknown}', not Release; figures will be pessimistic" >&2
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]] || commit="$commit + uncommitted changes"
 
+LOADAVG_BEFORE=$(cut -d" " -f1-3 /proc/loadavg)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/darwaza-bench.XXXXXX")
 chmod 755 "$TMP"  # nginx workers run as nobody when started as root and must reach $TMP/www
 
 # argon2id parameters: the server's defaults, read from --help and passed explicitly so the report is exact.
-help=$(./build/darwaza serve --help) || die "./build/darwaza serve --help failed"
+help=$("$DARWAZA" serve --help) || die "$DARWAZA serve --help failed"
 ARGON2_OPS=$(sed -n 's/.*--argon2-ops .*=\([0-9][0-9]*\)$/\1/p' <<<"$help")
 ARGON2_MEM_KIB=$(sed -n 's/.*--argon2-mem-kib .*=\([0-9][0-9]*\)$/\1/p' <<<"$help")
 [[ -n "$ARGON2_OPS" && -n "$ARGON2_MEM_KIB" ]] || die "could not read the argon2 defaults from 'darwaza serve --help'"
 
 # ---------------------------------------------------------------- darwaza
 step "starting darwaza"
-./build/darwaza serve --listen 127.0.0.1:0 --port-file "$TMP/port" --data "$TMP/data" \
+"$DARWAZA" serve --listen 127.0.0.1:0 --port-file "$TMP/port" --data "$TMP/data" \
   --access-log off --rate-limit-per-minute 0 \
   --argon2-ops "$ARGON2_OPS" --argon2-mem-kib "$ARGON2_MEM_KIB" >"$TMP/darwaza.log" 2>&1 &
 DARWAZA_PID=$!
@@ -262,14 +272,14 @@ alive "after the /v1/me run"
 
 # ---------------------------------------------------------------- logins
 step "logins: $LOGINS sequential curl calls, then wrk with 2 connections for ${DURATION}s"
-start=$(date +%s%N)
-for i in $(seq "$LOGINS"); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$LOGIN" "$BASE/v1/auth/login")
-  [[ "$code" == 200 ]] || die "login $i of $LOGINS returned $code"
-done
-end=$(date +%s%N)
-SEQ_LOGINS_PER_S=$(awk -v n="$LOGINS" -v ns=$((end - start)) 'BEGIN { printf "%.1f", n / (ns / 1e9) }')
-SEQ_LOGIN_MS=$(awk -v n="$LOGINS" -v ns=$((end - start)) 'BEGIN { printf "%.1f", ns / 1e6 / n }')
+# One curl process for all of them (starting curl costs ~20 ms on a small VM), over one keep-alive connection.
+args=()
+for _ in $(seq "$LOGINS"); do args+=(-o /dev/null "$BASE/v1/auth/login"); done
+out=$(curl -s -w '%{http_code} %{time_total}\n' -H 'Content-Type: application/json' --data-binary "$LOGIN" "${args[@]}") ||
+  die "sequential logins with curl failed"
+[[ $(grep -c '^200 ' <<<"$out") -eq $LOGINS ]] || die "sequential logins: not all returned 200: $(sort <<<"$out" | cut -d' ' -f1 | uniq -c | tr '\n' ' ')"
+SEQ_LOGINS_PER_S=$(awk '{ t += $2; n++ } END { printf "%.1f", n / t }' <<<"$out")
+SEQ_LOGIN_MS=$(awk '{ t += $2; n++ } END { printf "%.1f", 1000 * t / n }' <<<"$out")
 out=$(wrk -t1 -c2 -d"${DURATION}s" --latency -s "$TMP/login.lua" "$BASE/v1/auth/login" 2>&1) || die "wrk login run failed: $out"
 line=$(grep '^RESULT ' <<<"$out") || die "no RESULT line from the wrk login run: $out"
 printf '%-26s %s\n' "wrk POST /v1/auth/login" "${line#RESULT }" >&2
@@ -296,7 +306,8 @@ GOAL=$(awk -v r="$ME_RATIO" 'BEGIN { print (r >= 40 ? "MET" : "NOT MET") }')
 echo
 echo "Darwaza HTTP benchmark - $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), Linux $(uname -r), $(awk '/^MemTotal:/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
-echo "tools: $(wrk -v 2>&1 | head -n1 | awk '{ print $1, $2 }'), $("$NGINX" -v 2>&1 | sed 's/.*: //'), darwaza $(./build/darwaza --version 2>/dev/null || echo '?') (build: ${build_type:-unknown})"
+echo "tools: $(wrk -v 2>&1 | head -n1 | awk '{ print $1, $2 }'), $("$NGINX" -v 2>&1 | sed 's/.*: //'), $("$DARWAZA" version 2>/dev/null | head -n1 || echo 'darwaza ?') (build: ${build_type:-unknown}, commit $commit)"
+echo "load average before the runs: $LOADAVG_BEFORE"
 echo "load: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on the same machine; darwaza defaults (io threads = cores), nginx worker_processes auto"
 echo "bodies: /v1/me $ME_BYTES B, /healthz $HEALTHZ_BYTES B; response headers: darwaza /v1/me $(hdr_bytes "$TMP/me.headers") B vs nginx $(curl -s -D - -o /dev/null "$NGINX_BASE/me.json" | wc -c) B"
 echo
@@ -315,7 +326,7 @@ echo
 echo "goal (issue 3): /v1/me at >= 40 % of nginx's req/s for the same body size: ${ME_RATIO} % -> $GOAL"
 echo
 echo "logins (argon2id t=$ARGON2_OPS, m=$((ARGON2_MEM_KIB / 1024)) MiB ($ARGON2_MEM_KIB KiB), p=1):"
-echo "  sequential curl, $LOGINS logins: $SEQ_LOGINS_PER_S logins/s ($SEQ_LOGIN_MS ms each, including curl start-up)"
+echo "  sequential curl, $LOGINS logins: $SEQ_LOGINS_PER_S logins/s ($SEQ_LOGIN_MS ms each, one keep-alive connection)"
 echo "  wrk, 2 connections, ${DURATION}s:  $WRK_LOGINS_PER_S logins/s, p99 $WRK_LOGIN_P99 ms, codes $WRK_LOGIN_CODES"
 echo "  why: t=2, m=19 MiB, p=1 is OWASP's recommended minimum for argon2id (Password Storage Cheat Sheet); each"
 echo "  login deliberately costs ~tens of ms of CPU and 19 MiB of RAM so offline guessing of a stolen hash is slow;"

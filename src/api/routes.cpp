@@ -9,6 +9,9 @@ void register_routes(http::Router& r, App& app) {
   using namespace http;
   using V = bhttp::verb;
   auto h = [&app](HandlerResult (*fn)(App&, Request&)) { return [&app, fn](Request& req) { return fn(app, req); }; };
+  // Inline: answered on the I/O thread. Only for handlers that never wait: health and metrics,
+  // and short indexed reads (SQLite readers in WAL mode do not wait for the writer); the hop to
+  // the handler pool costs more than such a read.
   const RouteOptions fast{Dispatch::inline_, false, 0};
   const RouteOptions expensive{Dispatch::pool, true, 0};
 
@@ -22,7 +25,7 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::post, "/v1/auth/signup", kPublic, h(handlers::signup), expensive);
   r.add(V::post, "/v1/auth/login", kPublic, h(handlers::login), expensive);
   r.add(V::post, "/v1/auth/logout", kCitizen, h(handlers::logout));
-  r.add(V::get, "/v1/me", kCitizen, h(handlers::get_me));
+  r.add(V::get, "/v1/me", kCitizen, h(handlers::get_me), fast);
   r.add(V::patch, "/v1/me", kCitizen, h(handlers::patch_me));
   r.add(V::post, "/v1/oauth/token", kPublic, h(handlers::oauth_token), expensive);
 

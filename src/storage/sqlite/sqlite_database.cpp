@@ -180,15 +180,15 @@ void SqliteDatabase::run_batch(std::vector<Job*>& batch) {
   Status batch_error;
   SqliteTx tx(*writer_conn_);
   try {
-    writer_conn_->exec_script(kBegin);
+    writer_conn_->query(kBegin).exec();
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      writer_conn_->exec_script(kSavepoint);
+      writer_conn_->query(kSavepoint).exec();
       results[i] = run_guarded(*batch[i]->fn, tx);
-      if (!results[i].ok()) writer_conn_->exec_script(kRollbackTo);
-      writer_conn_->exec_script(kRelease);
+      if (!results[i].ok()) writer_conn_->query(kRollbackTo).exec();
+      writer_conn_->query(kRelease).exec();
     }
     auto t0 = std::chrono::steady_clock::now();
-    writer_conn_->exec_script(kCommit);
+    writer_conn_->query(kCommit).exec();
     if (options_.on_commit)
       options_.on_commit(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   } catch (const std::exception& e) {
@@ -249,9 +249,9 @@ Status SqliteDatabase::read(const TxFn& fn) {
   }
   Status s;
   try {
-    r->conn.exec_script(kBeginRead);
+    r->conn.query(kBeginRead).exec();
     s = run_guarded(fn, r->tx);
-    r->conn.exec_script(kCommit);
+    r->conn.query(kCommit).exec();
   } catch (const std::exception& e) {
     s = internal_error(std::string("read: ") + e.what());
     try {
