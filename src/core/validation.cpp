@@ -30,6 +30,23 @@ constexpr RuleText kRules[] = {
     {"max", "Must be at most {}.", "زیادہ سے زیادہ {} ہو سکتا ہے۔"},
     {"pattern", "Does not match the expected format.", "مطلوبہ صورت کے مطابق نہیں۔"},
     {"exists", "No such record.", "ایسا کوئی ریکارڈ نہیں۔"},
+    // Service form fields (applications/form_validation.cpp).
+    {"min_items", "Give at least {} items.", "کم از کم {} اندراجات دیں۔"},
+    {"max_items", "Give at most {} items.", "زیادہ سے زیادہ {} اندراجات دیں۔"},
+    {"duplicate", "This value is repeated.", "یہ قدر دہرائی گئی ہے۔"},
+    {"characters", "Contains characters that are not allowed.", "اس میں ایسے حروف ہیں جن کی اجازت نہیں۔"},
+    {"integer", "Enter a whole number.", "پورا عدد لکھیں۔"},
+    {"decimal", "Enter a number such as 1250 or 1250.50.", "عدد لکھیں، مثلاً 1250 یا 1250.50۔"},
+    {"decimal_places", "Use at most {} digits after the decimal point.", "اعشاریہ کے بعد زیادہ سے زیادہ {} ہندسے لکھیں۔"},
+    {"money_currency", "The currency must be {}.", "کرنسی {} ہونی چاہیے۔"},
+    {"date", "Enter a real date as YYYY-MM-DD.", "درست تاریخ YYYY-MM-DD کی صورت میں لکھیں۔"},
+    {"ip", "Enter an IPv4 or IPv6 address, or a range such as 203.0.113.0/24.",
+     "آئی پی پتہ (IPv4 یا IPv6) یا 203.0.113.0/24 جیسی رینج لکھیں۔"},
+    {"ip_public", "Only public internet addresses are accepted; this one is private or reserved for special use.",
+     "صرف عوامی انٹرنیٹ پتے قبول کیے جاتے ہیں؛ یہ پتہ نجی ہے یا خاص استعمال کے لیے مخصوص ہے۔"},
+    {"country", "Enter a two-letter country code such as PK.", "ملک کا دو حرفی کوڈ لکھیں، مثلاً PK۔"},
+    {"document", "Not a valid document reference.", "دستاویز کا حوالہ درست نہیں۔"},
+    {"registry_ref", "Not a valid record reference.", "ریکارڈ کا حوالہ درست نہیں۔"},
 };
 
 }  // namespace
