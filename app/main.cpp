@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   darwaza::cli::register_user(app, data);
   darwaza::cli::register_version(app);
   darwaza::cli::register_routes_command(app);
+  darwaza::cli::register_catalog(app, data);
+  darwaza::cli::register_verify(app, data);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

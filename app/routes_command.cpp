@@ -23,7 +23,7 @@ void register_routes_command(CLI::App& app) {
     SystemClock clock;
     api::AppOptions ao;
     ao.password = crypto::PasswordParams{1, 8 * 1024};
-    api::App a(*db, clock, ao);
+    api::App a(*db, clock, ao, certificates::SigningKey::generate());
     http::Router router;
     api::register_routes(router, a);
     for (const auto& r : router.routes()) {

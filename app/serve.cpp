@@ -6,6 +6,8 @@
 #include "commands.hpp"
 #include "core/log.hpp"
 #include "http/server.hpp"
+#include "catalog/definition.hpp"
+#include "certificates/signing.hpp"
 #include "identity/agencies.hpp"
 
 namespace darwaza::cli {
@@ -22,6 +24,8 @@ struct ServeOptions {
   int login_threshold = identity::SessionConfig{}.account_threshold;
   int session_ttl_min = static_cast<int>(identity::SessionConfig{}.session_ttl_ms / 60000);
   bool cookie_secure = false;
+  std::string public_url;   // default: http://<listen>
+  std::string catalog_dir;  // load service definitions from here at start
   http::ServerOptions server;
 };
 
@@ -56,12 +60,28 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   ao.sessions.account_threshold = o.login_threshold;
   ao.sessions.session_ttl_ms = static_cast<UnixMs>(o.session_ttl_min) * 60000;
   ao.cookie_secure = o.cookie_secure;
-  api::App app(*db, clock, ao);
+  ao.public_url = o.public_url.empty() ? "http://" + o.listen : o.public_url;
+  auto key = certificates::SigningKey::load_or_create(
+      (std::filesystem::path(data.data_dir) / "keys" / "signing.key").string());
+  if (!key.ok()) throw std::runtime_error(key.error().detail);
+  logging::app().info("signing key {}", key->key_id());
+  api::App app(*db, clock, ao, std::move(key).value());
 
   std::string agencies_file = (std::filesystem::path(data.seed_dir) / "agencies.json").string();
   auto agencies = identity::load_agencies_file(agencies_file);
   if (!agencies.ok()) throw std::runtime_error(agencies.error().detail);
   if (Status s = app.agencies.seed(*agencies); !s.ok()) throw std::runtime_error("seeding agencies failed");
+
+  if (!o.catalog_dir.empty()) {
+    std::vector<catalog::ServiceDefinition> defs;
+    auto problems = catalog::check_directory(o.catalog_dir, &defs);
+    for (const auto& p : problems) logging::app().error("{}: {}: {}", p.file, p.path, p.message);
+    if (!problems.empty()) throw std::runtime_error("service definitions in " + o.catalog_dir + " have problems");
+    auto report = app.catalog.load(defs);
+    if (!report.ok()) throw std::runtime_error(report.error().detail);
+    logging::app().info("catalog: {} added, {} updated, {} unchanged", report->added, report->updated,
+                        report->unchanged);
+  }
 
   http::Router router;
   api::register_routes(router, app);
@@ -135,6 +155,10 @@ void register_serve(CLI::App& app, DataOptions& data) {
   cmd->add_option("--session-ttl-min", o->session_ttl_min, "Session lifetime in minutes")
       ->check(CLI::Range(1, 60 * 24 * 30))
       ->capture_default_str();
+  cmd->add_option("--public-url", o->public_url, "Public base URL for links in certificates and QR codes")
+      ->envname("DARWAZA_PUBLIC_URL");
+  cmd->add_option("--catalog-dir", o->catalog_dir, "Load (or update) service definitions from this folder at start")
+      ->envname("DARWAZA_CATALOG_DIR");
   cmd->add_flag("--cookie-secure", o->cookie_secure, "Mark cookies Secure and send HSTS (serving behind TLS)");
   cmd->callback([&data, o] {
     int rc = run_serve(data, *o);

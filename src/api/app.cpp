@@ -2,7 +2,7 @@
 
 namespace darwaza::api {
 
-App::App(storage::Database& db_, const Clock& clock_, AppOptions options_)
+App::App(storage::Database& db_, const Clock& clock_, AppOptions options_, certificates::SigningKey key)
     : db(db_),
       clock(clock_),
       options(std::move(options_)),
@@ -10,6 +10,9 @@ App::App(storage::Database& db_, const Clock& clock_, AppOptions options_)
       accounts(db, clock, hasher),
       sessions(db, clock, hasher, options.sessions),
       agencies(db, clock),
-      organisations(db, clock) {}
+      organisations(db, clock),
+      catalog(db, clock),
+      signing_key(std::move(key)),
+      applications(db, clock, catalog, signing_key, applications::Options{options.public_url}) {}
 
 }  // namespace darwaza::api

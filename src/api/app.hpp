@@ -6,6 +6,9 @@
 #include <string>
 
 #include "core/clock.hpp"
+#include "applications/applications.hpp"
+#include "catalog/catalog.hpp"
+#include "certificates/signing.hpp"
 #include "http/metrics.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
@@ -22,10 +25,11 @@ struct AppOptions {
   identity::SessionConfig sessions;
   bool cookie_secure = false;  // set Secure on cookies (serving behind TLS)
   std::string session_cookie = "darwaza_session";
+  std::string public_url = "http://127.0.0.1:8080";  // base of links in certificates and QR codes
 };
 
 struct App {
-  App(storage::Database& db, const Clock& clock, AppOptions options);
+  App(storage::Database& db, const Clock& clock, AppOptions options, certificates::SigningKey key);
 
   storage::Database& db;
   const Clock& clock;
@@ -35,6 +39,9 @@ struct App {
   identity::Sessions sessions;
   identity::Agencies agencies;
   identity::Organisations organisations;
+  catalog::Catalog catalog;
+  certificates::SigningKey signing_key;
+  applications::Applications applications;
 
   http::Metrics* metrics = nullptr;              // set once the route table is known
   const std::atomic<bool>* draining = nullptr;   // set by the server; /readyz reports it

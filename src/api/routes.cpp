@@ -2,6 +2,7 @@
 // Access: see http/router.hpp. A route without a declared access policy is refused at start-up.
 #include "api/app.hpp"
 #include "api/identity_handlers.hpp"
+#include "api/service_handlers.hpp"
 
 namespace darwaza::api {
 
@@ -14,6 +15,7 @@ void register_routes(http::Router& r, App& app) {
   // the handler pool costs more than such a read.
   const RouteOptions fast{Dispatch::inline_, false, 0};
   const RouteOptions expensive{Dispatch::pool, true, 0};
+  const RouteOptions expensive_read{Dispatch::pool, false, 0};
 
   // Operations
   r.add(V::get, "/healthz", kPublic, h(handlers::healthz), fast);
@@ -51,6 +53,30 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::get, "/v1/organisations/{org}/members", kCitizen, h(handlers::list_members));
   r.add(V::post, "/v1/organisations/{org}/members", kCitizen, h(handlers::add_member));
   r.add(V::delete_, "/v1/organisations/{org}/members/{user}", kCitizen, h(handlers::remove_member));
+
+  // Catalog
+  r.add(V::get, "/v1/services", kPublic, h(handlers::list_services), expensive_read);
+  r.add(V::get, "/v1/services/{id}", kPublic, h(handlers::get_service));
+  r.add(V::get, "/v1/categories", kPublic, h(handlers::list_categories));
+
+  // Applications: the domain checks who relates to each application (applicant, organisation
+  // member, officer of the owning agency); the route admits the roles that can relate at all.
+  r.add(V::post, "/v1/applications", kCitizen, h(handlers::submit_application));
+  r.add(V::get, "/v1/applications", kCitizen, h(handlers::my_applications));
+  r.add(V::get, "/v1/applications/{id}", kCitizen, h(handlers::get_application));
+  r.add(V::patch, "/v1/applications/{id}", kCitizen, h(handlers::update_draft));
+  r.add(V::post, "/v1/applications/{id}/submit", kCitizen, h(handlers::submit_draft));
+  r.add(V::post, "/v1/applications/{id}/transitions", kCitizen, h(handlers::transition_application));
+  r.add(V::post, "/v1/applications/{id}/claim", kAgencyOfficer, h(handlers::claim_application));
+  r.add(V::post, "/v1/applications/{id}/payments", kAgencyOfficer | kApiClient, h(handlers::record_payment));
+  r.add(V::get, "/v1/agencies/{agency}/queue", kAgencyOfficer, h(handlers::agency_queue));
+
+  // Certificates
+  r.add(V::get, "/v1/certificates/{id}/verify", kPublic, h(handlers::verify_certificate));
+  r.add(V::get, "/v1/certificates/{id}/qr.svg", kPublic, h(handlers::certificate_qr));
+  r.add(V::get, "/v1/certificates/{id}", kCitizen, h(handlers::get_certificate));
+  r.add(V::get, "/v1/me/certificates", kCitizen, h(handlers::my_certificates));
+  r.add(V::get, "/v1/keys/signing", kPublic, h(handlers::signing_key));
 }
 
 }  // namespace darwaza::api

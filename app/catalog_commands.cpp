@@ -1,0 +1,99 @@
+// `darwaza catalog ...`: service definition files (docs/service-definition.md) from the command line.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+
+#include "catalog/definition.hpp"
+#include "commands.hpp"
+#include "identity/agencies.hpp"
+
+namespace darwaza::cli {
+namespace {
+
+constexpr int kMaxSynthCount = 1000000;
+
+void print_problem(const catalog::DefinitionProblem& p) {
+  if (p.path.empty()) std::cout << p.file << ": " << p.message << "\n";
+  else std::cout << p.file << ": " << p.path << ": " << p.message << "\n";
+}
+
+// Definitions name their owner by id; a typo there would only surface when the catalog is loaded.
+void check_agencies(const std::string& agencies_file, const std::vector<catalog::ServiceDefinition>& defs,
+                    const std::string& dir, std::vector<catalog::DefinitionProblem>& problems) {
+  auto agencies = identity::load_agencies_file(agencies_file);
+  if (!agencies.ok()) {
+    std::cerr << "darwaza: agencies not checked: cannot read " << agencies_file << "\n";
+    return;
+  }
+  std::set<std::string> ids;
+  for (const auto& a : *agencies) ids.insert(a.id);
+  for (const auto& d : defs) {
+    if (!ids.count(d.agency))
+      problems.push_back({dir, "", "service \"" + d.id + "\": /agency: no agency \"" + d.agency + "\" in " + agencies_file});
+  }
+}
+
+void register_check(CLI::App& catalog, DataOptions& data) {
+  struct Opts {
+    std::string dir;
+    std::string agencies;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* cmd = catalog.add_subcommand(
+      "check", "Validate every *.json service definition in DIR; prints each problem as `file: path: message`\n"
+               "and exits 1 if there is any");
+  add_data_options(*cmd, data);
+  cmd->add_option("dir", o->dir, "Folder of definition files")->required();
+  cmd->add_option("--agencies", o->agencies, "Agencies file the definitions' agency ids must appear in "
+                                             "(default: SEED_DIR/agencies.json)");
+  cmd->callback([&data, o] {
+    std::vector<catalog::ServiceDefinition> defs;
+    auto problems = catalog::check_directory(o->dir, &defs);
+    check_agencies(o->agencies.empty() ? data.seed_dir + "/agencies.json" : o->agencies, defs, o->dir, problems);
+    for (const auto& p : problems) print_problem(p);
+    if (!problems.empty()) {
+      std::cerr << problems.size() << " problem(s)\n";
+      throw CLI::RuntimeError(1);
+    }
+    std::cout << defs.size() << " definitions OK\n";
+  });
+}
+
+void register_synth(CLI::App& catalog) {
+  struct Opts {
+    int count = 0;
+    std::string out;
+    std::uint64_t seed = 1;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* cmd = catalog.add_subcommand("synth", "Write N synthetic, valid, bilingual service definitions (scale tests)");
+  cmd->add_option("--count", o->count, "How many definitions")->required()->check(CLI::Range(1, kMaxSynthCount));
+  cmd->add_option("--out", o->out, "Folder to write ID.json files into (created if missing)")->required();
+  cmd->add_option("--seed", o->seed, "Generator seed; the same seed gives the same files")->capture_default_str();
+  cmd->callback([o] {
+    std::error_code ec;
+    std::filesystem::create_directories(o->out, ec);
+    if (ec) throw std::runtime_error("cannot create " + o->out + ": " + ec.message());
+    auto defs = catalog::synth_definitions(o->count, o->seed);
+    for (const auto& j : defs) {
+      auto path = std::filesystem::path(o->out) / (j.at("id").get<std::string>() + ".json");
+      std::ofstream f(path, std::ios::binary | std::ios::trunc);
+      f << j.dump(2) << "\n";
+      if (!f) throw std::runtime_error("cannot write " + path.string());
+    }
+    std::cout << "wrote " << defs.size() << " definitions to " << o->out << "\n";
+  });
+}
+
+}  // namespace
+
+void register_catalog(CLI::App& app, DataOptions& data) {
+  auto* catalog = app.add_subcommand("catalog", "Service definitions: check and generate definition files");
+  catalog->require_subcommand(1);
+  register_check(*catalog, data);
+  register_synth(*catalog);
+  // `catalog load` (store a folder of definitions as new catalog versions) is added here by the lead.
+}
+
+}  // namespace darwaza::cli

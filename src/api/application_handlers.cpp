@@ -1,0 +1,233 @@
+#include "api/json_input.hpp"
+#include "api/service_handlers.hpp"
+#include "applications/applications.hpp"
+#include "certificates/certificate.hpp"
+#include "certificates/qr.hpp"
+#include "certificates/signing.hpp"
+#include "core/working_days.hpp"
+
+namespace darwaza::api::handlers {
+namespace {
+
+using nlohmann::json;
+using applications::format_pkr;
+
+int int_param(const http::Request& req, const std::string& name, int fallback) {
+  auto v = req.query_param(name);
+  if (!v || v->empty()) return fallback;
+  if (v->size() > 9) return -1;
+  for (char c : *v)
+    if (c < '0' || c > '9') return -1;
+  return std::stoi(*v);
+}
+
+json opt_time(const std::optional<UnixMs>& t) { return t ? json(format_rfc3339(*t)) : json(nullptr); }
+
+json summary_json(const applications::Application& a, UnixMs now) {
+  return {{"id", a.id},
+          {"tracking_number", a.tracking_number},
+          {"service_id", a.service_id},
+          {"service_version", a.service_version},
+          {"agency", a.agency_id},
+          {"on_behalf_of", a.org_id.empty() ? json(nullptr) : json(a.org_id)},
+          {"state", a.state},
+          {"open", a.open},
+          {"fee_pkr", format_pkr(a.fee_paisa)},
+          {"paid_pkr", format_pkr(a.paid_paisa)},
+          {"assigned", !a.assigned_to.empty()},
+          {"certificate_id", a.certificate_id.empty() ? json(nullptr) : json(a.certificate_id)},
+          {"created_at", format_rfc3339(a.created_at)},
+          {"submitted_at", opt_time(a.submitted_at)},
+          {"decided_at", opt_time(a.decided_at)},
+          {"sla_due_at", opt_time(a.sla_due_at)},
+          {"overdue", a.open && a.sla_due_at && *a.sla_due_at < now}};
+}
+
+json view_json(const applications::View& v, const std::string& lang, UnixMs now) {
+  json j = summary_json(v.application, now);
+  const auto& def = *v.definition;
+  j["service_title"] = def.title.in(lang);
+  if (const auto* st = def.workflow.state(v.application.state)) j["state_label"] = st->label.in(lang);
+  j["data"] = json::parse(v.application.data);
+  j["allowed_transitions"] = v.allowed_transitions;
+  j["timeline"] = json::array();
+  for (const auto& e : v.events) {
+    json ev = {{"at", format_rfc3339(e.at)}, {"kind", e.kind}, {"by_role", e.actor_role}};
+    if (!e.from_state.empty()) ev["from"] = e.from_state;
+    if (!e.to_state.empty()) ev["to"] = e.to_state;
+    if (!e.transition.empty()) ev["transition"] = e.transition;
+    if (!e.comment.empty()) ev["comment"] = e.comment;
+    j["timeline"].push_back(std::move(ev));
+  }
+  j["payments"] = json::array();
+  for (const auto& p : v.payments)
+    j["payments"].push_back({{"amount_pkr", format_pkr(p.amount_paisa)}, {"reference", p.reference},
+                             {"recorded_at", format_rfc3339(p.recorded_at)}});
+  return j;
+}
+
+json page_json(const storage::ApplicationPage& p, int page, int size, UnixMs now) {
+  json items = json::array();
+  for (const auto& a : p.items) items.push_back(summary_json(a, now));
+  return {{"items", items}, {"page", page}, {"page_size", size}, {"total", p.total}};
+}
+
+http::HandlerResult view_reply(App& app, Result<applications::View> v, const http::Request& req,
+                               unsigned status = 200) {
+  if (!v.ok()) return v.take_error();
+  return http::Reply::json(status, view_json(v.value(), req.lang, app.clock.now_ms()));
+}
+
+http::HandlerResult submitted_reply(App& app, Result<applications::Submitted> s, const http::Request& req) {
+  if (!s.ok()) return s.take_error();
+  auto view = app.applications.get(req.principal, s->application.id);
+  if (!view.ok()) return view.take_error();
+  json body = view_json(*view, req.lang, app.clock.now_ms());
+  if (!s->receipt.is_null()) body["receipt"] = s->receipt;
+  auto reply = http::Reply::json(201, body);
+  reply.headers.emplace_back("Location", "/v1/applications/" + s->application.id);
+  if (s->replayed) reply.headers.emplace_back("Idempotent-Replayed", "true");
+  return reply;
+}
+
+}  // namespace
+
+http::HandlerResult submit_application(App& app, http::Request& req) {
+  auto body = http::json_body(req);
+  if (!body.ok()) return body.take_error();
+  FieldErrors errs(req.lang);
+  applications::SubmitInput in;
+  for (auto it = body->begin(); it != body->end(); ++it) {
+    const std::string& k = it.key();
+    if (k == "service_id" && it->is_string()) in.service_id = it->get<std::string>();
+    else if (k == "on_behalf_of" && (it->is_string() || it->is_null())) in.on_behalf_of = it->is_null() ? "" : it->get<std::string>();
+    else if (k == "data" && it->is_object()) in.data = *it;
+    else if (k == "draft" && it->is_boolean()) in.draft = it->get<bool>();
+    else if (k == "service_id" || k == "on_behalf_of" || k == "data" || k == "draft") errs.add("/" + k, "type", req.lang == "ur" ? "درست قسم" : "the right type");
+    else errs.add("/" + k, "unknown_field");
+  }
+  if (!errs.empty()) return errs.to_error();
+  in.idempotency_key = std::string(req.header("Idempotency-Key"));
+  return submitted_reply(app, app.applications.submit(req.principal, in, req.lang), req);
+}
+
+http::HandlerResult my_applications(App& app, http::Request& req) {
+  int page = int_param(req, "page", 1), size = int_param(req, "page_size", 20);
+  auto r = app.applications.mine(req.principal, page, size, req.lang);
+  if (!r.ok()) return r.take_error();
+  return http::Reply::json(200, page_json(*r, page, size, app.clock.now_ms()));
+}
+
+http::HandlerResult get_application(App& app, http::Request& req) {
+  return view_reply(app, app.applications.get(req.principal, req.param("id")), req);
+}
+
+http::HandlerResult update_draft(App& app, http::Request& req) {
+  auto body = http::json_body(req);
+  if (!body.ok()) return body.take_error();
+  auto data = body->find("data");
+  if (data == body->end() || !data->is_object() || body->size() != 1) {
+    FieldErrors errs(req.lang);
+    errs.add("/data", "required");
+    return errs.to_error();
+  }
+  return view_reply(app, app.applications.update_draft(req.principal, req.param("id"), *data, req.lang), req);
+}
+
+http::HandlerResult submit_draft(App& app, http::Request& req) {
+  return submitted_reply(app, app.applications.submit_draft(req.principal, req.param("id"), req.lang), req);
+}
+
+http::HandlerResult transition_application(App& app, http::Request& req) {
+  auto body = http::json_body(req);
+  if (!body.ok()) return body.take_error();
+  FieldErrors errs(req.lang);
+  applications::TransitionInput in;
+  for (auto it = body->begin(); it != body->end(); ++it) {
+    if (it.key() == "transition" && it->is_string()) in.transition = it->get<std::string>();
+    else if (it.key() == "comment" && it->is_string()) in.comment = it->get<std::string>();
+    else if (it.key() == "data" && it->is_object()) in.data = *it;
+    else if (it.key() == "transition" || it.key() == "comment" || it.key() == "data") errs.add("/" + it.key(), "type", "");
+    else errs.add("/" + it.key(), "unknown_field");
+  }
+  if (in.transition.empty()) errs.add("/transition", "required");
+  if (!errs.empty()) return errs.to_error();
+  return view_reply(app, app.applications.transition(req.principal, req.param("id"), in, req.lang), req);
+}
+
+http::HandlerResult claim_application(App& app, http::Request& req) {
+  return view_reply(app, app.applications.claim(req.principal, req.param("id")), req);
+}
+
+http::HandlerResult record_payment(App& app, http::Request& req) {
+  auto in = JsonInput::from(req, {"amount_pkr", "reference"});
+  if (!in.ok()) return in.take_error();
+  std::string amount = in->str_or_empty("amount_pkr"), reference = in->str_or_empty("reference");
+  if (Status st = in->finish(); !st.ok()) return st.take_error();
+  return view_reply(app, app.applications.record_payment(req.principal, req.param("id"), amount, reference, req.lang),
+                    req, 201);
+}
+
+http::HandlerResult agency_queue(App& app, http::Request& req) {
+  applications::QueueFilter f;
+  f.agency = req.param("agency");
+  f.state = req.query_param("state").value_or("");
+  f.service = req.query_param("service").value_or("");
+  f.overdue_only = req.query_param("overdue").value_or("") == "true";
+  int page = int_param(req, "page", 1), size = int_param(req, "page_size", 20);
+  auto r = app.applications.queue(req.principal, f, page, size, req.lang);
+  if (!r.ok()) return r.take_error();
+  return http::Reply::json(200, page_json(*r, page, size, app.clock.now_ms()));
+}
+
+http::HandlerResult verify_certificate(App& app, http::Request& req) {
+  auto c = app.applications.certificate(req.param("id"));
+  if (!c.ok()) return c.take_error();
+  auto doc = json::parse(c->document);
+  bool signature_ok = certificates::verify_certificate(doc, app.signing_key.public_key_b64()).ok();
+  std::string today = pkt_date(app.clock.now_ms());
+  bool expired = !c->valid_until.empty() && c->valid_until < today;
+  std::string status = !signature_ok ? "invalid" : c->status == "revoked" ? "revoked" : expired ? "expired" : "valid";
+  return http::Reply::json(200, {{"valid", status == "valid"},
+                                 {"status", status},
+                                 {"certificate", doc},
+                                 {"public_key", {{"alg", "Ed25519"}, {"key_id", app.signing_key.key_id()},
+                                                 {"value", app.signing_key.public_key_b64()}}}});
+}
+
+http::HandlerResult get_certificate(App& app, http::Request& req) {
+  auto c = app.applications.certificate_for(req.principal, req.param("id"));
+  if (!c.ok()) return c.take_error();
+  auto reply = http::Reply::text(200, "application/json", c->document);
+  reply.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + c->id + ".json\"");
+  return reply;
+}
+
+http::HandlerResult certificate_qr(App& app, http::Request& req) {
+  auto c = app.applications.certificate(req.param("id"));
+  if (!c.ok()) return c.take_error();
+  auto reply = http::Reply::text(200, "image/svg+xml", certificates::qr_svg(app.applications.verify_url(c->id)));
+  reply.headers.emplace_back("Cache-Control", "public, max-age=86400");
+  return reply;
+}
+
+http::HandlerResult my_certificates(App& app, http::Request& req) {
+  auto r = app.applications.my_certificates(req.principal);
+  if (!r.ok()) return r.take_error();
+  json items = json::array();
+  for (const auto& c : *r)
+    items.push_back({{"id", c.id}, {"type", c.type}, {"application_id", c.application_id}, {"agency", c.agency_id},
+                     {"issued_at", format_rfc3339(c.issued_at)},
+                     {"valid_until", c.valid_until.empty() ? json(nullptr) : json(c.valid_until)},
+                     {"status", c.status}});
+  return http::Reply::json(200, {{"items", items}});
+}
+
+http::HandlerResult signing_key(App& app, http::Request&) {
+  auto r = http::Reply::json(200, {{"alg", "Ed25519"}, {"key_id", app.signing_key.key_id()},
+                                   {"public_key", app.signing_key.public_key_b64()}});
+  r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+  return r;
+}
+
+}  // namespace darwaza::api::handlers

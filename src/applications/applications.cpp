@@ -1,0 +1,472 @@
+#include "applications/applications.hpp"
+
+#include <algorithm>
+#include <functional>
+
+#include <sodium.h>
+
+#include "applications/errors.hpp"
+#include "applications/form_validation.hpp"
+#include "certificates/certificate.hpp"
+#include "certificates/signing.hpp"
+#include "core/crypto.hpp"
+#include "core/validation.hpp"
+#include "core/working_days.hpp"
+
+namespace darwaza::applications {
+
+using catalog::ServiceDefinition;
+using nlohmann::json;
+
+struct Applications::Access {
+  bool applicant = false;  // filed it, or belongs to the organisation it was filed for
+  bool officer = false;    // officer or agency admin of the owning agency
+  bool admin = false;      // agency admin of the owning agency
+  bool any() const { return applicant || officer; }
+  bool may(const std::vector<std::string>& roles) const {
+    for (const auto& r : roles) {
+      if ((r == "applicant" && applicant) || (r == "officer" && officer) || (r == "agency_admin" && admin)) return true;
+    }
+    return false;
+  }
+  std::string role() const { return admin ? "agency_admin" : officer ? "officer" : "applicant"; }
+};
+
+namespace {
+
+std::vector<std::string> allowed_for(const ServiceDefinition& def, const std::string& state,
+                                     const std::function<bool(const catalog::Transition&)>& may) {
+  std::vector<std::string> out;
+  for (const auto& t : def.workflow.transitions) {
+    if (std::find(t.from.begin(), t.from.end(), state) != t.from.end() && may(t)) out.push_back(t.id);
+  }
+  return out;
+}
+
+Status page_errors(int page, int page_size, const std::string& lang) {
+  FieldErrors errs(lang);
+  if (page < 1) errs.add("/page", "min", "1");
+  if (page_size < 1) errs.add("/page_size", "min", "1");
+  if (page_size > kMaxPageSize) errs.add("/page_size", "max", std::to_string(kMaxPageSize));
+  if (!errs.empty()) return errs.to_error();
+  return ok_status();
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_pkr(std::string_view s) {
+  if (s.empty() || s.size() > 15) return std::nullopt;
+  std::int64_t whole = 0, frac = 0;
+  std::size_t i = 0, frac_digits = 0;
+  bool dot = false;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '.' && !dot) {
+      dot = true;
+      continue;
+    }
+    if (c < '0' || c > '9') return std::nullopt;
+    if (dot) {
+      if (++frac_digits > 2) return std::nullopt;
+      frac = frac * 10 + (c - '0');
+    } else {
+      whole = whole * 10 + (c - '0');
+    }
+  }
+  if (dot && frac_digits == 0) return std::nullopt;
+  if (frac_digits == 1) frac *= 10;
+  std::int64_t paisa = whole * 100 + frac;
+  if (paisa <= 0) return std::nullopt;
+  return paisa;
+}
+
+std::string format_pkr(std::int64_t paisa) {
+  return std::to_string(paisa / 100) + "." + (paisa % 100 < 10 ? "0" : "") + std::to_string(paisa % 100);
+}
+
+std::string new_tracking_number() {
+  static constexpr char kAlphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // 32 symbols, no 0/1/I/O
+  unsigned char b[16];
+  randombytes_buf(b, sizeof b);
+  std::string out = "DZ";
+  for (int i = 0; i < 16; ++i) {
+    if (i % 4 == 0) out += '-';
+    out += kAlphabet[b[i] & 31u];
+  }
+  return out;
+}
+
+Applications::Applications(storage::Database& db, const Clock& clock, catalog::Catalog& catalog,
+                           const certificates::SigningKey& key, Options options)
+    : db_(db), clock_(clock), catalog_(catalog), key_(key), options_(std::move(options)) {}
+
+std::string Applications::verify_url(const std::string& certificate_id) const {
+  return options_.public_url + "/v1/certificates/" + certificate_id + "/verify";
+}
+
+Applications::Access Applications::access_of(storage::Tx& tx, const Principal& who, const Application& a) {
+  Access acc;
+  if (who.is_user()) {
+    acc.applicant = who.user_id == a.applicant_user_id ||
+                    (!a.org_id.empty() && tx.organisations().membership(a.org_id, who.user_id).has_value());
+    acc.officer = who.is_staff_of(a.agency_id);
+    acc.admin = who.is_admin_of(a.agency_id);
+  }
+  return acc;
+}
+
+Result<View> Applications::view_in(storage::Tx& tx, const Principal& who, const Application& a) {
+  auto def = catalog_.at_version(a.service_id, a.service_version);
+  if (!def.ok()) return def.take_error();
+  Access acc = access_of(tx, who, a);
+  View v;
+  v.application = a;
+  v.events = tx.applications().events(a.id);
+  v.payments = tx.applications().payments(a.id);
+  v.definition = *def;
+  if (a.state != kDraftState) {
+    v.allowed_transitions = allowed_for(**def, a.state, [&](const catalog::Transition& t) { return acc.may(t.roles); });
+  }
+  return v;
+}
+
+json Applications::make_receipt(const Application& a, const ServiceDefinition& def) const {
+  json body = {{"tracking_number", a.tracking_number},
+               {"application_id", a.id},
+               {"service_id", a.service_id},
+               {"service_version", a.service_version},
+               {"service_title", {{"en", def.title.en}, {"ur", def.title.ur}}},
+               {"agency", a.agency_id},
+               {"applicant", a.org_id.empty() ? a.applicant_user_id : a.org_id},
+               {"submitted_at", format_rfc3339(a.submitted_at.value_or(a.created_at))},
+               {"fee_pkr", format_pkr(a.fee_paisa)},
+               {"data_sha256", crypto::sha256_hex(a.data)}};
+  return {{"receipt", body},
+          {"signature",
+           {{"alg", "Ed25519"}, {"key_id", key_.key_id()}, {"value", key_.sign(certificates::canonical_json(body))}}}};
+}
+
+void Applications::enter_state(storage::Tx& tx, Application& a, const ServiceDefinition& def,
+                               const std::string& state_id, UnixMs now, const Principal& who) {
+  const catalog::State* st = def.workflow.state(state_id);
+  a.state = state_id;
+  a.state_entered_at = now;
+  a.updated_at = now;
+  a.sla_due_at = st && st->sla_working_days ? std::optional<UnixMs>(add_working_days(now, *st->sla_working_days))
+                                            : std::nullopt;
+  a.open = !(st && st->terminal());
+  if (st && (st->outcome == catalog::Outcome::approved || st->outcome == catalog::Outcome::rejected)) a.decided_at = now;
+  if (!st || st->outcome != catalog::Outcome::approved || !def.certificate || !a.certificate_id.empty()) return;
+
+  // Approval issues the certificate in the same transaction as the decision.
+  CertificateRow c;
+  c.id = crypto::random_id("crt");
+  c.application_id = a.id;
+  c.type = def.certificate->type;
+  c.holder_user_id = a.applicant_user_id;
+  c.holder_org_id = a.org_id;
+  c.agency_id = a.agency_id;
+  c.issued_at = now;
+  c.valid_until = def.certificate->validity_days > 0 ? pkt_date_plus_days(now, def.certificate->validity_days) : "";
+  json holder;
+  if (!a.org_id.empty()) {
+    auto org = tx.organisations().by_id(a.org_id);
+    holder = {{"kind", "organisation"}, {"id", a.org_id}, {"name", org ? org->name : ""}};
+    if (org && !org->ntn.empty()) holder["ntn"] = org->ntn;
+  } else {
+    auto u = tx.users().by_id(a.applicant_user_id);
+    holder = {{"kind", "citizen"}, {"id", a.applicant_user_id}, {"name", u ? u->name : ""}};
+  }
+  json body = {{"id", c.id},
+               {"type", c.type},
+               {"title", {{"en", def.certificate->title.en}, {"ur", def.certificate->title.ur}}},
+               {"service_id", a.service_id},
+               {"service_version", a.service_version},
+               {"application_id", a.id},
+               {"tracking_number", a.tracking_number},
+               {"holder", holder},
+               {"agency", a.agency_id},
+               {"issued_at", format_rfc3339(now)},
+               {"valid_from", pkt_date(now)},
+               {"valid_until", c.valid_until.empty() ? json(nullptr) : json(c.valid_until)},
+               // Public facts of the decision; the registry's public fields join here (issue 5).
+               {"data", json::object()},
+               {"verify_url", verify_url(c.id)}};
+  c.document = certificates::sign_certificate(body, key_).dump();
+  tx.applications().insert_certificate(c);
+  a.certificate_id = c.id;
+  tx.applications().add_event(Event{0, a.id, now, who.user_id, "system", "certificate", "", "", "", c.id});
+}
+
+Result<Submitted> Applications::finish_submit(storage::Tx& tx, const Principal& who, Application& a,
+                                              const ServiceDefinition& def, UnixMs now) {
+  a.submitted_at = now;
+  tx.applications().add_event(
+      Event{0, a.id, now, who.user_id, "applicant", "submitted", a.state, def.workflow.initial, "", ""});
+  enter_state(tx, a, def, def.workflow.initial, now, who);
+  return Submitted{a, make_receipt(a, def), false};
+}
+
+Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& in, const std::string& lang) {
+  FieldErrors errs(lang);
+  if (in.service_id.empty()) errs.add("/service_id", "required");
+  if (in.idempotency_key.size() > kMaxIdempotencyKeyChars)
+    errs.add("/Idempotency-Key", "max_length", std::to_string(kMaxIdempotencyKeyChars));
+  if (!errs.empty()) return errs.to_error();
+  auto def_r = catalog_.current(in.service_id);
+  if (!def_r.ok()) return def_r.take_error();
+  const ServiceDefinition& def = **def_r;
+  bool for_org = !in.on_behalf_of.empty();
+  if ((for_org && def.applicant == catalog::Applicant::citizen) ||
+      (!for_org && def.applicant == catalog::Applicant::organisation))
+    return error(Errc::wrong_applicant_kind);
+  auto data = validate_form(def.form, in.data, lang, in.draft ? FormMode::draft : FormMode::submit);
+  if (!data.ok()) return data.take_error();
+
+  const std::string request_hash =
+      crypto::sha256_hex(in.service_id + "\n" + in.on_behalf_of + "\n" + (in.draft ? "draft" : "submit") + "\n" +
+                         in.data.dump());
+  const std::string principal_key = who.actor();
+  const UnixMs now = clock_.now_ms();
+  return storage::write_value<Submitted>(db_, [&](storage::Tx& tx) -> Result<Submitted> {
+    if (!in.idempotency_key.empty()) {
+      if (auto prior = tx.applications().idempotent(principal_key, in.idempotency_key)) {
+        if (prior->request_hash != request_hash) return error(Errc::idempotency_key_reused);
+        auto stored = json::parse(prior->response);
+        auto a = tx.applications().by_id(stored.value("application_id", ""));
+        if (!a) return internal_error("idempotency record points at a missing application");
+        return Submitted{std::move(*a), stored.value("receipt", json()), true};
+      }
+    }
+    if (for_org && !tx.organisations().membership(in.on_behalf_of, who.user_id)) return error(Errc::not_org_member);
+    Application a;
+    a.id = crypto::random_id("app");
+    a.tracking_number = new_tracking_number();
+    a.service_id = def.id;
+    a.service_version = def.version;
+    a.agency_id = def.agency;
+    a.applicant_user_id = who.user_id;
+    a.org_id = in.on_behalf_of;
+    a.state = kDraftState;
+    a.data = data->dump();
+    a.fee_paisa = def.fee.amount_paisa;
+    a.created_at = a.updated_at = a.state_entered_at = now;
+    Submitted out{a, json(), false};
+    if (in.draft) {
+      tx.applications().insert(a);
+      tx.applications().add_event(Event{0, a.id, now, who.user_id, "applicant", "created", "", kDraftState, "", ""});
+    } else {
+      tx.applications().insert(a);
+      auto s = finish_submit(tx, who, a, def, now);
+      if (!s.ok()) return s.take_error();
+      tx.applications().update(a);
+      out = std::move(s).value();
+    }
+    if (!in.idempotency_key.empty()) {
+      json stored = {{"application_id", a.id}, {"receipt", out.receipt}};
+      tx.applications().put_idempotent(principal_key, in.idempotency_key, {request_hash, 201, stored.dump()}, now);
+    }
+    return out;
+  });
+}
+
+Result<View> Applications::update_draft(const Principal& who, const std::string& id, const json& data,
+                                        const std::string& lang) {
+  auto current = get(who, id);
+  if (!current.ok()) return current.take_error();
+  if (current->application.state != kDraftState || current->application.applicant_user_id != who.user_id)
+    return error(Errc::not_a_draft);
+  auto normalised = validate_form(current->definition->form, data, lang, FormMode::draft);
+  if (!normalised.ok()) return normalised.take_error();
+  UnixMs now = clock_.now_ms();
+  return storage::write_value<View>(db_, [&](storage::Tx& tx) -> Result<View> {
+    auto a = tx.applications().by_id(id);
+    if (!a || a->state != kDraftState) return error(Errc::not_a_draft);
+    a->data = normalised->dump();
+    a->updated_at = now;
+    tx.applications().update(*a);
+    return view_in(tx, who, *a);
+  });
+}
+
+Result<Submitted> Applications::submit_draft(const Principal& who, const std::string& id, const std::string& lang) {
+  auto current = get(who, id);
+  if (!current.ok()) return current.take_error();
+  if (current->application.state != kDraftState || current->application.applicant_user_id != who.user_id)
+    return error(Errc::not_a_draft);
+  // The draft is bound to the version it was started under; it must now pass in full.
+  auto normalised = validate_form(current->definition->form, json::parse(current->application.data), lang, FormMode::submit);
+  if (!normalised.ok()) return normalised.take_error();
+  UnixMs now = clock_.now_ms();
+  return storage::write_value<Submitted>(db_, [&](storage::Tx& tx) -> Result<Submitted> {
+    auto a = tx.applications().by_id(id);
+    if (!a || a->state != kDraftState) return error(Errc::not_a_draft);
+    a->data = normalised->dump();
+    auto s = finish_submit(tx, who, *a, *current->definition, now);
+    if (!s.ok()) return s.take_error();
+    tx.applications().update(*a);
+    return s;
+  });
+}
+
+Result<View> Applications::get(const Principal& who, const std::string& id) {
+  return storage::read_value<View>(db_, [&](storage::Tx& tx) -> Result<View> {
+    auto a = tx.applications().by_id(id);
+    if (!a || !access_of(tx, who, *a).any()) return error(Errc::not_found);
+    // Officers never see other people's drafts.
+    if (a->state == kDraftState && !access_of(tx, who, *a).applicant) return error(Errc::not_found);
+    return view_in(tx, who, *a);
+  });
+}
+
+Result<storage::ApplicationPage> Applications::mine(const Principal& who, int page, int page_size,
+                                                    const std::string& lang) {
+  if (Status s = page_errors(page, page_size, lang); !s.ok()) return s.take_error();
+  return storage::read_value<storage::ApplicationPage>(db_, [&](storage::Tx& tx) -> Result<storage::ApplicationPage> {
+    return tx.applications().for_user(who.user_id, (page - 1) * page_size, page_size);
+  });
+}
+
+Result<storage::ApplicationPage> Applications::queue(const Principal& who, QueueFilter f, int page, int page_size,
+                                                     const std::string& lang) {
+  if (Status s = page_errors(page, page_size, lang); !s.ok()) return s.take_error();
+  if (!who.is_staff_of(f.agency)) return make_error(ErrorKind::forbidden, "forbidden", "Forbidden", "Not your agency.");
+  f.offset = (page - 1) * page_size;
+  f.limit = page_size;
+  f.now = clock_.now_ms();
+  return storage::read_value<storage::ApplicationPage>(
+      db_, [&](storage::Tx& tx) -> Result<storage::ApplicationPage> { return tx.applications().queue(f); });
+}
+
+Result<View> Applications::claim(const Principal& who, const std::string& id) {
+  UnixMs now = clock_.now_ms();
+  return storage::write_value<View>(db_, [&](storage::Tx& tx) -> Result<View> {
+    auto a = tx.applications().by_id(id);
+    if (!a || a->state == kDraftState) return error(Errc::not_found);
+    Access acc = access_of(tx, who, *a);
+    if (!acc.officer) return acc.any() ? Result<View>(make_error(ErrorKind::forbidden, "forbidden", "Forbidden",
+                                                                 "Only the owning agency's officers can claim."))
+                                       : Result<View>(error(Errc::not_found));
+    if (!a->open) return error(Errc::transition_not_allowed, "The application is already decided.");
+    if (a->assigned_to == who.user_id) return view_in(tx, who, *a);
+    if (!a->assigned_to.empty() && !acc.admin) return error(Errc::claimed_by_another);
+    a->assigned_to = who.user_id;
+    a->updated_at = now;
+    tx.applications().update(*a);
+    tx.applications().add_event(Event{0, a->id, now, who.user_id, acc.role(), "claimed", a->state, a->state, "", ""});
+    return view_in(tx, who, *a);
+  });
+}
+
+Result<View> Applications::transition(const Principal& who, const std::string& id, const TransitionInput& in,
+                                      const std::string& lang) {
+  if (in.comment.size() > kMaxCommentChars) {
+    FieldErrors errs(lang);
+    errs.add("/comment", "max_length", std::to_string(kMaxCommentChars));
+    return errs.to_error();
+  }
+  auto before = get(who, id);
+  if (!before.ok()) return before.take_error();
+  catalog::DefinitionPtr def = before->definition;
+  const catalog::Transition* t = def->workflow.transition(in.transition);
+  std::optional<json> new_data;
+  if (in.data) {
+    if (!t || !t->applicant_edits) {
+      FieldErrors errs(lang);
+      errs.add("/data", "unknown_field");
+      return errs.to_error();
+    }
+    auto v = validate_form(def->form, *in.data, lang, FormMode::submit);
+    if (!v.ok()) return v.take_error();
+    new_data = std::move(v).value();
+  }
+  UnixMs now = clock_.now_ms();
+  return storage::write_value<View>(db_, [&](storage::Tx& tx) -> Result<View> {
+    // Re-read inside the write: writes are serialised, so this is the state the move applies to.
+    auto a = tx.applications().by_id(id);
+    if (!a) return error(Errc::not_found);
+    Access acc = access_of(tx, who, *a);
+    auto allowed = allowed_for(*def, a->state, [&](const catalog::Transition& x) { return acc.may(x.roles); });
+    if (!t || a->state == kDraftState || std::find(allowed.begin(), allowed.end(), t->id) == allowed.end()) {
+      Error e = error(Errc::transition_not_allowed);
+      e.extensions["state"] = a->state;
+      e.extensions["allowed"] = allowed;
+      return e;
+    }
+    bool acting_as_applicant = acc.applicant && acc.may({"applicant"}) &&
+                               std::find(t->roles.begin(), t->roles.end(), "applicant") != t->roles.end();
+    if (!acting_as_applicant && !acc.admin) {
+      if (a->assigned_to.empty()) return error(Errc::not_claimed);
+      if (a->assigned_to != who.user_id) return error(Errc::claimed_by_another);
+    }
+    if (t->comment_required && in.comment.empty()) return error(Errc::comment_required);
+    if (t->requires_payment && a->paid_paisa < a->fee_paisa) {
+      Error e = error(Errc::payment_required);
+      e.extensions["fee_pkr"] = format_pkr(a->fee_paisa);
+      e.extensions["paid_pkr"] = format_pkr(a->paid_paisa);
+      return e;
+    }
+    if (new_data) a->data = new_data->dump();
+    // The move is recorded before entering the state, so that what entering causes (a
+    // certificate) follows it on the timeline.
+    tx.applications().add_event(Event{0, a->id, now, who.user_id, acting_as_applicant ? "applicant" : acc.role(),
+                                      "transition", a->state, t->to, t->id, in.comment});
+    enter_state(tx, *a, *def, t->to, now, who);
+    tx.applications().update(*a);
+    return view_in(tx, who, *a);
+  });
+}
+
+Result<View> Applications::record_payment(const Principal& who, const std::string& id, const std::string& amount_pkr,
+                                          const std::string& reference, const std::string& lang) {
+  FieldErrors errs(lang);
+  auto amount = parse_pkr(amount_pkr);
+  if (!amount) errs.add("/amount_pkr", "min", "0.01");
+  if (reference.empty()) errs.add("/reference", "required");
+  else if (reference.size() > 100) errs.add("/reference", "max_length", "100");
+  if (!errs.empty()) return errs.to_error();
+  UnixMs now = clock_.now_ms();
+  return storage::write_value<View>(db_, [&](storage::Tx& tx) -> Result<View> {
+    auto a = tx.applications().by_id(id);
+    if (!a || a->state == kDraftState) return error(Errc::not_found);
+    Access acc = access_of(tx, who, *a);
+    bool agency_client = who.is_client() && who.agency_id == a->agency_id;
+    if (!acc.officer && !agency_client) return error(Errc::not_found);
+    if (tx.applications().payment_by_reference(reference)) return error(Errc::duplicate_payment);
+    Payment p{crypto::random_id("pay"), a->id, *amount, reference, who.actor(), now};
+    tx.applications().insert_payment(p);
+    a->paid_paisa += *amount;
+    a->updated_at = now;
+    tx.applications().update(*a);
+    tx.applications().add_event(Event{0, a->id, now, who.user_id, agency_client ? "api_client" : acc.role(), "payment",
+                                      a->state, a->state, "", "PKR " + format_pkr(*amount) + " ref " + reference});
+    return view_in(tx, who, *a);
+  });
+}
+
+Result<CertificateRow> Applications::certificate(const std::string& id) {
+  return storage::read_value<CertificateRow>(db_, [&](storage::Tx& tx) -> Result<CertificateRow> {
+    auto c = tx.applications().certificate(id);
+    if (!c) return error(Errc::certificate_not_found);
+    return std::move(*c);
+  });
+}
+
+Result<CertificateRow> Applications::certificate_for(const Principal& who, const std::string& id) {
+  return storage::read_value<CertificateRow>(db_, [&](storage::Tx& tx) -> Result<CertificateRow> {
+    auto c = tx.applications().certificate(id);
+    if (!c) return error(Errc::certificate_not_found);
+    bool holder = who.is_user() && (c->holder_user_id == who.user_id ||
+                                    (!c->holder_org_id.empty() &&
+                                     tx.organisations().membership(c->holder_org_id, who.user_id).has_value()));
+    if (!holder && !who.is_staff_of(c->agency_id)) return error(Errc::certificate_not_found);
+    return std::move(*c);
+  });
+}
+
+Result<std::vector<CertificateRow>> Applications::my_certificates(const Principal& who) {
+  return storage::read_value<std::vector<CertificateRow>>(
+      db_, [&](storage::Tx& tx) -> Result<std::vector<CertificateRow>> { return tx.applications().certificates_of(who.user_id); });
+}
+
+}  // namespace darwaza::applications

@@ -1,0 +1,110 @@
+// The applications service: submit (with idempotency), drafts, the timeline, officers' queues,
+// claims, workflow transitions, payments, and certificates issued on approval.
+// Every rule about who may do what to an application lives here.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "applications/types.hpp"
+#include "catalog/catalog.hpp"
+#include "core/principal.hpp"
+#include "core/result.hpp"
+#include "storage/database.hpp"
+
+namespace darwaza::certificates {
+class SigningKey;
+}
+
+namespace darwaza::applications {
+
+constexpr std::size_t kMaxIdempotencyKeyChars = 100;
+constexpr std::size_t kMaxCommentChars = 4000;
+constexpr int kMaxPageSize = 100;
+
+struct SubmitInput {
+  std::string service_id;
+  std::string on_behalf_of;   // organisation id, or empty
+  nlohmann::json data = nlohmann::json::object();
+  std::string idempotency_key;
+  bool draft = false;
+};
+
+struct Submitted {
+  Application application;
+  nlohmann::json receipt;  // signed; null for drafts
+  bool replayed = false;   // answered from the idempotency record
+};
+
+struct TransitionInput {
+  std::string transition;
+  std::string comment;
+  std::optional<nlohmann::json> data;  // resubmitted form data (transitions with applicant_edits)
+};
+
+// An application as a caller may see it, with its timeline and what the caller may do next.
+struct View {
+  Application application;
+  std::vector<Event> events;
+  std::vector<Payment> payments;
+  std::vector<std::string> allowed_transitions;
+  catalog::DefinitionPtr definition;
+};
+
+struct Options {
+  std::string public_url = "http://127.0.0.1:8080";  // base of verify links in certificates and QR codes
+};
+
+class Applications {
+ public:
+  Applications(storage::Database& db, const Clock& clock, catalog::Catalog& catalog,
+               const certificates::SigningKey& key, Options options);
+
+  Result<Submitted> submit(const Principal& who, const SubmitInput& in, const std::string& lang);
+  Result<View> update_draft(const Principal& who, const std::string& id, const nlohmann::json& data,
+                            const std::string& lang);
+  Result<Submitted> submit_draft(const Principal& who, const std::string& id, const std::string& lang);
+  Result<View> get(const Principal& who, const std::string& id);
+  Result<storage::ApplicationPage> mine(const Principal& who, int page, int page_size, const std::string& lang);
+  Result<storage::ApplicationPage> queue(const Principal& who, QueueFilter filter, int page, int page_size,
+                                         const std::string& lang);
+  Result<View> claim(const Principal& who, const std::string& id);
+  Result<View> transition(const Principal& who, const std::string& id, const TransitionInput& in,
+                          const std::string& lang);
+  Result<View> record_payment(const Principal& who, const std::string& id, const std::string& amount_pkr,
+                              const std::string& reference, const std::string& lang);
+
+  // Certificates.
+  Result<CertificateRow> certificate(const std::string& id);  // public facts (verify)
+  Result<CertificateRow> certificate_for(const Principal& who, const std::string& id);
+  Result<std::vector<CertificateRow>> my_certificates(const Principal& who);
+  std::string verify_url(const std::string& certificate_id) const;
+
+ private:
+  struct Access;
+  Access access_of(storage::Tx& tx, const Principal& who, const Application& a);
+  Result<View> view_in(storage::Tx& tx, const Principal& who, const Application& a);
+  void enter_state(storage::Tx& tx, Application& a, const catalog::ServiceDefinition& def, const std::string& state,
+                   UnixMs now, const Principal& who);
+  Result<Submitted> finish_submit(storage::Tx& tx, const Principal& who, Application& a,
+                                  const catalog::ServiceDefinition& def, UnixMs now);
+  nlohmann::json make_receipt(const Application& a, const catalog::ServiceDefinition& def) const;
+
+  storage::Database& db_;
+  const Clock& clock_;
+  catalog::Catalog& catalog_;
+  const certificates::SigningKey& key_;
+  Options options_;
+};
+
+// "2000.50" → 200050 paisa; nullopt when not a positive amount with at most 2 decimals.
+std::optional<std::int64_t> parse_pkr(std::string_view s);
+std::string format_pkr(std::int64_t paisa);
+// DZ-XXXX-XXXX-XXXX-XXXX: 80 random bits in an unambiguous alphabet.
+std::string new_tracking_number();
+
+}  // namespace darwaza::applications

@@ -1,0 +1,134 @@
+#include "catalog/catalog.hpp"
+
+#include "catalog/definition.hpp"
+#include "core/crypto.hpp"
+#include "core/validation.hpp"
+
+namespace darwaza::catalog {
+namespace {
+
+constexpr std::size_t kMaxCachedDefinitions = 20000;
+
+const char* applicant_name(Applicant a) { return to_string(a); }
+
+std::string keywords_of(const ServiceDefinition& d) {
+  std::string k;
+  for (const auto& w : d.keywords) k += w + " ";
+  k += d.id + " " + d.category + " " + d.agency;
+  return k;
+}
+
+}  // namespace
+
+Error service_not_found() {
+  return make_error(ErrorKind::not_found, "service-not-found", "No such service", "No service has that id.");
+}
+
+Result<LoadReport> Catalog::load(const std::vector<ServiceDefinition>& defs) {
+  LoadReport report;
+  UnixMs now = clock_.now_ms();
+  Status s = db_.write([&](storage::Tx& tx) -> Status {
+    report = LoadReport{};
+    for (const auto& d : defs) {
+      if (!tx.agencies().by_id(d.agency)) {
+        return make_error(ErrorKind::validation, "unknown-agency", "Unknown agency",
+                          "Service " + d.id + " names agency '" + d.agency + "', which does not exist.");
+      }
+      ServiceDefinition unversioned = d;
+      unversioned.version = 0;
+      std::string checksum = crypto::sha256_hex(to_json(unversioned).dump());
+      auto cur = tx.catalog().current(d.id);
+      if (cur && cur->checksum == checksum) {
+        ++report.unchanged;
+        continue;
+      }
+      ServiceDefinition versioned = d;
+      versioned.version = cur ? cur->summary.version + 1 : 1;
+      (cur ? report.updated : report.added)++;
+      storage::StoredService row;
+      row.summary = storage::ServiceSummary{versioned.id,
+                                            versioned.version,
+                                            versioned.agency,
+                                            versioned.category,
+                                            versioned.title.en,
+                                            versioned.title.ur,
+                                            versioned.description.en,
+                                            versioned.description.ur,
+                                            applicant_name(versioned.applicant),
+                                            versioned.fee.amount_paisa};
+      row.definition_json = to_json(versioned).dump();
+      row.checksum = checksum;
+      row.keywords = keywords_of(versioned);
+      tx.catalog().insert_version(row, now);
+    }
+    return ok_status();
+  });
+  if (!s.ok()) return s.take_error();
+  return report;
+}
+
+Result<storage::ServicePage> Catalog::search(const std::string& text, const std::string& agency,
+                                             const std::string& category, int page, int page_size,
+                                             const std::string& lang) {
+  FieldErrors errs(lang);
+  if (text.size() > kMaxQueryChars) errs.add("/q", "max_length", std::to_string(kMaxQueryChars));
+  if (page < 1) errs.add("/page", "min", "1");
+  if (page_size < 1) errs.add("/page_size", "min", "1");
+  if (page_size > kMaxPageSize) errs.add("/page_size", "max", std::to_string(kMaxPageSize));
+  if (page > 100000) errs.add("/page", "max", "100000");
+  if (!errs.empty()) return errs.to_error();
+  storage::CatalogQuery q{text, agency, category, (page - 1) * page_size, page_size};
+  return storage::read_value<storage::ServicePage>(
+      db_, [&](storage::Tx& tx) -> Result<storage::ServicePage> { return tx.catalog().search(q); });
+}
+
+Result<std::vector<storage::CategoryCount>> Catalog::categories(const std::string& agency) {
+  return storage::read_value<std::vector<storage::CategoryCount>>(
+      db_, [&](storage::Tx& tx) -> Result<std::vector<storage::CategoryCount>> { return tx.catalog().categories(agency); });
+}
+
+Result<DefinitionPtr> Catalog::parse_stored(const storage::StoredService& s) {
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find({s.summary.id, s.summary.version});
+    if (it != cache_.end()) return it->second;
+  }
+  auto j = nlohmann::json::parse(s.definition_json, nullptr, false);
+  std::vector<DefinitionProblem> problems;
+  auto def = j.is_discarded() ? Result<ServiceDefinition>(internal_error("stored definition is not JSON"))
+                              : parse_definition(j, s.summary.id, problems);
+  if (!def.ok()) return internal_error("stored definition " + s.summary.id + " no longer parses");
+  def->version = s.summary.version;
+  auto ptr = std::make_shared<const ServiceDefinition>(std::move(def).value());
+  std::lock_guard lock(cache_mu_);
+  if (cache_.size() >= kMaxCachedDefinitions) cache_.clear();
+  cache_.emplace(std::make_pair(ptr->id, ptr->version), ptr);
+  return ptr;
+}
+
+Result<DefinitionPtr> Catalog::current(const std::string& id) {
+  auto row = storage::read_value<storage::StoredService>(db_, [&](storage::Tx& tx) -> Result<storage::StoredService> {
+    auto s = tx.catalog().current(id);
+    if (!s) return service_not_found();
+    return std::move(*s);
+  });
+  if (!row.ok()) return row.take_error();
+  return parse_stored(*row);
+}
+
+Result<DefinitionPtr> Catalog::at_version(const std::string& id, int version) {
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find({id, version});
+    if (it != cache_.end()) return it->second;
+  }
+  auto row = storage::read_value<storage::StoredService>(db_, [&](storage::Tx& tx) -> Result<storage::StoredService> {
+    auto s = tx.catalog().version(id, version);
+    if (!s) return service_not_found();
+    return std::move(*s);
+  });
+  if (!row.ok()) return row.take_error();
+  return parse_stored(*row);
+}
+
+}  // namespace darwaza::catalog

@@ -1,0 +1,53 @@
+// Service definition files: the strict parser (every problem collected, each with a JSON pointer),
+// its inverse to_json, a directory checker, and a generator of synthetic definitions for scale tests.
+// docs/service-definition.md documents the file format.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/types.hpp"
+#include "core/result.hpp"
+
+namespace darwaza::catalog {
+
+constexpr std::size_t kMaxDefinitionFileBytes = 4 * 1024 * 1024;  // a definition is a few KiB
+constexpr std::size_t kMaxFormFields = 200;
+constexpr std::size_t kMaxEnumOptions = 500;
+constexpr std::size_t kMaxStates = 50;
+constexpr std::size_t kMaxTransitions = 200;
+constexpr std::size_t kMaxKeywords = 50;
+constexpr std::size_t kMaxPatternChars = 500;   // bounds regex compile time
+constexpr int kMaxItemsBound = 1000;  // min_items / max_items upper bound; matches applications::kMaxListItems
+constexpr int kMaxSlaWorkingDays = 365;
+constexpr int kMaxValidityDays = 36500;         // a hundred years
+constexpr std::int64_t kMaxFeePkr = 1000000000; // one billion rupees
+
+struct DefinitionProblem {
+  std::string file;
+  std::string path;     // JSON pointer into the file, e.g. /form/3/type; empty for the whole file
+  std::string message;
+  bool operator==(const DefinitionProblem&) const = default;
+};
+
+// Parses one definition. Every problem found is appended to `problems` (tagged with `file`);
+// on any problem the result is a validation error of type "invalid-service-definition" whose
+// field errors repeat them. A "version" key is accepted (to_json writes it) and kept.
+Result<ServiceDefinition> parse_definition(const nlohmann::json& j, const std::string& file,
+                                           std::vector<DefinitionProblem>& problems);
+
+// The inverse of parse_definition: the file format plus "version"; parse(to_json(d)) == d.
+nlohmann::json to_json(const ServiceDefinition& d);
+
+// Parses every *.json file of `dir` (sorted by name). Reports unreadable files, malformed JSON
+// (with line and column), invalid definitions and ids defined by more than one file.
+// Definitions without problems are appended to `out` when given.
+std::vector<DefinitionProblem> check_directory(const std::string& dir, std::vector<ServiceDefinition>* out);
+
+// `count` realistic, valid, bilingual definitions, the same for the same seed.
+std::vector<nlohmann::json> synth_definitions(int count, std::uint64_t seed);
+
+}  // namespace darwaza::catalog

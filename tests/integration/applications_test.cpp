@@ -1,0 +1,286 @@
+// End-to-end: the catalog, applications through their workflow, payments, drafts, idempotency,
+// visibility rules, and certificates verified online and offline.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <future>
+#include <regex>
+
+#include "certificates/signing.hpp"
+#include "support/fixtures.hpp"
+
+using namespace darwaza::test;
+using nlohmann::json;
+
+namespace {
+
+ServerProcess* g_server = nullptr;
+
+class Applications : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    g_server = new ServerProcess({"--catalog-dir", DARWAZA_TEST_FIXTURES "/services"});
+    g_server->start();
+  }
+  static void TearDownTestSuite() {
+    delete g_server;
+    g_server = nullptr;
+  }
+  HttpClient c = g_server->client();
+
+  Person officer(const std::string& agency, const std::string& role = "officer") {
+    Person p = cli_user(*g_server, role, agency);
+    p.token = login(c, p);
+    return p;
+  }
+  static json good_data() {
+    return {{"purpose", "Remote development for export clients"}, {"endpoints", {"8.8.8.0/24", "2606:4700::/32"}}};
+  }
+  HttpResponse submit(const Person& p, json data, std::map<std::string, std::string> headers = {},
+                      const std::string& service = "test-permit") {
+    headers.emplace("Authorization", "Bearer " + p.token);
+    return c.post_json("/v1/applications", {{"service_id", service}, {"data", std::move(data)}}, headers);
+  }
+  HttpResponse act(const Person& p, const std::string& id, const std::string& transition, const std::string& comment = "",
+                   std::optional<json> data = std::nullopt) {
+    json body = {{"transition", transition}};
+    if (!comment.empty()) body["comment"] = comment;
+    if (data) body["data"] = *data;
+    return c.post_json("/v1/applications/" + id + "/transitions", body, bearer(p.token));
+  }
+  static std::string type_of(const HttpResponse& r) { return r.json().value("type", ""); }
+};
+
+TEST_F(Applications, CatalogSearchBrowseAndPaging) {
+  auto en = c.get("/v1/services?q=permit");
+  ASSERT_EQ(en.status, 200u) << en.body;
+  EXPECT_EQ(en.json()["items"][0]["id"], "test-permit");
+  auto ur = c.get("/v1/services?q=%D8%A7%D8%AC%D8%A7%D8%B2%D8%AA&lang=ur");  // اجازت
+  ASSERT_EQ(ur.status, 200u);
+  EXPECT_EQ(ur.json()["total"], 1);
+  EXPECT_EQ(ur.json()["items"][0]["title"], "ٹیسٹ اجازت نامہ");
+  EXPECT_EQ(c.get("/v1/services?agency=pta&page_size=1").json()["items"].size(), 1u);
+  EXPECT_EQ(c.get("/v1/services?page_size=1000").status, 422u);
+  EXPECT_EQ(c.get("/v1/services?page=abc").status, 422u);
+  auto one = c.get("/v1/services/test-permit");
+  ASSERT_EQ(one.status, 200u);
+  EXPECT_EQ(one.json()["form"].size(), 3u);
+  EXPECT_EQ(type_of(c.get("/v1/services/no-such-service")), "/problems/service-not-found");
+}
+
+TEST_F(Applications, InvalidFormIsOne422WithEveryFieldError) {
+  Person p = signed_in(c);
+  auto r = submit(p, {{"purpose", ""}, {"endpoints", {"8.8.8.0/24", "10.0.0.0/8", "999.1.1.1/33"}}, {"extra", 1}});
+  ASSERT_EQ(r.status, 422u) << r.body;
+  std::set<std::string> paths;
+  auto j = r.json();
+  for (auto& e : j["errors"]) paths.insert(e["path"].get<std::string>());
+  EXPECT_TRUE(paths.count("/purpose")) << r.body;
+  EXPECT_TRUE(paths.count("/endpoints/1")) << r.body;  // private range
+  EXPECT_TRUE(paths.count("/endpoints/2")) << r.body;  // malformed
+  EXPECT_TRUE(paths.count("/extra")) << r.body;
+  auto ur = c.post_json("/v1/applications?lang=ur", {{"service_id", "test-permit"}, {"data", json::object()}}, bearer(p.token));
+  ASSERT_EQ(ur.status, 422u);
+  EXPECT_EQ(ur.json()["errors"][0]["message"], "یہ خانہ لازمی ہے۔");
+}
+
+TEST_F(Applications, SubmitGivesTrackingNumberAndSignedReceipt) {
+  Person p = signed_in(c);
+  auto r = submit(p, good_data());
+  ASSERT_EQ(r.status, 201u) << r.body;
+  auto j = r.json();
+  EXPECT_TRUE(std::regex_match(j["tracking_number"].get<std::string>(),
+                               std::regex("DZ(-[23456789A-HJ-NP-Z]{4}){4}")));
+  EXPECT_EQ(j["state"], "submitted");
+  EXPECT_EQ(j["data"]["endpoints"][1], "2606:4700::/32");
+  auto key = c.get("/v1/keys/signing").json();
+  auto receipt = j["receipt"];
+  EXPECT_EQ(receipt["receipt"]["tracking_number"], j["tracking_number"]);
+  EXPECT_TRUE(darwaza::certificates::verify_signature(key["public_key"].get<std::string>(),
+                                                      darwaza::certificates::canonical_json(receipt["receipt"]),
+                                                      receipt["signature"]["value"].get<std::string>()));
+  auto mine = c.get("/v1/applications", bearer(p.token));
+  EXPECT_EQ(mine.json()["total"], 1);
+}
+
+TEST_F(Applications, IdempotencyKeyReplaysAndRefusesADifferentBody) {
+  Person p = signed_in(c);
+  auto first = submit(p, good_data(), {{"Idempotency-Key", "retry-123"}});
+  ASSERT_EQ(first.status, 201u) << first.body;
+  auto again = submit(p, good_data(), {{"Idempotency-Key", "retry-123"}});
+  ASSERT_EQ(again.status, 201u) << again.body;
+  EXPECT_EQ(again.json()["id"], first.json()["id"]);
+  EXPECT_EQ(again.header("idempotent-replayed"), "true");
+  EXPECT_EQ(c.get("/v1/applications", bearer(p.token)).json()["total"], 1);
+  json other = good_data();
+  other["purpose"] = "Something else";
+  auto reused = submit(p, other, {{"Idempotency-Key", "retry-123"}});
+  EXPECT_EQ(reused.status, 409u);
+  EXPECT_EQ(type_of(reused), "/problems/idempotency-key-reused");
+}
+
+TEST_F(Applications, VisibilityCitizenOwnAgencyOwn) {
+  Person a = signed_in(c), b = signed_in(c);
+  Person pta = officer("pta"), stza = officer("stza");
+  std::string id = submit(a, good_data()).json()["id"];
+  EXPECT_EQ(c.get("/v1/applications/" + id, bearer(a.token)).status, 200u);
+  EXPECT_EQ(type_of(c.get("/v1/applications/" + id, bearer(b.token))), "/problems/application-not-found");
+  EXPECT_EQ(c.get("/v1/applications/" + id, bearer(pta.token)).status, 200u);
+  EXPECT_EQ(c.get("/v1/applications/" + id, bearer(stza.token)).status, 404u);
+  EXPECT_EQ(c.get("/v1/agencies/stza/queue", bearer(pta.token)).status, 403u);
+  auto q = c.get("/v1/agencies/pta/queue?state=submitted", bearer(pta.token));
+  ASSERT_EQ(q.status, 200u) << q.body;
+  bool found = false;
+  auto qj = q.json();
+  for (auto& item : qj["items"]) found |= item["id"] == id;
+  EXPECT_TRUE(found);
+  EXPECT_EQ(c.post_json("/v1/applications/" + id + "/claim", json::object(), bearer(b.token)).status, 403u);
+}
+
+TEST_F(Applications, FullWorkflowToVerifiedCertificate) {
+  Person a = signed_in(c, "Zainab Hussain");
+  Person o1 = officer("pta"), o2 = officer("pta");
+  auto sub = submit(a, good_data());
+  std::string id = sub.json()["id"];
+
+  EXPECT_EQ(type_of(act(o1, id, "start_review")), "/problems/not-claimed");
+  ASSERT_EQ(c.post_json("/v1/applications/" + id + "/claim", json::object(), bearer(o1.token)).status, 200u);
+  EXPECT_EQ(type_of(c.post_json("/v1/applications/" + id + "/claim", json::object(), bearer(o2.token))),
+            "/problems/claimed-by-another");
+  auto wrong = act(o1, id, "approve");
+  EXPECT_EQ(wrong.status, 409u);
+  EXPECT_EQ(wrong.json()["allowed"], json::array({"start_review"}));
+  EXPECT_EQ(act(a, id, "start_review").status, 409u);  // the applicant may not review
+  ASSERT_EQ(act(o1, id, "start_review").status, 200u);
+  EXPECT_EQ(type_of(act(o1, id, "request_info")), "/problems/comment-required");
+  ASSERT_EQ(act(o1, id, "request_info", "Please add your office address range").status, 200u);
+  json fixed = good_data();
+  fixed["endpoints"].push_back("1.1.1.1");
+  auto re = act(a, id, "resubmit", "", fixed);
+  ASSERT_EQ(re.status, 200u) << re.body;
+  EXPECT_EQ(re.json()["data"]["endpoints"].size(), 3u);
+  ASSERT_EQ(act(o1, id, "request_payment").status, 200u);
+  auto unpaid = act(o1, id, "approve");
+  EXPECT_EQ(type_of(unpaid), "/problems/payment-required");
+  EXPECT_EQ(unpaid.json()["fee_pkr"], "1500.00");
+  auto pay = c.post_json("/v1/applications/" + id + "/payments", {{"amount_pkr", "1500"}, {"reference", "PSID-" + id}},
+                         bearer(o1.token));
+  ASSERT_EQ(pay.status, 201u) << pay.body;
+  EXPECT_EQ(c.post_json("/v1/applications/" + id + "/payments", {{"amount_pkr", "1500"}, {"reference", "PSID-" + id}},
+                        bearer(o1.token))
+                .status,
+            409u);
+  auto approved = act(o1, id, "approve", "All in order");
+  ASSERT_EQ(approved.status, 200u) << approved.body;
+  auto aj = approved.json();
+  EXPECT_EQ(aj["state"], "approved");
+  EXPECT_FALSE(aj["open"].get<bool>());
+  std::string cert = aj["certificate_id"];
+  ASSERT_TRUE(cert.starts_with("crt_"));
+
+  // Timeline: who by role, in order.
+  std::vector<std::string> kinds;
+  for (auto& e : aj["timeline"]) kinds.push_back(e["kind"]);
+  EXPECT_EQ(kinds.front(), "submitted");
+  EXPECT_EQ(aj["timeline"].back()["kind"], "certificate");
+
+  // Public verification, QR, holder download; others refused.
+  auto v = c.get("/v1/certificates/" + cert + "/verify");
+  ASSERT_EQ(v.status, 200u);
+  EXPECT_TRUE(v.json()["valid"].get<bool>());
+  EXPECT_EQ(v.json()["certificate"]["certificate"]["holder"]["name"], "Zainab Hussain");
+  auto qr = c.get("/v1/certificates/" + cert + "/qr.svg");
+  EXPECT_EQ(qr.status, 200u);
+  EXPECT_NE(qr.body.find("<svg"), std::string::npos);
+  auto doc = c.get("/v1/certificates/" + cert, bearer(a.token));
+  ASSERT_EQ(doc.status, 200u);
+  Person stranger = signed_in(c);
+  EXPECT_EQ(c.get("/v1/certificates/" + cert, bearer(stranger.token)).status, 404u);
+  EXPECT_EQ(c.get("/v1/me/certificates", bearer(a.token)).json()["items"][0]["id"], cert);
+  EXPECT_EQ(c.get("/v1/certificates/crt_doesnotexist/verify").status, 404u);
+
+  // Offline: `darwaza verify FILE --public-key` with the key the server publishes.
+  std::string file = g_server->data_dir() + "/cert.json";
+  std::ofstream(file) << doc.body;
+  std::string key = c.get("/v1/keys/signing").json()["public_key"];
+  std::string out;
+  EXPECT_EQ(run_darwaza({"verify", file, "--public-key", key}, out), 0) << out;
+  EXPECT_NE(out.find("VALID"), std::string::npos);
+  auto tampered = json::parse(doc.body);
+  tampered["certificate"]["holder"]["name"] = "Somebody Else";
+  std::ofstream(file) << tampered.dump();
+  EXPECT_EQ(run_darwaza({"verify", file, "--public-key", key}, out), 1) << out;
+  EXPECT_NE(out.find("INVALID"), std::string::npos);
+}
+
+TEST_F(Applications, ConcurrentTransitionsAreSerialised) {
+  Person a = signed_in(c);
+  Person claimer = officer("pta"), admin = officer("pta", "agency_admin");
+  std::string id = submit(a, good_data()).json()["id"];
+  ASSERT_EQ(c.post_json("/v1/applications/" + id + "/claim", json::object(), bearer(claimer.token)).status, 200u);
+  ASSERT_EQ(act(claimer, id, "start_review").status, 200u);
+  auto run = [&](const Person& who) {
+    HttpClient own = g_server->client();
+    return own.post_json("/v1/applications/" + id + "/transitions", {{"transition", "reject"}, {"comment", "No"}},
+                         bearer(who.token))
+        .status;
+  };
+  auto f1 = std::async(std::launch::async, run, claimer);
+  auto f2 = std::async(std::launch::async, run, admin);
+  std::multiset<unsigned> statuses{f1.get(), f2.get()};
+  EXPECT_EQ(statuses, (std::multiset<unsigned>{200u, 409u}));
+  auto final = c.get("/v1/applications/" + id, bearer(a.token)).json();
+  EXPECT_EQ(final["state"], "rejected");
+  int transitions = 0;
+  for (auto& e : final["timeline"]) transitions += e["kind"] == "transition" && e["to"] == "rejected";
+  EXPECT_EQ(transitions, 1);
+}
+
+TEST_F(Applications, DraftsEditSubmitAndStayPrivate) {
+  Person a = signed_in(c);
+  Person pta = officer("pta");
+  auto d = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"draft", true}, {"data", {{"purpose", "Half done"}}}},
+                       bearer(a.token));
+  ASSERT_EQ(d.status, 201u) << d.body;
+  EXPECT_EQ(d.json()["state"], "draft");
+  EXPECT_FALSE(d.json().contains("receipt"));
+  std::string id = d.json()["id"];
+  EXPECT_EQ(c.get("/v1/applications/" + id, bearer(pta.token)).status, 404u);
+  EXPECT_EQ(c.request("POST", "/v1/applications/" + id + "/submit", "", {{"Authorization", "Bearer " + a.token}}).status,
+            422u);  // still incomplete
+  auto patched = c.patch_json("/v1/applications/" + id, {{"data", good_data()}}, bearer(a.token));
+  ASSERT_EQ(patched.status, 200u) << patched.body;
+  auto s = c.request("POST", "/v1/applications/" + id + "/submit", "", {{"Authorization", "Bearer " + a.token}});
+  ASSERT_EQ(s.status, 201u) << s.body;
+  EXPECT_EQ(s.json()["state"], "submitted");
+  EXPECT_TRUE(s.json().contains("receipt"));
+  EXPECT_EQ(c.patch_json("/v1/applications/" + id, {{"data", good_data()}}, bearer(a.token)).status, 409u);
+}
+
+TEST_F(Applications, ApplicantWithdraws) {
+  Person a = signed_in(c);
+  std::string id = submit(a, good_data()).json()["id"];
+  auto w = act(a, id, "withdraw");
+  ASSERT_EQ(w.status, 200u) << w.body;
+  EXPECT_EQ(w.json()["state"], "withdrawn");
+  EXPECT_EQ(act(a, id, "withdraw").status, 409u);
+}
+
+TEST_F(Applications, OrganisationServicesNeedMembership) {
+  Person owner = signed_in(c), outsider = signed_in(c);
+  std::string ntn = "33" + owner.cnic.substr(0, 5);
+  auto org = c.post_json("/v1/organisations", {{"name", "Margalla Labs"}, {"ntn", ntn}}, bearer(owner.token));
+  ASSERT_EQ(org.status, 201u) << org.body;
+  std::string org_id = org.json()["id"];
+  EXPECT_EQ(type_of(submit(owner, good_data(), {}, "test-firm-licence")), "/problems/wrong-applicant-kind");
+  auto as_outsider = c.post_json("/v1/applications",
+                                 {{"service_id", "test-firm-licence"}, {"on_behalf_of", org_id}, {"data", good_data()}},
+                                 bearer(outsider.token));
+  EXPECT_EQ(as_outsider.status, 403u);
+  auto ok = c.post_json("/v1/applications", {{"service_id", "test-firm-licence"}, {"on_behalf_of", org_id}, {"data", good_data()}},
+                        bearer(owner.token));
+  ASSERT_EQ(ok.status, 201u) << ok.body;
+  EXPECT_EQ(ok.json()["on_behalf_of"], org_id);
+}
+
+}  // namespace
