@@ -61,6 +61,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   ao.sessions.session_ttl_ms = static_cast<UnixMs>(o.session_ttl_min) * 60000;
   ao.cookie_secure = o.cookie_secure;
   ao.public_url = o.public_url.empty() ? "http://" + o.listen : o.public_url;
+  ao.documents_dir = (std::filesystem::path(data.data_dir) / "documents").string();
   auto key = certificates::SigningKey::load_or_create(
       (std::filesystem::path(data.data_dir) / "keys" / "signing.key").string());
   if (!key.ok()) throw std::runtime_error(key.error().detail);

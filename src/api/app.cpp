@@ -13,6 +13,7 @@ App::App(storage::Database& db_, const Clock& clock_, AppOptions options_, certi
       organisations(db, clock),
       catalog(db, clock),
       signing_key(std::move(key)),
-      applications(db, clock, catalog, signing_key, applications::Options{options.public_url}) {}
+      applications(db, clock, catalog, signing_key, applications::Options{options.public_url}),
+      documents(db, clock, options.documents_dir) {}
 
 }  // namespace darwaza::api

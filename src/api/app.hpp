@@ -9,6 +9,7 @@
 #include "applications/applications.hpp"
 #include "catalog/catalog.hpp"
 #include "certificates/signing.hpp"
+#include "documents/documents.hpp"
 #include "http/metrics.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
@@ -26,6 +27,7 @@ struct AppOptions {
   bool cookie_secure = false;  // set Secure on cookies (serving behind TLS)
   std::string session_cookie = "darwaza_session";
   std::string public_url = "http://127.0.0.1:8080";  // base of links in certificates and QR codes
+  std::string documents_dir = "./darwaza-data/documents";  // content-addressed uploads
 };
 
 struct App {
@@ -42,6 +44,7 @@ struct App {
   catalog::Catalog catalog;
   certificates::SigningKey signing_key;
   applications::Applications applications;
+  documents::Documents documents;
 
   http::Metrics* metrics = nullptr;              // set once the route table is known
   const std::atomic<bool>* draining = nullptr;   // set by the server; /readyz reports it

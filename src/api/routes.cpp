@@ -71,6 +71,11 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::post, "/v1/applications/{id}/payments", kAgencyOfficer | kApiClient, h(handlers::record_payment));
   r.add(V::get, "/v1/agencies/{agency}/queue", kAgencyOfficer, h(handlers::agency_queue));
 
+  // Supporting documents: the only route that takes large bodies.
+  r.add(V::post, "/v1/documents", kCitizen, h(handlers::upload_document),
+        RouteOptions{Dispatch::pool, false, documents::kMaxDocumentBytes});
+  r.add(V::get, "/v1/documents/{id}", kCitizen, h(handlers::download_document));
+
   // Certificates
   r.add(V::get, "/v1/certificates/{id}/verify", kPublic, h(handlers::verify_certificate));
   r.add(V::get, "/v1/certificates/{id}/qr.svg", kPublic, h(handlers::certificate_qr));

@@ -19,6 +19,9 @@ http::HandlerResult claim_application(App& app, http::Request& req);
 http::HandlerResult record_payment(App& app, http::Request& req);
 http::HandlerResult agency_queue(App& app, http::Request& req);
 
+http::HandlerResult upload_document(App& app, http::Request& req);
+http::HandlerResult download_document(App& app, http::Request& req);
+
 http::HandlerResult verify_certificate(App& app, http::Request& req);
 http::HandlerResult get_certificate(App& app, http::Request& req);
 http::HandlerResult certificate_qr(App& app, http::Request& req);

@@ -43,6 +43,33 @@ std::vector<std::string> allowed_for(const ServiceDefinition& def, const std::st
   return out;
 }
 
+// Every document the form references must exist and belong to the applicant; the links let
+// the owning agency's officers download them.
+Status link_documents(storage::Tx& tx, const ServiceDefinition& def, const json& data, const std::string& owner,
+                      const std::string& application_id, const std::string& lang) {
+  FieldErrors errs(lang);
+  std::vector<std::string> ids;
+  auto check = [&](const json& v, const std::string& path) {
+    if (!v.is_string()) return;
+    auto d = tx.documents().by_id(v.get<std::string>());
+    if (!d || d->owner_user_id != owner) errs.add(path, "document");
+    else ids.push_back(d->id);
+  };
+  for (const auto& f : def.form) {
+    if (f.type != catalog::FieldType::document) continue;
+    auto it = data.find(f.name);
+    if (it == data.end()) continue;
+    if (it->is_array()) {
+      for (std::size_t i = 0; i < it->size(); ++i) check((*it)[i], "/" + f.name + "/" + std::to_string(i));
+    } else {
+      check(*it, "/" + f.name);
+    }
+  }
+  if (!errs.empty()) return errs.to_error();
+  for (const auto& id : ids) tx.documents().link(application_id, id);
+  return ok_status();
+}
+
 Status page_errors(int page, int page_size, const std::string& lang) {
   FieldErrors errs(lang);
   if (page < 1) errs.add("/page", "min", "1");
@@ -252,11 +279,11 @@ Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& 
     a.fee_paisa = def.fee.amount_paisa;
     a.created_at = a.updated_at = a.state_entered_at = now;
     Submitted out{a, json(), false};
+    tx.applications().insert(a);
+    if (Status s = link_documents(tx, def, *data, who.user_id, a.id, lang); !s.ok()) return s.take_error();
     if (in.draft) {
-      tx.applications().insert(a);
       tx.applications().add_event(Event{0, a.id, now, who.user_id, "applicant", "created", "", kDraftState, "", ""});
     } else {
-      tx.applications().insert(a);
       auto s = finish_submit(tx, who, a, def, now);
       if (!s.ok()) return s.take_error();
       tx.applications().update(a);
@@ -284,6 +311,8 @@ Result<View> Applications::update_draft(const Principal& who, const std::string&
     if (!a || a->state != kDraftState) return error(Errc::not_a_draft);
     a->data = normalised->dump();
     a->updated_at = now;
+    if (Status s = link_documents(tx, *current->definition, *normalised, a->applicant_user_id, a->id, lang); !s.ok())
+      return s.take_error();
     tx.applications().update(*a);
     return view_in(tx, who, *a);
   });
@@ -406,7 +435,11 @@ Result<View> Applications::transition(const Principal& who, const std::string& i
       e.extensions["paid_pkr"] = format_pkr(a->paid_paisa);
       return e;
     }
-    if (new_data) a->data = new_data->dump();
+    if (new_data) {
+      if (Status s = link_documents(tx, *def, *new_data, a->applicant_user_id, a->id, lang); !s.ok())
+        return s.take_error();
+      a->data = new_data->dump();
+    }
     // The move is recorded before entering the state, so that what entering causes (a
     // certificate) follows it on the timeline.
     tx.applications().add_event(Event{0, a->id, now, who.user_id, acting_as_applicant ? "applicant" : acc.role(),

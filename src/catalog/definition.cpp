@@ -239,13 +239,16 @@ FormField parse_field(Reader& r, const json& j, const std::string& path) {
   };
   f.min = r.number(j, "min", path);
   f.max = r.number(j, "max", path);
-  allowed_on("min", text_type(f.type) || number_type(f.type), "text, long_text, integer, decimal and money fields");
-  allowed_on("max", text_type(f.type) || number_type(f.type), "text, long_text, integer, decimal and money fields");
-  bool whole = typed && (text_type(f.type) || f.type == FieldType::integer);
+  // On text, long_text and list (each item) min/max bound a length in characters.
+  bool length = text_type(f.type) || f.type == FieldType::list;
+  const char* bounded = "text, long_text, list, integer, decimal and money fields";
+  allowed_on("min", length || number_type(f.type), bounded);
+  allowed_on("max", length || number_type(f.type), bounded);
+  bool whole = typed && (length || f.type == FieldType::integer);
   for (auto [key, v] : {std::pair<const char*, std::optional<double>*>{"min", &f.min}, {"max", &f.max}}) {
     if (!*v) continue;
     if (whole && **v != std::floor(**v)) r.problem(at(path, key), "must be a whole number for this type");
-    if (typed && text_type(f.type) && **v < 0) r.problem(at(path, key), "a length cannot be negative");
+    if (typed && length && **v < 0) r.problem(at(path, key), "a length cannot be negative");
   }
   if (f.min && f.max && *f.min > *f.max) r.problem(at(path, "min"), "must not be greater than max");
 

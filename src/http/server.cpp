@@ -153,10 +153,35 @@ class Session : public std::enable_shared_from_this<Session> {
       self->res_.reset();
       self->req_.reset();
       self->route_ = nullptr;
-      if (ec || !keep) return self->close();
+      if (ec) return self->close();
+      if (!keep) return self->close_after_ ? self->linger() : self->close();
       self->read_header(false);
     });
   }
+
+  // After refusing a request whose body was not read (413, 431, 400), closing at once would let
+  // the kernel answer the client's unsent bytes with a reset that can destroy our response
+  // before the client reads it. So: stop sending, drain what the client still sends for a
+  // bounded time and amount, then close (nginx calls this a lingering close).
+  void linger() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::milliseconds(kLingerMs));
+    drain_.resize(kDrainChunkBytes);
+    drain_once(0);
+  }
+
+  void drain_once(std::size_t drained) {
+    stream_.async_read_some(net::buffer(drain_), [self = shared_from_this(), drained](beast::error_code ec, std::size_t n) {
+      std::size_t total = drained + n;
+      if (ec || total > kMaxDrainBytes) return self->close();
+      self->drain_once(total);
+    });
+  }
+
+  static constexpr int kLingerMs = 2000;
+  static constexpr std::size_t kDrainChunkBytes = 64 * 1024;
+  static constexpr std::size_t kMaxDrainBytes = 64 * 1024 * 1024;
 
   void close() {
     beast::error_code ec;
@@ -180,6 +205,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point started_ = Clock::now();
   bool busy_ = false;
   bool close_after_ = false;
+  std::vector<char> drain_;
 };
 
 Server::Server(ServerOptions options, Pipeline& pipeline)

@@ -13,6 +13,7 @@
 #include "core/result.hpp"
 #include "storage/application_repo.hpp"
 #include "storage/catalog_repo.hpp"
+#include "storage/document_repo.hpp"
 #include "storage/identity_repo.hpp"
 
 namespace darwaza::storage {
@@ -32,6 +33,7 @@ class Tx {
   virtual OrganisationRepo& organisations() = 0;
   virtual CatalogRepo& catalog() = 0;
   virtual ApplicationRepo& applications() = 0;
+  virtual DocumentRepo& documents() = 0;
 };
 
 using TxFn = std::function<Status(Tx&)>;

@@ -64,7 +64,7 @@ TEST_F(Applications, CatalogSearchBrowseAndPaging) {
   EXPECT_EQ(c.get("/v1/services?page=abc").status, 422u);
   auto one = c.get("/v1/services/test-permit");
   ASSERT_EQ(one.status, 200u);
-  EXPECT_EQ(one.json()["form"].size(), 3u);
+  EXPECT_EQ(one.json()["form"].size(), 4u);
   EXPECT_EQ(type_of(c.get("/v1/services/no-such-service")), "/problems/service-not-found");
 }
 
@@ -281,6 +281,48 @@ TEST_F(Applications, OrganisationServicesNeedMembership) {
                         bearer(owner.token));
   ASSERT_EQ(ok.status, 201u) << ok.body;
   EXPECT_EQ(ok.json()["on_behalf_of"], org_id);
+}
+
+}  // namespace
+
+namespace {
+
+class Documents : public Applications {};
+
+TEST_F(Documents, UploadTypeFromContentLimitsAndAccess) {
+  Person a = signed_in(c), b = signed_in(c);
+  Person pta = officer("pta"), stza = officer("stza");
+  std::string pdf = "%PDF-1.7\n" + std::string(2 * 1024 * 1024, 'x');  // over the 1 MiB default: route limit is 10 MB
+  auto up = c.request("POST", "/v1/documents?filename=letter.pdf", pdf,
+                      {{"Authorization", "Bearer " + a.token}, {"Content-Type", "application/pdf"}});
+  ASSERT_EQ(up.status, 201u) << up.body;
+  EXPECT_EQ(up.json()["media_type"], "application/pdf");
+  std::string doc = up.json()["id"];
+  // The name and declared type do not matter: the content does.
+  auto fake = c.request("POST", "/v1/documents?filename=evil.pdf", "<script>alert(1)</script>",
+                        {{"Authorization", "Bearer " + a.token}, {"Content-Type", "application/pdf"}});
+  EXPECT_EQ(fake.status, 415u) << fake.body;
+  auto huge = c.request("POST", "/v1/documents", "%PDF-" + std::string(11 * 1024 * 1024, 'x'),
+                        {{"Authorization", "Bearer " + a.token}, {"Content-Type", "application/pdf"}});
+  EXPECT_EQ(huge.status, 413u);
+
+  // Someone else's document cannot be referenced.
+  json data = good_data();
+  data["supporting_letter"] = doc;
+  auto stolen = submit(b, data);
+  ASSERT_EQ(stolen.status, 422u) << stolen.body;
+  EXPECT_EQ(stolen.json()["errors"][0]["rule"], "document");
+  auto ok = submit(a, data);
+  ASSERT_EQ(ok.status, 201u) << ok.body;
+
+  auto own = c.get("/v1/documents/" + doc, bearer(a.token));
+  ASSERT_EQ(own.status, 200u);
+  EXPECT_EQ(own.body, pdf);
+  EXPECT_NE(own.header("content-disposition").find("attachment"), std::string::npos);
+  EXPECT_EQ(c.get("/v1/documents/" + doc, bearer(pta.token)).status, 200u);   // owning agency's officer
+  EXPECT_EQ(c.get("/v1/documents/" + doc, bearer(stza.token)).status, 404u);  // other agency
+  EXPECT_EQ(c.get("/v1/documents/" + doc, bearer(b.token)).status, 404u);     // other citizen
+  EXPECT_EQ(c.get("/v1/documents/" + doc).status, 401u);
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
 #include "storage/migration.hpp"
 #include "storage/sqlite/application_repo.hpp"
 #include "storage/sqlite/catalog_repo.hpp"
+#include "storage/sqlite/document_repo.hpp"
 #include "storage/sqlite/identity_repos.hpp"
 
 namespace darwaza::storage::sqlite {
@@ -48,13 +49,14 @@ constexpr const char* kSchemaVersion = "SELECT coalesce(max(version), 0) FROM sc
 
 class SqliteTx final : public Tx {
  public:
-  explicit SqliteTx(Connection& c) : users_(c), sessions_(c), agencies_(c), orgs_(c), catalog_(c), applications_(c) {}
+  explicit SqliteTx(Connection& c) : users_(c), sessions_(c), agencies_(c), orgs_(c), catalog_(c), applications_(c), documents_(c) {}
   UserRepo& users() override { return users_; }
   SessionRepo& sessions() override { return sessions_; }
   AgencyRepo& agencies() override { return agencies_; }
   OrganisationRepo& organisations() override { return orgs_; }
   CatalogRepo& catalog() override { return catalog_; }
   ApplicationRepo& applications() override { return applications_; }
+  DocumentRepo& documents() override { return documents_; }
 
  private:
   SqliteUserRepo users_;
@@ -63,6 +65,7 @@ class SqliteTx final : public Tx {
   SqliteOrganisationRepo orgs_;
   SqliteCatalogRepo catalog_;
   SqliteApplicationRepo applications_;
+  SqliteDocumentRepo documents_;
 };
 
 Status run_guarded(const TxFn& fn, Tx& tx) {

@@ -1,0 +1,122 @@
+#include "documents/documents.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/crypto.hpp"
+
+namespace darwaza::documents {
+namespace {
+
+bool write_all_synced(const std::string& path, std::string_view bytes) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  bool ok = ::fsync(fd) == 0;
+  return ::close(fd) == 0 && ok;
+}
+
+void sync_dir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+std::string clean_filename(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (out.size() >= kMaxFilenameChars) break;
+    unsigned char u = static_cast<unsigned char>(c);
+    out.push_back(u < 0x20 || c == '/' || c == '\\' || c == '"' ? '_' : c);
+  }
+  return out;
+}
+
+}  // namespace
+
+Error document_not_found() {
+  return make_error(ErrorKind::not_found, "document-not-found", "No such document",
+                    "No document with that id is visible to you.");
+}
+
+std::optional<std::string> sniff_media_type(std::string_view b) {
+  if (b.size() >= 5 && b.substr(0, 5) == "%PDF-") return "application/pdf";
+  if (b.size() >= 8 && b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8)) return "image/png";
+  if (b.size() >= 3 && b.substr(0, 3) == std::string_view("\xFF\xD8\xFF", 3)) return "image/jpeg";
+  return std::nullopt;
+}
+
+Documents::Documents(storage::Database& db, const Clock& clock, std::string blob_root)
+    : db_(db), clock_(clock), root_(std::move(blob_root)) {}
+
+std::string Documents::path_for(const std::string& sha) const { return root_ + "/" + sha.substr(0, 2) + "/" + sha; }
+
+Status Documents::write_blob(const std::string& sha, std::string_view bytes) {
+  std::string final_path = path_for(sha);
+  if (std::filesystem::exists(final_path)) return ok_status();  // same content, already stored
+  std::string dir = root_ + "/" + sha.substr(0, 2);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  ::chmod(root_.c_str(), 0700);
+  std::string tmp = dir + "/." + sha + "." + crypto::random_hex(6);
+  if (!write_all_synced(tmp, bytes)) {
+    std::filesystem::remove(tmp, ec);
+    return internal_error("cannot write document blob " + tmp);
+  }
+  std::filesystem::rename(tmp, final_path, ec);
+  if (ec) return internal_error("cannot rename document blob: " + ec.message());
+  sync_dir(dir);
+  return ok_status();
+}
+
+Result<Document> Documents::upload(const Principal& who, std::string_view bytes, const std::string& filename) {
+  if (bytes.empty())
+    return make_error(ErrorKind::validation, "empty-document", "Empty document", "The request body is empty.");
+  auto type = sniff_media_type(bytes);
+  if (!type)
+    return make_error(ErrorKind::unsupported_media_type, "unsupported-document-type", "Unsupported document type",
+                      "Only PDF, JPEG and PNG files are accepted (recognised from their content).");
+  Document d{crypto::random_id("doc"), crypto::sha256_hex(bytes), *type, static_cast<std::int64_t>(bytes.size()),
+             clean_filename(filename), who.user_id, clock_.now_ms()};
+  // Content first: a row never points at missing bytes (an orphan blob is harmless).
+  if (Status s = write_blob(d.sha256, bytes); !s.ok()) return s.take_error();
+  Status s = db_.write([&](storage::Tx& tx) {
+    tx.documents().insert(d);
+    return ok_status();
+  });
+  if (!s.ok()) return s.take_error();
+  return d;
+}
+
+Result<Download> Documents::download(const Principal& who, const std::string& id) {
+  auto doc = storage::read_value<Document>(db_, [&](storage::Tx& tx) -> Result<Document> {
+    auto d = tx.documents().by_id(id);
+    if (!d) return document_not_found();
+    if (who.is_user() && d->owner_user_id == who.user_id) return std::move(*d);
+    for (const auto& agency : tx.documents().agencies_referencing(id))
+      if (who.is_staff_of(agency)) return std::move(*d);
+    return document_not_found();
+  });
+  if (!doc.ok()) return doc.take_error();
+  std::ifstream in(path_for(doc->sha256), std::ios::binary);
+  if (!in) return internal_error("document blob missing: " + doc->sha256);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  if (crypto::sha256_hex(bytes) != doc->sha256) return internal_error("document blob corrupt: " + doc->sha256);
+  return Download{std::move(doc).value(), std::move(bytes)};
+}
+
+}  // namespace darwaza::documents

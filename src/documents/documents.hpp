@@ -1,0 +1,44 @@
+// Supporting documents: upload (type from the content, not the name), content-addressed
+// storage on disk, and downloads limited to the owner and the officers of agencies whose
+// applications reference the document.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/principal.hpp"
+#include "core/result.hpp"
+#include "documents/types.hpp"
+#include "storage/database.hpp"
+
+namespace darwaza::documents {
+
+// "application/pdf", "image/jpeg" or "image/png" from the leading bytes; nullopt otherwise.
+std::optional<std::string> sniff_media_type(std::string_view bytes);
+
+struct Download {
+  Document document;
+  std::string bytes;
+};
+
+class Documents {
+ public:
+  // blob_root: folder for the content (created owner-only).
+  Documents(storage::Database& db, const Clock& clock, std::string blob_root);
+
+  Result<Document> upload(const Principal& who, std::string_view bytes, const std::string& filename);
+  Result<Download> download(const Principal& who, const std::string& id);
+
+ private:
+  std::string path_for(const std::string& sha256) const;
+  Status write_blob(const std::string& sha256, std::string_view bytes);
+
+  storage::Database& db_;
+  const Clock& clock_;
+  std::string root_;
+};
+
+Error document_not_found();
+
+}  // namespace darwaza::documents

@@ -1,0 +1,22 @@
+// Store interface for document metadata and their links to applications.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "documents/types.hpp"
+
+namespace darwaza::storage {
+
+class DocumentRepo {
+ public:
+  virtual ~DocumentRepo() = default;
+  virtual void insert(const documents::Document& d) = 0;
+  virtual std::optional<documents::Document> by_id(const std::string& id) = 0;
+  virtual void link(const std::string& application_id, const std::string& document_id) = 0;
+  // Agencies owning an application that references the document.
+  virtual std::vector<std::string> agencies_referencing(const std::string& document_id) = 0;
+};
+
+}  // namespace darwaza::storage
