@@ -20,30 +20,25 @@ namespace darwaza::certificates {
 static_assert(crypto_sign_SECRETKEYBYTES == 64 && crypto_sign_PUBLICKEYBYTES == 32 &&
               crypto_sign_SEEDBYTES == 32 && crypto_sign_BYTES == 64);
 
-Error error(Errc code, std::string detail) {
-  struct Spec {
-    ErrorKind kind;
-    const char* type;
-    const char* title;
-    const char* detail;
-  };
-  auto spec = [&]() -> Spec {
-    switch (code) {
-      case Errc::key_file_unreadable: return {ErrorKind::internal, "signing-key-unreadable", "Signing key unreadable", "The signing key file could not be read."};
-      case Errc::key_file_insecure: return {ErrorKind::internal, "signing-key-insecure", "Signing key file not private", "The signing key file is readable by group or others."};
-      case Errc::key_file_malformed: return {ErrorKind::internal, "signing-key-malformed", "Signing key file malformed", "The signing key file is not a valid Darwaza signing key."};
-      case Errc::key_file_unwritable: return {ErrorKind::internal, "signing-key-unwritable", "Signing key not created", "The signing key file could not be created."};
-      case Errc::malformed_certificate: return {ErrorKind::invalid_request, "certificate-malformed", "Malformed certificate", "This is not a well-formed Darwaza certificate."};
-      case Errc::invalid_public_key: return {ErrorKind::invalid_request, "invalid-public-key", "Invalid public key", "The public key is not a base64 Ed25519 public key."};
-      case Errc::wrong_key: return {ErrorKind::validation, "certificate-wrong-key", "Signed with another key", "The certificate was signed with a different key than the one given."};
-      case Errc::bad_signature: return {ErrorKind::validation, "certificate-bad-signature", "Signature does not match", "The signature does not match the certificate: it was altered or forged."};
-      case Errc::expired: return {ErrorKind::validation, "certificate-expired", "Certificate expired", "The certificate is past its validity date."};
-      case Errc::not_yet_valid: return {ErrorKind::validation, "certificate-not-yet-valid", "Certificate not yet valid", "The certificate's validity has not started."};
-    }
-    return {ErrorKind::internal, "internal", "Internal error", ""};
-  }();
-  return make_error(spec.kind, spec.type, spec.title, detail.empty() ? std::string(spec.detail) : std::move(detail));
+namespace {
+ErrorSpec spec_of(Errc code) {
+  switch (code) {
+    case Errc::key_file_unreadable: return {ErrorKind::internal, "signing-key-unreadable", "Signing key unreadable", "The signing key file could not be read."};
+    case Errc::key_file_insecure: return {ErrorKind::internal, "signing-key-insecure", "Signing key file not private", "The signing key file is readable by group or others."};
+    case Errc::key_file_malformed: return {ErrorKind::internal, "signing-key-malformed", "Signing key file malformed", "The signing key file is not a valid Darwaza signing key."};
+    case Errc::key_file_unwritable: return {ErrorKind::internal, "signing-key-unwritable", "Signing key not created", "The signing key file could not be created."};
+    case Errc::malformed_certificate: return {ErrorKind::invalid_request, "certificate-malformed", "Malformed certificate", "This is not a well-formed Darwaza certificate."};
+    case Errc::invalid_public_key: return {ErrorKind::invalid_request, "invalid-public-key", "Invalid public key", "The public key is not a base64 Ed25519 public key."};
+    case Errc::wrong_key: return {ErrorKind::validation, "certificate-wrong-key", "Signed with another key", "The certificate was signed with a different key than the one given."};
+    case Errc::bad_signature: return {ErrorKind::validation, "certificate-bad-signature", "Signature does not match", "The signature does not match the certificate: it was altered or forged."};
+    case Errc::expired: return {ErrorKind::validation, "certificate-expired", "Certificate expired", "The certificate is past its validity date."};
+    case Errc::not_yet_valid: return {ErrorKind::validation, "certificate-not-yet-valid", "Certificate not yet valid", "The certificate's validity has not started."};
+  }
+  return {ErrorKind::internal, "internal", "Internal error", ""};
 }
+}  // namespace
+
+Error error(Errc code, std::string detail) { return make_error(spec_of(code), std::move(detail)); }
 
 namespace {
 

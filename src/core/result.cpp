@@ -11,6 +11,10 @@ Error make_error(ErrorKind kind, std::string type, std::string title, std::strin
   return e;
 }
 
+Error make_error(const ErrorSpec& spec, std::string detail) {
+  return make_error(spec.kind, spec.type, spec.title, detail.empty() ? std::string(spec.detail) : std::move(detail));
+}
+
 Error internal_error(std::string detail_for_log) {
   // The detail here is for the log only; http/problem.cpp never shows internal details.
   Error e = make_error(ErrorKind::internal, "internal", "Internal error");

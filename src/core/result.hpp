@@ -46,6 +46,16 @@ struct Error {
 };
 
 Error make_error(ErrorKind kind, std::string type, std::string title, std::string detail = {});
+
+// One entry of a module's error catalogue (kind, stable type slug, title, default detail).
+struct ErrorSpec {
+  ErrorKind kind;
+  const char* type;
+  const char* title;
+  const char* detail;
+};
+// `detail` replaces the default detail when not empty.
+Error make_error(const ErrorSpec& spec, std::string detail = {});
 Error internal_error(std::string detail_for_log);
 
 template <class T>
