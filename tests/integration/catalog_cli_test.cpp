@@ -1,0 +1,100 @@
+// End-to-end: `darwaza catalog check|load|synth` and definition versions binding applications.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/fixtures.hpp"
+
+using namespace darwaza::test;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+json fixture(const std::string& name) {
+  std::ifstream in(std::string(DARWAZA_TEST_FIXTURES) + "/services/" + name + ".json");
+  return json::parse(in);
+}
+
+void write(const fs::path& p, const json& j) { std::ofstream(p) << j.dump(2); }
+
+}  // namespace
+
+TEST(CatalogCli, LoadIsAllOrNothingAndVersioned) {
+  fs::path dir = make_temp_dir("darwaza-catalog");
+  fs::path defs = dir / "defs";
+  fs::create_directories(defs);
+  write(defs / "a.json", fixture("test-permit"));
+  json bad = fixture("test-firm-licence");
+  bad["agency"] = "no-such-agency";
+  write(defs / "b.json", bad);
+  std::string out;
+  std::string data = (dir / "data").string();
+  EXPECT_NE(run_darwaza({"catalog", "check", defs.string()}, out), 0);
+  EXPECT_NE(out.find("no-such-agency"), std::string::npos) << out;
+  EXPECT_EQ(run_darwaza({"catalog", "load", defs.string(), "--data", data}, out), 1) << out;
+  EXPECT_NE(out.find("nothing was loaded"), std::string::npos) << out;
+
+  fs::remove(defs / "b.json");
+  ASSERT_EQ(run_darwaza({"catalog", "load", defs.string(), "--data", data}, out), 0) << out;
+  EXPECT_NE(out.find("1 added"), std::string::npos) << out;  // nothing of the failed load was kept
+  ASSERT_EQ(run_darwaza({"catalog", "load", defs.string(), "--data", data}, out), 0) << out;
+  EXPECT_NE(out.find("1 unchanged"), std::string::npos) << out;
+  json changed = fixture("test-permit");
+  changed["title"]["en"] = "Test permit (revised)";
+  write(defs / "a.json", changed);
+  ASSERT_EQ(run_darwaza({"catalog", "load", defs.string(), "--data", data}, out), 0) << out;
+  EXPECT_NE(out.find("1 updated"), std::string::npos) << out;
+  fs::remove_all(dir);
+}
+
+TEST(CatalogCli, ApplicationsStayBoundToTheirVersion) {
+  fs::path dir = make_temp_dir("darwaza-versions");
+  fs::path defs = dir / "defs";
+  fs::create_directories(defs);
+  write(defs / "a.json", fixture("test-permit"));
+  json data = {{"purpose", "Before the change"}, {"endpoints", {"8.8.8.8"}}};
+  std::string first_id;
+  Person p;
+  {
+    ServerProcess s({"--catalog-dir", defs.string()}, (dir / "srv").string());
+    s.start();
+    auto c = s.client();
+    p = signed_in(c);
+    auto r = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", data}}, bearer(p.token));
+    ASSERT_EQ(r.status, 201u) << r.body;
+    first_id = r.json()["id"];
+    EXPECT_EQ(r.json()["service_version"], 1);
+  }
+  json v2 = fixture("test-permit");
+  v2["workflow"]["states"][0]["label"]["en"] = "Received";
+  v2["form"][0]["max"] = 10;  // tighter rule in version 2
+  write(defs / "a.json", v2);
+  ServerProcess s({"--catalog-dir", defs.string()}, (dir / "srv").string());
+  s.start();
+  auto c = s.client();
+  EXPECT_EQ(c.get("/v1/services/test-permit").json()["version"], 2);
+  auto old = c.get("/v1/applications/" + first_id, bearer(p.token));
+  ASSERT_EQ(old.status, 200u) << old.body;
+  EXPECT_EQ(old.json()["service_version"], 1);
+  EXPECT_EQ(old.json()["state_label"], "Submitted");  // version 1's label
+  auto r = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", data}}, bearer(p.token));
+  EXPECT_EQ(r.status, 422u) << r.body;  // version 2's rule applies to new filings
+  data["purpose"] = "Short";
+  r = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", data}}, bearer(p.token));
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_EQ(r.json()["service_version"], 2);
+  EXPECT_EQ(r.json()["state_label"], "Received");
+  s.stop();
+  fs::remove_all(dir);
+}
+
+TEST(CatalogCli, SynthWritesValidDefinitions) {
+  fs::path dir = make_temp_dir("darwaza-synth");
+  std::string out;
+  ASSERT_EQ(run_darwaza({"catalog", "synth", "--count", "40", "--out", dir.string()}, out), 0) << out;
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}), 40);
+  EXPECT_EQ(run_darwaza({"catalog", "check", dir.string()}, out), 0) << out;
+  fs::remove_all(dir);
+}
