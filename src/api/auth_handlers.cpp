@@ -82,9 +82,10 @@ http::HandlerResult logout(App& app, http::Request& req) {
 }
 
 http::HandlerResult get_me(App& app, http::Request& req) {
-  auto p = app.accounts.profile(req.principal.user_id);
-  if (!p.ok()) return p.take_error();
-  return http::Reply::json(200, to_json(*p));
+  // The roles were read with the session a moment ago; only the person is read here.
+  auto u = app.accounts.user(req.principal.user_id);
+  if (!u.ok()) return u.take_error();
+  return http::Reply::json(200, to_json(identity::Profile{std::move(u).value(), req.principal.roles}));
 }
 
 http::HandlerResult patch_me(App& app, http::Request& req) {

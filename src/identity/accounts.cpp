@@ -63,6 +63,14 @@ Result<Profile> Accounts::profile(const std::string& user_id) {
   });
 }
 
+Result<User> Accounts::user(const std::string& user_id) {
+  return storage::read_value<User>(db_, [&](storage::Tx& tx) -> Result<User> {
+    auto u = tx.users().by_id(user_id);
+    if (!u) return error(Errc::user_not_found);
+    return std::move(*u);
+  });
+}
+
 Result<Profile> Accounts::update_profile(const std::string& user_id, const ProfilePatch& p, const std::string& lang) {
   FieldErrors errs(lang);
   std::string name, email, mobile, pref;

@@ -32,6 +32,8 @@ class Accounts {
 
   Result<User> signup(const SignupInput& in, const std::string& lang);
   Result<Profile> profile(const std::string& user_id);
+  // The person alone, for callers that already hold the roles (the authenticated principal).
+  Result<User> user(const std::string& user_id);
   Result<Profile> update_profile(const std::string& user_id, const ProfilePatch& patch, const std::string& lang);
   // Looks a person up by CNIC or email.
   Result<User> find(const std::string& cnic_or_email);

@@ -57,7 +57,8 @@ void ServerProcess::start() {
                                    "--port-file", port_file, "--access-log", data_dir_ + "/access.log"};
   // Defaults a test may override: cheap argon2id for test accounts (test speed only).
   const std::vector<std::pair<std::string, std::string>> defaults = {
-      {"--argon2-mem-kib", "1024"}, {"--argon2-ops", "1"}, {"--handler-threads", "16"}};
+      {"--argon2-mem-kib", "1024"}, {"--argon2-ops", "1"}, {"--handler-threads", "16"},
+      {"--rate-limit-per-minute", "0"}};  // one client address runs every test; the limit has its own test
   for (const auto& [flag, value] : defaults) {
     if (std::find(extra_.begin(), extra_.end(), flag) == extra_.end()) args.insert(args.end(), {flag, value});
   }
