@@ -36,76 +36,9 @@ COUNT=${COUNT:-8000}
 GOAL_SUBMISSIONS_PER_S=20000
 GOAL_SEARCH_P99_MS=5
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-
-step() { printf '\n== %s\n' "$*" >&2; }
-die() {
-  printf 'bench/applications.sh: FAILED: %s\n' "$*" >&2
-  exit 1
-}
-
-TMP=""
-DARWAZA_PID=""
-NGINX_PID=""
-cleanup() {
-  local rc=$?
-  set +e
-  if [[ $rc -ne 0 && -n "$TMP" && -f "$TMP/darwaza.log" ]]; then
-    echo "--- last lines of the darwaza log ---" >&2
-    tail -n 20 "$TMP/darwaza.log" >&2
-  fi
-  if [[ $rc -ne 0 && -n "$TMP" && -f "$TMP/nginx/error.log" ]]; then
-    echo "--- last lines of the nginx error log ---" >&2
-    tail -n 10 "$TMP/nginx/error.log" >&2
-  fi
-  for pid in $NGINX_PID $DARWAZA_PID; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null
-      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null
-      wait "$pid" 2>/dev/null
-    fi
-  done
-  [[ -n "$TMP" && -d "$TMP" ]] && rm -rf "$TMP"
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# ---------------------------------------------------------------- prerequisites
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
-command -v curl >/dev/null || missing+=(curl)
-command -v sqlite3 >/dev/null || missing+=(sqlite3)
-if ((${#missing[@]})); then
-  step "installing ${missing[*]} with apt-get"
-  [[ $(id -u) -eq 0 ]] || die "need ${missing[*]}; run as root or install them: apt-get install ${missing[*]}"
-  command -v apt-get >/dev/null || die "need ${missing[*]} and there is no apt-get here; install them by hand"
-  apt-get update -qq || die "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
-fi
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-if [[ -n "${DARWAZA:-}" ]]; then
-  [[ -x "$DARWAZA" ]] || die "DARWAZA=$DARWAZA is not an executable"
-  build_type="given by DARWAZA"
-else
-  DARWAZA=./build/darwaza
-  if [[ -d build && -f build/build.ninja ]]; then
-    step "bringing ./build up to date (ninja -C build)"
-    ninja -C build darwaza >&2 || die "ninja -C build failed"
-  else
-    step "building ./build/darwaza (Release)"
-    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release || die "cmake configure failed"
-    ninja -C build darwaza || die "build failed"
-  fi
-  build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' build/CMakeCache.txt 2>/dev/null || true)
-  [[ "$build_type" == Release ]] || echo "warning: ./build is configured as '${build_type:-unknown}', not Release; figures will be pessimistic" >&2
-fi
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-[[ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]] || commit="$commit + uncommitted changes"
+BENCH_NAME=bench/applications.sh
+BENCH_EXTRA_TOOLS=sqlite3
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 "$DARWAZA" catalog --help 2>/dev/null | grep -qE '^[[:space:]]+synth[[:space:]]' ||
   die "'$DARWAZA catalog synth' does not exist (see '$DARWAZA catalog --help'); this benchmark needs it to build a synthetic catalog"

@@ -4,22 +4,13 @@
 #include "certificates/certificate.hpp"
 #include "certificates/qr.hpp"
 #include "certificates/signing.hpp"
+#include "core/money.hpp"
 #include "core/working_days.hpp"
 
 namespace darwaza::api::handlers {
 namespace {
 
 using nlohmann::json;
-using applications::format_pkr;
-
-int int_param(const http::Request& req, const std::string& name, int fallback) {
-  auto v = req.query_param(name);
-  if (!v || v->empty()) return fallback;
-  if (v->size() > 9) return -1;
-  for (char c : *v)
-    if (c < '0' || c > '9') return -1;
-  return std::stoi(*v);
-}
 
 json opt_time(const std::optional<UnixMs>& t) { return t ? json(format_rfc3339(*t)) : json(nullptr); }
 
@@ -93,26 +84,20 @@ http::HandlerResult submitted_reply(App& app, Result<applications::Submitted> s,
 }  // namespace
 
 http::HandlerResult submit_application(App& app, http::Request& req) {
-  auto body = http::json_body(req);
-  if (!body.ok()) return body.take_error();
-  FieldErrors errs(req.lang);
-  applications::SubmitInput in;
-  for (auto it = body->begin(); it != body->end(); ++it) {
-    const std::string& k = it.key();
-    if (k == "service_id" && it->is_string()) in.service_id = it->get<std::string>();
-    else if (k == "on_behalf_of" && (it->is_string() || it->is_null())) in.on_behalf_of = it->is_null() ? "" : it->get<std::string>();
-    else if (k == "data" && it->is_object()) in.data = *it;
-    else if (k == "draft" && it->is_boolean()) in.draft = it->get<bool>();
-    else if (k == "service_id" || k == "on_behalf_of" || k == "data" || k == "draft") errs.add("/" + k, "type", req.lang == "ur" ? "درست قسم" : "the right type");
-    else errs.add("/" + k, "unknown_field");
-  }
-  if (!errs.empty()) return errs.to_error();
-  in.idempotency_key = std::string(req.header("Idempotency-Key"));
-  return submitted_reply(app, app.applications.submit(req.principal, in, req.lang), req);
+  auto in = JsonInput::from(req, {"service_id", "on_behalf_of", "data", "draft"});
+  if (!in.ok()) return in.take_error();
+  applications::SubmitInput s;
+  s.service_id = in->str_or_empty("service_id");
+  s.on_behalf_of = in->str_or_empty("on_behalf_of");
+  s.data = in->object("data").value_or(json::object());
+  s.draft = in->boolean("draft").value_or(false);
+  if (Status st = in->finish(); !st.ok()) return st.take_error();
+  s.idempotency_key = std::string(req.header("Idempotency-Key"));
+  return submitted_reply(app, app.applications.submit(req.principal, s, req.lang), req);
 }
 
 http::HandlerResult my_applications(App& app, http::Request& req) {
-  int page = int_param(req, "page", 1), size = int_param(req, "page_size", 20);
+  int page = query_int(req, "page", 1), size = query_int(req, "page_size", 20);
   auto r = app.applications.mine(req.principal, page, size, req.lang);
   if (!r.ok()) return r.take_error();
   return http::Reply::json(200, page_json(*r, page, size, app.clock.now_ms()));
@@ -139,20 +124,16 @@ http::HandlerResult submit_draft(App& app, http::Request& req) {
 }
 
 http::HandlerResult transition_application(App& app, http::Request& req) {
-  auto body = http::json_body(req);
-  if (!body.ok()) return body.take_error();
-  FieldErrors errs(req.lang);
-  applications::TransitionInput in;
-  for (auto it = body->begin(); it != body->end(); ++it) {
-    if (it.key() == "transition" && it->is_string()) in.transition = it->get<std::string>();
-    else if (it.key() == "comment" && it->is_string()) in.comment = it->get<std::string>();
-    else if (it.key() == "data" && it->is_object()) in.data = *it;
-    else if (it.key() == "transition" || it.key() == "comment" || it.key() == "data") errs.add("/" + it.key(), "type", "");
-    else errs.add("/" + it.key(), "unknown_field");
+  auto in = JsonInput::from(req, {"transition", "comment", "data"});
+  if (!in.ok()) return in.take_error();
+  applications::TransitionInput t{in->str_or_empty("transition"), in->str_or_empty("comment"), in->object("data")};
+  if (Status st = in->finish(); !st.ok()) return st.take_error();
+  if (t.transition.empty()) {
+    FieldErrors errs(req.lang);
+    errs.add("/transition", "required");
+    return errs.to_error();
   }
-  if (in.transition.empty()) errs.add("/transition", "required");
-  if (!errs.empty()) return errs.to_error();
-  return view_reply(app, app.applications.transition(req.principal, req.param("id"), in, req.lang), req);
+  return view_reply(app, app.applications.transition(req.principal, req.param("id"), t, req.lang), req);
 }
 
 http::HandlerResult claim_application(App& app, http::Request& req) {
@@ -174,7 +155,7 @@ http::HandlerResult agency_queue(App& app, http::Request& req) {
   f.state = req.query_param("state").value_or("");
   f.service = req.query_param("service").value_or("");
   f.overdue_only = req.query_param("overdue").value_or("") == "true";
-  int page = int_param(req, "page", 1), size = int_param(req, "page_size", 20);
+  int page = query_int(req, "page", 1), size = query_int(req, "page_size", 20);
   auto r = app.applications.queue(req.principal, f, page, size, req.lang);
   if (!r.ok()) return r.take_error();
   return http::Reply::json(200, page_json(*r, page, size, app.clock.now_ms()));

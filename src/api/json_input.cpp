@@ -26,6 +26,33 @@ std::optional<std::string> JsonInput::str(const char* key) {
   return it->get<std::string>();
 }
 
+std::optional<nlohmann::json> JsonInput::object(const char* key) {
+  auto it = j_.find(key);
+  if (it == j_.end() || it->is_null()) return std::nullopt;
+  if (!it->is_object()) {
+    errs_.add(std::string("/") + key, "type", errs_.lang() == "ur" ? "آبجیکٹ" : "an object");
+    return std::nullopt;
+  }
+  return *it;
+}
+
+std::optional<bool> JsonInput::boolean(const char* key) {
+  auto it = j_.find(key);
+  if (it == j_.end() || it->is_null()) return std::nullopt;
+  if (!it->is_boolean()) {
+    errs_.add(std::string("/") + key, "type", errs_.lang() == "ur" ? "صحیح یا غلط" : "true or false");
+    return std::nullopt;
+  }
+  return it->get<bool>();
+}
+
+int query_int(const http::Request& req, const std::string& name, int fallback) {
+  auto v = req.query_param(name);
+  if (!v || v->empty()) return fallback;
+  if (v->size() > 9 || !std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; })) return -1;
+  return std::stoi(*v);
+}
+
 Status JsonInput::finish() const {
   if (errs_.empty()) return ok_status();
   return errs_.to_error();

@@ -19,6 +19,8 @@ class JsonInput {
   static Result<JsonInput> from(const http::Request& req, std::initializer_list<const char*> allowed);
 
   std::optional<std::string> str(const char* key);
+  std::optional<nlohmann::json> object(const char* key);
+  std::optional<bool> boolean(const char* key);
   std::string str_or_empty(const char* key) { return str(key).value_or(std::string()); }
   // Type errors and unknown members, if any.
   Status finish() const;
@@ -29,7 +31,8 @@ class JsonInput {
   FieldErrors errs_;
 };
 
-// Renders an error list response for an empty body where a body is expected.
-inline nlohmann::json page_json(nlohmann::json items) { return {{"items", std::move(items)}}; }
+// A non-negative integer query parameter (page, page_size): `fallback` when absent, -1 when not
+// a number, so the domain's range check reports it.
+int query_int(const http::Request& req, const std::string& name, int fallback);
 
 }  // namespace darwaza::api

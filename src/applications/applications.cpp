@@ -10,6 +10,7 @@
 #include "certificates/certificate.hpp"
 #include "certificates/signing.hpp"
 #include "core/crypto.hpp"
+#include "core/money.hpp"
 #include "core/validation.hpp"
 #include "core/working_days.hpp"
 
@@ -80,36 +81,6 @@ Status page_errors(int page, int page_size, const std::string& lang) {
 }
 
 }  // namespace
-
-std::optional<std::int64_t> parse_pkr(std::string_view s) {
-  if (s.empty() || s.size() > 15) return std::nullopt;
-  std::int64_t whole = 0, frac = 0;
-  std::size_t i = 0, frac_digits = 0;
-  bool dot = false;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '.' && !dot) {
-      dot = true;
-      continue;
-    }
-    if (c < '0' || c > '9') return std::nullopt;
-    if (dot) {
-      if (++frac_digits > 2) return std::nullopt;
-      frac = frac * 10 + (c - '0');
-    } else {
-      whole = whole * 10 + (c - '0');
-    }
-  }
-  if (dot && frac_digits == 0) return std::nullopt;
-  if (frac_digits == 1) frac *= 10;
-  std::int64_t paisa = whole * 100 + frac;
-  if (paisa <= 0) return std::nullopt;
-  return paisa;
-}
-
-std::string format_pkr(std::int64_t paisa) {
-  return std::to_string(paisa / 100) + "." + (paisa % 100 < 10 ? "0" : "") + std::to_string(paisa % 100);
-}
 
 std::string new_tracking_number() {
   static constexpr char kAlphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // 32 symbols, no 0/1/I/O
@@ -299,7 +270,7 @@ Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& 
 
 Result<View> Applications::update_draft(const Principal& who, const std::string& id, const json& data,
                                         const std::string& lang) {
-  auto current = get(who, id);
+  auto current = visible(who, id);
   if (!current.ok()) return current.take_error();
   if (current->application.state != kDraftState || current->application.applicant_user_id != who.user_id)
     return error(Errc::not_a_draft);
@@ -319,7 +290,7 @@ Result<View> Applications::update_draft(const Principal& who, const std::string&
 }
 
 Result<Submitted> Applications::submit_draft(const Principal& who, const std::string& id, const std::string& lang) {
-  auto current = get(who, id);
+  auto current = visible(who, id);
   if (!current.ok()) return current.take_error();
   if (current->application.state != kDraftState || current->application.applicant_user_id != who.user_id)
     return error(Errc::not_a_draft);
@@ -338,12 +309,28 @@ Result<Submitted> Applications::submit_draft(const Principal& who, const std::st
   });
 }
 
+bool Applications::may_see(storage::Tx& tx, const Principal& who, const Application& a) {
+  Access acc = access_of(tx, who, a);
+  // Officers never see other people's drafts.
+  return a.state == kDraftState ? acc.applicant : acc.any();
+}
+
+Result<Applications::Visible> Applications::visible(const Principal& who, const std::string& id) {
+  auto a = storage::read_value<Application>(db_, [&](storage::Tx& tx) -> Result<Application> {
+    auto found = tx.applications().by_id(id);
+    if (!found || !may_see(tx, who, *found)) return error(Errc::not_found);
+    return std::move(*found);
+  });
+  if (!a.ok()) return a.take_error();
+  auto def = catalog_.at_version(a->service_id, a->service_version);
+  if (!def.ok()) return def.take_error();
+  return Visible{std::move(a).value(), std::move(def).value()};
+}
+
 Result<View> Applications::get(const Principal& who, const std::string& id) {
   return storage::read_value<View>(db_, [&](storage::Tx& tx) -> Result<View> {
     auto a = tx.applications().by_id(id);
-    if (!a || !access_of(tx, who, *a).any()) return error(Errc::not_found);
-    // Officers never see other people's drafts.
-    if (a->state == kDraftState && !access_of(tx, who, *a).applicant) return error(Errc::not_found);
+    if (!a || !may_see(tx, who, *a)) return error(Errc::not_found);
     return view_in(tx, who, *a);
   });
 }
@@ -394,7 +381,7 @@ Result<View> Applications::transition(const Principal& who, const std::string& i
     errs.add("/comment", "max_length", std::to_string(kMaxCommentChars));
     return errs.to_error();
   }
-  auto before = get(who, id);
+  auto before = visible(who, id);
   if (!before.ok()) return before.take_error();
   catalog::DefinitionPtr def = before->definition;
   const catalog::Transition* t = def->workflow.transition(in.transition);

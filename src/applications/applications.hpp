@@ -86,7 +86,15 @@ class Applications {
 
  private:
   struct Access;
+  // The application and its definition, if the caller may see it (no timeline: for checks
+  // before a write).
+  struct Visible {
+    Application application;
+    catalog::DefinitionPtr definition;
+  };
   Access access_of(storage::Tx& tx, const Principal& who, const Application& a);
+  bool may_see(storage::Tx& tx, const Principal& who, const Application& a);
+  Result<Visible> visible(const Principal& who, const std::string& id);
   Result<View> view_in(storage::Tx& tx, const Principal& who, const Application& a);
   void enter_state(storage::Tx& tx, Application& a, const catalog::ServiceDefinition& def, const std::string& state,
                    UnixMs now, const Principal& who);
@@ -101,9 +109,6 @@ class Applications {
   Options options_;
 };
 
-// "2000.50" → 200050 paisa; nullopt when not a positive amount with at most 2 decimals.
-std::optional<std::int64_t> parse_pkr(std::string_view s);
-std::string format_pkr(std::int64_t paisa);
 // DZ-XXXX-XXXX-XXXX-XXXX: 80 random bits in an unambiguous alphabet.
 std::string new_tracking_number();
 

@@ -81,17 +81,7 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// JSON pointer (RFC 6901) token escaping.
-std::string child(std::string_view base, std::string_view key) {
-  std::string out(base);
-  out += '/';
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
+std::string child(std::string_view base, std::string_view key) { return pointer_child(base, key); }
 std::string child(std::string_view base, std::size_t index) { return fmt::format("{}/{}", base, index); }
 
 enum class Expected { object, text, number, boolean, list, money };

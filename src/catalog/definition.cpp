@@ -1,4 +1,8 @@
+// The reader half of the definition format: parse_definition, strict, collecting every problem with
+// its JSON pointer. The writer half (to_json) is in definition_json.cpp, files and directories in
+// definition_files.cpp, synthetic definitions in definition_synth.cpp.
 #include "catalog/definition.hpp"
+#include "core/validation.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -43,18 +47,8 @@ bool blank(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
 }
 
-// RFC 6901 escaping of one reference token.
-std::string token(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
 
-std::string at(const std::string& base, const std::string& key) { return base + "/" + token(key); }
+std::string at(const std::string& base, const std::string& key) { return pointer_child(base, key); }
 std::string at(const std::string& base, std::size_t index) { return base + "/" + std::to_string(index); }
 
 bool text_type(FieldType t) { return t == FieldType::text || t == FieldType::long_text; }
@@ -475,14 +469,6 @@ CertificateOutput parse_certificate(Reader& r, const json& j, const std::string&
   return c;
 }
 
-json i18n_json(const I18n& t) { return {{"en", t.en}, {"ur", t.ur}}; }
-
-// Whole numbers are written without a fraction, as a person would write them.
-json number_json(double v) {
-  if (v == std::floor(v) && std::fabs(v) < 9.0e15) return static_cast<std::int64_t>(v);
-  return v;
-}
-
 }  // namespace
 
 Result<ServiceDefinition> parse_definition(const json& j, const std::string& file,
@@ -541,62 +527,6 @@ Result<ServiceDefinition> parse_definition(const json& j, const std::string& fil
   for (std::size_t i = before; i < problems.size(); ++i)
     e.fields.push_back({problems[i].path, "definition", problems[i].message});
   return e;
-}
-
-json to_json(const ServiceDefinition& d) {
-  json j;
-  j["id"] = d.id;
-  j["version"] = d.version;
-  j["agency"] = d.agency;
-  j["category"] = d.category;
-  j["title"] = i18n_json(d.title);
-  j["description"] = i18n_json(d.description);
-  j["applicant"] = to_string(d.applicant);
-  j["keywords"] = d.keywords;
-  json form = json::array();
-  for (const auto& f : d.form) {
-    json jf{{"name", f.name}, {"type", to_string(f.type)}, {"label", i18n_json(f.label)}, {"required", f.required}};
-    if (!f.help.en.empty() || !f.help.ur.empty()) jf["help"] = i18n_json(f.help);
-    if (f.min) jf["min"] = number_json(*f.min);
-    if (f.max) jf["max"] = number_json(*f.max);
-    if (f.pattern) jf["pattern"] = *f.pattern;
-    if (f.min_items) jf["min_items"] = *f.min_items;
-    if (f.max_items) jf["max_items"] = *f.max_items;
-    if (f.type == FieldType::enumeration || !f.options.empty()) {
-      json opts = json::array();
-      for (const auto& o : f.options) opts.push_back({{"value", o.value}, {"label", i18n_json(o.label)}});
-      jf["options"] = std::move(opts);
-    }
-    if (!f.currency.empty()) jf["currency"] = f.currency;
-    if (!f.registry.empty()) jf["registry"] = f.registry;
-    form.push_back(std::move(jf));
-  }
-  j["form"] = std::move(form);
-  json states = json::array();
-  for (const auto& s : d.workflow.states) {
-    json js{{"id", s.id}, {"label", i18n_json(s.label)}, {"outcome", to_string(s.outcome)}};
-    if (s.sla_working_days) js["sla_working_days"] = *s.sla_working_days;
-    if (s.awaiting_applicant) js["awaiting_applicant"] = true;
-    states.push_back(std::move(js));
-  }
-  json transitions = json::array();
-  for (const auto& t : d.workflow.transitions) {
-    json jt{{"id", t.id}, {"from", t.from}, {"to", t.to}, {"roles", t.roles}, {"label", i18n_json(t.label)}};
-    if (t.comment_required) jt["comment_required"] = true;
-    if (t.requires_payment) jt["requires_payment"] = true;
-    if (t.applicant_edits) jt["applicant_edits"] = true;
-    transitions.push_back(std::move(jt));
-  }
-  j["workflow"] = {{"initial", d.workflow.initial}, {"states", std::move(states)}, {"transitions", std::move(transitions)}};
-  if (d.fee.amount_paisa % 100 == 0) j["fee"] = {{"amount_pkr", d.fee.amount_paisa / 100}};
-  else j["fee"] = {{"amount_pkr", static_cast<double>(d.fee.amount_paisa) / 100.0}};
-  if (!d.fee.required()) j["fee"] = nullptr;
-  if (d.certificate)
-    j["certificate"] = {{"type", d.certificate->type},
-                        {"validity_days", d.certificate->validity_days},
-                        {"title", i18n_json(d.certificate->title)}};
-  if (d.registry) j["registry"] = {{"registry", d.registry->registry}};
-  return j;
 }
 
 }  // namespace darwaza::catalog

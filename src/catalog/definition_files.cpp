@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "catalog/definition.hpp"
+#include "core/validation.hpp"
 
 namespace darwaza::catalog {
 namespace {
@@ -14,15 +15,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string token(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
 
 // Finds keys that appear twice in one object, which nlohmann (like most parsers) would silently
 // collapse to the last value; a definition must say each thing once.
@@ -36,10 +28,7 @@ class DuplicateKeys {
         auto key = parsed.get<std::string>();
         Frame& top = stack_.back();
         if (!top.keys.insert(key).second) {
-          std::string path = container_path();
-          path += '/';
-          path += token(key);
-          found.push_back(std::move(path));
+          found.push_back(pointer_child(container_path(), key));
         }
         top.key = key;
         break;
@@ -69,10 +58,8 @@ class DuplicateKeys {
   // The pointer of the innermost open object.
   std::string container_path() const {
     std::string p;
-    for (std::size_t i = 0; i + 1 < stack_.size(); ++i) {
-      p += '/';
-      p += stack_[i].object ? token(stack_[i].key) : std::to_string(stack_[i].index);
-    }
+    for (std::size_t i = 0; i + 1 < stack_.size(); ++i)
+      p = stack_[i].object ? pointer_child(p, stack_[i].key) : p + "/" + std::to_string(stack_[i].index);
     return p;
   }
   std::vector<Frame> stack_;

@@ -51,6 +51,17 @@ constexpr RuleText kRules[] = {
 
 }  // namespace
 
+std::string pointer_child(std::string_view base, std::string_view key) {
+  std::string out(base);
+  out += '/';
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
 std::string rule_message(std::string_view rule, std::string_view lang, std::string_view arg) {
   for (const auto& r : kRules) {
     if (r.rule == rule) {

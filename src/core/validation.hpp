@@ -27,6 +27,10 @@ class FieldErrors {
   std::vector<FieldError> fields_;
 };
 
+// `base` + "/" + `key` with the key escaped as an RFC 6901 JSON-pointer token (~ → ~0, / → ~1):
+// the paths of field errors and definition problems.
+std::string pointer_child(std::string_view base, std::string_view key);
+
 // The message for a rule in "en" or "ur".
 std::string rule_message(std::string_view rule, std::string_view lang, std::string_view arg);
 

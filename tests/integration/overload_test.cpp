@@ -29,6 +29,17 @@ void wait_in_flight(HttpClient& c, int n) {
   FAIL() << "request never became in-flight";
 }
 
+// Starts a slow sign-up on its own connection and returns once the server counts it in flight.
+std::future<HttpResponse> slow_signup_in_flight(const ServerProcess& s) {
+  auto first = std::async(std::launch::async, [&s] {
+    auto c = s.client();
+    return c.post_json("/v1/auth/signup", signup_json(new_person()));
+  });
+  auto c = s.client();
+  wait_in_flight(c, 1);
+  return first;
+}
+
 }  // namespace
 
 TEST(Overload, BeyondMaxInFlightIsFast503WhileHealthzServes) {
@@ -36,13 +47,8 @@ TEST(Overload, BeyondMaxInFlightIsFast503WhileHealthzServes) {
   args.insert(args.end(), {"--max-in-flight", "1"});
   ServerProcess s(args);
   s.start();
-  Person slow = new_person();
-  auto first = std::async(std::launch::async, [&] {
-    auto c = s.client();
-    return c.post_json("/v1/auth/signup", signup_json(slow));
-  });
+  auto first = slow_signup_in_flight(s);
   auto c = s.client();
-  wait_in_flight(c, 1);
   auto r = c.post_json("/v1/auth/signup", signup_json(new_person()));
   EXPECT_EQ(r.status, 503u) << r.body;
   EXPECT_EQ(r.json()["type"], "/problems/overloaded");
@@ -54,13 +60,7 @@ TEST(Overload, BeyondMaxInFlightIsFast503WhileHealthzServes) {
 TEST(Overload, SigtermFinishesInFlightRequest) {
   ServerProcess s(kSlowSignup);
   s.start();
-  Person slow = new_person();
-  auto first = std::async(std::launch::async, [&] {
-    auto c = s.client();
-    return c.post_json("/v1/auth/signup", signup_json(slow));
-  });
-  auto c = s.client();
-  wait_in_flight(c, 1);
+  auto first = slow_signup_in_flight(s);
   s.terminate();
   auto r = first.get();
   EXPECT_EQ(r.status, 201u) << r.body;
