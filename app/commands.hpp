@@ -7,6 +7,10 @@
 
 #include "core/crypto.hpp"
 
+namespace darwaza::registries {
+class Registries;
+}
+
 namespace darwaza::cli {
 
 // Where the data lives; shared by every command that opens the database.
@@ -30,6 +34,10 @@ void register_version(CLI::App& app);
 void register_routes_command(CLI::App& app);
 // `darwaza catalog check|synth` (app/catalog_commands.cpp).
 void register_catalog(CLI::App& app, DataOptions& data);
+// `darwaza registry check|load|export` (app/registry_commands.cpp).
+void register_registry(CLI::App& app, DataOptions& data);
+// Checks and loads a folder of registry schemas (serve --registry-dir); throws on any problem.
+void load_registry_dir(registries::Registries& regs, const std::string& dir);
 // `darwaza verify FILE`: offline check of a signed certificate (app/verify_command.cpp).
 void register_verify(CLI::App& app, DataOptions& data);
 

@@ -26,6 +26,7 @@ struct ServeOptions {
   bool cookie_secure = false;
   std::string public_url;   // default: http://<listen>
   std::string catalog_dir;  // load service definitions from here at start
+  std::string registry_dir;  // load registry schemas (and their seed records) from here at start
   http::ServerOptions server;
 };
 
@@ -73,6 +74,9 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   if (!agencies.ok()) throw std::runtime_error(agencies.error().detail);
   if (Status s = app.agencies.seed(*agencies); !s.ok()) throw std::runtime_error("seeding agencies failed");
 
+  if (Status s = app.registries.open(); !s.ok()) throw std::runtime_error("opening registries failed");
+  if (!o.registry_dir.empty()) load_registry_dir(app.registries, o.registry_dir);
+
   if (!o.catalog_dir.empty()) {
     std::vector<catalog::ServiceDefinition> defs;
     auto problems = catalog::check_directory(o.catalog_dir, &defs);
@@ -82,6 +86,16 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     if (!report.ok()) throw std::runtime_error(report.error().detail);
     logging::app().info("catalog: {} added, {} updated, {} unchanged", report->added, report->updated,
                         report->unchanged);
+    // A service naming a registry that is not loaded can be applied for but not approved.
+    for (const auto& d : defs) {
+      std::vector<std::string> names;
+      if (d.registry && d.registry->action == catalog::RegistryAction::create) names.push_back(d.registry->registry);
+      for (const auto& f : d.form)
+        if (f.type == catalog::FieldType::registry_ref) names.push_back(f.registry);
+      for (const auto& n : names)
+        if (!app.registries.schema(n).ok())
+          logging::app().warn("service {} names registry {}, which is not loaded (see --registry-dir)", d.id, n);
+    }
   }
 
   http::Router router;
@@ -158,6 +172,8 @@ void register_serve(CLI::App& app, DataOptions& data) {
       ->capture_default_str();
   cmd->add_option("--public-url", o->public_url, "Public base URL for links in certificates and QR codes")
       ->envname("DARWAZA_PUBLIC_URL");
+  cmd->add_option("--registry-dir", o->registry_dir,
+                  "Load (or update) registry schemas and their seed records from this folder at start");
   cmd->add_option("--catalog-dir", o->catalog_dir, "Load (or update) service definitions from this folder at start")
       ->envname("DARWAZA_CATALOG_DIR");
   cmd->add_flag("--cookie-secure", o->cookie_secure, "Mark cookies Secure and send HSTS (serving behind TLS)");

@@ -12,8 +12,9 @@ App::App(storage::Database& db_, const Clock& clock_, AppOptions options_, certi
       agencies(db, clock),
       organisations(db, clock),
       catalog(db, clock),
+      registries(db, clock),
       signing_key(std::move(key)),
-      applications(db, clock, catalog, signing_key, applications::Options{options.public_url}),
+      applications(db, clock, catalog, registries, signing_key, applications::Options{options.public_url}),
       documents(db, clock, options.documents_dir) {}
 
 }  // namespace darwaza::api

@@ -17,6 +17,7 @@
 #include "identity/agencies.hpp"
 #include "identity/organisations.hpp"
 #include "identity/sessions.hpp"
+#include "registries/registries.hpp"
 #include "storage/database.hpp"
 
 namespace darwaza::api {
@@ -42,6 +43,7 @@ struct App {
   identity::Agencies agencies;
   identity::Organisations organisations;
   catalog::Catalog catalog;
+  registries::Registries registries;
   certificates::SigningKey signing_key;
   applications::Applications applications;
   documents::Documents documents;

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "applications/errors.hpp"
+#include "registries/registries.hpp"
 #include "applications/form_validation.hpp"
 #include "certificates/certificate.hpp"
 #include "certificates/signing.hpp"
@@ -95,8 +96,8 @@ std::string new_tracking_number() {
 }
 
 Applications::Applications(storage::Database& db, const Clock& clock, catalog::Catalog& catalog,
-                           const certificates::SigningKey& key, Options options)
-    : db_(db), clock_(clock), catalog_(catalog), key_(key), options_(std::move(options)) {}
+                           registries::Registries& registries, const certificates::SigningKey& key, Options options)
+    : db_(db), clock_(clock), catalog_(catalog), registries_(registries), key_(key), options_(std::move(options)) {}
 
 std::string Applications::verify_url(const std::string& certificate_id) const {
   return options_.public_url + "/v1/certificates/" + certificate_id + "/verify";
@@ -144,8 +145,9 @@ json Applications::make_receipt(const Application& a, const ServiceDefinition& d
            {{"alg", "Ed25519"}, {"key_id", key_.key_id()}, {"value", key_.sign(certificates::canonical_json(body))}}}};
 }
 
-void Applications::enter_state(storage::Tx& tx, Application& a, const ServiceDefinition& def,
-                               const std::string& state_id, UnixMs now, const Principal& who) {
+Status Applications::enter_state(storage::Tx& tx, Application& a, const ServiceDefinition& def,
+                                 const std::string& state_id, UnixMs now, const Principal& who,
+                                 registries::Effect& effect) {
   const catalog::State* st = def.workflow.state(state_id);
   a.state = state_id;
   a.state_entered_at = now;
@@ -154,7 +156,22 @@ void Applications::enter_state(storage::Tx& tx, Application& a, const ServiceDef
                                             : std::nullopt;
   a.open = !(st && st->terminal());
   if (st && (st->outcome == catalog::Outcome::approved || st->outcome == catalog::Outcome::rejected)) a.decided_at = now;
-  if (!st || st->outcome != catalog::Outcome::approved || !def.certificate || !a.certificate_id.empty()) return;
+  if (!st || st->outcome != catalog::Outcome::approved) return ok_status();
+
+  // Approval writes the registry record in the same transaction as the decision.
+  json record = nullptr;
+  if (def.registry) {
+    auto e = registries_.on_approval(tx, def, a, who.actor(), now);
+    if (!e.ok()) return e.take_error();
+    effect = std::move(e).value();
+    record = {{"registry", effect.registry},
+              {"number", effect.number},
+              {"valid_until", effect.valid_until.empty() ? json(nullptr) : json(effect.valid_until)},
+              {"fields", effect.public_data}};
+    tx.applications().add_event(
+        Event{0, a.id, now, who.user_id, "system", "registry_record", "", "", "", effect.registry + "/" + effect.number});
+  }
+  if (!def.certificate || !a.certificate_id.empty()) return ok_status();
 
   // Approval issues the certificate in the same transaction as the decision.
   CertificateRow c;
@@ -187,21 +204,24 @@ void Applications::enter_state(storage::Tx& tx, Application& a, const ServiceDef
                {"issued_at", format_rfc3339(now)},
                {"valid_from", pkt_date(now)},
                {"valid_until", c.valid_until.empty() ? json(nullptr) : json(c.valid_until)},
-               // Public facts of the decision; the registry's public fields join here (issue 5).
-               {"data", json::object()},
+               // Public facts of the decision: the registry record it wrote, public fields only.
+               {"data", record.is_null() ? json::object() : json{{"registry_record", record}}},
                {"verify_url", verify_url(c.id)}};
   c.document = certificates::sign_certificate(body, key_).dump();
   tx.applications().insert_certificate(c);
   a.certificate_id = c.id;
   tx.applications().add_event(Event{0, a.id, now, who.user_id, "system", "certificate", "", "", "", c.id});
+  return ok_status();
 }
 
 Result<Submitted> Applications::finish_submit(storage::Tx& tx, const Principal& who, Application& a,
-                                              const ServiceDefinition& def, UnixMs now) {
+                                              const ServiceDefinition& def, UnixMs now, const std::string& lang) {
+  if (Status s = registries_.check_references(tx, def, json::parse(a.data), a, lang); !s.ok()) return s.take_error();
   a.submitted_at = now;
   tx.applications().add_event(
       Event{0, a.id, now, who.user_id, "applicant", "submitted", a.state, def.workflow.initial, "", ""});
-  enter_state(tx, a, def, def.workflow.initial, now, who);
+  registries::Effect effect;  // an initial state is never an approval: nothing to apply later
+  if (Status s = enter_state(tx, a, def, def.workflow.initial, now, who, effect); !s.ok()) return s.take_error();
   return Submitted{a, make_receipt(a, def), false};
 }
 
@@ -255,7 +275,7 @@ Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& 
     if (in.draft) {
       tx.applications().add_event(Event{0, a.id, now, who.user_id, "applicant", "created", "", kDraftState, "", ""});
     } else {
-      auto s = finish_submit(tx, who, a, def, now);
+      auto s = finish_submit(tx, who, a, def, now, lang);
       if (!s.ok()) return s.take_error();
       tx.applications().update(a);
       out = std::move(s).value();
@@ -302,7 +322,7 @@ Result<Submitted> Applications::submit_draft(const Principal& who, const std::st
     auto a = tx.applications().by_id(id);
     if (!a || a->state != kDraftState) return error(Errc::not_a_draft);
     a->data = normalised->dump();
-    auto s = finish_submit(tx, who, *a, *current->definition, now);
+    auto s = finish_submit(tx, who, *a, *current->definition, now, lang);
     if (!s.ok()) return s.take_error();
     tx.applications().update(*a);
     return s;
@@ -397,7 +417,8 @@ Result<View> Applications::transition(const Principal& who, const std::string& i
     new_data = std::move(v).value();
   }
   UnixMs now = clock_.now_ms();
-  return storage::write_value<View>(db_, [&](storage::Tx& tx) -> Result<View> {
+  registries::Effect effect;
+  auto out = storage::write_value<View>(db_, [&](storage::Tx& tx) -> Result<View> {
     // Re-read inside the write: writes are serialised, so this is the state the move applies to.
     auto a = tx.applications().by_id(id);
     if (!a) return error(Errc::not_found);
@@ -426,15 +447,18 @@ Result<View> Applications::transition(const Principal& who, const std::string& i
       if (Status s = link_documents(tx, *def, *new_data, a->applicant_user_id, a->id, lang); !s.ok())
         return s.take_error();
       a->data = new_data->dump();
+      if (Status s = registries_.check_references(tx, *def, *new_data, *a, lang); !s.ok()) return s.take_error();
     }
     // The move is recorded before entering the state, so that what entering causes (a
     // certificate) follows it on the timeline.
     tx.applications().add_event(Event{0, a->id, now, who.user_id, acting_as_applicant ? "applicant" : acc.role(),
                                       "transition", a->state, t->to, t->id, in.comment});
-    enter_state(tx, *a, *def, t->to, now, who);
+    if (Status s = enter_state(tx, *a, *def, t->to, now, who, effect); !s.ok()) return s.take_error();
     tx.applications().update(*a);
     return view_in(tx, who, *a);
   });
+  if (out.ok()) registries_.committed(effect);
+  return out;
 }
 
 Result<View> Applications::record_payment(const Principal& who, const std::string& id, const std::string& amount_pkr,

@@ -19,6 +19,10 @@
 namespace darwaza::certificates {
 class SigningKey;
 }
+namespace darwaza::registries {
+class Registries;
+struct Effect;
+}
 
 namespace darwaza::applications {
 
@@ -62,7 +66,7 @@ struct Options {
 class Applications {
  public:
   Applications(storage::Database& db, const Clock& clock, catalog::Catalog& catalog,
-               const certificates::SigningKey& key, Options options);
+               registries::Registries& registries, const certificates::SigningKey& key, Options options);
 
   Result<Submitted> submit(const Principal& who, const SubmitInput& in, const std::string& lang);
   Result<View> update_draft(const Principal& who, const std::string& id, const nlohmann::json& data,
@@ -96,15 +100,18 @@ class Applications {
   bool may_see(storage::Tx& tx, const Principal& who, const Application& a);
   Result<Visible> visible(const Principal& who, const std::string& id);
   Result<View> view_in(storage::Tx& tx, const Principal& who, const Application& a);
-  void enter_state(storage::Tx& tx, Application& a, const catalog::ServiceDefinition& def, const std::string& state,
-                   UnixMs now, const Principal& who);
+  // Approval writes the registry record (reported in `effect`, applied to in-memory indexes
+  // after the commit) and issues the certificate; either may refuse, rolling the move back.
+  Status enter_state(storage::Tx& tx, Application& a, const catalog::ServiceDefinition& def, const std::string& state,
+                     UnixMs now, const Principal& who, registries::Effect& effect);
   Result<Submitted> finish_submit(storage::Tx& tx, const Principal& who, Application& a,
-                                  const catalog::ServiceDefinition& def, UnixMs now);
+                                  const catalog::ServiceDefinition& def, UnixMs now, const std::string& lang);
   nlohmann::json make_receipt(const Application& a, const catalog::ServiceDefinition& def) const;
 
   storage::Database& db_;
   const Clock& clock_;
   catalog::Catalog& catalog_;
+  registries::Registries& registries_;
   const certificates::SigningKey& key_;
   Options options_;
 };

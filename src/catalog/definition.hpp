@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,11 +42,21 @@ Result<ServiceDefinition> parse_definition(const nlohmann::json& j, const std::s
 
 // The inverse of parse_definition: the file format plus "version"; parse(to_json(d)) == d.
 nlohmann::json to_json(const ServiceDefinition& d);
+nlohmann::json to_json(const FormField& f);
+nlohmann::json i18n_json(const I18n& t);
 
 // Parses every *.json file of `dir` (sorted by name). Reports unreadable files, malformed JSON
 // (with line and column), invalid definitions and ids defined by more than one file.
 // Definitions without problems are appended to `out` when given.
 std::vector<DefinitionProblem> check_directory(const std::string& dir, std::vector<ServiceDefinition>* out);
+
+// The *.json files of `dir`, sorted by name (problems: not a directory, cannot list).
+std::vector<std::string> json_files_in(const std::string& dir, std::vector<DefinitionProblem>& problems);
+
+// One JSON file of at most `max_bytes`, refusing repeated keys in an object (which parsers would
+// silently collapse) and reporting malformed JSON with its line and column.
+std::optional<nlohmann::json> read_json_file(const std::string& file, std::vector<DefinitionProblem>& problems,
+                                             std::size_t max_bytes);
 
 // `count` realistic, valid, bilingual definitions, the same for the same seed.
 std::vector<nlohmann::json> synth_definitions(int count, std::uint64_t seed);

@@ -91,12 +91,12 @@ std::string parse_reason(const std::string& what) {
 
 }  // namespace
 
-std::vector<DefinitionProblem> check_directory(const std::string& dir, std::vector<ServiceDefinition>* out) {
-  std::vector<DefinitionProblem> problems;
+std::vector<std::string> json_files_in(const std::string& dir, std::vector<DefinitionProblem>& problems) {
+  std::vector<std::string> out;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     problems.push_back({dir, "", "not a readable directory"});
-    return problems;
+    return out;
   }
   std::vector<fs::path> files;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -105,38 +105,53 @@ std::vector<DefinitionProblem> check_directory(const std::string& dir, std::vect
   if (ec) problems.push_back({dir, "", "cannot list directory: " + ec.message()});
   std::sort(files.begin(), files.end(),
             [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
+  for (const auto& f : files) out.push_back(f.string());
+  return out;
+}
 
-  std::map<std::string, std::string> id_file;  // id → first file defining it
-  for (const auto& path : files) {
-    const std::string file = path.string();
-    auto size = fs::file_size(path, ec);
-    if (ec) {
-      problems.push_back({file, "", "cannot read: " + ec.message()});
-      continue;
-    }
-    if (size > kMaxDefinitionFileBytes) {
-      problems.push_back({file, "", "larger than " + std::to_string(kMaxDefinitionFileBytes) + " bytes"});
-      continue;
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    if (!in) {
-      problems.push_back({file, "", "cannot read"});
-      continue;
-    }
-    const std::string text = buf.str();
-    DuplicateKeys dups;
-    json j;
-    try {
-      j = json::parse(text, std::ref(dups));
-    } catch (const json::parse_error& e) {
-      problems.push_back({file, "", "malformed JSON at " + position(text, e.byte) + ": " + parse_reason(e.what())});
-      continue;
-    }
-    std::size_t before = problems.size();
+std::optional<json> read_json_file(const std::string& file, std::vector<DefinitionProblem>& problems,
+                                   std::size_t max_bytes) {
+  std::error_code ec;
+  auto size = fs::file_size(file, ec);
+  if (ec) {
+    problems.push_back({file, "", "cannot read: " + ec.message()});
+    return std::nullopt;
+  }
+  if (size > max_bytes) {
+    problems.push_back({file, "", "larger than " + std::to_string(max_bytes) + " bytes"});
+    return std::nullopt;
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  if (!in) {
+    problems.push_back({file, "", "cannot read"});
+    return std::nullopt;
+  }
+  const std::string text = buf.str();
+  DuplicateKeys dups;
+  json j;
+  try {
+    j = json::parse(text, std::ref(dups));
+  } catch (const json::parse_error& e) {
+    problems.push_back({file, "", "malformed JSON at " + position(text, e.byte) + ": " + parse_reason(e.what())});
+    return std::nullopt;
+  }
+  if (!dups.found.empty()) {
     for (const auto& p : dups.found) problems.push_back({file, p, "duplicate key"});
-    auto d = parse_definition(j, file, problems);
+    return std::nullopt;
+  }
+  return j;
+}
+
+std::vector<DefinitionProblem> check_directory(const std::string& dir, std::vector<ServiceDefinition>* out) {
+  std::vector<DefinitionProblem> problems;
+  std::map<std::string, std::string> id_file;  // id → first file defining it
+  for (const auto& file : json_files_in(dir, problems)) {
+    auto j = read_json_file(file, problems, kMaxDefinitionFileBytes);
+    if (!j) continue;
+    std::size_t before = problems.size();
+    auto d = parse_definition(*j, file, problems);
     if (!d.ok() || problems.size() != before) continue;
     auto [it, fresh] = id_file.emplace(d->id, file);
     if (!fresh) {

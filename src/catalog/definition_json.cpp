@@ -10,8 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-json i18n_json(const I18n& t) { return {{"en", t.en}, {"ur", t.ur}}; }
-
 // Whole numbers are written without a fraction, as a person would write them.
 json number_json(double v) {
   if (v == std::floor(v) && std::fabs(v) < 9.0e15) return static_cast<std::int64_t>(v);
@@ -19,6 +17,26 @@ json number_json(double v) {
 }
 
 }  // namespace
+
+json i18n_json(const I18n& t) { return {{"en", t.en}, {"ur", t.ur}}; }
+
+json to_json(const FormField& f) {
+  json jf{{"name", f.name}, {"type", to_string(f.type)}, {"label", i18n_json(f.label)}, {"required", f.required}};
+  if (!f.help.en.empty() || !f.help.ur.empty()) jf["help"] = i18n_json(f.help);
+  if (f.min) jf["min"] = number_json(*f.min);
+  if (f.max) jf["max"] = number_json(*f.max);
+  if (f.pattern) jf["pattern"] = *f.pattern;
+  if (f.min_items) jf["min_items"] = *f.min_items;
+  if (f.max_items) jf["max_items"] = *f.max_items;
+  if (f.type == FieldType::enumeration || !f.options.empty()) {
+    json opts = json::array();
+    for (const auto& o : f.options) opts.push_back({{"value", o.value}, {"label", i18n_json(o.label)}});
+    jf["options"] = std::move(opts);
+  }
+  if (!f.currency.empty()) jf["currency"] = f.currency;
+  if (!f.registry.empty()) jf["registry"] = f.registry;
+  return jf;
+}
 
 json to_json(const ServiceDefinition& d) {
   json j;
@@ -31,23 +49,7 @@ json to_json(const ServiceDefinition& d) {
   j["applicant"] = to_string(d.applicant);
   j["keywords"] = d.keywords;
   json form = json::array();
-  for (const auto& f : d.form) {
-    json jf{{"name", f.name}, {"type", to_string(f.type)}, {"label", i18n_json(f.label)}, {"required", f.required}};
-    if (!f.help.en.empty() || !f.help.ur.empty()) jf["help"] = i18n_json(f.help);
-    if (f.min) jf["min"] = number_json(*f.min);
-    if (f.max) jf["max"] = number_json(*f.max);
-    if (f.pattern) jf["pattern"] = *f.pattern;
-    if (f.min_items) jf["min_items"] = *f.min_items;
-    if (f.max_items) jf["max_items"] = *f.max_items;
-    if (f.type == FieldType::enumeration || !f.options.empty()) {
-      json opts = json::array();
-      for (const auto& o : f.options) opts.push_back({{"value", o.value}, {"label", i18n_json(o.label)}});
-      jf["options"] = std::move(opts);
-    }
-    if (!f.currency.empty()) jf["currency"] = f.currency;
-    if (!f.registry.empty()) jf["registry"] = f.registry;
-    form.push_back(std::move(jf));
-  }
+  for (const auto& f : d.form) form.push_back(to_json(f));
   j["form"] = std::move(form);
   json states = json::array();
   for (const auto& s : d.workflow.states) {
@@ -72,7 +74,14 @@ json to_json(const ServiceDefinition& d) {
     j["certificate"] = {{"type", d.certificate->type},
                         {"validity_days", d.certificate->validity_days},
                         {"title", i18n_json(d.certificate->title)}};
-  if (d.registry) j["registry"] = {{"registry", d.registry->registry}};
+  if (d.registry) {
+    json r{{"registry", d.registry->registry}};
+    // Defaults are left out so that definitions written before these keys keep their checksum.
+    if (d.registry->action != RegistryAction::create) r["action"] = to_string(d.registry->action);
+    if (!d.registry->record_field.empty()) r["record_field"] = d.registry->record_field;
+    if (!d.registry->map.empty()) r["map"] = d.registry->map;
+    j["registry"] = std::move(r);
+  }
   return j;
 }
 

@@ -81,6 +81,15 @@ bool parse_outcome(const std::string& s, Outcome& out) {
   return true;
 }
 
+const char* to_string(RegistryAction a) { return a == RegistryAction::renew ? "renew" : "create"; }
+
+bool parse_registry_action(const std::string& s, RegistryAction& out) {
+  if (s == "create") out = RegistryAction::create;
+  else if (s == "renew") out = RegistryAction::renew;
+  else return false;
+  return true;
+}
+
 const State* Workflow::state(const std::string& id) const {
   for (const auto& s : states)
     if (s.id == id) return &s;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -118,8 +119,22 @@ struct CertificateOutput {
   bool operator==(const CertificateOutput&) const = default;
 };
 
+// What an approval writes into a registry.
+enum class RegistryAction {
+  create,  // a new record from the application's data
+  renew,   // extends the validity of the applicant's record whose number is in record_field
+};
+const char* to_string(RegistryAction a);
+bool parse_registry_action(const std::string& s, RegistryAction& out);
+
 struct RegistryOutput {
-  std::string registry;   // registry name (issue 5)
+  std::string registry;   // registry name (data/registries/<name>.json)
+  RegistryAction action = RegistryAction::create;
+  std::string record_field;  // renew: the form field holding the record's number
+  // Registry field → where its value comes from: "form.<field>", "holder.name", "org.name",
+  // "org.ntn", "org.secp_number", "applicant.name", "application.tracking_number". A registry
+  // field not mapped takes the form field of the same name, if any.
+  std::map<std::string, std::string> map;
   bool operator==(const RegistryOutput&) const = default;
 };
 

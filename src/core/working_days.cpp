@@ -1,5 +1,6 @@
 #include "core/working_days.hpp"
 
+#include <cstdio>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -34,5 +35,19 @@ std::string pkt_date(UnixMs t) {
 }
 
 std::string pkt_date_plus_days(UnixMs t, int days) { return pkt_date(t + static_cast<UnixMs>(days) * kDayMs); }
+
+std::string date_plus_days(const std::string& ymd, int days) {
+  int y = 0, m = 0, d = 0;
+  if (std::sscanf(ymd.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return {};
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = m - 1;
+  tm.tm_mday = d + days;  // timegm normalises the overflow into later months and years
+  tm.tm_hour = 12;
+  std::time_t t = timegm(&tm);
+  std::tm out{};
+  gmtime_r(&t, &out);
+  return fmt::format("{:04}-{:02}-{:02}", out.tm_year + 1900, out.tm_mon + 1, out.tm_mday);
+}
 
 }  // namespace darwaza

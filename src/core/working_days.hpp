@@ -14,5 +14,7 @@ UnixMs add_working_days(UnixMs from, int days);
 std::string pkt_date(UnixMs t);
 // YYYY-MM-DD `days` calendar days after the PKT date of `t`.
 std::string pkt_date_plus_days(UnixMs t, int days);
+// The calendar date `days` after a YYYY-MM-DD date (empty when `ymd` is not one).
+std::string date_plus_days(const std::string& ymd, int days);
 
 }  // namespace darwaza

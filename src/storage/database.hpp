@@ -15,6 +15,7 @@
 #include "storage/catalog_repo.hpp"
 #include "storage/document_repo.hpp"
 #include "storage/identity_repo.hpp"
+#include "storage/registry_repo.hpp"
 
 namespace darwaza::storage {
 
@@ -34,6 +35,7 @@ class Tx {
   virtual CatalogRepo& catalog() = 0;
   virtual ApplicationRepo& applications() = 0;
   virtual DocumentRepo& documents() = 0;
+  virtual RegistryRepo& registries() = 0;
 };
 
 using TxFn = std::function<Status(Tx&)>;

@@ -25,6 +25,7 @@
 #include "storage/sqlite/application_repo.hpp"
 #include "storage/sqlite/catalog_repo.hpp"
 #include "storage/sqlite/document_repo.hpp"
+#include "storage/sqlite/registry_repo.hpp"
 #include "storage/sqlite/identity_repos.hpp"
 
 namespace darwaza::storage::sqlite {
@@ -49,7 +50,7 @@ constexpr const char* kSchemaVersion = "SELECT coalesce(max(version), 0) FROM sc
 
 class SqliteTx final : public Tx {
  public:
-  explicit SqliteTx(Connection& c) : users_(c), sessions_(c), agencies_(c), orgs_(c), catalog_(c), applications_(c), documents_(c) {}
+  explicit SqliteTx(Connection& c) : users_(c), sessions_(c), agencies_(c), orgs_(c), catalog_(c), applications_(c), documents_(c), registries_(c) {}
   UserRepo& users() override { return users_; }
   SessionRepo& sessions() override { return sessions_; }
   AgencyRepo& agencies() override { return agencies_; }
@@ -57,6 +58,7 @@ class SqliteTx final : public Tx {
   CatalogRepo& catalog() override { return catalog_; }
   ApplicationRepo& applications() override { return applications_; }
   DocumentRepo& documents() override { return documents_; }
+  RegistryRepo& registries() override { return registries_; }
 
  private:
   SqliteUserRepo users_;
@@ -66,6 +68,7 @@ class SqliteTx final : public Tx {
   SqliteCatalogRepo catalog_;
   SqliteApplicationRepo applications_;
   SqliteDocumentRepo documents_;
+  SqliteRegistryRepo registries_;
 };
 
 Status run_guarded(const TxFn& fn, Tx& tx) {

@@ -1,0 +1,189 @@
+// `darwaza registry ...`: registry schema files (docs/registries.md) and exports.
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "catalog/definition.hpp"
+#include "commands.hpp"
+#include "core/log.hpp"
+#include "core/working_days.hpp"
+#include "identity/agencies.hpp"
+#include "progress.hpp"
+#include "registries/registries.hpp"
+#include "registries/schema.hpp"
+#include "storage/database.hpp"
+
+namespace darwaza::cli {
+namespace {
+
+using nlohmann::json;
+
+void print_problems(const std::vector<catalog::DefinitionProblem>& problems) {
+  for (const auto& p : problems) {
+    if (p.path.empty()) std::cout << p.file << ": " << p.message << "\n";
+    else std::cout << p.file << ": " << p.path << ": " << p.message << "\n";
+  }
+}
+
+std::vector<registries::SchemaFile> read_registry_dir(const std::string& dir) {
+  std::vector<registries::SchemaFile> files;
+  auto problems = registries::check_registry_directory(dir, &files);
+  print_problems(problems);
+  if (!problems.empty()) {
+    std::cerr << problems.size() << " problem(s) in " << dir << "\n";
+    throw CLI::RuntimeError(1);
+  }
+  return files;
+}
+
+struct OpenDb {
+  SystemClock clock;
+  std::unique_ptr<storage::Database> db;
+};
+
+std::unique_ptr<OpenDb> open_db(DataOptions& data) {
+  logging::init({data.log_level, "off"});
+  data.ensure_data_dir();
+  storage::DatabaseOptions o;
+  o.url = data.resolved_db_url();
+  o.reader_connections = 4;
+  auto out = std::make_unique<OpenDb>();
+  out->db = storage::open_database(o);
+  if (auto list = identity::load_agencies_file(data.seed_dir + "/agencies.json"); list.ok()) {
+    identity::Agencies agencies(*out->db, out->clock);
+    (void)agencies.seed(*list);
+  }
+  return out;
+}
+
+// One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break.
+std::string csv_cell(const json& v) {
+  std::string s = v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump();
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+void register_check(CLI::App& parent) {
+  auto dir = std::make_shared<std::string>();
+  auto* cmd = parent.add_subcommand("check", "Validate every registry schema in DIR and the seed files they name");
+  cmd->add_option("DIR", *dir, "Folder of registry schema files (*.json)")->required();
+  cmd->callback([dir] {
+    auto files = read_registry_dir(*dir);
+    std::size_t seeds = 0;
+    for (const auto& f : files) seeds += f.seed.size();
+    std::cout << files.size() << " registries OK, " << seeds << " seed records\n";
+  });
+}
+
+void register_load(CLI::App& parent, DataOptions& data) {
+  auto dir = std::make_shared<std::string>();
+  auto* cmd = parent.add_subcommand("load", "Load or update registry schemas and their seed records (all or nothing)");
+  add_data_options(*cmd, data);
+  cmd->add_option("DIR", *dir, "Folder of registry schema files (*.json)")->required();
+  cmd->callback([&data, dir] {
+    auto files = read_registry_dir(*dir);
+    auto h = open_db(data);
+    registries::Registries regs(*h->db, h->clock);
+    if (Status s = regs.open(); !s.ok()) throw std::runtime_error(s.error().detail);
+    auto report = regs.load(files);
+    if (!report.ok()) {
+      std::cerr << "darwaza: " << report.error().detail << "\nnothing was loaded\n";
+      throw CLI::RuntimeError(1);
+    }
+    std::cout << report->registries << " registries; " << report->seeded << " seed records added, "
+              << report->unchanged << " already present\n";
+  });
+}
+
+// Streams the registry as CSV (a header row, then a row per record) or JSON lines.
+void register_export(CLI::App& parent, DataOptions& data) {
+  struct Opts {
+    std::string name;
+    std::string format = "csv";
+    std::string output;
+    bool all_fields = false;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* cmd = parent.add_subcommand("export", "Export a registry's records (public fields unless --all-fields)");
+  add_data_options(*cmd, data);
+  cmd->add_option("NAME", o->name, "Registry name")->required();
+  cmd->add_option("--format", o->format, "csv or json (JSON lines, one record per line)")
+      ->check(CLI::IsMember({"csv", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--output,-o", o->output, "File to write (default: standard output)");
+  cmd->add_flag("--all-fields", o->all_fields,
+                "Every field, including personal data (administrators with access to the database only)");
+  cmd->callback([&data, o] {
+    auto h = open_db(data);
+    registries::Registries regs(*h->db, h->clock);
+    if (Status s = regs.open(); !s.ok()) throw std::runtime_error(s.error().detail);
+    auto schema = regs.schema(o->name);
+    if (!schema.ok()) {
+      std::cerr << "darwaza: no registry \"" << o->name << "\"\n";
+      throw CLI::RuntimeError(2);
+    }
+    std::ofstream file;
+    if (!o->output.empty()) {
+      file.open(o->output, std::ios::binary | std::ios::trunc);
+      if (!file) throw std::runtime_error("cannot write " + o->output);
+    }
+    std::ostream& out = o->output.empty() ? std::cout : file;
+    std::vector<std::string> columns;
+    for (const auto& f : (*schema)->fields)
+      if (o->all_fields || (f.is_public && !registries::personal_type(f.field.type))) columns.push_back(f.field.name);
+    const std::vector<std::string> fixed = {"number", "status", "valid_from", "valid_until"};
+    if (o->format == "csv") {
+      std::string header;
+      for (const auto& c : fixed) header += (header.empty() ? "" : ",") + c;
+      for (const auto& c : columns) header += "," + csv_cell(c);
+      out << header << "\r\n";
+    }
+    const std::string today = pkt_date(h->clock.now_ms());
+    ProgressBar bar("export " + o->name);
+    Status st = regs.export_records(
+        o->name, o->all_fields,
+        [&](const registries::Record& r, const json& fields) {
+          const std::string status = registries::shown_status(r, today);
+          if (o->format == "json") {
+            json line{{"number", r.number}, {"status", status}, {"valid_from", r.valid_from},
+                      {"valid_until", r.valid_until.empty() ? json(nullptr) : json(r.valid_until)}, {"fields", fields}};
+            if (o->all_fields) line["id"] = r.id;
+            out << line.dump() << "\n";
+            return;
+          }
+          std::string row = csv_cell(r.number) + "," + status + "," + r.valid_from + "," + r.valid_until;
+          for (const auto& c : columns) row += "," + csv_cell(fields.contains(c) ? fields[c] : json());
+          out << row << "\r\n";
+        },
+        [&](std::int64_t done, std::int64_t total) { bar.update(done, total); });
+    bar.finish();
+    out.flush();
+    if (!st.ok()) throw std::runtime_error(st.error().detail);
+    if (!out) throw std::runtime_error("writing the export failed");
+  });
+}
+
+}  // namespace
+
+void load_registry_dir(registries::Registries& regs, const std::string& dir) {
+  std::vector<registries::SchemaFile> files;
+  auto problems = registries::check_registry_directory(dir, &files);
+  for (const auto& p : problems) logging::app().error("{}: {}: {}", p.file, p.path, p.message);
+  if (!problems.empty()) throw std::runtime_error("registry schemas in " + dir + " have problems");
+  auto report = regs.load(files);
+  if (!report.ok()) throw std::runtime_error(report.error().detail);
+  logging::app().info("registries: {} loaded, {} seed records added, {} present", report->registries, report->seeded,
+                      report->unchanged);
+}
+
+void register_registry(CLI::App& app, DataOptions& data) {
+  auto* reg = app.add_subcommand("registry", "Digital registries: check and load schema files, export records");
+  reg->require_subcommand(1);
+  register_check(*reg);
+  register_load(*reg, data);
+  register_export(*reg, data);
+}
+
+}  // namespace darwaza::cli

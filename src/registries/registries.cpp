@@ -1,0 +1,363 @@
+#include "registries/registries.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "applications/form_validation.hpp"
+#include "applications/types.hpp"
+#include "core/crypto.hpp"
+#include "core/ip.hpp"
+#include "core/log.hpp"
+#include "core/validation.hpp"
+#include "core/working_days.hpp"
+#include "registries/errors.hpp"
+
+namespace darwaza::registries {
+namespace {
+
+using catalog::FieldType;
+using nlohmann::json;
+
+// A field value as one line of text (search text, unique keys, CSV cells).
+std::string flat(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_array()) {
+    std::string out;
+    for (const auto& e : v) out += (out.empty() ? "" : " ") + flat(e);
+    return out;
+  }
+  if (v.is_object() && v.contains("amount")) return v.value("amount", "") + " " + v.value("currency", "");
+  return v.dump();
+}
+
+bool user_may_see_subject(storage::Tx& tx, const Principal& who, const Record& r) {
+  if (!who.is_user()) return false;
+  if (!r.subject_user_id.empty() && r.subject_user_id == who.user_id) return true;
+  return !r.subject_org_id.empty() && tx.organisations().membership(r.subject_org_id, who.user_id).has_value();
+}
+
+}  // namespace
+
+std::string record_number(const std::string& prefix, int year, std::int64_t serial) {
+  return fmt::format("{}-{}-{:06}", prefix, year, serial);
+}
+
+// ---- schemas --------------------------------------------------------------------------------
+
+void Registries::install(std::vector<SchemaPtr> schemas) {
+  std::lock_guard lock(mu_);
+  for (auto& s : schemas) {
+    if (!s->ip_index.empty() && !indexes_.count(s->name)) indexes_[s->name] = std::make_shared<LiveIpIndex>();
+    schemas_[s->name] = std::move(s);
+  }
+}
+
+Status Registries::open() {
+  auto stored = storage::read_value<std::vector<storage::StoredRegistry>>(
+      db_, [](storage::Tx& tx) -> Result<std::vector<storage::StoredRegistry>> { return tx.registries().registries(); });
+  if (!stored.ok()) return stored.take_error();
+  std::vector<SchemaPtr> schemas;
+  for (const auto& r : *stored) {
+    std::vector<DefinitionProblem> problems;
+    auto s = parse_schema(json::parse(r.document), "stored:" + r.name, problems);
+    if (!s.ok()) return internal_error("stored registry schema " + r.name + " does not parse");
+    schemas.push_back(std::make_shared<const Schema>(std::move(s).value()));
+  }
+  install(schemas);
+  // Fill the IP indexes from the active records.
+  for (const auto& s : schemas) {
+    if (s->ip_index.empty()) continue;
+    std::vector<IpEntry> entries;
+    std::int64_t after = 0;
+    for (;;) {
+      std::int64_t last = 0;
+      Status st = db_.read([&](storage::Tx& tx) -> Status {
+        last = tx.registries().scan(s->name, after, kScanPageRecords, [&](const Record& r) {
+          if (r.status != RecordStatus::active) return;
+          auto e = ip_entries(*s, r);
+          entries.insert(entries.end(), std::make_move_iterator(e.begin()), std::make_move_iterator(e.end()));
+        });
+        return ok_status();
+      });
+      if (!st.ok()) return st;
+      if (last == 0) break;
+      after = last;
+    }
+    logging::app().info("registry {}: {} address ranges indexed", s->name, entries.size());
+    index_of(s->name)->replace_all(std::move(entries));
+  }
+  return ok_status();
+}
+
+Result<LoadReport> Registries::load(const std::vector<SchemaFile>& files) {
+  const UnixMs now = clock_.now_ms();
+  std::vector<SchemaPtr> loaded;
+  std::vector<Effect> effects;
+  auto result = storage::write_value<LoadReport>(db_, [&](storage::Tx& tx) -> Result<LoadReport> {
+    LoadReport rep;
+    effects.clear();
+    loaded.clear();
+    for (const auto& f : files) {
+      const Schema& s = f.schema;
+      if (!tx.agencies().by_id(s.agency))
+        return make_error(ErrorKind::validation, "unknown-agency", "Unknown agency",
+                          "Registry " + s.name + " names agency \"" + s.agency + "\", which does not exist.");
+      const std::string doc = to_json(s).dump();
+      const std::string checksum = crypto::sha256_hex(doc);
+      if (auto prior = tx.registries().registry(s.name)) {
+        if (prior->version > s.version)
+          return error(Errc::schema_downgrade, "Registry " + s.name + " is stored at version " +
+                                                   std::to_string(prior->version) + ".");
+        if (prior->version == s.version && prior->checksum != checksum)
+          return make_error(ErrorKind::conflict, "schema-changed-without-version", "Schema changed",
+                            "Registry " + s.name + " changed but its version did not; bump \"version\".");
+      }
+      tx.registries().put_registry({s.name, s.version, s.agency, doc, checksum, now});
+      ++rep.registries;
+      for (std::size_t i = 0; i < f.seed.size(); ++i) {
+        json rec = f.seed[i];
+        std::string key = rec.value("key", "");
+        if (tx.registries().by_number(key)) {
+          ++rep.unchanged;
+          continue;
+        }
+        rec.erase("key");
+        auto data = applications::validate_form(s.form(), rec, "en", applications::FormMode::submit);
+        if (!data.ok()) {
+          Error e = data.take_error();
+          e.detail = "Seed record " + key + " of registry " + s.name + " is invalid: " +
+                     (e.fields.empty() ? e.detail : e.fields[0].path + " " + e.fields[0].message);
+          return e;
+        }
+        json fields = std::move(data).value();
+        fields["key"] = key;  // records without a number prefix are numbered by their seed key
+        auto created = create_record(tx, s, std::move(fields), "", "", "", "system", now);
+        if (!created.ok()) return created.take_error();
+        ++rep.seeded;
+        effects.push_back({s.name, created->id, ip_entries(s, *created), false});
+      }
+      loaded.push_back(std::make_shared<const Schema>(s));
+    }
+    return rep;
+  });
+  if (!result.ok()) return result;
+  install(loaded);
+  for (const auto& e : effects) committed(e);
+  return result;
+}
+
+std::vector<SchemaPtr> Registries::list() const {
+  std::lock_guard lock(mu_);
+  std::vector<SchemaPtr> out;
+  for (const auto& [name, s] : schemas_) out.push_back(s);
+  return out;
+}
+
+Result<SchemaPtr> Registries::schema(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  auto it = schemas_.find(name);
+  if (it == schemas_.end()) return error(Errc::registry_not_found);
+  return it->second;
+}
+
+LiveIpIndex* Registries::index_of(const std::string& registry) {
+  std::lock_guard lock(mu_);
+  auto it = indexes_.find(registry);
+  return it == indexes_.end() ? nullptr : it->second.get();
+}
+
+// ---- views ----------------------------------------------------------------------------------
+
+json Registries::public_fields(const Schema& s, const Record& r) const {
+  json data = json::parse(r.data);
+  json out = json::object();
+  for (const auto& f : s.fields)
+    if (f.is_public && !personal_type(f.field.type) && data.contains(f.field.name)) out[f.field.name] = data[f.field.name];
+  return out;
+}
+
+std::string Registries::public_text(const Schema& s, const Record& r) const {
+  std::string text = r.number;
+  json pub = public_fields(s, r);
+  for (const auto& [k, v] : pub.items()) text += " " + flat(v);
+  return text;
+}
+
+std::vector<IpEntry> Registries::ip_entries(const Schema& s, const Record& r) const {
+  std::vector<IpEntry> out;
+  if (s.ip_index.empty()) return out;
+  json data = json::parse(r.data);
+  auto it = data.find(s.ip_index);
+  if (it == data.end() || !it->is_array()) return out;
+  for (const auto& v : *it) {
+    if (!v.is_string()) continue;
+    if (auto range = parse_ip_or_cidr(v.get<std::string>())) out.push_back({r.id, *range, r.valid_until});
+  }
+  return out;
+}
+
+bool Registries::privileged(storage::Tx& tx, const Principal& who, const Schema& s, const Record& r) const {
+  if (who.is_staff_of(s.agency) || who.has_role(Role::platform_admin) || who.has_role(Role::auditor)) return true;
+  return user_may_see_subject(tx, who, r);
+}
+
+RecordView Registries::view(storage::Tx& tx, const Schema& s, Record r, bool full, const std::string& today) {
+  RecordView v;
+  v.status = shown_status(r, today);
+  v.full = full;
+  v.fields = full ? json::parse(r.data) : public_fields(s, r);
+  if (full) v.events = tx.registries().events(r.id);
+  if (s.capacity) v.capacity = tx.registries().pool_use(r.id);
+  v.record = std::move(r);
+  return v;
+}
+
+Result<RecordList> Registries::search(const std::string& name, const std::string& text, const std::string& status,
+                                      int page, int page_size) {
+  auto s = schema(name);
+  if (!s.ok()) return s.take_error();
+  FieldErrors errs("en");
+  RecordStatus st_filter = RecordStatus::active;
+  if (!status.empty() && !parse_status(status, st_filter)) errs.add("/status", "one_of", "active, suspended, revoked");
+  if (text.size() > 200) errs.add("/q", "max_length", "200");
+  if (page < 1) errs.add("/page", "min", "1");
+  if (page_size < 1 || page_size > kMaxPageSize) errs.add("/page_size", "range", "1.." + std::to_string(kMaxPageSize));
+  if (!errs.empty()) return errs.to_error();
+  const std::string today = pkt_date(clock_.now_ms());
+  return storage::read_value<RecordList>(db_, [&](storage::Tx& tx) -> Result<RecordList> {
+    auto p = tx.registries().search({name, text, status, (page - 1) * page_size, page_size});
+    RecordList out;
+    out.total = p.total;
+    for (auto& r : p.items) out.items.push_back(view(tx, **s, std::move(r), false, today));
+    return out;
+  });
+}
+
+Result<RecordView> Registries::get(const Principal& who, const std::string& name, const std::string& id_or_number) {
+  auto s = schema(name);
+  if (!s.ok()) return s.take_error();
+  const std::string today = pkt_date(clock_.now_ms());
+  return storage::read_value<RecordView>(db_, [&](storage::Tx& tx) -> Result<RecordView> {
+    auto r = tx.registries().by_id(id_or_number);
+    if (!r) r = tx.registries().by_number(id_or_number);
+    if (!r || r->registry != name) return error(Errc::record_not_found);
+    bool full = privileged(tx, who, **s, *r);
+    return view(tx, **s, std::move(*r), full, today);
+  });
+}
+
+// ---- status changes -------------------------------------------------------------------------
+
+Result<RecordView> Registries::change_status(const Principal& who, const std::string& name, const std::string& id,
+                                             const std::string& action, const std::string& reason) {
+  auto s = schema(name);
+  if (!s.ok()) return s.take_error();
+  if (!who.is_staff_of((*s)->agency) && !who.has_role(Role::platform_admin)) return error(Errc::not_allowed);
+  FieldErrors errs("en");
+  if (action != "suspend" && action != "reinstate" && action != "revoke")
+    errs.add("/action", "one_of", "suspend, reinstate, revoke");
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos) errs.add("/reason", "required");
+  else if (reason.size() > kMaxReasonChars) errs.add("/reason", "max_length", std::to_string(kMaxReasonChars));
+  if (!errs.empty()) return errs.to_error();
+  const UnixMs now = clock_.now_ms();
+  const std::string today = pkt_date(now);
+  Effect effect;
+  auto out = storage::write_value<RecordView>(db_, [&](storage::Tx& tx) -> Result<RecordView> {
+    auto r = tx.registries().by_id(id);
+    if (!r) r = tx.registries().by_number(id);
+    if (!r || r->registry != name) return error(Errc::record_not_found);
+    RecordStatus from = r->status, to = from;
+    if (action == "suspend" && from == RecordStatus::active) to = RecordStatus::suspended;
+    else if (action == "reinstate" && from == RecordStatus::suspended) to = RecordStatus::active;
+    else if (action == "revoke" && from != RecordStatus::revoked) to = RecordStatus::revoked;
+    else return error(Errc::status_change_invalid, std::string("The record is ") + to_string(from) + ".");
+    r->status = to;
+    r->updated_at = now;
+    tx.registries().update(*r, public_text(**s, *r));
+    if (to == RecordStatus::revoked) {
+      tx.registries().release_keys(r->id);  // the key may be registered again
+      tx.registries().release(r->id);       // capacity goes back to the pool
+    }
+    std::string past = action == "suspend" ? "suspended" : action == "reinstate" ? "reinstated" : "revoked";
+    tx.registries().add_event({0, r->id, now, who.actor(), past, to_string(from), to_string(to), reason, ""});
+    effect = {name, r->id, to == RecordStatus::active ? ip_entries(**s, *r) : std::vector<IpEntry>{}, to != RecordStatus::active};
+    return view(tx, **s, std::move(*r), true, today);
+  });
+  if (out.ok()) committed(effect);
+  return out;
+}
+
+void Registries::committed(const Effect& e) {
+  LiveIpIndex* index = index_of(e.registry);
+  if (!index) return;
+  if (e.remove) index->remove(e.record_id);
+  else index->put(e.record_id, e.ip_entries);
+}
+
+// ---- IP look-ups ----------------------------------------------------------------------------
+
+Result<std::vector<LookupResult>> Registries::lookup(const Principal& who, const std::string& name,
+                                                     const std::vector<std::string>& addresses) {
+  auto s = schema(name);
+  if (!s.ok()) return s.take_error();
+  bool allowed = (who.is_client() && who.agency_id == (*s)->agency) || who.is_staff_of((*s)->agency) ||
+                 who.has_role(Role::platform_admin);
+  if (!allowed) return error(Errc::not_allowed);
+  LiveIpIndex* index = index_of(name);
+  if (!index) return make_error(ErrorKind::not_found, "no-address-index", "No address index",
+                                "This registry does not answer address look-ups.");
+  if (addresses.size() > kMaxLookupBatch)
+    return error(Errc::batch_too_large, "At most " + std::to_string(kMaxLookupBatch) + " addresses per request.");
+  const std::string today = pkt_date(clock_.now_ms());
+  std::vector<LookupResult> out;
+  out.reserve(addresses.size());
+  for (const auto& a : addresses) {
+    LookupResult r;
+    r.address = a;
+    auto ip = a.size() <= kMaxIpTextChars ? parse_ip(a) : std::nullopt;
+    if (!ip) {
+      r.error = make_error(ErrorKind::validation, "invalid-address", "Invalid address",
+                           "Not an IPv4 or IPv6 address (one address, no prefix).");
+    } else {
+      for (auto& e : index->lookup(*ip))
+        if (e.valid_until.empty() || e.valid_until >= today) r.matches.push_back(std::move(e));
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// ---- export ---------------------------------------------------------------------------------
+
+std::int64_t Registries::count(const std::string& name) {
+  auto n = storage::read_value<std::int64_t>(
+      db_, [&](storage::Tx& tx) -> Result<std::int64_t> { return tx.registries().count(name); });
+  return n.ok() ? *n : 0;
+}
+
+Status Registries::export_records(const std::string& name, bool all_fields,
+                                  const std::function<void(const Record&, const json&)>& row,
+                                  const std::function<void(std::int64_t, std::int64_t)>& progress) {
+  auto s = schema(name);
+  if (!s.ok()) return s.take_error();
+  const std::int64_t total = count(name);
+  std::int64_t done = 0, after = 0;
+  for (;;) {
+    std::vector<Record> page;
+    std::int64_t last = 0;
+    Status st = db_.read([&](storage::Tx& tx) -> Status {
+      last = tx.registries().scan(name, after, kScanPageRecords, [&](const Record& r) { page.push_back(r); });
+      return ok_status();
+    });
+    if (!st.ok()) return st;
+    for (const auto& r : page) row(r, all_fields ? json::parse(r.data) : public_fields(**s, r));
+    done += static_cast<std::int64_t>(page.size());
+    if (progress) progress(done, std::max(total, done));
+    if (last == 0) break;
+    after = last;
+  }
+  return ok_status();
+}
+
+}  // namespace darwaza::registries

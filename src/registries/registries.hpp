@@ -1,0 +1,149 @@
+// The registries service: loads schemas and seed records, writes the record an approval produces
+// (numbering, unique keys, capacity), answers public searches with public fields only, lets the
+// owning agency suspend, reinstate and revoke records, and answers IP look-ups from an in-memory
+// prefix index kept in step with the records.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/types.hpp"
+#include "core/clock.hpp"
+#include "core/principal.hpp"
+#include "core/result.hpp"
+#include "registries/ip_index.hpp"
+#include "registries/schema.hpp"
+#include "registries/types.hpp"
+#include "storage/database.hpp"
+
+namespace darwaza::applications {
+struct Application;
+}
+
+namespace darwaza::registries {
+
+constexpr int kMaxPageSize = 100;
+constexpr std::size_t kMaxLookupBatch = 10'000;   // addresses per look-up request
+constexpr std::size_t kMaxReasonChars = 2'000;
+constexpr int kScanPageRecords = 1'000;           // records read per transaction when streaming
+
+using SchemaPtr = std::shared_ptr<const Schema>;
+
+struct LoadReport {
+  int registries = 0;
+  int seeded = 0;     // seed records added
+  int unchanged = 0;  // seed records already present
+};
+
+// A record as a caller may see it.
+struct RecordView {
+  Record record;
+  SchemaPtr schema;
+  std::string status;               // shown status (may be "expired")
+  nlohmann::json fields;            // public fields, or every field for privileged callers
+  bool full = false;                // every field shown
+  std::vector<RecordEvent> events;  // history (privileged callers only)
+  std::vector<CapacityUse> capacity;  // for capacity pools
+};
+
+struct RecordList {
+  std::vector<RecordView> items;
+  std::int64_t total = 0;
+};
+
+struct LookupResult {
+  std::string address;               // as given
+  std::optional<Error> error;        // per-item problem (bad address)
+  std::vector<IpEntry> matches;      // registrations covering the address, valid today
+};
+
+// What a committed write changed, for the in-memory index (applied after the commit).
+struct Effect {
+  std::string registry;
+  std::string record_id;
+  std::vector<IpEntry> ip_entries;  // the record's entries; empty with remove
+  bool remove = false;
+  std::string number;               // on_approval: the record written, for the certificate
+  std::string valid_until;
+  nlohmann::json public_data;
+};
+
+class Registries {
+ public:
+  Registries(storage::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+  // Reads stored schemas and builds the IP indexes (start-up).
+  Status open();
+  // Stores schemas and adds missing seed records, all or nothing. A schema with the same
+  // version but different content is refused (bump the version).
+  Result<LoadReport> load(const std::vector<SchemaFile>& files);
+
+  std::vector<SchemaPtr> list() const;
+  Result<SchemaPtr> schema(const std::string& name) const;
+
+  // Public search: public fields only, whoever asks. page is 1-based.
+  Result<RecordList> search(const std::string& name, const std::string& text, const std::string& status, int page,
+                            int page_size);
+  // One record by id or number: every field and the history for the owning agency's staff,
+  // platform admins, auditors and the record's subject; public fields for everyone else.
+  Result<RecordView> get(const Principal& who, const std::string& name, const std::string& id_or_number);
+  // action: suspend, reinstate, revoke. Owning agency's officers and admins, platform admins.
+  Result<RecordView> change_status(const Principal& who, const std::string& name, const std::string& id,
+                                   const std::string& action, const std::string& reason);
+  // IP look-up: staff and API clients of the owning agency.
+  Result<std::vector<LookupResult>> lookup(const Principal& who, const std::string& name,
+                                           const std::vector<std::string>& addresses);
+  // Streams a registry (public fields unless all_fields) in insertion order, a transaction per
+  // page; `progress` gets (done, total).
+  Status export_records(const std::string& name, bool all_fields,
+                        const std::function<void(const Record&, const nlohmann::json& fields)>& row,
+                        const std::function<void(std::int64_t, std::int64_t)>& progress);
+  std::int64_t count(const std::string& name);
+
+  // Applications' hooks, run inside the application's transaction.
+  // At submission: registry_ref fields name usable records; a renewal names the applicant's record.
+  Status check_references(storage::Tx& tx, const catalog::ServiceDefinition& def, const nlohmann::json& data,
+                          const applications::Application& a, const std::string& lang);
+  // At approval: creates or renews the record the service's definition names.
+  Result<Effect> on_approval(storage::Tx& tx, const catalog::ServiceDefinition& def,
+                             const applications::Application& a, const std::string& actor, UnixMs now);
+  // After the transaction committed.
+  void committed(const Effect& e);
+
+  // The record's public fields (and number, status) as the public sees them.
+  nlohmann::json public_fields(const Schema& s, const Record& r) const;
+
+ private:
+  Result<Record> create_record(storage::Tx& tx, const Schema& s, nlohmann::json data, const std::string& user_id,
+                               const std::string& org_id, const std::string& application_id,
+                               const std::string& actor, UnixMs now);
+  Result<Record> renew_record(storage::Tx& tx, const catalog::ServiceDefinition& def,
+                              const applications::Application& a, const std::string& actor, UnixMs now);
+  Status allocate(storage::Tx& tx, const Schema& s, const Record& r, const nlohmann::json& data);
+  std::optional<Record> usable_reference(storage::Tx& tx, const std::string& registry, const std::string& number,
+                                         const std::string& today);
+  bool privileged(storage::Tx& tx, const Principal& who, const Schema& s, const Record& r) const;
+  RecordView view(storage::Tx& tx, const Schema& s, Record r, bool full, const std::string& today);
+  std::string public_text(const Schema& s, const Record& r) const;
+  std::vector<IpEntry> ip_entries(const Schema& s, const Record& r) const;
+  LiveIpIndex* index_of(const std::string& registry);
+  void install(std::vector<SchemaPtr> schemas);
+
+  storage::Database& db_;
+  const Clock& clock_;
+  mutable std::mutex mu_;  // guards schemas_ and indexes_ (the map, not the indexes)
+  std::map<std::string, SchemaPtr> schemas_;
+  std::map<std::string, std::shared_ptr<LiveIpIndex>> indexes_;
+};
+
+// PREFIX-YYYY-NNNNNN.
+std::string record_number(const std::string& prefix, int year, std::int64_t serial);
+
+}  // namespace darwaza::registries
