@@ -116,6 +116,7 @@ void register_export(CLI::App& parent, DataOptions& data) {
   cmd->add_flag("--all-fields", o->all_fields,
                 "Every field, including personal data (administrators with access to the database only)");
   cmd->callback([&data, o] {
+    if (data.log_level == "info") data.log_level = "warn";  // the export itself may go to standard output
     auto h = open_db(data);
     registries::Registries regs(*h->db, h->clock);
     if (Status s = regs.open(); !s.ok()) throw std::runtime_error(s.error().detail);

@@ -23,4 +23,4 @@ if [ ! -f "$DATA/darwaza.db" ]; then
   demo 61101-0000005-5 "Imran Qureshi (auditor)" auditor@demo.darwaza.pk +923000000005 auditor ""
   demo 35202-1234567-1 "Fatima Zahra (citizen)" citizen@demo.darwaza.pk +923001234567 "" ""
 fi
-exec $BIN serve --data "$DATA" --listen "${DARWAZA_LISTEN:-127.0.0.1:8080}" --catalog-dir data/services "$@"
+exec $BIN serve --data "$DATA" --listen "${DARWAZA_LISTEN:-127.0.0.1:8080}" --registry-dir data/registries --catalog-dir data/services "$@"

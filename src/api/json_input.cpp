@@ -36,6 +36,16 @@ std::optional<nlohmann::json> JsonInput::object(const char* key) {
   return *it;
 }
 
+std::optional<nlohmann::json> JsonInput::array(const char* key) {
+  auto it = j_.find(key);
+  if (it == j_.end() || it->is_null()) return std::nullopt;
+  if (!it->is_array()) {
+    errs_.add(std::string("/") + key, "type", errs_.lang() == "ur" ? "فہرست" : "an array");
+    return std::nullopt;
+  }
+  return std::move(*it);
+}
+
 std::optional<bool> JsonInput::boolean(const char* key) {
   auto it = j_.find(key);
   if (it == j_.end() || it->is_null()) return std::nullopt;

@@ -21,6 +21,8 @@ class JsonInput {
   std::optional<std::string> str(const char* key);
   std::optional<nlohmann::json> object(const char* key);
   std::optional<bool> boolean(const char* key);
+  // Moves the array out (large batches are not copied).
+  std::optional<nlohmann::json> array(const char* key);
   std::string str_or_empty(const char* key) { return str(key).value_or(std::string()); }
   // Type errors and unknown members, if any.
   Status finish() const;

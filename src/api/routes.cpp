@@ -2,9 +2,13 @@
 // Access: see http/router.hpp. A route without a declared access policy is refused at start-up.
 #include "api/app.hpp"
 #include "api/identity_handlers.hpp"
+#include "api/registry_handlers.hpp"
 #include "api/service_handlers.hpp"
 
 namespace darwaza::api {
+
+// A look-up batch: 10,000 addresses of at most 49 characters, quoted and separated.
+constexpr std::size_t kMaxLookupBodyBytes = 1024 * 1024;
 
 void register_routes(http::Router& r, App& app) {
   using namespace http;
@@ -82,6 +86,21 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::get, "/v1/certificates/{id}", kCitizen, h(handlers::get_certificate));
   r.add(V::get, "/v1/me/certificates", kCitizen, h(handlers::my_certificates));
   r.add(V::get, "/v1/keys/signing", kPublic, h(handlers::signing_key));
+
+  // Digital registries: public search shows public fields only; the domain shows every field to
+  // the owning agency's staff, platform admins, auditors and the record's subject, and checks
+  // the owning agency for status changes and address look-ups.
+  r.add(V::get, "/v1/registries", kPublic, h(handlers::list_registries));
+  r.add(V::get, "/v1/registries/{name}", kPublic, h(handlers::get_registry));
+  r.add(V::get, "/v1/registries/{name}/records", kPublic, h(handlers::search_records), expensive_read);
+  r.add(V::get, "/v1/registries/{name}/records/{id}", kPublic, h(handlers::get_record));
+  r.add(V::post, "/v1/registries/{name}/records/{id}/status", kAgencyOfficer | kPlatformAdmin,
+        h(handlers::change_record_status));
+  r.add(V::get, "/v1/me/records", kCitizen, h(handlers::my_records));
+  r.add(V::get, "/v1/registries/{name}/ip-lookup", kApiClient | kAgencyOfficer | kPlatformAdmin,
+        h(handlers::lookup_address));
+  r.add(V::post, "/v1/registries/{name}/ip-lookup", kApiClient | kAgencyOfficer | kPlatformAdmin,
+        h(handlers::lookup_addresses), RouteOptions{Dispatch::pool, false, kMaxLookupBodyBytes});
 }
 
 }  // namespace darwaza::api

@@ -247,6 +247,23 @@ Result<RecordView> Registries::get(const Principal& who, const std::string& name
   });
 }
 
+Result<RecordList> Registries::mine(const Principal& who) {
+  const std::string today = pkt_date(clock_.now_ms());
+  return storage::read_value<RecordList>(db_, [&](storage::Tx& tx) -> Result<RecordList> {
+    RecordList out;
+    auto add = [&](std::vector<Record> records) {
+      for (auto& r : records) {
+        auto s = schema(r.registry);
+        if (s.ok()) out.items.push_back(view(tx, **s, std::move(r), true, today));
+      }
+    };
+    add(tx.registries().of_subject(who.user_id, "", ""));
+    for (const auto& org : tx.organisations().of_user(who.user_id)) add(tx.registries().of_subject("", org.id, ""));
+    out.total = static_cast<std::int64_t>(out.items.size());
+    return out;
+  });
+}
+
 // ---- status changes -------------------------------------------------------------------------
 
 Result<RecordView> Registries::change_status(const Principal& who, const std::string& name, const std::string& id,

@@ -94,6 +94,8 @@ class Registries {
   // One record by id or number: every field and the history for the owning agency's staff,
   // platform admins, auditors and the record's subject; public fields for everyone else.
   Result<RecordView> get(const Principal& who, const std::string& name, const std::string& id_or_number);
+  // The caller's own records and those of organisations they belong to (every field).
+  Result<RecordList> mine(const Principal& who);
   // action: suspend, reinstate, revoke. Owning agency's officers and admins, platform admins.
   Result<RecordView> change_status(const Principal& who, const std::string& name, const std::string& id,
                                    const std::string& action, const std::string& reason);

@@ -1,0 +1,161 @@
+// Handlers for the digital registries: public search, record views, status changes by the
+// owning agency, the citizen's own records and IP look-ups.
+#include "api/json_input.hpp"
+#include "api/registry_handlers.hpp"
+#include "catalog/definition.hpp"
+#include "core/clock.hpp"
+
+namespace darwaza::api::handlers {
+namespace {
+
+using nlohmann::json;
+
+json record_json(const registries::RecordView& v, const std::string& lang) {
+  const auto& r = v.record;
+  json j{{"id", r.id},
+         {"registry", r.registry},
+         {"number", r.number},
+         {"status", v.status},
+         {"valid_from", r.valid_from},
+         {"valid_until", r.valid_until.empty() ? json(nullptr) : json(r.valid_until)},
+         {"fields", v.fields}};
+  if (v.schema) j["title"] = v.schema->title.in(lang);
+  if (v.full) {
+    j["registry_version"] = r.registry_version;
+    if (!r.subject_user_id.empty()) j["subject"] = {{"kind", "citizen"}, {"id", r.subject_user_id}};
+    if (!r.subject_org_id.empty()) j["subject"] = {{"kind", "organisation"}, {"id", r.subject_org_id}};
+    if (!r.application_id.empty()) j["application_id"] = r.application_id;
+    j["created_at"] = format_rfc3339(r.created_at);
+    j["updated_at"] = format_rfc3339(r.updated_at);
+    json history = json::array();
+    for (const auto& e : v.events)
+      history.push_back({{"at", format_rfc3339(e.at)},
+                         {"actor", e.actor},
+                         {"action", e.action},
+                         {"from_status", e.from_status},
+                         {"to_status", e.to_status},
+                         {"reason", e.reason}});
+    j["history"] = std::move(history);
+  }
+  if (!v.capacity.empty() || (v.schema && v.schema->capacity)) {
+    json pools = json::array();
+    for (const auto& c : v.capacity)
+      pools.push_back({{"qualifier", c.qualifier}, {"total", c.total}, {"allocated", c.allocated},
+                       {"available", std::max<std::int64_t>(0, c.total - c.allocated)}});
+    j["capacity"] = std::move(pools);
+  }
+  return j;
+}
+
+json schema_summary(const registries::Schema& s, const std::string& lang) {
+  json fields = json::array();
+  for (const auto& f : s.fields)
+    if (f.is_public && !registries::personal_type(f.field.type)) fields.push_back(catalog::to_json(f.field));
+  return {{"name", s.name},
+          {"version", s.version},
+          {"agency", s.agency},
+          {"title", s.title.in(lang)},
+          {"title_en", s.title.en},
+          {"title_ur", s.title.ur},
+          {"description", s.description.in(lang)},
+          {"subject", registries::to_string(s.subject)},
+          {"validity_days", s.validity_days},
+          {"public_fields", std::move(fields)},
+          {"address_lookup", !s.ip_index.empty()}};
+}
+
+json lookup_json(const std::vector<registries::LookupResult>& results) {
+  json items = json::array();
+  for (const auto& r : results) {
+    json item{{"address", r.address}};
+    if (r.error) {
+      item["error"] = {{"type", "/problems/" + r.error->type}, {"title", r.error->title}, {"detail", r.error->detail}};
+    } else {
+      json regs = json::array();
+      for (const auto& m : r.matches)
+        regs.push_back({{"record_id", m.record_id},
+                        {"range", m.range.canonical()},
+                        {"valid_until", m.valid_until.empty() ? json(nullptr) : json(m.valid_until)}});
+      item["covered"] = !regs.empty();
+      item["registrations"] = std::move(regs);
+    }
+    items.push_back(std::move(item));
+  }
+  return {{"results", std::move(items)}};
+}
+
+}  // namespace
+
+http::HandlerResult list_registries(App& app, http::Request& req) {
+  json items = json::array();
+  for (const auto& s : app.registries.list()) items.push_back(schema_summary(*s, req.lang));
+  return http::Reply::json(200, {{"items", items}});
+}
+
+http::HandlerResult get_registry(App& app, http::Request& req) {
+  auto s = app.registries.schema(req.param("name"));
+  if (!s.ok()) return s.take_error();
+  return http::Reply::json(200, schema_summary(**s, req.lang));
+}
+
+http::HandlerResult search_records(App& app, http::Request& req) {
+  int page = query_int(req, "page", 1), size = query_int(req, "page_size", 20);
+  auto r = app.registries.search(req.param("name"), req.query_param("q").value_or(""),
+                                 req.query_param("status").value_or(""), page, size);
+  if (!r.ok()) return r.take_error();
+  json items = json::array();
+  for (const auto& v : r->items) items.push_back(record_json(v, req.lang));
+  return http::Reply::json(200, {{"items", items}, {"page", page}, {"page_size", size}, {"total", r->total}});
+}
+
+http::HandlerResult get_record(App& app, http::Request& req) {
+  auto r = app.registries.get(req.principal, req.param("name"), req.param("id"));
+  if (!r.ok()) return r.take_error();
+  return http::Reply::json(200, record_json(*r, req.lang));
+}
+
+http::HandlerResult change_record_status(App& app, http::Request& req) {
+  auto in = JsonInput::from(req, {"action", "reason"});
+  if (!in.ok()) return in.take_error();
+  std::string action = in->str_or_empty("action"), reason = in->str_or_empty("reason");
+  if (Status s = in->finish(); !s.ok()) return s.take_error();
+  auto r = app.registries.change_status(req.principal, req.param("name"), req.param("id"), action, reason);
+  if (!r.ok()) return r.take_error();
+  return http::Reply::json(200, record_json(*r, req.lang));
+}
+
+http::HandlerResult my_records(App& app, http::Request& req) {
+  auto r = app.registries.mine(req.principal);
+  if (!r.ok()) return r.take_error();
+  json items = json::array();
+  for (const auto& v : r->items) items.push_back(record_json(v, req.lang));
+  return http::Reply::json(200, {{"items", items}, {"total", r->total}});
+}
+
+http::HandlerResult lookup_address(App& app, http::Request& req) {
+  auto r = app.registries.lookup(req.principal, req.param("name"), {req.query_param("address").value_or("")});
+  if (!r.ok()) return r.take_error();
+  json out = lookup_json(*r);
+  return http::Reply::json(200, out["results"][0]);
+}
+
+http::HandlerResult lookup_addresses(App& app, http::Request& req) {
+  auto in = JsonInput::from(req, {"addresses"});
+  if (!in.ok()) return in.take_error();
+  auto list = in->array("addresses");
+  if (Status s = in->finish(); !s.ok()) return s.take_error();
+  std::vector<std::string> addresses;
+  if (list) {
+    if (list->size() > registries::kMaxLookupBatch)
+      return make_error(ErrorKind::validation, "batch-too-large", "Too many items",
+                        "At most " + std::to_string(registries::kMaxLookupBatch) + " addresses per request.");
+    addresses.reserve(list->size());
+    // A non-string item is answered as a bad address, like any other unreadable one.
+    for (const auto& a : *list) addresses.push_back(a.is_string() ? a.get<std::string>() : a.dump());
+  }
+  auto r = app.registries.lookup(req.principal, req.param("name"), addresses);
+  if (!r.ok()) return r.take_error();
+  return http::Reply::json(200, lookup_json(*r));
+}
+
+}  // namespace darwaza::api::handlers
