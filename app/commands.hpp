@@ -38,6 +38,8 @@ void register_catalog(CLI::App& app, DataOptions& data);
 void register_registry(CLI::App& app, DataOptions& data);
 // Checks and loads a folder of registry schemas (serve --registry-dir); throws on any problem.
 void load_registry_dir(registries::Registries& regs, const std::string& dir);
+// `darwaza audit verify|checkpoint` (app/audit_commands.cpp).
+void register_audit(CLI::App& app, DataOptions& data);
 // `darwaza verify FILE`: offline check of a signed certificate (app/verify_command.cpp).
 void register_verify(CLI::App& app, DataOptions& data);
 

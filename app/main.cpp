@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   darwaza::cli::register_routes_command(app);
   darwaza::cli::register_catalog(app, data);
   darwaza::cli::register_registry(app, data);
+  darwaza::cli::register_audit(app, data);
   darwaza::cli::register_verify(app, data);
   try {
     app.parse(argc, argv);

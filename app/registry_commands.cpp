@@ -85,7 +85,7 @@ void register_load(CLI::App& parent, DataOptions& data) {
   cmd->callback([&data, dir] {
     auto files = read_registry_dir(*dir);
     auto h = open_db(data);
-    registries::Registries regs(*h->db, h->clock);
+    registries::Registries regs(*h->db, h->clock, /*address_indexes=*/false);
     if (Status s = regs.open(); !s.ok()) throw std::runtime_error(s.error().detail);
     auto report = regs.load(files);
     if (!report.ok()) {
@@ -118,7 +118,7 @@ void register_export(CLI::App& parent, DataOptions& data) {
   cmd->callback([&data, o] {
     if (data.log_level == "info") data.log_level = "warn";  // the export itself may go to standard output
     auto h = open_db(data);
-    registries::Registries regs(*h->db, h->clock);
+    registries::Registries regs(*h->db, h->clock, /*address_indexes=*/false);
     if (Status s = regs.open(); !s.ok()) throw std::runtime_error(s.error().detail);
     auto schema = regs.schema(o->name);
     if (!schema.ok()) {
@@ -166,6 +166,73 @@ void register_export(CLI::App& parent, DataOptions& data) {
   });
 }
 
+// Reads JSON lines, checks every line first (reporting each bad one with its line number and
+// importing nothing if any is bad), then writes in transactions of kImportBatchRows.
+void register_import(CLI::App& parent, DataOptions& data) {
+  constexpr std::size_t kImportBatchRows = 10'000;
+  struct Opts {
+    std::string name;
+    std::string file;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* cmd = parent.add_subcommand(
+      "import", "Import existing registrations from a JSON-lines FILE: {\"fields\": {...}, \"number\": ..., "
+                "\"valid_until\": ...} per line");
+  add_data_options(*cmd, data);
+  cmd->add_option("NAME", o->name, "Registry name")->required();
+  cmd->add_option("FILE", o->file, "JSON lines, one record per line")->required()->check(CLI::ExistingFile);
+  cmd->callback([&data, o] {
+    if (data.log_level == "info") data.log_level = "warn";
+    auto h = open_db(data);
+    registries::Registries regs(*h->db, h->clock, /*address_indexes=*/false);
+    if (Status s = regs.open(); !s.ok()) throw std::runtime_error(s.error().detail);
+    auto schema = regs.schema(o->name);
+    if (!schema.ok()) {
+      std::cerr << "darwaza: no registry \"" << o->name << "\"\n";
+      throw CLI::RuntimeError(2);
+    }
+    std::ifstream in(o->file, std::ios::binary);
+    std::vector<registries::ImportRow> rows;
+    std::string line;
+    std::size_t line_no = 0, bad = 0;
+    while (std::getline(in, line)) {
+      ++line_no;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      json j = json::parse(line, nullptr, false);
+      auto row = j.is_discarded() ? Result<registries::ImportRow>(make_error(ErrorKind::invalid_request, "malformed-json",
+                                                                            "Malformed JSON", "not valid JSON"))
+                                  : regs.parse_import_row(**schema, j);
+      if (!row.ok()) {
+        if (++bad <= 1000) std::cout << o->file << ":" << line_no << ": " << row.error().detail << "\n";
+        continue;
+      }
+      rows.push_back(std::move(row).value());
+    }
+    if (bad > 0) {
+      std::cerr << bad << " bad line(s); nothing was imported\n";
+      throw CLI::RuntimeError(1);
+    }
+    ProgressBar bar("import " + o->name);
+    const std::int64_t total = static_cast<std::int64_t>(rows.size());
+    std::int64_t done = 0;
+    for (std::size_t i = 0; i < rows.size(); i += kImportBatchRows) {
+      std::vector<registries::ImportRow> batch(std::make_move_iterator(rows.begin() + static_cast<std::ptrdiff_t>(i)),
+                                               std::make_move_iterator(rows.begin() + static_cast<std::ptrdiff_t>(
+                                                                           std::min(rows.size(), i + kImportBatchRows))));
+      auto n = regs.import_rows(o->name, std::move(batch), "cli:import");
+      if (!n.ok()) {
+        bar.finish();
+        std::cerr << "darwaza: " << n.error().detail << "\n" << done << " record(s) were imported before this batch\n";
+        throw CLI::RuntimeError(1);
+      }
+      done += *n;
+      bar.update(done, total);
+    }
+    bar.finish();
+    std::cout << done << " record(s) imported into " << o->name << "\n";
+  });
+}
+
 }  // namespace
 
 void load_registry_dir(registries::Registries& regs, const std::string& dir) {
@@ -180,11 +247,12 @@ void load_registry_dir(registries::Registries& regs, const std::string& dir) {
 }
 
 void register_registry(CLI::App& app, DataOptions& data) {
-  auto* reg = app.add_subcommand("registry", "Digital registries: check and load schema files, export records");
+  auto* reg = app.add_subcommand("registry", "Digital registries: check and load schema files, import and export records");
   reg->require_subcommand(1);
   register_check(*reg);
   register_load(*reg, data);
   register_export(*reg, data);
+  register_import(*reg, data);
 }
 
 }  // namespace darwaza::cli

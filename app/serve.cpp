@@ -8,6 +8,7 @@
 #include "http/server.hpp"
 #include "catalog/definition.hpp"
 #include "certificates/signing.hpp"
+#include "audit/checkpointer.hpp"
 #include "identity/agencies.hpp"
 
 namespace darwaza::cli {
@@ -27,6 +28,7 @@ struct ServeOptions {
   std::string public_url;   // default: http://<listen>
   std::string catalog_dir;  // load service definitions from here at start
   std::string registry_dir;  // load registry schemas (and their seed records) from here at start
+  int audit_checkpoint_s = 60;  // sign the audit chain head this often (and at shutdown); 0: only at shutdown
   http::ServerOptions server;
 };
 
@@ -120,7 +122,9 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   logging::app().info("darwaza {} listening on http://{}:{} ({} I/O threads, {} handler threads)", DARWAZA_VERSION,
                       o.server.host, port, o.server.io_threads > 0 ? o.server.io_threads : (int)std::thread::hardware_concurrency(),
                       o.server.handler_threads);
+  audit::Checkpointer checkpointer(app.audit, std::chrono::seconds(o.audit_checkpoint_s));
   server.run();
+  checkpointer.stop();
   app.metrics = nullptr;
   metrics_ptr.store(nullptr);
   return 0;
@@ -172,6 +176,10 @@ void register_serve(CLI::App& app, DataOptions& data) {
       ->capture_default_str();
   cmd->add_option("--public-url", o->public_url, "Public base URL for links in certificates and QR codes")
       ->envname("DARWAZA_PUBLIC_URL");
+  cmd->add_option("--audit-checkpoint-s", o->audit_checkpoint_s,
+                  "Sign a checkpoint of the audit chain head every N seconds (and at shutdown; 0: at shutdown only)")
+      ->check(CLI::Range(0, 86400))
+      ->capture_default_str();
   cmd->add_option("--registry-dir", o->registry_dir,
                   "Load (or update) registry schemas and their seed records from this folder at start");
   cmd->add_option("--catalog-dir", o->catalog_dir, "Load (or update) service definitions from this folder at start")

@@ -74,3 +74,32 @@ fi
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]] || commit="$commit + uncommitted changes"
 
+
+# ---------------------------------------------------------------- helpers for the scripts
+# start_darwaza ARGS...: starts `darwaza serve` on a free loopback port with data in $TMP/data,
+# waits (up to 10 minutes: start-up may load large data) for GET /readyz 200, sets PORT and BASE.
+start_darwaza() {
+  "$DARWAZA" serve --listen 127.0.0.1:0 --port-file "$TMP/port" --data "$TMP/data" \
+    --access-log off --rate-limit-per-minute 0 "$@" >"$TMP/darwaza.log" 2>&1 &
+  DARWAZA_PID=$!
+  local code=""
+  for _ in $(seq 12000); do
+    [[ -s "$TMP/port" ]] && code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$(cat "$TMP/port")/readyz" || true)
+    [[ "$code" == 200 ]] && break
+    kill -0 "$DARWAZA_PID" 2>/dev/null || die "darwaza (pid $DARWAZA_PID) exited during start-up"
+    sleep 0.05
+  done
+  [[ "$code" == 200 ]] || die "darwaza was not ready within 10 minutes"
+  PORT=$(cat "$TMP/port")
+  BASE="http://127.0.0.1:$PORT"
+}
+
+# staff_token ROLE AGENCY: creates a staff member with the CLI and prints a session token.
+staff_token() {
+  local cnic="35202-$(printf '%07d' $((RANDOM * 32 + RANDOM % 32)))-1" password="bench staff password 2026"
+  printf '%s' "$password" | "$DARWAZA" user create --data "$TMP/data" --cnic "$cnic" --name "Bench Staff" \
+    --email "staff$RANDOM@example.pk" --mobile "+92300$(printf '%07d' $RANDOM)" --role "$1" --agency "$2" \
+    --password-stdin >/dev/null 2>&1 || die "darwaza user create failed"
+  curl -s -H 'Content-Type: application/json' --data-binary '{"login":"'$cnic'","password":"'"$password"'"}' \
+    "$BASE/v1/auth/login" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+}

@@ -15,6 +15,7 @@ App::App(storage::Database& db_, const Clock& clock_, AppOptions options_, certi
       registries(db, clock),
       signing_key(std::move(key)),
       applications(db, clock, catalog, registries, signing_key, applications::Options{options.public_url}),
-      documents(db, clock, options.documents_dir) {}
+      documents(db, clock, options.documents_dir),
+      audit(db, clock, signing_key) {}
 
 }  // namespace darwaza::api

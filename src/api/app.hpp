@@ -7,6 +7,7 @@
 
 #include "core/clock.hpp"
 #include "applications/applications.hpp"
+#include "audit/audit.hpp"
 #include "catalog/catalog.hpp"
 #include "certificates/signing.hpp"
 #include "documents/documents.hpp"
@@ -47,6 +48,7 @@ struct App {
   certificates::SigningKey signing_key;
   applications::Applications applications;
   documents::Documents documents;
+  audit::Audit audit;
 
   http::Metrics* metrics = nullptr;              // set once the route table is known
   const std::atomic<bool>* draining = nullptr;   // set by the server; /readyz reports it

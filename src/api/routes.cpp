@@ -2,6 +2,7 @@
 // Access: see http/router.hpp. A route without a declared access policy is refused at start-up.
 #include "api/app.hpp"
 #include "api/identity_handlers.hpp"
+#include "api/audit_handlers.hpp"
 #include "api/registry_handlers.hpp"
 #include "api/service_handlers.hpp"
 
@@ -99,6 +100,12 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::get, "/v1/me/records", kCitizen, h(handlers::my_records));
   r.add(V::get, "/v1/registries/{name}/ip-lookup", kApiClient | kAgencyOfficer | kPlatformAdmin,
         h(handlers::lookup_address));
+  // The audit log: a citizen sees who else touched their data; auditors (and platform admins)
+  // query and export the log; each query is itself recorded.
+  r.add(V::get, "/v1/me/data-access", kCitizen, h(handlers::my_data_access));
+  r.add(V::get, "/v1/audit/entries", kAuditor | kPlatformAdmin, h(handlers::query_audit));
+  r.add(V::get, "/v1/audit/export", kAuditor | kPlatformAdmin, h(handlers::export_audit));
+
   r.add(V::post, "/v1/registries/{name}/ip-lookup", kApiClient | kAgencyOfficer | kPlatformAdmin,
         h(handlers::lookup_addresses), RouteOptions{Dispatch::pool, false, kMaxLookupBodyBytes});
 }

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "applications/errors.hpp"
+#include "audit/audit.hpp"
 #include "registries/registries.hpp"
 #include "applications/form_validation.hpp"
 #include "certificates/certificate.hpp"
@@ -94,6 +95,13 @@ std::string new_tracking_number() {
   }
   return out;
 }
+
+namespace {
+// The audit record of an act on an application: the applicant's (and firm's) data.
+audit::Act act_on(const Application& a, std::string action) {
+  return {std::move(action), "application", a.id, a.applicant_user_id, a.org_id, "", "ok"};
+}
+}  // namespace
 
 Applications::Applications(storage::Database& db, const Clock& clock, catalog::Catalog& catalog,
                            registries::Registries& registries, const certificates::SigningKey& key, Options options)
@@ -284,6 +292,7 @@ Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& 
       json stored = {{"application_id", a.id}, {"receipt", out.receipt}};
       tx.applications().put_idempotent(principal_key, in.idempotency_key, {request_hash, 201, stored.dump()}, now);
     }
+    audit::record(tx, who, now, act_on(a, in.draft ? "application.draft" : "application.submit"));
     return out;
   });
 }
@@ -305,6 +314,7 @@ Result<View> Applications::update_draft(const Principal& who, const std::string&
     if (Status s = link_documents(tx, *current->definition, *normalised, a->applicant_user_id, a->id, lang); !s.ok())
       return s.take_error();
     tx.applications().update(*a);
+    audit::record(tx, who, now, act_on(*a, "application.draft.update"));
     return view_in(tx, who, *a);
   });
 }
@@ -325,6 +335,7 @@ Result<Submitted> Applications::submit_draft(const Principal& who, const std::st
     auto s = finish_submit(tx, who, *a, *current->definition, now, lang);
     if (!s.ok()) return s.take_error();
     tx.applications().update(*a);
+    audit::record(tx, who, now, act_on(*a, "application.submit"));
     return s;
   });
 }
@@ -348,11 +359,17 @@ Result<Applications::Visible> Applications::visible(const Principal& who, const 
 }
 
 Result<View> Applications::get(const Principal& who, const std::string& id) {
-  return storage::read_value<View>(db_, [&](storage::Tx& tx) -> Result<View> {
-    auto a = tx.applications().by_id(id);
-    if (!a || !may_see(tx, who, *a)) return error(Errc::not_found);
-    return view_in(tx, who, *a);
-  });
+  return audit::read_personal<View>(
+      db_, who, clock_.now_ms(),
+      [&](storage::Tx& tx) -> Result<View> {
+        auto a = tx.applications().by_id(id);
+        if (!a || !may_see(tx, who, *a)) return error(Errc::not_found);
+        return view_in(tx, who, *a);
+      },
+      [&](const View& v) {
+        // Staff reading an application of their own (as applicant) is not someone else's look.
+        return v.application.applicant_user_id == who.user_id ? audit::Act{} : act_on(v.application, "application.read");
+      });
 }
 
 Result<storage::ApplicationPage> Applications::mine(const Principal& who, int page, int page_size,
@@ -390,6 +407,7 @@ Result<View> Applications::claim(const Principal& who, const std::string& id) {
     a->updated_at = now;
     tx.applications().update(*a);
     tx.applications().add_event(Event{0, a->id, now, who.user_id, acc.role(), "claimed", a->state, a->state, "", ""});
+    audit::record(tx, who, now, act_on(*a, "application.claim"));
     return view_in(tx, who, *a);
   });
 }
@@ -455,6 +473,7 @@ Result<View> Applications::transition(const Principal& who, const std::string& i
                                       "transition", a->state, t->to, t->id, in.comment});
     if (Status s = enter_state(tx, *a, *def, t->to, now, who, effect); !s.ok()) return s.take_error();
     tx.applications().update(*a);
+    audit::record(tx, who, now, act_on(*a, "application.transition." + t->id));
     return view_in(tx, who, *a);
   });
   if (out.ok()) registries_.committed(effect);
@@ -484,6 +503,7 @@ Result<View> Applications::record_payment(const Principal& who, const std::strin
     tx.applications().update(*a);
     tx.applications().add_event(Event{0, a->id, now, who.user_id, agency_client ? "api_client" : acc.role(), "payment",
                                       a->state, a->state, "", "PKR " + format_pkr(*amount) + " ref " + reference});
+    audit::record(tx, who, now, act_on(*a, "application.payment"));
     return view_in(tx, who, *a);
   });
 }

@@ -1,4 +1,5 @@
 #include "catalog/catalog.hpp"
+#include "audit/audit.hpp"
 
 #include "catalog/definition.hpp"
 #include "core/crypto.hpp"
@@ -60,6 +61,8 @@ Result<LoadReport> Catalog::load(const std::vector<ServiceDefinition>& defs) {
       row.checksum = checksum;
       row.keywords = keywords_of(versioned);
       tx.catalog().insert_version(row, now);
+      audit::record(tx, audit::system_actor(), now,
+                    {"catalog.service.load", "service", versioned.id + "@" + std::to_string(versioned.version), "", "", "", "ok"});
     }
     return ok_status();
   });

@@ -1,5 +1,7 @@
 #include "core/clock.hpp"
 
+#include <cstdio>
+
 #include <chrono>
 #include <ctime>
 
@@ -20,6 +22,38 @@ std::string format_rfc3339(UnixMs t) {
   gmtime_r(&secs, &tm);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+}
+
+std::optional<UnixMs> parse_rfc3339(std::string_view text) {
+  // YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with optional .mmm, ending in Z (UTC).
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
+  std::string s(text.substr(0, 40));
+  int n = 0;
+  if (s.size() == 10) {
+    if (std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10) return std::nullopt;
+  } else if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) == 6 && n == 19) {
+    std::size_t i = 19;
+    if (i < s.size() && s[i] == '.') {
+      if (s.size() < i + 4 || std::sscanf(s.c_str() + i + 1, "%3d", &ms) != 1) return std::nullopt;
+      i += 4;
+    }
+    if (i + 1 != s.size() || s[i] != 'Z') return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  std::time_t t = timegm(&tm);
+  std::tm back{};
+  gmtime_r(&t, &back);
+  if (back.tm_mday != d) return std::nullopt;  // 31 April and the like
+  return static_cast<UnixMs>(t) * 1000 + ms;
 }
 
 }  // namespace darwaza

@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <string>
 
 namespace darwaza {
@@ -33,5 +35,7 @@ class ManualClock final : public Clock {
 
 // RFC 3339 UTC with millisecond precision, e.g. 2026-11-23T08:53:00.123Z
 std::string format_rfc3339(UnixMs t);
+// "2026-11-23" or "2026-11-23T08:30:00Z" / "...00.123Z" (UTC) → Unix ms; nullopt otherwise.
+std::optional<UnixMs> parse_rfc3339(std::string_view text);
 
 }  // namespace darwaza

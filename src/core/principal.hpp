@@ -21,6 +21,7 @@ struct Principal {
   std::string client_id;   // Kind::api_client
   std::string agency_id;   // Kind::api_client: the client's agency
   std::string session_id;  // hash of the presented token, for logout
+  std::string request_id;  // the HTTP request acting (audit entries carry it); empty outside HTTP
   std::vector<RoleGrant> roles;
 
   bool is_user() const { return kind == Kind::user; }

@@ -1,4 +1,5 @@
 #include "documents/documents.hpp"
+#include "audit/audit.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -96,6 +97,7 @@ Result<Document> Documents::upload(const Principal& who, std::string_view bytes,
   if (Status s = write_blob(d.sha256, bytes); !s.ok()) return s.take_error();
   Status s = db_.write([&](storage::Tx& tx) {
     tx.documents().insert(d);
+    audit::record(tx, who, d.created_at, {"document.upload", "document", d.id, who.user_id, "", "", "ok"});
     return ok_status();
   });
   if (!s.ok()) return s.take_error();
@@ -103,14 +105,20 @@ Result<Document> Documents::upload(const Principal& who, std::string_view bytes,
 }
 
 Result<Download> Documents::download(const Principal& who, const std::string& id) {
-  auto doc = storage::read_value<Document>(db_, [&](storage::Tx& tx) -> Result<Document> {
-    auto d = tx.documents().by_id(id);
-    if (!d) return document_not_found();
-    if (who.is_user() && d->owner_user_id == who.user_id) return std::move(*d);
-    for (const auto& agency : tx.documents().agencies_referencing(id))
-      if (who.is_staff_of(agency)) return std::move(*d);
-    return document_not_found();
-  });
+  auto doc = audit::read_personal<Document>(
+      db_, who, clock_.now_ms(),
+      [&](storage::Tx& tx) -> Result<Document> {
+        auto d = tx.documents().by_id(id);
+        if (!d) return document_not_found();
+        if (who.is_user() && d->owner_user_id == who.user_id) return std::move(*d);
+        for (const auto& agency : tx.documents().agencies_referencing(id))
+          if (who.is_staff_of(agency)) return std::move(*d);
+        return document_not_found();
+      },
+      [&](const Document& d) {
+        return d.owner_user_id == who.user_id ? audit::Act{}
+                                              : audit::Act{"document.read", "document", d.id, d.owner_user_id, "", "", "ok"};
+      });
   if (!doc.ok()) return doc.take_error();
   std::ifstream in(path_for(doc->sha256), std::ios::binary);
   if (!in) return internal_error("document blob missing: " + doc->sha256);

@@ -104,6 +104,7 @@ Status Pipeline::check_access(Request& req, const Route& route) {
       return p.take_error();
     }
   }
+  req.principal.request_id = req.request_id;  // audit entries name the request
   const AccessMask mask = route.access;
   if (mask & kPublic) return ok_status();
   const Principal& p = req.principal;

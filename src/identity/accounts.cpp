@@ -1,4 +1,5 @@
 #include "identity/accounts.hpp"
+#include "audit/audit.hpp"
 
 #include "core/validation.hpp"
 #include "identity/errors.hpp"
@@ -51,6 +52,7 @@ Result<User> Accounts::signup(const SignupInput& in, const std::string& lang) {
     if (tx.users().by_cnic(u.cnic)) return error(Errc::duplicate_cnic);
     if (tx.users().by_email(u.email)) return error(Errc::duplicate_email);
     tx.users().insert(u);
+    audit::record_self(tx, u.id, u.created_at, {"account.create", "user", u.id, u.id, "", "", "ok"});
     return u;
   });
 }
@@ -115,6 +117,8 @@ Result<Profile> Accounts::update_profile(const std::string& user_id, const Profi
     }
     u->updated_at = now;
     tx.users().update(*u);
+    audit::record_self(tx, user_id, now,
+                       {new_hash.empty() ? "profile.update" : "profile.password_change", "user", user_id, user_id, "", "", "ok"});
     return Profile{std::move(*u), tx.users().roles_of(user_id)};
   });
 }
@@ -135,6 +139,9 @@ Status Accounts::grant_role_bootstrap(const std::string& user_id, const RoleGran
     if (!tx.users().by_id(user_id)) return error(Errc::user_not_found);
     if (!grant.agency_id.empty() && !tx.agencies().by_id(grant.agency_id)) return error(Errc::agency_not_found);
     tx.users().grant_role(user_id, grant, "cli", now);
+    Principal cli;
+    cli.user_id = "cli";
+    audit::record(tx, cli, now, {"role.grant", "role", to_string(grant.role), user_id, "", "", "ok"});
     return ok_status();
   });
 }

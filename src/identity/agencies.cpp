@@ -1,4 +1,5 @@
 #include "identity/agencies.hpp"
+#include "audit/audit.hpp"
 
 #include <fstream>
 
@@ -30,6 +31,7 @@ Status Agencies::seed(const std::vector<Agency>& agencies) {
   UnixMs now = clock_.now_ms();
   return db_.write([&](storage::Tx& tx) -> Status {
     for (const auto& a : agencies) tx.agencies().upsert(a, now);
+    audit::record(tx, audit::system_actor(), now, {"agency.seed", "agency", "", "", "", "", "ok"});
     return ok_status();
   });
 }
@@ -70,6 +72,7 @@ Result<StaffMember> Agencies::add_staff(const Principal& actor, const std::strin
     auto u = find_person(tx, person);
     if (!u) return error(Errc::user_not_found);
     tx.users().grant_role(u->id, RoleGrant{role, agency_id}, actor.actor(), now);
+    audit::record(tx, actor, now, {"agency.staff.add", "agency", agency_id, u->id, "", "", "ok"});
     return StaffMember{u->id, u->name, u->email, role, now};
   });
 }
@@ -78,6 +81,7 @@ Status Agencies::remove_staff(const Principal& actor, const std::string& agency_
   if (!may_manage(actor, agency_id)) return error(Errc::not_permitted);
   return db_.write([&](storage::Tx& tx) -> Status {
     if (tx.users().revoke_agency_roles(user_id, agency_id) == 0) return error(Errc::user_not_found, "This person holds no role in this agency.");
+    audit::record(tx, actor, clock_.now_ms(), {"agency.staff.remove", "agency", agency_id, user_id, "", "", "ok"});
     return ok_status();
   });
 }
@@ -102,6 +106,7 @@ Status Agencies::grant_role(const Principal& actor, const std::string& person, c
     auto u = find_person(tx, person);
     if (!u) return error(Errc::user_not_found);
     tx.users().grant_role(u->id, RoleGrant{role, agency_role ? agency_id : std::string()}, actor.actor(), now);
+    audit::record(tx, actor, now, {"role.grant", "role", role_name, u->id, "", "", "ok"});
     return ok_status();
   });
 }
@@ -118,6 +123,7 @@ Status Agencies::revoke_role(const Principal& actor, const std::string& user_id,
     bool agency_role = role == Role::officer || role == Role::agency_admin;
     if (tx.users().revoke_role(user_id, RoleGrant{role, agency_role ? agency_id : std::string()}) == 0)
       return error(Errc::user_not_found, "This person does not hold that role.");
+    audit::record(tx, actor, clock_.now_ms(), {"role.revoke", "role", role_name, user_id, "", "", "ok"});
     return ok_status();
   });
 }
@@ -137,6 +143,7 @@ Result<NewClient> Agencies::create_client(const Principal& actor, const std::str
   Status s = db_.write([&](storage::Tx& tx) -> Status {
     if (!tx.agencies().by_id(agency_id)) return error(Errc::agency_not_found);
     tx.agencies().insert_client(out.client);
+    audit::record(tx, actor, out.client.created_at, {"agency.client.create", "api_client", out.client.client_id, "", "", "", "ok"});
     return ok_status();
   });
   if (!s.ok()) return s.take_error();
@@ -158,6 +165,7 @@ Status Agencies::revoke_client(const Principal& actor, const std::string& agency
     if (!c || c->agency_id != agency_id) return error(Errc::client_not_found);
     tx.agencies().revoke_client(client_id, now);
     tx.sessions().revoke_all_of(client_id, now);
+    audit::record(tx, actor, now, {"agency.client.revoke", "api_client", client_id, "", "", "", "ok"});
     return ok_status();
   });
 }

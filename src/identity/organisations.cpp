@@ -1,4 +1,5 @@
 #include "identity/organisations.hpp"
+#include "audit/audit.hpp"
 
 #include "core/crypto.hpp"
 #include "core/validation.hpp"
@@ -48,6 +49,7 @@ Result<Organisation> Organisations::create(const std::string& user_id, const Org
     if (!o.secp_number.empty() && tx.organisations().by_secp(o.secp_number)) return error(Errc::duplicate_secp);
     tx.organisations().insert(o);
     tx.organisations().add_member(Membership{o.id, user_id, "", OrgRole::owner, o.created_at}, user_id);
+    audit::record_self(tx, user_id, o.created_at, {"organisation.create", "organisation", o.id, user_id, o.id, "", "ok"});
     return o;
   });
 }
@@ -93,6 +95,7 @@ Result<Membership> Organisations::add_member(const std::string& user_id, const s
       if (owners <= 1) return error(Errc::last_owner);
     }
     tx.organisations().add_member(m, user_id);
+    audit::record_self(tx, user_id, now, {"organisation.member.add", "organisation", org_id, m.user_id, org_id, "", "ok"});
     return m;
   });
 }
@@ -110,6 +113,7 @@ Status Organisations::remove_member(const std::string& user_id, const std::strin
       if (owners <= 1) return error(Errc::last_owner);
     }
     tx.organisations().remove_member(org_id, member_id);
+    audit::record_self(tx, user_id, clock_.now_ms(), {"organisation.member.remove", "organisation", org_id, member_id, org_id, "", "ok"});
     return ok_status();
   });
 }

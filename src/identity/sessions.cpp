@@ -1,4 +1,5 @@
 #include "identity/sessions.hpp"
+#include "audit/audit.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -71,6 +72,9 @@ Result<LoginResult> Sessions::login(const std::string& identifier, const std::st
     Status s = db_.write([&](storage::Tx& tx) -> Status {
       tx.sessions().put_throttle(next_failure(tx.sessions().throttle(acct), acct, config_.account_threshold, now));
       tx.sessions().put_throttle(next_failure(tx.sessions().throttle(addr), addr, config_.address_threshold, now));
+      Principal nobody;
+      audit::record(tx, nobody, now,
+                    {"session.login_failed", "user", "", found->user ? found->user->id : "", "", "", "denied"});
       return ok_status();
     });
     if (!s.ok()) return s.take_error();
@@ -85,6 +89,7 @@ Result<LoginResult> Sessions::login(const std::string& identifier, const std::st
   Status s = db_.write([&](storage::Tx& tx) -> Status {
     tx.sessions().clear_throttle(acct);
     tx.sessions().insert(session);
+    audit::record_self(tx, session.subject_id, now, {"session.login", "user", session.subject_id, session.subject_id, "", "", "ok"});
     return ok_status();
   });
   if (!s.ok()) return s.take_error();
@@ -95,6 +100,7 @@ Status Sessions::logout(const std::string& token_hash) {
   UnixMs now = clock_.now_ms();
   return db_.write([&](storage::Tx& tx) -> Status {
     tx.sessions().revoke(token_hash, now);
+    audit::record(tx, audit::system_actor(), now, {"session.logout", "session", "", "", "", "", "ok"});
     return ok_status();
   });
 }
@@ -136,6 +142,11 @@ Result<ClientToken> Sessions::client_token(const std::string& client_id, const s
   Session session{hash_token(out.token), SessionKind::client, client_id, now, now + out.expires_in_ms, std::nullopt};
   Status s = db_.write([&](storage::Tx& tx) -> Status {
     tx.sessions().insert(session);
+    Principal client;
+    client.kind = Principal::Kind::api_client;
+    client.client_id = client_id;
+    client.agency_id = out.agency_id;
+    audit::record(tx, client, now, {"session.client_token", "api_client", client_id, "", "", "", "ok"});
     return ok_status();
   });
   if (!s.ok()) return s.take_error();
@@ -145,7 +156,9 @@ Result<ClientToken> Sessions::client_token(const std::string& client_id, const s
 Result<std::int64_t> Sessions::purge_expired() {
   UnixMs now = clock_.now_ms();
   return storage::write_value<std::int64_t>(db_, [&](storage::Tx& tx) -> Result<std::int64_t> {
-    return tx.sessions().delete_expired(now);
+    auto n = tx.sessions().delete_expired(now);
+    audit::record(tx, audit::system_actor(), now, {"session.purge", "session", std::to_string(n), "", "", "", "ok"});
+    return n;
   });
 }
 

@@ -13,7 +13,6 @@ using Bytes = std::array<std::uint8_t, 16>;
 
 constexpr int kIpv4Bytes = 4;
 constexpr int kIpv6Bytes = 16;
-constexpr std::size_t kNoSegment = static_cast<std::size_t>(-1);
 
 template <typename Key>
 constexpr int kKeyBits = static_cast<int>(sizeof(Key)) * 8;
@@ -68,23 +67,29 @@ void check_entry(const IpEntry& entry) {
     bad_range(entry, "has an address family other than 4 or 6");
 }
 
-// The search levels above the segment starts (see FamilySpace::levels).
+// Lays the sweep's segments out for search (see FamilySpace::segments and fences).
 template <typename Key>
-void build_levels(FamilySpace<Key>& space, std::vector<Key> starts) {
+void lay_out_segments(FamilySpace<Key>& space, const std::vector<Key>& starts, const std::vector<std::uint32_t>& nodes) {
   constexpr std::size_t kFanout = FamilySpace<Key>::kFanout;
   constexpr Key kTop = static_cast<Key>(~Key{0});
   space.segment_count = starts.size();
-  space.levels.clear();
   if (starts.empty()) return;
-  space.levels.push_back(std::move(starts));
+  space.segments.resize((starts.size() + kFanout - 1) / kFanout);
+  for (std::size_t i = 0; i < space.segments.size() * kFanout; ++i) {
+    auto& block = space.segments[i / kFanout];
+    block.starts[i % kFanout] = i < starts.size() ? starts[i] : kTop;
+    block.nodes[i % kFanout] = i < starts.size() ? nodes[i] : FamilySpace<Key>::kNoNode;
+  }
+  std::vector<Key> level;
+  for (const auto& block : space.segments) level.push_back(block.starts[0]);
   while (true) {
-    std::vector<Key>& level = space.levels.back();
     level.resize((level.size() + kFanout - 1) / kFanout * kFanout, kTop);
-    if (level.size() <= kFanout) break;
-    std::vector<Key> up;
-    up.reserve(level.size() / kFanout);
-    for (std::size_t i = 0; i < level.size(); i += kFanout) up.push_back(level[i]);
-    space.levels.push_back(std::move(up));
+    std::size_t size = level.size();
+    space.fences.push_back(std::move(level));
+    if (size <= kFanout) break;
+    level.clear();
+    const std::vector<Key>& below = space.fences.back();
+    for (std::size_t i = 0; i < below.size(); i += kFanout) level.push_back(below[i]);
   }
 }
 
@@ -105,8 +110,9 @@ FamilySpace<Key> build_space(std::vector<Block<Key>>& blocks, std::vector<std::u
 
   FamilySpace<Key> space;
   std::vector<Key> starts;
+  std::vector<std::uint32_t> segment_node;
   starts.reserve(2 * blocks.size());
-  space.segment_node.reserve(2 * blocks.size());
+  segment_node.reserve(2 * blocks.size());
   std::vector<Key> node_last;
   std::vector<std::uint32_t> open;
 
@@ -114,10 +120,10 @@ FamilySpace<Key> build_space(std::vector<Block<Key>>& blocks, std::vector<std::u
   // where another ends); the last one written there is the deepest block, so it wins.
   auto start_segment = [&](Key start, std::uint32_t node) {
     if (!starts.empty() && starts.back() == start) {
-      space.segment_node.back() = node;
+      segment_node.back() = node;
     } else {
       starts.push_back(start);
-      space.segment_node.push_back(node);
+      segment_node.push_back(node);
     }
   };
   auto close_blocks_before = [&](Key address, bool all) {
@@ -146,35 +152,40 @@ FamilySpace<Key> build_space(std::vector<Block<Key>>& blocks, std::vector<std::u
   }
   close_blocks_before(Key{0}, true);
 
-  space.segment_node.shrink_to_fit();
-  build_levels(space, std::move(starts));
+  lay_out_segments(space, starts, segment_node);
   return space;
 }
 
-// Index of the segment holding `key`, or kNoSegment when key lies before every block.
+// Number of keys in a block of kFanout that are <= key.
 template <typename Key>
-std::size_t segment_of(const FamilySpace<Key>& space, Key key) {
+std::size_t count_not_after(const Key* block, Key key) {
+  std::size_t count = 0;
+  for (std::size_t j = 0; j < FamilySpace<Key>::kFanout; ++j) count += block[j] <= key ? 1 : 0;
+  return count;
+}
+
+// The deepest node covering `key`, or kNoNode.
+template <typename Key>
+std::uint32_t node_at(const FamilySpace<Key>& space, Key key) {
   constexpr std::size_t kFanout = FamilySpace<Key>::kFanout;
-  if (space.segment_count == 0 || key < space.levels[0][0]) return kNoSegment;
+  if (space.segment_count == 0 || key < space.segments[0].starts[0]) return FamilySpace<Key>::kNoNode;
   // Padding equals the top key, so only the top key itself could count it.
-  if (key == static_cast<Key>(~Key{0})) return space.segment_count - 1;
-  // Each block's first key is the fence that led here, so at least one key counts.
-  std::size_t index = 0;
-  for (std::size_t level = space.levels.size(); level-- > 0;) {
-    const Key* block = space.levels[level].data() + index * kFanout;
-    std::size_t not_after = 0;
-    for (std::size_t j = 0; j < kFanout; ++j) not_after += block[j] <= key ? 1 : 0;
-    index = index * kFanout + not_after - 1;
+  if (key == static_cast<Key>(~Key{0})) {
+    std::size_t last = space.segment_count - 1;
+    return space.segments[last / kFanout].nodes[last % kFanout];
   }
-  return index;
+  // Each block's first key is the fence that led to it, so at least one key counts.
+  std::size_t block = 0;
+  for (std::size_t level = space.fences.size(); level-- > 0;)
+    block = block * kFanout + count_not_after(space.fences[level].data() + block * kFanout, key) - 1;
+  const auto& segments = space.segments[block];
+  return segments.nodes[count_not_after(segments.starts, key) - 1];
 }
 
 template <typename Key>
 void collect(const FamilySpace<Key>& space, Key key, int prefix, const std::vector<IpEntry>& entries,
              std::vector<const IpEntry*>& out) {
-  std::size_t segment = segment_of(space, key);
-  if (segment == kNoSegment) return;
-  for (std::uint32_t id = space.segment_node[segment]; id != FamilySpace<Key>::kNoNode;) {
+  for (std::uint32_t id = node_at(space, key); id != FamilySpace<Key>::kNoNode;) {
     const auto& node = space.nodes[id];
     // A node longer than the query lies inside a queried block rather than covering it.
     if (static_cast<int>(node.prefix) <= prefix)

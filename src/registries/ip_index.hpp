@@ -53,15 +53,22 @@ struct FamilySpace {
     std::uint32_t prefix;
   };
 
-  // levels[0] holds the segment starts in ascending order (segment i is [start i, start i+1));
-  // levels[i + 1] holds every kFanout-th key of levels[i], up to a top level of at most
-  // kFanout keys. Every level is padded to a multiple of kFanout with the largest key. This is
-  // a B-tree without pointers: the search reads one block of kFanout keys per level, so only
-  // the bottom one or two levels leave the cache, where a plain binary search over a million
-  // keys misses on its last ten or so probes.
-  std::vector<std::vector<Key>> levels;
+  // Segment i is [start i, start i + 1) and belongs to the deepest node covering it (kNoNode
+  // in a gap). Segments are stored kFanout to a block, each block's node ids beside its keys,
+  // so the last search step and the node id share a page and usually a cache-line pair.
+  struct alignas(64) SegmentBlock {
+    Key starts[kFanout];
+    std::uint32_t nodes[kFanout];
+  };
+
+  // fences[0] holds the first key of every segment block, fences[i + 1] every kFanout-th key
+  // of fences[i], up to a top level of at most kFanout keys. The last block and every level
+  // are padded with the largest key. This is a B-tree without pointers: the search reads one
+  // block of kFanout keys per level, so only the bottom one or two levels leave the cache,
+  // where a plain binary search over a million keys misses on its last ten or so probes.
+  std::vector<SegmentBlock> segments;
+  std::vector<std::vector<Key>> fences;
   std::size_t segment_count = 0;
-  std::vector<std::uint32_t> segment_node;  // deepest node covering segment i, or kNoNode
   std::vector<Node> nodes;
 };
 

@@ -8,6 +8,7 @@
 #include "core/crypto.hpp"
 #include "core/validation.hpp"
 #include "core/working_days.hpp"
+#include "audit/audit.hpp"
 #include "registries/errors.hpp"
 #include "registries/registries.hpp"
 
@@ -133,9 +134,9 @@ Status Registries::allocate(storage::Tx& tx, const Schema& s, const Record& r, c
   return ok_status();
 }
 
-Result<Record> Registries::create_record(storage::Tx& tx, const Schema& s, json data, const std::string& user_id,
-                                         const std::string& org_id, const std::string& application_id,
-                                         const std::string& actor, UnixMs now) {
+Result<Record> Registries::create_record(storage::Tx& tx, const Schema& s, json data, const std::string& number,
+                                         const std::string& user_id, const std::string& org_id,
+                                         const std::string& application_id, const std::string& actor, UnixMs now) {
   Record r;
   r.id = crypto::random_id("rec");
   r.registry = s.name;
@@ -146,14 +147,12 @@ Result<Record> Registries::create_record(storage::Tx& tx, const Schema& s, json 
   r.valid_from = pkt_date(now);
   r.valid_until = s.validity_days > 0 ? pkt_date_plus_days(now, s.validity_days) : "";
   r.created_at = r.updated_at = now;
-  if (s.number_prefix.empty()) {
-    r.number = data.value("key", "");
-    data.erase("key");
-  } else {
+  r.number = number;
+  if (r.number.empty() && !s.number_prefix.empty())
     r.number = record_number(s.number_prefix, year_of(r.valid_from), tx.registries().next_number(s.name, year_of(r.valid_from)));
-  }
   r.data = data.dump();
   if (r.number.empty()) return internal_error("registry record without a number");
+  if (tx.registries().by_number(r.number)) return error(Errc::duplicate_record, "Number " + r.number + " is taken.");
 
   if (s.refuse_revoked_subject && (!user_id.empty() || !org_id.empty())) {
     for (const auto& prior : tx.registries().of_subject(org_id.empty() ? user_id : "", org_id, s.name))
@@ -181,6 +180,9 @@ Result<Record> Registries::create_record(storage::Tx& tx, const Schema& s, json 
     if (Status st = allocate(tx, s, r, data); !st.ok()) return st.take_error();
   }
   tx.registries().add_event({0, r.id, now, actor, "created", "", "active", "", application_id});
+  Principal by;  // the approving officer is on the application's own entry; this one names the record
+  by.user_id = actor;
+  audit::record(tx, by, now, {"registry.record.create", "registry_record", r.id, user_id, org_id, application_id, "ok"});
   return r;
 }
 
@@ -203,6 +205,9 @@ Result<Record> Registries::renew_record(storage::Tx& tx, const catalog::ServiceD
   tx.registries().update(*r, public_text(**s, *r));
   tx.registries().add_event({0, r->id, now, actor, "renewed", "active", "active",
                              "valid until " + old_until + " → " + r->valid_until, a.id});
+  Principal by;
+  by.user_id = actor;
+  audit::record(tx, by, now, {"registry.record.renew", "registry_record", r->id, r->subject_user_id, r->subject_org_id, a.id, "ok"});
   return std::move(*r);
 }
 
@@ -240,7 +245,7 @@ Result<Effect> Registries::on_approval(storage::Tx& tx, const catalog::ServiceDe
     out.fields = e.fields;
     return out;
   }
-  auto r = create_record(tx, schema_, std::move(valid).value(), a.org_id.empty() ? a.applicant_user_id : "",
+  auto r = create_record(tx, schema_, std::move(valid).value(), "", a.org_id.empty() ? a.applicant_user_id : "",
                          a.org_id, a.id, actor, now);
   if (!r.ok()) return r.take_error();
   return Effect{schema_.name, r->id, ip_entries(schema_, *r), false, r->number, r->valid_until,

@@ -11,6 +11,7 @@
 #include "core/log.hpp"
 #include "core/validation.hpp"
 #include "core/working_days.hpp"
+#include "audit/audit.hpp"
 #include "registries/errors.hpp"
 
 namespace darwaza::registries {
@@ -48,7 +49,7 @@ std::string record_number(const std::string& prefix, int year, std::int64_t seri
 void Registries::install(std::vector<SchemaPtr> schemas) {
   std::lock_guard lock(mu_);
   for (auto& s : schemas) {
-    if (!s->ip_index.empty() && !indexes_.count(s->name)) indexes_[s->name] = std::make_shared<LiveIpIndex>();
+    if (address_indexes_ && !s->ip_index.empty() && !indexes_.count(s->name)) indexes_[s->name] = std::make_shared<LiveIpIndex>();
     schemas_[s->name] = std::move(s);
   }
 }
@@ -67,7 +68,7 @@ Status Registries::open() {
   install(schemas);
   // Fill the IP indexes from the active records.
   for (const auto& s : schemas) {
-    if (s->ip_index.empty()) continue;
+    if (s->ip_index.empty() || !address_indexes_) continue;
     std::vector<IpEntry> entries;
     std::int64_t after = 0;
     for (;;) {
@@ -114,6 +115,7 @@ Result<LoadReport> Registries::load(const std::vector<SchemaFile>& files) {
                             "Registry " + s.name + " changed but its version did not; bump \"version\".");
       }
       tx.registries().put_registry({s.name, s.version, s.agency, doc, checksum, now});
+      audit::record(tx, audit::system_actor(), now, {"registry.schema.load", "registry", s.name, "", "", "", "ok"});
       ++rep.registries;
       for (std::size_t i = 0; i < f.seed.size(); ++i) {
         json rec = f.seed[i];
@@ -130,9 +132,7 @@ Result<LoadReport> Registries::load(const std::vector<SchemaFile>& files) {
                      (e.fields.empty() ? e.detail : e.fields[0].path + " " + e.fields[0].message);
           return e;
         }
-        json fields = std::move(data).value();
-        fields["key"] = key;  // records without a number prefix are numbered by their seed key
-        auto created = create_record(tx, s, std::move(fields), "", "", "", "system", now);
+        auto created = create_record(tx, s, std::move(data).value(), key, "", "", "", "system", now);
         if (!created.ok()) return created.take_error();
         ++rep.seeded;
         effects.push_back({s.name, created->id, ip_entries(s, *created), false});
@@ -238,13 +238,22 @@ Result<RecordView> Registries::get(const Principal& who, const std::string& name
   auto s = schema(name);
   if (!s.ok()) return s.take_error();
   const std::string today = pkt_date(clock_.now_ms());
-  return storage::read_value<RecordView>(db_, [&](storage::Tx& tx) -> Result<RecordView> {
-    auto r = tx.registries().by_id(id_or_number);
-    if (!r) r = tx.registries().by_number(id_or_number);
-    if (!r || r->registry != name) return error(Errc::record_not_found);
-    bool full = privileged(tx, who, **s, *r);
-    return view(tx, **s, std::move(*r), full, today);
-  });
+  return audit::read_personal<RecordView>(
+      db_, who, clock_.now_ms(),
+      [&](storage::Tx& tx) -> Result<RecordView> {
+        auto r = tx.registries().by_id(id_or_number);
+        if (!r) r = tx.registries().by_number(id_or_number);
+        if (!r || r->registry != name) return error(Errc::record_not_found);
+        bool full = privileged(tx, who, **s, *r);
+        return view(tx, **s, std::move(*r), full, today);
+      },
+      [&](const RecordView& v) {
+        // Private fields shown to someone other than the record's own subject.
+        bool own = !v.record.subject_user_id.empty() && v.record.subject_user_id == who.user_id;
+        if (!v.full || own || (v.record.subject_user_id.empty() && v.record.subject_org_id.empty())) return audit::Act{};
+        return audit::Act{"registry.record.read", "registry_record", v.record.id, v.record.subject_user_id,
+                          v.record.subject_org_id, "", "ok"};
+      });
 }
 
 Result<RecordList> Registries::mine(const Principal& who) {
@@ -298,6 +307,7 @@ Result<RecordView> Registries::change_status(const Principal& who, const std::st
     }
     std::string past = action == "suspend" ? "suspended" : action == "reinstate" ? "reinstated" : "revoked";
     tx.registries().add_event({0, r->id, now, who.actor(), past, to_string(from), to_string(to), reason, ""});
+    audit::record(tx, who, now, {"registry.record." + action, "registry_record", r->id, r->subject_user_id, r->subject_org_id, reason, "ok"});
     effect = {name, r->id, to == RecordStatus::active ? ip_entries(**s, *r) : std::vector<IpEntry>{}, to != RecordStatus::active};
     return view(tx, **s, std::move(*r), true, today);
   });
@@ -343,6 +353,67 @@ Result<std::vector<LookupResult>> Registries::lookup(const Principal& who, const
     out.push_back(std::move(r));
   }
   return out;
+}
+
+// ---- bulk import ------------------------------------------------------------------------------
+
+Result<ImportRow> Registries::parse_import_row(const Schema& s, const json& line) {
+  if (!line.is_object() || !line.contains("fields"))
+    return make_error(ErrorKind::validation, "invalid-import-row", "Invalid row", "Each line is an object with \"fields\".");
+  for (const auto& [k, v] : line.items())
+    if (k != "fields" && k != "number" && k != "valid_until")
+      return make_error(ErrorKind::validation, "invalid-import-row", "Invalid row", "Unknown member \"" + k + "\".");
+  ImportRow row;
+  if (line.contains("number")) {
+    if (!line["number"].is_string() || line["number"].get<std::string>().empty() || line["number"].get<std::string>().size() > 100)
+      return make_error(ErrorKind::validation, "invalid-import-row", "Invalid row", "\"number\" must be a string of 1 to 100 characters.");
+    row.number = line["number"];
+  } else if (s.number_prefix.empty()) {
+    return make_error(ErrorKind::validation, "invalid-import-row", "Invalid row", "This registry numbers records by key: give \"number\".");
+  }
+  if (line.contains("valid_until")) {
+    std::string until = line["valid_until"].is_string() ? line["valid_until"].get<std::string>() : "";
+    if (date_plus_days(until, 0) != until || until.empty())
+      return make_error(ErrorKind::validation, "invalid-import-row", "Invalid row", "\"valid_until\" must be a date YYYY-MM-DD.");
+    row.valid_until = until;
+  }
+  auto data = applications::validate_form(s.form(), line["fields"], "en", applications::FormMode::submit);
+  if (!data.ok()) {
+    Error e = data.take_error();
+    if (!e.fields.empty()) e.detail = e.fields[0].path + ": " + e.fields[0].message;
+    return e;
+  }
+  row.fields = std::move(data).value();
+  return row;
+}
+
+Result<std::int64_t> Registries::import_rows(const std::string& name, std::vector<ImportRow> rows, const std::string& actor) {
+  auto s = schema(name);
+  if (!s.ok()) return s.take_error();
+  const UnixMs now = clock_.now_ms();
+  std::vector<Effect> effects;
+  auto n = storage::write_value<std::int64_t>(db_, [&](storage::Tx& tx) -> Result<std::int64_t> {
+    effects.clear();
+    std::int64_t added = 0;
+    for (auto& row : rows) {
+      auto r = create_record(tx, **s, std::move(row.fields), row.number, "", "", "", actor, now);
+      if (!r.ok()) {
+        Error e = r.take_error();
+        e.detail = (row.number.empty() ? std::string("row ") + std::to_string(added + 1) : row.number) + ": " + e.detail;
+        return e;
+      }
+      if (!row.valid_until.empty() && row.valid_until != r->valid_until) {
+        r->valid_until = row.valid_until;
+        tx.registries().update(*r, public_text(**s, *r));
+      }
+      effects.push_back({name, r->id, ip_entries(**s, *r), false, r->number, r->valid_until, json()});
+      ++added;
+    }
+    return added;
+  });
+  if (n.ok())
+    for (const auto& e : effects) committed(e);
+  return n;
 }
 
 // ---- export ---------------------------------------------------------------------------------

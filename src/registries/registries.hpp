@@ -64,6 +64,12 @@ struct LookupResult {
   std::vector<IpEntry> matches;      // registrations covering the address, valid today
 };
 
+struct ImportRow {
+  std::string number;        // empty: numbered from the registry's prefix
+  nlohmann::json fields;     // validated
+  std::string valid_until;   // empty: from the registry's validity
+};
+
 // What a committed write changed, for the in-memory index (applied after the commit).
 struct Effect {
   std::string registry;
@@ -77,7 +83,10 @@ struct Effect {
 
 class Registries {
  public:
-  Registries(storage::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+  // address_indexes: keep in-memory IP indexes (the server); command-line tools that only write
+  // or export records leave them out, since the server builds its own at start.
+  Registries(storage::Database& db, const Clock& clock, bool address_indexes = true)
+      : db_(db), clock_(clock), address_indexes_(address_indexes) {}
 
   // Reads stored schemas and builds the IP indexes (start-up).
   Status open();
@@ -109,6 +118,13 @@ class Registries {
                         const std::function<void(std::int64_t, std::int64_t)>& progress);
   std::int64_t count(const std::string& name);
 
+  // Bulk import of existing registrations (`registry import`): a line is
+  // {"fields": {...}, "number": "...", "valid_until": "YYYY-MM-DD"} (number and validity optional
+  // where the registry numbers and dates its own records). Rows are checked one by one, then
+  // written in one transaction per call, each with the same rules as an approval's record.
+  Result<ImportRow> parse_import_row(const Schema& s, const nlohmann::json& line);
+  Result<std::int64_t> import_rows(const std::string& name, std::vector<ImportRow> rows, const std::string& actor);
+
   // Applications' hooks, run inside the application's transaction.
   // At submission: registry_ref fields name usable records; a renewal names the applicant's record.
   Status check_references(storage::Tx& tx, const catalog::ServiceDefinition& def, const nlohmann::json& data,
@@ -123,9 +139,10 @@ class Registries {
   nlohmann::json public_fields(const Schema& s, const Record& r) const;
 
  private:
-  Result<Record> create_record(storage::Tx& tx, const Schema& s, nlohmann::json data, const std::string& user_id,
-                               const std::string& org_id, const std::string& application_id,
-                               const std::string& actor, UnixMs now);
+  // number: empty to number the record from the registry's prefix.
+  Result<Record> create_record(storage::Tx& tx, const Schema& s, nlohmann::json data, const std::string& number,
+                               const std::string& user_id, const std::string& org_id,
+                               const std::string& application_id, const std::string& actor, UnixMs now);
   Result<Record> renew_record(storage::Tx& tx, const catalog::ServiceDefinition& def,
                               const applications::Application& a, const std::string& actor, UnixMs now);
   Status allocate(storage::Tx& tx, const Schema& s, const Record& r, const nlohmann::json& data);
@@ -140,6 +157,7 @@ class Registries {
 
   storage::Database& db_;
   const Clock& clock_;
+  const bool address_indexes_;
   mutable std::mutex mu_;  // guards schemas_ and indexes_ (the map, not the indexes)
   std::map<std::string, SchemaPtr> schemas_;
   std::map<std::string, std::shared_ptr<LiveIpIndex>> indexes_;

@@ -12,6 +12,7 @@
 
 #include "core/result.hpp"
 #include "storage/application_repo.hpp"
+#include "storage/audit_repo.hpp"
 #include "storage/catalog_repo.hpp"
 #include "storage/document_repo.hpp"
 #include "storage/identity_repo.hpp"
@@ -36,6 +37,7 @@ class Tx {
   virtual ApplicationRepo& applications() = 0;
   virtual DocumentRepo& documents() = 0;
   virtual RegistryRepo& registries() = 0;
+  virtual AuditRepo& audit() = 0;
 };
 
 using TxFn = std::function<Status(Tx&)>;

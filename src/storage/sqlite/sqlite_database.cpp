@@ -26,6 +26,7 @@
 #include "storage/sqlite/catalog_repo.hpp"
 #include "storage/sqlite/document_repo.hpp"
 #include "storage/sqlite/registry_repo.hpp"
+#include "storage/sqlite/audit_repo.hpp"
 #include "storage/sqlite/identity_repos.hpp"
 
 namespace darwaza::storage::sqlite {
@@ -50,7 +51,7 @@ constexpr const char* kSchemaVersion = "SELECT coalesce(max(version), 0) FROM sc
 
 class SqliteTx final : public Tx {
  public:
-  explicit SqliteTx(Connection& c) : users_(c), sessions_(c), agencies_(c), orgs_(c), catalog_(c), applications_(c), documents_(c), registries_(c) {}
+  explicit SqliteTx(Connection& c) : users_(c), sessions_(c), agencies_(c), orgs_(c), catalog_(c), applications_(c), documents_(c), registries_(c), audit_(c) {}
   UserRepo& users() override { return users_; }
   SessionRepo& sessions() override { return sessions_; }
   AgencyRepo& agencies() override { return agencies_; }
@@ -59,6 +60,7 @@ class SqliteTx final : public Tx {
   ApplicationRepo& applications() override { return applications_; }
   DocumentRepo& documents() override { return documents_; }
   RegistryRepo& registries() override { return registries_; }
+  AuditRepo& audit() override { return audit_; }
 
  private:
   SqliteUserRepo users_;
@@ -69,6 +71,7 @@ class SqliteTx final : public Tx {
   SqliteApplicationRepo applications_;
   SqliteDocumentRepo documents_;
   SqliteRegistryRepo registries_;
+  SqliteAuditRepo audit_;
 };
 
 Status run_guarded(const TxFn& fn, Tx& tx) {

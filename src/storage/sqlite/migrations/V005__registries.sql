@@ -28,7 +28,7 @@ CREATE TABLE registry_records (
   created_at        INTEGER NOT NULL,
   updated_at        INTEGER NOT NULL
 );
-CREATE INDEX registry_records_by_registry ON registry_records (registry, status, seq);
+CREATE INDEX registry_records_by_registry ON registry_records (registry, seq);
 CREATE INDEX registry_records_by_user ON registry_records (subject_user_id, registry) WHERE subject_user_id IS NOT NULL;
 CREATE INDEX registry_records_by_org ON registry_records (subject_org_id, registry) WHERE subject_org_id IS NOT NULL;
 

@@ -1,0 +1,100 @@
+// The audit service: appends entries to the chain inside the caller's transaction (no act without
+// its entry, no entry without its act), answers "who looked at my data" and auditors' queries,
+// signs checkpoints of the chain head, and verifies the whole chain.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/types.hpp"
+#include "core/clock.hpp"
+#include "core/principal.hpp"
+#include "core/result.hpp"
+#include "storage/database.hpp"
+
+namespace darwaza::certificates {
+class SigningKey;
+}
+
+namespace darwaza::audit {
+
+constexpr int kMaxPageSize = 200;
+constexpr int kVerifyPageEntries = 10'000;  // entries read per transaction while verifying
+
+// What an act touched: whose data, which object, for what purpose.
+struct Act {
+  std::string action;
+  std::string object_type;
+  std::string object_id;
+  std::string subject_user;
+  std::string subject_org;
+  std::string purpose;
+  std::string outcome = "ok";
+};
+
+// Appends one entry for `who` doing `act` at `at`, chained to the current head.
+void record(storage::Tx& tx, const Principal& who, UnixMs at, const Act& act);
+// The same for acts of a person known only by id (self-service: sign-up, profile, firms).
+void record_self(storage::Tx& tx, const std::string& user_id, UnixMs at, const Act& act);
+// The platform itself (start-up seeding, background work) as an actor.
+inline Principal system_actor() {
+  Principal p;
+  p.user_id = "system";
+  return p;
+}
+// The role an entry names for a principal.
+std::string role_of(const Principal& who);
+
+// Staff, auditors, admins and API clients: their reads of personal data are recorded. A person
+// reading their own data is not.
+inline bool audited_reader(const Principal& who) { return who.is_client() || !who.roles.empty(); }
+
+// A read that returns personal data. For audited readers it runs in a write transaction that
+// also records act_of(value), so the entry exists exactly when the data was read; for everyone
+// else it is a plain read.
+template <class T, class F, class A>
+Result<T> read_personal(storage::Database& db, const Principal& who, UnixMs now, F&& fn, A&& act_of) {
+  if (!audited_reader(who)) return storage::read_value<T>(db, fn);
+  return storage::write_value<T>(db, [&](storage::Tx& tx) -> Result<T> {
+    Result<T> r = fn(tx);
+    if (r.ok()) {
+      Act act = act_of(r.value());
+      if (!act.action.empty()) record(tx, who, now, act);
+    }
+    return r;
+  });
+}
+
+struct VerifyReport {
+  bool ok = true;
+  std::int64_t entries = 0;
+  std::int64_t checkpoints = 0;
+  std::int64_t broken_at = 0;   // position (seq) of the first broken link
+  std::string problem;          // what is wrong there
+};
+
+// Walks the chain and the checkpoints. `public_key` (base64url Ed25519) checks the signatures.
+VerifyReport verify(storage::Database& db, const std::string& public_key,
+                    const std::function<void(std::int64_t, std::int64_t)>& progress = {});
+
+class Audit {
+ public:
+  Audit(storage::Database& db, const Clock& clock, const certificates::SigningKey& key)
+      : db_(db), clock_(clock), key_(key) {}
+
+  // Entries about the caller's own data made by others (agency, role, purpose, time), newest first.
+  Result<std::vector<Entry>> about_me(const Principal& who, std::int64_t before_seq, int limit);
+  // Auditors and platform admins: the log by subject, actor, agency, action and time range.
+  Result<std::vector<Entry>> query(const Principal& who, storage::AuditQuery q);
+  // Signs the head if it moved since the last checkpoint; returns whether one was written.
+  Result<bool> checkpoint();
+
+ private:
+  storage::Database& db_;
+  const Clock& clock_;
+  const certificates::SigningKey& key_;
+};
+
+}  // namespace darwaza::audit

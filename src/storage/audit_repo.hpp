@@ -1,0 +1,41 @@
+// Store interface for the audit chain and its signed checkpoints.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/types.hpp"
+
+namespace darwaza::storage {
+
+struct AuditQuery {
+  std::string subject_user;
+  std::string subject_org;
+  std::string actor;
+  std::string actor_agency;
+  std::string action;          // exact action, or a prefix ending in '.' ("application.")
+  UnixMs from = 0;             // inclusive; 0: no bound
+  UnixMs to = 0;               // exclusive; 0: no bound
+  bool others_only = false;    // with subject_user: leave out the subject's own acts
+  std::int64_t before_seq = 0; // paging: entries older than this; 0: newest first
+  int limit = 50;
+};
+
+class AuditRepo {
+ public:
+  virtual ~AuditRepo() = default;
+  // The last entry's seq and hash (0 and "" when the log is empty).
+  virtual std::pair<std::int64_t, std::string> head() = 0;
+  virtual void insert(const audit::Entry& e) = 0;
+  virtual std::vector<audit::Entry> query(const AuditQuery& q) = 0;
+  // Entries with seq > after_seq in order, at most limit; returns the last seq seen (0: none).
+  virtual std::int64_t scan(std::int64_t after_seq, int limit, const std::function<void(const audit::Entry&)>& fn) = 0;
+  virtual void insert_checkpoint(const audit::Checkpoint& c) = 0;
+  virtual std::vector<audit::Checkpoint> checkpoints() = 0;
+  virtual std::optional<audit::Checkpoint> last_checkpoint() = 0;
+};
+
+}  // namespace darwaza::storage

@@ -1,0 +1,24 @@
+// SQLite implementation of the audit store.
+#pragma once
+
+#include "storage/audit_repo.hpp"
+#include "storage/sqlite/connection.hpp"
+
+namespace darwaza::storage::sqlite {
+
+class SqliteAuditRepo final : public AuditRepo {
+ public:
+  explicit SqliteAuditRepo(Connection& c) : c_(c) {}
+  std::pair<std::int64_t, std::string> head() override;
+  void insert(const audit::Entry& e) override;
+  std::vector<audit::Entry> query(const AuditQuery& q) override;
+  std::int64_t scan(std::int64_t after_seq, int limit, const std::function<void(const audit::Entry&)>& fn) override;
+  void insert_checkpoint(const audit::Checkpoint& c) override;
+  std::vector<audit::Checkpoint> checkpoints() override;
+  std::optional<audit::Checkpoint> last_checkpoint() override;
+
+ private:
+  Connection& c_;
+};
+
+}  // namespace darwaza::storage::sqlite
