@@ -10,6 +10,7 @@
 #include "catalog/catalog.hpp"
 #include "certificates/signing.hpp"
 #include "documents/documents.hpp"
+#include "engagements/engagements.hpp"
 #include "http/metrics.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
@@ -17,6 +18,7 @@
 #include "identity/agencies.hpp"
 #include "identity/organisations.hpp"
 #include "identity/sessions.hpp"
+#include "indicators/indicators.hpp"
 #include "storage/database.hpp"
 
 namespace darwaza::api {
@@ -45,6 +47,8 @@ struct App {
   certificates::SigningKey signing_key;
   applications::Applications applications;
   documents::Documents documents;
+  indicators::Indicators indicators;  // live figures: see indicators/live.hpp
+  engagements::Engagements engagements;
 
   http::Metrics* metrics = nullptr;              // set once the route table is known
   const std::atomic<bool>* draining = nullptr;   // set by the server; /readyz reports it

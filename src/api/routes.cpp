@@ -3,6 +3,7 @@
 #include "api/app.hpp"
 #include "api/identity_handlers.hpp"
 #include "api/service_handlers.hpp"
+#include "api/transparency_handlers.hpp"
 
 namespace darwaza::api {
 
@@ -82,6 +83,24 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::get, "/v1/certificates/{id}", kCitizen, h(handlers::get_certificate));
   r.add(V::get, "/v1/me/certificates", kCitizen, h(handlers::my_certificates));
   r.add(V::get, "/v1/keys/signing", kPublic, h(handlers::signing_key));
+
+  // Public transparency: IT-sector indicators (imported with `darwaza indicators import`) and the
+  // follow-through of foreign engagements. Anyone reads; recording engagements is for MoITT
+  // officers and platform admins: the route admits staff of any agency and the domain narrows
+  // it to MoITT (there is no {agency} in these paths).
+  r.add(V::get, "/v1/indicators", kPublic, h(handlers::list_indicators));
+  r.add(V::get, "/v1/indicators/live", kPublic, h(handlers::live_indicators));
+  r.add(V::get, "/v1/indicators/{series}", kPublic, h(handlers::get_indicator));
+  r.add(V::get, "/v1/indicators/{series}/yoy", kPublic, h(handlers::indicator_yoy));
+  r.add(V::get, "/v1/indicators/{series}/fytd", kPublic, h(handlers::indicator_fytd));
+  r.add(V::get, "/v1/engagements", kPublic, h(handlers::list_engagements));
+  r.add(V::get, "/v1/engagements/summary", kPublic, h(handlers::engagement_summary));
+  r.add(V::get, "/v1/engagements/{id}", kPublic, h(handlers::get_engagement));
+  r.add(V::post, "/v1/engagements", kAgencyOfficer | kPlatformAdmin, h(handlers::create_engagement));
+  r.add(V::patch, "/v1/engagements/{id}", kAgencyOfficer | kPlatformAdmin, h(handlers::update_engagement));
+  r.add(V::post, "/v1/engagements/{id}/commitments", kAgencyOfficer | kPlatformAdmin, h(handlers::add_commitment));
+  r.add(V::post, "/v1/engagements/{id}/commitments/{commitment}/stages", kAgencyOfficer | kPlatformAdmin,
+        h(handlers::change_commitment_stage));
 }
 
 }  // namespace darwaza::api

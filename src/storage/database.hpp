@@ -14,7 +14,9 @@
 #include "storage/application_repo.hpp"
 #include "storage/catalog_repo.hpp"
 #include "storage/document_repo.hpp"
+#include "storage/engagement_repo.hpp"
 #include "storage/identity_repo.hpp"
+#include "storage/indicator_repo.hpp"
 
 namespace darwaza::storage {
 
@@ -34,6 +36,8 @@ class Tx {
   virtual CatalogRepo& catalog() = 0;
   virtual ApplicationRepo& applications() = 0;
   virtual DocumentRepo& documents() = 0;
+  virtual IndicatorRepo& indicators() = 0;
+  virtual EngagementRepo& engagements() = 0;
 };
 
 using TxFn = std::function<Status(Tx&)>;

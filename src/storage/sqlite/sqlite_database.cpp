@@ -25,7 +25,9 @@
 #include "storage/sqlite/application_repo.hpp"
 #include "storage/sqlite/catalog_repo.hpp"
 #include "storage/sqlite/document_repo.hpp"
+#include "storage/sqlite/engagement_repo.hpp"
 #include "storage/sqlite/identity_repos.hpp"
+#include "storage/sqlite/indicator_repo.hpp"
 
 namespace darwaza::storage::sqlite {
 namespace {
@@ -49,7 +51,9 @@ constexpr const char* kSchemaVersion = "SELECT coalesce(max(version), 0) FROM sc
 
 class SqliteTx final : public Tx {
  public:
-  explicit SqliteTx(Connection& c) : users_(c), sessions_(c), agencies_(c), orgs_(c), catalog_(c), applications_(c), documents_(c) {}
+  explicit SqliteTx(Connection& c)
+      : users_(c), sessions_(c), agencies_(c), orgs_(c), catalog_(c), applications_(c), documents_(c),
+        indicators_(c), engagements_(c) {}
   UserRepo& users() override { return users_; }
   SessionRepo& sessions() override { return sessions_; }
   AgencyRepo& agencies() override { return agencies_; }
@@ -57,6 +61,8 @@ class SqliteTx final : public Tx {
   CatalogRepo& catalog() override { return catalog_; }
   ApplicationRepo& applications() override { return applications_; }
   DocumentRepo& documents() override { return documents_; }
+  IndicatorRepo& indicators() override { return indicators_; }
+  EngagementRepo& engagements() override { return engagements_; }
 
  private:
   SqliteUserRepo users_;
@@ -66,6 +72,8 @@ class SqliteTx final : public Tx {
   SqliteCatalogRepo catalog_;
   SqliteApplicationRepo applications_;
   SqliteDocumentRepo documents_;
+  SqliteIndicatorRepo indicators_;
+  SqliteEngagementRepo engagements_;
 };
 
 Status run_guarded(const TxFn& fn, Tx& tx) {
