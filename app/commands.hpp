@@ -30,6 +30,8 @@ void register_version(CLI::App& app);
 void register_routes_command(CLI::App& app);
 // `darwaza catalog check|synth` (app/catalog_commands.cpp).
 void register_catalog(CLI::App& app, DataOptions& data);
+// `darwaza indicators import FILE...` (app/indicators_commands.cpp).
+void register_indicators(CLI::App& app, DataOptions& data);
 // `darwaza verify FILE`: offline check of a signed certificate (app/verify_command.cpp).
 void register_verify(CLI::App& app, DataOptions& data);
 

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   darwaza::cli::register_routes_command(app);
   darwaza::cli::register_catalog(app, data);
   darwaza::cli::register_verify(app, data);
+  darwaza::cli::register_indicators(app, data);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -32,7 +32,7 @@ json observation_json(const Observation& o) {
 
 json quoted_json(const QuotedChange& q) {
   return {{"label", "quoted"},          {"period", q.period},         {"compared_with", q.compared_with},
-          {"change_pct", q.change_pct}, {"source", q.source},         {"source_url", q.source_url},
+          {"change_pct", q.change_pct}, {"source", q.source},         {"source_url", or_null(q.source_url)},
           {"notes", q.notes}};
 }
 

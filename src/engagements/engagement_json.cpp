@@ -229,7 +229,7 @@ std::optional<Engagement> read_seed_engagement(const json& j, const std::string&
 
 Result<std::vector<Engagement>> load_engagements_file(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return internal_error("cannot read " + path);
+  if (!in) return make_error(ErrorKind::not_found, "seed-file-missing", "Seed file missing", "cannot read " + path);
   json doc = json::parse(in, nullptr, /*allow_exceptions=*/false);
   auto fail = [&](const std::string& why) {
     return make_error(ErrorKind::validation, "bad-seed-file", "Bad seed file", path + ": " + why);

@@ -104,14 +104,15 @@ class Checker {
                                                    to_string(s->frequency), period_shapes(s->frequency)));
       *text = period->str();
     }
-    if (!first_seen(s->id + "\n" + q.period + "\n" + q.compared_with, row.file, row.line,
-                    fmt::format("duplicate quoted change: {} against {} of {}", q.period, q.compared_with, s->id)))
+    if (!first_seen(s->id + "\n" + q.period + "\n" + q.compared_with + "\n" + q.source, row.file, row.line,
+                    fmt::format("duplicate quoted change: {} against {} of {} from {}", q.period, q.compared_with,
+                                s->id, q.source)))
       return;
-    if (auto stored = repo_.quote(s->id, q.period, q.compared_with)) {
+    if (auto stored = repo_.quote(s->id, q.period, q.compared_with, q.source)) {
       if (stored->change_pct == q.change_pct) return void(++report_.quotes_unchanged);
-      return differs(row.file, row.line, fmt::format("the quoted change {} against {} of {} is stored as {} %; "
-                                                     "this row says {} %", q.period, q.compared_with, s->id,
-                                                     stored->change_pct, q.change_pct));
+      return differs(row.file, row.line, fmt::format("the change {} against {} of {} quoted by {} is stored as "
+                                                     "{} %; this row says {} %", q.period, q.compared_with, s->id,
+                                                     q.source, stored->change_pct, q.change_pct));
     }
     quotes_.push_back(std::move(q));
   }

@@ -225,7 +225,6 @@ void read_quote(const std::string& file, int line, const json& j, ImportBatch& o
   q.change_pct = check.number("change_pct", row.raw("change_pct"));
   q.source = row.text("source", true);
   q.source_url = check.url("source_url", row.raw("source_url"));
-  if (q.source_url.empty()) check.fail("source_url is required for a quoted figure");
   q.notes = row.text("notes", false);
   if (check.ok()) out.quotes.push_back({file, line, std::move(q)});
 }

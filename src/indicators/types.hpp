@@ -42,7 +42,8 @@ struct Observation {
   std::string notes;
 };
 
-// A change a source states in words ("up 32.7 %"), for `period` against `compared_with`.
+// A change a source states in words ("up 32.7 %"), for `period` against `compared_with`. Several
+// sources may quote one comparison; each is kept as it was quoted.
 struct QuotedChange {
   std::string series_id;
   std::string period;

@@ -26,7 +26,8 @@ class IndicatorRepo {
 
   virtual std::vector<indicators::QuotedChange> quotes(const std::string& series_id) = 0;
   virtual std::optional<indicators::QuotedChange> quote(const std::string& series_id, const std::string& period,
-                                                        const std::string& compared_with) = 0;
+                                                        const std::string& compared_with,
+                                                        const std::string& source) = 0;
   virtual void insert_quote(const indicators::QuotedChange& q, UnixMs at) = 0;
 };
 

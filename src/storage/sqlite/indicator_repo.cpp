@@ -27,10 +27,10 @@ constexpr const char* kInsertObservation =
     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kQuotes =
     "SELECT series_id, period, compared_with, change_pct, source, source_url, notes FROM indicator_quotes "
-    "WHERE series_id = ? ORDER BY period, compared_with";
+    "WHERE series_id = ? ORDER BY period, compared_with, source";
 constexpr const char* kQuote =
     "SELECT series_id, period, compared_with, change_pct, source, source_url, notes FROM indicator_quotes "
-    "WHERE series_id = ? AND period = ? AND compared_with = ?";
+    "WHERE series_id = ? AND period = ? AND compared_with = ? AND source = ?";
 constexpr const char* kInsertQuote =
     "INSERT INTO indicator_quotes (series_id, period, compared_with, change_pct, source, source_url, notes, "
     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -103,9 +103,9 @@ std::vector<QuotedChange> SqliteIndicatorRepo::quotes(const std::string& series_
 }
 
 std::optional<QuotedChange> SqliteIndicatorRepo::quote(const std::string& series_id, const std::string& period,
-                                                       const std::string& compared_with) {
+                                                       const std::string& compared_with, const std::string& source) {
   auto q = c_.query(kQuote);
-  q.bind_all(series_id, period, compared_with);
+  q.bind_all(series_id, period, compared_with, source);
   if (!q.step()) return std::nullopt;
   return read_quote(q);
 }

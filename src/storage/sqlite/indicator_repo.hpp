@@ -17,7 +17,7 @@ class SqliteIndicatorRepo final : public IndicatorRepo {
   void insert_observation(const indicators::Observation& o, int first, int last, UnixMs at) override;
   std::vector<indicators::QuotedChange> quotes(const std::string& series_id) override;
   std::optional<indicators::QuotedChange> quote(const std::string& series_id, const std::string& period,
-                                                const std::string& compared_with) override;
+                                                const std::string& compared_with, const std::string& source) override;
   void insert_quote(const indicators::QuotedChange& q, UnixMs at) override;
 
  private:

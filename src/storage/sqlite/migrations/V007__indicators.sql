@@ -29,17 +29,18 @@ CREATE TABLE indicator_observations (
   PRIMARY KEY (series_id, period)
 );
 
--- A change as a source states it, kept beside the one Darwaza computes.
+-- A change as a source states it, kept beside the one Darwaza computes; two sources may quote
+-- the same comparison differently (rounded, or from unrounded figures), so both are kept.
 CREATE TABLE indicator_quotes (
   series_id      TEXT NOT NULL REFERENCES indicator_series(id),
   period         TEXT NOT NULL,
   compared_with  TEXT NOT NULL,
   change_pct     REAL NOT NULL,
   source         TEXT NOT NULL,
-  source_url     TEXT NOT NULL,
+  source_url     TEXT NOT NULL DEFAULT '',
   notes          TEXT NOT NULL DEFAULT '',
   created_at     INTEGER NOT NULL,
-  PRIMARY KEY (series_id, period, compared_with)
+  PRIMARY KEY (series_id, period, compared_with, source)
 );
 
 -- Dates are as precise as known: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', or NULL with a date_note.

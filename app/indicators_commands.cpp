@@ -1,0 +1,114 @@
+// `darwaza indicators import FILE...`: loads indicator series, figures and quoted changes from
+// CSV and JSON files (docs/indicators.md). Every bad row is reported as FILE:LINE: message, and
+// nothing is imported if any row is bad unless --skip-bad is given.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "commands.hpp"
+#include "core/log.hpp"
+#include "indicators/indicators.hpp"
+#include "storage/database.hpp"
+
+namespace darwaza::cli {
+namespace {
+
+constexpr int kProgressBarChars = 30;
+
+// Redraws a one-line bar on stderr when it is a terminal; silent otherwise (pipes, CI, tests).
+class ProgressBar {
+ public:
+  explicit ProgressBar(const char* label) : label_(label), enabled_(::isatty(STDERR_FILENO) == 1) {}
+  ~ProgressBar() { finish(); }
+  void update(std::size_t done, std::size_t total) {
+    if (!enabled_ || total == 0) return;
+    int filled = static_cast<int>(done * kProgressBarChars / total);
+    if (filled == last_filled_ && done != total) return;  // redraw only when the bar moves
+    last_filled_ = filled;
+    std::fprintf(stderr, "\r%s [%s%s] %zu/%zu rows", label_, std::string(filled, '#').c_str(),
+                 std::string(kProgressBarChars - filled, '.').c_str(), done, total);
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+  void finish() {
+    if (drawn_) std::fputc('\n', stderr);
+    drawn_ = false;
+  }
+
+ private:
+  const char* label_;
+  bool enabled_;
+  bool drawn_ = false;
+  int last_filled_ = -1;
+};
+
+void print_rows(const std::vector<indicators::RowProblem>& rows, std::ostream& out) {
+  for (const auto& p : rows) {
+    if (p.line > 0) out << p.file << ":" << p.line << ": " << p.message << "\n";
+    else out << p.file << ": " << p.message << "\n";
+  }
+}
+
+struct ImportArgs {
+  std::vector<std::string> files;
+  bool skip_bad = false;
+  bool dry_run = false;
+};
+
+int run_import(DataOptions& data, const ImportArgs& args) {
+  indicators::ImportBatch batch;
+  for (const auto& f : args.files) indicators::read_file(f, batch);
+  logging::init({data.log_level, "off"});
+  data.ensure_data_dir();
+  storage::DatabaseOptions o;
+  o.url = data.resolved_db_url();
+  o.reader_connections = 2;
+  auto db = storage::open_database(o);
+  SystemClock clock;
+  indicators::Indicators service(*db, clock);
+  ProgressBar bar(args.dry_run ? "checking" : "importing");
+  indicators::ImportOptions options;
+  options.skip_bad = args.skip_bad;
+  options.dry_run = args.dry_run;
+  options.progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
+  auto report = service.import(batch, options);
+  bar.finish();
+  if (!report.ok()) {
+    std::cerr << "darwaza: the import failed: " << (report.error().detail.empty() ? report.error().title : report.error().detail)
+              << "\nnothing was imported\n";
+    return 1;
+  }
+  print_rows(report->problems, std::cout);
+  if (!report->problems.empty() && !args.skip_bad) {
+    std::cerr << report->problems.size() << " problem(s); nothing was imported (--skip-bad imports the good rows)\n";
+    return 1;
+  }
+  std::cout << (args.dry_run ? "would import: " : "imported: ") << report->series_added << " series added, "
+            << report->series_updated << " updated; " << report->observations_added << " figures added, "
+            << report->observations_unchanged << " already stored; " << report->quotes_added
+            << " quoted changes added, " << report->quotes_unchanged << " already stored";
+  if (!report->problems.empty()) std::cout << "; " << report->problems.size() << " bad row(s) skipped";
+  std::cout << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void register_indicators(CLI::App& app, DataOptions& data) {
+  auto* group = app.add_subcommand("indicators", "IT-sector indicators: import series and figures");
+  group->require_subcommand(1);
+  auto args = std::make_shared<ImportArgs>();
+  auto* cmd = group->add_subcommand(
+      "import", "Import indicator files (*.csv figures, *.json series/figures/quoted changes); all or nothing.\n"
+                "Every bad row is printed as FILE:LINE: message; exits 1 if any (unless --skip-bad)");
+  add_data_options(*cmd, data);
+  cmd->add_option("FILE", args->files, "CSV or JSON files, imported together")->required()->check(CLI::ExistingFile);
+  cmd->add_flag("--skip-bad", args->skip_bad, "Import the good rows, report and skip the bad ones");
+  cmd->add_flag("--dry-run", args->dry_run, "Check the files against the database without importing");
+  cmd->callback([&data, args] {
+    if (int rc = run_import(data, *args); rc != 0) throw CLI::RuntimeError(rc);
+  });
+}
+
+}  // namespace darwaza::cli
