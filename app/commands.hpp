@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/crypto.hpp"
+#include "storage/database.hpp"
 
 namespace darwaza::cli {
 
@@ -19,6 +20,9 @@ struct DataOptions {
   std::string resolved_db_url() const;
   // Creates the data folder with owner-only permissions if missing.
   void ensure_data_dir() const;
+  // For one-shot commands: logging to stderr at --log-level, the data folder, the database
+  // (created and migrated) with a few reader connections.
+  std::unique_ptr<storage::Database> open_for_command(int reader_connections) const;
 };
 
 void add_data_options(CLI::App& cmd, DataOptions& d);

@@ -1,5 +1,5 @@
 // `darwaza indicators import FILE...`: loads indicator series, figures and quoted changes from
-// CSV and JSON files (docs/indicators.md). Every bad row is reported as FILE:LINE: message, and
+// CSV and JSON files (docs/transparency.md). Every bad row is reported as FILE:LINE: message, and
 // nothing is imported if any row is bad unless --skip-bad is given.
 #include <unistd.h>
 
@@ -59,12 +59,7 @@ struct ImportArgs {
 int run_import(DataOptions& data, const ImportArgs& args) {
   indicators::ImportBatch batch;
   for (const auto& f : args.files) indicators::read_file(f, batch);
-  logging::init({data.log_level, "off"});
-  data.ensure_data_dir();
-  storage::DatabaseOptions o;
-  o.url = data.resolved_db_url();
-  o.reader_connections = 2;
-  auto db = storage::open_database(o);
+  auto db = data.open_for_command(2);
   SystemClock clock;
   indicators::Indicators service(*db, clock);
   ProgressBar bar(args.dry_run ? "checking" : "importing");

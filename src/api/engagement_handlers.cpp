@@ -63,6 +63,16 @@ json engagement_json(const Engagement& e) {
           {"updated_at", format_rfc3339(e.updated_at)}};
 }
 
+// Parses the JSON body, calls the domain with it and renders what it returns.
+template <class Call, class Render>
+http::HandlerResult with_body(http::Request& req, unsigned status, Call&& call, Render&& render) {
+  auto body = http::json_body(req);
+  if (!body.ok()) return body.take_error();
+  auto r = call(*body);
+  if (!r.ok()) return r.take_error();
+  return http::Reply::json(status, render(*r));
+}
+
 ListFilter filter_of(const http::Request& req) {
   return {req.query_param("country").value_or(""), req.query_param("status").value_or(""),
           req.query_param("year").value_or("")};
@@ -117,27 +127,25 @@ http::HandlerResult create_engagement(App& app, http::Request& req) {
 }
 
 http::HandlerResult update_engagement(App& app, http::Request& req) {
-  auto body = http::json_body(req);
-  if (!body.ok()) return body.take_error();
-  auto r = app.engagements.update(req.principal, req.param("id"), *body, req.lang);
-  if (!r.ok()) return r.take_error();
-  return http::Reply::json(200, engagement_json(*r));
+  return with_body(
+      req, 200, [&](const json& body) { return app.engagements.update(req.principal, req.param("id"), body, req.lang); },
+      engagement_json);
 }
 
 http::HandlerResult add_commitment(App& app, http::Request& req) {
-  auto body = http::json_body(req);
-  if (!body.ok()) return body.take_error();
-  auto r = app.engagements.add_commitment(req.principal, req.param("id"), *body, req.lang);
-  if (!r.ok()) return r.take_error();
-  return http::Reply::json(201, commitment_json(*r));
+  return with_body(
+      req, 201,
+      [&](const json& body) { return app.engagements.add_commitment(req.principal, req.param("id"), body, req.lang); },
+      commitment_json);
 }
 
 http::HandlerResult change_commitment_stage(App& app, http::Request& req) {
-  auto body = http::json_body(req);
-  if (!body.ok()) return body.take_error();
-  auto r = app.engagements.change_stage(req.principal, req.param("id"), req.param("commitment"), *body, req.lang);
-  if (!r.ok()) return r.take_error();
-  return http::Reply::json(200, commitment_json(*r));
+  return with_body(
+      req, 200,
+      [&](const json& body) {
+        return app.engagements.change_stage(req.principal, req.param("id"), req.param("commitment"), body, req.lang);
+      },
+      commitment_json);
 }
 
 }  // namespace darwaza::api::handlers

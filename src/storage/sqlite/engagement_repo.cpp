@@ -23,6 +23,7 @@ constexpr const char* kStages =
     "SELECT s.commitment_id, s.stage, s.date, s.date_note, s.source, s.source_url, s.note, s.recorded_by, "
     "s.recorded_at FROM commitment_stages s JOIN engagement_commitments c ON c.id = s.commitment_id "
     "WHERE (?1 = '' OR c.engagement_id = ?1) ORDER BY s.commitment_id, s.id";
+// Insert and update bind the descriptive columns at the same positions, 2 to 11 (bind_description).
 constexpr const char* kInsert =
     "INSERT INTO engagements (id, date, date_note, country, organisation, pakistani_side, kind, title, summary, "
     "topics, sources, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -43,6 +44,14 @@ std::string sources_json(const Engagement& e) {
   json arr = json::array();
   for (const auto& s : e.sources) arr.push_back({{"name", s.name}, {"url", s.url}});
   return arr.dump();
+}
+
+void bind_description(Query& q, const Engagement& e) {
+  q.bind_or_null(2, e.date);
+  q.bind(3, e.date_note);
+  q.bind_or_null(4, e.country);
+  q.bind(5, e.organisation).bind(6, e.pakistani_side).bind(7, to_string(e.kind)).bind(8, e.title);
+  q.bind(9, e.summary).bind(10, topics_json(e)).bind(11, sources_json(e));
 }
 
 Engagement read_engagement(Query& q) {
@@ -126,12 +135,8 @@ std::optional<Engagement> SqliteEngagementRepo::by_id(const std::string& id) {
 void SqliteEngagementRepo::insert(const Engagement& e) {
   auto q = c_.query(kInsert);
   q.bind(1, e.id);
-  q.bind_or_null(2, e.date);
-  q.bind(3, e.date_note);
-  q.bind_or_null(4, e.country);
-  q.bind(5, e.organisation).bind(6, e.pakistani_side).bind(7, to_string(e.kind)).bind(8, e.title);
-  q.bind(9, e.summary).bind(10, topics_json(e)).bind(11, sources_json(e)).bind(12, e.created_by);
-  q.bind(13, e.created_at).bind(14, e.updated_at);
+  bind_description(q, e);
+  q.bind(12, e.created_by).bind(13, e.created_at).bind(14, e.updated_at);
   q.exec();
   for (std::size_t i = 0; i < e.commitments.size(); ++i)
     insert_commitment(e.commitments[i], static_cast<int>(i), e.created_at);
@@ -140,11 +145,8 @@ void SqliteEngagementRepo::insert(const Engagement& e) {
 void SqliteEngagementRepo::update(const Engagement& e) {
   auto q = c_.query(kUpdate);
   q.bind(1, e.id);
-  q.bind_or_null(2, e.date);
-  q.bind(3, e.date_note);
-  q.bind_or_null(4, e.country);
-  q.bind(5, e.organisation).bind(6, e.pakistani_side).bind(7, to_string(e.kind)).bind(8, e.title);
-  q.bind(9, e.summary).bind(10, topics_json(e)).bind(11, sources_json(e)).bind(12, e.updated_at);
+  bind_description(q, e);
+  q.bind(12, e.updated_at);
   q.exec();
 }
 
