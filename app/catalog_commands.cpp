@@ -105,12 +105,7 @@ void register_load(CLI::App& catalog, DataOptions& data) {
       std::cerr << problems.size() << " problem(s); nothing was loaded\n";
       throw CLI::RuntimeError(1);
     }
-    logging::init({data.log_level, "off"});
-    data.ensure_data_dir();
-    storage::DatabaseOptions o;
-    o.url = data.resolved_db_url();
-    o.reader_connections = 4;
-    auto db = storage::open_database(o);
+    auto db = data.open_for_command(4);
     // Agencies come from the seed file, so that a fresh database can take definitions.
     SystemClock clock;
     if (auto list = identity::load_agencies_file(data.seed_dir + "/agencies.json"); list.ok()) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/crypto.hpp"
+#include "storage/database.hpp"
 
 namespace darwaza::registries {
 class Registries;
@@ -23,6 +24,9 @@ struct DataOptions {
   std::string resolved_db_url() const;
   // Creates the data folder with owner-only permissions if missing.
   void ensure_data_dir() const;
+  // For one-shot commands: logging to stderr at --log-level, the data folder, the database
+  // (created and migrated) with a few reader connections.
+  std::unique_ptr<storage::Database> open_for_command(int reader_connections) const;
 };
 
 void add_data_options(CLI::App& cmd, DataOptions& d);
@@ -40,6 +44,8 @@ void register_registry(CLI::App& app, DataOptions& data);
 void load_registry_dir(registries::Registries& regs, const std::string& dir);
 // `darwaza audit verify|checkpoint` (app/audit_commands.cpp).
 void register_audit(CLI::App& app, DataOptions& data);
+// `darwaza indicators import FILE...` (app/indicators_commands.cpp).
+void register_indicators(CLI::App& app, DataOptions& data);
 // `darwaza verify FILE`: offline check of a signed certificate (app/verify_command.cpp).
 void register_verify(CLI::App& app, DataOptions& data);
 

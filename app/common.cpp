@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include "commands.hpp"
+#include "core/log.hpp"
 
 namespace darwaza::cli {
 
@@ -17,6 +18,15 @@ void DataOptions::ensure_data_dir() const {
     if (ec) throw std::runtime_error("cannot create data folder " + data_dir + ": " + ec.message());
     ::chmod(data_dir.c_str(), 0700);
   }
+}
+
+std::unique_ptr<storage::Database> DataOptions::open_for_command(int reader_connections) const {
+  logging::init({log_level, "off"});
+  ensure_data_dir();
+  storage::DatabaseOptions o;
+  o.url = resolved_db_url();
+  o.reader_connections = reader_connections;
+  return storage::open_database(o);
 }
 
 void add_data_options(CLI::App& cmd, DataOptions& d) {

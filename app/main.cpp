@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   darwaza::cli::register_registry(app, data);
   darwaza::cli::register_audit(app, data);
   darwaza::cli::register_verify(app, data);
+  darwaza::cli::register_indicators(app, data);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -42,6 +42,34 @@ void split_listen(const std::string& listen, http::ServerOptions& s) {
   s.port = static_cast<std::uint16_t>(port);
 }
 
+// The public figures and engagements shipped in the seed folder, loaded on every start like the
+// agencies: idempotent, adding only what is missing. A stored figure that differs from the file
+// is kept (it may be a reviewed correction) and logged; a bad row in the files stops the start.
+void seed_transparency(api::App& app, const std::string& seed_dir) {
+  auto dir = std::filesystem::path(seed_dir) / "indicators";
+  if (std::filesystem::is_directory(dir)) {
+    indicators::ImportBatch batch;
+    indicators::read_directory(dir.string(), batch);
+    indicators::ImportOptions options;
+    options.keep_existing = true;
+    auto report = app.indicators.import(batch, options);
+    if (!report.ok()) throw std::runtime_error("loading " + dir.string() + " failed: " + report.error().detail);
+    for (const auto& p : report->problems) logging::app().error("{}:{}: {}", p.file, p.line, p.message);
+    if (!report->problems.empty()) throw std::runtime_error("indicator files in " + dir.string() + " have bad rows");
+    for (const auto& k : report->kept) logging::app().warn("{}:{}: {}", k.file, k.line, k.message);
+    logging::app().info("indicators: {} series added, {} figures added, {} quoted changes added", report->series_added,
+                        report->observations_added, report->quotes_added);
+  }
+  auto file = std::filesystem::path(seed_dir) / "engagements.json";
+  if (std::filesystem::exists(file)) {
+    auto list = engagements::load_engagements_file(file.string());
+    if (!list.ok()) throw std::runtime_error(list.error().detail);
+    auto added = app.engagements.seed(*list);
+    if (!added.ok()) throw std::runtime_error("seeding engagements failed");
+    logging::app().info("engagements: {} added from {}", *added, file.string());
+  }
+}
+
 int run_serve(DataOptions& data, ServeOptions& o) {
   logging::init({data.log_level, o.access_log});
   split_listen(o.listen, o.server);
@@ -99,6 +127,8 @@ int run_serve(DataOptions& data, ServeOptions& o) {
           logging::app().warn("service {} names registry {}, which is not loaded (see --registry-dir)", d.id, n);
     }
   }
+
+  seed_transparency(app, data.seed_dir);
 
   http::Router router;
   api::register_routes(router, app);

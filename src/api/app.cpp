@@ -16,6 +16,11 @@ App::App(storage::Database& db_, const Clock& clock_, AppOptions options_, certi
       signing_key(std::move(key)),
       applications(db, clock, catalog, registries, signing_key, applications::Options{options.public_url}),
       documents(db, clock, options.documents_dir),
-      audit(db, clock, signing_key) {}
+      audit(db, clock, signing_key),
+      indicators(db, clock),
+      engagements(db, clock) {
+  // TODO(registries, issue 7): indicators.add_live_source(...) for park occupancy, licensed zone
+  // firms by country, registered freelancers, applications by service (see indicators/live.hpp).
+}
 
 }  // namespace darwaza::api

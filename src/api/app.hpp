@@ -11,6 +11,7 @@
 #include "catalog/catalog.hpp"
 #include "certificates/signing.hpp"
 #include "documents/documents.hpp"
+#include "engagements/engagements.hpp"
 #include "http/metrics.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
@@ -19,6 +20,7 @@
 #include "identity/organisations.hpp"
 #include "identity/sessions.hpp"
 #include "registries/registries.hpp"
+#include "indicators/indicators.hpp"
 #include "storage/database.hpp"
 
 namespace darwaza::api {
@@ -49,6 +51,8 @@ struct App {
   applications::Applications applications;
   documents::Documents documents;
   audit::Audit audit;
+  indicators::Indicators indicators;  // live figures: see indicators/live.hpp
+  engagements::Engagements engagements;
 
   http::Metrics* metrics = nullptr;              // set once the route table is known
   const std::atomic<bool>* draining = nullptr;   // set by the server; /readyz reports it

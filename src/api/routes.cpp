@@ -5,6 +5,7 @@
 #include "api/audit_handlers.hpp"
 #include "api/registry_handlers.hpp"
 #include "api/service_handlers.hpp"
+#include "api/transparency_handlers.hpp"
 
 namespace darwaza::api {
 
@@ -100,14 +101,32 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::get, "/v1/me/records", kCitizen, h(handlers::my_records));
   r.add(V::get, "/v1/registries/{name}/ip-lookup", kApiClient | kAgencyOfficer | kPlatformAdmin,
         h(handlers::lookup_address));
+  r.add(V::post, "/v1/registries/{name}/ip-lookup", kApiClient | kAgencyOfficer | kPlatformAdmin,
+        h(handlers::lookup_addresses), RouteOptions{Dispatch::pool, false, kMaxLookupBodyBytes});
+
   // The audit log: a citizen sees who else touched their data; auditors (and platform admins)
   // query and export the log; each query is itself recorded.
   r.add(V::get, "/v1/me/data-access", kCitizen, h(handlers::my_data_access));
   r.add(V::get, "/v1/audit/entries", kAuditor | kPlatformAdmin, h(handlers::query_audit));
   r.add(V::get, "/v1/audit/export", kAuditor | kPlatformAdmin, h(handlers::export_audit));
 
-  r.add(V::post, "/v1/registries/{name}/ip-lookup", kApiClient | kAgencyOfficer | kPlatformAdmin,
-        h(handlers::lookup_addresses), RouteOptions{Dispatch::pool, false, kMaxLookupBodyBytes});
+  // Public transparency: IT-sector indicators (imported with `darwaza indicators import`) and the
+  // follow-through of foreign engagements. Anyone reads; recording engagements is for MoITT
+  // officers and platform admins: the route admits staff of any agency and the domain narrows
+  // it to MoITT (there is no {agency} in these paths).
+  r.add(V::get, "/v1/indicators", kPublic, h(handlers::list_indicators));
+  r.add(V::get, "/v1/indicators/live", kPublic, h(handlers::live_indicators));
+  r.add(V::get, "/v1/indicators/{series}", kPublic, h(handlers::get_indicator));
+  r.add(V::get, "/v1/indicators/{series}/yoy", kPublic, h(handlers::indicator_yoy));
+  r.add(V::get, "/v1/indicators/{series}/fytd", kPublic, h(handlers::indicator_fytd));
+  r.add(V::get, "/v1/engagements", kPublic, h(handlers::list_engagements));
+  r.add(V::get, "/v1/engagements/summary", kPublic, h(handlers::engagement_summary));
+  r.add(V::get, "/v1/engagements/{id}", kPublic, h(handlers::get_engagement));
+  r.add(V::post, "/v1/engagements", kAgencyOfficer | kPlatformAdmin, h(handlers::create_engagement));
+  r.add(V::patch, "/v1/engagements/{id}", kAgencyOfficer | kPlatformAdmin, h(handlers::update_engagement));
+  r.add(V::post, "/v1/engagements/{id}/commitments", kAgencyOfficer | kPlatformAdmin, h(handlers::add_commitment));
+  r.add(V::post, "/v1/engagements/{id}/commitments/{commitment}/stages", kAgencyOfficer | kPlatformAdmin,
+        h(handlers::change_commitment_stage));
 }
 
 }  // namespace darwaza::api

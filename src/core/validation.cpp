@@ -47,6 +47,11 @@ constexpr RuleText kRules[] = {
     {"country", "Enter a two-letter country code such as PK.", "ملک کا دو حرفی کوڈ لکھیں، مثلاً PK۔"},
     {"document", "Not a valid document reference.", "دستاویز کا حوالہ درست نہیں۔"},
     {"registry_ref", "Not a valid record reference.", "ریکارڈ کا حوالہ درست نہیں۔"},
+    // Indicators and engagements.
+    {"period", "Enter a period such as {}.", "مدت {} کی صورت میں لکھیں۔"},
+    {"fiscal_year", "Enter a fiscal year such as 2024-25 (July 2024 to June 2025).",
+     "مالی سال 2024-25 کی صورت میں لکھیں (جولائی 2024 تا جون 2025)۔"},
+    {"url", "Enter an http(s) link.", "http(s) لنک لکھیں۔"},
 };
 
 }  // namespace

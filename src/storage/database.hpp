@@ -15,8 +15,10 @@
 #include "storage/audit_repo.hpp"
 #include "storage/catalog_repo.hpp"
 #include "storage/document_repo.hpp"
+#include "storage/engagement_repo.hpp"
 #include "storage/identity_repo.hpp"
 #include "storage/registry_repo.hpp"
+#include "storage/indicator_repo.hpp"
 
 namespace darwaza::storage {
 
@@ -38,6 +40,8 @@ class Tx {
   virtual DocumentRepo& documents() = 0;
   virtual RegistryRepo& registries() = 0;
   virtual AuditRepo& audit() = 0;
+  virtual IndicatorRepo& indicators() = 0;
+  virtual EngagementRepo& engagements() = 0;
 };
 
 using TxFn = std::function<Status(Tx&)>;

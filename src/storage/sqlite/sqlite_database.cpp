@@ -27,7 +27,9 @@
 #include "storage/sqlite/document_repo.hpp"
 #include "storage/sqlite/registry_repo.hpp"
 #include "storage/sqlite/audit_repo.hpp"
+#include "storage/sqlite/engagement_repo.hpp"
 #include "storage/sqlite/identity_repos.hpp"
+#include "storage/sqlite/indicator_repo.hpp"
 
 namespace darwaza::storage::sqlite {
 namespace {
@@ -51,7 +53,9 @@ constexpr const char* kSchemaVersion = "SELECT coalesce(max(version), 0) FROM sc
 
 class SqliteTx final : public Tx {
  public:
-  explicit SqliteTx(Connection& c) : users_(c), sessions_(c), agencies_(c), orgs_(c), catalog_(c), applications_(c), documents_(c), registries_(c), audit_(c) {}
+  explicit SqliteTx(Connection& c)
+      : users_(c), sessions_(c), agencies_(c), orgs_(c), catalog_(c), applications_(c), documents_(c),
+        registries_(c), audit_(c), indicators_(c), engagements_(c) {}
   UserRepo& users() override { return users_; }
   SessionRepo& sessions() override { return sessions_; }
   AgencyRepo& agencies() override { return agencies_; }
@@ -61,6 +65,8 @@ class SqliteTx final : public Tx {
   DocumentRepo& documents() override { return documents_; }
   RegistryRepo& registries() override { return registries_; }
   AuditRepo& audit() override { return audit_; }
+  IndicatorRepo& indicators() override { return indicators_; }
+  EngagementRepo& engagements() override { return engagements_; }
 
  private:
   SqliteUserRepo users_;
@@ -72,6 +78,8 @@ class SqliteTx final : public Tx {
   SqliteDocumentRepo documents_;
   SqliteRegistryRepo registries_;
   SqliteAuditRepo audit_;
+  SqliteIndicatorRepo indicators_;
+  SqliteEngagementRepo engagements_;
 };
 
 Status run_guarded(const TxFn& fn, Tx& tx) {
