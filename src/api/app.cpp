@@ -1,4 +1,5 @@
 #include "api/app.hpp"
+#include "indicators/platform_figures.hpp"
 
 namespace darwaza::api {
 
@@ -19,8 +20,7 @@ App::App(storage::Database& db_, const Clock& clock_, AppOptions options_, certi
       audit(db, clock, signing_key),
       indicators(db, clock),
       engagements(db, clock) {
-  // TODO(registries, issue 7): indicators.add_live_source(...) for park occupancy, licensed zone
-  // firms by country, registered freelancers, applications by service (see indicators/live.hpp).
+  for (auto& source : indicators::platform_figures()) indicators.add_live_source(std::move(source));
 }
 
 }  // namespace darwaza::api
