@@ -25,7 +25,7 @@ Error forbidden_query() {
 
 std::string canonical(const Entry& e) {
   std::string out;
-  out.reserve(256);
+  out.reserve(512);
   put(out, "darwaza-audit-v1");
   put(out, std::to_string(e.seq));
   put(out, std::to_string(e.at));
@@ -145,7 +145,7 @@ VerifyReport verify(storage::Database& db, const std::string& public_key,
     std::vector<Entry> page;
     page.reserve(kVerifyPageEntries);
     Status s = db.read([&](storage::Tx& tx) -> Status {
-      tx.audit().scan(after, kVerifyPageEntries, [&](const Entry& e) { page.push_back(e); });
+      tx.audit().scan(after, kVerifyPageEntries, [&](Entry&& e) { page.push_back(std::move(e)); });
       return ok_status();
     });
     if (!s.ok()) throw storage::StorageError(s.error().detail);

@@ -34,7 +34,7 @@ class AuditRepo {
   virtual void insert(const audit::Entry& e) = 0;
   virtual std::vector<audit::Entry> query(const AuditQuery& q) = 0;
   // Entries with seq > after_seq in order, at most limit; returns the last seq seen (0: none).
-  virtual std::int64_t scan(std::int64_t after_seq, int limit, const std::function<void(const audit::Entry&)>& fn) = 0;
+  virtual std::int64_t scan(std::int64_t after_seq, int limit, const std::function<void(audit::Entry&&)>& fn) = 0;
   virtual void insert_checkpoint(const audit::Checkpoint& c) = 0;
   virtual std::vector<audit::Checkpoint> checkpoints() = 0;
   virtual std::optional<audit::Checkpoint> last_checkpoint() = 0;

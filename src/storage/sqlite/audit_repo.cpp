@@ -73,14 +73,14 @@ std::vector<audit::Entry> SqliteAuditRepo::query(const AuditQuery& aq) {
 }
 
 std::int64_t SqliteAuditRepo::scan(std::int64_t after_seq, int limit,
-                                   const std::function<void(const audit::Entry&)>& fn) {
+                                   const std::function<void(audit::Entry&&)>& fn) {
   auto q = c_.query(kScan);
   q.bind_all(after_seq, limit);
   std::int64_t last = 0;
   while (q.step()) {
     audit::Entry e = read_entry(q);
     last = e.seq;
-    fn(e);
+    fn(std::move(e));
   }
   return last;
 }

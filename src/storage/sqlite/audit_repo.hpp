@@ -13,7 +13,7 @@ class SqliteAuditRepo final : public AuditRepo {
   std::pair<std::int64_t, std::string> head() override;
   void insert(const audit::Entry& e) override;
   std::vector<audit::Entry> query(const AuditQuery& q) override;
-  std::int64_t scan(std::int64_t after_seq, int limit, const std::function<void(const audit::Entry&)>& fn) override;
+  std::int64_t scan(std::int64_t after_seq, int limit, const std::function<void(audit::Entry&&)>& fn) override;
   void insert_checkpoint(const audit::Checkpoint& c) override;
   std::vector<audit::Checkpoint> checkpoints() override;
   std::optional<audit::Checkpoint> last_checkpoint() override;
