@@ -18,7 +18,9 @@ App::App(storage::Database& db_, const Clock& clock_, AppOptions options_, certi
       documents(db, clock, options.documents_dir),
       audit(db, clock, signing_key),
       indicators(db, clock),
-      engagements(db, clock) {
+      engagements(db, clock),
+      consents(db, clock, registries),
+      exchange(db, clock, registries, consents) {
   // TODO(registries, issue 7): indicators.add_live_source(...) for park occupancy, licensed zone
   // firms by country, registered freelancers, applications by service (see indicators/live.hpp).
 }

@@ -59,37 +59,8 @@ class Registries : public ::testing::Test {
     if (!comment.empty()) body["comment"] = comment;
     return c.post_json("/v1/applications/" + id + "/transitions", body, bearer(p.token));
   }
-  // Claims and moves the application forward (review, payment) up to the approval; returns the
-  // approval's response.
-  HttpResponse approve(const Person& officer, const std::string& id) {
-    EXPECT_EQ(c.post_json("/v1/applications/" + id + "/claim", json::object(), bearer(officer.token)).status, 200u);
-    for (const char* step : {"start_review", "accept"}) {
-      auto a = c.get("/v1/applications/" + id, bearer(officer.token)).json();
-      auto allowed = a["allowed_transitions"];
-      if (std::find(allowed.begin(), allowed.end(), step) != allowed.end()) {
-        auto r = act(officer, id, step);
-        EXPECT_EQ(r.status, 200u) << r.body;
-      }
-    }
-    auto a = c.get("/v1/applications/" + id, bearer(officer.token)).json();
-    if (a.value("fee_pkr", "0.00") != "0.00" && a.value("paid_pkr", "") != a.value("fee_pkr", "")) {
-      auto paid = c.post_json("/v1/applications/" + id + "/payments",
-                              {{"amount_pkr", a["fee_pkr"]}, {"reference", "PSID-" + id}}, bearer(officer.token));
-      EXPECT_EQ(paid.status, 201u) << paid.body;
-    }
-    return act(officer, id, "approve");
-  }
-  std::string client_token(const std::string& agency) {
-    Person admin = staff(agency, "agency_admin");
-    auto created = c.post_json("/v1/agencies/" + agency + "/clients", {{"name", "network operator"}}, bearer(admin.token));
-    EXPECT_EQ(created.status, 201u) << created.body;
-    auto tok = c.request("POST", "/v1/oauth/token",
-                         "grant_type=client_credentials&client_id=" + created.json()["client_id"].get<std::string>() +
-                             "&client_secret=" + created.json()["client_secret"].get<std::string>(),
-                         {{"Content-Type", "application/x-www-form-urlencoded"}});
-    EXPECT_EQ(tok.status, 200u) << tok.body;
-    return tok.json().value("access_token", "");
-  }
+  HttpResponse approve(const Person& officer, const std::string& id) { return approve_application(c, officer, id); }
+  std::string client_token(const std::string& agency) { return agency_client_token(c, staff(agency, "agency_admin"), agency); }
   static json vpn_data(const Person& p, json endpoints) {
     return {{"registrant_name", p.name},      {"cnic", p.cnic},          {"email", p.email},
             {"mobile", p.mobile},             {"vpn_type", "wireguard"}, {"endpoints", std::move(endpoints)},

@@ -20,5 +20,10 @@ Person signed_in(HttpClient& c, const std::string& name = "Test Citizen");
 // Creates a person with a role via the CLI (server may be running on the same data dir).
 Person cli_user(const ServerProcess& s, const std::string& role, const std::string& agency = {});
 std::string login(HttpClient& c, const Person& p);
+// Claims the application as `officer` and moves it through review and payment to approval;
+// returns the approval's response.
+HttpResponse approve_application(HttpClient& c, const Person& officer, const std::string& id);
+// A new API client of `agency`, created by `admin` (that agency's admin); returns its access token.
+std::string agency_client_token(HttpClient& c, const Person& admin, const std::string& agency);
 
 }  // namespace darwaza::test
