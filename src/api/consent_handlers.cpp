@@ -103,8 +103,14 @@ http::HandlerResult exchange_query(App& app, http::Request& req) {
   q.registry = req.param("name");
   q.record = in->str_or_empty("record");
   if (auto subject = in->object("subject")) {
-    q.cnic = subject->value("cnic", "");
-    q.ntn = subject->value("ntn", "");
+    // A non-string identifier matches no one, so the domain answers "no such subject".
+    auto id = [&](const char* k) {
+      auto it = subject->find(k);
+      if (it == subject->end() || it->is_null()) return std::string();
+      return it->is_string() ? it->get<std::string>() : std::string("?");
+    };
+    q.cnic = id("cnic");
+    q.ntn = id("ntn");
   }
   q.fields = names_of(in->array("fields"));
   q.purpose = in->str_or_empty("purpose");

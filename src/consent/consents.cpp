@@ -36,6 +36,15 @@ void check_request(storage::Tx& tx, const registries::Registries& regs, const Co
   auto known = in.registry.empty() ? std::nullopt : fields_of(regs, in.registry);
   if (in.registry.empty()) errs.add("/registry", "required");
   else if (!known) errs.add("/registry", "exists");
+  // The consent must be about records the grantor can have in that registry.
+  if (auto s = regs.schema(in.registry); s.ok()) {
+    auto subject = (*s)->subject;
+    if (subject == registries::Subject::none) errs.add("/registry", "one_of", "registries of personal records");
+    else if (subject == registries::Subject::organisation && in.on_behalf_of.empty())
+      errs.add("/on_behalf_of", "required");
+    else if (subject == registries::Subject::citizen && !in.on_behalf_of.empty())
+      errs.add("/on_behalf_of", "unknown_field");
+  }
   if (in.fields.empty()) errs.add("/fields", "min_items", "1");
   else if (in.fields.size() > kMaxFields) errs.add("/fields", "max_items", std::to_string(kMaxFields));
   for (std::size_t i = 0; known && i < in.fields.size() && i < kMaxFields; ++i) {

@@ -191,6 +191,8 @@ TEST_F(Consent, GrantsAreValidated) {
       {{{"fields", json::array()}}, "/fields"},
       {{{"purpose", "because"}}, "/purpose"},
       {{{"purpose", std::string(501, 'x')}}, "/purpose"},
+      {{{"registry", "pseb-companies"}, {"fields", {"company_name"}}}, "/on_behalf_of"},  // a firm's registry
+      {{{"registry", "stp-parks"}, {"fields", {"name"}}}, "/registry"},                  // reference data
   };
   for (const auto& k : cases) {
     auto r = grant(p, k.body);
@@ -252,6 +254,8 @@ TEST_F(Consent, LegalBasisAnswersWithoutConsentOnlyForItsAgency) {
   EXPECT_EQ(type_of(query(pta, "pseb-freelancers", {{"subject", {{"cnic", "11111-1111111-1"}}}, {"fields", {"full_name"}}})),
             "/problems/exchange-subject-not-found");
   EXPECT_EQ(query(pta, "pseb-freelancers", {{"fields", {"full_name"}}}).status, 422u);
+  EXPECT_EQ(type_of(query(pta, "pseb-freelancers", {{"subject", {{"cnic", 42}}}, {"fields", {"full_name"}}})),
+            "/problems/exchange-subject-not-found");
   EXPECT_EQ(query(pta, "pseb-freelancers", {{"record", number}, {"fields", {"full_name"}}, {"purpose", "why"}}).status,
             422u);
 }
