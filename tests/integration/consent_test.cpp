@@ -47,18 +47,21 @@ class Consent : public ::testing::Test {
   std::string client_of(const std::string& agency) {
     return agency_client_token(c, staff(agency, "agency_admin"), agency);
   }
+  std::string document(const Person& p) {
+    auto doc = c.request("POST", "/v1/documents", "%PDF-1.7\nsupporting papers\n",
+                         {{"Content-Type", "application/pdf"}, {"Authorization", "Bearer " + p.token}});
+    EXPECT_EQ(doc.status, 201u) << doc.body;
+    return doc.json().value("id", "");
+  }
   // A citizen with an approved PSEB freelancer registration; returns the record's number.
   std::string registered_freelancer(Person& p) {
     p = signed_in(c, "Sana Freelancer");
-    auto doc = c.request("POST", "/v1/documents", "%PDF-1.7\nportfolio\n",
-                         {{"Content-Type", "application/pdf"}, {"Authorization", "Bearer " + p.token}});
-    EXPECT_EQ(doc.status, 201u) << doc.body;
     auto r = c.post_json("/v1/applications",
                          {{"service_id", "pseb-freelancer-registration"},
                           {"data",
                            {{"full_name", p.name}, {"cnic", p.cnic}, {"email", p.email}, {"mobile", p.mobile},
                             {"skills", {"Rust", "PostgreSQL"}}, {"platforms", {"Upwork"}},
-                            {"documents", {doc.json().value("id", "")}}}}},
+                            {"documents", {document(p)}}}}},
                          bearer(p.token));
     EXPECT_EQ(r.status, 201u) << r.body;
     auto approved = approve_application(c, staff("pseb"), r.json().value("id", ""));
@@ -278,12 +281,38 @@ TEST_F(Consent, OrganisationOwnerGrantsForItAndMemberCannot) {
   EXPECT_EQ(granted.json()["on_behalf_of"], org_id);
   std::string id = granted.json()["id"];
 
+  // The firm's PSEB registration, read by its NTN: under the owner's consent (stza), under a legal
+  // basis (fbr); the member's refusal above gave stza nothing.
+  auto reg = c.post_json("/v1/applications",
+                         {{"service_id", "pseb-it-company-registration"},
+                          {"on_behalf_of", org_id},
+                          {"data",
+                           {{"company_name", "Ravi Data Labs (Pvt) Ltd"}, {"ntn", ntn_of(owner)},
+                            {"secp_number", owner.cnic.substr(6, 7)}, {"company_type", "software"},
+                            {"services", {"Data engineering"}}, {"email", owner.email}, {"it_employees", 12},
+                            {"office_address", "Plot 3, Arfa Tower, Lahore"},
+                            {"documents", {document(owner), document(owner)}}}}},
+                         bearer(owner.token));
+  ASSERT_EQ(reg.status, 201u) << reg.body;
+  ASSERT_EQ(approve_application(c, staff("pseb"), reg.json()["id"]).status, 200u);
+  json by_ntn = {{"subject", {{"ntn", ntn_of(owner)}}}, {"fields", {"company_name", "it_employees"}}};
+  auto stza = query(client_of("stza"), "pseb-companies", by_ntn);
+  ASSERT_EQ(stza.status, 200u) << stza.body;
+  EXPECT_EQ(stza.json()["items"][0]["basis"], "consent:" + id);
+  EXPECT_EQ(stza.json()["items"][0]["fields"]["it_employees"], 12);
+  std::string fbr = client_of("fbr");
+  auto fbr_read = query(fbr, "pseb-companies", {{"subject", {{"ntn", ntn_of(owner)}}}, {"fields", {"company_name", "ntn"}}});
+  ASSERT_EQ(fbr_read.status, 200u) << fbr_read.body;
+  EXPECT_EQ(fbr_read.json()["items"][0]["basis"], "legal_basis:fbr-it-export-exemption");
+  EXPECT_EQ(type_of(query(fbr, "pseb-companies", by_ntn)), "/problems/exchange-fields-not-covered");
+
   auto listed = c.get("/v1/me/consents", bearer(owner.token)).json()["items"];
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0]["id"], id);
   EXPECT_TRUE(c.get("/v1/me/consents", bearer(member.token)).json()["items"].empty());
   EXPECT_EQ(type_of(c.request("DELETE", "/v1/me/consents/" + id, "", bearer(member.token))), "/problems/consent-not-allowed");
   EXPECT_EQ(c.request("DELETE", "/v1/me/consents/" + id, "", bearer(owner.token)).status, 200u);
+  EXPECT_EQ(type_of(query(client_of("stza"), "pseb-companies", by_ntn)), "/problems/exchange-no-basis");
 
   // The member's refused attempt is on the audit log.
   Person auditor = staff("", "auditor");
