@@ -12,8 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-ServerProcess* g_server = nullptr;
-
 std::string type_of(const HttpResponse& r) { return r.json().value("type", ""); }
 std::string ntn_of(const Person& p) { return p.cnic.substr(6, 7) + "-5"; }
 
@@ -26,32 +24,10 @@ std::string next_year_end() {
 
 constexpr const char* kPurpose = "Checking freelancer standing for a payment gateway account";
 
-class Consent : public ::testing::Test {
+class Consent : public ShippedDataSuite {
  protected:
-  static void SetUpTestSuite() {
-    g_server = new ServerProcess({"--catalog-dir", DARWAZA_SOURCE_DIR "/data/services", "--registry-dir",
-                                  DARWAZA_SOURCE_DIR "/data/registries"});
-    g_server->start();
-  }
-  static void TearDownTestSuite() {
-    delete g_server;
-    g_server = nullptr;
-  }
-  HttpClient c = g_server->client();
-
-  Person staff(const std::string& agency, const std::string& role = "officer") {
-    Person p = cli_user(*g_server, role, agency);
-    p.token = login(c, p);
-    return p;
-  }
   std::string client_of(const std::string& agency) {
     return agency_client_token(c, staff(agency, "agency_admin"), agency);
-  }
-  std::string document(const Person& p) {
-    auto doc = c.request("POST", "/v1/documents", "%PDF-1.7\nsupporting papers\n",
-                         {{"Content-Type", "application/pdf"}, {"Authorization", "Bearer " + p.token}});
-    EXPECT_EQ(doc.status, 201u) << doc.body;
-    return doc.json().value("id", "");
   }
   // A citizen with an approved PSEB freelancer registration; returns the record's number.
   std::string registered_freelancer(Person& p) {

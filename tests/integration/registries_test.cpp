@@ -13,39 +13,15 @@ using nlohmann::json;
 
 namespace {
 
-ServerProcess* g_server = nullptr;
-
 std::string type_of(const HttpResponse& r) { return r.json().value("type", ""); }
 // Unique per test person (the CNIC's middle part is a per-process counter).
 std::string ntn_of(const Person& p) { return p.cnic.substr(6, 7) + "-5"; }
 std::string secp_of(const Person& p) { return p.cnic.substr(6, 7); }
 
-class Registries : public ::testing::Test {
+class Registries : public ShippedDataSuite {
  protected:
-  static void SetUpTestSuite() {
-    g_server = new ServerProcess({"--catalog-dir", DARWAZA_SOURCE_DIR "/data/services", "--registry-dir",
-                                  DARWAZA_SOURCE_DIR "/data/registries"});
-    g_server->start();
-  }
-  static void TearDownTestSuite() {
-    delete g_server;
-    g_server = nullptr;
-  }
-  HttpClient c = g_server->client();
-
-  Person staff(const std::string& agency, const std::string& role = "officer") {
-    Person p = cli_user(*g_server, role, agency);
-    p.token = login(c, p);
-    return p;
-  }
   std::string org_of(const Person& owner, const std::string& name) {
     auto r = c.post_json("/v1/organisations", {{"name", name}, {"ntn", ntn_of(owner)}}, bearer(owner.token));
-    EXPECT_EQ(r.status, 201u) << r.body;
-    return r.json().value("id", "");
-  }
-  std::string document(const Person& p) {
-    auto r = c.request("POST", "/v1/documents", "%PDF-1.7\nregistration papers\n",
-                       {{"Content-Type", "application/pdf"}, {"Authorization", "Bearer " + p.token}});
     EXPECT_EQ(r.status, 201u) << r.body;
     return r.json().value("id", "");
   }
@@ -224,7 +200,7 @@ TEST_F(Registries, ParkSpaceNeverOverAllocatedUnderConcurrentApprovals) {
   std::vector<std::future<HttpResponse>> results;
   for (int i = 0; i < firms; ++i)
     results.push_back(std::async(std::launch::async, [&, i] {
-      HttpClient own = g_server->client();
+      HttpClient own = server().client();
       return own.post_json("/v1/applications/" + apps[i].second + "/transitions", {{"transition", "approve"}},
                            bearer(officers[i].token));
     }));
@@ -407,22 +383,22 @@ TEST_F(Registries, FreelancerRegistrationIsPublicWithoutPersonalData) {
 
 TEST_F(Registries, ExportCommandStreamsPublicOrAllFields) {
   std::string out;
-  ASSERT_EQ(run_darwaza({"registry", "export", "stp-parks", "--data", g_server->data_dir() + "/d"}, out), 0) << out;
+  ASSERT_EQ(run_darwaza({"registry", "export", "stp-parks", "--data", server().data_dir() + "/d"}, out), 0) << out;
   EXPECT_EQ(out.rfind("number,status,valid_from,valid_until,name,", 0), 0u) << out.substr(0, 200);
   EXPECT_NE(out.find("stp-gakuch"), std::string::npos);
   Person p = signed_in(c, "Export Subject");
   auto r = apply(p, "pta-vpn-registration", vpn_data(p, {"1.1.1.0/24"}));
   ASSERT_EQ(r.status, 201u) << r.body;
   ASSERT_EQ(approve(staff("pta"), r.json()["id"]).status, 200u);
-  ASSERT_EQ(run_darwaza({"registry", "export", "pta-vpn-endpoints", "--format", "json", "--data", g_server->data_dir() + "/d"}, out), 0);
+  ASSERT_EQ(run_darwaza({"registry", "export", "pta-vpn-endpoints", "--format", "json", "--data", server().data_dir() + "/d"}, out), 0);
   EXPECT_EQ(out.find(p.cnic), std::string::npos) << out;
   EXPECT_NE(out.find(p.name), std::string::npos) << out;
-  ASSERT_EQ(run_darwaza({"registry", "export", "pta-vpn-endpoints", "--all-fields", "--data", g_server->data_dir() + "/d"}, out), 0);
+  ASSERT_EQ(run_darwaza({"registry", "export", "pta-vpn-endpoints", "--all-fields", "--data", server().data_dir() + "/d"}, out), 0);
   EXPECT_NE(out.find(p.cnic), std::string::npos);
   EXPECT_NE(out.find("1.1.1.0/24"), std::string::npos);
-  EXPECT_NE(run_darwaza({"registry", "export", "no-such", "--data", g_server->data_dir() + "/d"}, out), 0);
+  EXPECT_NE(run_darwaza({"registry", "export", "no-such", "--data", server().data_dir() + "/d"}, out), 0);
   EXPECT_NE(out.find("no registry"), std::string::npos) << out;
-  EXPECT_NE(run_darwaza({"registry", "export", "stp-parks", "--format", "xml", "--data", g_server->data_dir() + "/d"}, out), 0);
+  EXPECT_NE(run_darwaza({"registry", "export", "stp-parks", "--format", "xml", "--data", server().data_dir() + "/d"}, out), 0);
 }
 
 }  // namespace

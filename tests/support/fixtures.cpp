@@ -86,4 +86,30 @@ std::string agency_client_token(HttpClient& c, const Person& admin, const std::s
   return tok.json().value("access_token", "");
 }
 
+ServerProcess* ShippedDataSuite::server_ = nullptr;
+
+void ShippedDataSuite::SetUpTestSuite() {
+  server_ = new ServerProcess({"--catalog-dir", DARWAZA_SOURCE_DIR "/data/services", "--registry-dir",
+                               DARWAZA_SOURCE_DIR "/data/registries"});
+  server_->start();
+}
+
+void ShippedDataSuite::TearDownTestSuite() {
+  delete server_;
+  server_ = nullptr;
+}
+
+Person ShippedDataSuite::staff(const std::string& agency, const std::string& role) {
+  Person p = cli_user(*server_, role, agency);
+  p.token = login(c, p);
+  return p;
+}
+
+std::string ShippedDataSuite::document(const Person& p) {
+  auto r = c.request("POST", "/v1/documents", "%PDF-1.7\nregistration papers\n",
+                     {{"Content-Type", "application/pdf"}, {"Authorization", "Bearer " + p.token}});
+  EXPECT_EQ(r.status, 201u) << r.body;
+  return r.json().value("id", "");
+}
+
 }  // namespace darwaza::test
