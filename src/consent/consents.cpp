@@ -73,7 +73,7 @@ audit::Act act_of(const char* action, const Consent& c) {
 }  // namespace
 
 const std::vector<std::string>& application_fields() {
-  static const std::vector<std::string> kFields{"reference", "service_id", "state", "submitted_at", "decided_at",
+  static const std::vector<std::string> kFields{"tracking_number", "service_id", "state", "submitted_at", "decided_at",
                                                 "data"};
   return kFields;
 }
