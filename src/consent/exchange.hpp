@@ -1,5 +1,5 @@
 // The data-exchange mediator: an agency (API client or staff) asks for named fields of registry
-// records by record or by subject (CNIC, NTN); the platform answers only if the owning agency is
+// records (or of applications: registry "applications") by record or by subject (CNIC, NTN); the platform answers only if the owning agency is
 // asking, or the subject's active consent, or a legal basis, covers every field, and answers with
 // those fields only. Every answer and every refusal is on the audit log ("exchange.query").
 #pragma once
@@ -55,7 +55,7 @@ class Exchange {
                                             const std::string& applicant_user_id, const std::string& application_id);
 
  private:
-  Result<std::string> basis_for(storage::Tx& tx, const std::string& agency, const registries::Schema& s,
+  Result<std::string> basis_for(storage::Tx& tx, const std::string& agency, const std::string& owner,
                                 const registries::Record& r, const ExchangeRequest& rq,
                                 const std::string& today) const;
 

@@ -48,6 +48,12 @@ class Consent : public ShippedDataSuite {
     ADD_FAILURE() << "no freelancer record";
     return {};
   }
+  HttpResponse apply_vpn(const Person& p, const std::string& range) {
+    json data = {{"registrant_name", p.name}, {"cnic", p.cnic}, {"email", p.email}, {"mobile", p.mobile},
+                 {"vpn_type", "wireguard"}, {"endpoints", {range}},
+                 {"purpose", "Remote development for a client's office network in Germany"}, {"isp", "PTCL"}};
+    return c.post_json("/v1/applications", {{"service_id", "pta-vpn-registration"}, {"data", data}}, bearer(p.token));
+  }
   HttpResponse grant(const Person& p, json body) {
     json full = {{"agency", "stza"}, {"registry", "pseb-freelancers"}, {"fields", {"full_name", "skills"}},
                  {"purpose", kPurpose}, {"valid_until", next_year_end()}};
@@ -299,13 +305,36 @@ TEST_F(Consent, OrganisationOwnerGrantsForItAndMemberCannot) {
   EXPECT_EQ(denied, 1) << log;
 }
 
+TEST_F(Consent, ApplicationsAreReadUnderConsentOrByTheHandlingAgency) {
+  Person p = signed_in(c, "Applicant Citizen");
+  auto applied = apply_vpn(p, "1.0.0.0/24");
+  ASSERT_EQ(applied.status, 201u) << applied.body;
+  std::string tracking = applied.json()["tracking_number"];
+  std::string stza = client_of("stza");
+  json by_cnic = {{"subject", {{"cnic", p.cnic}}}, {"fields", {"service_id", "state"}}};
+  EXPECT_EQ(type_of(query(stza, "applications", by_cnic)), "/problems/exchange-no-basis");
+  ASSERT_EQ(grant(p, {{"registry", "applications"}, {"fields", {"service_id", "state"}}}).status, 201u);
+  auto ok = query(stza, "applications", by_cnic);
+  ASSERT_EQ(ok.status, 200u) << ok.body;
+  json item = ok.json()["items"][0];
+  EXPECT_EQ(item["number"], tracking);
+  EXPECT_EQ(item["fields"]["service_id"], "pta-vpn-registration");
+  EXPECT_EQ(item["fields"].size(), 2u);
+  EXPECT_EQ(item["basis"].get<std::string>().rfind("consent:", 0), 0u);
+  EXPECT_EQ(type_of(query(stza, "applications", {{"record", tracking}, {"fields", {"data"}}})),
+            "/problems/exchange-fields-not-covered");
+  EXPECT_EQ(type_of(query(stza, "applications", {{"record", tracking}, {"fields", {"colour"}}})),
+            "/problems/exchange-field-unknown");
+  auto handling = query(client_of("pta"), "applications", {{"record", tracking}, {"fields", {"data"}}});
+  ASSERT_EQ(handling.status, 200u) << handling.body;
+  EXPECT_EQ(handling.json()["items"][0]["basis"], "owner");
+  EXPECT_EQ(handling.json()["items"][0]["fields"]["data"]["cnic"], p.cnic);
+}
+
 TEST_F(Consent, VpnOfficerSeesApplicantsFreelancerRegistrationThroughTheExchange) {
   Person p;
   std::string number = registered_freelancer(p);
-  json data = {{"registrant_name", p.name}, {"cnic", p.cnic}, {"email", p.email}, {"mobile", p.mobile},
-               {"vpn_type", "wireguard"}, {"endpoints", {"1.1.1.0/24"}},
-               {"purpose", "Remote development for a client's office network in Germany"}, {"isp", "PTCL"}};
-  auto applied = c.post_json("/v1/applications", {{"service_id", "pta-vpn-registration"}, {"data", data}}, bearer(p.token));
+  auto applied = apply_vpn(p, "1.1.1.0/24");
   ASSERT_EQ(applied.status, 201u) << applied.body;
   std::string id = applied.json()["id"];
   EXPECT_FALSE(applied.json().contains("exchange"));  // the applicant's own view
