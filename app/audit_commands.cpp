@@ -18,11 +18,7 @@ constexpr int kExitCannotCheck = 2;
 
 std::unique_ptr<storage::Database> open_existing(DataOptions& data) {
   if (data.log_level == "info") data.log_level = "warn";
-  logging::init({data.log_level, "off"});
-  storage::DatabaseOptions o;
-  o.url = data.resolved_db_url();
-  o.reader_connections = 2;
-  return storage::open_database(o);
+  return data.open_for_command(2);
 }
 
 certificates::SigningKey platform_key(const DataOptions& data) {
@@ -85,6 +81,48 @@ void register_checkpoint(CLI::App& parent, DataOptions& data) {
   });
 }
 
+// Appends N synthetic entries through the real append path (hash chain included), for the
+// verify benchmark (bench/audit.sh). Refuses a database that serves real people.
+void register_synth(CLI::App& parent, DataOptions& data) {
+  constexpr int kSynthBatchEntries = 50'000;
+  auto count = std::make_shared<std::int64_t>(0);
+  auto* cmd = parent.add_subcommand("synth", "Benchmarks only: append N synthetic entries to an empty scratch database");
+  add_data_options(*cmd, data);
+  cmd->add_option("--count", *count, "How many entries")->required()->check(CLI::Range(static_cast<std::int64_t>(1), static_cast<std::int64_t>(100'000'000)));
+  cmd->callback([&data, count] {
+    auto db = open_existing(data);
+    bool has_people = false;
+    (void)db->read([&](storage::Tx& tx) -> Status {
+      has_people = tx.users().count() > 0;
+      return ok_status();
+    });
+    if (has_people) {
+      std::cerr << "darwaza: refusing to add synthetic audit entries to a database with people in it\n";
+      throw CLI::RuntimeError(kExitCannotCheck);
+    }
+    ProgressBar bar("audit synth");
+    SystemClock clock;
+    Principal officer;
+    officer.kind = Principal::Kind::user;
+    officer.user_id = "usr_synthetic";
+    officer.roles = {{Role::officer, "pta"}};
+    for (std::int64_t done = 0; done < *count;) {
+      std::int64_t n = std::min<std::int64_t>(kSynthBatchEntries, *count - done);
+      Status s = db->write([&](storage::Tx& tx) -> Status {
+        for (std::int64_t i = 0; i < n; ++i)
+          audit::record(tx, officer, clock.now_ms(),
+                        {"application.read", "application", "app_" + std::to_string(done + i), "usr_citizen", "", "", "ok"});
+        return ok_status();
+      });
+      if (!s.ok()) throw std::runtime_error(s.error().detail);
+      done += n;
+      bar.update(done, *count);
+    }
+    bar.finish();
+    std::cout << *count << " synthetic entries appended\n";
+  });
+}
+
 }  // namespace
 
 void register_audit(CLI::App& app, DataOptions& data) {
@@ -92,6 +130,7 @@ void register_audit(CLI::App& app, DataOptions& data) {
   cmd->require_subcommand(1);
   register_verify_chain(*cmd, data);
   register_checkpoint(*cmd, data);
+  register_synth(*cmd, data);
 }
 
 }  // namespace darwaza::cli

@@ -42,17 +42,35 @@ struct OpenDb {
 };
 
 std::unique_ptr<OpenDb> open_db(DataOptions& data) {
-  logging::init({data.log_level, "off"});
-  data.ensure_data_dir();
-  storage::DatabaseOptions o;
-  o.url = data.resolved_db_url();
-  o.reader_connections = 4;
   auto out = std::make_unique<OpenDb>();
-  out->db = storage::open_database(o);
+  out->db = data.open_for_command(4);
   if (auto list = identity::load_agencies_file(data.seed_dir + "/agencies.json"); list.ok()) {
     identity::Agencies agencies(*out->db, out->clock);
     (void)agencies.seed(*list);
   }
+  return out;
+}
+
+// The database and the named registry, for commands that work on one registry's records
+// (address indexes left out: the server builds its own). Exits 2 when there is no such registry.
+struct OpenRegistry {
+  std::unique_ptr<OpenDb> h;
+  std::unique_ptr<registries::Registries> regs;
+  registries::SchemaPtr schema;
+};
+
+OpenRegistry open_registry(DataOptions& data, const std::string& name) {
+  if (data.log_level == "info") data.log_level = "warn";  // records may go to standard output
+  OpenRegistry out;
+  out.h = open_db(data);
+  out.regs = std::make_unique<registries::Registries>(*out.h->db, out.h->clock, /*address_indexes=*/false);
+  if (Status s = out.regs->open(); !s.ok()) throw std::runtime_error(s.error().detail);
+  auto schema = out.regs->schema(name);
+  if (!schema.ok()) {
+    std::cerr << "darwaza: no registry \"" << name << "\"\n";
+    throw CLI::RuntimeError(2);
+  }
+  out.schema = *schema;
   return out;
 }
 
@@ -116,15 +134,10 @@ void register_export(CLI::App& parent, DataOptions& data) {
   cmd->add_flag("--all-fields", o->all_fields,
                 "Every field, including personal data (administrators with access to the database only)");
   cmd->callback([&data, o] {
-    if (data.log_level == "info") data.log_level = "warn";  // the export itself may go to standard output
-    auto h = open_db(data);
-    registries::Registries regs(*h->db, h->clock, /*address_indexes=*/false);
-    if (Status s = regs.open(); !s.ok()) throw std::runtime_error(s.error().detail);
-    auto schema = regs.schema(o->name);
-    if (!schema.ok()) {
-      std::cerr << "darwaza: no registry \"" << o->name << "\"\n";
-      throw CLI::RuntimeError(2);
-    }
+    auto r = open_registry(data, o->name);
+    auto& regs = *r.regs;
+    const auto& schema = r.schema;
+    const auto& h = r.h;
     std::ofstream file;
     if (!o->output.empty()) {
       file.open(o->output, std::ios::binary | std::ios::trunc);
@@ -132,7 +145,7 @@ void register_export(CLI::App& parent, DataOptions& data) {
     }
     std::ostream& out = o->output.empty() ? std::cout : file;
     std::vector<std::string> columns;
-    for (const auto& f : (*schema)->fields)
+    for (const auto& f : schema->fields)
       if (o->all_fields || (f.is_public && !registries::personal_type(f.field.type))) columns.push_back(f.field.name);
     const std::vector<std::string> fixed = {"number", "status", "valid_from", "valid_until"};
     if (o->format == "csv") {
@@ -182,15 +195,9 @@ void register_import(CLI::App& parent, DataOptions& data) {
   cmd->add_option("NAME", o->name, "Registry name")->required();
   cmd->add_option("FILE", o->file, "JSON lines, one record per line")->required()->check(CLI::ExistingFile);
   cmd->callback([&data, o] {
-    if (data.log_level == "info") data.log_level = "warn";
-    auto h = open_db(data);
-    registries::Registries regs(*h->db, h->clock, /*address_indexes=*/false);
-    if (Status s = regs.open(); !s.ok()) throw std::runtime_error(s.error().detail);
-    auto schema = regs.schema(o->name);
-    if (!schema.ok()) {
-      std::cerr << "darwaza: no registry \"" << o->name << "\"\n";
-      throw CLI::RuntimeError(2);
-    }
+    auto r = open_registry(data, o->name);
+    auto& regs = *r.regs;
+    const auto& schema = r.schema;
     std::ifstream in(o->file, std::ios::binary);
     std::vector<registries::ImportRow> rows;
     std::string line;
@@ -201,7 +208,7 @@ void register_import(CLI::App& parent, DataOptions& data) {
       json j = json::parse(line, nullptr, false);
       auto row = j.is_discarded() ? Result<registries::ImportRow>(make_error(ErrorKind::invalid_request, "malformed-json",
                                                                             "Malformed JSON", "not valid JSON"))
-                                  : regs.parse_import_row(**schema, j);
+                                  : regs.parse_import_row(*schema, j);
       if (!row.ok()) {
         if (++bad <= 1000) std::cout << o->file << ":" << line_no << ": " << row.error().detail << "\n";
         continue;

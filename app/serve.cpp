@@ -29,7 +29,8 @@ struct ServeOptions {
   std::string public_url;   // default: http://<listen>
   std::string catalog_dir;  // load service definitions from here at start
   std::string registry_dir;  // load registry schemas (and their seed records) from here at start
-  int audit_checkpoint_s = 60;  // sign the audit chain head this often (and at shutdown); 0: only at shutdown
+  int audit_checkpoint_s = 60;
+  bool unaudited_benchmark = false;  // bench/audit.sh only: measures what the audit costs  // sign the audit chain head this often (and at shutdown); 0: only at shutdown
   http::ServerOptions server;
 };
 
@@ -97,6 +98,9 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   dbo.on_commit = [&metrics_ptr](double s) {
     if (auto* m = metrics_ptr.load(std::memory_order_acquire)) m->db_commit_latency().observe(s);
   };
+  dbo.audit = !o.unaudited_benchmark;
+  if (o.unaudited_benchmark)
+    logging::app().warn("UNAUDITED BENCHMARK MODE: no audit entries are written; never run a real platform like this");
   auto db = storage::open_database(dbo);
   logging::app().info("database {} ({}) at schema version {}", dbo.url, db->engine(), db->schema_version());
 
@@ -226,6 +230,8 @@ void register_serve(CLI::App& app, DataOptions& data) {
                   "Sign a checkpoint of the audit chain head every N seconds (and at shutdown; 0: at shutdown only)")
       ->check(CLI::Range(0, 86400))
       ->capture_default_str();
+  cmd->add_flag("--unaudited-benchmark-mode", o->unaudited_benchmark,
+               "Benchmarks only (bench/audit.sh): write no audit entries, to measure what auditing costs");
   cmd->add_option("--registry-dir", o->registry_dir,
                   "Load (or update) registry schemas and their seed records from this folder at start");
   cmd->add_option("--catalog-dir", o->catalog_dir, "Load (or update) service definitions from this folder at start")

@@ -1,4 +1,5 @@
 #include "api/app.hpp"
+#include "indicators/platform_figures.hpp"
 
 namespace darwaza::api {
 
@@ -21,8 +22,7 @@ App::App(storage::Database& db_, const Clock& clock_, AppOptions options_, certi
       engagements(db, clock),
       consents(db, clock, registries),
       exchange(db, clock, registries, consents) {
-  // TODO(registries, issue 7): indicators.add_live_source(...) for park occupancy, licensed zone
-  // firms by country, registered freelancers, applications by service (see indicators/live.hpp).
+  for (auto& source : indicators::platform_figures()) indicators.add_live_source(std::move(source));
 }
 
 }  // namespace darwaza::api

@@ -1,5 +1,7 @@
 #include "audit/audit.hpp"
 
+#include <future>
+
 #include <fmt/format.h>
 
 #include "certificates/signing.hpp"
@@ -33,7 +35,7 @@ std::string canonical(const Entry& e) {
   return out;
 }
 
-std::string compute_hash(const Entry& e) { return crypto::sha256_hex(canonical(e)); }
+std::string compute_hash(const Entry& e) { return crypto::blake2b256_hex(canonical(e)); }
 
 std::string checkpoint_payload(const Checkpoint& c) {
   return fmt::format("darwaza-audit-checkpoint-v1\n{}\n{}\n{}\n{}\n", c.seq, c.hash, c.at, c.key_id);
@@ -48,6 +50,7 @@ std::string role_of(const Principal& who) {
 }
 
 void record(storage::Tx& tx, const Principal& who, UnixMs at, const Act& act) {
+  if (!tx.audit().enabled()) return;
   auto [seq, prev] = tx.audit().head();
   Entry e;
   e.seq = seq + 1;
@@ -137,16 +140,26 @@ VerifyReport verify(storage::Database& db, const std::string& public_key,
   std::size_t next_cp = 0;  // checkpoints are in seq order
   std::int64_t expected = 1;
   std::string prev;
-  std::int64_t after = 0;
-  while (rep.ok) {
-    std::int64_t last = 0;
+  // Two stages: the next page is read from the database while this one is hashed and checked.
+  auto read_page = [&db](std::int64_t after) {
+    std::vector<Entry> page;
+    page.reserve(kVerifyPageEntries);
     Status s = db.read([&](storage::Tx& tx) -> Status {
-      last = tx.audit().scan(after, kVerifyPageEntries, [&](const Entry& e) {
-        if (!rep.ok) return;
+      tx.audit().scan(after, kVerifyPageEntries, [&](const Entry& e) { page.push_back(e); });
+      return ok_status();
+    });
+    if (!s.ok()) throw storage::StorageError(s.error().detail);
+    return page;
+  };
+  try {
+    std::vector<Entry> page = read_page(0);
+    while (rep.ok && !page.empty()) {
+      auto next = std::async(std::launch::async, read_page, page.back().seq);
+      for (const Entry& e : page) {
         if (e.seq != expected) {
           fail(expected, e.seq > expected ? fmt::format("entries {}..{} are missing", expected, e.seq - 1)
                                           : fmt::format("entry {} appears out of order", e.seq));
-          return;
+          break;
         }
         if (e.prev_hash != prev) fail(e.seq, "does not link to the entry before it (deleted, inserted or reordered)");
         else if (compute_hash(e) != e.hash) fail(e.seq, "its content does not match its hash (edited)");
@@ -154,19 +167,16 @@ VerifyReport verify(storage::Database& db, const std::string& public_key,
           if (checkpoints[next_cp].hash != e.hash) fail(e.seq, "differs from the signed checkpoint at this position");
           ++next_cp;
         }
+        if (!rep.ok) break;
         prev = e.hash;
         ++expected;
         ++rep.entries;
-      });
-      return ok_status();
-    });
-    if (!s.ok()) {
-      fail(expected, "cannot read the log: " + s.error().detail);
-      break;
+      }
+      if (progress) progress(rep.entries, std::max(total, rep.entries));
+      page = next.get();
     }
-    if (progress) progress(rep.entries, std::max(total, rep.entries));
-    if (last == 0) break;
-    after = last;
+  } catch (const std::exception& e) {
+    fail(expected, std::string("cannot read the log: ") + e.what());
   }
   if (rep.ok && next_cp < checkpoints.size())
     fail(checkpoints[next_cp].seq, fmt::format("a signed checkpoint covers entry {}, but the log ends at {} (entries removed "

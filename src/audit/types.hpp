@@ -25,7 +25,7 @@ struct Entry {
   std::string outcome;        // "ok" or "denied"
   std::string request_id;
   std::string prev_hash;      // hash of entry seq-1 ("" for the first)
-  std::string hash;           // SHA-256 (hex) of prev_hash and the canonical encoding
+  std::string hash;           // BLAKE2b-256 (hex) of the canonical encoding, prev_hash included
 };
 
 // Length-prefixed "len:value" of every field but `hash`, in a fixed order: unambiguous, so no

@@ -1,4 +1,5 @@
 #include "engagements/engagements.hpp"
+#include "audit/audit.hpp"
 
 #include <algorithm>
 
@@ -53,6 +54,7 @@ Result<int> Engagements::seed(const std::vector<Engagement>& list) {
       for (auto& c : e.commitments)
         for (auto& h : c.history) h.recorded_at = now;
       tx.engagements().insert(e);
+      audit::record(tx, audit::system_actor(), now, {"engagement.seed", "engagement", e.id, "", "", "", "ok"});
       ++added;
     }
     return added;
@@ -110,6 +112,7 @@ Result<Engagement> Engagements::create(const Principal& actor, const nlohmann::j
   }
   return storage::write_value<Engagement>(db_, [&](storage::Tx& tx) -> Result<Engagement> {
     tx.engagements().insert(e);
+    audit::record(tx, actor, now, {"engagement.create", "engagement", e.id, "", "", "", "ok"});
     return e;
   });
 }
@@ -127,6 +130,7 @@ Result<Engagement> Engagements::update(const Principal& actor, const std::string
     if (!errs.empty()) return errs.to_error();
     e->updated_at = now;
     tx.engagements().update(*e);
+    audit::record(tx, actor, now, {"engagement.update", "engagement", e->id, "", "", "", "ok"});
     return std::move(*e);
   });
 }
@@ -145,6 +149,7 @@ Result<Commitment> Engagements::add_commitment(const Principal& actor, const std
     auto e = tx.engagements().by_id(engagement_id);
     if (!e) return error(Errc::engagement_not_found);
     tx.engagements().insert_commitment(*c, static_cast<int>(e->commitments.size()), now);
+    audit::record(tx, actor, now, {"engagement.commitment.add", "commitment", c->id, "", "", "", "ok"});
     return *c;
   });
 }
@@ -169,6 +174,7 @@ Result<Commitment> Engagements::change_stage(const Principal& actor, const std::
     tx.engagements().append_stages(c->id, *plan, now);
     c->history.insert(c->history.end(), plan->begin(), plan->end());
     c->status = c->history.back().stage;
+    audit::record(tx, actor, now, {"engagement.commitment.stage", "commitment", c->id, "", "", "", "ok"});
     return *c;
   });
 }

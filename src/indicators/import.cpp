@@ -1,6 +1,7 @@
 // Indicators::import: the rules across rows and against the store. Every bad row is reported;
 // nothing is stored if any row is bad unless the caller asked to skip bad rows.
 #include <algorithm>
+#include "audit/audit.hpp"
 #include <map>
 #include <set>
 
@@ -185,7 +186,12 @@ Result<ImportReport> Indicators::import(const ImportBatch& batch, const ImportOp
     for (const auto& r : batch.series) check.series(r);
     for (const auto& r : batch.observations) check.observation(r);
     for (const auto& r : batch.quotes) check.quote(r);
-    if ((report.problems.empty() || options.skip_bad) && !options.dry_run) check.store(now);
+    if ((report.problems.empty() || options.skip_bad) && !options.dry_run) {
+      check.store(now);
+      Principal cli;
+      cli.user_id = "cli";
+      audit::record(tx, cli, now, {"indicators.import", "indicator_batch", "", "", "", "", "ok"});
+    }
     return ok_status();
   };
   Status s = options.dry_run ? db_.read(run) : db_.write(run);

@@ -1,11 +1,6 @@
 // Live indicators: figures Darwaza computes from its own records rather than imports.
 //
-// TODO(registries, issue 7): the issue asks for park occupancy from tenancies, licensed zone
-// firms by country of origin, registered freelancers, and applications by service with their
-// median decision time. The first three read registries that are being built separately; when
-// they land, implement a LiveSource per figure (reading through storage::Tx, like any domain
-// code) and add it in api::App's constructor (live_sources). GET /v1/indicators/live already
-// lists whatever sources are registered, so no route or handler needs to change.
+// The platform's own figures are in platform_figures.hpp; api::App registers them.
 #pragma once
 
 #include <string>

@@ -38,6 +38,14 @@ class ApplicationRepo {
   virtual void put_idempotent(const std::string& principal, const std::string& key,
                               const applications::IdempotentResponse& r, UnixMs at) = 0;
 
+  // Per service: applications submitted, decided, and each decision's time (decided - submitted).
+  struct ServiceDecisions {
+    std::string service_id;
+    std::int64_t submitted = 0;
+    std::vector<UnixMs> decision_ms;
+  };
+  virtual std::vector<ServiceDecisions> decisions_by_service() = 0;
+
   virtual void insert_certificate(const applications::CertificateRow& c) = 0;
   virtual std::optional<applications::CertificateRow> certificate(const std::string& id) = 0;
   virtual std::vector<applications::CertificateRow> certificates_of(const std::string& user_id) = 0;

@@ -27,6 +27,8 @@ struct AuditQuery {
 class AuditRepo {
  public:
   virtual ~AuditRepo() = default;
+  // False only in the unaudited benchmark mode (DatabaseOptions::audit).
+  virtual bool enabled() const = 0;
   // The last entry's seq and hash (0 and "" when the log is empty).
   virtual std::pair<std::int64_t, std::string> head() = 0;
   virtual void insert(const audit::Entry& e) = 0;

@@ -52,6 +52,9 @@ struct DatabaseOptions {
   std::string url;              // a file path or sqlite:PATH (postgresql://... later)
   int reader_connections = 72;  // upper bound on concurrent readers
   std::function<void(double)> on_commit;  // observes each commit's latency in seconds
+  // Benchmarks only (bench/audit.sh measures the audit's cost): when false, audit entries are
+  // neither hashed nor stored. Never set in production; `serve` warns loudly when it is.
+  bool audit = true;
 };
 
 class Database {

@@ -402,3 +402,66 @@ TEST_F(Registries, ExportCommandStreamsPublicOrAllFields) {
 }
 
 }  // namespace
+
+namespace {
+
+// The live figure with this id from GET /v1/indicators/live, and the breakdown value for `name`.
+std::pair<double, double> live_figure(HttpClient& c, const std::string& id, const std::string& name) {
+  auto r = c.get("/v1/indicators/live");
+  EXPECT_EQ(r.status, 200u) << r.body;
+  const json all = r.json();
+  for (const auto& f : all["items"]) {
+    if (f["id"] != id) continue;
+    double part = 0;
+    for (const auto& b : f["breakdown"])
+      if (b["name"] == name) part = b["value"];
+    return {f["value"].get<double>(), part};
+  }
+  ADD_FAILURE() << "no live figure " << id << " in " << r.body;
+  return {0, 0};
+}
+
+TEST_F(Registries, LiveIndicatorsFollowTheRegistries) {
+  auto [freelancers_before, unused1] = live_figure(c, "registered-freelancers", "");
+  auto [firms_before, turkish_before] = live_figure(c, "zone-firms-by-country", "TR");
+  auto [occupancy_before, park_before] = live_figure(c, "park-occupancy", "stp-islamabad-fazal");
+  (void)unused1;
+
+  Person f = signed_in(c, "Live Freelancer");
+  auto reg = apply(f, "pseb-freelancer-registration",
+                   {{"full_name", f.name}, {"cnic", f.cnic}, {"email", f.email}, {"mobile", f.mobile},
+                    {"skills", {"Rust"}}, {"documents", {document(f)}}});
+  ASSERT_EQ(reg.status, 201u) << reg.body;
+  ASSERT_EQ(approve(staff("pseb"), reg.json()["id"]).status, 200u);
+
+  Person owner = signed_in(c, "Live Zone Owner");
+  std::string org = org_of(owner, "Anatolia Chips Pakistan");
+  auto lic = apply(owner, "stza-zone-enterprise-licence",
+                   {{"firm_name", "Anatolia Chips Pakistan"}, {"ntn", ntn_of(owner)}, {"secp_number", secp_of(owner)},
+                    {"zone", "Karachi Technology Zone"}, {"sector", "hardware"}, {"ownership", "foreign"},
+                    {"partner_countries", {"TR"}}, {"planned_investment", {{"amount", "900000"}, {"currency", "USD"}}},
+                    {"planned_jobs", 40}, {"documents", {document(owner)}}},
+                   org);
+  ASSERT_EQ(lic.status, 201u) << lic.body;
+  ASSERT_EQ(approve(staff("stza"), lic.json()["id"]).status, 200u);
+
+  auto ten = apply(owner, "stp-tenancy",
+                   {{"firm_name", "Anatolia Chips Pakistan"}, {"ntn", ntn_of(owner)}, {"park", "stp-islamabad-fazal"},
+                    {"floor_space_sq_ft", 4000}, {"term_months", 36}, {"start_date", "2027-03-01"}, {"staff_count", 30}},
+                   org);
+  ASSERT_EQ(ten.status, 201u) << ten.body;
+  ASSERT_EQ(approve(staff("stp"), ten.json()["id"]).status, 200u);
+
+  EXPECT_EQ(live_figure(c, "registered-freelancers", "").first, freelancers_before + 1);
+  auto [firms_after, turkish_after] = live_figure(c, "zone-firms-by-country", "TR");
+  EXPECT_EQ(firms_after, firms_before + 1);
+  EXPECT_EQ(turkish_after, turkish_before + 1);
+  auto [occupancy_after, park_after] = live_figure(c, "park-occupancy", "stp-islamabad-fazal");
+  EXPECT_NEAR(park_after - park_before, 100.0 * 4000 / 40000, 1e-9);  // the park holds 40,000 sq ft
+  EXPECT_GT(occupancy_after, occupancy_before);
+  auto [median_days, tenancies] = live_figure(c, "applications-by-service", "stp-tenancy");
+  EXPECT_GE(tenancies, 1);
+  EXPECT_GE(median_days, 0);
+}
+
+}  // namespace

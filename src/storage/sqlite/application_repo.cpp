@@ -107,6 +107,9 @@ CertificateRow read_certificate(Query& q) {
                         q.text(5), q.integer(6), q.text(7), q.text(8), q.text(9)};
 }
 
+constexpr const char* kDecisionsByService =
+    "SELECT service_id, decided_at - submitted_at FROM applications WHERE submitted_at IS NOT NULL "
+    "ORDER BY service_id";
 }  // namespace
 
 void SqliteApplicationRepo::insert(const Application& a) {
@@ -238,6 +241,18 @@ std::vector<CertificateRow> SqliteApplicationRepo::certificates_of(const std::st
   auto q = c_.query(kCertificatesOf);
   q.bind(1, user_id);
   while (q.step()) out.push_back(read_certificate(q));
+  return out;
+}
+
+std::vector<ApplicationRepo::ServiceDecisions> SqliteApplicationRepo::decisions_by_service() {
+  std::vector<ServiceDecisions> out;
+  auto q = c_.query(kDecisionsByService);
+  while (q.step()) {
+    std::string service = q.text(0);
+    if (out.empty() || out.back().service_id != service) out.push_back({service, 0, {}});
+    ++out.back().submitted;
+    if (!q.is_null(1)) out.back().decision_ms.push_back(q.integer(1));
+  }
   return out;
 }
 

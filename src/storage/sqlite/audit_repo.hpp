@@ -8,7 +8,8 @@ namespace darwaza::storage::sqlite {
 
 class SqliteAuditRepo final : public AuditRepo {
  public:
-  explicit SqliteAuditRepo(Connection& c) : c_(c) {}
+  SqliteAuditRepo(Connection& c, bool enabled) : c_(c), enabled_(enabled) {}
+  bool enabled() const override { return enabled_; }
   std::pair<std::int64_t, std::string> head() override;
   void insert(const audit::Entry& e) override;
   std::vector<audit::Entry> query(const AuditQuery& q) override;
@@ -19,6 +20,7 @@ class SqliteAuditRepo final : public AuditRepo {
 
  private:
   Connection& c_;
+  bool enabled_;
 };
 
 }  // namespace darwaza::storage::sqlite

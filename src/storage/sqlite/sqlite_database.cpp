@@ -54,9 +54,9 @@ constexpr const char* kSchemaVersion = "SELECT coalesce(max(version), 0) FROM sc
 
 class SqliteTx final : public Tx {
  public:
-  explicit SqliteTx(Connection& c)
+  explicit SqliteTx(Connection& c, bool audit = true)
       : users_(c), sessions_(c), agencies_(c), orgs_(c), catalog_(c), applications_(c), documents_(c),
-        registries_(c), audit_(c), indicators_(c), engagements_(c), consents_(c) {}
+        registries_(c), audit_(c, audit), indicators_(c), engagements_(c), consents_(c) {}
   UserRepo& users() override { return users_; }
   SessionRepo& sessions() override { return sessions_; }
   AgencyRepo& agencies() override { return agencies_; }
@@ -198,7 +198,7 @@ void SqliteDatabase::writer_loop() {
 void SqliteDatabase::run_batch(std::vector<Job*>& batch) {
   std::vector<Status> results(batch.size());
   Status batch_error;
-  SqliteTx tx(*writer_conn_);
+  SqliteTx tx(*writer_conn_, options_.audit);
   try {
     writer_conn_->query(kBegin).exec();
     for (std::size_t i = 0; i < batch.size(); ++i) {
