@@ -9,6 +9,7 @@
 #include "catalog/definition.hpp"
 #include "certificates/signing.hpp"
 #include "audit/checkpointer.hpp"
+#include "consent/consents.hpp"
 #include "identity/agencies.hpp"
 
 namespace darwaza::cli {
@@ -46,6 +47,20 @@ void split_listen(const std::string& listen, http::ServerOptions& s) {
 // The public figures and engagements shipped in the seed folder, loaded on every start like the
 // agencies: idempotent, adding only what is missing. A stored figure that differs from the file
 // is kept (it may be a reviewed correction) and logged; a bad row in the files stops the start.
+// The legal bases shown to citizens and applied by the data exchange (data/legal-bases.json),
+// read on every start. A bad file stops the start; a basis naming a registry that is not loaded
+// is left out and logged.
+void load_legal_bases(api::App& app, const std::string& seed_dir) {
+  auto file = std::filesystem::path(seed_dir) / "legal-bases.json";
+  if (!std::filesystem::exists(file)) return;
+  auto list = consent::load_legal_bases_file(file.string());
+  if (!list.ok()) throw std::runtime_error(list.error().detail);
+  std::size_t total = list->size();
+  for (const auto& id : app.consents.set_legal_bases(std::move(list).value()))
+    logging::app().warn("legal basis {} names an agency, registry or field that is not loaded; left out", id);
+  logging::app().info("legal bases: {} of {} in effect", app.consents.legal_bases().size(), total);
+}
+
 void seed_transparency(api::App& app, const std::string& seed_dir) {
   auto dir = std::filesystem::path(seed_dir) / "indicators";
   if (std::filesystem::is_directory(dir)) {
@@ -133,6 +148,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   }
 
   seed_transparency(app, data.seed_dir);
+  load_legal_bases(app, data.seed_dir);
 
   http::Router router;
   api::register_routes(router, app);

@@ -19,7 +19,9 @@ App::App(storage::Database& db_, const Clock& clock_, AppOptions options_, certi
       documents(db, clock, options.documents_dir),
       audit(db, clock, signing_key),
       indicators(db, clock),
-      engagements(db, clock) {
+      engagements(db, clock),
+      consents(db, clock, registries),
+      exchange(db, clock, registries, consents) {
   for (auto& source : indicators::platform_figures()) indicators.add_live_source(std::move(source));
 }
 

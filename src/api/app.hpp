@@ -9,6 +9,8 @@
 #include "applications/applications.hpp"
 #include "audit/audit.hpp"
 #include "catalog/catalog.hpp"
+#include "consent/consents.hpp"
+#include "consent/exchange.hpp"
 #include "certificates/signing.hpp"
 #include "documents/documents.hpp"
 #include "engagements/engagements.hpp"
@@ -53,6 +55,8 @@ struct App {
   audit::Audit audit;
   indicators::Indicators indicators;  // live figures: see indicators/live.hpp
   engagements::Engagements engagements;
+  consent::Consents consents;  // legal bases: set at start-up (app/serve.cpp)
+  consent::Exchange exchange;
 
   http::Metrics* metrics = nullptr;              // set once the route table is known
   const std::atomic<bool>* draining = nullptr;   // set by the server; /readyz reports it

@@ -1,3 +1,4 @@
+#include "api/consent_handlers.hpp"
 #include "api/json_input.hpp"
 #include "api/service_handlers.hpp"
 #include "applications/applications.hpp"
@@ -104,7 +105,15 @@ http::HandlerResult my_applications(App& app, http::Request& req) {
 }
 
 http::HandlerResult get_application(App& app, http::Request& req) {
-  return view_reply(app, app.applications.get(req.principal, req.param("id")), req);
+  auto v = app.applications.get(req.principal, req.param("id"));
+  if (!v.ok()) return v.take_error();
+  json body = view_json(*v, req.lang, app.clock.now_ms());
+  const auto& a = v->application;
+  if (a.state != "draft") {
+    auto checks = app.exchange.for_applicant(req.principal, a.agency_id, a.applicant_user_id, a.id);
+    if (!checks.empty()) body["exchange"] = applicant_checks_json(checks);
+  }
+  return http::Reply::json(200, body);
 }
 
 http::HandlerResult update_draft(App& app, http::Request& req) {

@@ -3,6 +3,7 @@
 #include "api/app.hpp"
 #include "api/identity_handlers.hpp"
 #include "api/audit_handlers.hpp"
+#include "api/consent_handlers.hpp"
 #include "api/registry_handlers.hpp"
 #include "api/service_handlers.hpp"
 #include "api/transparency_handlers.hpp"
@@ -109,6 +110,15 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::get, "/v1/me/data-access", kCitizen, h(handlers::my_data_access));
   r.add(V::get, "/v1/audit/entries", kAuditor | kPlatformAdmin, h(handlers::query_audit));
   r.add(V::get, "/v1/audit/export", kAuditor | kPlatformAdmin, h(handlers::export_audit));
+
+  // Consent and data exchange: citizens (and organisations' owners) give, list and revoke
+  // consents; agencies' clients and staff query other agencies' registries through the mediator,
+  // which checks consent or legal basis per record and answers with the covered fields only.
+  r.add(V::post, "/v1/me/consents", kCitizen, h(handlers::grant_consent));
+  r.add(V::get, "/v1/me/consents", kCitizen, h(handlers::my_consents));
+  r.add(V::delete_, "/v1/me/consents/{id}", kCitizen, h(handlers::revoke_consent));
+  r.add(V::get, "/v1/legal-bases", kPublic, h(handlers::list_legal_bases));
+  r.add(V::post, "/v1/exchange/registries/{name}/query", kApiClient | kAgencyOfficer, h(handlers::exchange_query));
 
   // Public transparency: IT-sector indicators (imported with `darwaza indicators import`) and the
   // follow-through of foreign engagements. Anyone reads; recording engagements is for MoITT

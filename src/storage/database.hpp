@@ -14,6 +14,7 @@
 #include "storage/application_repo.hpp"
 #include "storage/audit_repo.hpp"
 #include "storage/catalog_repo.hpp"
+#include "storage/consent_repo.hpp"
 #include "storage/document_repo.hpp"
 #include "storage/engagement_repo.hpp"
 #include "storage/identity_repo.hpp"
@@ -42,6 +43,7 @@ class Tx {
   virtual AuditRepo& audit() = 0;
   virtual IndicatorRepo& indicators() = 0;
   virtual EngagementRepo& engagements() = 0;
+  virtual ConsentRepo& consents() = 0;
 };
 
 using TxFn = std::function<Status(Tx&)>;

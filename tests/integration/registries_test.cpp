@@ -13,39 +13,15 @@ using nlohmann::json;
 
 namespace {
 
-ServerProcess* g_server = nullptr;
-
 std::string type_of(const HttpResponse& r) { return r.json().value("type", ""); }
 // Unique per test person (the CNIC's middle part is a per-process counter).
 std::string ntn_of(const Person& p) { return p.cnic.substr(6, 7) + "-5"; }
 std::string secp_of(const Person& p) { return p.cnic.substr(6, 7); }
 
-class Registries : public ::testing::Test {
+class Registries : public ShippedDataSuite {
  protected:
-  static void SetUpTestSuite() {
-    g_server = new ServerProcess({"--catalog-dir", DARWAZA_SOURCE_DIR "/data/services", "--registry-dir",
-                                  DARWAZA_SOURCE_DIR "/data/registries"});
-    g_server->start();
-  }
-  static void TearDownTestSuite() {
-    delete g_server;
-    g_server = nullptr;
-  }
-  HttpClient c = g_server->client();
-
-  Person staff(const std::string& agency, const std::string& role = "officer") {
-    Person p = cli_user(*g_server, role, agency);
-    p.token = login(c, p);
-    return p;
-  }
   std::string org_of(const Person& owner, const std::string& name) {
     auto r = c.post_json("/v1/organisations", {{"name", name}, {"ntn", ntn_of(owner)}}, bearer(owner.token));
-    EXPECT_EQ(r.status, 201u) << r.body;
-    return r.json().value("id", "");
-  }
-  std::string document(const Person& p) {
-    auto r = c.request("POST", "/v1/documents", "%PDF-1.7\nregistration papers\n",
-                       {{"Content-Type", "application/pdf"}, {"Authorization", "Bearer " + p.token}});
     EXPECT_EQ(r.status, 201u) << r.body;
     return r.json().value("id", "");
   }
@@ -59,37 +35,8 @@ class Registries : public ::testing::Test {
     if (!comment.empty()) body["comment"] = comment;
     return c.post_json("/v1/applications/" + id + "/transitions", body, bearer(p.token));
   }
-  // Claims and moves the application forward (review, payment) up to the approval; returns the
-  // approval's response.
-  HttpResponse approve(const Person& officer, const std::string& id) {
-    EXPECT_EQ(c.post_json("/v1/applications/" + id + "/claim", json::object(), bearer(officer.token)).status, 200u);
-    for (const char* step : {"start_review", "accept"}) {
-      auto a = c.get("/v1/applications/" + id, bearer(officer.token)).json();
-      auto allowed = a["allowed_transitions"];
-      if (std::find(allowed.begin(), allowed.end(), step) != allowed.end()) {
-        auto r = act(officer, id, step);
-        EXPECT_EQ(r.status, 200u) << r.body;
-      }
-    }
-    auto a = c.get("/v1/applications/" + id, bearer(officer.token)).json();
-    if (a.value("fee_pkr", "0.00") != "0.00" && a.value("paid_pkr", "") != a.value("fee_pkr", "")) {
-      auto paid = c.post_json("/v1/applications/" + id + "/payments",
-                              {{"amount_pkr", a["fee_pkr"]}, {"reference", "PSID-" + id}}, bearer(officer.token));
-      EXPECT_EQ(paid.status, 201u) << paid.body;
-    }
-    return act(officer, id, "approve");
-  }
-  std::string client_token(const std::string& agency) {
-    Person admin = staff(agency, "agency_admin");
-    auto created = c.post_json("/v1/agencies/" + agency + "/clients", {{"name", "network operator"}}, bearer(admin.token));
-    EXPECT_EQ(created.status, 201u) << created.body;
-    auto tok = c.request("POST", "/v1/oauth/token",
-                         "grant_type=client_credentials&client_id=" + created.json()["client_id"].get<std::string>() +
-                             "&client_secret=" + created.json()["client_secret"].get<std::string>(),
-                         {{"Content-Type", "application/x-www-form-urlencoded"}});
-    EXPECT_EQ(tok.status, 200u) << tok.body;
-    return tok.json().value("access_token", "");
-  }
+  HttpResponse approve(const Person& officer, const std::string& id) { return approve_application(c, officer, id); }
+  std::string client_token(const std::string& agency) { return agency_client_token(c, staff(agency, "agency_admin"), agency); }
   static json vpn_data(const Person& p, json endpoints) {
     return {{"registrant_name", p.name},      {"cnic", p.cnic},          {"email", p.email},
             {"mobile", p.mobile},             {"vpn_type", "wireguard"}, {"endpoints", std::move(endpoints)},
@@ -253,7 +200,7 @@ TEST_F(Registries, ParkSpaceNeverOverAllocatedUnderConcurrentApprovals) {
   std::vector<std::future<HttpResponse>> results;
   for (int i = 0; i < firms; ++i)
     results.push_back(std::async(std::launch::async, [&, i] {
-      HttpClient own = g_server->client();
+      HttpClient own = server().client();
       return own.post_json("/v1/applications/" + apps[i].second + "/transitions", {{"transition", "approve"}},
                            bearer(officers[i].token));
     }));
@@ -436,22 +383,22 @@ TEST_F(Registries, FreelancerRegistrationIsPublicWithoutPersonalData) {
 
 TEST_F(Registries, ExportCommandStreamsPublicOrAllFields) {
   std::string out;
-  ASSERT_EQ(run_darwaza({"registry", "export", "stp-parks", "--data", g_server->data_dir() + "/d"}, out), 0) << out;
+  ASSERT_EQ(run_darwaza({"registry", "export", "stp-parks", "--data", server().data_dir() + "/d"}, out), 0) << out;
   EXPECT_EQ(out.rfind("number,status,valid_from,valid_until,name,", 0), 0u) << out.substr(0, 200);
   EXPECT_NE(out.find("stp-gakuch"), std::string::npos);
   Person p = signed_in(c, "Export Subject");
   auto r = apply(p, "pta-vpn-registration", vpn_data(p, {"1.1.1.0/24"}));
   ASSERT_EQ(r.status, 201u) << r.body;
   ASSERT_EQ(approve(staff("pta"), r.json()["id"]).status, 200u);
-  ASSERT_EQ(run_darwaza({"registry", "export", "pta-vpn-endpoints", "--format", "json", "--data", g_server->data_dir() + "/d"}, out), 0);
+  ASSERT_EQ(run_darwaza({"registry", "export", "pta-vpn-endpoints", "--format", "json", "--data", server().data_dir() + "/d"}, out), 0);
   EXPECT_EQ(out.find(p.cnic), std::string::npos) << out;
   EXPECT_NE(out.find(p.name), std::string::npos) << out;
-  ASSERT_EQ(run_darwaza({"registry", "export", "pta-vpn-endpoints", "--all-fields", "--data", g_server->data_dir() + "/d"}, out), 0);
+  ASSERT_EQ(run_darwaza({"registry", "export", "pta-vpn-endpoints", "--all-fields", "--data", server().data_dir() + "/d"}, out), 0);
   EXPECT_NE(out.find(p.cnic), std::string::npos);
   EXPECT_NE(out.find("1.1.1.0/24"), std::string::npos);
-  EXPECT_NE(run_darwaza({"registry", "export", "no-such", "--data", g_server->data_dir() + "/d"}, out), 0);
+  EXPECT_NE(run_darwaza({"registry", "export", "no-such", "--data", server().data_dir() + "/d"}, out), 0);
   EXPECT_NE(out.find("no registry"), std::string::npos) << out;
-  EXPECT_NE(run_darwaza({"registry", "export", "stp-parks", "--format", "xml", "--data", g_server->data_dir() + "/d"}, out), 0);
+  EXPECT_NE(run_darwaza({"registry", "export", "stp-parks", "--format", "xml", "--data", server().data_dir() + "/d"}, out), 0);
 }
 
 }  // namespace

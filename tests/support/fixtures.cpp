@@ -1,5 +1,6 @@
 #include "support/fixtures.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -48,6 +49,67 @@ Person cli_user(const ServerProcess& s, const std::string& role, const std::stri
   auto pos = out.find("usr_");
   if (pos != std::string::npos) p.id = out.substr(pos, out.find_first_of(" \n", pos) - pos);
   return p;
+}
+
+
+HttpResponse approve_application(HttpClient& c, const Person& officer, const std::string& id) {
+  using nlohmann::json;
+  EXPECT_EQ(c.post_json("/v1/applications/" + id + "/claim", json::object(), bearer(officer.token)).status, 200u);
+  auto act = [&](const std::string& transition) {
+    return c.post_json("/v1/applications/" + id + "/transitions", {{"transition", transition}}, bearer(officer.token));
+  };
+  for (const char* step : {"start_review", "accept"}) {
+    auto a = c.get("/v1/applications/" + id, bearer(officer.token)).json();
+    auto allowed = a["allowed_transitions"];
+    if (std::find(allowed.begin(), allowed.end(), step) != allowed.end()) {
+      auto r = act(step);
+      EXPECT_EQ(r.status, 200u) << r.body;
+    }
+  }
+  auto a = c.get("/v1/applications/" + id, bearer(officer.token)).json();
+  if (a.value("fee_pkr", "0.00") != "0.00" && a.value("paid_pkr", "") != a.value("fee_pkr", "")) {
+    auto paid = c.post_json("/v1/applications/" + id + "/payments",
+                            {{"amount_pkr", a["fee_pkr"]}, {"reference", "PSID-" + id}}, bearer(officer.token));
+    EXPECT_EQ(paid.status, 201u) << paid.body;
+  }
+  return act("approve");
+}
+
+std::string agency_client_token(HttpClient& c, const Person& admin, const std::string& agency) {
+  auto created = c.post_json("/v1/agencies/" + agency + "/clients", {{"name", "exchange client"}}, bearer(admin.token));
+  EXPECT_EQ(created.status, 201u) << created.body;
+  auto tok = c.request("POST", "/v1/oauth/token",
+                       "grant_type=client_credentials&client_id=" + created.json()["client_id"].get<std::string>() +
+                           "&client_secret=" + created.json()["client_secret"].get<std::string>(),
+                       {{"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(tok.status, 200u) << tok.body;
+  return tok.json().value("access_token", "");
+}
+
+ServerProcess* ShippedDataSuite::server_ = nullptr;
+
+void ShippedDataSuite::SetUpTestSuite() {
+  server_ = new ServerProcess({"--catalog-dir", DARWAZA_SOURCE_DIR "/data/services", "--registry-dir",
+                               DARWAZA_SOURCE_DIR "/data/registries"});
+  server_->start();
+}
+
+void ShippedDataSuite::TearDownTestSuite() {
+  delete server_;
+  server_ = nullptr;
+}
+
+Person ShippedDataSuite::staff(const std::string& agency, const std::string& role) {
+  Person p = cli_user(*server_, role, agency);
+  p.token = login(c, p);
+  return p;
+}
+
+std::string ShippedDataSuite::document(const Person& p) {
+  auto r = c.request("POST", "/v1/documents", "%PDF-1.7\nregistration papers\n",
+                     {{"Content-Type", "application/pdf"}, {"Authorization", "Bearer " + p.token}});
+  EXPECT_EQ(r.status, 201u) << r.body;
+  return r.json().value("id", "");
 }
 
 }  // namespace darwaza::test

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 
@@ -20,5 +22,27 @@ Person signed_in(HttpClient& c, const std::string& name = "Test Citizen");
 // Creates a person with a role via the CLI (server may be running on the same data dir).
 Person cli_user(const ServerProcess& s, const std::string& role, const std::string& agency = {});
 std::string login(HttpClient& c, const Person& p);
+// Claims the application as `officer` and moves it through review and payment to approval;
+// returns the approval's response.
+HttpResponse approve_application(HttpClient& c, const Person& officer, const std::string& id);
+// A new API client of `agency`, created by `admin` (that agency's admin); returns its access token.
+std::string agency_client_token(HttpClient& c, const Person& admin, const std::string& agency);
+
+// A suite sharing one server started on the shipped services and registries (data/services,
+// data/registries): `c` talks to it, `staff` signs in a new staff member.
+class ShippedDataSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  static ServerProcess& server() { return *server_; }
+  Person staff(const std::string& agency, const std::string& role = "officer");
+  // Uploads a small PDF as `p`; returns the document's id.
+  std::string document(const Person& p);
+
+  HttpClient c = server_->client();
+
+ private:
+  static ServerProcess* server_;
+};
 
 }  // namespace darwaza::test

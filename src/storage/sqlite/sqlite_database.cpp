@@ -24,6 +24,7 @@
 #include "storage/migration.hpp"
 #include "storage/sqlite/application_repo.hpp"
 #include "storage/sqlite/catalog_repo.hpp"
+#include "storage/sqlite/consent_repo.hpp"
 #include "storage/sqlite/document_repo.hpp"
 #include "storage/sqlite/registry_repo.hpp"
 #include "storage/sqlite/audit_repo.hpp"
@@ -55,7 +56,7 @@ class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(Connection& c, bool audit = true)
       : users_(c), sessions_(c), agencies_(c), orgs_(c), catalog_(c), applications_(c), documents_(c),
-        registries_(c), audit_(c, audit), indicators_(c), engagements_(c) {}
+        registries_(c), audit_(c, audit), indicators_(c), engagements_(c), consents_(c) {}
   UserRepo& users() override { return users_; }
   SessionRepo& sessions() override { return sessions_; }
   AgencyRepo& agencies() override { return agencies_; }
@@ -67,6 +68,7 @@ class SqliteTx final : public Tx {
   AuditRepo& audit() override { return audit_; }
   IndicatorRepo& indicators() override { return indicators_; }
   EngagementRepo& engagements() override { return engagements_; }
+  ConsentRepo& consents() override { return consents_; }
 
  private:
   SqliteUserRepo users_;
@@ -80,6 +82,7 @@ class SqliteTx final : public Tx {
   SqliteAuditRepo audit_;
   SqliteIndicatorRepo indicators_;
   SqliteEngagementRepo engagements_;
+  SqliteConsentRepo consents_;
 };
 
 Status run_guarded(const TxFn& fn, Tx& tx) {
