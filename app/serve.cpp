@@ -8,7 +8,7 @@
 #include "http/server.hpp"
 #include "catalog/definition.hpp"
 #include "certificates/signing.hpp"
-#include "audit/checkpointer.hpp"
+#include "core/periodic.hpp"
 #include "consent/consents.hpp"
 #include "identity/agencies.hpp"
 
@@ -30,7 +30,8 @@ struct ServeOptions {
   std::string catalog_dir;  // load service definitions from here at start
   std::string registry_dir;  // load registry schemas (and their seed records) from here at start
   int audit_checkpoint_s = 60;
-  bool unaudited_benchmark = false;  // bench/audit.sh only: measures what the audit costs  // sign the audit chain head this often (and at shutdown); 0: only at shutdown
+  bool unaudited_benchmark = false;
+  int session_purge_s = 3600;  // delete expired and revoked sessions this often; 0: never  // bench/audit.sh only: measures what the audit costs  // sign the audit chain head this often (and at shutdown); 0: only at shutdown
   http::ServerOptions server;
 };
 
@@ -172,9 +173,20 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   logging::app().info("darwaza {} listening on http://{}:{} ({} I/O threads, {} handler threads)", DARWAZA_VERSION,
                       o.server.host, port, o.server.io_threads > 0 ? o.server.io_threads : (int)std::thread::hardware_concurrency(),
                       o.server.handler_threads);
-  audit::Checkpointer checkpointer(app.audit, std::chrono::seconds(o.audit_checkpoint_s));
+  // Sign the audit chain head at intervals and once more at shutdown, so at most one interval of
+  // entries is ever without a signature over it; purge expired sessions now and then.
+  Periodic checkpoints(std::chrono::seconds(o.audit_checkpoint_s), [&app] {
+    auto r = app.audit.checkpoint();
+    if (!r.ok()) logging::app().error("audit checkpoint failed: {}", r.error().detail);
+  }, /*run_at_stop=*/true);
+  Periodic purge(std::chrono::seconds(o.session_purge_s), [&app] {
+    auto n = app.sessions.purge_expired();
+    if (!n.ok()) logging::app().error("purging expired sessions failed: {}", n.error().detail);
+    else if (*n > 0) logging::app().info("purged {} expired sessions", *n);
+  }, /*run_at_stop=*/false);
   server.run();
-  checkpointer.stop();
+  purge.stop();
+  checkpoints.stop();
   app.metrics = nullptr;
   metrics_ptr.store(nullptr);
   return 0;
@@ -229,6 +241,9 @@ void register_serve(CLI::App& app, DataOptions& data) {
   cmd->add_option("--audit-checkpoint-s", o->audit_checkpoint_s,
                   "Sign a checkpoint of the audit chain head every N seconds (and at shutdown; 0: at shutdown only)")
       ->check(CLI::Range(0, 86400))
+      ->capture_default_str();
+  cmd->add_option("--session-purge-s", o->session_purge_s, "Delete expired sessions every N seconds (0: never)")
+      ->check(CLI::Range(0, 7 * 86400))
       ->capture_default_str();
   cmd->add_flag("--unaudited-benchmark-mode", o->unaudited_benchmark,
                "Benchmarks only (bench/audit.sh): write no audit entries, to measure what auditing costs");
