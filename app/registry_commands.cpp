@@ -62,7 +62,9 @@ struct OpenRegistry {
 OpenRegistry open_registry(DataOptions& data, const std::string& name) {
   if (data.log_level == "info") data.log_level = "warn";  // records may go to standard output
   OpenRegistry out;
-  out.h = open_db(data);
+  // Read and import only: no agency seeding here, so an export writes nothing (not even an audit entry).
+  out.h = std::make_unique<OpenDb>();
+  out.h->db = data.open_for_command(4);
   out.regs = std::make_unique<registries::Registries>(*out.h->db, out.h->clock, /*address_indexes=*/false);
   if (Status s = out.regs->open(); !s.ok()) throw std::runtime_error(s.error().detail);
   auto schema = out.regs->schema(name);
@@ -226,7 +228,9 @@ void register_import(CLI::App& parent, DataOptions& data) {
       std::vector<registries::ImportRow> batch(std::make_move_iterator(rows.begin() + static_cast<std::ptrdiff_t>(i)),
                                                std::make_move_iterator(rows.begin() + static_cast<std::ptrdiff_t>(
                                                                            std::min(rows.size(), i + kImportBatchRows))));
-      auto n = regs.import_rows(o->name, std::move(batch), "cli:import");
+      Principal cli;
+      cli.user_id = "cli";
+      auto n = regs.import_rows(o->name, std::move(batch), cli);
       if (!n.ok()) {
         bar.finish();
         std::cerr << "darwaza: " << n.error().detail << "\n" << done << " record(s) were imported before this batch\n";

@@ -169,7 +169,7 @@ Status Applications::enter_state(storage::Tx& tx, Application& a, const ServiceD
   // Approval writes the registry record in the same transaction as the decision.
   json record = nullptr;
   if (def.registry) {
-    auto e = registries_.on_approval(tx, def, a, who.actor(), now);
+    auto e = registries_.on_approval(tx, def, a, who, now);
     if (!e.ok()) return e.take_error();
     effect = std::move(e).value();
     record = {{"registry", effect.registry},

@@ -99,8 +99,9 @@ Result<LoginResult> Sessions::login(const std::string& identifier, const std::st
 Status Sessions::logout(const std::string& token_hash) {
   UnixMs now = clock_.now_ms();
   return db_.write([&](storage::Tx& tx) -> Status {
+    auto session = tx.sessions().by_hash(token_hash);
     tx.sessions().revoke(token_hash, now);
-    audit::record(tx, audit::system_actor(), now, {"session.logout", "session", "", "", "", "", "ok"});
+    if (session) audit::record_self(tx, session->subject_id, now, {"session.logout", "session", "", session->subject_id, "", "", "ok"});
     return ok_status();
   });
 }

@@ -136,7 +136,7 @@ Status Registries::allocate(storage::Tx& tx, const Schema& s, const Record& r, c
 
 Result<Record> Registries::create_record(storage::Tx& tx, const Schema& s, json data, const std::string& number,
                                          const std::string& user_id, const std::string& org_id,
-                                         const std::string& application_id, const std::string& actor, UnixMs now) {
+                                         const std::string& application_id, const Principal& who, UnixMs now) {
   Record r;
   r.id = crypto::random_id("rec");
   r.registry = s.name;
@@ -179,15 +179,13 @@ Result<Record> Registries::create_record(storage::Tx& tx, const Schema& s, json 
   if (s.allocates) {
     if (Status st = allocate(tx, s, r, data); !st.ok()) return st.take_error();
   }
-  tx.registries().add_event({0, r.id, now, actor, "created", "", "active", "", application_id});
-  Principal by;  // the approving officer is on the application's own entry; this one names the record
-  by.user_id = actor;
-  audit::record(tx, by, now, {"registry.record.create", "registry_record", r.id, user_id, org_id, application_id, "ok"});
+  tx.registries().add_event({0, r.id, now, who.actor(), "created", "", "active", "", application_id});
+  audit::record(tx, who, now, {"registry.record.create", "registry_record", r.id, user_id, org_id, application_id, "ok"});
   return r;
 }
 
 Result<Record> Registries::renew_record(storage::Tx& tx, const catalog::ServiceDefinition& def,
-                                        const applications::Application& a, const std::string& actor, UnixMs now) {
+                                        const applications::Application& a, const Principal& who, UnixMs now) {
   json form = json::parse(a.data);
   std::string number = form.value(def.registry->record_field, "");
   auto r = tx.registries().by_number(number);
@@ -203,20 +201,18 @@ Result<Record> Registries::renew_record(storage::Tx& tx, const catalog::ServiceD
   r->valid_until = date_plus_days(base, (*s)->validity_days);
   r->updated_at = now;
   tx.registries().update(*r, public_text(**s, *r));
-  tx.registries().add_event({0, r->id, now, actor, "renewed", "active", "active",
+  tx.registries().add_event({0, r->id, now, who.actor(), "renewed", "active", "active",
                              "valid until " + old_until + " → " + r->valid_until, a.id});
-  Principal by;
-  by.user_id = actor;
-  audit::record(tx, by, now, {"registry.record.renew", "registry_record", r->id, r->subject_user_id, r->subject_org_id, a.id, "ok"});
+  audit::record(tx, who, now, {"registry.record.renew", "registry_record", r->id, r->subject_user_id, r->subject_org_id, a.id, "ok"});
   return std::move(*r);
 }
 
 Result<Effect> Registries::on_approval(storage::Tx& tx, const catalog::ServiceDefinition& def,
-                                       const applications::Application& a, const std::string& actor, UnixMs now) {
+                                       const applications::Application& a, const Principal& who, UnixMs now) {
   Effect none;
   if (!def.registry) return none;
   if (def.registry->action == catalog::RegistryAction::renew) {
-    auto r = renew_record(tx, def, a, actor, now);
+    auto r = renew_record(tx, def, a, who, now);
     if (!r.ok()) return r.take_error();
     auto s = schema(r->registry);
     if (!s.ok()) return s.take_error();
@@ -246,7 +242,7 @@ Result<Effect> Registries::on_approval(storage::Tx& tx, const catalog::ServiceDe
     return out;
   }
   auto r = create_record(tx, schema_, std::move(valid).value(), "", a.org_id.empty() ? a.applicant_user_id : "",
-                         a.org_id, a.id, actor, now);
+                         a.org_id, a.id, who, now);
   if (!r.ok()) return r.take_error();
   return Effect{schema_.name, r->id, ip_entries(schema_, *r), false, r->number, r->valid_until,
                 public_fields(schema_, *r)};

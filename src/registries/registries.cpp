@@ -132,7 +132,7 @@ Result<LoadReport> Registries::load(const std::vector<SchemaFile>& files) {
                      (e.fields.empty() ? e.detail : e.fields[0].path + " " + e.fields[0].message);
           return e;
         }
-        auto created = create_record(tx, s, std::move(data).value(), key, "", "", "", "system", now);
+        auto created = create_record(tx, s, std::move(data).value(), key, "", "", "", audit::system_actor(), now);
         if (!created.ok()) return created.take_error();
         ++rep.seeded;
         effects.push_back({s.name, created->id, ip_entries(s, *created), false});
@@ -387,7 +387,7 @@ Result<ImportRow> Registries::parse_import_row(const Schema& s, const json& line
   return row;
 }
 
-Result<std::int64_t> Registries::import_rows(const std::string& name, std::vector<ImportRow> rows, const std::string& actor) {
+Result<std::int64_t> Registries::import_rows(const std::string& name, std::vector<ImportRow> rows, const Principal& who) {
   auto s = schema(name);
   if (!s.ok()) return s.take_error();
   const UnixMs now = clock_.now_ms();
@@ -396,7 +396,7 @@ Result<std::int64_t> Registries::import_rows(const std::string& name, std::vecto
     effects.clear();
     std::int64_t added = 0;
     for (auto& row : rows) {
-      auto r = create_record(tx, **s, std::move(row.fields), row.number, "", "", "", actor, now);
+      auto r = create_record(tx, **s, std::move(row.fields), row.number, "", "", "", who, now);
       if (!r.ok()) {
         Error e = r.take_error();
         e.detail = (row.number.empty() ? std::string("row ") + std::to_string(added + 1) : row.number) + ": " + e.detail;

@@ -123,7 +123,7 @@ class Registries {
   // where the registry numbers and dates its own records). Rows are checked one by one, then
   // written in one transaction per call, each with the same rules as an approval's record.
   Result<ImportRow> parse_import_row(const Schema& s, const nlohmann::json& line);
-  Result<std::int64_t> import_rows(const std::string& name, std::vector<ImportRow> rows, const std::string& actor);
+  Result<std::int64_t> import_rows(const std::string& name, std::vector<ImportRow> rows, const Principal& who);
 
   // Applications' hooks, run inside the application's transaction.
   // At submission: registry_ref fields name usable records; a renewal names the applicant's record.
@@ -131,7 +131,7 @@ class Registries {
                           const applications::Application& a, const std::string& lang);
   // At approval: creates or renews the record the service's definition names.
   Result<Effect> on_approval(storage::Tx& tx, const catalog::ServiceDefinition& def,
-                             const applications::Application& a, const std::string& actor, UnixMs now);
+                             const applications::Application& a, const Principal& who, UnixMs now);
   // After the transaction committed.
   void committed(const Effect& e);
 
@@ -142,9 +142,9 @@ class Registries {
   // number: empty to number the record from the registry's prefix.
   Result<Record> create_record(storage::Tx& tx, const Schema& s, nlohmann::json data, const std::string& number,
                                const std::string& user_id, const std::string& org_id,
-                               const std::string& application_id, const std::string& actor, UnixMs now);
+                               const std::string& application_id, const Principal& who, UnixMs now);
   Result<Record> renew_record(storage::Tx& tx, const catalog::ServiceDefinition& def,
-                              const applications::Application& a, const std::string& actor, UnixMs now);
+                              const applications::Application& a, const Principal& who, UnixMs now);
   Status allocate(storage::Tx& tx, const Schema& s, const Record& r, const nlohmann::json& data);
   std::optional<Record> usable_reference(storage::Tx& tx, const std::string& registry, const std::string& number,
                                          const std::string& today);
