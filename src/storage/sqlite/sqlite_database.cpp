@@ -31,6 +31,7 @@
 #include "storage/sqlite/engagement_repo.hpp"
 #include "storage/sqlite/identity_repos.hpp"
 #include "storage/sqlite/indicator_repo.hpp"
+#include "storage/sqlite/notification_repo.hpp"
 
 namespace darwaza::storage::sqlite {
 namespace {
@@ -56,7 +57,7 @@ class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(Connection& c, bool audit = true)
       : users_(c), sessions_(c), agencies_(c), orgs_(c), catalog_(c), applications_(c), documents_(c),
-        registries_(c), audit_(c, audit), indicators_(c), engagements_(c), consents_(c) {}
+        registries_(c), audit_(c, audit), indicators_(c), engagements_(c), consents_(c), notifications_(c) {}
   UserRepo& users() override { return users_; }
   SessionRepo& sessions() override { return sessions_; }
   AgencyRepo& agencies() override { return agencies_; }
@@ -69,6 +70,7 @@ class SqliteTx final : public Tx {
   IndicatorRepo& indicators() override { return indicators_; }
   EngagementRepo& engagements() override { return engagements_; }
   ConsentRepo& consents() override { return consents_; }
+  NotificationRepo& notifications() override { return notifications_; }
 
  private:
   SqliteUserRepo users_;
@@ -83,6 +85,7 @@ class SqliteTx final : public Tx {
   SqliteIndicatorRepo indicators_;
   SqliteEngagementRepo engagements_;
   SqliteConsentRepo consents_;
+  SqliteNotificationRepo notifications_;
 };
 
 Status run_guarded(const TxFn& fn, Tx& tx) {
