@@ -1,8 +1,8 @@
-#include "storage/sqlite/consent_repo.hpp"
+#include "storage/sql/consent_repo.hpp"
 
 #include <nlohmann/json.hpp>
 
-namespace darwaza::storage::sqlite {
+namespace darwaza::storage::sql {
 namespace {
 constexpr const char* kInsertConsent =
     "INSERT INTO consents (id, grantor_user_id, subject_user_id, subject_org_id, agency_id, registry, fields, "
@@ -41,7 +41,7 @@ std::vector<consent::Consent> rows(Query& q) {
 }
 }  // namespace
 
-void SqliteConsentRepo::insert(const consent::Consent& c) {
+void SqlConsentRepo::insert(const consent::Consent& c) {
   auto q = c_.query(kInsertConsent);
   q.bind_all(c.id, c.grantor_user_id);
   q.bind_or_null(3, c.subject_user_id).bind_or_null(4, c.subject_org_id);
@@ -50,24 +50,24 @@ void SqliteConsentRepo::insert(const consent::Consent& c) {
   q.exec();
 }
 
-std::optional<consent::Consent> SqliteConsentRepo::by_id(const std::string& id) {
+std::optional<consent::Consent> SqlConsentRepo::by_id(const std::string& id) {
   auto q = c_.query(kConsentById);
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return row(q);
 }
 
-void SqliteConsentRepo::revoke(const std::string& id, UnixMs at, const std::string& by) {
+void SqlConsentRepo::revoke(const std::string& id, UnixMs at, const std::string& by) {
   c_.query(kRevokeConsent).bind_all(at, by, id).exec();
 }
 
-std::vector<consent::Consent> SqliteConsentRepo::of_subject(const std::string& user_id, const std::string& org_id) {
+std::vector<consent::Consent> SqlConsentRepo::of_subject(const std::string& user_id, const std::string& org_id) {
   auto q = c_.query(kConsentsOfSubject);
   q.bind_or_null(1, user_id).bind_or_null(2, org_id);
   return rows(q);
 }
 
-std::vector<consent::Consent> SqliteConsentRepo::unrevoked_for(const std::string& user_id, const std::string& org_id,
+std::vector<consent::Consent> SqlConsentRepo::unrevoked_for(const std::string& user_id, const std::string& org_id,
                                                                const std::string& agency_id,
                                                                const std::string& registry) {
   auto q = c_.query(kUnrevokedFor);
@@ -75,4 +75,4 @@ std::vector<consent::Consent> SqliteConsentRepo::unrevoked_for(const std::string
   return rows(q);
 }
 
-}  // namespace darwaza::storage::sqlite
+}  // namespace darwaza::storage::sql

@@ -1,10 +1,10 @@
-#include "storage/sqlite/engagement_repo.hpp"
+#include "storage/sql/engagement_repo.hpp"
 
 #include <map>
 
 #include <nlohmann/json.hpp>
 
-namespace darwaza::storage::sqlite {
+namespace darwaza::storage::sql {
 namespace {
 
 using namespace darwaza::engagements;
@@ -75,7 +75,7 @@ Engagement read_engagement(Query& q) {
 
 }  // namespace
 
-void SqliteEngagementRepo::attach_commitments(std::vector<Engagement>& list, const std::string& only) {
+void SqlEngagementRepo::attach_commitments(std::vector<Engagement>& list, const std::string& only) {
   std::map<std::string, Engagement*> by_id;
   for (auto& e : list) by_id[e.id] = &e;
   std::map<std::string, Commitment*> commitments;
@@ -110,7 +110,7 @@ void SqliteEngagementRepo::attach_commitments(std::vector<Engagement>& list, con
   }
 }
 
-std::vector<Engagement> SqliteEngagementRepo::all() {
+std::vector<Engagement> SqlEngagementRepo::all() {
   std::vector<Engagement> out;
   {
     auto q = c_.query(kAll);
@@ -120,7 +120,7 @@ std::vector<Engagement> SqliteEngagementRepo::all() {
   return out;
 }
 
-std::optional<Engagement> SqliteEngagementRepo::by_id(const std::string& id) {
+std::optional<Engagement> SqlEngagementRepo::by_id(const std::string& id) {
   std::vector<Engagement> out;
   {
     auto q = c_.query(kById);
@@ -132,7 +132,7 @@ std::optional<Engagement> SqliteEngagementRepo::by_id(const std::string& id) {
   return std::move(out.front());
 }
 
-void SqliteEngagementRepo::insert(const Engagement& e) {
+void SqlEngagementRepo::insert(const Engagement& e) {
   auto q = c_.query(kInsert);
   q.bind(1, e.id);
   bind_description(q, e);
@@ -142,7 +142,7 @@ void SqliteEngagementRepo::insert(const Engagement& e) {
     insert_commitment(e.commitments[i], static_cast<int>(i), e.created_at);
 }
 
-void SqliteEngagementRepo::update(const Engagement& e) {
+void SqlEngagementRepo::update(const Engagement& e) {
   auto q = c_.query(kUpdate);
   q.bind(1, e.id);
   bind_description(q, e);
@@ -150,14 +150,14 @@ void SqliteEngagementRepo::update(const Engagement& e) {
   q.exec();
 }
 
-void SqliteEngagementRepo::insert_commitment(const Commitment& c, int position, UnixMs at) {
+void SqlEngagementRepo::insert_commitment(const Commitment& c, int position, UnixMs at) {
   c_.query(kInsertCommitment)
       .bind_all(c.id, c.engagement_id, position, c.description, to_string(c.status), at, at)
       .exec();
   append_stages(c.id, c.history, at);
 }
 
-void SqliteEngagementRepo::append_stages(const std::string& commitment_id, const std::vector<StageChange>& changes,
+void SqlEngagementRepo::append_stages(const std::string& commitment_id, const std::vector<StageChange>& changes,
                                          UnixMs at) {
   for (const auto& h : changes) {
     auto q = c_.query(kInsertStage);
@@ -170,4 +170,4 @@ void SqliteEngagementRepo::append_stages(const std::string& commitment_id, const
   if (!changes.empty()) c_.query(kSetStatus).bind_all(commitment_id, to_string(changes.back().stage), at).exec();
 }
 
-}  // namespace darwaza::storage::sqlite
+}  // namespace darwaza::storage::sql

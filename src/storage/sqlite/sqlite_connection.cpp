@@ -1,4 +1,4 @@
-#include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/sqlite_connection.hpp"
 
 #include <fmt/format.h>
 
@@ -9,54 +9,37 @@ namespace {
 constexpr int kBusyTimeoutMs = 10000;  // readers wait this long for a checkpoint; the writer is single
 }
 
-Query::~Query() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-}
-
-Query& Query::bind(int i, std::string_view v) {
+void SqliteStatement::bind_text(int i, std::string_view v) {
   if (sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK)
     conn_.fail("bind");
-  return *this;
 }
 
-Query& Query::bind(int i, std::int64_t v) {
+void SqliteStatement::bind_int(int i, std::int64_t v) {
   if (sqlite3_bind_int64(stmt_, i, v) != SQLITE_OK) conn_.fail("bind");
-  return *this;
 }
 
-Query& Query::bind(int i, double v) {
+void SqliteStatement::bind_real(int i, double v) {
   if (sqlite3_bind_double(stmt_, i, v) != SQLITE_OK) conn_.fail("bind");
-  return *this;
 }
 
-Query& Query::bind_null(int i) {
+void SqliteStatement::bind_null(int i) {
   if (sqlite3_bind_null(stmt_, i) != SQLITE_OK) conn_.fail("bind");
-  return *this;
 }
 
-bool Query::step() {
+bool SqliteStatement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   conn_.fail("step");
 }
 
-int Query::exec() {
-  while (step()) {
-  }
-  return sqlite3_changes(conn_.handle());
-}
+int SqliteStatement::changes() { return sqlite3_changes(conn_.handle()); }
 
-std::string Query::text(int col) const {
+std::string SqliteStatement::text(int col) const {
   const unsigned char* p = sqlite3_column_text(stmt_, col);
   if (!p) return {};
   return std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
 }
-
-std::int64_t Query::integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-double Query::real(int col) const { return sqlite3_column_double(stmt_, col); }
-bool Query::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 Connection::Connection(const std::string& path, bool read_only) {
   int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
@@ -73,18 +56,18 @@ Connection::Connection(const std::string& path, bool read_only) {
 }
 
 Connection::~Connection() {
-  for (auto& [_, stmt] : cache_) sqlite3_finalize(stmt);
+  cache_.clear();  // finalises every statement before the close
   sqlite3_close_v2(db_);
 }
 
-Query Connection::query(const char* sql) {
+sql::Statement& Connection::statement(const char* sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) fail("prepare");
-    it = cache_.emplace(sql, stmt).first;
+    it = cache_.emplace(sql, std::make_unique<SqliteStatement>(*this, stmt)).first;
   }
-  return Query(*this, it->second);
+  return *it->second;
 }
 
 void Connection::exec_script(const char* sql) {

@@ -1,14 +1,14 @@
-// SQLite implementation of the indicator store.
+// Engine-neutral SQL implementation of the indicator store.
 #pragma once
 
 #include "storage/indicator_repo.hpp"
-#include "storage/sqlite/connection.hpp"
+#include "storage/sql/connection.hpp"
 
-namespace darwaza::storage::sqlite {
+namespace darwaza::storage::sql {
 
-class SqliteIndicatorRepo final : public IndicatorRepo {
+class SqlIndicatorRepo final : public IndicatorRepo {
  public:
-  explicit SqliteIndicatorRepo(Connection& c) : c_(c) {}
+  explicit SqlIndicatorRepo(Connection& c) : c_(c) {}
   std::optional<indicators::Series> series(const std::string& id) override;
   std::vector<indicators::Series> all_series() override;
   void upsert_series(const indicators::Series& s, UnixMs at) override;
@@ -24,4 +24,4 @@ class SqliteIndicatorRepo final : public IndicatorRepo {
   Connection& c_;
 };
 
-}  // namespace darwaza::storage::sqlite
+}  // namespace darwaza::storage::sql

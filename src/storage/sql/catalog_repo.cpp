@@ -1,6 +1,6 @@
-#include "storage/sqlite/catalog_repo.hpp"
+#include "storage/sql/catalog_repo.hpp"
 
-namespace darwaza::storage::sqlite {
+namespace darwaza::storage::sql {
 namespace {
 
 constexpr int kMaxQueryTerms = 12;  // bounds the cost of one search
@@ -24,6 +24,12 @@ constexpr const char* kDeleteFts = "DELETE FROM service_fts WHERE rowid = ?";
 constexpr const char* kInsertFts =
     "INSERT INTO service_fts (rowid, title_en, title_ur, description_en, description_ur, keywords) "
     "VALUES (?, ?, ?, ?, ?, ?)";
+// The weights follow FTS5's bm25 column weights above: titles, then keywords, then descriptions.
+constexpr const char* kInsertFtsPg =
+    "INSERT INTO service_fts (rowid, doc) VALUES (?1, "
+    "setweight(to_tsvector('simple', ?2), 'A') || setweight(to_tsvector('simple', ?3), 'A') || "
+    "setweight(to_tsvector('simple', ?6), 'B') || setweight(to_tsvector('simple', ?4), 'C') || "
+    "setweight(to_tsvector('simple', ?5), 'C'))";
 constexpr const char* kSearch =
     "SELECT s.id, s.version, s.agency_id, s.category, s.title_en, s.title_ur, s.description_en, s.description_ur, "
     "s.applicant, s.fee_paisa FROM service_fts f JOIN service_current c ON c.rowid = f.rowid "
@@ -33,6 +39,15 @@ constexpr const char* kSearch =
 constexpr const char* kSearchCount =
     "SELECT count(*) FROM service_fts f JOIN service_current c ON c.rowid = f.rowid "
     "WHERE service_fts MATCH ?1 AND (?2 = '' OR c.agency_id = ?2) AND (?3 = '' OR c.category = ?3)";
+constexpr const char* kSearchPg =
+    "SELECT s.id, s.version, s.agency_id, s.category, s.title_en, s.title_ur, s.description_en, s.description_ur, "
+    "s.applicant, s.fee_paisa FROM service_fts f JOIN service_current c ON c.rowid = f.rowid "
+    "JOIN services s ON s.id = c.id AND s.version = c.version "
+    "WHERE f.doc @@ to_tsquery('simple', ?1) AND (?2 = '' OR c.agency_id = ?2) AND (?3 = '' OR c.category = ?3) "
+    "ORDER BY ts_rank(f.doc, to_tsquery('simple', ?1)) DESC, c.title_en LIMIT ?4 OFFSET ?5";
+constexpr const char* kSearchCountPg =
+    "SELECT count(*) FROM service_fts f JOIN service_current c ON c.rowid = f.rowid "
+    "WHERE f.doc @@ to_tsquery('simple', ?1) AND (?2 = '' OR c.agency_id = ?2) AND (?3 = '' OR c.category = ?3)";
 constexpr const char* kBrowse =
     "SELECT s.id, s.version, s.agency_id, s.category, s.title_en, s.title_ur, s.description_en, s.description_ur, "
     "s.applicant, s.fee_paisa FROM service_current c JOIN services s ON s.id = c.id AND s.version = c.version "
@@ -56,7 +71,8 @@ bool is_separator(unsigned char c) {
 
 }  // namespace
 
-std::string fts_query(std::string_view text) {
+std::string fts_query(std::string_view text, Dialect dialect) {
+  const bool pg = dialect == Dialect::postgresql;
   std::string out;
   int terms = 0;
   std::size_t i = 0;
@@ -65,31 +81,31 @@ std::string fts_query(std::string_view text) {
     std::size_t start = i;
     while (i < text.size() && !is_separator(static_cast<unsigned char>(text[i]))) ++i;
     if (i > start) {
-      if (!out.empty()) out += ' ';
-      out += '"';
-      out.append(text.substr(start, i - start));  // no quotes can be inside: '"' is a separator
-      out += "\"*";
+      if (!out.empty()) out += pg ? " & " : " ";
+      out += pg ? '\'' : '"';
+      out.append(text.substr(start, i - start));  // no quotes can be inside: they are separators
+      out += pg ? "':*" : "\"*";
       ++terms;
     }
   }
   return out;
 }
 
-std::optional<StoredService> SqliteCatalogRepo::current(const std::string& id) {
+std::optional<StoredService> SqlCatalogRepo::current(const std::string& id) {
   auto q = c_.query(kCurrentService);
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_stored(q);
 }
 
-std::optional<StoredService> SqliteCatalogRepo::version(const std::string& id, int version) {
+std::optional<StoredService> SqlCatalogRepo::version(const std::string& id, int version) {
   auto q = c_.query(kServiceByVersion);
   q.bind_all(id, version);
   if (!q.step()) return std::nullopt;
   return read_stored(q);
 }
 
-void SqliteCatalogRepo::insert_version(const StoredService& s, UnixMs at) {
+void SqlCatalogRepo::insert_version(const StoredService& s, UnixMs at) {
   const auto& m = s.summary;
   c_.query(kInsertService)
       .bind_all(m.id, m.version, m.agency, m.category, m.title_en, m.title_ur, m.description_en, m.description_ur,
@@ -104,20 +120,20 @@ void SqliteCatalogRepo::insert_version(const StoredService& s, UnixMs at) {
     rowid = q.integer(0);
   }
   c_.query(kDeleteFts).bind_all(rowid).exec();
-  c_.query(kInsertFts).bind_all(rowid, m.title_en, m.title_ur, m.description_en, m.description_ur, s.keywords).exec();
+  c_.query(c_.pick(kInsertFts, kInsertFtsPg)).bind_all(rowid, m.title_en, m.title_ur, m.description_en, m.description_ur, s.keywords).exec();
 }
 
-ServicePage SqliteCatalogRepo::search(const CatalogQuery& cq) {
+ServicePage SqlCatalogRepo::search(const CatalogQuery& cq) {
   ServicePage page;
   if (!cq.text.empty()) {
-    std::string match = fts_query(cq.text);
+    std::string match = fts_query(cq.text, c_.dialect());
     if (match.empty()) return page;
     {
-      auto q = c_.query(kSearch);
+      auto q = c_.query(c_.pick(kSearch, kSearchPg));
       q.bind_all(match, cq.agency, cq.category, cq.limit, cq.offset);
       while (q.step()) page.items.push_back(read_summary(q));
     }
-    auto n = c_.query(kSearchCount);
+    auto n = c_.query(c_.pick(kSearchCount, kSearchCountPg));
     n.bind_all(match, cq.agency, cq.category);
     n.step();
     page.total = n.integer(0);
@@ -135,7 +151,7 @@ ServicePage SqliteCatalogRepo::search(const CatalogQuery& cq) {
   return page;
 }
 
-std::vector<CategoryCount> SqliteCatalogRepo::categories(const std::string& agency) {
+std::vector<CategoryCount> SqlCatalogRepo::categories(const std::string& agency) {
   std::vector<CategoryCount> out;
   auto q = c_.query(kCategories);
   q.bind(1, agency);
@@ -143,10 +159,10 @@ std::vector<CategoryCount> SqliteCatalogRepo::categories(const std::string& agen
   return out;
 }
 
-std::int64_t SqliteCatalogRepo::count_current() {
+std::int64_t SqlCatalogRepo::count_current() {
   auto q = c_.query(kCountCurrent);
   q.step();
   return q.integer(0);
 }
 
-}  // namespace darwaza::storage::sqlite
+}  // namespace darwaza::storage::sql

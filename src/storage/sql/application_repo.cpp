@@ -1,6 +1,6 @@
-#include "storage/sqlite/application_repo.hpp"
+#include "storage/sql/application_repo.hpp"
 
-namespace darwaza::storage::sqlite {
+namespace darwaza::storage::sql {
 namespace {
 
 using namespace darwaza::applications;
@@ -112,7 +112,7 @@ constexpr const char* kDecisionsByService =
     "ORDER BY service_id";
 }  // namespace
 
-void SqliteApplicationRepo::insert(const Application& a) {
+void SqlApplicationRepo::insert(const Application& a) {
   auto q = c_.query(kInsertApplication);
   q.bind_all(a.id, a.tracking_number, a.service_id, a.service_version, a.agency_id, a.applicant_user_id);
   q.bind_or_null(7, a.org_id).bind(8, a.state).bind(9, a.open ? 1 : 0).bind(10, a.data).bind(11, a.fee_paisa);
@@ -122,7 +122,7 @@ void SqliteApplicationRepo::insert(const Application& a) {
   q.exec();
 }
 
-void SqliteApplicationRepo::update(const Application& a) {
+void SqlApplicationRepo::update(const Application& a) {
   auto q = c_.query(kUpdateApplication);
   q.bind(1, a.state).bind(2, a.open ? 1 : 0).bind(3, a.data).bind(4, a.fee_paisa).bind(5, a.paid_paisa);
   q.bind_or_null(6, a.assigned_to).bind_or_null(7, a.certificate_id).bind(8, a.submitted_at).bind(9, a.updated_at);
@@ -130,21 +130,21 @@ void SqliteApplicationRepo::update(const Application& a) {
   q.exec();
 }
 
-std::optional<Application> SqliteApplicationRepo::by_id(const std::string& id) {
+std::optional<Application> SqlApplicationRepo::by_id(const std::string& id) {
   auto q = c_.query(kApplicationById);
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_application(q);
 }
 
-std::optional<Application> SqliteApplicationRepo::by_tracking(const std::string& tracking) {
+std::optional<Application> SqlApplicationRepo::by_tracking(const std::string& tracking) {
   auto q = c_.query(kApplicationByTracking);
   q.bind(1, tracking);
   if (!q.step()) return std::nullopt;
   return read_application(q);
 }
 
-ApplicationPage SqliteApplicationRepo::for_user(const std::string& user_id, int offset, int limit) {
+ApplicationPage SqlApplicationRepo::for_user(const std::string& user_id, int offset, int limit) {
   ApplicationPage page;
   {
     auto q = c_.query(kForUser);
@@ -158,7 +158,7 @@ ApplicationPage SqliteApplicationRepo::for_user(const std::string& user_id, int 
   return page;
 }
 
-ApplicationPage SqliteApplicationRepo::queue(const QueueFilter& f) {
+ApplicationPage SqlApplicationRepo::queue(const QueueFilter& f) {
   ApplicationPage page;
   {
     auto q = c_.query(kQueue);
@@ -172,7 +172,7 @@ ApplicationPage SqliteApplicationRepo::queue(const QueueFilter& f) {
   return page;
 }
 
-void SqliteApplicationRepo::add_event(const Event& e) {
+void SqlApplicationRepo::add_event(const Event& e) {
   auto q = c_.query(kInsertEvent);
   q.bind_all(e.application_id, e.at);
   q.bind_or_null(3, e.actor_user_id).bind(4, e.actor_role).bind(5, e.kind).bind_or_null(6, e.from_state);
@@ -180,7 +180,7 @@ void SqliteApplicationRepo::add_event(const Event& e) {
   q.exec();
 }
 
-std::vector<Event> SqliteApplicationRepo::events(const std::string& application_id) {
+std::vector<Event> SqlApplicationRepo::events(const std::string& application_id) {
   std::vector<Event> out;
   auto q = c_.query(kEvents);
   q.bind(1, application_id);
@@ -190,18 +190,18 @@ std::vector<Event> SqliteApplicationRepo::events(const std::string& application_
   return out;
 }
 
-void SqliteApplicationRepo::insert_payment(const Payment& p) {
+void SqlApplicationRepo::insert_payment(const Payment& p) {
   c_.query(kInsertPayment).bind_all(p.id, p.application_id, p.amount_paisa, p.reference, p.recorded_by, p.recorded_at).exec();
 }
 
-std::optional<Payment> SqliteApplicationRepo::payment_by_reference(const std::string& reference) {
+std::optional<Payment> SqlApplicationRepo::payment_by_reference(const std::string& reference) {
   auto q = c_.query(kPaymentByReference);
   q.bind(1, reference);
   if (!q.step()) return std::nullopt;
   return read_payment(q);
 }
 
-std::vector<Payment> SqliteApplicationRepo::payments(const std::string& application_id) {
+std::vector<Payment> SqlApplicationRepo::payments(const std::string& application_id) {
   std::vector<Payment> out;
   auto q = c_.query(kPayments);
   q.bind(1, application_id);
@@ -209,19 +209,19 @@ std::vector<Payment> SqliteApplicationRepo::payments(const std::string& applicat
   return out;
 }
 
-std::optional<IdempotentResponse> SqliteApplicationRepo::idempotent(const std::string& principal, const std::string& key) {
+std::optional<IdempotentResponse> SqlApplicationRepo::idempotent(const std::string& principal, const std::string& key) {
   auto q = c_.query(kIdempotent);
   q.bind_all(principal, key);
   if (!q.step()) return std::nullopt;
   return IdempotentResponse{q.text(0), static_cast<int>(q.integer(1)), q.text(2)};
 }
 
-void SqliteApplicationRepo::put_idempotent(const std::string& principal, const std::string& key,
+void SqlApplicationRepo::put_idempotent(const std::string& principal, const std::string& key,
                                            const IdempotentResponse& r, UnixMs at) {
   c_.query(kPutIdempotent).bind_all(principal, key, r.request_hash, r.status, r.response, at).exec();
 }
 
-void SqliteApplicationRepo::insert_certificate(const CertificateRow& c) {
+void SqlApplicationRepo::insert_certificate(const CertificateRow& c) {
   auto q = c_.query(kInsertCertificate);
   q.bind_all(c.id, c.application_id, c.type, c.holder_user_id);
   q.bind_or_null(5, c.holder_org_id).bind(6, c.agency_id).bind(7, c.issued_at).bind_or_null(8, c.valid_until);
@@ -229,14 +229,14 @@ void SqliteApplicationRepo::insert_certificate(const CertificateRow& c) {
   q.exec();
 }
 
-std::optional<CertificateRow> SqliteApplicationRepo::certificate(const std::string& id) {
+std::optional<CertificateRow> SqlApplicationRepo::certificate(const std::string& id) {
   auto q = c_.query(kCertificate);
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_certificate(q);
 }
 
-std::vector<CertificateRow> SqliteApplicationRepo::certificates_of(const std::string& user_id) {
+std::vector<CertificateRow> SqlApplicationRepo::certificates_of(const std::string& user_id) {
   std::vector<CertificateRow> out;
   auto q = c_.query(kCertificatesOf);
   q.bind(1, user_id);
@@ -244,7 +244,7 @@ std::vector<CertificateRow> SqliteApplicationRepo::certificates_of(const std::st
   return out;
 }
 
-std::vector<ApplicationRepo::ServiceDecisions> SqliteApplicationRepo::decisions_by_service() {
+std::vector<ApplicationRepo::ServiceDecisions> SqlApplicationRepo::decisions_by_service() {
   std::vector<ServiceDecisions> out;
   auto q = c_.query(kDecisionsByService);
   while (q.step()) {
@@ -256,4 +256,4 @@ std::vector<ApplicationRepo::ServiceDecisions> SqliteApplicationRepo::decisions_
   return out;
 }
 
-}  // namespace darwaza::storage::sqlite
+}  // namespace darwaza::storage::sql

@@ -1,6 +1,6 @@
-#include "storage/sqlite/indicator_repo.hpp"
+#include "storage/sql/indicator_repo.hpp"
 
-namespace darwaza::storage::sqlite {
+namespace darwaza::storage::sql {
 namespace {
 
 using indicators::Observation;
@@ -52,28 +52,28 @@ QuotedChange read_quote(Query& q) {
 
 }  // namespace
 
-std::optional<Series> SqliteIndicatorRepo::series(const std::string& id) {
+std::optional<Series> SqlIndicatorRepo::series(const std::string& id) {
   auto q = c_.query(kSeriesById);
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_series(q);
 }
 
-std::vector<Series> SqliteIndicatorRepo::all_series() {
+std::vector<Series> SqlIndicatorRepo::all_series() {
   std::vector<Series> out;
   auto q = c_.query(kAllSeries);
   while (q.step()) out.push_back(read_series(q));
   return out;
 }
 
-void SqliteIndicatorRepo::upsert_series(const Series& s, UnixMs at) {
+void SqlIndicatorRepo::upsert_series(const Series& s, UnixMs at) {
   c_.query(kUpsertSeries)
       .bind_all(s.id, s.title, s.unit, to_string(s.frequency), to_string(s.aggregation), s.source, s.source_url,
                 s.notes, at)
       .exec();
 }
 
-std::vector<Observation> SqliteIndicatorRepo::observations(const std::string& series_id) {
+std::vector<Observation> SqlIndicatorRepo::observations(const std::string& series_id) {
   std::vector<Observation> out;
   auto q = c_.query(kObservations);
   q.bind(1, series_id);
@@ -81,20 +81,20 @@ std::vector<Observation> SqliteIndicatorRepo::observations(const std::string& se
   return out;
 }
 
-std::optional<Observation> SqliteIndicatorRepo::observation(const std::string& series_id, const std::string& period) {
+std::optional<Observation> SqlIndicatorRepo::observation(const std::string& series_id, const std::string& period) {
   auto q = c_.query(kObservation);
   q.bind_all(series_id, period);
   if (!q.step()) return std::nullopt;
   return read_observation(q);
 }
 
-void SqliteIndicatorRepo::insert_observation(const Observation& o, int first, int last, UnixMs at) {
+void SqlIndicatorRepo::insert_observation(const Observation& o, int first, int last, UnixMs at) {
   c_.query(kInsertObservation)
       .bind_all(o.series_id, o.period, first, last, o.value, o.source, o.source_url, o.notes, at)
       .exec();
 }
 
-std::vector<QuotedChange> SqliteIndicatorRepo::quotes(const std::string& series_id) {
+std::vector<QuotedChange> SqlIndicatorRepo::quotes(const std::string& series_id) {
   std::vector<QuotedChange> out;
   auto q = c_.query(kQuotes);
   q.bind(1, series_id);
@@ -102,7 +102,7 @@ std::vector<QuotedChange> SqliteIndicatorRepo::quotes(const std::string& series_
   return out;
 }
 
-std::optional<QuotedChange> SqliteIndicatorRepo::quote(const std::string& series_id, const std::string& period,
+std::optional<QuotedChange> SqlIndicatorRepo::quote(const std::string& series_id, const std::string& period,
                                                        const std::string& compared_with, const std::string& source) {
   auto q = c_.query(kQuote);
   q.bind_all(series_id, period, compared_with, source);
@@ -110,10 +110,10 @@ std::optional<QuotedChange> SqliteIndicatorRepo::quote(const std::string& series
   return read_quote(q);
 }
 
-void SqliteIndicatorRepo::insert_quote(const QuotedChange& q, UnixMs at) {
+void SqlIndicatorRepo::insert_quote(const QuotedChange& q, UnixMs at) {
   c_.query(kInsertQuote)
       .bind_all(q.series_id, q.period, q.compared_with, q.change_pct, q.source, q.source_url, q.notes, at)
       .exec();
 }
 
-}  // namespace darwaza::storage::sqlite
+}  // namespace darwaza::storage::sql

@@ -1,14 +1,14 @@
-// SQLite implementation of the engagement store.
+// Engine-neutral SQL implementation of the engagement store.
 #pragma once
 
 #include "storage/engagement_repo.hpp"
-#include "storage/sqlite/connection.hpp"
+#include "storage/sql/connection.hpp"
 
-namespace darwaza::storage::sqlite {
+namespace darwaza::storage::sql {
 
-class SqliteEngagementRepo final : public EngagementRepo {
+class SqlEngagementRepo final : public EngagementRepo {
  public:
-  explicit SqliteEngagementRepo(Connection& c) : c_(c) {}
+  explicit SqlEngagementRepo(Connection& c) : c_(c) {}
   std::vector<engagements::Engagement> all() override;
   std::optional<engagements::Engagement> by_id(const std::string& id) override;
   void insert(const engagements::Engagement& e) override;
@@ -23,4 +23,4 @@ class SqliteEngagementRepo final : public EngagementRepo {
   Connection& c_;
 };
 
-}  // namespace darwaza::storage::sqlite
+}  // namespace darwaza::storage::sql

@@ -1,14 +1,14 @@
-// SQLite implementation of the consent store.
+// Engine-neutral SQL implementation of the consent store.
 #pragma once
 
 #include "storage/consent_repo.hpp"
-#include "storage/sqlite/connection.hpp"
+#include "storage/sql/connection.hpp"
 
-namespace darwaza::storage::sqlite {
+namespace darwaza::storage::sql {
 
-class SqliteConsentRepo final : public ConsentRepo {
+class SqlConsentRepo final : public ConsentRepo {
  public:
-  explicit SqliteConsentRepo(Connection& c) : c_(c) {}
+  explicit SqlConsentRepo(Connection& c) : c_(c) {}
   void insert(const consent::Consent& c) override;
   std::optional<consent::Consent> by_id(const std::string& id) override;
   void revoke(const std::string& id, UnixMs at, const std::string& by) override;
@@ -20,4 +20,4 @@ class SqliteConsentRepo final : public ConsentRepo {
   Connection& c_;
 };
 
-}  // namespace darwaza::storage::sqlite
+}  // namespace darwaza::storage::sql

@@ -1,14 +1,14 @@
-// SQLite implementation of the document store.
+// Engine-neutral SQL implementation of the document store.
 #pragma once
 
 #include "storage/document_repo.hpp"
-#include "storage/sqlite/connection.hpp"
+#include "storage/sql/connection.hpp"
 
-namespace darwaza::storage::sqlite {
+namespace darwaza::storage::sql {
 
-class SqliteDocumentRepo final : public DocumentRepo {
+class SqlDocumentRepo final : public DocumentRepo {
  public:
-  explicit SqliteDocumentRepo(Connection& c) : c_(c) {}
+  explicit SqlDocumentRepo(Connection& c) : c_(c) {}
   void insert(const documents::Document& d) override;
   std::optional<documents::Document> by_id(const std::string& id) override;
   void link(const std::string& application_id, const std::string& document_id) override;
@@ -18,4 +18,4 @@ class SqliteDocumentRepo final : public DocumentRepo {
   Connection& c_;
 };
 
-}  // namespace darwaza::storage::sqlite
+}  // namespace darwaza::storage::sql

@@ -1,6 +1,6 @@
-#include "storage/sqlite/identity_repos.hpp"
+#include "storage/sql/identity_repos.hpp"
 
-namespace darwaza::storage::sqlite {
+namespace darwaza::storage::sql {
 namespace {
 
 using namespace darwaza::identity;
@@ -112,34 +112,34 @@ Role role_from(const std::string& s) {
 
 }  // namespace
 
-void SqliteUserRepo::insert(const User& u) {
+void SqlUserRepo::insert(const User& u) {
   c_.query(kInsertUser)
       .bind_all(u.id, u.cnic, u.name, u.email, u.mobile, u.password_hash, u.preferred_lang, u.created_at, u.updated_at)
       .exec();
 }
 
-void SqliteUserRepo::update(const User& u) {
+void SqlUserRepo::update(const User& u) {
   c_.query(kUpdateUser).bind_all(u.name, u.email, u.mobile, u.password_hash, u.preferred_lang, u.updated_at, u.id).exec();
 }
 
-std::optional<User> SqliteUserRepo::one(const char* sql, const std::string& key) {
+std::optional<User> SqlUserRepo::one(const char* sql, const std::string& key) {
   auto q = c_.query(sql);
   q.bind(1, key);
   if (!q.step()) return std::nullopt;
   return read_user(q);
 }
 
-std::optional<User> SqliteUserRepo::by_id(const std::string& id) { return one(kUserById, id); }
-std::optional<User> SqliteUserRepo::by_cnic(const std::string& cnic) { return one(kUserByCnic, cnic); }
-std::optional<User> SqliteUserRepo::by_email(const std::string& email) { return one(kUserByEmail, email); }
+std::optional<User> SqlUserRepo::by_id(const std::string& id) { return one(kUserById, id); }
+std::optional<User> SqlUserRepo::by_cnic(const std::string& cnic) { return one(kUserByCnic, cnic); }
+std::optional<User> SqlUserRepo::by_email(const std::string& email) { return one(kUserByEmail, email); }
 
-std::int64_t SqliteUserRepo::count() {
+std::int64_t SqlUserRepo::count() {
   auto q = c_.query(kCountUsers);
   q.step();
   return q.integer(0);
 }
 
-std::vector<RoleGrant> SqliteUserRepo::roles_of(const std::string& user_id) {
+std::vector<RoleGrant> SqlUserRepo::roles_of(const std::string& user_id) {
   std::vector<RoleGrant> out;
   auto q = c_.query(kRolesOf);
   q.bind(1, user_id);
@@ -147,20 +147,20 @@ std::vector<RoleGrant> SqliteUserRepo::roles_of(const std::string& user_id) {
   return out;
 }
 
-void SqliteUserRepo::grant_role(const std::string& user_id, const RoleGrant& g, const std::string& granted_by,
+void SqlUserRepo::grant_role(const std::string& user_id, const RoleGrant& g, const std::string& granted_by,
                                 UnixMs at) {
   c_.query(kGrantRole).bind_all(user_id, to_string(g.role), g.agency_id, granted_by, at).exec();
 }
 
-int SqliteUserRepo::revoke_role(const std::string& user_id, const RoleGrant& g) {
+int SqlUserRepo::revoke_role(const std::string& user_id, const RoleGrant& g) {
   return c_.query(kRevokeRole).bind_all(user_id, to_string(g.role), g.agency_id).exec();
 }
 
-int SqliteUserRepo::revoke_agency_roles(const std::string& user_id, const std::string& agency_id) {
+int SqlUserRepo::revoke_agency_roles(const std::string& user_id, const std::string& agency_id) {
   return c_.query(kRevokeAgencyRoles).bind_all(user_id, agency_id).exec();
 }
 
-std::vector<StaffMember> SqliteUserRepo::staff_of(const std::string& agency_id) {
+std::vector<StaffMember> SqlUserRepo::staff_of(const std::string& agency_id) {
   std::vector<StaffMember> out;
   auto q = c_.query(kStaffOf);
   q.bind(1, agency_id);
@@ -168,13 +168,13 @@ std::vector<StaffMember> SqliteUserRepo::staff_of(const std::string& agency_id) 
   return out;
 }
 
-void SqliteSessionRepo::insert(const Session& s) {
+void SqlSessionRepo::insert(const Session& s) {
   c_.query(kInsertSession)
       .bind_all(s.token_hash, s.kind == SessionKind::user ? "user" : "client", s.subject_id, s.created_at, s.expires_at)
       .exec();
 }
 
-std::optional<Session> SqliteSessionRepo::by_hash(const std::string& token_hash) {
+std::optional<Session> SqlSessionRepo::by_hash(const std::string& token_hash) {
   auto q = c_.query(kSessionByHash);
   q.bind(1, token_hash);
   if (!q.step()) return std::nullopt;
@@ -182,62 +182,62 @@ std::optional<Session> SqliteSessionRepo::by_hash(const std::string& token_hash)
                  q.integer(4), q.opt_integer(5)};
 }
 
-void SqliteSessionRepo::revoke(const std::string& token_hash, UnixMs at) {
+void SqlSessionRepo::revoke(const std::string& token_hash, UnixMs at) {
   c_.query(kRevokeSession).bind_all(at, token_hash).exec();
 }
 
-void SqliteSessionRepo::revoke_all_of(const std::string& subject_id, UnixMs at) {
+void SqlSessionRepo::revoke_all_of(const std::string& subject_id, UnixMs at) {
   c_.query(kRevokeSessionsOf).bind_all(at, subject_id).exec();
 }
 
-std::int64_t SqliteSessionRepo::delete_expired(UnixMs now) { return c_.query(kDeleteExpiredSessions).bind_all(now).exec(); }
+std::int64_t SqlSessionRepo::delete_expired(UnixMs now) { return c_.query(kDeleteExpiredSessions).bind_all(now).exec(); }
 
-std::optional<Throttle> SqliteSessionRepo::throttle(const std::string& key) {
+std::optional<Throttle> SqlSessionRepo::throttle(const std::string& key) {
   auto q = c_.query(kThrottleByKey);
   q.bind(1, key);
   if (!q.step()) return std::nullopt;
   return Throttle{q.text(0), static_cast<int>(q.integer(1)), q.integer(2), q.integer(3)};
 }
 
-void SqliteSessionRepo::put_throttle(const Throttle& t) {
+void SqlSessionRepo::put_throttle(const Throttle& t) {
   c_.query(kPutThrottle).bind_all(t.key, t.failures, t.locked_until, t.last_failure).exec();
 }
 
-void SqliteSessionRepo::clear_throttle(const std::string& key) { c_.query(kClearThrottle).bind_all(key).exec(); }
+void SqlSessionRepo::clear_throttle(const std::string& key) { c_.query(kClearThrottle).bind_all(key).exec(); }
 
-void SqliteAgencyRepo::upsert(const Agency& a, UnixMs at) {
+void SqlAgencyRepo::upsert(const Agency& a, UnixMs at) {
   auto q = c_.query(kUpsertAgency);
   q.bind_all(a.id, a.name_en, a.name_ur, a.kind);
   q.bind_or_null(5, a.parent_id).bind_or_null(6, a.website).bind(7, at);
   q.exec();
 }
 
-std::optional<Agency> SqliteAgencyRepo::by_id(const std::string& id) {
+std::optional<Agency> SqlAgencyRepo::by_id(const std::string& id) {
   auto q = c_.query(kAgencyById);
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_agency(q);
 }
 
-std::vector<Agency> SqliteAgencyRepo::list() {
+std::vector<Agency> SqlAgencyRepo::list() {
   std::vector<Agency> out;
   auto q = c_.query(kListAgencies);
   while (q.step()) out.push_back(read_agency(q));
   return out;
 }
 
-void SqliteAgencyRepo::insert_client(const ApiClient& c) {
+void SqlAgencyRepo::insert_client(const ApiClient& c) {
   c_.query(kInsertClient).bind_all(c.client_id, c.agency_id, c.name, c.secret_hash, c.created_by, c.created_at).exec();
 }
 
-std::optional<ApiClient> SqliteAgencyRepo::client(const std::string& client_id) {
+std::optional<ApiClient> SqlAgencyRepo::client(const std::string& client_id) {
   auto q = c_.query(kClientById);
   q.bind(1, client_id);
   if (!q.step()) return std::nullopt;
   return read_client(q);
 }
 
-std::vector<ApiClient> SqliteAgencyRepo::clients_of(const std::string& agency_id) {
+std::vector<ApiClient> SqlAgencyRepo::clients_of(const std::string& agency_id) {
   std::vector<ApiClient> out;
   auto q = c_.query(kClientsOf);
   q.bind(1, agency_id);
@@ -245,29 +245,29 @@ std::vector<ApiClient> SqliteAgencyRepo::clients_of(const std::string& agency_id
   return out;
 }
 
-void SqliteAgencyRepo::revoke_client(const std::string& client_id, UnixMs at) {
+void SqlAgencyRepo::revoke_client(const std::string& client_id, UnixMs at) {
   c_.query(kRevokeClient).bind_all(at, client_id).exec();
 }
 
-void SqliteOrganisationRepo::insert(const Organisation& o) {
+void SqlOrganisationRepo::insert(const Organisation& o) {
   auto q = c_.query(kInsertOrg);
   q.bind_all(o.id, o.name);
   q.bind_or_null(3, o.ntn).bind_or_null(4, o.secp_number).bind(5, o.created_by).bind(6, o.created_at);
   q.exec();
 }
 
-std::optional<Organisation> SqliteOrganisationRepo::one(const char* sql, const std::string& key) {
+std::optional<Organisation> SqlOrganisationRepo::one(const char* sql, const std::string& key) {
   auto q = c_.query(sql);
   q.bind(1, key);
   if (!q.step()) return std::nullopt;
   return read_org(q);
 }
 
-std::optional<Organisation> SqliteOrganisationRepo::by_id(const std::string& id) { return one(kOrgById, id); }
-std::optional<Organisation> SqliteOrganisationRepo::by_ntn(const std::string& ntn) { return one(kOrgByNtn, ntn); }
-std::optional<Organisation> SqliteOrganisationRepo::by_secp(const std::string& s) { return one(kOrgBySecp, s); }
+std::optional<Organisation> SqlOrganisationRepo::by_id(const std::string& id) { return one(kOrgById, id); }
+std::optional<Organisation> SqlOrganisationRepo::by_ntn(const std::string& ntn) { return one(kOrgByNtn, ntn); }
+std::optional<Organisation> SqlOrganisationRepo::by_secp(const std::string& s) { return one(kOrgBySecp, s); }
 
-std::vector<Organisation> SqliteOrganisationRepo::of_user(const std::string& user_id) {
+std::vector<Organisation> SqlOrganisationRepo::of_user(const std::string& user_id) {
   std::vector<Organisation> out;
   auto q = c_.query(kOrgsOfUser);
   q.bind(1, user_id);
@@ -275,18 +275,18 @@ std::vector<Organisation> SqliteOrganisationRepo::of_user(const std::string& use
   return out;
 }
 
-void SqliteOrganisationRepo::add_member(const Membership& m, const std::string& added_by) {
+void SqlOrganisationRepo::add_member(const Membership& m, const std::string& added_by) {
   c_.query(kAddMember).bind_all(m.org_id, m.user_id, to_string(m.role), added_by, m.added_at).exec();
 }
 
-std::optional<Membership> SqliteOrganisationRepo::membership(const std::string& org_id, const std::string& user_id) {
+std::optional<Membership> SqlOrganisationRepo::membership(const std::string& org_id, const std::string& user_id) {
   auto q = c_.query(kMembership);
   q.bind_all(org_id, user_id);
   if (!q.step()) return std::nullopt;
   return read_membership(q);
 }
 
-std::vector<Membership> SqliteOrganisationRepo::members(const std::string& org_id) {
+std::vector<Membership> SqlOrganisationRepo::members(const std::string& org_id) {
   std::vector<Membership> out;
   auto q = c_.query(kMembers);
   q.bind(1, org_id);
@@ -294,8 +294,8 @@ std::vector<Membership> SqliteOrganisationRepo::members(const std::string& org_i
   return out;
 }
 
-int SqliteOrganisationRepo::remove_member(const std::string& org_id, const std::string& user_id) {
+int SqlOrganisationRepo::remove_member(const std::string& org_id, const std::string& user_id) {
   return c_.query(kRemoveMember).bind_all(org_id, user_id).exec();
 }
 
-}  // namespace darwaza::storage::sqlite
+}  // namespace darwaza::storage::sql

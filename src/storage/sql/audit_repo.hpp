@@ -1,14 +1,14 @@
-// SQLite implementation of the audit store.
+// Engine-neutral SQL implementation of the audit store.
 #pragma once
 
 #include "storage/audit_repo.hpp"
-#include "storage/sqlite/connection.hpp"
+#include "storage/sql/connection.hpp"
 
-namespace darwaza::storage::sqlite {
+namespace darwaza::storage::sql {
 
-class SqliteAuditRepo final : public AuditRepo {
+class SqlAuditRepo final : public AuditRepo {
  public:
-  SqliteAuditRepo(Connection& c, bool enabled) : c_(c), enabled_(enabled) {}
+  SqlAuditRepo(Connection& c, bool enabled) : c_(c), enabled_(enabled) {}
   bool enabled() const override { return enabled_; }
   std::pair<std::int64_t, std::string> head() override;
   void insert(const audit::Entry& e) override;
@@ -23,4 +23,4 @@ class SqliteAuditRepo final : public AuditRepo {
   bool enabled_;
 };
 
-}  // namespace darwaza::storage::sqlite
+}  // namespace darwaza::storage::sql

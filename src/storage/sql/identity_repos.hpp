@@ -1,14 +1,14 @@
-// SQLite implementations of the identity store interfaces.
+// Engine-neutral SQL implementation of the identity store interfaces.
 #pragma once
 
 #include "storage/identity_repo.hpp"
-#include "storage/sqlite/connection.hpp"
+#include "storage/sql/connection.hpp"
 
-namespace darwaza::storage::sqlite {
+namespace darwaza::storage::sql {
 
-class SqliteUserRepo final : public UserRepo {
+class SqlUserRepo final : public UserRepo {
  public:
-  explicit SqliteUserRepo(Connection& c) : c_(c) {}
+  explicit SqlUserRepo(Connection& c) : c_(c) {}
   void insert(const identity::User& u) override;
   void update(const identity::User& u) override;
   std::optional<identity::User> by_id(const std::string& id) override;
@@ -26,9 +26,9 @@ class SqliteUserRepo final : public UserRepo {
   Connection& c_;
 };
 
-class SqliteSessionRepo final : public SessionRepo {
+class SqlSessionRepo final : public SessionRepo {
  public:
-  explicit SqliteSessionRepo(Connection& c) : c_(c) {}
+  explicit SqlSessionRepo(Connection& c) : c_(c) {}
   void insert(const identity::Session& s) override;
   std::optional<identity::Session> by_hash(const std::string& token_hash) override;
   void revoke(const std::string& token_hash, UnixMs at) override;
@@ -42,9 +42,9 @@ class SqliteSessionRepo final : public SessionRepo {
   Connection& c_;
 };
 
-class SqliteAgencyRepo final : public AgencyRepo {
+class SqlAgencyRepo final : public AgencyRepo {
  public:
-  explicit SqliteAgencyRepo(Connection& c) : c_(c) {}
+  explicit SqlAgencyRepo(Connection& c) : c_(c) {}
   void upsert(const identity::Agency& a, UnixMs at) override;
   std::optional<identity::Agency> by_id(const std::string& id) override;
   std::vector<identity::Agency> list() override;
@@ -57,9 +57,9 @@ class SqliteAgencyRepo final : public AgencyRepo {
   Connection& c_;
 };
 
-class SqliteOrganisationRepo final : public OrganisationRepo {
+class SqlOrganisationRepo final : public OrganisationRepo {
  public:
-  explicit SqliteOrganisationRepo(Connection& c) : c_(c) {}
+  explicit SqlOrganisationRepo(Connection& c) : c_(c) {}
   void insert(const identity::Organisation& o) override;
   std::optional<identity::Organisation> by_id(const std::string& id) override;
   std::optional<identity::Organisation> by_ntn(const std::string& ntn) override;
@@ -75,4 +75,4 @@ class SqliteOrganisationRepo final : public OrganisationRepo {
   Connection& c_;
 };
 
-}  // namespace darwaza::storage::sqlite
+}  // namespace darwaza::storage::sql

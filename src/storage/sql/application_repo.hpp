@@ -1,14 +1,14 @@
-// SQLite implementation of the application store.
+// Engine-neutral SQL implementation of the application store.
 #pragma once
 
 #include "storage/application_repo.hpp"
-#include "storage/sqlite/connection.hpp"
+#include "storage/sql/connection.hpp"
 
-namespace darwaza::storage::sqlite {
+namespace darwaza::storage::sql {
 
-class SqliteApplicationRepo final : public ApplicationRepo {
+class SqlApplicationRepo final : public ApplicationRepo {
  public:
-  explicit SqliteApplicationRepo(Connection& c) : c_(c) {}
+  explicit SqlApplicationRepo(Connection& c) : c_(c) {}
   void insert(const applications::Application& a) override;
   void update(const applications::Application& a) override;
   std::optional<applications::Application> by_id(const std::string& id) override;
@@ -32,4 +32,4 @@ class SqliteApplicationRepo final : public ApplicationRepo {
   Connection& c_;
 };
 
-}  // namespace darwaza::storage::sqlite
+}  // namespace darwaza::storage::sql

@@ -1,6 +1,6 @@
-#include "storage/sqlite/audit_repo.hpp"
+#include "storage/sql/audit_repo.hpp"
 
-namespace darwaza::storage::sqlite {
+namespace darwaza::storage::sql {
 namespace {
 
 constexpr const char* kHead = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
@@ -12,7 +12,7 @@ constexpr const char* kQuery =
     "SELECT seq, at, actor, actor_role, actor_agency, action, subject_user, subject_org, object_type, object_id, "
     "purpose, outcome, request_id, prev_hash, hash FROM audit_log "
     "WHERE (?1 = '' OR subject_user = ?1) AND (?2 = '' OR subject_org = ?2) AND (?3 = '' OR actor = ?3) "
-    "AND (?4 = '' OR actor_agency = ?4) AND (?5 = '' OR action = ?5 OR (substr(?5, -1) = '.' AND action LIKE ?5 || '%')) "
+    "AND (?4 = '' OR actor_agency = ?4) AND (?5 = '' OR action = ?5 OR (?5 LIKE '%.' AND action LIKE ?5 || '%')) "
     "AND (?6 = 0 OR at >= ?6) AND (?7 = 0 OR at < ?7) AND (?8 = 0 OR actor <> subject_user) "
     "AND (?9 = 0 OR seq < ?9) ORDER BY seq DESC LIMIT ?10";
 constexpr const char* kScan =
@@ -50,20 +50,20 @@ audit::Checkpoint read_checkpoint(Query& q) {
 
 }  // namespace
 
-std::pair<std::int64_t, std::string> SqliteAuditRepo::head() {
+std::pair<std::int64_t, std::string> SqlAuditRepo::head() {
   auto q = c_.query(kHead);
   if (!q.step()) return {0, ""};
   return {q.integer(0), q.text(1)};
 }
 
-void SqliteAuditRepo::insert(const audit::Entry& e) {
+void SqlAuditRepo::insert(const audit::Entry& e) {
   c_.query(kInsert)
       .bind_all(e.seq, e.at, e.actor, e.actor_role, e.actor_agency, e.action, e.subject_user, e.subject_org,
                 e.object_type, e.object_id, e.purpose, e.outcome, e.request_id, e.prev_hash, e.hash)
       .exec();
 }
 
-std::vector<audit::Entry> SqliteAuditRepo::query(const AuditQuery& aq) {
+std::vector<audit::Entry> SqlAuditRepo::query(const AuditQuery& aq) {
   std::vector<audit::Entry> out;
   auto q = c_.query(kQuery);
   q.bind_all(aq.subject_user, aq.subject_org, aq.actor, aq.actor_agency, aq.action, aq.from, aq.to,
@@ -72,7 +72,7 @@ std::vector<audit::Entry> SqliteAuditRepo::query(const AuditQuery& aq) {
   return out;
 }
 
-std::int64_t SqliteAuditRepo::scan(std::int64_t after_seq, int limit,
+std::int64_t SqlAuditRepo::scan(std::int64_t after_seq, int limit,
                                    const std::function<void(audit::Entry&&)>& fn) {
   auto q = c_.query(kScan);
   q.bind_all(after_seq, limit);
@@ -85,21 +85,21 @@ std::int64_t SqliteAuditRepo::scan(std::int64_t after_seq, int limit,
   return last;
 }
 
-void SqliteAuditRepo::insert_checkpoint(const audit::Checkpoint& c) {
+void SqlAuditRepo::insert_checkpoint(const audit::Checkpoint& c) {
   c_.query(kInsertCheckpoint).bind_all(c.seq, c.hash, c.at, c.key_id, c.signature).exec();
 }
 
-std::vector<audit::Checkpoint> SqliteAuditRepo::checkpoints() {
+std::vector<audit::Checkpoint> SqlAuditRepo::checkpoints() {
   std::vector<audit::Checkpoint> out;
   auto q = c_.query(kCheckpoints);
   while (q.step()) out.push_back(read_checkpoint(q));
   return out;
 }
 
-std::optional<audit::Checkpoint> SqliteAuditRepo::last_checkpoint() {
+std::optional<audit::Checkpoint> SqlAuditRepo::last_checkpoint() {
   auto q = c_.query(kLastCheckpoint);
   if (!q.step()) return std::nullopt;
   return read_checkpoint(q);
 }
 
-}  // namespace darwaza::storage::sqlite
+}  // namespace darwaza::storage::sql

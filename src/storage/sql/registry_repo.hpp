@@ -1,14 +1,14 @@
-// SQLite implementation of the registry store.
+// Engine-neutral SQL implementation of the registry store.
 #pragma once
 
 #include "storage/registry_repo.hpp"
-#include "storage/sqlite/connection.hpp"
+#include "storage/sql/connection.hpp"
 
-namespace darwaza::storage::sqlite {
+namespace darwaza::storage::sql {
 
-class SqliteRegistryRepo final : public RegistryRepo {
+class SqlRegistryRepo final : public RegistryRepo {
  public:
-  explicit SqliteRegistryRepo(Connection& c) : c_(c) {}
+  explicit SqlRegistryRepo(Connection& c) : c_(c) {}
   std::optional<StoredRegistry> registry(const std::string& name) override;
   std::vector<StoredRegistry> registries() override;
   void put_registry(const StoredRegistry& r) override;
@@ -41,4 +41,4 @@ class SqliteRegistryRepo final : public RegistryRepo {
   Connection& c_;
 };
 
-}  // namespace darwaza::storage::sqlite
+}  // namespace darwaza::storage::sql

@@ -1,6 +1,6 @@
-#include "storage/sqlite/document_repo.hpp"
+#include "storage/sql/document_repo.hpp"
 
-namespace darwaza::storage::sqlite {
+namespace darwaza::storage::sql {
 namespace {
 constexpr const char* kInsertDocument =
     "INSERT INTO documents (id, sha256, media_type, size, filename, owner_user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -13,25 +13,25 @@ constexpr const char* kAgenciesReferencing =
     "WHERE d.document_id = ? AND a.state <> 'draft'";
 }  // namespace
 
-void SqliteDocumentRepo::insert(const documents::Document& d) {
+void SqlDocumentRepo::insert(const documents::Document& d) {
   auto q = c_.query(kInsertDocument);
   q.bind_all(d.id, d.sha256, d.media_type, d.size);
   q.bind_or_null(5, d.filename).bind(6, d.owner_user_id).bind(7, d.created_at);
   q.exec();
 }
 
-std::optional<documents::Document> SqliteDocumentRepo::by_id(const std::string& id) {
+std::optional<documents::Document> SqlDocumentRepo::by_id(const std::string& id) {
   auto q = c_.query(kDocumentById);
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return documents::Document{q.text(0), q.text(1), q.text(2), q.integer(3), q.text(4), q.text(5), q.integer(6)};
 }
 
-void SqliteDocumentRepo::link(const std::string& application_id, const std::string& document_id) {
+void SqlDocumentRepo::link(const std::string& application_id, const std::string& document_id) {
   c_.query(kLinkDocument).bind_all(application_id, document_id).exec();
 }
 
-std::vector<std::string> SqliteDocumentRepo::agencies_referencing(const std::string& document_id) {
+std::vector<std::string> SqlDocumentRepo::agencies_referencing(const std::string& document_id) {
   std::vector<std::string> out;
   auto q = c_.query(kAgenciesReferencing);
   q.bind(1, document_id);
@@ -39,4 +39,4 @@ std::vector<std::string> SqliteDocumentRepo::agencies_referencing(const std::str
   return out;
 }
 
-}  // namespace darwaza::storage::sqlite
+}  // namespace darwaza::storage::sql
