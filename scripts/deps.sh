@@ -7,6 +7,7 @@ PACKAGES=(
   libboost-dev libboost-system-dev
   libsqlite3-dev libsodium-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libqrencode-dev libpq-dev libcurl4-openssl-dev
+  postgresql haproxy
   curl
 )
 

@@ -1,7 +1,7 @@
 // The storage interface every engine implements (SQLite now, PostgreSQL next).
 // Domain code runs its reads and writes as functions over a Tx; the engine decides how:
-// SQLite funnels all writes through one group-committing writer thread, PostgreSQL will use
-// pooled connections. A write's function returns an error to roll back just that write.
+// both engines funnel a node's writes through one group-committing writer thread and read on
+// pooled connections; PostgreSQL also serialises write batches across nodes. A write's function returns an error to roll back just that write.
 #pragma once
 
 #include <functional>
@@ -51,7 +51,7 @@ class Tx {
 using TxFn = std::function<Status(Tx&)>;
 
 struct DatabaseOptions {
-  std::string url;              // a file path or sqlite:PATH (postgresql://... later)
+  std::string url;              // a file path, sqlite:PATH, or postgresql://... (libpq URI)
   int reader_connections = 72;  // upper bound on concurrent readers
   std::function<void(double)> on_commit;  // observes each commit's latency in seconds
   // Benchmarks only (bench/audit.sh measures the audit's cost): when false, audit entries are

@@ -15,4 +15,5 @@ struct MigrationFile {
 
 namespace darwaza::embedded {
 std::span<const storage::MigrationFile> sqlite_migrations();
+std::span<const storage::MigrationFile> postgresql_migrations();
 }

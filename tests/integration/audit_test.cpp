@@ -9,6 +9,7 @@
 
 #include "audit/types.hpp"
 #include "support/fixtures.hpp"
+#include "support/test_database.hpp"
 
 using namespace darwaza::test;
 using nlohmann::json;
@@ -87,6 +88,18 @@ class Audit : public ::testing::Test {
   static inline std::string data;
 };
 
+// The tamper tests edit the SQLite file of a copied data folder directly; they stay SQLite-only
+// (the chain check itself is engine-neutral: it reads through the store interface).
+class AuditTamper : public Audit {
+ protected:
+  static void SetUpTestSuite() {
+    if (!testing_postgresql()) Audit::SetUpTestSuite();
+  }
+  void SetUp() override {
+    if (testing_postgresql()) GTEST_SKIP() << "tampers with the SQLite file directly";
+  }
+};
+
 TEST_F(Audit, IntactChainVerifiesWithCheckpoints) {
   std::string out;
   EXPECT_EQ(verify(data, out), 0) << out;
@@ -94,7 +107,7 @@ TEST_F(Audit, IntactChainVerifiesWithCheckpoints) {
   EXPECT_EQ(out.find(" 0 signed checkpoints"), std::string::npos) << out;
 }
 
-TEST_F(Audit, EditedEntryIsFound) {
+TEST_F(AuditTamper, EditedEntryIsFound) {
   std::string dir = copy_of(data), out;
   sql(dir + "/darwaza.db", "UPDATE audit_log SET purpose = 'nothing to see' WHERE seq = 5");
   EXPECT_EQ(verify(dir, out), 1) << out;
@@ -102,14 +115,14 @@ TEST_F(Audit, EditedEntryIsFound) {
   EXPECT_NE(out.find("edited"), std::string::npos) << out;
 }
 
-TEST_F(Audit, DeletedEntryIsFound) {
+TEST_F(AuditTamper, DeletedEntryIsFound) {
   std::string dir = copy_of(data), out;
   sql(dir + "/darwaza.db", "DELETE FROM audit_log WHERE seq = 6");
   EXPECT_EQ(verify(dir, out), 1) << out;
   EXPECT_NE(out.find("BROKEN at entry 6"), std::string::npos) << out;
 }
 
-TEST_F(Audit, ReorderedEntriesAreFound) {
+TEST_F(AuditTamper, ReorderedEntriesAreFound) {
   std::string dir = copy_of(data), out;
   // Swap the contents of entries 4 and 5, keeping their positions.
   sql(dir + "/darwaza.db",
@@ -119,7 +132,7 @@ TEST_F(Audit, ReorderedEntriesAreFound) {
   EXPECT_NE(out.find("BROKEN at entry 4"), std::string::npos) << out;
 }
 
-TEST_F(Audit, InsertedEntryIsFoundEvenWithAValidOwnHash) {
+TEST_F(AuditTamper, InsertedEntryIsFoundEvenWithAValidOwnHash) {
   std::string dir = copy_of(data), out;
   std::string db = dir + "/darwaza.db";
   // Make room at position 3 and insert a forged entry that links correctly to entry 2 and
@@ -149,14 +162,14 @@ TEST_F(Audit, InsertedEntryIsFoundEvenWithAValidOwnHash) {
   EXPECT_NE(out.find("BROKEN at entry 4"), std::string::npos) << out;  // the first genuine entry after it
 }
 
-TEST_F(Audit, EntriesCutFromTheEndAreFoundByTheCheckpoint) {
+TEST_F(AuditTamper, EntriesCutFromTheEndAreFoundByTheCheckpoint) {
   std::string dir = copy_of(data), out;
   sql(dir + "/darwaza.db", "DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 2 FROM audit_log)");
   EXPECT_EQ(verify(dir, out), 1) << out;
   EXPECT_NE(out.find("removed from the end"), std::string::npos) << out;
 }
 
-TEST_F(Audit, ForgedCheckpointSignatureIsFound) {
+TEST_F(AuditTamper, ForgedCheckpointSignatureIsFound) {
   std::string dir = copy_of(data), out;
   sql(dir + "/darwaza.db", "UPDATE audit_checkpoints SET at = at + 1");
   EXPECT_EQ(verify(dir, out), 1) << out;

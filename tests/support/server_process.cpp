@@ -1,4 +1,5 @@
 #include "support/server_process.hpp"
+#include "support/test_database.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +15,12 @@
 #include <unistd.h>
 
 namespace darwaza::test {
+namespace {
+bool has_flag(const std::vector<std::string>& args, const std::string& flag) {
+  return std::find(args.begin(), args.end(), flag) != args.end();
+}
+}  // namespace
+
 namespace {
 
 constexpr int kStartTimeoutMs = 30000;
@@ -63,6 +70,8 @@ void ServerProcess::start() {
     if (std::find(extra_.begin(), extra_.end(), flag) == extra_.end()) args.insert(args.end(), {flag, value});
   }
   args.insert(args.end(), extra_.begin(), extra_.end());
+  if (std::string url = test_db_url(data_dir_ + "/d"); !url.empty() && !has_flag(extra_, "--db"))
+    args.insert(args.end(), {"--db", url});
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -133,6 +142,11 @@ int run_darwaza(const std::vector<std::string>& args, std::string& output, const
   std::ofstream(in_path) << stdin_text;
   std::vector<std::string> full = {DARWAZA_BINARY};
   full.insert(full.end(), args.begin(), args.end());
+  // A command on a data folder opens that folder's database, PostgreSQL in the second run.
+  auto data = std::find(args.begin(), args.end(), "--data");
+  if (data != args.end() && data + 1 != args.end() && !has_flag(args, "--db")) {
+    if (std::string url = test_db_url(*(data + 1)); !url.empty()) full.insert(full.end(), {"--db", url});
+  }
   pid_t pid = fork();
   if (pid == 0) {
     int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);

@@ -6,12 +6,12 @@
 
 #include "core/crypto.hpp"
 #include "storage/database.hpp"
-#include "storage/sqlite/catalog_repo.hpp"
+#include "storage/sql/catalog_repo.hpp"
 
 using namespace darwaza;
 
 TEST(FtsQuery, QuotesEveryWordAndDropsOperators) {
-  using storage::sqlite::fts_query;
+  using storage::sql::fts_query;
   EXPECT_EQ(fts_query("tech park"), "\"tech\"* \"park\"*");
   EXPECT_EQ(fts_query("  \"NEAR(a b)\" OR -x*  "), "\"NEAR\"* \"a\"* \"b\"* \"OR\"* \"x\"*");
   EXPECT_EQ(fts_query("وی پی این"), "\"وی\"* \"پی\"* \"این\"*");

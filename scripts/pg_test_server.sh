@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Starts or stops a throw-away PostgreSQL server for the test suite: initdb in a temporary folder,
+# loopback only, trust authentication, C collation (byte order, as SQLite compares), no fsync
+# (test data is disposable; durability is the engine's own concern, not the suite's).
+#   scripts/pg_test_server.sh start DIR   prints the base URL (postgresql://postgres@127.0.0.1:PORT/)
+#   scripts/pg_test_server.sh stop DIR
+set -euo pipefail
+
+cmd=${1:?start|stop}
+dir=${2:?folder}
+pgbin=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+[ -x "$pgbin/initdb" ] || { echo "pg_test_server: no PostgreSQL server binaries (apt-get install postgresql)" >&2; exit 1; }
+
+as_pg() {
+  # initdb and the server refuse to run as root.
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "$cmd" in
+  start)
+    mkdir -p "$dir"
+    [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
+    as_pg "$pgbin/initdb" -D "$dir/data" -U postgres --auth=trust --locale=C -E UTF8 >"$dir/initdb.log" 2>&1
+    for _ in 1 2 3 4 5 6 7 8; do
+      port=$((20000 + RANDOM % 30000))
+      if as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
+          -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=500 -c full_page_writes=off" \
+          >/dev/null 2>&1; then
+        echo "postgresql://postgres@127.0.0.1:$port/"
+        exit 0
+      fi
+    done
+    echo "pg_test_server: could not start PostgreSQL (see $dir/server.log)" >&2
+    exit 1
+    ;;
+  stop)
+    as_pg "$pgbin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+    ;;
+  *) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+esac

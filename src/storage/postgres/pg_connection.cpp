@@ -1,0 +1,206 @@
+#include "storage/postgres/pg_connection.hpp"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "storage/database.hpp"
+
+namespace darwaza::storage::postgres {
+namespace {
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kFloat8Oid = 701;
+constexpr Oid kUnknownOid = 0;  // text parameters: the server infers the type from the context
+}  // namespace
+
+std::string rewrite_placeholders(const char* sql, int& params) {
+  std::string out;
+  params = 0;
+  int next = 0;
+  bool in_literal = false;
+  for (const char* p = sql; *p; ++p) {
+    char c = *p;
+    if (c == '\'') in_literal = !in_literal;
+    if (in_literal || c != '?') {
+      out += c;
+      continue;
+    }
+    int n = 0;
+    while (p[1] >= '0' && p[1] <= '9') n = n * 10 + (*++p - '0');
+    if (n == 0) n = ++next;
+    if (n > params) params = n;
+    out += '$';
+    out += std::to_string(n);
+  }
+  return out;
+}
+
+PgStatement::PgStatement(PgConnection& conn, const char* sql) : conn_(conn), sql_(rewrite_placeholders(sql, params_)) {
+  values_.resize(params_);
+  nulls_.assign(params_, 1);
+  types_.assign(params_, kUnknownOid);
+}
+
+PgStatement::~PgStatement() { PQclear(result_); }
+
+void PgStatement::slot(int i, Oid type) {
+  if (i < 1 || i > params_) {
+    std::string what = fmt::format("bind index {} out of range [{}]", i, sql_);
+    conn_.fail(what.c_str());
+  }
+  types_[i - 1] = type;
+  nulls_[i - 1] = 0;
+}
+
+void PgStatement::bind_text(int i, std::string_view v) {
+  slot(i, kUnknownOid);
+  values_[i - 1].assign(v);
+}
+
+void PgStatement::bind_int(int i, std::int64_t v) {
+  slot(i, kInt8Oid);
+  values_[i - 1] = std::to_string(v);
+}
+
+void PgStatement::bind_real(int i, double v) {
+  slot(i, kFloat8Oid);
+  values_[i - 1] = fmt::format("{}", v);
+}
+
+void PgStatement::bind_null(int i) {
+  slot(i, kUnknownOid);
+  nulls_[i - 1] = 1;
+}
+
+void PgStatement::execute() {
+  PGconn* pg = conn_.handle();
+  if (prepared_session_ != conn_.session()) {
+    prepared_.clear();
+    prepared_session_ = conn_.session();
+  }
+  std::string signature;
+  signature.reserve(params_);
+  for (int i = 0; i < params_; ++i) signature += types_[i] == kInt8Oid ? 'i' : types_[i] == kFloat8Oid ? 'r' : 't';
+  auto it = prepared_.find(signature);
+  if (it == prepared_.end()) {
+    std::string name = conn_.next_statement_name();
+    PGresult* r = PQprepare(pg, name.c_str(), sql_.c_str(), params_, types_.data());
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+      std::string msg = fmt::format("prepare [{}]", sql_);
+      conn_.fail(msg.c_str(), r);
+    }
+    PQclear(r);
+    it = prepared_.emplace(signature, std::move(name)).first;
+  }
+  std::vector<const char*> values(params_);
+  for (int i = 0; i < params_; ++i) values[i] = nulls_[i] ? nullptr : values_[i].c_str();
+  result_ = PQexecPrepared(pg, it->second.c_str(), params_, values.data(), nullptr, nullptr, 0);
+  ExecStatusType st = PQresultStatus(result_);
+  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+    PGresult* r = result_;
+    result_ = nullptr;
+    conn_.fail("execute", r);
+  }
+  row_ = -1;
+}
+
+bool PgStatement::step() {
+  if (!result_) execute();
+  if (row_ + 1 >= PQntuples(result_)) {
+    row_ = PQntuples(result_);
+    return false;
+  }
+  ++row_;
+  return true;
+}
+
+int PgStatement::changes() {
+  if (!result_) return 0;
+  const char* n = PQcmdTuples(result_);
+  return n && *n ? std::atoi(n) : 0;
+}
+
+std::string PgStatement::text(int col) const {
+  if (PQgetisnull(result_, row_, col)) return {};
+  return std::string(PQgetvalue(result_, row_, col), static_cast<std::size_t>(PQgetlength(result_, row_, col)));
+}
+
+std::int64_t PgStatement::integer(int col) const {
+  if (PQgetisnull(result_, row_, col)) return 0;
+  const char* v = PQgetvalue(result_, row_, col);
+  if (v[0] == 't' && v[1] == 0) return 1;  // booleans come back as t/f
+  if (v[0] == 'f' && v[1] == 0) return 0;
+  return std::strtoll(v, nullptr, 10);
+}
+
+double PgStatement::real(int col) const {
+  if (PQgetisnull(result_, row_, col)) return 0;
+  return std::strtod(PQgetvalue(result_, row_, col), nullptr);
+}
+
+bool PgStatement::is_null(int col) const { return PQgetisnull(result_, row_, col) != 0; }
+
+void PgStatement::reset() {
+  PQclear(result_);
+  result_ = nullptr;
+  row_ = -1;
+  nulls_.assign(params_, 1);
+  types_.assign(params_, kUnknownOid);
+}
+
+PgConnection::PgConnection(std::string url) : url_(std::move(url)) {
+  conn_ = PQconnectdb(url_.c_str());
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    std::string msg = PQerrorMessage(conn_);
+    PQfinish(conn_);
+    conn_ = nullptr;
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    throw StorageError("cannot connect to PostgreSQL: " + msg);
+  }
+  exec_script("SET client_min_messages = warning");
+}
+
+PgConnection::~PgConnection() {
+  cache_.clear();
+  PQfinish(conn_);
+}
+
+PGconn* PgConnection::handle() {
+  if (PQstatus(conn_) == CONNECTION_BAD) {
+    // The server went away (restart, fail-over): reconnect once; statements are re-prepared.
+    PQreset(conn_);
+    ++session_;
+    if (PQstatus(conn_) != CONNECTION_OK) fail("reconnect");
+  }
+  return conn_;
+}
+
+sql::Statement& PgConnection::statement(const char* sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) it = cache_.emplace(sql, std::make_unique<PgStatement>(*this, sql)).first;
+  return *it->second;
+}
+
+void PgConnection::exec_script(const char* sql) {
+  PGresult* r = PQexec(handle(), sql);
+  ExecStatusType st = PQresultStatus(r);
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail("exec", r);
+  PQclear(r);
+}
+
+void PgConnection::fail(const char* what) {
+  std::string msg = conn_ ? PQerrorMessage(conn_) : "no connection";
+  while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+  throw StorageError(fmt::format("postgresql {}: {}", what, msg));
+}
+
+void PgConnection::fail(const char* what, const PGresult* r) {
+  const char* field = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  std::string state = field ? field : "none";
+  std::string msg = r ? PQresultErrorMessage(r) : PQerrorMessage(conn_);
+  PQclear(const_cast<PGresult*>(r));
+  while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+  throw StorageError(fmt::format("postgresql {}: {} (SQLSTATE {})", what, msg, state));
+}
+
+}  // namespace darwaza::storage::postgres

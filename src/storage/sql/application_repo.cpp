@@ -1,0 +1,259 @@
+#include "storage/sql/application_repo.hpp"
+
+namespace darwaza::storage::sql {
+namespace {
+
+using namespace darwaza::applications;
+
+constexpr const char* kInsertApplication =
+    "INSERT INTO applications (id, tracking_number, service_id, service_version, agency_id, applicant_user_id, org_id, "
+    "state, is_open, data, fee_paisa, paid_paisa, assigned_to, certificate_id, created_at, submitted_at, updated_at, "
+    "decided_at, state_entered_at, sla_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kUpdateApplication =
+    "UPDATE applications SET state = ?, is_open = ?, data = ?, fee_paisa = ?, paid_paisa = ?, assigned_to = ?, "
+    "certificate_id = ?, submitted_at = ?, updated_at = ?, decided_at = ?, state_entered_at = ?, sla_due_at = ? "
+    "WHERE id = ?";
+constexpr const char* kApplicationById =
+    "SELECT id, tracking_number, service_id, service_version, agency_id, applicant_user_id, coalesce(org_id, ''), "
+    "state, is_open, data, fee_paisa, paid_paisa, coalesce(assigned_to, ''), coalesce(certificate_id, ''), "
+    "created_at, submitted_at, updated_at, decided_at, state_entered_at, sla_due_at FROM applications WHERE id = ?";
+constexpr const char* kApplicationByTracking =
+    "SELECT id, tracking_number, service_id, service_version, agency_id, applicant_user_id, coalesce(org_id, ''), "
+    "state, is_open, data, fee_paisa, paid_paisa, coalesce(assigned_to, ''), coalesce(certificate_id, ''), "
+    "created_at, submitted_at, updated_at, decided_at, state_entered_at, sla_due_at FROM applications "
+    "WHERE tracking_number = ?";
+constexpr const char* kForUser =
+    "SELECT id, tracking_number, service_id, service_version, agency_id, applicant_user_id, coalesce(org_id, ''), "
+    "state, is_open, data, fee_paisa, paid_paisa, coalesce(assigned_to, ''), coalesce(certificate_id, ''), "
+    "created_at, submitted_at, updated_at, decided_at, state_entered_at, sla_due_at FROM applications "
+    "WHERE applicant_user_id = ?1 OR org_id IN (SELECT org_id FROM org_members WHERE user_id = ?1) "
+    "ORDER BY created_at DESC, id LIMIT ?2 OFFSET ?3";
+constexpr const char* kForUserCount =
+    "SELECT count(*) FROM applications "
+    "WHERE applicant_user_id = ?1 OR org_id IN (SELECT org_id FROM org_members WHERE user_id = ?1)";
+constexpr const char* kQueue =
+    "SELECT id, tracking_number, service_id, service_version, agency_id, applicant_user_id, coalesce(org_id, ''), "
+    "state, is_open, data, fee_paisa, paid_paisa, coalesce(assigned_to, ''), coalesce(certificate_id, ''), "
+    "created_at, submitted_at, updated_at, decided_at, state_entered_at, sla_due_at FROM applications "
+    "WHERE agency_id = ?1 AND (?2 = '' AND is_open = 1 OR state = ?2) AND state <> 'draft' "
+    "AND (?3 = '' OR service_id = ?3) AND (?4 = 0 OR (sla_due_at IS NOT NULL AND sla_due_at < ?5)) "
+    "ORDER BY submitted_at, id LIMIT ?6 OFFSET ?7";
+constexpr const char* kQueueCount =
+    "SELECT count(*) FROM applications "
+    "WHERE agency_id = ?1 AND (?2 = '' AND is_open = 1 OR state = ?2) AND state <> 'draft' "
+    "AND (?3 = '' OR service_id = ?3) AND (?4 = 0 OR (sla_due_at IS NOT NULL AND sla_due_at < ?5))";
+constexpr const char* kInsertEvent =
+    "INSERT INTO application_events (application_id, at, actor_user_id, actor_role, kind, from_state, to_state, "
+    "transition, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kEvents =
+    "SELECT id, application_id, at, coalesce(actor_user_id, ''), actor_role, kind, coalesce(from_state, ''), "
+    "coalesce(to_state, ''), coalesce(transition, ''), coalesce(comment, '') FROM application_events "
+    "WHERE application_id = ? ORDER BY id";
+constexpr const char* kInsertPayment =
+    "INSERT INTO payments (id, application_id, amount_paisa, reference, recorded_by, recorded_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+constexpr const char* kPaymentByReference =
+    "SELECT id, application_id, amount_paisa, reference, recorded_by, recorded_at FROM payments WHERE reference = ?";
+constexpr const char* kPayments =
+    "SELECT id, application_id, amount_paisa, reference, recorded_by, recorded_at FROM payments "
+    "WHERE application_id = ? ORDER BY recorded_at, id";
+constexpr const char* kIdempotent =
+    "SELECT request_hash, status, response FROM idempotency_keys WHERE principal = ? AND key = ?";
+constexpr const char* kPutIdempotent =
+    "INSERT INTO idempotency_keys (principal, key, request_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+constexpr const char* kInsertCertificate =
+    "INSERT INTO certificates (id, application_id, type, holder_user_id, holder_org_id, agency_id, issued_at, "
+    "valid_until, status, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kCertificate =
+    "SELECT id, application_id, type, holder_user_id, coalesce(holder_org_id, ''), agency_id, issued_at, "
+    "coalesce(valid_until, ''), status, document FROM certificates WHERE id = ?";
+constexpr const char* kCertificatesOf =
+    "SELECT id, application_id, type, holder_user_id, coalesce(holder_org_id, ''), agency_id, issued_at, "
+    "coalesce(valid_until, ''), status, document FROM certificates "
+    "WHERE holder_user_id = ?1 OR holder_org_id IN (SELECT org_id FROM org_members WHERE user_id = ?1) "
+    "ORDER BY issued_at DESC";
+
+Application read_application(Query& q) {
+  Application a;
+  a.id = q.text(0);
+  a.tracking_number = q.text(1);
+  a.service_id = q.text(2);
+  a.service_version = static_cast<int>(q.integer(3));
+  a.agency_id = q.text(4);
+  a.applicant_user_id = q.text(5);
+  a.org_id = q.text(6);
+  a.state = q.text(7);
+  a.open = q.integer(8) != 0;
+  a.data = q.text(9);
+  a.fee_paisa = q.integer(10);
+  a.paid_paisa = q.integer(11);
+  a.assigned_to = q.text(12);
+  a.certificate_id = q.text(13);
+  a.created_at = q.integer(14);
+  a.submitted_at = q.opt_integer(15);
+  a.updated_at = q.integer(16);
+  a.decided_at = q.opt_integer(17);
+  a.state_entered_at = q.integer(18);
+  a.sla_due_at = q.opt_integer(19);
+  return a;
+}
+
+Payment read_payment(Query& q) {
+  return Payment{q.text(0), q.text(1), q.integer(2), q.text(3), q.text(4), q.integer(5)};
+}
+
+CertificateRow read_certificate(Query& q) {
+  return CertificateRow{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4),
+                        q.text(5), q.integer(6), q.text(7), q.text(8), q.text(9)};
+}
+
+constexpr const char* kDecisionsByService =
+    "SELECT service_id, decided_at - submitted_at FROM applications WHERE submitted_at IS NOT NULL "
+    "ORDER BY service_id";
+}  // namespace
+
+void SqlApplicationRepo::insert(const Application& a) {
+  auto q = c_.query(kInsertApplication);
+  q.bind_all(a.id, a.tracking_number, a.service_id, a.service_version, a.agency_id, a.applicant_user_id);
+  q.bind_or_null(7, a.org_id).bind(8, a.state).bind(9, a.open ? 1 : 0).bind(10, a.data).bind(11, a.fee_paisa);
+  q.bind(12, a.paid_paisa).bind_or_null(13, a.assigned_to).bind_or_null(14, a.certificate_id).bind(15, a.created_at);
+  q.bind(16, a.submitted_at).bind(17, a.updated_at).bind(18, a.decided_at).bind(19, a.state_entered_at);
+  q.bind(20, a.sla_due_at);
+  q.exec();
+}
+
+void SqlApplicationRepo::update(const Application& a) {
+  auto q = c_.query(kUpdateApplication);
+  q.bind(1, a.state).bind(2, a.open ? 1 : 0).bind(3, a.data).bind(4, a.fee_paisa).bind(5, a.paid_paisa);
+  q.bind_or_null(6, a.assigned_to).bind_or_null(7, a.certificate_id).bind(8, a.submitted_at).bind(9, a.updated_at);
+  q.bind(10, a.decided_at).bind(11, a.state_entered_at).bind(12, a.sla_due_at).bind(13, a.id);
+  q.exec();
+}
+
+std::optional<Application> SqlApplicationRepo::by_id(const std::string& id) {
+  auto q = c_.query(kApplicationById);
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_application(q);
+}
+
+std::optional<Application> SqlApplicationRepo::by_tracking(const std::string& tracking) {
+  auto q = c_.query(kApplicationByTracking);
+  q.bind(1, tracking);
+  if (!q.step()) return std::nullopt;
+  return read_application(q);
+}
+
+ApplicationPage SqlApplicationRepo::for_user(const std::string& user_id, int offset, int limit) {
+  ApplicationPage page;
+  {
+    auto q = c_.query(kForUser);
+    q.bind_all(user_id, limit, offset);
+    while (q.step()) page.items.push_back(read_application(q));
+  }
+  auto n = c_.query(kForUserCount);
+  n.bind(1, user_id);
+  n.step();
+  page.total = n.integer(0);
+  return page;
+}
+
+ApplicationPage SqlApplicationRepo::queue(const QueueFilter& f) {
+  ApplicationPage page;
+  {
+    auto q = c_.query(kQueue);
+    q.bind_all(f.agency, f.state, f.service, f.overdue_only ? 1 : 0, f.now, f.limit, f.offset);
+    while (q.step()) page.items.push_back(read_application(q));
+  }
+  auto n = c_.query(kQueueCount);
+  n.bind_all(f.agency, f.state, f.service, f.overdue_only ? 1 : 0, f.now);
+  n.step();
+  page.total = n.integer(0);
+  return page;
+}
+
+void SqlApplicationRepo::add_event(const Event& e) {
+  auto q = c_.query(kInsertEvent);
+  q.bind_all(e.application_id, e.at);
+  q.bind_or_null(3, e.actor_user_id).bind(4, e.actor_role).bind(5, e.kind).bind_or_null(6, e.from_state);
+  q.bind_or_null(7, e.to_state).bind_or_null(8, e.transition).bind_or_null(9, e.comment);
+  q.exec();
+}
+
+std::vector<Event> SqlApplicationRepo::events(const std::string& application_id) {
+  std::vector<Event> out;
+  auto q = c_.query(kEvents);
+  q.bind(1, application_id);
+  while (q.step())
+    out.push_back(Event{q.integer(0), q.text(1), q.integer(2), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7),
+                        q.text(8), q.text(9)});
+  return out;
+}
+
+void SqlApplicationRepo::insert_payment(const Payment& p) {
+  c_.query(kInsertPayment).bind_all(p.id, p.application_id, p.amount_paisa, p.reference, p.recorded_by, p.recorded_at).exec();
+}
+
+std::optional<Payment> SqlApplicationRepo::payment_by_reference(const std::string& reference) {
+  auto q = c_.query(kPaymentByReference);
+  q.bind(1, reference);
+  if (!q.step()) return std::nullopt;
+  return read_payment(q);
+}
+
+std::vector<Payment> SqlApplicationRepo::payments(const std::string& application_id) {
+  std::vector<Payment> out;
+  auto q = c_.query(kPayments);
+  q.bind(1, application_id);
+  while (q.step()) out.push_back(read_payment(q));
+  return out;
+}
+
+std::optional<IdempotentResponse> SqlApplicationRepo::idempotent(const std::string& principal, const std::string& key) {
+  auto q = c_.query(kIdempotent);
+  q.bind_all(principal, key);
+  if (!q.step()) return std::nullopt;
+  return IdempotentResponse{q.text(0), static_cast<int>(q.integer(1)), q.text(2)};
+}
+
+void SqlApplicationRepo::put_idempotent(const std::string& principal, const std::string& key,
+                                           const IdempotentResponse& r, UnixMs at) {
+  c_.query(kPutIdempotent).bind_all(principal, key, r.request_hash, r.status, r.response, at).exec();
+}
+
+void SqlApplicationRepo::insert_certificate(const CertificateRow& c) {
+  auto q = c_.query(kInsertCertificate);
+  q.bind_all(c.id, c.application_id, c.type, c.holder_user_id);
+  q.bind_or_null(5, c.holder_org_id).bind(6, c.agency_id).bind(7, c.issued_at).bind_or_null(8, c.valid_until);
+  q.bind(9, c.status).bind(10, c.document);
+  q.exec();
+}
+
+std::optional<CertificateRow> SqlApplicationRepo::certificate(const std::string& id) {
+  auto q = c_.query(kCertificate);
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_certificate(q);
+}
+
+std::vector<CertificateRow> SqlApplicationRepo::certificates_of(const std::string& user_id) {
+  std::vector<CertificateRow> out;
+  auto q = c_.query(kCertificatesOf);
+  q.bind(1, user_id);
+  while (q.step()) out.push_back(read_certificate(q));
+  return out;
+}
+
+std::vector<ApplicationRepo::ServiceDecisions> SqlApplicationRepo::decisions_by_service() {
+  std::vector<ServiceDecisions> out;
+  auto q = c_.query(kDecisionsByService);
+  while (q.step()) {
+    std::string service = q.text(0);
+    if (out.empty() || out.back().service_id != service) out.push_back({service, 0, {}});
+    ++out.back().submitted;
+    if (!q.is_null(1)) out.back().decision_ms.push_back(q.integer(1));
+  }
+  return out;
+}
+
+}  // namespace darwaza::storage::sql

@@ -1,0 +1,35 @@
+// Engine-neutral SQL implementation of the application store.
+#pragma once
+
+#include "storage/application_repo.hpp"
+#include "storage/sql/connection.hpp"
+
+namespace darwaza::storage::sql {
+
+class SqlApplicationRepo final : public ApplicationRepo {
+ public:
+  explicit SqlApplicationRepo(Connection& c) : c_(c) {}
+  void insert(const applications::Application& a) override;
+  void update(const applications::Application& a) override;
+  std::optional<applications::Application> by_id(const std::string& id) override;
+  std::optional<applications::Application> by_tracking(const std::string& tracking) override;
+  ApplicationPage for_user(const std::string& user_id, int offset, int limit) override;
+  ApplicationPage queue(const applications::QueueFilter& f) override;
+  void add_event(const applications::Event& e) override;
+  std::vector<applications::Event> events(const std::string& application_id) override;
+  void insert_payment(const applications::Payment& p) override;
+  std::optional<applications::Payment> payment_by_reference(const std::string& reference) override;
+  std::vector<applications::Payment> payments(const std::string& application_id) override;
+  std::optional<applications::IdempotentResponse> idempotent(const std::string& principal, const std::string& key) override;
+  void put_idempotent(const std::string& principal, const std::string& key, const applications::IdempotentResponse& r,
+                      UnixMs at) override;
+  std::vector<ServiceDecisions> decisions_by_service() override;
+  void insert_certificate(const applications::CertificateRow& c) override;
+  std::optional<applications::CertificateRow> certificate(const std::string& id) override;
+  std::vector<applications::CertificateRow> certificates_of(const std::string& user_id) override;
+
+ private:
+  Connection& c_;
+};
+
+}  // namespace darwaza::storage::sql

@@ -1,0 +1,21 @@
+// Engine-neutral SQL implementation of the document store.
+#pragma once
+
+#include "storage/document_repo.hpp"
+#include "storage/sql/connection.hpp"
+
+namespace darwaza::storage::sql {
+
+class SqlDocumentRepo final : public DocumentRepo {
+ public:
+  explicit SqlDocumentRepo(Connection& c) : c_(c) {}
+  void insert(const documents::Document& d) override;
+  std::optional<documents::Document> by_id(const std::string& id) override;
+  void link(const std::string& application_id, const std::string& document_id) override;
+  std::vector<std::string> agencies_referencing(const std::string& document_id) override;
+
+ private:
+  Connection& c_;
+};
+
+}  // namespace darwaza::storage::sql

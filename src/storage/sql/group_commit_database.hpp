@@ -1,0 +1,80 @@
+// The transaction machinery both SQL engines share: one writer connection owned by a writer
+// thread that commits queued writes in batches (each write in its own savepoint), and a bounded
+// pool of reader connections. The engine supplies connections and its BEGIN statements.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <thread>
+#include <vector>
+
+#include "storage/database.hpp"
+#include "storage/migration.hpp"
+#include "storage/sql/connection.hpp"
+
+namespace darwaza::storage::sql {
+
+class GroupCommitDatabase : public Database {
+ public:
+  // Largest number of writes committed together; bounds one transaction's size and latency.
+  static constexpr std::size_t kMaxBatch = 512;
+
+  ~GroupCommitDatabase() override;
+
+  Status read(const TxFn& fn) override;
+  Status write(const TxFn& fn) override;
+  bool ready() override;
+  int schema_version() override;
+
+ protected:
+  GroupCommitDatabase(DatabaseOptions options, int max_readers);
+  // Takes the writer connection (already migrated) and starts the writer thread.
+  void start(std::unique_ptr<Connection> writer);
+  // Drains the queue and joins the writer thread; engines call it first in their destructor.
+  void stop();
+  Connection* writer_connection() { return writer_conn_.get(); }
+
+  virtual std::unique_ptr<Connection> open_reader() = 0;
+  // Opens the write transaction on the writer connection (and takes any engine lock).
+  virtual void begin_write(Connection& c) = 0;
+  // Opens a read-only snapshot on a reader connection.
+  virtual void begin_read(Connection& c) = 0;
+
+  DatabaseOptions options_;
+
+ private:
+  struct Job {
+    const TxFn* fn;
+    std::promise<Status> done;
+  };
+  struct Reader;
+
+  void writer_loop();
+  void run_batch(std::vector<Job*>& batch);
+  std::unique_ptr<Reader> acquire_reader();
+  void release_reader(std::unique_ptr<Reader> r);
+
+  int max_readers_;
+  std::unique_ptr<Connection> writer_conn_;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Job*> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  std::mutex readers_mu_;
+  std::condition_variable readers_cv_;
+  std::vector<std::unique_ptr<Reader>> idle_readers_;
+  int readers_open_ = 0;
+};
+
+// Applies pending migrations on `conn`; returns the schema version. `begin` opens the
+// transaction each step runs in.
+int migrate(Connection& conn, std::span<const MigrationFile> migrations, const char* begin);
+
+}  // namespace darwaza::storage::sql

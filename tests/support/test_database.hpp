@@ -1,0 +1,18 @@
+// Which database a test's data folder uses. By default SQLite inside the folder; when
+// DARWAZA_TEST_DB_URL_BASE names a PostgreSQL server (scripts/test.sh sets it for the second run
+// of the end-to-end suite), each data folder gets its own fresh database (CREATE DATABASE), so
+// tests stay isolated and may run in parallel.
+#pragma once
+
+#include <string>
+
+namespace darwaza::test {
+
+// True when the suite runs against PostgreSQL.
+bool testing_postgresql();
+
+// The --db URL for a data folder ("" for the SQLite default); the same folder always gets the
+// same database, whether a server or a CLI command opens it first.
+std::string test_db_url(const std::string& data_dir);
+
+}  // namespace darwaza::test
