@@ -43,10 +43,7 @@ class Applications : public ::testing::Test {
   }
   HttpResponse act(const Person& p, const std::string& id, const std::string& transition, const std::string& comment = "",
                    std::optional<json> data = std::nullopt) {
-    json body = {{"transition", transition}};
-    if (!comment.empty()) body["comment"] = comment;
-    if (data) body["data"] = *data;
-    return c.post_json("/v1/applications/" + id + "/transitions", body, bearer(p.token));
+    return apply_transition(c, p, id, transition, comment, std::move(data));
   }
   static std::string type_of(const HttpResponse& r) { return r.json().value("type", ""); }
 };

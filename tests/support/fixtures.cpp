@@ -52,6 +52,14 @@ Person cli_user(const ServerProcess& s, const std::string& role, const std::stri
 }
 
 
+HttpResponse apply_transition(HttpClient& c, const Person& p, const std::string& id, const std::string& transition,
+                              const std::string& comment, std::optional<nlohmann::json> data) {
+  nlohmann::json body = {{"transition", transition}};
+  if (!comment.empty()) body["comment"] = comment;
+  if (data) body["data"] = *data;
+  return c.post_json("/v1/applications/" + id + "/transitions", body, bearer(p.token));
+}
+
 HttpResponse approve_application(HttpClient& c, const Person& officer, const std::string& id) {
   using nlohmann::json;
   EXPECT_EQ(c.post_json("/v1/applications/" + id + "/claim", json::object(), bearer(officer.token)).status, 200u);

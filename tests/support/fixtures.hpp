@@ -1,6 +1,7 @@
 // Helpers shared by end-to-end tests: unique people, sign-up and login through the API.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -22,6 +23,9 @@ Person signed_in(HttpClient& c, const std::string& name = "Test Citizen");
 // Creates a person with a role via the CLI (server may be running on the same data dir).
 Person cli_user(const ServerProcess& s, const std::string& role, const std::string& agency = {});
 std::string login(HttpClient& c, const Person& p);
+// Moves application `id` by `transition` as `p` (with an optional comment and resubmitted data).
+HttpResponse apply_transition(HttpClient& c, const Person& p, const std::string& id, const std::string& transition,
+                              const std::string& comment = "", std::optional<nlohmann::json> data = std::nullopt);
 // Claims the application as `officer` and moves it through review and payment to approval;
 // returns the approval's response.
 HttpResponse approve_application(HttpClient& c, const Person& officer, const std::string& id);

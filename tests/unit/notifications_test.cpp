@@ -14,6 +14,7 @@
 #include "notifications/templates.hpp"
 #include "notifications/transport.hpp"
 #include "storage/database.hpp"
+#include "temp_db.hpp"
 
 using namespace darwaza;
 using namespace darwaza::notifications;
@@ -133,23 +134,7 @@ TEST(OutboxBackoff, DoublesFromTheBaseUpToTheCap) {
 
 namespace {
 
-struct TempDb {
-  TempDb() {
-    crypto::init();
-    dir = std::filesystem::temp_directory_path() / ("dz-notify-" + crypto::random_hex(6));
-    std::filesystem::create_directories(dir);
-    storage::DatabaseOptions o;
-    o.url = "sqlite:" + (dir / "t.db").string();
-    o.reader_connections = 4;
-    db = storage::open_database(o);
-  }
-  ~TempDb() {
-    db.reset();
-    std::filesystem::remove_all(dir);
-  }
-  std::filesystem::path dir;
-  std::unique_ptr<storage::Database> db;
-};
+using testing_support::TempDb;
 
 // Fails the first `failures` sends, then succeeds; records every send.
 class ScriptedTransport final : public Transport {
@@ -170,18 +155,24 @@ class ScriptedTransport final : public Transport {
   std::vector<std::string>* sent_;
 };
 
+identity::User person(const std::string& id, const std::string& cnic, const std::string& email,
+                      const std::string& mobile, const std::string& lang) {
+  identity::User u;
+  u.id = id;
+  u.cnic = cnic;
+  u.name = "Person " + id;
+  u.email = email;
+  u.mobile = mobile;
+  u.password_hash = "x";
+  u.preferred_lang = lang;
+  return u;
+}
+
 // A person and one notification (with its e-mail and SMS queued) through notify().
 std::string seed(storage::Database& db, UnixMs now) {
   std::string id;
   Status s = db.write([&](storage::Tx& tx) -> Status {
-    identity::User u;
-    u.id = "usr_1";
-    u.cnic = "12345-1234567-1";
-    u.name = "Ayesha";
-    u.email = "ayesha@example.pk";
-    u.mobile = "+923001234567";
-    u.password_hash = "x";
-    u.preferred_lang = "ur";
+    auto u = person("usr_1", "12345-1234567-1", "ayesha@example.pk", "+923001234567", "ur");
     tx.users().insert(u);
     Fact f;
     f.event = EventKind::approved;
@@ -208,7 +199,7 @@ std::vector<OutboxMessage> outbox_of(storage::Database& db, const std::string& n
 }  // namespace
 
 TEST(OutboxWorker, RetriesWithBackoffThenDeliversOnce) {
-  TempDb t;
+  TempDb t("dz-notify");
   ManualClock clock(1'700'000'000'000);
   std::string n = seed(*t.db, clock.now_ms());
   std::vector<std::string> sent;
@@ -245,7 +236,7 @@ TEST(OutboxWorker, RetriesWithBackoffThenDeliversOnce) {
 }
 
 TEST(OutboxWorker, GivesUpAfterMaxAttempts) {
-  TempDb t;
+  TempDb t("dz-notify");
   ManualClock clock(1'700'000'000'000);
   std::string n = seed(*t.db, clock.now_ms());
   std::vector<std::string> sent;
@@ -265,7 +256,7 @@ TEST(OutboxWorker, GivesUpAfterMaxAttempts) {
 }
 
 TEST(OutboxWorker, ALeaseKeepsOtherWorkersOffUntilItExpires) {
-  TempDb t;
+  TempDb t("dz-notify");
   ManualClock clock(1'700'000'000'000);
   seed(*t.db, clock.now_ms());
   auto claim = [&](const std::string& owner) {
@@ -297,15 +288,9 @@ TEST(OutboxWorker, ALeaseKeepsOtherWorkersOffUntilItExpires) {
 }
 
 TEST(NotificationInbox, DedupeKeyWritesOnce) {
-  TempDb t;
+  TempDb t("dz-notify");
   Status s = t.db->write([&](storage::Tx& tx) {
-    identity::User u;
-    u.id = "usr_2";
-    u.cnic = "12345-1234567-2";
-    u.name = "B";
-    u.email = "b@example.pk";
-    u.mobile = "";
-    u.password_hash = "x";
+    auto u = person("usr_2", "12345-1234567-2", "b@example.pk", "", "en");
     tx.users().insert(u);
     Fact f;
     f.event = EventKind::certificate_expiring;

@@ -10,30 +10,13 @@
 #include "core/crypto.hpp"
 #include "identity/errors.hpp"
 #include "storage/database.hpp"
+#include "temp_db.hpp"
 
 using namespace darwaza;
 
 namespace {
 
-struct TempDb {
-  TempDb() {
-    crypto::init();
-    dir = std::filesystem::temp_directory_path() / ("dz-unit-" + crypto::random_hex(6));
-    std::filesystem::create_directories(dir);
-    storage::DatabaseOptions o;
-    o.url = "sqlite:" + (dir / "t.db").string();
-    o.reader_connections = 8;
-    o.on_commit = [this](double) { commits++; };
-    db = storage::open_database(o);
-  }
-  ~TempDb() {
-    db.reset();
-    std::filesystem::remove_all(dir);
-  }
-  std::filesystem::path dir;
-  std::atomic<int> commits{0};
-  std::unique_ptr<storage::Database> db;
-};
+using testing_support::TempDb;
 
 identity::User user(int i) {
   identity::User u;
