@@ -22,7 +22,8 @@ ProvidedService registry_service(const registries::Schema& s) {
            {"POST", base + "/read", false},
            {"POST", base + "/exists", false},
            {"GET", base + "/{ID}/read-value/{field}.json", false},
-           {"POST", base + "/create", true}},
+           {"POST", base + "/create", true},
+           {"DELETE", base + "/{ID}/delete", true}},
           json_schema(s.form())};
 }
 

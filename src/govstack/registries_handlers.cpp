@@ -16,6 +16,7 @@ using registries::SchemaPtr;
 
 constexpr int kDefaultPageSize = 10;
 constexpr std::size_t kMaxQueryTextChars = 200;
+constexpr const char* kDeleteReason = "Deleted through the GovStack Digital Registries Data API";
 
 Error bad_request(std::string type, std::string title, std::string detail) {
   return make_error(ErrorKind::invalid_request, std::move(type), std::move(title), std::move(detail));
@@ -198,6 +199,20 @@ HandlerResult data_read_value(Context& ctx, Request& req) {
     return make_error(ErrorKind::not_found, "field-not-found", "No such field",
                       "The record has no field of that name that you may see.");
   return http::Reply::json(200, {{"value", content[field]}});
+}
+
+// Records are never erased: "delete" revokes the record, as the owning agency does in the portal
+// (its unique keys are freed, its history keeps the act).
+HandlerResult data_delete(Context& ctx, Request& req) {
+  auto s = registry_at(ctx, req);
+  if (!s.ok()) return s.take_error();
+  auto v = ctx.app.registries.change_status(req.principal, (*s)->name, req.param("ID"), "revoke", kDeleteReason);
+  if (!v.ok()) {
+    Error e = v.take_error();
+    if (e.kind == ErrorKind::not_found) e.detail = "no record found";
+    return e;
+  }
+  return http::Reply::no_content();
 }
 
 HandlerResult databases(Context& ctx, Request&) {

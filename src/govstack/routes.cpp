@@ -31,6 +31,7 @@ void registries_routes(Router& r, const std::function<Handler(Fn)>& h) {
   r.add(V::post, "/data/{registryname}/{versionnumber}/read", kPublic, h(handlers::data_read));
   r.add(V::get, "/data/{registryname}/{versionnumber}/{uuid}/read-value/{file}", kPublic,
         h(handlers::data_read_value));
+  r.add(V::delete_, "/data/{registryname}/{versionnumber}/{ID}/delete", owner, h(handlers::data_delete));
   r.add(V::get, "/databases", kPublic, h(handlers::databases));
   r.add(V::get, "/database/{id}", kPublic, h(handlers::database));
 }

@@ -279,7 +279,8 @@ Result<RecordView> Registries::change_status(const Principal& who, const std::st
                                              const std::string& action, const std::string& reason) {
   auto s = schema(name);
   if (!s.ok()) return s.take_error();
-  if (!who.is_staff_of((*s)->agency) && !who.has_role(Role::platform_admin)) return error(Errc::not_allowed);
+  // The owning agency's staff, its API clients (the GovStack Data API's delete) and platform admins.
+  if (!acts_for_owner(who, **s)) return error(Errc::not_allowed);
   FieldErrors errs("en");
   if (action != "suspend" && action != "reinstate" && action != "revoke")
     errs.add("/action", "one_of", "suspend, reinstate, revoke");

@@ -29,14 +29,7 @@ class GovStackAdapters : public ::testing::Test {
     delete server_;
     server_ = nullptr;
   }
-  // A new API client of `agency`; returns its member identifier.
-  std::string member_of(const std::string& agency) {
-    Person admin = cli_user(*server_, "agency_admin", agency);
-    admin.token = login(portal, admin);
-    auto created = portal.post_json("/v1/agencies/" + agency + "/clients", {{"name", "govstack " + agency}}, bearer(admin.token));
-    EXPECT_EQ(created.status, 201u) << created.body;
-    return "eGovStack/GOV/" + agency + "/" + created.json().value("client_id", "");
-  }
+  std::string member_of(const std::string& agency) { return govstack_member(portal, *server_, agency); }
 
   static ServerProcess* server_;
   HttpClient portal = server_->client();

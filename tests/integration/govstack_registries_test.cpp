@@ -36,15 +36,7 @@ class GovStackRegistries : public ::testing::Test {
     server_ = nullptr;
   }
 
-  // A new API client of `agency`; returns its member identifier.
-  std::string member_of(const std::string& agency) {
-    Person admin = cli_user(*server_, "agency_admin", agency);
-    admin.token = login(portal, admin);
-    auto created = portal.post_json("/v1/agencies/" + agency + "/clients", {{"name", "govstack"}}, bearer(admin.token));
-    EXPECT_EQ(created.status, 201u) << created.body;
-    last_admin_ = admin;
-    return "eGovStack/GOV/" + agency + "/" + created.json().value("client_id", "");
-  }
+  std::string member_of(const std::string& agency) { return govstack_member(portal, *server_, agency, &last_admin_); }
   HttpResponse post(const std::string& path, const json& body, const std::string& member = {}) {
     std::map<std::string, std::string> h;
     if (!member.empty()) h[kHeader] = member;
@@ -188,6 +180,22 @@ TEST_F(GovStackRegistries, CreateIsTheOwningAgencysAndThePortalShowsTheRecord) {
   EXPECT_EQ(foreign.status, 403u) << foreign.body;
   EXPECT_EQ(type_of(foreign), "/problems/registry-access-denied");
   EXPECT_EQ(post("/data/gs-persons/1.0/create", {{"write", {{"content", other}}}}).status, 401u);
+
+  // Delete: the record is revoked (never erased), by the owning agency only.
+  auto del = [&](const std::string& path, const std::string& member) {
+    std::map<std::string, std::string> h;
+    if (!member.empty()) h["Information-Mediator-Client"] = member;
+    return gs.request("DELETE", path, {}, h);
+  };
+  EXPECT_EQ(del("/data/gs-persons/1.0/" + id + "/delete", member_of("pseb")).status, 403u);
+  EXPECT_EQ(del("/data/gs-persons/1.0/" + id + "/delete", "").status, 401u);
+  EXPECT_EQ(del("/data/gs-persons/1.0/GSP-0000-000000/delete", nitb).status, 404u);
+  EXPECT_EQ(del("/data/gs-persons/3/" + id + "/delete", nitb).status, 404u);
+  ASSERT_EQ(del("/data/gs-persons/1.0/" + id + "/delete", nitb).status, 204u);
+  EXPECT_EQ(portal.get("/v1/registries/gs-persons/records/" + id).json()["status"], "revoked");
+  EXPECT_EQ(del("/data/gs-persons/1.0/" + id + "/delete", nitb).status, 409u);  // already revoked
+  // Its key is free again.
+  EXPECT_EQ(post("/data/gs-persons/1.0/create", {{"write", {{"content", person}}}}, nitb).status, 200u);
 }
 
 TEST_F(GovStackRegistries, MemberHeaderNamesAKnownClient) {
