@@ -4,6 +4,7 @@
 
 #include "api/app.hpp"
 #include "commands.hpp"
+#include "govstack_listeners.hpp"
 #include "core/log.hpp"
 #include "http/server.hpp"
 #include "catalog/definition.hpp"
@@ -43,6 +44,7 @@ struct ServeOptions {
   int outbox_max_attempts = notifications::kMaxDeliveryAttempts;
   int expiry_scan_s = 86400;              // look for certificates expiring within 30 days; 0: never
   http::ServerOptions server;
+  GovStackServeOptions govstack;
 };
 
 std::unique_ptr<notifications::Transport> transport_for(const std::string& kind, const ServeOptions& o,
@@ -50,16 +52,6 @@ std::unique_ptr<notifications::Transport> transport_for(const std::string& kind,
   if (kind == "smtp") return notifications::make_smtp_transport(o.smtp);
   if (kind == "file") return notifications::make_file_transport(dir);
   return nullptr;
-}
-
-void split_listen(const std::string& listen, http::ServerOptions& s) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("--listen must be HOST:PORT, got " + listen);
-  s.host = listen.substr(0, colon);
-  if (s.host.size() > 2 && s.host.front() == '[' && s.host.back() == ']') s.host = s.host.substr(1, s.host.size() - 2);
-  int port = std::stoi(listen.substr(colon + 1));
-  if (port < 0 || port > 65535) throw std::runtime_error("port out of range in --listen");
-  s.port = static_cast<std::uint16_t>(port);
 }
 
 // The public figures and engagements shipped in the seed folder, loaded on every start like the
@@ -106,13 +98,14 @@ void seed_transparency(api::App& app, const std::string& seed_dir) {
 
 int run_serve(DataOptions& data, ServeOptions& o) {
   logging::init({data.log_level, o.access_log});
-  split_listen(o.listen, o.server);
+  split_listen(o.listen, o.server, "--listen");
   data.ensure_data_dir();
 
   std::atomic<http::Metrics*> metrics_ptr{nullptr};
   storage::DatabaseOptions dbo;
   dbo.url = data.resolved_db_url();
-  dbo.reader_connections = o.server.handler_threads + o.server.io_threads + 8;
+  dbo.reader_connections = o.server.handler_threads + o.server.io_threads + 8 +
+                           static_cast<int>(o.govstack.listen.size()) * (o.govstack.handler_threads + 1);
   dbo.on_commit = [&metrics_ptr](double s) {
     if (auto* m = metrics_ptr.load(std::memory_order_acquire)) m->db_commit_latency().observe(s);
   };
@@ -180,6 +173,8 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   api::SessionAuthenticator auth(app.sessions);
   http::Pipeline pipeline(router, auth, metrics, limiter, {ao.session_cookie, o.cookie_secure});
   http::Server server(o.server, pipeline);
+  GovStackListeners govstack(app, o.govstack, o.server, limiter, o.cookie_secure);
+  govstack.start(o.port_file);  // before the main port file, which tells waiting tools all are up
   std::uint16_t port = server.bind();
   app.draining = &server.draining_flag();
   if (!o.port_file.empty()) {
@@ -223,6 +218,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   server.run();
   expiry_scan.stop();
   outbox_rounds.stop();
+  govstack.stop();
   purge.stop();
   checkpoints.stop();
   app.metrics = nullptr;
@@ -317,6 +313,17 @@ void register_serve(CLI::App& app, DataOptions& data) {
   cmd->add_option("--expiry-scan-s", o->expiry_scan_s,
                   "Look for certificates expiring within 30 days every N seconds (0: never)")
       ->check(CLI::Range(0, 7 * 86400))
+  for (auto a : {govstack::Adapter::registries, govstack::Adapter::registration, govstack::Adapter::mediator,
+                 govstack::Adapter::consent}) {
+    const std::string name = govstack::to_string(a);
+    cmd->add_option_function<std::string>("--govstack-" + name, [o, a](const std::string& v) { o->govstack.listen[a] = v; },
+                                          "Serve the GovStack " + name + " API on HOST:PORT (docs/govstack.md)");
+  }
+  cmd->add_flag("--govstack-require-client", o->govstack.require_client,
+                "GovStack listeners refuse calls without an Information-Mediator-Client header");
+  cmd->add_option("--govstack-instance", o->govstack.ids.instance, "GovStack instance in member identifiers")
+      ->capture_default_str();
+  cmd->add_option("--govstack-member-class", o->govstack.ids.member_class, "GovStack member class of the agencies")
       ->capture_default_str();
   cmd->add_flag("--cookie-secure", o->cookie_secure, "Mark cookies Secure and send HSTS (serving behind TLS)");
   cmd->callback([&data, o] {

@@ -67,6 +67,11 @@ std::optional<std::string> presented_token(const Request& req, const std::string
   return std::nullopt;
 }
 
+Result<Principal> Authenticator::authenticate_member(std::string_view) {
+  return make_error(ErrorKind::unauthenticated, "unknown-member", "Unknown member",
+                    "This server does not accept member headers.");
+}
+
 Pipeline::Pipeline(const Router& router, Authenticator& auth, Metrics& metrics, RateLimiter& limiter,
                    PipelineOptions options)
     : router_(router), auth_(auth), metrics_(metrics), limiter_(limiter), options_(std::move(options)) {}
@@ -94,6 +99,28 @@ Result<const Route*> Pipeline::prepare(Request& req) const {
   return make_error(ErrorKind::not_found, "not-found", "Not found", "No such resource.");
 }
 
+// The member header, when the listener reads one: it names the caller; a bearer token presented
+// with it must name the same client.
+Status Pipeline::check_member(Request& req) {
+  std::string_view member;
+  for (const auto& name : options_.member_headers)
+    if (member = req.header(name); !member.empty()) break;
+  if (member.empty()) {
+    if (!options_.member_required) return ok_status();
+    return make_error(ErrorKind::unauthenticated, "member-header-required", "Member header required",
+                      "Name the calling member in the " + options_.member_headers.front() + " header.");
+  }
+  auto p = auth_.authenticate_member(member);
+  if (!p.ok()) return p.take_error();
+  if (req.principal.kind != Principal::Kind::anonymous &&
+      (!req.principal.is_client() || req.principal.client_id != p->client_id)) {
+    return make_error(ErrorKind::forbidden, "member-mismatch", "Member mismatch",
+                      "The bearer token and the member header name different callers.");
+  }
+  req.principal = std::move(p).value();
+  return ok_status();
+}
+
 Status Pipeline::check_access(Request& req, const Route& route) {
   auto token = presented_token(req, options_.session_cookie, req.via_cookie);
   if (token) {
@@ -104,6 +131,8 @@ Status Pipeline::check_access(Request& req, const Route& route) {
       return p.take_error();
     }
   }
+  if (!options_.member_headers.empty())
+    if (Status s = check_member(req); !s.ok()) return s;
   req.principal.request_id = req.request_id;  // audit entries name the request
   const AccessMask mask = route.access;
   if (mask & kPublic) return ok_status();

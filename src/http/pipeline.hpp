@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "http/metrics.hpp"
@@ -21,11 +22,18 @@ class Authenticator {
   virtual ~Authenticator() = default;
   // unauthenticated error when the token is unknown, expired or revoked.
   virtual Result<Principal> authenticate(std::string_view token) = 0;
+  // A caller named by a member header (GovStack listeners): unauthenticated unless implemented.
+  virtual Result<Principal> authenticate_member(std::string_view member);
 };
 
 struct PipelineOptions {
   std::string session_cookie = "darwaza_session";
   bool tls = false;  // behind TLS: adds HSTS
+  // Headers naming the calling member (e.g. GovStack's Information-Mediator-Client), first
+  // present wins; empty: none is read. They are trusted as an X-Road provider trusts its security
+  // server, so a listener reading them is bound where only the mediator reaches it.
+  std::vector<std::string> member_headers;
+  bool member_required = false;  // refuse requests without one (401)
 };
 
 class Pipeline {
@@ -48,6 +56,7 @@ class Pipeline {
 
  private:
   Status check_access(Request& req, const Route& route);
+  Status check_member(Request& req);
   RawResponse finish(Request& req, const Route* route, Reply reply, TimePoint started);
 
   const Router& router_;

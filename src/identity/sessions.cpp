@@ -130,6 +130,18 @@ Result<Principal> Sessions::authenticate(std::string_view token) {
   });
 }
 
+Result<Principal> Sessions::member_client(const std::string& agency_id, const std::string& client_id) {
+  return storage::read_value<Principal>(db_, [&](storage::Tx& tx) -> Result<Principal> {
+    auto c = tx.agencies().client(client_id);
+    if (!c || c->revoked_at || c->agency_id != agency_id) return error(Errc::invalid_client);
+    Principal p;
+    p.kind = Principal::Kind::api_client;
+    p.client_id = c->client_id;
+    p.agency_id = c->agency_id;
+    return p;
+  });
+}
+
 Result<ClientToken> Sessions::client_token(const std::string& client_id, const std::string& secret) {
   const UnixMs now = clock_.now_ms();
   auto client = storage::read_value<ApiClient>(db_, [&](storage::Tx& tx) -> Result<ApiClient> {

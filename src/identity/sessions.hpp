@@ -46,6 +46,9 @@ class Sessions {
   Result<LoginResult> login(const std::string& identifier, const std::string& password, const std::string& client_addr);
   Status logout(const std::string& token_hash);
   Result<Principal> authenticate(std::string_view token);
+  // An agency's API client named by a trusted member header (GovStack listeners): the client must
+  // exist, belong to that agency and not be revoked.
+  Result<Principal> member_client(const std::string& agency_id, const std::string& client_id);
   Result<ClientToken> client_token(const std::string& client_id, const std::string& secret);
   // Housekeeping: deletes sessions past their expiry; returns how many.
   Result<std::int64_t> purge_expired();

@@ -279,7 +279,8 @@ Result<RecordView> Registries::change_status(const Principal& who, const std::st
                                              const std::string& action, const std::string& reason) {
   auto s = schema(name);
   if (!s.ok()) return s.take_error();
-  if (!who.is_staff_of((*s)->agency) && !who.has_role(Role::platform_admin)) return error(Errc::not_allowed);
+  // The owning agency's staff, its API clients (the GovStack Data API's delete) and platform admins.
+  if (!acts_for_owner(who, **s)) return error(Errc::not_allowed);
   FieldErrors errs("en");
   if (action != "suspend" && action != "reinstate" && action != "revoke")
     errs.add("/action", "one_of", "suspend, reinstate, revoke");
@@ -328,9 +329,7 @@ Result<std::vector<LookupResult>> Registries::lookup(const Principal& who, const
                                                      const std::vector<std::string>& addresses) {
   auto s = schema(name);
   if (!s.ok()) return s.take_error();
-  bool allowed = (who.is_client() && who.agency_id == (*s)->agency) || who.is_staff_of((*s)->agency) ||
-                 who.has_role(Role::platform_admin);
-  if (!allowed) return error(Errc::not_allowed);
+  if (!acts_for_owner(who, **s)) return error(Errc::not_allowed);
   LiveIpIndex* index = index_of(name);
   if (!index) return make_error(ErrorKind::not_found, "no-address-index", "No address index",
                                 "This registry does not answer address look-ups.");
@@ -387,13 +386,15 @@ Result<ImportRow> Registries::parse_import_row(const Schema& s, const json& line
   return row;
 }
 
-Result<std::int64_t> Registries::import_rows(const std::string& name, std::vector<ImportRow> rows, const Principal& who) {
+Result<std::int64_t> Registries::import_rows(const std::string& name, std::vector<ImportRow> rows, const Principal& who,
+                                             std::vector<Record>* created) {
   auto s = schema(name);
   if (!s.ok()) return s.take_error();
   const UnixMs now = clock_.now_ms();
   std::vector<Effect> effects;
   auto n = storage::write_value<std::int64_t>(db_, [&](storage::Tx& tx) -> Result<std::int64_t> {
     effects.clear();
+    if (created) created->clear();
     std::int64_t added = 0;
     for (auto& row : rows) {
       auto r = create_record(tx, **s, std::move(row.fields), row.number, "", "", "", who, now);
@@ -407,6 +408,7 @@ Result<std::int64_t> Registries::import_rows(const std::string& name, std::vecto
         tx.registries().update(*r, public_text(**s, *r));
       }
       effects.push_back({name, r->id, ip_entries(**s, *r), false, r->number, r->valid_until, json()});
+      if (created) created->push_back(*r);
       ++added;
     }
     return added;

@@ -33,6 +33,7 @@ constexpr int kMaxPageSize = 100;
 constexpr std::size_t kMaxLookupBatch = 10'000;   // addresses per look-up request
 constexpr std::size_t kMaxReasonChars = 2'000;
 constexpr int kScanPageRecords = 1'000;           // records read per transaction when streaming
+constexpr int kMaxMatchCandidates = 10'000;       // text-search hits find() checks field by field
 
 using SchemaPtr = std::shared_ptr<const Schema>;
 
@@ -100,6 +101,15 @@ class Registries {
   // Public search: public fields only, whoever asks. page is 1-based.
   Result<RecordList> search(const std::string& name, const std::string& text, const std::string& status, int page,
                             int page_size);
+  // Records whose public fields equal `equals` (field name → value; "ID" names the number) and
+  // that match `text`, public fields only, like search. A field that is not public is refused.
+  // Matching walks at most kMaxMatchCandidates text-search hits.
+  Result<RecordList> find(const std::string& name, const nlohmann::json& equals, const std::string& text, int page,
+                          int page_size);
+  // One record written by an agency's own system (the GovStack Data API's create): the owning
+  // agency's API clients and staff, and platform admins; the same rules and audit as an import row.
+  Result<Record> create(const Principal& who, const std::string& name, const nlohmann::json& fields,
+                        const std::string& number);
   // One record by id or number: every field and the history for the owning agency's staff,
   // platform admins, auditors and the record's subject; public fields for everyone else.
   Result<RecordView> get(const Principal& who, const std::string& name, const std::string& id_or_number);
@@ -123,7 +133,9 @@ class Registries {
   // where the registry numbers and dates its own records). Rows are checked one by one, then
   // written in one transaction per call, each with the same rules as an approval's record.
   Result<ImportRow> parse_import_row(const Schema& s, const nlohmann::json& line);
-  Result<std::int64_t> import_rows(const std::string& name, std::vector<ImportRow> rows, const Principal& who);
+  // `created` (optional) receives the records written.
+  Result<std::int64_t> import_rows(const std::string& name, std::vector<ImportRow> rows, const Principal& who,
+                                   std::vector<Record>* created = nullptr);
 
   // Applications' hooks, run inside the application's transaction.
   // At submission: registry_ref fields name usable records; a renewal names the applicant's record.
@@ -148,6 +160,7 @@ class Registries {
   Status allocate(storage::Tx& tx, const Schema& s, const Record& r, const nlohmann::json& data);
   std::optional<Record> usable_reference(storage::Tx& tx, const std::string& registry, const std::string& number,
                                          const std::string& today);
+  bool acts_for_owner(const Principal& who, const Schema& s) const;
   bool privileged(storage::Tx& tx, const Principal& who, const Schema& s, const Record& r) const;
   RecordView view(storage::Tx& tx, const Schema& s, Record r, bool full, const std::string& today);
   std::string public_text(const Schema& s, const Record& r) const;

@@ -94,6 +94,15 @@ std::string agency_client_token(HttpClient& c, const Person& admin, const std::s
   return tok.json().value("access_token", "");
 }
 
+std::string govstack_member(HttpClient& c, const ServerProcess& s, const std::string& agency, Person* admin) {
+  Person a = cli_user(s, "agency_admin", agency);
+  a.token = login(c, a);
+  auto created = c.post_json("/v1/agencies/" + agency + "/clients", {{"name", "govstack " + agency}}, bearer(a.token));
+  EXPECT_EQ(created.status, 201u) << created.body;
+  if (admin) *admin = a;
+  return "eGovStack/GOV/" + agency + "/" + created.json().value("client_id", "");
+}
+
 ServerProcess* ShippedDataSuite::server_ = nullptr;
 
 void ShippedDataSuite::SetUpTestSuite() {

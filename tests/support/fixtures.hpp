@@ -32,6 +32,10 @@ HttpResponse approve_application(HttpClient& c, const Person& officer, const std
 // A new API client of `agency`, created by `admin` (that agency's admin); returns its access token.
 std::string agency_client_token(HttpClient& c, const Person& admin, const std::string& agency);
 
+// A new API client of `agency` (created by a new agency admin, returned in `admin` if given), as
+// the GovStack member identifier eGovStack/GOV/<agency>/<client id> that names it.
+std::string govstack_member(HttpClient& c, const ServerProcess& s, const std::string& agency, Person* admin = nullptr);
+
 // A suite sharing one server started on the shipped services and registries (data/services,
 // data/registries): `c` talks to it, `staff` signs in a new staff member.
 class ShippedDataSuite : public ::testing::Test {

@@ -107,6 +107,12 @@ void ServerProcess::start() {
   throw std::runtime_error("darwaza serve did not become ready");
 }
 
+unsigned short ServerProcess::listener_port(const std::string& name) const {
+  std::ifstream pf(data_dir_ + "/port." + name);
+  unsigned p = 0;
+  return pf >> p ? static_cast<unsigned short>(p) : 0;
+}
+
 int ServerProcess::stop() {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);

@@ -31,6 +31,10 @@ class ServerProcess {
   const std::string& data_dir() const { return data_dir_; }
   const std::string& log_path() const { return log_path_; }
   HttpClient client() const { return HttpClient("127.0.0.1", port_); }
+  // Extra listeners (e.g. "govstack-registries" for --govstack-registries) write their port to
+  // "<port file>.<name>" before the main port file; 0 when that listener is not configured.
+  unsigned short listener_port(const std::string& name) const;
+  HttpClient client_of(const std::string& name) const { return HttpClient("127.0.0.1", listener_port(name)); }
 
  private:
   std::vector<std::string> extra_;

@@ -1,0 +1,85 @@
+// THE GovStack route tables: one per listener, each at the root path its specification writes.
+// Access as in src/api/routes.cpp; callers are named by the Information-Mediator-Client header
+// (govstack/member.hpp) or a bearer token. docs/govstack.md lists what is and is not served.
+#include "govstack/handlers.hpp"
+
+namespace darwaza::govstack {
+
+const char* to_string(Adapter a) {
+  switch (a) {
+    case Adapter::registries: return "registries";
+    case Adapter::registration: return "registration";
+    case Adapter::mediator: return "mediator";
+    case Adapter::consent: return "consent";
+  }
+  return "?";
+}
+
+namespace {
+
+using namespace http;
+using V = bhttp::verb;
+using Fn = HandlerResult (*)(Context&, Request&);
+
+// Digital Registries BB: Data API and Database API (v1.3.0). Reads show public fields, or every
+// field to those the registries domain admits; writes are for the owning agency (the domain checks).
+void registries_routes(Router& r, const std::function<Handler(Fn)>& h) {
+  const AccessMask owner = kApiClient | kAgencyOfficer | kPlatformAdmin;
+  r.add(V::get, "/data/{registryname}/{versionnumber}", kPublic, h(handlers::data_list));
+  r.add(V::post, "/data/{registryname}/{versionnumber}/create", owner, h(handlers::data_create));
+  r.add(V::post, "/data/{registryname}/{versionnumber}/exists", kPublic, h(handlers::data_exists));
+  r.add(V::post, "/data/{registryname}/{versionnumber}/read", kPublic, h(handlers::data_read));
+  r.add(V::get, "/data/{registryname}/{versionnumber}/{uuid}/read-value/{file}", kPublic,
+        h(handlers::data_read_value));
+  r.add(V::delete_, "/data/{registryname}/{versionnumber}/{ID}/delete", owner, h(handlers::data_delete));
+  r.add(V::get, "/databases", kPublic, h(handlers::databases));
+  r.add(V::get, "/database/{id}", kPublic, h(handlers::database));
+}
+
+// Registration BB: the catalog is public; application files are the signed-in applicant's own
+// (the applications domain decides what each person sees).
+void registration_routes(Router& r, const std::function<Handler(Fn)>& h) {
+  r.add(V::get, "/services", kPublic, h(handlers::list_services));
+  r.add(V::get, "/services/{serviceId}", kPublic, h(handlers::get_service));
+  r.add(V::get, "/services/{serviceId}/eForms", kPublic, h(handlers::service_eforms));
+  r.add(V::get, "/eForms/{eFormId}", kPublic, h(handlers::get_eform));
+  r.add(V::get, "/applications", kCitizen, h(handlers::list_applications));
+  r.add(V::get, "/applications/{fileId}", kCitizen, h(handlers::get_application));
+}
+
+// Consent BB: policy and data-agreement reads (config and service views alike); they describe
+// the legal bases, which are public (/v1/legal-bases).
+void consent_routes(Router& r, const std::function<Handler(Fn)>& h) {
+  r.add(V::get, "/config/policies/", kPublic, h(handlers::list_policies));
+  r.add(V::get, "/config/policy/{policyId}/", kPublic, h(handlers::read_policy));
+  r.add(V::get, "/service/policy/{policyId}/", kPublic, h(handlers::read_policy));
+  r.add(V::get, "/config/data-agreements/", kPublic, h(handlers::list_data_agreements));
+  r.add(V::get, "/config/data-agreement/{dataAgreementId}/", kPublic, h(handlers::read_data_agreement));
+  r.add(V::get, "/service/data-agreement/{dataAgreementId}/", kPublic, h(handlers::read_data_agreement));
+}
+
+// Information Mediator BB directory services, with and without the security server's /r1 prefix.
+// Anyone on this listener may read the directory; allowedMethods answers for the caller.
+void mediator_routes(Router& r, const std::function<Handler(Fn)>& h) {
+  r.add(V::get, "/listClients", kPublic, h(handlers::list_clients));
+  for (const std::string prefix : {"", "/r1"}) {
+    const std::string base = prefix + "/{instanceId}/{memberClass}/{memberCode}/{applicationCode}";
+    r.add(V::get, base + "/listMethods", kPublic, h(handlers::list_methods));
+    r.add(V::get, base + "/allowedMethods", kPublic, h(handlers::allowed_methods));
+    r.add(V::get, base + "/getOpenAPI", kPublic, h(handlers::get_openapi));
+  }
+}
+
+}  // namespace
+
+void register_routes(Adapter adapter, Router& router, Context& ctx) {
+  auto h = [&ctx](Fn fn) -> Handler { return [&ctx, fn](Request& req) { return fn(ctx, req); }; };
+  switch (adapter) {
+    case Adapter::registries: return registries_routes(router, h);
+    case Adapter::mediator: return mediator_routes(router, h);
+    case Adapter::registration: return registration_routes(router, h);
+    case Adapter::consent: return consent_routes(router, h);
+  }
+}
+
+}  // namespace darwaza::govstack
