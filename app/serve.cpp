@@ -29,6 +29,7 @@ struct ServeOptions {
   std::string public_url;   // default: http://<listen>
   std::string catalog_dir;  // load service definitions from here at start
   std::string registry_dir;  // load registry schemas (and their seed records) from here at start
+  std::string web_dir;       // serve the web pages from here (web/ after scripts/build.sh); empty: none
   int audit_checkpoint_s = 60;
   bool unaudited_benchmark = false;
   int session_purge_s = 3600;  // delete expired and revoked sessions this often; 0: never  // bench/audit.sh only: measures what the audit costs  // sign the audit chain head this often (and at shutdown); 0: only at shutdown
@@ -148,6 +149,13 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     }
   }
 
+  if (!o.web_dir.empty()) {
+    auto web = http::StaticFiles::load(o.web_dir);
+    if (!web.ok()) throw std::runtime_error(web.error().detail);
+    app.web = std::move(web).value();
+    logging::app().info("web pages: {} files from {}", app.web.size(), o.web_dir);
+  }
+
   seed_transparency(app, data.seed_dir);
   load_legal_bases(app, data.seed_dir);
 
@@ -161,7 +169,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
 
   http::RateLimiter limiter(clock, o.rate_per_minute, o.rate_burst);
   api::SessionAuthenticator auth(app.sessions);
-  http::Pipeline pipeline(router, auth, metrics, limiter, {ao.session_cookie, o.cookie_secure});
+  http::Pipeline pipeline(router, auth, metrics, limiter, {ao.session_cookie, o.cookie_secure, &app.csrf});
   http::Server server(o.server, pipeline);
   std::uint16_t port = server.bind();
   app.draining = &server.draining_flag();
@@ -251,6 +259,8 @@ void register_serve(CLI::App& app, DataOptions& data) {
                   "Load (or update) registry schemas and their seed records from this folder at start");
   cmd->add_option("--catalog-dir", o->catalog_dir, "Load (or update) service definitions from this folder at start")
       ->envname("DARWAZA_CATALOG_DIR");
+  cmd->add_option("--web-dir", o->web_dir, "Serve the web pages from this folder (web/, vendored by scripts/build.sh)")
+      ->envname("DARWAZA_WEB_DIR");
   cmd->add_flag("--cookie-secure", o->cookie_secure, "Mark cookies Secure and send HSTS (serving behind TLS)");
   cmd->callback([&data, o] {
     int rc = run_serve(data, *o);

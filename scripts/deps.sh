@@ -8,6 +8,7 @@ PACKAGES=(
   libsqlite3-dev libsodium-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libqrencode-dev libpq-dev
   curl
+  chromium  # the browser tests (tests/browser) drive it headless
 )
 
 missing=()
@@ -22,4 +23,14 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Node.js and npm for the web pages' packages and the browser tests. A machine may already have
+# a newer Node.js from elsewhere (whose npm is bundled): only install Debian's when none is there.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
 fi

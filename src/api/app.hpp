@@ -14,9 +14,11 @@
 #include "certificates/signing.hpp"
 #include "documents/documents.hpp"
 #include "engagements/engagements.hpp"
+#include "http/csrf.hpp"
 #include "http/metrics.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
+#include "http/static_files.hpp"
 #include "identity/accounts.hpp"
 #include "identity/agencies.hpp"
 #include "identity/organisations.hpp"
@@ -57,6 +59,8 @@ struct App {
   engagements::Engagements engagements;
   consent::Consents consents;  // legal bases: set at start-up (app/serve.cpp)
   consent::Exchange exchange;
+  http::CsrfTokens csrf;    // browser sessions' CSRF tokens (http/csrf.hpp)
+  http::StaticFiles web;    // the web pages (--web-dir); empty: no pages served
 
   http::Metrics* metrics = nullptr;              // set once the route table is known
   const std::atomic<bool>* draining = nullptr;   // set by the server; /readyz reports it

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/clock.hpp"
+#include "http/csrf.hpp"
 #include "http/metrics.hpp"
 #include "http/rate_limit.hpp"
 #include "http/router.hpp"
@@ -26,6 +27,9 @@ class Authenticator {
 struct PipelineOptions {
   std::string session_cookie = "darwaza_session";
   bool tls = false;  // behind TLS: adds HSTS
+  // Checks X-CSRF-Token on state-changing requests authenticated by the cookie (required: a
+  // pipeline without it refuses every such request).
+  const CsrfTokens* csrf = nullptr;
 };
 
 class Pipeline {
@@ -60,5 +64,7 @@ class Pipeline {
 // Extracts a token from "Authorization: Bearer" or the session cookie.
 std::optional<std::string> presented_token(const Request& req, const std::string& cookie_name, bool& via_cookie);
 std::string new_request_id();
+// GET, HEAD and OPTIONS change nothing; every other method needs the CSRF token with a cookie.
+bool changes_state(bhttp::verb method);
 
 }  // namespace darwaza::http
