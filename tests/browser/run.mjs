@@ -220,6 +220,22 @@ await check('officer approves through the console', async () => {
   await shot(opage, 'officer-application', 'en');
 });
 
+await check('officer suspends and reinstates a registry record', async () => {
+  await open(opage, '#/officer/registries', 'en');
+  const row = opage.locator('main tbody tr', { hasText: 'Active' }).first();
+  await row.waitFor({ timeout: kTimeoutMs });
+  const statusId = await row.locator('span[id^="st-"]').getAttribute('id');
+  const recordId = statusId.slice(3);
+  const reason = opage.locator(`[id="reason-${recordId}"]`);
+  const status = opage.locator(`[id="${statusId}"]`);
+  await reason.fill('Browser test: endpoint under investigation');
+  await row.locator('button', { hasText: 'Suspend' }).click();
+  await status.filter({ hasText: 'Suspended' }).waitFor({ timeout: kTimeoutMs });
+  await reason.fill('Browser test: cleared');
+  await opage.locator('main tbody tr', { has: status }).locator('button', { hasText: 'Reinstate' }).click();
+  await status.filter({ hasText: 'Active' }).waitFor({ timeout: kTimeoutMs });
+});
+
 await check('citizen sees the certificate; a third party verifies it through the QR link', async () => {
   await open(cpage, '#/certificates', 'ur');
   const card = cpage.locator('main .certificate').first();
