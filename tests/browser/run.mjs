@@ -101,8 +101,15 @@ const newContext = () => browser.newContext({ viewport: { width: 1100, height: 9
 
 // Opens a page and waits until the app has rendered it (html[data-ready] names the route).
 async function open(page, hash, lang) {
-  if (page.url().startsWith('http')) await page.evaluate(() => delete document.documentElement.dataset.ready);
-  await page.goto(`/?lang=${lang}${hash}`);
+  const target = `/?lang=${lang}${hash}`;
+  const current = page.url();
+  if (current.startsWith('http')) await page.evaluate(() => delete document.documentElement.dataset.ready);
+  // Only the fragment differs: the browser stays on the same document, whose language may have
+  // been switched with the button since ?lang was read; load it afresh in that case.
+  const sameDocument = current.split('#')[0] === new URL(target, base).href.split('#')[0];
+  const stale = sameDocument && (await page.evaluate((l) => document.documentElement.lang !== l, lang));
+  await page.goto(target);
+  if (stale) await page.reload();
   const path = hash.slice(1).split('?')[0] || '/';
   await page.waitForFunction((p) => document.documentElement.dataset.ready === p, path, { timeout: kTimeoutMs });
 }
@@ -200,6 +207,20 @@ await check('citizen applies with one invalid CIDR, sees the error beside the fi
   await cpage.waitForFunction(() => location.hash.includes('submitted=1'), null, { timeout: kTimeoutMs });
   state.applicationId = decodeURIComponent(cpage.url().split('#/applications/')[1].split('?')[0]);
   await cpage.waitForSelector('main .timeline li');
+});
+
+await check('a draft keeps what was typed and can be continued', async () => {
+  await open(cpage, '#/apply/pta-vpn-registration', 'en');
+  await cpage.fill('#f-registrant_name', 'Draft Holder');
+  await cpage.fill('#f-endpoints', '39.32.10.9');
+  await cpage.locator('main button', { hasText: 'Save as draft' }).click();
+  await cpage.locator('main [role=status]', { hasText: 'Draft saved' }).waitFor({ timeout: kTimeoutMs });
+  await open(cpage, '#/applications', 'en');
+  const cont = cpage.locator('main a', { hasText: 'Continue' }).first();
+  await cont.click();
+  await cpage.waitForSelector('#f-registrant_name');
+  await cpage.waitForFunction(() => document.querySelector('#f-registrant_name').value === 'Draft Holder');
+  assert((await cpage.inputValue('#f-endpoints')) === '39.32.10.9', 'the draft lost its endpoints');
 });
 
 await check('officer approves through the console', async () => {

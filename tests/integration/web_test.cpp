@@ -160,6 +160,11 @@ TEST_F(Web, BearerCallsNeedNoCsrfTokenAndGetNoCookie) {
   EXPECT_TRUE(c.get("/v1/auth/session", bearer(token)).json()["csrf_token"].is_null());
 }
 
+TEST_F(Web, SessionNeedsASession) {
+  expect_problem(c.get("/v1/auth/session"), 401, "unauthenticated");
+  expect_problem(c.get("/v1/auth/session", {{"Cookie", "darwaza_session=not-a-session"}}), 401, "invalid-token");
+}
+
 TEST_F(Web, PublicRouteIgnoresCookieWithoutToken) {
   Browser b = browser_login();
   // Signing in again from the login page while an old cookie is still there works.
