@@ -58,6 +58,7 @@ const server = spawn(binary, ['serve', '--data', dataDir, '--listen', '127.0.0.1
 { stdio: ['ignore', 'ignore', 'pipe'] });
 let serverLog = '';
 process.on('exit', () => { if (server.exitCode === null) server.kill('SIGKILL'); });
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(1));  // ctest's timeout: stop the server too
 server.stderr.on('data', (d) => { serverLog += d; });
 
 async function waitReady() {
