@@ -31,6 +31,7 @@ struct ServeOptions {
   std::string public_url;   // default: http://<listen>
   std::string catalog_dir;  // load service definitions from here at start
   std::string registry_dir;  // load registry schemas (and their seed records) from here at start
+  std::string web_dir;       // serve the web pages from here (web/ after scripts/build.sh); empty: none
   int audit_checkpoint_s = 60;
   bool unaudited_benchmark = false;
   int session_purge_s = 3600;  // delete expired and revoked sessions this often; 0: never  // bench/audit.sh only: measures what the audit costs  // sign the audit chain head this often (and at shutdown); 0: only at shutdown
@@ -158,6 +159,13 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     }
   }
 
+  if (!o.web_dir.empty()) {
+    auto web = http::StaticFiles::load(o.web_dir);
+    if (!web.ok()) throw std::runtime_error(web.error().detail);
+    app.web = std::move(web).value();
+    logging::app().info("web pages: {} files from {}", app.web.size(), o.web_dir);
+  }
+
   seed_transparency(app, data.seed_dir);
   load_legal_bases(app, data.seed_dir);
 
@@ -171,7 +179,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
 
   http::RateLimiter limiter(clock, o.rate_per_minute, o.rate_burst);
   api::SessionAuthenticator auth(app.sessions);
-  http::Pipeline pipeline(router, auth, metrics, limiter, {ao.session_cookie, o.cookie_secure});
+  http::Pipeline pipeline(router, auth, metrics, limiter, {ao.session_cookie, o.cookie_secure, &app.csrf});
   http::Server server(o.server, pipeline);
   GovStackListeners govstack(app, o.govstack, o.server, limiter, o.cookie_secure);
   govstack.start(o.port_file);  // before the main port file, which tells waiting tools all are up
@@ -313,6 +321,7 @@ void register_serve(CLI::App& app, DataOptions& data) {
   cmd->add_option("--expiry-scan-s", o->expiry_scan_s,
                   "Look for certificates expiring within 30 days every N seconds (0: never)")
       ->check(CLI::Range(0, 7 * 86400))
+      ->capture_default_str();
   for (auto a : {govstack::Adapter::registries, govstack::Adapter::registration, govstack::Adapter::mediator,
                  govstack::Adapter::consent}) {
     const std::string name = govstack::to_string(a);
@@ -325,6 +334,8 @@ void register_serve(CLI::App& app, DataOptions& data) {
       ->capture_default_str();
   cmd->add_option("--govstack-member-class", o->govstack.ids.member_class, "GovStack member class of the agencies")
       ->capture_default_str();
+  cmd->add_option("--web-dir", o->web_dir, "Serve the web pages from this folder (web/, vendored by scripts/build.sh)")
+      ->envname("DARWAZA_WEB_DIR");
   cmd->add_flag("--cookie-secure", o->cookie_secure, "Mark cookies Secure and send HSTS (serving behind TLS)");
   cmd->callback([&data, o] {
     int rc = run_serve(data, *o);

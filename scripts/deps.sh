@@ -9,6 +9,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libqrencode-dev libpq-dev libcurl4-openssl-dev
   postgresql haproxy
   curl
+  chromium  # the browser tests (tests/browser) drive it headless
 )
 
 missing=()
@@ -23,4 +24,14 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Node.js and npm for the web pages' packages and the browser tests. A machine may already have
+# a newer Node.js from elsewhere (whose npm is bundled): only install Debian's when none is there.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
 fi

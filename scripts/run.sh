@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds in Release, creates demo accounts on first start, and runs
+# Installs dependencies, builds in Release (and vendors the web pages' npm packages), creates
+# demo accounts on first start, and runs
 # `darwaza serve` on 127.0.0.1:8080 with the SQLite database in ./darwaza-data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,4 +24,4 @@ if [ ! -f "$DATA/darwaza.db" ]; then
   demo 61101-0000005-5 "Imran Qureshi (auditor)" auditor@demo.darwaza.pk +923000000005 auditor ""
   demo 35202-1234567-1 "Fatima Zahra (citizen)" citizen@demo.darwaza.pk +923001234567 "" ""
 fi
-exec $BIN serve --data "$DATA" --listen "${DARWAZA_LISTEN:-127.0.0.1:8080}" --registry-dir data/registries --catalog-dir data/services "$@"
+exec $BIN serve --data "$DATA" --listen "${DARWAZA_LISTEN:-127.0.0.1:8080}" --registry-dir data/registries --catalog-dir data/services --web-dir web "$@"

@@ -14,9 +14,11 @@
 #include "certificates/signing.hpp"
 #include "documents/documents.hpp"
 #include "engagements/engagements.hpp"
+#include "http/csrf.hpp"
 #include "http/metrics.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
+#include "http/static_files.hpp"
 #include "identity/accounts.hpp"
 #include "identity/agencies.hpp"
 #include "identity/organisations.hpp"
@@ -59,6 +61,8 @@ struct App {
   consent::Consents consents;  // legal bases: set at start-up (app/serve.cpp)
   consent::Exchange exchange;
   notifications::Notifications notifications;  // the inbox and the expiry scan; the outbox worker runs in serve
+  http::CsrfTokens csrf;    // browser sessions' CSRF tokens (http/csrf.hpp)
+  http::StaticFiles web;    // the web pages (--web-dir); empty: no pages served
 
   http::Metrics* metrics = nullptr;              // set once the route table is known
   const std::atomic<bool>* draining = nullptr;   // set by the server; /readyz reports it

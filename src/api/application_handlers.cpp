@@ -8,6 +8,9 @@
 #include "core/money.hpp"
 #include "core/working_days.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace darwaza::api::handlers {
 namespace {
 
@@ -170,7 +173,24 @@ http::HandlerResult agency_queue(App& app, http::Request& req) {
   return http::Reply::json(200, page_json(*r, page, size, app.clock.now_ms()));
 }
 
+namespace {
+// A browser that opens the QR code's link asks for HTML: send it to the verify page, which
+// calls this same route for the JSON. API clients (Accept: application/json or */*) get JSON.
+bool wants_page(const App& app, const http::Request& req) {
+  if (app.web.empty() || req.header(http::bhttp::field::accept).find("text/html") == std::string_view::npos)
+    return false;
+  const std::string& id = req.param("id");
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](unsigned char ch) {
+    return std::isalnum(ch) || ch == '-' || ch == '_';
+  });
+}
+}  // namespace
+
 http::HandlerResult verify_certificate(App& app, http::Request& req) {
+  if (wants_page(app, req)) {
+    http::Reply r{303, "", "", {{"Location", "/#/verify/" + req.param("id")}}};
+    return r;
+  }
   auto c = app.applications.certificate(req.param("id"));
   if (!c.ok()) return c.take_error();
   auto doc = json::parse(c->document);

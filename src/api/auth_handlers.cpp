@@ -1,6 +1,7 @@
 #include <sodium.h>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "api/identity_handlers.hpp"
 #include "api/json_input.hpp"
@@ -8,6 +9,8 @@
 #include "identity/errors.hpp"
 
 namespace darwaza::api::handlers {
+using nlohmann::json;
+
 namespace {
 
 std::string session_cookie(const App& app, const std::string& value, long max_age_s) {
@@ -50,7 +53,10 @@ http::HandlerResult signup(App& app, http::Request& req) {
   return reply;
 }
 
-http::HandlerResult login(App& app, http::Request& req) {
+namespace {
+
+// Both logins take the same body and apply the same throttling.
+Result<identity::LoginResult> log_in(App& app, http::Request& req) {
   auto in = JsonInput::from(req, {"login", "cnic", "email", "password"});
   if (!in.ok()) return in.take_error();
   auto login = in->str("login");
@@ -63,15 +69,40 @@ http::HandlerResult login(App& app, http::Request& req) {
   if (identifier.empty()) errs.add("/login", "required");
   if (!password || password->empty()) errs.add("/password", "required");
   if (!errs.empty()) return errs.to_error();
-  auto r = app.sessions.login(identifier, *password, req.remote_ip);
+  return app.sessions.login(identifier, *password, req.remote_ip);
+}
+
+}  // namespace
+
+http::HandlerResult login(App& app, http::Request& req) {
+  auto r = log_in(app, req);
+  if (!r.ok()) return r.take_error();
+  return http::Reply::json(200, {{"token", r->token},
+                                 {"token_type", "Bearer"},
+                                 {"expires_at", format_rfc3339(r->expires_at)},
+                                 {"user", to_json(r->user)}});
+}
+
+// The browser's login: the session goes into an HttpOnly cookie that scripts cannot read, and
+// the page gets the CSRF token it must send with every state-changing request.
+http::HandlerResult web_login(App& app, http::Request& req) {
+  auto r = log_in(app, req);
   if (!r.ok()) return r.take_error();
   long max_age = static_cast<long>(app.sessions.config().session_ttl_ms / 1000);
-  auto reply = http::Reply::json(200, {{"token", r->token},
-                                       {"token_type", "Bearer"},
+  auto reply = http::Reply::json(200, {{"csrf_token", app.csrf.for_session(r->token)},
                                        {"expires_at", format_rfc3339(r->expires_at)},
                                        {"user", to_json(r->user)}});
   reply.headers.emplace_back("Set-Cookie", session_cookie(app, r->token, max_age));
   return reply;
+}
+
+http::HandlerResult web_session(App& app, http::Request& req) {
+  bool via_cookie = false;
+  auto token = http::presented_token(req, app.options.session_cookie, via_cookie);
+  auto u = app.accounts.user(req.principal.user_id);
+  if (!u.ok()) return u.take_error();
+  return http::Reply::json(200, {{"user", to_json(identity::Profile{std::move(u).value(), req.principal.roles})},
+                                 {"csrf_token", via_cookie && token ? json(app.csrf.for_session(*token)) : json(nullptr)}});
 }
 
 http::HandlerResult logout(App& app, http::Request& req) {

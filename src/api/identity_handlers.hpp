@@ -8,6 +8,8 @@ namespace darwaza::api::handlers {
 
 http::HandlerResult signup(App& app, http::Request& req);
 http::HandlerResult login(App& app, http::Request& req);
+http::HandlerResult web_login(App& app, http::Request& req);    // cookie + CSRF token (browsers)
+http::HandlerResult web_session(App& app, http::Request& req);  // who is signed in, and the CSRF token
 http::HandlerResult logout(App& app, http::Request& req);
 http::HandlerResult get_me(App& app, http::Request& req);
 http::HandlerResult patch_me(App& app, http::Request& req);

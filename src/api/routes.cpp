@@ -8,6 +8,7 @@
 #include "api/registry_handlers.hpp"
 #include "api/service_handlers.hpp"
 #include "api/transparency_handlers.hpp"
+#include "api/web_handlers.hpp"
 
 namespace darwaza::api {
 
@@ -31,9 +32,16 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::get, "/metrics", kPublic, h(handlers::metrics), fast);
   r.add(V::get, "/openapi.yaml", kPublic, h(handlers::openapi), fast);
 
-  // Accounts and sessions
+  // The web pages (serve --web-dir): the HTML shell and its static assets, from memory.
+  r.add(V::get, "/", kPublic, h(handlers::web_index), fast);
+  r.add(V::get, "/assets/{file}", kPublic, h(handlers::web_asset), fast);
+  r.add(V::get, "/assets/{dir}/{file}", kPublic, h(handlers::web_nested_asset), fast);
+
+  // Accounts and sessions (browsers use web-login: an HttpOnly cookie and a CSRF token)
   r.add(V::post, "/v1/auth/signup", kPublic, h(handlers::signup), expensive);
   r.add(V::post, "/v1/auth/login", kPublic, h(handlers::login), expensive);
+  r.add(V::post, "/v1/auth/web-login", kPublic, h(handlers::web_login), expensive);
+  r.add(V::get, "/v1/auth/session", kCitizen, h(handlers::web_session), fast);
   r.add(V::post, "/v1/auth/logout", kCitizen, h(handlers::logout));
   r.add(V::get, "/v1/me", kCitizen, h(handlers::get_me), fast);
   r.add(V::patch, "/v1/me", kCitizen, h(handlers::patch_me));

@@ -121,11 +121,24 @@ Status Pipeline::check_member(Request& req) {
   return ok_status();
 }
 
+bool changes_state(bhttp::verb method) {
+  return method != bhttp::verb::get && method != bhttp::verb::head && method != bhttp::verb::options;
+}
+
 Status Pipeline::check_access(Request& req, const Route& route) {
   auto token = presented_token(req, options_.session_cookie, req.via_cookie);
   if (token) {
     auto p = auth_.authenticate(*token);
-    if (p.ok()) {
+    const bool csrf_refused = p.ok() && req.via_cookie && changes_state(req.raw.method()) &&
+                              !(options_.csrf && options_.csrf->matches(*token, req.header(kCsrfHeader)));
+    if (csrf_refused) {
+      // A public route goes on as if no cookie had come; any other is refused.
+      if (!(route.access & kPublic)) {
+        return make_error(ErrorKind::forbidden, "csrf", "CSRF token missing or wrong",
+                          "A browser request that changes something must carry the X-CSRF-Token header "
+                          "given by GET /v1/auth/session.");
+      }
+    } else if (p.ok()) {
       req.principal = std::move(p).value();
     } else if (!(route.access & kPublic)) {
       return p.take_error();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "http/csrf.hpp"
 #include "http/metrics.hpp"
 #include "http/rate_limit.hpp"
 #include "http/router.hpp"
@@ -34,6 +35,9 @@ struct PipelineOptions {
   // server, so a listener reading them is bound where only the mediator reaches it.
   std::vector<std::string> member_headers;
   bool member_required = false;  // refuse requests without one (401)
+  // Checks X-CSRF-Token on state-changing requests authenticated by the cookie (required: a
+  // pipeline without it refuses every such request).
+  const CsrfTokens* csrf = nullptr;
 };
 
 class Pipeline {
@@ -69,5 +73,7 @@ class Pipeline {
 // Extracts a token from "Authorization: Bearer" or the session cookie.
 std::optional<std::string> presented_token(const Request& req, const std::string& cookie_name, bool& via_cookie);
 std::string new_request_id();
+// GET, HEAD and OPTIONS change nothing; every other method needs the CSRF token with a cookie.
+bool changes_state(bhttp::verb method);
 
 }  // namespace darwaza::http
