@@ -7,6 +7,7 @@ PACKAGES=(
   libboost-dev libboost-system-dev
   libsqlite3-dev libsodium-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libqrencode-dev libpq-dev
+  clang libclang-rt-14-dev
   curl
 )
 
