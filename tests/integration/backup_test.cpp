@@ -33,14 +33,21 @@ long long reported(const std::string& out, const std::string& name) {
   return std::stoll(m[1]);
 }
 
+// A person on `s` who has stored one document; returns the document's id.
+std::string person_with_document(ServerProcess& s, Person& p) {
+  HttpClient c = s.client();
+  p = signed_in(c);
+  auto doc = c.request("POST", "/v1/documents", "%PDF-1.7\nkept papers\n",
+                       {{"Content-Type", "application/pdf"}, {"Authorization", "Bearer " + p.token}});
+  EXPECT_EQ(doc.status, 201u) << doc.body;
+  return doc.json().value("id", "");
+}
+
 TEST(Secrets, DataFolderKeyAndDatabaseAreOwnerOnly) {
   ServerProcess s({"--catalog-dir", DARWAZA_TEST_FIXTURES "/services"});
   s.start();
-  HttpClient c = s.client();
-  Person p = signed_in(c);
-  auto doc = c.request("POST", "/v1/documents", "%PDF-1.7\nsecret papers\n",
-                       {{"Content-Type", "application/pdf"}, {"Authorization", "Bearer " + p.token}});
-  ASSERT_EQ(doc.status, 201u) << doc.body;
+  Person p;
+  ASSERT_FALSE(person_with_document(s, p).empty());
   fs::path d = s.data_dir() + "/d";
   EXPECT_EQ(mode_of(d), 0700u);
   EXPECT_EQ(mode_of(d / "darwaza.db"), 0600u);
@@ -62,12 +69,9 @@ TEST(Secrets, DataFolderKeyAndDatabaseAreOwnerOnly) {
 TEST(Backup, RestoresAConsistentCopyTakenWhileServing) {
   ServerProcess s({"--catalog-dir", DARWAZA_TEST_FIXTURES "/services"});
   s.start();
-  HttpClient c = s.client();
-  Person p = signed_in(c);
-  auto doc = c.request("POST", "/v1/documents", "%PDF-1.7\nkept papers\n",
-                       {{"Content-Type", "application/pdf"}, {"Authorization", "Bearer " + p.token}});
-  ASSERT_EQ(doc.status, 201u) << doc.body;
-  std::string doc_id = doc.json()["id"];
+  Person p;
+  std::string doc_id = person_with_document(s, p);
+  ASSERT_FALSE(doc_id.empty());
 
   // A writer keeps submitting while the backup runs.
   std::atomic<long long> acknowledged{0};
