@@ -46,6 +46,9 @@ void load_registry_dir(registries::Registries& regs, const std::string& dir);
 void register_audit(CLI::App& app, DataOptions& data);
 // `darwaza indicators import FILE...` (app/indicators_commands.cpp).
 void register_indicators(CLI::App& app, DataOptions& data);
+// `darwaza backup PATH` and `darwaza restore PATH` (app/backup_commands.cpp).
+void register_backup(CLI::App& app, DataOptions& data);
+void register_restore(CLI::App& app, DataOptions& data);
 // `darwaza verify FILE`: offline check of a signed certificate (app/verify_command.cpp).
 void register_verify(CLI::App& app, DataOptions& data);
 

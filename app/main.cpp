@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   darwaza::cli::register_audit(app, data);
   darwaza::cli::register_verify(app, data);
   darwaza::cli::register_indicators(app, data);
+  darwaza::cli::register_backup(app, data);
+  darwaza::cli::register_restore(app, data);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

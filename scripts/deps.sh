@@ -8,6 +8,7 @@ PACKAGES=(
   libsqlite3-dev libsodium-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libqrencode-dev libpq-dev libcurl4-openssl-dev
   postgresql haproxy
+  clang libclang-rt-14-dev
   curl
   chromium  # the browser tests (tests/browser) drive it headless
 )

@@ -72,7 +72,9 @@ Status Documents::write_blob(const std::string& sha, std::string_view bytes) {
   std::string dir = root_ + "/" + sha.substr(0, 2);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
+  // Owner-only, the shard folders too (create_directories follows the umask, often 0755).
   ::chmod(root_.c_str(), 0700);
+  ::chmod(dir.c_str(), 0700);
   std::string tmp = dir + "/." + sha + "." + crypto::random_hex(6);
   if (!write_all_synced(tmp, bytes)) {
     std::filesystem::remove(tmp, ec);

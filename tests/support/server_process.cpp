@@ -2,6 +2,7 @@
 #include "support/test_database.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -49,8 +50,24 @@ ServerProcess::ServerProcess(std::vector<std::string> extra, std::string data_di
   log_path_ = data_dir_ + "/server.log";
 }
 
+// Keeps the server's logs for the test that scans every log of the run for secrets
+// (tests/logscan): the data folder is about to be removed.
+void collect_logs(const std::string& data_dir) {
+  static std::atomic<int> counter{0};
+  std::string prefix = std::string(DARWAZA_TEST_LOG_DIR) + "/" + std::to_string(getpid()) + "-" +
+                       std::to_string(++counter) + "-";
+  std::error_code ec;
+  std::filesystem::create_directories(DARWAZA_TEST_LOG_DIR, ec);
+  for (const char* name : {"server.log", "access.log"}) {
+    std::filesystem::path from = std::filesystem::path(data_dir) / name;
+    if (std::filesystem::exists(from))
+      std::filesystem::copy_file(from, prefix + name, std::filesystem::copy_options::overwrite_existing, ec);
+  }
+}
+
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) stop();
+  collect_logs(data_dir_);
   if (own_dir_ && !std::getenv("DARWAZA_KEEP_TEST_DATA")) {
     std::error_code ec;
     std::filesystem::remove_all(data_dir_, ec);
