@@ -179,7 +179,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
 
   http::RateLimiter limiter(clock, o.rate_per_minute, o.rate_burst);
   api::SessionAuthenticator auth(app.sessions);
-  http::Pipeline pipeline(router, auth, metrics, limiter, {ao.session_cookie, o.cookie_secure, &app.csrf});
+  http::Pipeline pipeline(router, auth, metrics, limiter, {.session_cookie = ao.session_cookie, .tls = o.cookie_secure, .csrf = &app.csrf});
   http::Server server(o.server, pipeline);
   GovStackListeners govstack(app, o.govstack, o.server, limiter, o.cookie_secure);
   govstack.start(o.port_file);  // before the main port file, which tells waiting tools all are up

@@ -9,7 +9,7 @@
 
 #include "storage/database.hpp"
 #include "storage/sqlite/backup.hpp"
-#include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/sqlite_connection.hpp"
 
 namespace darwaza::storage::sqlite {
 namespace {
