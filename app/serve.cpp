@@ -11,6 +11,7 @@
 #include "core/periodic.hpp"
 #include "consent/consents.hpp"
 #include "identity/agencies.hpp"
+#include "notifications/outbox.hpp"
 
 namespace darwaza::cli {
 namespace {
@@ -32,8 +33,24 @@ struct ServeOptions {
   int audit_checkpoint_s = 60;
   bool unaudited_benchmark = false;
   int session_purge_s = 3600;  // delete expired and revoked sessions this often; 0: never  // bench/audit.sh only: measures what the audit costs  // sign the audit chain head this often (and at shutdown); 0: only at shutdown
+  // Notifications' outbox (docs/notifications.md).
+  std::string outbox_transport = "none";  // e-mail: smtp, file or none (messages stay queued)
+  std::string sms_transport = "none";     // SMS: file or none (no SMS gateway yet)
+  std::string outbox_dir;                 // file transport folder; default <data-dir>/outbox
+  notifications::SmtpOptions smtp;
+  int outbox_poll_ms = 2000;              // how often the worker looks for due messages
+  long long outbox_retry_base_ms = notifications::kDefaultRetryBaseMs;
+  int outbox_max_attempts = notifications::kMaxDeliveryAttempts;
+  int expiry_scan_s = 86400;              // look for certificates expiring within 30 days; 0: never
   http::ServerOptions server;
 };
+
+std::unique_ptr<notifications::Transport> transport_for(const std::string& kind, const ServeOptions& o,
+                                                        const std::string& dir) {
+  if (kind == "smtp") return notifications::make_smtp_transport(o.smtp);
+  if (kind == "file") return notifications::make_file_transport(dir);
+  return nullptr;
+}
 
 void split_listen(const std::string& listen, http::ServerOptions& s) {
   auto colon = listen.rfind(':');
@@ -184,7 +201,28 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     if (!n.ok()) logging::app().error("purging expired sessions failed: {}", n.error().detail);
     else if (*n > 0) logging::app().info("purged {} expired sessions", *n);
   }, /*run_at_stop=*/false);
+  // Notifications: deliver the outbox, and tell holders of certificates about to expire.
+  const std::string outbox_dir =
+      o.outbox_dir.empty() ? (std::filesystem::path(data.data_dir) / "outbox").string() : o.outbox_dir;
+  notifications::OutboxWorker outbox(
+      *db, clock, transport_for(o.outbox_transport, o, outbox_dir),
+      transport_for(o.sms_transport, o, (std::filesystem::path(outbox_dir) / "sms").string()),
+      notifications::OutboxOptions{o.outbox_retry_base_ms, notifications::kDefaultLeaseMs, o.outbox_max_attempts});
+  logging::app().info("outbox: e-mail via {}, SMS via {}", o.outbox_transport, o.sms_transport);
+  Periodic outbox_rounds(std::chrono::milliseconds(
+                             o.outbox_transport == "none" && o.sms_transport == "none" ? 0 : o.outbox_poll_ms),
+                         [&outbox] {
+                           auto r = outbox.run_once();
+                           if (!r.ok()) logging::app().error("outbox round failed: {}", r.error().detail);
+                         }, /*run_at_stop=*/false);
+  Periodic expiry_scan(std::chrono::seconds(o.expiry_scan_s), [&app] {
+    auto n = app.notifications.scan_expiring();
+    if (!n.ok()) logging::app().error("certificate expiry scan failed: {}", n.error().detail);
+    else if (*n > 0) logging::app().info("expiry notices for {} certificates", *n);
+  }, /*run_at_stop=*/false);
   server.run();
+  expiry_scan.stop();
+  outbox_rounds.stop();
   purge.stop();
   checkpoints.stop();
   app.metrics = nullptr;
@@ -251,6 +289,35 @@ void register_serve(CLI::App& app, DataOptions& data) {
                   "Load (or update) registry schemas and their seed records from this folder at start");
   cmd->add_option("--catalog-dir", o->catalog_dir, "Load (or update) service definitions from this folder at start")
       ->envname("DARWAZA_CATALOG_DIR");
+  cmd->add_option("--outbox-transport", o->outbox_transport,
+                  "Deliver notification e-mails by smtp, to files (file) or not at all (none: they stay queued)")
+      ->check(CLI::IsMember({"smtp", "file", "none"}))
+      ->capture_default_str();
+  cmd->add_option("--sms-transport", o->sms_transport, "Deliver notification SMS to files (file) or not at all (none)")
+      ->check(CLI::IsMember({"file", "none"}))
+      ->capture_default_str();
+  cmd->add_option("--outbox-dir", o->outbox_dir, "Folder of the file transport (default: <data-dir>/outbox)");
+  cmd->add_option("--smtp-host", o->smtp.host, "SMTP server host")->capture_default_str();
+  cmd->add_option("--smtp-port", o->smtp.port, "SMTP server port")->check(CLI::Range(1, 65535))->capture_default_str();
+  cmd->add_option("--smtp-from", o->smtp.from, "From: of notification e-mails")->capture_default_str();
+  cmd->add_flag("--smtp-starttls", o->smtp.starttls, "Require STARTTLS with the SMTP server");
+  cmd->add_option("--smtp-timeout-ms", o->smtp.timeout_ms, "Time allowed for one SMTP delivery")
+      ->check(CLI::Range(100L, 60000L))
+      ->capture_default_str();
+  cmd->add_option("--outbox-poll-ms", o->outbox_poll_ms, "Look for due outbox messages this often (ms)")
+      ->check(CLI::Range(10, 3600000))
+      ->capture_default_str();
+  cmd->add_option("--outbox-retry-base-ms", o->outbox_retry_base_ms,
+                  "Delay after a failed delivery; doubles on each further failure (ms)")
+      ->check(CLI::Range(1LL, 3600000LL))
+      ->capture_default_str();
+  cmd->add_option("--outbox-max-attempts", o->outbox_max_attempts, "Deliveries tried before a message is marked failed")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cmd->add_option("--expiry-scan-s", o->expiry_scan_s,
+                  "Look for certificates expiring within 30 days every N seconds (0: never)")
+      ->check(CLI::Range(0, 7 * 86400))
+      ->capture_default_str();
   cmd->add_flag("--cookie-secure", o->cookie_secure, "Mark cookies Secure and send HSTS (serving behind TLS)");
   cmd->callback([&data, o] {
     int rc = run_serve(data, *o);

@@ -15,13 +15,15 @@ App::App(storage::Database& db_, const Clock& clock_, AppOptions options_, certi
       catalog(db, clock),
       registries(db, clock),
       signing_key(std::move(key)),
-      applications(db, clock, catalog, registries, signing_key, applications::Options{options.public_url}),
+      applications(db, clock, catalog, registries, signing_key, notifications::Templates::builtin(),
+                   applications::Options{options.public_url}),
       documents(db, clock, options.documents_dir),
       audit(db, clock, signing_key),
       indicators(db, clock),
       engagements(db, clock),
       consents(db, clock, registries),
-      exchange(db, clock, registries, consents) {
+      exchange(db, clock, registries, consents),
+      notifications(db, clock, catalog, notifications::Templates::builtin()) {
   for (auto& source : indicators::platform_figures()) indicators.add_live_source(std::move(source));
 }
 

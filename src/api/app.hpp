@@ -23,6 +23,7 @@
 #include "identity/sessions.hpp"
 #include "registries/registries.hpp"
 #include "indicators/indicators.hpp"
+#include "notifications/notifications.hpp"
 #include "storage/database.hpp"
 
 namespace darwaza::api {
@@ -57,6 +58,7 @@ struct App {
   engagements::Engagements engagements;
   consent::Consents consents;  // legal bases: set at start-up (app/serve.cpp)
   consent::Exchange exchange;
+  notifications::Notifications notifications;  // the inbox and the expiry scan; the outbox worker runs in serve
 
   http::Metrics* metrics = nullptr;              // set once the route table is known
   const std::atomic<bool>* draining = nullptr;   // set by the server; /readyz reports it

@@ -2,6 +2,7 @@
 // Access: see http/router.hpp. A route without a declared access policy is refused at start-up.
 #include "api/app.hpp"
 #include "api/identity_handlers.hpp"
+#include "api/notification_handlers.hpp"
 #include "api/audit_handlers.hpp"
 #include "api/consent_handlers.hpp"
 #include "api/registry_handlers.hpp"
@@ -100,6 +101,11 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::post, "/v1/registries/{name}/records/{id}/status", kAgencyOfficer | kPlatformAdmin,
         h(handlers::change_record_status));
   r.add(V::get, "/v1/me/records", kCitizen, h(handlers::my_records));
+
+  // The inbox: a person's own notifications of their applications' events (the domain reads
+  // and marks only the caller's; someone else's id is answered as unknown).
+  r.add(V::get, "/v1/me/notifications", kCitizen, h(handlers::my_notifications), fast);
+  r.add(V::post, "/v1/me/notifications/{id}/read", kCitizen, h(handlers::read_notification));
   r.add(V::get, "/v1/registries/{name}/ip-lookup", kApiClient | kAgencyOfficer | kPlatformAdmin,
         h(handlers::lookup_address));
   r.add(V::post, "/v1/registries/{name}/ip-lookup", kApiClient | kAgencyOfficer | kPlatformAdmin,

@@ -15,6 +15,7 @@
 #include "core/money.hpp"
 #include "core/validation.hpp"
 #include "core/working_days.hpp"
+#include "notifications/notifications.hpp"
 
 namespace darwaza::applications {
 
@@ -101,11 +102,42 @@ namespace {
 audit::Act act_on(const Application& a, std::string action) {
   return {std::move(action), "application", a.id, a.applicant_user_id, a.org_id, "", "ok"};
 }
+
+notifications::Fact fact_of(const Application& a, const ServiceDefinition& def, notifications::EventKind e) {
+  notifications::Fact f;
+  f.event = e;
+  f.application_id = a.id;
+  f.tracking_number = a.tracking_number;
+  f.applicant_user_id = a.applicant_user_id;
+  f.org_id = a.org_id;
+  f.service = def.title;
+  return f;
+}
+
+// The event the applicant is told of on entering `st`: a decision, or a state that waits for
+// the applicant to change the application (one with a way out that lets them edit it; waiting
+// for a payment is not one).
+std::optional<notifications::EventKind> event_on_entering(const ServiceDefinition& def, const catalog::State& st) {
+  if (st.outcome == catalog::Outcome::approved) return notifications::EventKind::approved;
+  if (st.outcome == catalog::Outcome::rejected) return notifications::EventKind::rejected;
+  if (!st.awaiting_applicant) return std::nullopt;
+  for (const auto& t : def.workflow.transitions)
+    if (t.applicant_edits && std::find(t.from.begin(), t.from.end(), st.id) != t.from.end())
+      return notifications::EventKind::info_requested;
+  return std::nullopt;
+}
 }  // namespace
 
 Applications::Applications(storage::Database& db, const Clock& clock, catalog::Catalog& catalog,
-                           registries::Registries& registries, const certificates::SigningKey& key, Options options)
-    : db_(db), clock_(clock), catalog_(catalog), registries_(registries), key_(key), options_(std::move(options)) {}
+                           registries::Registries& registries, const certificates::SigningKey& key,
+                           const notifications::Templates& templates, Options options)
+    : db_(db),
+      clock_(clock),
+      catalog_(catalog),
+      registries_(registries),
+      key_(key),
+      templates_(templates),
+      options_(std::move(options)) {}
 
 std::string Applications::verify_url(const std::string& certificate_id) const {
   return options_.public_url + "/v1/certificates/" + certificate_id + "/verify";
@@ -155,7 +187,7 @@ json Applications::make_receipt(const Application& a, const ServiceDefinition& d
 
 Status Applications::enter_state(storage::Tx& tx, Application& a, const ServiceDefinition& def,
                                  const std::string& state_id, UnixMs now, const Principal& who,
-                                 registries::Effect& effect) {
+                                 const std::string& comment, registries::Effect& effect) {
   const catalog::State* st = def.workflow.state(state_id);
   a.state = state_id;
   a.state_entered_at = now;
@@ -164,6 +196,11 @@ Status Applications::enter_state(storage::Tx& tx, Application& a, const ServiceD
                                             : std::nullopt;
   a.open = !(st && st->terminal());
   if (st && (st->outcome == catalog::Outcome::approved || st->outcome == catalog::Outcome::rejected)) a.decided_at = now;
+  if (auto event = st ? event_on_entering(def, *st) : std::nullopt) {
+    auto f = fact_of(a, def, *event);
+    f.comment = comment;
+    notifications::notify(tx, templates_, f, now);
+  }
   if (!st || st->outcome != catalog::Outcome::approved) return ok_status();
 
   // Approval writes the registry record in the same transaction as the decision.
@@ -219,6 +256,10 @@ Status Applications::enter_state(storage::Tx& tx, Application& a, const ServiceD
   tx.applications().insert_certificate(c);
   a.certificate_id = c.id;
   tx.applications().add_event(Event{0, a.id, now, who.user_id, "system", "certificate", "", "", "", c.id});
+  auto f = fact_of(a, def, notifications::EventKind::certificate_issued);
+  f.certificate_id = c.id;
+  f.valid_until = c.valid_until;
+  notifications::notify(tx, templates_, f, now);
   return ok_status();
 }
 
@@ -228,8 +269,9 @@ Result<Submitted> Applications::finish_submit(storage::Tx& tx, const Principal& 
   a.submitted_at = now;
   tx.applications().add_event(
       Event{0, a.id, now, who.user_id, "applicant", "submitted", a.state, def.workflow.initial, "", ""});
+  notifications::notify(tx, templates_, fact_of(a, def, notifications::EventKind::submitted), now);
   registries::Effect effect;  // an initial state is never an approval: nothing to apply later
-  if (Status s = enter_state(tx, a, def, def.workflow.initial, now, who, effect); !s.ok()) return s.take_error();
+  if (Status s = enter_state(tx, a, def, def.workflow.initial, now, who, "", effect); !s.ok()) return s.take_error();
   return Submitted{a, make_receipt(a, def), false};
 }
 
@@ -471,7 +513,7 @@ Result<View> Applications::transition(const Principal& who, const std::string& i
     // certificate) follows it on the timeline.
     tx.applications().add_event(Event{0, a->id, now, who.user_id, acting_as_applicant ? "applicant" : acc.role(),
                                       "transition", a->state, t->to, t->id, in.comment});
-    if (Status s = enter_state(tx, *a, *def, t->to, now, who, effect); !s.ok()) return s.take_error();
+    if (Status s = enter_state(tx, *a, *def, t->to, now, who, in.comment, effect); !s.ok()) return s.take_error();
     tx.applications().update(*a);
     audit::record(tx, who, now, act_on(*a, "application.transition." + t->id));
     return view_in(tx, who, *a);
@@ -503,6 +545,11 @@ Result<View> Applications::record_payment(const Principal& who, const std::strin
     tx.applications().update(*a);
     tx.applications().add_event(Event{0, a->id, now, who.user_id, agency_client ? "api_client" : acc.role(), "payment",
                                       a->state, a->state, "", "PKR " + format_pkr(*amount) + " ref " + reference});
+    auto def = catalog_.at_version(a->service_id, a->service_version);
+    if (!def.ok()) return def.take_error();
+    auto f = fact_of(*a, **def, notifications::EventKind::payment_recorded);
+    f.amount_pkr = format_pkr(*amount);
+    notifications::notify(tx, templates_, f, now);
     audit::record(tx, who, now, act_on(*a, "application.payment"));
     return view_in(tx, who, *a);
   });

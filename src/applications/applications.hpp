@@ -19,6 +19,9 @@
 namespace darwaza::certificates {
 class SigningKey;
 }
+namespace darwaza::notifications {
+class Templates;
+}
 namespace darwaza::registries {
 class Registries;
 struct Effect;
@@ -66,7 +69,8 @@ struct Options {
 class Applications {
  public:
   Applications(storage::Database& db, const Clock& clock, catalog::Catalog& catalog,
-               registries::Registries& registries, const certificates::SigningKey& key, Options options);
+               registries::Registries& registries, const certificates::SigningKey& key,
+               const notifications::Templates& templates, Options options);
 
   Result<Submitted> submit(const Principal& who, const SubmitInput& in, const std::string& lang);
   Result<View> update_draft(const Principal& who, const std::string& id, const nlohmann::json& data,
@@ -102,8 +106,10 @@ class Applications {
   Result<View> view_in(storage::Tx& tx, const Principal& who, const Application& a);
   // Approval writes the registry record (reported in `effect`, applied to in-memory indexes
   // after the commit) and issues the certificate; either may refuse, rolling the move back.
+  // Entering a state that the applicant is told of (approved, rejected, more information
+  // requested) writes their notifications; `comment` is the officer's, quoted to them.
   Status enter_state(storage::Tx& tx, Application& a, const catalog::ServiceDefinition& def, const std::string& state,
-                     UnixMs now, const Principal& who, registries::Effect& effect);
+                     UnixMs now, const Principal& who, const std::string& comment, registries::Effect& effect);
   Result<Submitted> finish_submit(storage::Tx& tx, const Principal& who, Application& a,
                                   const catalog::ServiceDefinition& def, UnixMs now, const std::string& lang);
   nlohmann::json make_receipt(const Application& a, const catalog::ServiceDefinition& def) const;
@@ -113,6 +119,7 @@ class Applications {
   catalog::Catalog& catalog_;
   registries::Registries& registries_;
   const certificates::SigningKey& key_;
+  const notifications::Templates& templates_;
   Options options_;
 };
 

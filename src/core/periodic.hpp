@@ -13,7 +13,7 @@ namespace darwaza {
 
 class Periodic {
  public:
-  Periodic(std::chrono::seconds interval, std::function<void()> task, bool run_at_stop)
+  Periodic(std::chrono::milliseconds interval, std::function<void()> task, bool run_at_stop)
       : interval_(interval), task_(std::move(task)), run_at_stop_(run_at_stop) {
     if (interval_.count() > 0) thread_ = std::thread([this] { run(); });
   }
@@ -42,7 +42,7 @@ class Periodic {
     }
   }
 
-  std::chrono::seconds interval_;
+  std::chrono::milliseconds interval_;
   std::function<void()> task_;
   bool run_at_stop_;
   std::mutex mu_;

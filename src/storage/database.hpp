@@ -20,6 +20,7 @@
 #include "storage/identity_repo.hpp"
 #include "storage/registry_repo.hpp"
 #include "storage/indicator_repo.hpp"
+#include "storage/notification_repo.hpp"
 
 namespace darwaza::storage {
 
@@ -44,6 +45,7 @@ class Tx {
   virtual IndicatorRepo& indicators() = 0;
   virtual EngagementRepo& engagements() = 0;
   virtual ConsentRepo& consents() = 0;
+  virtual NotificationRepo& notifications() = 0;
 };
 
 using TxFn = std::function<Status(Tx&)>;

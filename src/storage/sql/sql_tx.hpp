@@ -10,6 +10,7 @@
 #include "storage/sql/engagement_repo.hpp"
 #include "storage/sql/identity_repos.hpp"
 #include "storage/sql/indicator_repo.hpp"
+#include "storage/sql/notification_repo.hpp"
 #include "storage/sql/registry_repo.hpp"
 
 namespace darwaza::storage::sql {
@@ -18,7 +19,7 @@ class SqlTx final : public Tx {
  public:
   explicit SqlTx(Connection& c, bool audit = true)
       : users_(c), sessions_(c), agencies_(c), orgs_(c), catalog_(c), applications_(c), documents_(c),
-        registries_(c), audit_(c, audit), indicators_(c), engagements_(c), consents_(c) {}
+        registries_(c), audit_(c, audit), indicators_(c), engagements_(c), consents_(c), notifications_(c) {}
   UserRepo& users() override { return users_; }
   SessionRepo& sessions() override { return sessions_; }
   AgencyRepo& agencies() override { return agencies_; }
@@ -31,6 +32,7 @@ class SqlTx final : public Tx {
   IndicatorRepo& indicators() override { return indicators_; }
   EngagementRepo& engagements() override { return engagements_; }
   ConsentRepo& consents() override { return consents_; }
+  NotificationRepo& notifications() override { return notifications_; }
 
  private:
   SqlUserRepo users_;
@@ -45,6 +47,7 @@ class SqlTx final : public Tx {
   SqlIndicatorRepo indicators_;
   SqlEngagementRepo engagements_;
   SqlConsentRepo consents_;
+  SqlNotificationRepo notifications_;
 };
 
 }  // namespace darwaza::storage::sql

@@ -1,0 +1,88 @@
+#include "notifications/outbox.hpp"
+
+#include <algorithm>
+
+#include "core/crypto.hpp"
+#include "core/log.hpp"
+
+namespace darwaza::notifications {
+
+namespace {
+// Why a delivery failed, for the log and the outbox row (never shown to a client).
+std::string reason(const Error& e) {
+  auto it = e.extensions.find("_log");
+  return it != e.extensions.end() && it->is_string() ? it->get<std::string>() : e.detail;
+}
+}  // namespace
+
+UnixMs retry_delay_ms(int attempts, UnixMs base_ms) {
+  if (attempts < 1) attempts = 1;
+  UnixMs delay = base_ms;
+  for (int i = 1; i < attempts && delay < kMaxRetryDelayMs; ++i) delay *= 2;
+  return std::min(delay, kMaxRetryDelayMs);
+}
+
+OutboxWorker::OutboxWorker(storage::Database& db, const Clock& clock, std::unique_ptr<Transport> email,
+                           std::unique_ptr<Transport> sms, OutboxOptions options)
+    : db_(db),
+      clock_(clock),
+      email_(std::move(email)),
+      sms_(std::move(sms)),
+      options_(options),
+      owner_(crypto::random_id("wrk")) {}
+
+Result<RoundReport> OutboxWorker::run_once() {
+  RoundReport report;
+  if (!email_ && !sms_) return report;
+  for (;;) {
+    const UnixMs now = clock_.now_ms();
+    auto claimed = storage::write_value<std::vector<OutboxMessage>>(
+        db_, [&](storage::Tx& tx) -> Result<std::vector<OutboxMessage>> {
+          return tx.notifications().claim_outbox(owner_, now, now + options_.lease_ms, email_ != nullptr,
+                                                 sms_ != nullptr, kClaimBatch);
+        });
+    if (!claimed.ok()) return claimed.take_error();
+    report.claimed += static_cast<int>(claimed->size());
+    if (claimed->empty()) return report;
+
+    struct Outcome {
+      const OutboxMessage* m;
+      Status status;
+    };
+    std::vector<Outcome> outcomes;
+    for (const auto& m : *claimed) {
+      Transport* t = m.channel == Channel::email ? email_.get() : sms_.get();
+      outcomes.push_back({&m, t->send(m)});
+    }
+    const UnixMs done = clock_.now_ms();
+    Status recorded = db_.write([&](storage::Tx& tx) -> Status {
+      for (const auto& o : outcomes) {
+        const auto& m = *o.m;
+        bool held;
+        if (o.status.ok()) {
+          held = tx.notifications().outbox_delivered(m.id, owner_, done);
+        } else if (m.attempts >= options_.max_attempts) {
+          held = tx.notifications().outbox_failed(m.id, owner_, reason(o.status.error()));
+          logging::app().error("outbox {} ({}) failed for good after {} attempts: {}", m.id, to_string(m.channel),
+                               m.attempts, reason(o.status.error()));
+        } else {
+          held = tx.notifications().outbox_retry(m.id, owner_, done + retry_delay_ms(m.attempts, options_.retry_base_ms),
+                                                 reason(o.status.error()));
+          logging::app().warn("outbox {} ({}) attempt {} failed, will retry: {}", m.id, to_string(m.channel),
+                              m.attempts, reason(o.status.error()));
+        }
+        if (!held) logging::app().warn("outbox {}: lease lost before the outcome was recorded", m.id);
+      }
+      return ok_status();
+    });
+    if (!recorded.ok()) return recorded.take_error();
+    for (const auto& o : outcomes) {
+      if (o.status.ok()) ++report.delivered;
+      else if (o.m->attempts >= options_.max_attempts) ++report.failed;
+      else ++report.retried;
+    }
+    if (static_cast<int>(claimed->size()) < kClaimBatch) return report;
+  }
+}
+
+}  // namespace darwaza::notifications
