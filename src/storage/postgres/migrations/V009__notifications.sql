@@ -31,7 +31,7 @@ CREATE TABLE outbox (
   subject          TEXT NOT NULL,
   body             TEXT NOT NULL,
   state            TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
-  attempts         BIGINT NOT NULL DEFAULT 0,
+  attempts         INTEGER NOT NULL DEFAULT 0,
   next_attempt_at  BIGINT NOT NULL,
   lease_owner      TEXT,
   lease_until      BIGINT,
