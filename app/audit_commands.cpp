@@ -21,15 +21,6 @@ std::unique_ptr<storage::Database> open_existing(DataOptions& data) {
   return data.open_for_command(2);
 }
 
-certificates::SigningKey platform_key(const DataOptions& data) {
-  auto key = certificates::SigningKey::load_or_create(
-      (std::filesystem::path(data.data_dir) / "keys" / "signing.key").string());
-  if (!key.ok()) {
-    std::cerr << "darwaza: " << key.error().detail << "\n";
-    throw CLI::RuntimeError(kExitCannotCheck);
-  }
-  return std::move(key).value();
-}
 
 void register_verify_chain(CLI::App& parent, DataOptions& data) {
   auto key_file = std::make_shared<std::string>();
@@ -124,6 +115,16 @@ void register_synth(CLI::App& parent, DataOptions& data) {
 }
 
 }  // namespace
+
+certificates::SigningKey platform_key(const DataOptions& data) {
+  auto key = certificates::SigningKey::load_or_create(
+      (std::filesystem::path(data.data_dir) / "keys" / "signing.key").string());
+  if (!key.ok()) {
+    std::cerr << "darwaza: " << key.error().detail << "\n";
+    throw CLI::RuntimeError(2);  // "cannot check"
+  }
+  return std::move(key).value();
+}
 
 void register_audit(CLI::App& app, DataOptions& data) {
   auto* cmd = app.add_subcommand("audit", "The tamper-evident audit log: verify the chain, sign checkpoints");

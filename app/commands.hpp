@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "certificates/signing.hpp"
 #include "core/crypto.hpp"
 #include "storage/database.hpp"
 
@@ -42,6 +43,10 @@ void register_catalog(CLI::App& app, DataOptions& data);
 void register_registry(CLI::App& app, DataOptions& data);
 // Checks and loads a folder of registry schemas (serve --registry-dir); throws on any problem.
 void load_registry_dir(registries::Registries& regs, const std::string& dir);
+// The platform signing key in DATA/keys (created if missing); exits 2 when it cannot be read.
+certificates::SigningKey platform_key(const DataOptions& data);
+// `darwaza migrate-data --from sqlite:PATH --to postgresql://...` (app/migrate_data_command.cpp).
+void register_migrate_data(CLI::App& app, DataOptions& data);
 // `darwaza audit verify|checkpoint` (app/audit_commands.cpp).
 void register_audit(CLI::App& app, DataOptions& data);
 // `darwaza indicators import FILE...` (app/indicators_commands.cpp).

@@ -33,7 +33,7 @@ void add_data_options(CLI::App& cmd, DataOptions& d) {
   cmd.add_option("--data", d.data_dir, "Folder for the database and keys (created owner-only)")
       ->envname("DARWAZA_DATA")
       ->capture_default_str();
-  cmd.add_option("--db", d.db_url, "Database URL: sqlite:PATH (default: sqlite:DATA/darwaza.db)")->envname("DARWAZA_DB");
+  cmd.add_option("--db", d.db_url, "Database URL: sqlite:PATH or postgresql://USER@HOST:PORT/DB (default: sqlite:DATA/darwaza.db)")->envname("DARWAZA_DB");
   cmd.add_option("--seed-dir", d.seed_dir, "Folder with agencies.json and other seed data")
       ->envname("DARWAZA_SEED_DIR")
       ->capture_default_str();

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   darwaza::cli::register_catalog(app, data);
   darwaza::cli::register_registry(app, data);
   darwaza::cli::register_audit(app, data);
+  darwaza::cli::register_migrate_data(app, data);
   darwaza::cli::register_verify(app, data);
   darwaza::cli::register_indicators(app, data);
   darwaza::cli::register_backup(app, data);

@@ -25,11 +25,12 @@ constexpr const char* kInsertFts =
     "INSERT INTO service_fts (rowid, title_en, title_ur, description_en, description_ur, keywords) "
     "VALUES (?, ?, ?, ?, ?, ?)";
 // The weights follow FTS5's bm25 column weights above: titles, then keywords, then descriptions.
+#define DZ_SERVICE_DOC(title_en, title_ur, description_en, description_ur, keywords)                        \
+  "setweight(to_tsvector('simple', " title_en "), 'A') || setweight(to_tsvector('simple', " title_ur "), 'A') || " \
+  "setweight(to_tsvector('simple', " keywords "), 'B') || "                                                     \
+  "setweight(to_tsvector('simple', " description_en "), 'C') || setweight(to_tsvector('simple', " description_ur "), 'C')"
 constexpr const char* kInsertFtsPg =
-    "INSERT INTO service_fts (rowid, doc) VALUES (?1, "
-    "setweight(to_tsvector('simple', ?2), 'A') || setweight(to_tsvector('simple', ?3), 'A') || "
-    "setweight(to_tsvector('simple', ?6), 'B') || setweight(to_tsvector('simple', ?4), 'C') || "
-    "setweight(to_tsvector('simple', ?5), 'C'))";
+    "INSERT INTO service_fts (rowid, doc) VALUES (?1, " DZ_SERVICE_DOC("?2", "?3", "?4", "?5", "?6") ")";
 constexpr const char* kSearch =
     "SELECT s.id, s.version, s.agency_id, s.category, s.title_en, s.title_ur, s.description_en, s.description_ur, "
     "s.applicant, s.fee_paisa FROM service_fts f JOIN service_current c ON c.rowid = f.rowid "
@@ -70,6 +71,12 @@ bool is_separator(unsigned char c) {
 }
 
 }  // namespace
+
+const char* const kRebuildServiceFtsPg =
+    "INSERT INTO service_fts (rowid, doc) SELECT c.rowid, "
+    DZ_SERVICE_DOC("s.title_en", "s.title_ur", "s.description_en", "s.description_ur", "s.keywords")
+    " FROM service_current c JOIN services s ON s.id = c.id AND s.version = c.version";
+#undef DZ_SERVICE_DOC
 
 std::string fts_query(std::string_view text, Dialect dialect) {
   const bool pg = dialect == Dialect::postgresql;

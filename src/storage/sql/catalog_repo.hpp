@@ -26,4 +26,8 @@ class SqlCatalogRepo final : public CatalogRepo {
 // Returns "" when no word is left.
 std::string fts_query(std::string_view text, Dialect dialect = Dialect::sqlite);
 
+// PostgreSQL: fills service_fts from service_current and services (migrate-data's rebuild), with
+// the same weights as each catalog insert.
+extern const char* const kRebuildServiceFtsPg;
+
 }  // namespace darwaza::storage::sql

@@ -1,0 +1,184 @@
+// End-to-end, PostgreSQL only: two `darwaza serve` nodes over one database behind haproxy on
+// loopback behave as one platform. Concurrent submissions and officer transitions go through
+// both nodes and the balancer; every acknowledged write is present exactly once, a session made
+// on one node works on the other, an idempotency key replays across nodes, and the audit chain
+// verifies with no fork. Bounded: a few dozen requests.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <set>
+#include <thread>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support/fixtures.hpp"
+#include "support/test_database.hpp"
+
+using namespace darwaza::test;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kWriters = 6;                // concurrent clients
+constexpr int kSubmissionsPerWriter = 5;   // each alternates node A, node B and the balancer
+constexpr int kBalancerStartTimeoutMs = 10000;
+
+unsigned short free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+// haproxy in the foreground, round robin over the two nodes.
+class Balancer {
+ public:
+  Balancer(const std::string& dir, unsigned short a, unsigned short b) : port_(free_port()) {
+    std::string cfg = dir + "/haproxy.cfg";
+    std::ofstream(cfg) << "global\n  maxconn 256\ndefaults\n  mode http\n  timeout connect 5s\n"
+                          "  timeout client 60s\n  timeout server 60s\n"
+                       << "frontend fe\n  bind 127.0.0.1:" << port_ << "\n  default_backend nodes\n"
+                       << "backend nodes\n  balance roundrobin\n  server a 127.0.0.1:" << a
+                       << "\n  server b 127.0.0.1:" << b << "\n";
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::string log = dir + "/haproxy.log";
+      FILE* f = std::freopen(log.c_str(), "w", stdout);
+      (void)f;
+      dup2(1, 2);
+      execlp("haproxy", "haproxy", "-db", "-f", cfg.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBalancerStartTimeoutMs);
+    while (std::chrono::steady_clock::now() < deadline) {
+      try {
+        if (client().get("/readyz").status == 200) return;
+      } catch (const std::exception&) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling interval
+    }
+    throw std::runtime_error("haproxy did not start");
+  }
+  ~Balancer() {
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  HttpClient client() const { return HttpClient("127.0.0.1", port_); }
+
+ private:
+  unsigned short port_;
+  pid_t pid_ = -1;
+};
+
+bool have_haproxy() { return std::system("command -v haproxy >/dev/null 2>&1") == 0; }
+
+json permit_data() {
+  return {{"purpose", "Remote development for export clients"}, {"endpoints", {"8.8.8.0/24"}}};
+}
+
+}  // namespace
+
+TEST(TwoNodes, BehaveAsOnePlatform) {
+  if (!testing_postgresql()) GTEST_SKIP() << "needs PostgreSQL (the second run of scripts/test.sh)";
+  if (!have_haproxy()) GTEST_SKIP() << "haproxy is not installed (scripts/deps.sh installs it)";
+
+  const std::vector<std::string> catalog = {"--catalog-dir", DARWAZA_TEST_FIXTURES "/services"};
+  ServerProcess a(catalog);
+  a.start();
+  // Node B: its own folder for logs, the same database and the same platform signing key.
+  std::string b_dir = make_temp_dir("darwaza-node-b");
+  std::filesystem::create_directories(b_dir + "/d");
+  std::filesystem::copy(a.data_dir() + "/d/keys", b_dir + "/d/keys", std::filesystem::copy_options::recursive);
+  auto b_args = catalog;
+  b_args.insert(b_args.end(), {"--db", test_db_url(a.data_dir() + "/d")});
+  ServerProcess b(b_args, b_dir);
+  b.start();
+  Balancer lb(a.data_dir(), a.port(), b.port());
+
+  // A session made on node A works on node B.
+  HttpClient ca = a.client(), cb = b.client();
+  Person citizen = signed_in(ca, "Two Node Citizen");
+  auto me = cb.get("/v1/me", bearer(citizen.token));
+  ASSERT_EQ(me.status, 200u) << me.body;
+  EXPECT_EQ(me.json()["id"], citizen.id);
+
+  // Concurrent submissions through node A, node B and the balancer.
+  auto writer = [&](int w) {
+    std::vector<std::string> ids;
+    HttpClient clients[] = {a.client(), b.client(), lb.client()};
+    for (int i = 0; i < kSubmissionsPerWriter; ++i) {
+      auto r = clients[(w + i) % 3].post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", permit_data()}},
+                                              bearer(citizen.token));
+      if (r.status == 201u) ids.push_back(r.json().value("id", ""));
+      else ADD_FAILURE() << r.status << " " << r.body;
+    }
+    return ids;
+  };
+  std::vector<std::future<std::vector<std::string>>> futures;
+  for (int w = 0; w < kWriters; ++w) futures.push_back(std::async(std::launch::async, writer, w));
+  std::multiset<std::string> acknowledged;
+  for (auto& f : futures)
+    for (auto& id : f.get()) acknowledged.insert(id);
+  ASSERT_EQ(acknowledged.size(), static_cast<std::size_t>(kWriters * kSubmissionsPerWriter));
+
+  // An idempotency key used on node A replays on node B.
+  auto first = ca.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", permit_data()}},
+                            {{"Authorization", "Bearer " + citizen.token}, {"Idempotency-Key", "two-node-1"}});
+  ASSERT_EQ(first.status, 201u) << first.body;
+  auto replay = cb.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", permit_data()}},
+                             {{"Authorization", "Bearer " + citizen.token}, {"Idempotency-Key", "two-node-1"}});
+  ASSERT_EQ(replay.status, 201u) << replay.body;
+  EXPECT_EQ(replay.json()["id"], first.json()["id"]);
+  acknowledged.insert(first.json().value("id", ""));
+
+  // Every acknowledged write is there exactly once, whichever node answers.
+  auto mine = lb.client().get("/v1/applications?page_size=100", bearer(citizen.token));
+  ASSERT_EQ(mine.status, 200u) << mine.body;
+  const json page = mine.json();
+  EXPECT_EQ(page["total"], static_cast<int>(acknowledged.size()));
+  std::multiset<std::string> listed;
+  for (const auto& item : page["items"]) listed.insert(item.value("id", ""));
+  EXPECT_EQ(listed, acknowledged);
+
+  // Two officers act on one application at once through different nodes: one transition wins.
+  Person claimer = cli_user(a, "officer", "pta"), admin = cli_user(a, "agency_admin", "pta");
+  claimer.token = login(ca, claimer);
+  admin.token = login(cb, admin);
+  const std::string id = *acknowledged.begin();
+  ASSERT_EQ(ca.post_json("/v1/applications/" + id + "/claim", json::object(), bearer(claimer.token)).status, 200u);
+  ASSERT_EQ(cb.post_json("/v1/applications/" + id + "/transitions", {{"transition", "start_review"}}, bearer(claimer.token)).status,
+            200u);
+  auto reject = [&](const ServerProcess& node, const Person& who) {
+    return node.client()
+        .post_json("/v1/applications/" + id + "/transitions", {{"transition", "reject"}, {"comment", "No"}}, bearer(who.token))
+        .status;
+  };
+  auto f1 = std::async(std::launch::async, reject, std::cref(a), claimer);
+  auto f2 = std::async(std::launch::async, reject, std::cref(b), admin);
+  std::multiset<unsigned> statuses{f1.get(), f2.get()};
+  EXPECT_EQ(statuses, (std::multiset<unsigned>{200u, 409u}));
+  auto final = cb.get("/v1/applications/" + id, bearer(citizen.token)).json();
+  int rejections = 0;
+  for (auto& e : final["timeline"]) rejections += e["kind"] == "transition" && e["to"] == "rejected";
+  EXPECT_EQ(rejections, 1);
+
+  // Both nodes appended to one audit chain: it verifies, with both nodes' checkpoints.
+  ASSERT_EQ(b.stop(), 0);
+  ASSERT_EQ(a.stop(), 0);
+  std::string out;
+  EXPECT_EQ(run_darwaza({"audit", "verify", "--data", a.data_dir() + "/d"}, out), 0) << out;
+  EXPECT_NE(out.find("OK: "), std::string::npos) << out;
+  std::filesystem::remove_all(b_dir);
+}
