@@ -265,6 +265,13 @@ class AuthzMatrix : public ShippedDataSuite {
     if (name == "id" && p.starts_with("/v1/registries/")) return record_;
     if (name == "id" && p.starts_with("/v1/me/consents/")) return consent(citizen);
     if (name == "id" && p.starts_with("/v1/engagements/")) return engagement_;
+    if (name == "id" && p.starts_with("/v1/me/notifications/")) {
+      const json inbox = c.get("/v1/me/notifications", bearer(citizen.token)).json();
+      if (!inbox["items"].empty()) return inbox["items"][0].value("id", "");
+    }
+    if (name == "dir" && p.starts_with("/assets/")) return "i18n";
+    if (name == "file" && p == "/assets/{dir}/{file}") return "en.json";
+    if (name == "file" && p.starts_with("/assets/")) return "app.js";
     ADD_FAILURE() << "no fixture for {" << name << "} in " << route.key()
                   << ": add one to AuthzMatrix::param in tests/authz/authz_matrix_test.cpp";
     return "none";

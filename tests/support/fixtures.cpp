@@ -107,7 +107,7 @@ ServerProcess* ShippedDataSuite::server_ = nullptr;
 
 void ShippedDataSuite::SetUpTestSuite() {
   server_ = new ServerProcess({"--catalog-dir", DARWAZA_SOURCE_DIR "/data/services", "--registry-dir",
-                               DARWAZA_SOURCE_DIR "/data/registries"});
+                               DARWAZA_SOURCE_DIR "/data/registries", "--web-dir", DARWAZA_SOURCE_DIR "/web"});
   server_->start();
 }
 
