@@ -30,7 +30,7 @@ constexpr const char* kIdentityColumns =
     "AND is_identity = 'YES' AND identity_generation = 'BY DEFAULT' ORDER BY table_name";
 constexpr const char* kRegistryFtsStage = "CREATE TEMP TABLE registry_fts_import (rowid BIGINT, text TEXT) ON COMMIT DROP";
 constexpr const char* kRegistryFtsBuild =
-    "INSERT INTO registry_fts (rowid, doc) SELECT rowid, to_tsvector('simple', text) FROM registry_fts_import";
+    "INSERT INTO registry_fts (rowid, doc) SELECT rowid, to_tsvector('simple', regexp_replace(text, '[[:punct:]]+', ' ', 'g')) FROM registry_fts_import";
 constexpr const char* kRegistryFtsSource = "SELECT rowid, text FROM registry_fts";
 
 std::int64_t count_rows(sql::Connection& c, const std::string& table) {

@@ -66,7 +66,10 @@ constexpr const char* kCountRecords = "SELECT count(*) FROM registry_records WHE
 
 constexpr const char* kDeleteFts = "DELETE FROM registry_fts WHERE rowid = ?";
 constexpr const char* kInsertFts = "INSERT INTO registry_fts (rowid, text) VALUES (?, ?)";
-constexpr const char* kInsertFtsPg = "INSERT INTO registry_fts (rowid, doc) VALUES (?, to_tsvector('simple', ?))";
+// PostgreSQL's parser reads "GSP-2026-000042" as 'gsp', '-2026', '-000042' (signed numbers), so
+// ASCII punctuation becomes spaces first, as the query side (fts_query) splits on it too.
+constexpr const char* kInsertFtsPg =
+    "INSERT INTO registry_fts (rowid, doc) VALUES (?, to_tsvector('simple', regexp_replace(?, '[[:punct:]]+', ' ', 'g')))";
 
 constexpr const char* kClaimKey =
     "INSERT INTO registry_keys (registry, key_name, key_value, record_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
