@@ -75,7 +75,8 @@ TEST_F(GovStackRegistries, ListPagesSearchesAndFiltersPublicFields) {
   auto city = get("/data/stp-parks/1.0?query.city=Islamabad&page_size=100");
   ASSERT_EQ(city.status, 200u) << city.body;
   EXPECT_GE(city.json()["count"].get<int>(), 2);
-  for (const auto& r : city.json()["results"]) EXPECT_EQ(r["city"], "Islamabad") << r;
+  const json in_city = city.json();  // bound first: ranging over a temporary's member dangles
+  for (const auto& r : in_city["results"]) EXPECT_EQ(r["city"], "Islamabad") << r;
   EXPECT_EQ(get("/data/stp-parks/1.0?query.city=Atlantis").json()["count"], 0);
   auto search = get("/data/stp-parks/1.0?search=Gakuch").json();
   ASSERT_GE(search["count"].get<int>(), 1);
