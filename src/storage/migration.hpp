@@ -15,5 +15,7 @@ struct MigrationFile {
 
 namespace darwaza::embedded {
 std::span<const storage::MigrationFile> sqlite_migrations();
+// The PostgreSQL-only statements per version (storage/postgres/migrations.hpp adds them to the
+// translated SQLite steps).
 std::span<const storage::MigrationFile> postgresql_migrations();
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "storage/postgres/migrations.hpp"
 #include "storage/postgres/pg_connection.hpp"
 
 namespace darwaza::storage::postgres {
@@ -23,7 +24,7 @@ PgDatabase::PgDatabase(std::string url, const DatabaseOptions& options)
   auto writer = std::make_unique<PgConnection>(url_);
   writer->exec_script(kLockMigrations);
   try {
-    sql::migrate(*writer, embedded::postgresql_migrations(), kBeginMigration);
+    sql::migrate(*writer, migrations(), kBeginMigration);
   } catch (...) {
     writer->exec_script(kUnlockMigrations);
     throw;
