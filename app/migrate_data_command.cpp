@@ -32,7 +32,7 @@ void register_migrate_data(CLI::App& app, DataOptions& data) {
       ->required();
   cmd->callback([&data, o] {
     logging::init({data.log_level == "info" ? "warn" : data.log_level, "off"});
-    if (!o->from.starts_with("sqlite:") || !(o->to.starts_with("postgresql://") || o->to.starts_with("postgres://"))) {
+    if (!o->from.starts_with("sqlite:") || !storage::is_postgresql_url(o->to)) {
       std::cerr << "darwaza: --from must be sqlite:PATH and --to a postgresql:// URL\n";
       throw CLI::RuntimeError(kExitCannotMove);
     }
@@ -40,7 +40,7 @@ void register_migrate_data(CLI::App& app, DataOptions& data) {
     std::vector<storage::postgres::TableCount> counts;
     try {
       ProgressBar bar("copy");
-      counts = storage::postgres::import_sqlite(o->from.substr(7), o->to,
+      counts = storage::postgres::import_sqlite(storage::sqlite_path(o->from), o->to,
                                                 [&](std::int64_t done, std::int64_t total) { bar.update(done, total); });
     } catch (const std::exception& e) {
       std::cerr << "darwaza: nothing moved: " << e.what() << "\n";

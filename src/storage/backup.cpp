@@ -2,22 +2,16 @@
 
 #include <string_view>
 
+#include "storage/database.hpp"
 #include "storage/sqlite/backup.hpp"
 
 namespace darwaza::storage {
 namespace {
 
-bool is_postgres(std::string_view url) { return url.starts_with("postgresql://") || url.starts_with("postgres://"); }
-
 Error use_engine_tools(const char* tool) {
   return make_error(ErrorKind::conflict, "use-engine-tools", "Use the database's own tools",
                     std::string("A PostgreSQL database is backed up and restored with its own tools (") + tool +
                         ", or continuous archiving); `darwaza backup` and `darwaza restore` copy SQLite databases.");
-}
-
-std::string sqlite_path(std::string_view url) {
-  if (url.starts_with("sqlite:")) url.remove_prefix(7);
-  return std::string(url);
 }
 
 }  // namespace
@@ -29,12 +23,12 @@ std::int64_t CopySummary::rows(const std::string& table) const {
 }
 
 Result<CopySummary> backup_database(const std::string& url, const std::string& dest_file) {
-  if (is_postgres(url)) return use_engine_tools("pg_dump -Fc");
+  if (is_postgresql_url(url)) return use_engine_tools("pg_dump -Fc");
   return sqlite::backup_file(sqlite_path(url), dest_file);
 }
 
 Result<CopySummary> restore_database(const std::string& backup_file, const std::string& url) {
-  if (is_postgres(url)) return use_engine_tools("pg_restore");
+  if (is_postgresql_url(url)) return use_engine_tools("pg_restore");
   return sqlite::restore_file(backup_file, sqlite_path(url));
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "core/result.hpp"
 #include "storage/application_repo.hpp"
@@ -74,6 +75,12 @@ class Database {
 
 // Opens (creating and migrating) the database named by options.url.
 std::unique_ptr<Database> open_database(const DatabaseOptions& options);
+
+// The database URL forms: postgresql:// (or postgres://) names PostgreSQL; anything else is a
+// SQLite file, written as a path or sqlite:PATH.
+bool is_postgresql_url(std::string_view url);
+// The file of a SQLite URL (sqlite:PATH or a bare path).
+std::string sqlite_path(std::string_view url);
 
 // Helpers that carry a value out of a transaction function.
 template <class T, class F>

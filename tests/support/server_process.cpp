@@ -87,8 +87,8 @@ void ServerProcess::start() {
     if (std::find(extra_.begin(), extra_.end(), flag) == extra_.end()) args.insert(args.end(), {flag, value});
   }
   args.insert(args.end(), extra_.begin(), extra_.end());
-  if (std::string url = test_db_url(data_dir_ + "/d"); !url.empty() && !has_flag(extra_, "--db"))
-    args.insert(args.end(), {"--db", url});
+  if (!has_flag(extra_, "--db"))  // a test naming its own database gets no extra one created
+    if (std::string url = test_db_url(data_dir_ + "/d"); !url.empty()) args.insert(args.end(), {"--db", url});
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {

@@ -10,6 +10,7 @@
 #include "storage/postgres/pg_connection.hpp"
 #include "storage/postgres/pg_database.hpp"
 #include "storage/sql/catalog_repo.hpp"
+#include "storage/sql/registry_repo.hpp"
 #include "storage/sqlite/sqlite_connection.hpp"
 
 namespace darwaza::storage::postgres {
@@ -29,8 +30,6 @@ constexpr const char* kIdentityColumns =
     "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
     "AND is_identity = 'YES' AND identity_generation = 'BY DEFAULT' ORDER BY table_name";
 constexpr const char* kRegistryFtsStage = "CREATE TEMP TABLE registry_fts_import (rowid BIGINT, text TEXT) ON COMMIT DROP";
-constexpr const char* kRegistryFtsBuild =
-    "INSERT INTO registry_fts (rowid, doc) SELECT rowid, to_tsvector('simple', regexp_replace(text, '[[:punct:]]+', ' ', 'g')) FROM registry_fts_import";
 constexpr const char* kRegistryFtsSource = "SELECT rowid, text FROM registry_fts";
 
 std::int64_t count_rows(sql::Connection& c, const std::string& table) {
@@ -219,7 +218,7 @@ std::vector<TableCount> import_sqlite(const std::string& sqlite_path, const std:
     dst.exec_script(sql::kRebuildServiceFtsPg);
     dst.exec_script(kRegistryFtsStage);
     copy_rows(src, dst, kRegistryFtsSource, "COPY registry_fts_import (rowid, text) FROM STDIN", [](std::int64_t) {});
-    dst.exec_script(kRegistryFtsBuild);
+    dst.exec_script(sql::kRebuildRegistryFtsPg);
     std::vector<std::pair<std::string, std::string>> identities;
     {
       auto q = dst.query(kIdentityColumns);

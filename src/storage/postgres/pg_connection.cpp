@@ -11,6 +11,12 @@ namespace {
 constexpr Oid kInt8Oid = 20;
 constexpr Oid kFloat8Oid = 701;
 constexpr Oid kUnknownOid = 0;  // text parameters: the server infers the type from the context
+constexpr const char* kConnectTimeoutS = "10";
+constexpr const char* kKeepalivesIdleS = "30";
+// On every (re)connect. A node that stalls inside a transaction (paused, cut off) would hold the
+// cluster-wide write lock; the server ends such a session after a minute, freeing the other nodes.
+constexpr const char* kSessionSettings =
+    "SET client_min_messages = warning; SET idle_in_transaction_session_timeout = '60s'";
 }  // namespace
 
 std::string rewrite_placeholders(const char* sql, int& params) {
@@ -149,7 +155,11 @@ void PgStatement::reset() {
 }
 
 PgConnection::PgConnection(std::string url) : url_(std::move(url)) {
-  conn_ = PQconnectdb(url_.c_str());
+  // Defaults the URL may override (it is expanded in place of dbname, after them): give up on an
+  // unreachable server, and notice a dead peer.
+  const char* const keys[] = {"connect_timeout", "keepalives_idle", "dbname", nullptr};
+  const char* const values[] = {kConnectTimeoutS, kKeepalivesIdleS, url_.c_str(), nullptr};
+  conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string msg = PQerrorMessage(conn_);
     PQfinish(conn_);
@@ -157,8 +167,10 @@ PgConnection::PgConnection(std::string url) : url_(std::move(url)) {
     while (!msg.empty() && msg.back() == '\n') msg.pop_back();
     throw StorageError("cannot connect to PostgreSQL: " + msg);
   }
-  exec_script("SET client_min_messages = warning");
+  configure_session();
 }
+
+void PgConnection::configure_session() { exec_script(kSessionSettings); }
 
 PgConnection::~PgConnection() {
   cache_.clear();
@@ -171,6 +183,7 @@ PGconn* PgConnection::handle() {
     PQreset(conn_);
     ++session_;
     if (PQstatus(conn_) != CONNECTION_OK) fail("reconnect");
+    configure_session();
   }
   return conn_;
 }

@@ -75,6 +75,7 @@ class PgConnection final : public sql::Connection {
   sql::Statement& statement(const char* sql) override;
 
  private:
+  void configure_session();  // on every (re)connect
   std::string url_;
   PGconn* conn_ = nullptr;
   std::uint64_t session_ = 1;

@@ -19,7 +19,8 @@ constexpr const char* kUnlockMigrations = "SELECT pg_advisory_unlock(44668770828
 }  // namespace
 
 PgDatabase::PgDatabase(std::string url, const DatabaseOptions& options)
-    : GroupCommitDatabase(options, std::clamp(options.reader_connections, 1, kMaxReaderConnections)),
+    : GroupCommitDatabase(options, std::clamp(options.reader_connections, 1, kMaxReaderConnections),
+                          kMaxWritesPerBatch),
       url_(std::move(url)) {
   auto writer = std::make_unique<PgConnection>(url_);
   writer->exec_script(kLockMigrations);

@@ -18,6 +18,9 @@ class PgDatabase final : public sql::GroupCommitDatabase {
  public:
   // Upper bound on one node's reader connections (PostgreSQL's default max_connections is 100).
   static constexpr int kMaxReaderConnections = 16;
+  // Writes per batch: each runs under its own savepoint, and a transaction with more than 64
+  // subtransactions overflows PostgreSQL's per-backend cache, slowing every other snapshot.
+  static constexpr std::size_t kMaxWritesPerBatch = 64;
 
   PgDatabase(std::string url, const DatabaseOptions& options);
   ~PgDatabase() override;

@@ -2,7 +2,7 @@
 // --------------------
 // Every write in Darwaza goes through Database::write(). The caller (a handler thread)
 // queues its transaction function and waits. One writer thread owns the only read-write
-// connection: it takes every job waiting (up to kMaxBatch), opens one transaction, runs each
+// connection: it takes every job waiting (up to max_batch), opens one transaction, runs each
 // job inside its own SAVEPOINT (a job that fails or throws rolls back alone), and COMMITs once.
 // On SQLite (WAL, synchronous=FULL) that COMMIT fsyncs the WAL, on PostgreSQL it waits for
 // the WAL flush (and the synchronous replica): one flush makes the whole batch durable, and only then are the callers woken and their 2xx sent. While
@@ -88,8 +88,8 @@ int migrate(Connection& conn, std::span<const MigrationFile> migrations, const c
   return version;
 }
 
-GroupCommitDatabase::GroupCommitDatabase(DatabaseOptions options, int max_readers)
-    : options_(std::move(options)), max_readers_(max_readers) {}
+GroupCommitDatabase::GroupCommitDatabase(DatabaseOptions options, int max_readers, std::size_t max_batch)
+    : options_(std::move(options)), max_batch_(max_batch), max_readers_(max_readers) {}
 
 void GroupCommitDatabase::start(std::unique_ptr<Connection> writer) {
   writer_conn_ = std::move(writer);
@@ -123,13 +123,13 @@ Status GroupCommitDatabase::write(const TxFn& fn) {
 
 void GroupCommitDatabase::writer_loop() {
   std::vector<Job*> batch;
-  batch.reserve(kMaxBatch);
+  batch.reserve(max_batch_);
   for (;;) {
     {
       std::unique_lock lock(queue_mu_);
       queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) return;
-      while (!queue_.empty() && batch.size() < kMaxBatch) {
+      while (!queue_.empty() && batch.size() < max_batch_) {
         batch.push_back(queue_.front());
         queue_.pop_front();
       }

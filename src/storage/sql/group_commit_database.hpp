@@ -20,7 +20,8 @@ namespace darwaza::storage::sql {
 
 class GroupCommitDatabase : public Database {
  public:
-  // Largest number of writes committed together; bounds one transaction's size and latency.
+  // Largest number of writes committed together (bounds one transaction's size and latency):
+  // SQLite's default; engines may ask for fewer.
   static constexpr std::size_t kMaxBatch = 512;
 
   ~GroupCommitDatabase() override;
@@ -31,7 +32,7 @@ class GroupCommitDatabase : public Database {
   int schema_version() override;
 
  protected:
-  GroupCommitDatabase(DatabaseOptions options, int max_readers);
+  GroupCommitDatabase(DatabaseOptions options, int max_readers, std::size_t max_batch = kMaxBatch);
   // Takes the writer connection (already migrated) and starts the writer thread.
   void start(std::unique_ptr<Connection> writer);
   // Drains the queue and joins the writer thread; engines call it first in their destructor.
@@ -45,6 +46,7 @@ class GroupCommitDatabase : public Database {
   virtual void begin_read(Connection& c) = 0;
 
   DatabaseOptions options_;
+  const std::size_t max_batch_;
 
  private:
   struct Job {

@@ -68,8 +68,8 @@ constexpr const char* kDeleteFts = "DELETE FROM registry_fts WHERE rowid = ?";
 constexpr const char* kInsertFts = "INSERT INTO registry_fts (rowid, text) VALUES (?, ?)";
 // PostgreSQL's parser reads "GSP-2026-000042" as 'gsp', '-2026', '-000042' (signed numbers), so
 // ASCII punctuation becomes spaces first, as the query side (fts_query) splits on it too.
-constexpr const char* kInsertFtsPg =
-    "INSERT INTO registry_fts (rowid, doc) VALUES (?, to_tsvector('simple', regexp_replace(?, '[[:punct:]]+', ' ', 'g')))";
+#define DZ_REGISTRY_DOC(text) "to_tsvector('simple', regexp_replace(" text ", '[[:punct:]]+', ' ', 'g'))"
+constexpr const char* kInsertFtsPg = "INSERT INTO registry_fts (rowid, doc) VALUES (?, " DZ_REGISTRY_DOC("?") ")";
 
 constexpr const char* kClaimKey =
     "INSERT INTO registry_keys (registry, key_name, key_value, record_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
@@ -133,6 +133,9 @@ std::vector<Record> read_records(Query& q) {
 }
 
 }  // namespace
+
+const char* const kRebuildRegistryFtsPg =
+    "INSERT INTO registry_fts (rowid, doc) SELECT rowid, " DZ_REGISTRY_DOC("text") " FROM registry_fts_import";
 
 std::optional<StoredRegistry> SqlRegistryRepo::registry(const std::string& name) {
   auto q = c_.query(kRegistryByName);

@@ -41,4 +41,8 @@ class SqlRegistryRepo final : public RegistryRepo {
   Connection& c_;
 };
 
+// PostgreSQL: fills registry_fts from the staged (rowid, text) rows of registry_fts_import
+// (migrate-data), indexing the text as every insert does.
+extern const char* const kRebuildRegistryFtsPg;
+
 }  // namespace darwaza::storage::sql
