@@ -2,8 +2,8 @@
 # Installs dependencies, builds, and runs every test (unit and end-to-end, via ctest).
 #
 #   scripts/test.sh              Release build in ./build; every test (unit, end-to-end, web
-#                                browser, authorisation matrix, crash), then the end-to-end suite a
-#                                second time against a throw-away PostgreSQL server.
+#                                browser, authorisation matrix, crash), then the end-to-end and
+#                                crash suites a second time against a throw-away PostgreSQL server.
 #   scripts/test.sh --sanitize   clang build in ./build-sanitize with AddressSanitizer and
 #                                UndefinedBehaviorSanitizer: the unit, end-to-end and authorisation
 #                                tests, the fuzz corpora replayed, then each libFuzzer target for
@@ -23,8 +23,8 @@ if [ "${1:-}" != "--sanitize" ]; then
   trap '"$root/scripts/pg_test_server.sh" stop "$pgdir"' EXIT
   DARWAZA_TEST_DB_URL_BASE=$("$root/scripts/pg_test_server.sh" start "$pgdir")
   export DARWAZA_TEST_DB_URL_BASE
-  echo "darwaza: end-to-end suite on PostgreSQL ($DARWAZA_TEST_DB_URL_BASE)"
-  ctest --output-on-failure -j "$(nproc)" --timeout 600 -L e2e
+  echo "darwaza: end-to-end and crash suites on PostgreSQL ($DARWAZA_TEST_DB_URL_BASE)"
+  ctest --output-on-failure -j "$(nproc)" --timeout 600 -L "e2e|crash"
   exit 0
 fi
 

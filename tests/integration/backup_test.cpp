@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <regex>
 #include <thread>
@@ -87,16 +88,27 @@ TEST(Backup, RestoresAConsistentCopyTakenWhileServing) {
       if (r.status == 201) ++acknowledged;
     }
   });
-  while (acknowledged < 20) std::this_thread::yield();
+  // Bounded waits: a server that stops answering fails the test instead of hanging it.
+  auto reaches = [&](long long n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (acknowledged < n && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    return acknowledged >= n;
+  };
+  if (!reaches(20)) {
+    stop = true;
+    writer.join();
+    FAIL() << "the server acknowledged only " << acknowledged << " submissions in 60 s";
+  }
 
   std::string root = make_temp_dir("darwaza-backup");
   std::string out;
   long long before = acknowledged;
   int rc = run_darwaza({"backup", root + "/b", "--data", s.data_dir() + "/d"}, out);
   long long after = acknowledged;
-  while (acknowledged < after + 5) std::this_thread::yield();  // the server kept serving
+  const bool kept_serving = reaches(after + 5);
   stop = true;
   writer.join();
+  EXPECT_TRUE(kept_serving) << "no submissions acknowledged after the backup";
   ASSERT_EQ(rc, 0) << out;
   EXPECT_EQ(mode_of(root + "/b"), 0700u);
   EXPECT_EQ(mode_of(root + "/b/darwaza.db"), 0600u);
@@ -145,6 +157,7 @@ TEST(Backup, RefusesWhatItCannotDo) {
   EXPECT_NE(run_darwaza({"restore", root, "--data", root + "/d"}, out), 0);  // no darwaza.db in it
   EXPECT_NE(out.find("not a backup"), std::string::npos) << out;
   EXPECT_NE(run_darwaza({"backup", root + "/b", "--db", "postgresql://localhost/darwaza", "--data", root + "/d"}, out), 0);
+  EXPECT_NE(out.find("pg_dump"), std::string::npos) << out;
   EXPECT_NE(run_darwaza({"restore", root, "--db", "postgresql://localhost/darwaza", "--data", root + "/e"}, out), 0);
   EXPECT_NE(out.find("pg_restore"), std::string::npos) << out;
   fs::remove_all(root);

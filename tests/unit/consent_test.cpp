@@ -2,16 +2,15 @@
 // through its last day and not a day later; a revoked one not at all; coverage is all-or-nothing.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <set>
 
 #include "audit/audit.hpp"
 #include "consent/consents.hpp"
 #include "consent/exchange.hpp"
-#include "core/crypto.hpp"
 #include "core/working_days.hpp"
 #include "identity/agencies.hpp"
 #include "registries/schema.hpp"
+#include "temp_db.hpp"
 
 using namespace darwaza;
 
@@ -22,13 +21,6 @@ constexpr UnixMs kStart = 1'795'000'000'000;  // 2026-11-18, mid-morning in Paki
 
 struct World {
   World() : clock(kStart) {
-    crypto::init();
-    dir = std::filesystem::temp_directory_path() / ("dz-consent-" + crypto::random_hex(6));
-    std::filesystem::create_directories(dir);
-    storage::DatabaseOptions o;
-    o.url = "sqlite:" + (dir / "t.db").string();
-    o.reader_connections = 4;
-    db = storage::open_database(o);
     auto agencies = identity::load_agencies_file(DARWAZA_SOURCE_DIR "/data/agencies.json");
     EXPECT_TRUE(agencies.ok());
     EXPECT_TRUE(identity::Agencies(*db, clock).seed(*agencies).ok());
@@ -62,8 +54,6 @@ struct World {
     exchange.reset();
     consents.reset();
     registries.reset();
-    db.reset();
-    std::filesystem::remove_all(dir);
   }
   consent::ConsentRequest request(std::vector<std::string> fields, std::string valid_until) {
     return {"stza", "pseb-freelancers", std::move(fields), "Checking freelancer standing for an account",
@@ -75,9 +65,9 @@ struct World {
                            "en");
   }
 
-  std::filesystem::path dir;
+  testing_support::TempDb tmp{"dz-consent"};  // first member: removed last
+  std::unique_ptr<storage::Database>& db = tmp.db;
   ManualClock clock;
-  std::unique_ptr<storage::Database> db;
   std::unique_ptr<registries::Registries> registries;
   std::unique_ptr<consent::Consents> consents;
   std::unique_ptr<consent::Exchange> exchange;
