@@ -30,6 +30,7 @@ struct ServeOptions {
   bool cookie_secure = false;
   std::string public_url;   // default: http://<listen>
   std::string catalog_dir;  // load service definitions from here at start
+  std::string catalog_search = "memory";  // catalog::SearchEngine
   std::string registry_dir;  // load registry schemas (and their seed records) from here at start
   std::string web_dir;       // serve the web pages from here (web/ after scripts/build.sh); empty: none
   int audit_checkpoint_s = 60;
@@ -124,6 +125,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   ao.cookie_secure = o.cookie_secure;
   ao.public_url = o.public_url.empty() ? "http://" + o.listen : o.public_url;
   ao.documents_dir = (std::filesystem::path(data.data_dir) / "documents").string();
+  ao.catalog_search = catalog::parse_search_engine(o.catalog_search).value_or(catalog::SearchEngine::memory);
   auto key = certificates::SigningKey::load_or_create(
       (std::filesystem::path(data.data_dir) / "keys" / "signing.key").string());
   if (!key.ok()) throw std::runtime_error(key.error().detail);
@@ -157,6 +159,12 @@ int run_serve(DataOptions& data, ServeOptions& o) {
         if (!app.registries.schema(n).ok())
           logging::app().warn("service {} names registry {}, which is not loaded (see --registry-dir)", d.id, n);
     }
+  }
+
+  if (o.catalog_search == "memory") {  // built before the first request, not by it
+    auto index = app.catalog.search_index();
+    if (!index.ok()) throw std::runtime_error("building the catalog search index failed: " + index.error().detail);
+    logging::app().info("catalog search index: {} services", (*index)->size());
   }
 
   if (!o.web_dir.empty()) {
@@ -293,6 +301,11 @@ void register_serve(CLI::App& app, DataOptions& data) {
                   "Load (or update) registry schemas and their seed records from this folder at start");
   cmd->add_option("--catalog-dir", o->catalog_dir, "Load (or update) service definitions from this folder at start")
       ->envname("DARWAZA_CATALOG_DIR");
+  cmd->add_option("--catalog-search", o->catalog_search,
+                  "Where catalog searches run: memory (an index on each node, rebuilt when the catalog changes; "
+                  "other nodes' changes show within a second) or database (full-text search on every request)")
+      ->check(CLI::IsMember({"memory", "database"}))
+      ->capture_default_str();
   cmd->add_option("--outbox-transport", o->outbox_transport,
                   "Deliver notification e-mails by smtp, to files (file) or not at all (none: they stay queued)")
       ->check(CLI::IsMember({"smtp", "file", "none"}))

@@ -4,6 +4,7 @@
 #   scripts/test.sh              Release build in ./build; every test (unit, end-to-end, web
 #                                browser, authorisation matrix, crash), then the end-to-end and
 #                                crash suites a second time against a throw-away PostgreSQL server.
+#   scripts/test.sh --all        both of the modes below and above, one after the other (CI: .ci/run)
 #   scripts/test.sh --sanitize   clang build in ./build-sanitize with AddressSanitizer and
 #                                UndefinedBehaviorSanitizer: the unit, end-to-end and authorisation
 #                                tests, the fuzz corpora replayed, then each libFuzzer target for
@@ -11,6 +12,14 @@
 #                                build-sanitize/fuzz-artifacts/ and fail the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--all" ]; then
+  start=$SECONDS
+  scripts/test.sh
+  echo "darwaza: normal mode passed in $(( (SECONDS - start) / 60 )) min"
+  scripts/test.sh --sanitize
+  echo "darwaza: normal and sanitizer modes passed in $(( (SECONDS - start) / 60 )) min"
+  exit 0
+fi
 scripts/deps.sh
 
 if [ "${1:-}" != "--sanitize" ]; then

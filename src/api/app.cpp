@@ -12,7 +12,7 @@ App::App(storage::Database& db_, const Clock& clock_, AppOptions options_, certi
       sessions(db, clock, hasher, options.sessions),
       agencies(db, clock),
       organisations(db, clock),
-      catalog(db, clock),
+      catalog(db, clock, options.catalog_search),
       registries(db, clock),
       signing_key(std::move(key)),
       applications(db, clock, catalog, registries, signing_key, notifications::Templates::builtin(),

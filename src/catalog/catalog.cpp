@@ -21,6 +21,12 @@ std::string keywords_of(const ServiceDefinition& d) {
 
 }  // namespace
 
+std::optional<SearchEngine> parse_search_engine(std::string_view name) {
+  if (name == "memory") return SearchEngine::memory;
+  if (name == "database") return SearchEngine::database;
+  return std::nullopt;
+}
+
 Error service_not_found() {
   return make_error(ErrorKind::not_found, "service-not-found", "No such service", "No service has that id.");
 }
@@ -67,7 +73,47 @@ Result<LoadReport> Catalog::load(const std::vector<ServiceDefinition>& defs) {
     return ok_status();
   });
   if (!s.ok()) return s.take_error();
+  if (report.added + report.updated > 0) {
+    std::lock_guard lock(index_mu_);
+    ++loads_;
+  }
   return report;
+}
+
+Result<std::shared_ptr<const SearchIndex>> Catalog::search_index() {
+  const UnixMs now = clock_.now_ms();
+  bool stale = false;  // this node loaded definitions since the index was built
+  {
+    std::lock_guard lock(index_mu_);
+    stale = !index_ || indexed_loads_ != loads_;
+    if (!stale && now - index_checked_at_ < kIndexRecheckMs) return index_;
+    // Time to ask the store: this thread asks, the others go on with the index they have.
+    if (!stale) index_checked_at_ = now;
+  }
+  std::lock_guard rebuild(rebuild_mu_);
+  std::uint64_t loads = 0;
+  std::shared_ptr<const SearchIndex> have;
+  {
+    std::lock_guard lock(index_mu_);
+    if (stale && index_ && indexed_loads_ == loads_) return index_;  // another thread just rebuilt it
+    loads = loads_;
+    have = index_;
+  }
+  std::optional<storage::CatalogGeneration> generation;
+  std::vector<storage::IndexedService> services;
+  Status s = db_.read([&](storage::Tx& tx) -> Status {
+    generation = tx.catalog().generation();
+    if (!have || *generation != have->generation()) services = tx.catalog().all_current();
+    return ok_status();
+  });
+  if (!s.ok()) return s.take_error();
+  std::shared_ptr<const SearchIndex> built =
+      have && *generation == have->generation() ? have : std::make_shared<const SearchIndex>(std::move(services), *generation);
+  std::lock_guard lock(index_mu_);
+  index_ = built;
+  indexed_loads_ = std::max(indexed_loads_, loads);
+  index_checked_at_ = now;
+  return built;
 }
 
 Result<storage::ServicePage> Catalog::search(const std::string& text, const std::string& agency,
@@ -81,11 +127,21 @@ Result<storage::ServicePage> Catalog::search(const std::string& text, const std:
   if (page > 100000) errs.add("/page", "max", "100000");
   if (!errs.empty()) return errs.to_error();
   storage::CatalogQuery q{text, agency, category, (page - 1) * page_size, page_size};
+  if (engine_ == SearchEngine::memory) {
+    auto index = search_index();
+    if (!index.ok()) return index.take_error();
+    return (*index)->search(q);
+  }
   return storage::read_value<storage::ServicePage>(
       db_, [&](storage::Tx& tx) -> Result<storage::ServicePage> { return tx.catalog().search(q); });
 }
 
 Result<std::vector<storage::CategoryCount>> Catalog::categories(const std::string& agency) {
+  if (engine_ == SearchEngine::memory) {
+    auto index = search_index();
+    if (!index.ok()) return index.take_error();
+    return (*index)->categories(agency);
+  }
   return storage::read_value<std::vector<storage::CategoryCount>>(
       db_, [&](storage::Tx& tx) -> Result<std::vector<storage::CategoryCount>> { return tx.catalog().categories(agency); });
 }

@@ -5,9 +5,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "catalog/search_index.hpp"
 #include "catalog/types.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
@@ -27,9 +29,19 @@ struct LoadReport {
 
 using DefinitionPtr = std::shared_ptr<const ServiceDefinition>;
 
+// Where searches and browsing run: each node's in-memory index (the default), or the database's
+// full-text search (SQLite FTS5, PostgreSQL tsvector) on every request.
+enum class SearchEngine { memory, database };
+std::optional<SearchEngine> parse_search_engine(std::string_view name);
+
+// How often a node asks the store whether another node (or `darwaza catalog load`) changed the
+// catalog; its own loads refresh the index at once.
+constexpr UnixMs kIndexRecheckMs = 1000;
+
 class Catalog {
  public:
-  Catalog(storage::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+  Catalog(storage::Database& db, const Clock& clock, SearchEngine engine = SearchEngine::memory)
+      : db_(db), clock_(clock), engine_(engine) {}
 
   Result<LoadReport> load(const std::vector<ServiceDefinition>& defs);
   // page is 1-based.
@@ -38,12 +50,21 @@ class Catalog {
   Result<std::vector<storage::CategoryCount>> categories(const std::string& agency);
   Result<DefinitionPtr> current(const std::string& id);
   Result<DefinitionPtr> at_version(const std::string& id, int version);
+  // The current search index, rebuilt first if the catalog changed (memory engine).
+  Result<std::shared_ptr<const SearchIndex>> search_index();
 
  private:
   Result<DefinitionPtr> parse_stored(const storage::StoredService& s);
 
   storage::Database& db_;
   const Clock& clock_;
+  const SearchEngine engine_;
+  std::mutex index_mu_;  // guards the four below
+  std::shared_ptr<const SearchIndex> index_;
+  UnixMs index_checked_at_ = 0;
+  std::uint64_t loads_ = 0;          // this node's catalog loads ...
+  std::uint64_t indexed_loads_ = 0;  // ... and how many of them index_ includes
+  std::mutex rebuild_mu_;            // one rebuild at a time
   std::mutex cache_mu_;
   std::map<std::pair<std::string, int>, DefinitionPtr> cache_;
 };

@@ -28,6 +28,21 @@ struct StoredService {
   std::string keywords;         // extra search terms, space separated
 };
 
+// A current service as the in-memory search index needs it (catalog/search_index.hpp).
+struct IndexedService {
+  ServiceSummary summary;
+  std::string keywords;
+};
+
+// Changes whenever a service is added or gets a new version: nodes compare it to know when
+// their search index is stale.
+struct CatalogGeneration {
+  std::int64_t services = 0;
+  std::int64_t version_sum = 0;
+  UnixMs last_update = 0;
+  bool operator==(const CatalogGeneration&) const = default;
+};
+
 struct CatalogQuery {
   std::string text;      // words in English or Urdu; empty = browse
   std::string agency;    // filter; empty = any
@@ -56,6 +71,9 @@ class CatalogRepo {
   virtual ServicePage search(const CatalogQuery& q) = 0;
   virtual std::vector<CategoryCount> categories(const std::string& agency) = 0;
   virtual std::int64_t count_current() = 0;
+  // Every current service with its search text, and the generation they make up.
+  virtual std::vector<IndexedService> all_current() = 0;
+  virtual CatalogGeneration generation() = 0;
 };
 
 }  // namespace darwaza::storage

@@ -58,6 +58,11 @@ constexpr const char* kBrowseCount =
 constexpr const char* kCategories =
     "SELECT category, count(*) FROM service_current WHERE (?1 = '' OR agency_id = ?1) GROUP BY category ORDER BY category";
 constexpr const char* kCountCurrent = "SELECT count(*) FROM service_current";
+constexpr const char* kAllCurrent =
+    "SELECT s.id, s.version, s.agency_id, s.category, s.title_en, s.title_ur, s.description_en, s.description_ur, "
+    "s.applicant, s.fee_paisa, s.keywords FROM service_current c JOIN services s ON s.id = c.id AND s.version = c.version";
+constexpr const char* kGeneration =
+    "SELECT count(*), coalesce(sum(version), 0), coalesce(max(updated_at), 0) FROM service_current";
 
 ServiceSummary read_summary(Query& q) {
   return ServiceSummary{q.text(0), static_cast<int>(q.integer(1)), q.text(2), q.text(3), q.text(4),
@@ -170,6 +175,19 @@ std::int64_t SqlCatalogRepo::count_current() {
   auto q = c_.query(kCountCurrent);
   q.step();
   return q.integer(0);
+}
+
+std::vector<IndexedService> SqlCatalogRepo::all_current() {
+  std::vector<IndexedService> out;
+  auto q = c_.query(kAllCurrent);
+  while (q.step()) out.push_back(IndexedService{read_summary(q), q.text(10)});
+  return out;
+}
+
+CatalogGeneration SqlCatalogRepo::generation() {
+  auto q = c_.query(kGeneration);
+  q.step();
+  return CatalogGeneration{q.integer(0), q.integer(1), q.integer(2)};
 }
 
 }  // namespace darwaza::storage::sql

@@ -16,6 +16,8 @@ class SqlCatalogRepo final : public CatalogRepo {
   ServicePage search(const CatalogQuery& q) override;
   std::vector<CategoryCount> categories(const std::string& agency) override;
   std::int64_t count_current() override;
+  std::vector<IndexedService> all_current() override;
+  CatalogGeneration generation() override;
 
  private:
   Connection& c_;
