@@ -33,9 +33,9 @@ struct ServeOptions {
   std::string catalog_search = "memory";  // catalog::SearchEngine
   std::string registry_dir;  // load registry schemas (and their seed records) from here at start
   std::string web_dir;       // serve the web pages from here (web/ after scripts/build.sh); empty: none
-  int audit_checkpoint_s = 60;
-  bool unaudited_benchmark = false;
-  int session_purge_s = 3600;  // delete expired and revoked sessions this often; 0: never  // bench/audit.sh only: measures what the audit costs  // sign the audit chain head this often (and at shutdown); 0: only at shutdown
+  int audit_checkpoint_s = 60;      // sign the audit chain head this often (and at shutdown); 0: only at shutdown
+  bool unaudited_benchmark = false;  // bench/audit.sh only: measures what the audit costs
+  int session_purge_s = 3600;        // delete expired and revoked sessions this often; 0: never
   // Notifications' outbox (docs/notifications.md).
   std::string outbox_transport = "none";  // e-mail: smtp, file or none (messages stay queued)
   std::string sms_transport = "none";     // SMS: file or none (no SMS gateway yet)
@@ -52,13 +52,10 @@ struct ServeOptions {
 std::unique_ptr<notifications::Transport> transport_for(const std::string& kind, const ServeOptions& o,
                                                         const std::string& dir) {
   if (kind == "smtp") return notifications::make_smtp_transport(o.smtp);
-  if (kind == "file") return notifications::make_file_transport(dir);
+  if (kind == "file") return notifications::make_file_transport(dir, o.smtp.from);
   return nullptr;
 }
 
-// The public figures and engagements shipped in the seed folder, loaded on every start like the
-// agencies: idempotent, adding only what is missing. A stored figure that differs from the file
-// is kept (it may be a reviewed correction) and logged; a bad row in the files stops the start.
 // The legal bases shown to citizens and applied by the data exchange (data/legal-bases.json),
 // read on every start. A bad file stops the start; a basis naming a registry that is not loaded
 // is left out and logged.
@@ -73,6 +70,9 @@ void load_legal_bases(api::App& app, const std::string& seed_dir) {
   logging::app().info("legal bases: {} of {} in effect", app.consents.legal_bases().size(), total);
 }
 
+// The public figures and engagements shipped in the seed folder, loaded on every start like the
+// agencies: idempotent, adding only what is missing. A stored figure that differs from the file
+// is kept (it may be a reviewed correction) and logged; a bad row in the files stops the start.
 void seed_transparency(api::App& app, const std::string& seed_dir) {
   auto dir = std::filesystem::path(seed_dir) / "indicators";
   if (std::filesystem::is_directory(dir)) {
@@ -218,7 +218,8 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   notifications::OutboxWorker outbox(
       *db, clock, transport_for(o.outbox_transport, o, outbox_dir),
       transport_for(o.sms_transport, o, (std::filesystem::path(outbox_dir) / "sms").string()),
-      notifications::OutboxOptions{o.outbox_retry_base_ms, notifications::kDefaultLeaseMs, o.outbox_max_attempts});
+      notifications::OutboxOptions{o.outbox_retry_base_ms, notifications::kDefaultLeaseMs, o.outbox_max_attempts,
+                                   o.outbox_transport == "smtp" ? o.smtp.timeout_ms : notifications::kDefaultSendTimeoutMs});
   logging::app().info("outbox: e-mail via {}, SMS via {}", o.outbox_transport, o.sms_transport);
   Periodic outbox_rounds(std::chrono::milliseconds(
                              o.outbox_transport == "none" && o.sms_transport == "none" ? 0 : o.outbox_poll_ms),

@@ -1,5 +1,6 @@
 #include "api/consent_handlers.hpp"
 #include "api/json_input.hpp"
+#include "api/render.hpp"
 #include "api/service_handlers.hpp"
 #include "applications/applications.hpp"
 #include "certificates/certificate.hpp"
@@ -24,13 +25,13 @@ json summary_json(const applications::Application& a, UnixMs now) {
           {"service_id", a.service_id},
           {"service_version", a.service_version},
           {"agency", a.agency_id},
-          {"on_behalf_of", a.org_id.empty() ? json(nullptr) : json(a.org_id)},
+          {"on_behalf_of", or_null(a.org_id)},
           {"state", a.state},
           {"open", a.open},
           {"fee_pkr", format_pkr(a.fee_paisa)},
           {"paid_pkr", format_pkr(a.paid_paisa)},
           {"assigned", !a.assigned_to.empty()},
-          {"certificate_id", a.certificate_id.empty() ? json(nullptr) : json(a.certificate_id)},
+          {"certificate_id", or_null(a.certificate_id)},
           {"created_at", format_rfc3339(a.created_at)},
           {"submitted_at", opt_time(a.submitted_at)},
           {"decided_at", opt_time(a.decided_at)},
@@ -228,7 +229,7 @@ http::HandlerResult my_certificates(App& app, http::Request& req) {
   for (const auto& c : *r)
     items.push_back({{"id", c.id}, {"type", c.type}, {"application_id", c.application_id}, {"agency", c.agency_id},
                      {"issued_at", format_rfc3339(c.issued_at)},
-                     {"valid_until", c.valid_until.empty() ? json(nullptr) : json(c.valid_until)},
+                     {"valid_until", or_null(c.valid_until)},
                      {"status", c.status}});
   return http::Reply::json(200, {{"items", items}});
 }

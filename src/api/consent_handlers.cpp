@@ -2,6 +2,7 @@
 // exchange's query.
 #include "api/consent_handlers.hpp"
 #include "api/json_input.hpp"
+#include "api/render.hpp"
 #include "core/clock.hpp"
 #include "core/working_days.hpp"
 
@@ -52,7 +53,7 @@ json item_json(const consent::ExchangeItem& i) {
           {"registry", r.registry},
           {"number", r.number},
           {"status", i.status},
-          {"valid_until", r.valid_until.empty() ? json(nullptr) : json(r.valid_until)},
+          {"valid_until", or_null(r.valid_until)},
           {"fields", i.fields},
           {"basis", i.basis}};
 }

@@ -1,3 +1,4 @@
+#include "api/render.hpp"
 #include "api/transparency_handlers.hpp"
 #include "core/countries.hpp"
 
@@ -6,8 +7,6 @@ namespace {
 
 using nlohmann::json;
 using namespace darwaza::engagements;
-
-json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
 const char* precision_of(const std::string& date) {
   switch (date.size()) {
@@ -50,7 +49,7 @@ json engagement_json(const Engagement& e) {
           {"date_precision", precision ? json(precision) : json(nullptr)},
           {"date_note", e.date_note},
           {"country", or_null(e.country)},
-          {"country_name", country_name.empty() ? json(nullptr) : json(std::string(country_name))},
+          {"country_name", or_null(std::string(country_name))},
           {"organisation", e.organisation},
           {"pakistani_side", e.pakistani_side},
           {"kind", to_string(e.kind)},

@@ -1,3 +1,4 @@
+#include "api/render.hpp"
 #include "api/transparency_handlers.hpp"
 
 namespace darwaza::api::handlers {
@@ -5,8 +6,6 @@ namespace {
 
 using nlohmann::json;
 using namespace darwaza::indicators;
-
-json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
 json series_json(const Series& s) {
   return {{"id", s.id},

@@ -1,5 +1,6 @@
 #include "api/notification_handlers.hpp"
 #include "api/json_input.hpp"
+#include "api/render.hpp"
 
 namespace darwaza::api::handlers {
 namespace {
@@ -7,7 +8,6 @@ namespace {
 using nlohmann::json;
 
 json notification_json(const notifications::Notification& n) {
-  auto or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
   return {{"id", n.id},
           {"event", n.event},
           {"language", n.language},

@@ -1,6 +1,7 @@
 // Handlers for the digital registries: public search, record views, status changes by the
 // owning agency, the citizen's own records and IP look-ups.
 #include "api/json_input.hpp"
+#include "api/render.hpp"
 #include "api/registry_handlers.hpp"
 #include "catalog/definition.hpp"
 #include "core/clock.hpp"
@@ -17,7 +18,7 @@ json record_json(const registries::RecordView& v, const std::string& lang) {
          {"number", r.number},
          {"status", v.status},
          {"valid_from", r.valid_from},
-         {"valid_until", r.valid_until.empty() ? json(nullptr) : json(r.valid_until)},
+         {"valid_until", or_null(r.valid_until)},
          {"fields", v.fields}};
   if (v.schema) j["title"] = v.schema->title.in(lang);
   if (v.full) {

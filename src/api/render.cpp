@@ -4,6 +4,8 @@ namespace darwaza::api {
 
 using nlohmann::json;
 
+json or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
 json to_json(const identity::User& u) {
   return {{"id", u.id},         {"cnic", u.cnic},
           {"name", u.name},     {"email", u.email},
@@ -52,8 +54,8 @@ json to_json(const identity::ApiClient& c) {
 
 json to_json(const identity::Organisation& o) {
   json j = {{"id", o.id}, {"name", o.name}, {"created_at", format_rfc3339(o.created_at)}};
-  j["ntn"] = o.ntn.empty() ? json(nullptr) : json(o.ntn);
-  j["secp_number"] = o.secp_number.empty() ? json(nullptr) : json(o.secp_number);
+  j["ntn"] = or_null(o.ntn);
+  j["secp_number"] = or_null(o.secp_number);
   return j;
 }
 

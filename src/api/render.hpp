@@ -1,4 +1,4 @@
-// JSON shapes of identity objects in API responses.
+// JSON shapes of identity objects in API responses, and small helpers the handlers share.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -8,6 +8,9 @@
 #include "identity/types.hpp"
 
 namespace darwaza::api {
+
+// JSON null for an empty string (an optional field that is not set), the string otherwise.
+nlohmann::json or_null(const std::string& s);
 
 nlohmann::json to_json(const identity::User& u);  // never includes the password hash
 nlohmann::json to_json(const identity::Profile& p);

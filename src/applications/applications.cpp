@@ -196,13 +196,21 @@ Status Applications::enter_state(storage::Tx& tx, Application& a, const ServiceD
                                             : std::nullopt;
   a.open = !(st && st->terminal());
   if (st && (st->outcome == catalog::Outcome::approved || st->outcome == catalog::Outcome::rejected)) a.decided_at = now;
+  // Written together at the end, so that the recipients are read once.
+  std::vector<notifications::Fact> facts;
   if (auto event = st ? event_on_entering(def, *st) : std::nullopt) {
-    auto f = fact_of(a, def, *event);
-    f.comment = comment;
-    notifications::notify(tx, templates_, f, now);
+    facts.push_back(fact_of(a, def, *event));
+    facts.back().comment = comment;
   }
-  if (!st || st->outcome != catalog::Outcome::approved) return ok_status();
+  if (st && st->outcome == catalog::Outcome::approved)
+    if (Status s = approve(tx, a, def, now, who, effect, facts); !s.ok()) return s;
+  notifications::notify(tx, templates_, facts, now);
+  return ok_status();
+}
 
+Status Applications::approve(storage::Tx& tx, Application& a, const ServiceDefinition& def, UnixMs now,
+                             const Principal& who, registries::Effect& effect,
+                             std::vector<notifications::Fact>& facts) {
   // Approval writes the registry record in the same transaction as the decision.
   json record = nullptr;
   if (def.registry) {
@@ -256,10 +264,9 @@ Status Applications::enter_state(storage::Tx& tx, Application& a, const ServiceD
   tx.applications().insert_certificate(c);
   a.certificate_id = c.id;
   tx.applications().add_event(Event{0, a.id, now, who.user_id, "system", "certificate", "", "", "", c.id});
-  auto f = fact_of(a, def, notifications::EventKind::certificate_issued);
-  f.certificate_id = c.id;
-  f.valid_until = c.valid_until;
-  notifications::notify(tx, templates_, f, now);
+  facts.push_back(fact_of(a, def, notifications::EventKind::certificate_issued));
+  facts.back().certificate_id = c.id;
+  facts.back().valid_until = c.valid_until;
   return ok_status();
 }
 

@@ -21,6 +21,7 @@ class SigningKey;
 }
 namespace darwaza::notifications {
 class Templates;
+struct Fact;
 }
 namespace darwaza::registries {
 class Registries;
@@ -110,6 +111,10 @@ class Applications {
   // requested) writes their notifications; `comment` is the officer's, quoted to them.
   Status enter_state(storage::Tx& tx, Application& a, const catalog::ServiceDefinition& def, const std::string& state,
                      UnixMs now, const Principal& who, const std::string& comment, registries::Effect& effect);
+  // The approval's own writes (see enter_state); adds "certificate issued" to `facts` when it
+  // issues one.
+  Status approve(storage::Tx& tx, Application& a, const catalog::ServiceDefinition& def, UnixMs now,
+                 const Principal& who, registries::Effect& effect, std::vector<notifications::Fact>& facts);
   Result<Submitted> finish_submit(storage::Tx& tx, const Principal& who, Application& a,
                                   const catalog::ServiceDefinition& def, UnixMs now, const std::string& lang);
   nlohmann::json make_receipt(const Application& a, const catalog::ServiceDefinition& def) const;

@@ -49,19 +49,26 @@ void queue(storage::Tx& tx, const Notification& n, Channel channel, std::string 
 }  // namespace
 
 int notify(storage::Tx& tx, const Templates& templates, const Fact& fact, UnixMs now) {
+  return notify(tx, templates, std::span<const Fact>(&fact, 1), now);
+}
+
+int notify(storage::Tx& tx, const Templates& templates, std::span<const Fact> facts, UnixMs now) {
+  if (facts.empty()) return 0;
   int written = 0;
-  for (const auto& user_id : recipients_of(tx, fact)) {
+  for (const auto& user_id : recipients_of(tx, facts.front())) {
     auto u = tx.users().by_id(user_id);
     if (!u) continue;
     const std::string lang = u->preferred_lang == "ur" ? "ur" : "en";
-    Rendered r = templates.render(fact.event, lang, vars_of(templates, fact, lang));
-    Notification n{crypto::random_id("ntf"), user_id,           to_string(fact.event), lang,
-                   r.title,                  r.body,            fact.application_id,   fact.tracking_number,
-                   fact.certificate_id,      fact.dedupe_key,   now,                   std::nullopt};
-    if (!tx.notifications().insert(n)) continue;
-    ++written;
-    queue(tx, n, Channel::email, u->email, r.title, r.body, now);
-    queue(tx, n, Channel::sms, u->mobile, "", r.sms, now);
+    for (const Fact& fact : facts) {
+      Rendered r = templates.render(fact.event, lang, vars_of(templates, fact, lang));
+      Notification n{crypto::random_id("ntf"), user_id,           to_string(fact.event), lang,
+                     r.title,                  r.body,            fact.application_id,   fact.tracking_number,
+                     fact.certificate_id,      fact.dedupe_key,   now,                   std::nullopt};
+      if (!tx.notifications().insert(n)) continue;
+      ++written;
+      queue(tx, n, Channel::email, u->email, r.title, r.body, now);
+      queue(tx, n, Channel::sms, u->mobile, "", r.sms, now);
+    }
   }
   return written;
 }

@@ -4,6 +4,7 @@
 // outbox, serves the inbox, and finds certificates about to expire.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ struct Fact {
 // who did not file it see the application but are not messaged about it). Returns how many
 // notifications were written (0 when each recipient already had the deduplicated one).
 int notify(storage::Tx& tx, const Templates& templates, const Fact& fact, UnixMs now);
+// The same for several facts about one application (one applicant and organisation, e.g.
+// "approved" and "certificate issued"), reading the recipients once.
+int notify(storage::Tx& tx, const Templates& templates, std::span<const Fact> facts, UnixMs now);
 
 struct InboxQuery {
   bool unread_only = false;
@@ -55,7 +59,6 @@ class Notifications {
  public:
   Notifications(storage::Database& db, const Clock& clock, catalog::Catalog& catalog, const Templates& templates);
 
-  const Templates& templates() const { return templates_; }
   Result<storage::NotificationPage> inbox(const Principal& who, const InboxQuery& q, const std::string& lang);
   Status mark_read(const Principal& who, const std::string& id);
   // Notifies the holders of certificates whose validity ends within kExpiryNoticeDays, once per

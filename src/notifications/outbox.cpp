@@ -22,6 +22,11 @@ UnixMs retry_delay_ms(int attempts, UnixMs base_ms) {
   return std::min(delay, kMaxRetryDelayMs);
 }
 
+int claim_batch(UnixMs lease_ms, UnixMs send_timeout_ms) {
+  if (send_timeout_ms <= 0) return kClaimBatch;
+  return static_cast<int>(std::clamp<UnixMs>(lease_ms / (2 * send_timeout_ms), 1, kClaimBatch));
+}
+
 OutboxWorker::OutboxWorker(storage::Database& db, const Clock& clock, std::unique_ptr<Transport> email,
                            std::unique_ptr<Transport> sms, OutboxOptions options)
     : db_(db),
@@ -34,12 +39,13 @@ OutboxWorker::OutboxWorker(storage::Database& db, const Clock& clock, std::uniqu
 Result<RoundReport> OutboxWorker::run_once() {
   RoundReport report;
   if (!email_ && !sms_) return report;
+  const int batch = claim_batch(options_.lease_ms, options_.send_timeout_ms);
   for (;;) {
     const UnixMs now = clock_.now_ms();
+    const UnixMs lease_until = now + options_.lease_ms;
     auto claimed = storage::write_value<std::vector<OutboxMessage>>(
         db_, [&](storage::Tx& tx) -> Result<std::vector<OutboxMessage>> {
-          return tx.notifications().claim_outbox(owner_, now, now + options_.lease_ms, email_ != nullptr,
-                                                 sms_ != nullptr, kClaimBatch);
+          return tx.notifications().claim_outbox(owner_, now, lease_until, email_ != nullptr, sms_ != nullptr, batch);
         });
     if (!claimed.ok()) return claimed.take_error();
     report.claimed += static_cast<int>(claimed->size());
@@ -50,12 +56,21 @@ Result<RoundReport> OutboxWorker::run_once() {
       Status status;
     };
     std::vector<Outcome> outcomes;
-    for (const auto& m : *claimed) {
+    std::size_t tried = 0;
+    for (; tried < claimed->size(); ++tried) {
+      // A send that could outlast the lease might still be under way when another node claims
+      // the message and sends it again: stop here and give the rest back.
+      const UnixMs send_at = clock_.now_ms();
+      if (send_at + options_.send_timeout_ms >= lease_until) break;
+      const auto& m = (*claimed)[tried];
       Transport* t = m.channel == Channel::email ? email_.get() : sms_.get();
-      outcomes.push_back({&m, t->send(m)});
+      outcomes.push_back({&m, t->send(m, send_at)});
     }
     const UnixMs done = clock_.now_ms();
     Status recorded = db_.write([&](storage::Tx& tx) -> Status {
+      for (std::size_t i = tried; i < claimed->size(); ++i)
+        if (!tx.notifications().outbox_release((*claimed)[i].id, owner_))
+          logging::app().warn("outbox {}: lease lost before it was released", (*claimed)[i].id);
       for (const auto& o : outcomes) {
         const auto& m = *o.m;
         bool held;
@@ -81,7 +96,14 @@ Result<RoundReport> OutboxWorker::run_once() {
       else if (o.m->attempts >= options_.max_attempts) ++report.failed;
       else ++report.retried;
     }
-    if (static_cast<int>(claimed->size()) < kClaimBatch) return report;
+    const int released = static_cast<int>(claimed->size() - tried);
+    report.released += released;
+    if (released > 0) {
+      logging::app().warn("outbox: {} claimed messages released untried: sends are slower than the lease allows",
+                          released);
+      return report;
+    }
+    if (static_cast<int>(claimed->size()) < batch) return report;
   }
 }
 

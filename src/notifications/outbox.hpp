@@ -1,7 +1,8 @@
 // The outbox worker: claims due messages (a lease in one UPDATE, safe with several server
 // nodes over one database), hands each to its channel's transport outside any transaction, and
 // records the outcome: delivered (final), retry later with exponential back-off, or failed after
-// kMaxDeliveryAttempts.
+// kMaxDeliveryAttempts. A send is started only while the lease outlasts the transport's timeout,
+// so no other node can claim a message while it is being sent (docs/notifications.md).
 #pragma once
 
 #include <atomic>
@@ -19,7 +20,12 @@ constexpr int kMaxDeliveryAttempts = 8;               // then the message is mar
 constexpr UnixMs kDefaultRetryBaseMs = 30'000;        // delay after the first failed attempt
 constexpr UnixMs kMaxRetryDelayMs = 6 * 3600 * 1000;  // back-off never waits longer than this
 constexpr UnixMs kDefaultLeaseMs = 120'000;           // a claim expires after this (worker died)
-constexpr int kClaimBatch = 32;                       // messages claimed per round
+constexpr UnixMs kDefaultSendTimeoutMs = 30'000;      // longest one transport send may take
+constexpr int kClaimBatch = 32;                       // most messages claimed per round
+
+// Messages one claim may take: as many as fit into half the lease at the transport's timeout
+// each (at least 1, at most kClaimBatch).
+int claim_batch(UnixMs lease_ms, UnixMs send_timeout_ms);
 
 // Delay before attempt `attempts + 1` after `attempts` failed ones: base * 2^(attempts-1),
 // capped at kMaxRetryDelayMs.
@@ -27,12 +33,14 @@ UnixMs retry_delay_ms(int attempts, UnixMs base_ms);
 
 struct OutboxOptions {
   UnixMs retry_base_ms = kDefaultRetryBaseMs;
-  UnixMs lease_ms = kDefaultLeaseMs;  // keep well above the transports' timeouts
+  UnixMs lease_ms = kDefaultLeaseMs;  // must exceed send_timeout_ms, or nothing is ever sent
   int max_attempts = kMaxDeliveryAttempts;
+  UnixMs send_timeout_ms = kDefaultSendTimeoutMs;  // the slowest configured transport's timeout
 };
 
 struct RoundReport {
   int claimed = 0, delivered = 0, retried = 0, failed = 0;
+  int released = 0;  // claimed but not tried: the lease could have run out during the send
 };
 
 class OutboxWorker {
@@ -41,9 +49,10 @@ class OutboxWorker {
   OutboxWorker(storage::Database& db, const Clock& clock, std::unique_ptr<Transport> email,
                std::unique_ptr<Transport> sms, OutboxOptions options = {});
 
-  // One round: claim, deliver, record. Repeats while full batches come back.
+  // One round: claim, deliver, record. Before each send it checks that the lease outlasts
+  // now + send_timeout_ms; if not, it stops and releases the rest of the batch. Repeats while
+  // full batches come back and nothing was released.
   Result<RoundReport> run_once();
-  const std::string& owner() const { return owner_; }
 
  private:
   storage::Database& db_;

@@ -33,11 +33,10 @@ class SmtpTransport final : public Transport {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   }
-  std::string name() const override { return "smtp"; }
 
-  Status send(const OutboxMessage& m) override {
+  Status send(const OutboxMessage& m, UnixMs now) override {
     if (m.channel != Channel::email) return error(Errc::delivery_failed, "smtp transport given a non-email message");
-    const std::string message = format_email(m, o_.from, SystemClock().now_ms());
+    const std::string message = format_email(m, o_.from, now);
     CURL* curl = curl_easy_init();
     if (!curl) return error(Errc::delivery_failed, "curl_easy_init failed");
     char errbuf[CURL_ERROR_SIZE] = {0};

@@ -15,10 +15,6 @@ std::string_view notifications_ur();
 namespace darwaza::notifications {
 
 namespace {
-constexpr std::array<const char*, 7> kEventNames = {"submitted",       "info_requested",     "payment_recorded",
-                                                    "approved",        "rejected",           "certificate_issued",
-                                                    "certificate_expiring"};
-
 // The first unknown placeholder in `text`, or "".
 std::string unknown_placeholder(const std::string& text) {
   std::size_t pos = 0;
@@ -35,11 +31,11 @@ std::string unknown_placeholder(const std::string& text) {
 }
 }  // namespace
 
-const char* to_string(EventKind e) { return kEventNames[static_cast<std::size_t>(e)]; }
+const char* to_string(EventKind e) { return kEvents.at(static_cast<std::size_t>(e)).name; }
 
 std::optional<EventKind> event_from_string(std::string_view s) {
-  for (std::size_t i = 0; i < kEventNames.size(); ++i)
-    if (s == kEventNames[i]) return static_cast<EventKind>(i);
+  for (const auto& e : kEvents)
+    if (s == e.name) return e.kind;
   return std::nullopt;
 }
 
@@ -70,7 +66,8 @@ Result<Templates> Templates::parse(const std::map<std::string, std::string>& jso
     auto doc = nlohmann::json::parse(text, nullptr, false);
     if (!doc.is_object() || !doc.contains("events") || !doc["events"].is_object())
       return error(Errc::bad_templates, lang + ": not a template file (needs an \"events\" object)");
-    for (const char* event : kEventNames) {
+    for (const auto& e : kEvents) {
+      const char* event = e.name;
       auto it = doc["events"].find(event);
       if (it == doc["events"].end() || !it->is_object())
         return error(Errc::bad_templates, lang + ": no template for event " + event);

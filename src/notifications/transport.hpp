@@ -15,8 +15,9 @@ namespace darwaza::notifications {
 class Transport {
  public:
   virtual ~Transport() = default;
-  virtual Status send(const OutboxMessage& m) = 0;
-  virtual std::string name() const = 0;
+  // `now` is the worker's clock when the send starts (the e-mail's Date header). A send returns
+  // within the transport's timeout (SmtpOptions::timeout_ms), which the worker relies on.
+  virtual Status send(const OutboxMessage& m, UnixMs now) = 0;
 };
 
 struct SmtpOptions {
@@ -24,14 +25,16 @@ struct SmtpOptions {
   int port = 25;
   std::string from = "Darwaza <no-reply@darwaza.gov.pk>";
   bool starttls = false;        // require STARTTLS before sending
-  long timeout_ms = 30000;      // connect + whole conversation; must stay well under the lease
+  long timeout_ms = 30000;      // connect + whole conversation; the outbox worker's send_timeout_ms
 };
 
 // SMTP through libcurl: one connection per message, a UTF-8 text/plain message.
 std::unique_ptr<Transport> make_smtp_transport(SmtpOptions options);
-// Development: one file per message in `dir` (<id>.eml for e-mail, <id>.sms.txt for SMS),
-// written whole and then renamed into place, so a reader never sees half a message.
-std::unique_ptr<Transport> make_file_transport(std::string dir);
+// Development: one file per delivery in `dir` (<id>.eml for e-mail, <id>.sms.txt for SMS),
+// written whole and then linked into place, so a reader never sees half a message. A message
+// delivered again never replaces the earlier file: it becomes <id>.2.eml, <id>.3.eml, ...
+// E-mails carry `from` (serve's --smtp-from), as the SMTP transport's do.
+std::unique_ptr<Transport> make_file_transport(std::string dir, std::string from);
 
 // The RFC 5322 message for an e-mail: Date, From, To, Subject (RFC 2047 encoded when not
 // ASCII), Message-ID (from the outbox id, the same on every retry), MIME headers, CRLF lines.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,8 +13,9 @@
 
 namespace darwaza::notifications {
 
-// The application events a person is notified of. Adding one means adding its template to every
-// language file in data/notifications/ (tests/unit/notifications_test.cpp fails otherwise).
+// The application events a person is notified of. Adding one means adding it to kEvents below
+// and its template to every language file in data/notifications/ (templates refuse to load
+// otherwise).
 enum class EventKind {
   submitted,             // received: the application entered its workflow
   info_requested,        // the agency asks the applicant to correct or add something
@@ -22,11 +24,34 @@ enum class EventKind {
   rejected,
   certificate_issued,
   certificate_expiring,  // the certificate's validity ends within kExpiryNoticeDays
+  count_,                // not an event: the number of events
 };
-inline constexpr std::array kAllEvents = {EventKind::submitted,       EventKind::info_requested,
-                                          EventKind::payment_recorded, EventKind::approved,
-                                          EventKind::rejected,        EventKind::certificate_issued,
-                                          EventKind::certificate_expiring};
+
+struct EventName {
+  EventKind kind;
+  const char* name;  // as stored in notifications.event and used as the template key
+};
+// The one table of events and their names, in enum order.
+inline constexpr std::array<EventName, static_cast<std::size_t>(EventKind::count_)> kEvents = {{
+    {EventKind::submitted, "submitted"},
+    {EventKind::info_requested, "info_requested"},
+    {EventKind::payment_recorded, "payment_recorded"},
+    {EventKind::approved, "approved"},
+    {EventKind::rejected, "rejected"},
+    {EventKind::certificate_issued, "certificate_issued"},
+    {EventKind::certificate_expiring, "certificate_expiring"},
+}};
+static_assert([] {
+  for (std::size_t i = 0; i < kEvents.size(); ++i)
+    if (kEvents[i].kind != static_cast<EventKind>(i) || kEvents[i].name == nullptr) return false;
+  return true;
+}(), "kEvents must list every EventKind once, in enum order, with a name");
+
+inline constexpr auto kAllEvents = [] {
+  std::array<EventKind, kEvents.size()> out{};
+  for (std::size_t i = 0; i < kEvents.size(); ++i) out[i] = kEvents[i].kind;
+  return out;
+}();
 const char* to_string(EventKind e);
 std::optional<EventKind> event_from_string(std::string_view s);
 

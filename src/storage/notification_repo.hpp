@@ -55,6 +55,9 @@ class NotificationRepo {
   virtual bool outbox_retry(const std::string& id, const std::string& owner, UnixMs next_attempt_at,
                             const std::string& error) = 0;
   virtual bool outbox_failed(const std::string& id, const std::string& owner, const std::string& error) = 0;
+  // Gives back a claimed message that was not tried (its lease would not outlast a send): it is
+  // claimable again at once and the claim is not counted as an attempt.
+  virtual bool outbox_release(const std::string& id, const std::string& owner) = 0;
   virtual std::vector<notifications::OutboxMessage> outbox_of(const std::string& notification_id) = 0;
 };
 

@@ -2,13 +2,17 @@
 // worker's claim / retry / deliver-once rules over a real SQLite database.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <sodium.h>
 
+#include "catalog/catalog.hpp"
 #include "core/crypto.hpp"
+#include "core/working_days.hpp"
 #include "notifications/notifications.hpp"
 #include "notifications/outbox.hpp"
 #include "notifications/templates.hpp"
@@ -46,14 +50,24 @@ std::string b64decode(const std::string& s) {
 
 }  // namespace
 
-TEST(NotificationTemplates, EveryEventHasATemplateInEveryLanguage) {
-  auto files = shipped_files();
-  auto t = Templates::parse(files);
-  ASSERT_TRUE(t.ok()) << t.error().detail;
+TEST(NotificationTemplates, CompiledInTemplatesAreTheShippedFiles) {
+  auto files = Templates::parse(shipped_files());
+  ASSERT_TRUE(files.ok()) << files.error().detail;
+  Vars v;
+  for (const char* p : kPlaceholders) v[p] = std::string("<") + p + ">";
   for (const char* lang : kLanguages)
-    for (EventKind e : kAllEvents) EXPECT_TRUE(t->has(e, lang)) << lang << " lacks " << to_string(e);
-  // The compiled-in copy is the same data.
-  for (EventKind e : kAllEvents) EXPECT_TRUE(Templates::builtin().has(e, "ur"));
+    for (EventKind e : kAllEvents) {
+      auto built = Templates::builtin().render(e, lang, v);
+      auto shipped = files->render(e, lang, v);
+      EXPECT_EQ(built.title, shipped.title) << lang << " " << to_string(e);
+      EXPECT_EQ(built.body, shipped.body) << lang << " " << to_string(e);
+      EXPECT_EQ(built.sms, shipped.sms) << lang << " " << to_string(e);
+    }
+}
+
+TEST(NotificationTemplates, EventNamesRoundTrip) {
+  for (EventKind e : kAllEvents) EXPECT_EQ(event_from_string(to_string(e)), e);
+  EXPECT_FALSE(event_from_string("expired").has_value());
 }
 
 TEST(NotificationTemplates, AMissingEventOrUnknownPlaceholderIsRefused) {
@@ -120,7 +134,38 @@ TEST(NotificationMail, MessageHasHeadersAndCrlfLines) {
   EXPECT_NE(mail.find("To: <a@example.pk>\r\n"), std::string::npos);
   EXPECT_NE(mail.find("\r\n\r\nline one\r\nline two\r\n"), std::string::npos);
   for (std::size_t i = 0; i < mail.size(); ++i)
-    if (mail[i] == '\n') EXPECT_TRUE(i > 0 && mail[i - 1] == '\r') << "bare LF at " << i;
+    if (mail[i] == '\n') {
+      EXPECT_TRUE(i > 0 && mail[i - 1] == '\r') << "bare LF at " << i;
+    }
+}
+
+TEST(NotificationFileTransport, WritesWhatItIsGivenAndNeverReplacesAnEarlierDelivery) {
+  crypto::init();
+  auto dir = std::filesystem::temp_directory_path() / ("dz-files-" + crypto::random_hex(6));
+  OutboxMessage m;
+  m.id = "obx_1";
+  m.recipient = "a@example.pk";
+  m.subject = "Approved";
+  m.body = "Your application was approved.";
+  auto t = make_file_transport(dir.string(), "Darwaza Test <no-reply@darwaza.test>");
+  const UnixMs first = 1'700'000'000'000, second = first + 86'400'000;
+  ASSERT_TRUE(t->send(m, first).ok());
+  ASSERT_TRUE(t->send(m, second).ok());  // delivered again (never meant to happen): both show
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"obx_1.2.eml", "obx_1.eml"})) << "no temporary file left behind";
+  // From: is the configured sender and Date: the worker's clock, as the SMTP transport sends them.
+  EXPECT_EQ(slurp(dir / "obx_1.eml"), format_email(m, "Darwaza Test <no-reply@darwaza.test>", first));
+  EXPECT_EQ(slurp(dir / "obx_1.2.eml"), format_email(m, "Darwaza Test <no-reply@darwaza.test>", second));
+  EXPECT_NE(slurp(dir / "obx_1.eml"), slurp(dir / "obx_1.2.eml"));
+
+  m.channel = Channel::sms;
+  m.recipient = "+923001234567";
+  m.id = "obx_2";
+  ASSERT_TRUE(t->send(m, first).ok());
+  EXPECT_EQ(slurp(dir / "obx_2.sms.txt"), "To: +923001234567\n\nYour application was approved.\n");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(OutboxBackoff, DoublesFromTheBaseUpToTheCap) {
@@ -140,8 +185,7 @@ using testing_support::TempDb;
 class ScriptedTransport final : public Transport {
  public:
   explicit ScriptedTransport(int failures, std::vector<std::string>* sent) : failures_(failures), sent_(sent) {}
-  std::string name() const override { return "scripted"; }
-  Status send(const OutboxMessage& m) override {
+  Status send(const OutboxMessage& m, UnixMs) override {
     if (failures_ > 0) {
       --failures_;
       return make_error(ErrorKind::unavailable, "x", "refused", "refused");
@@ -185,6 +229,64 @@ std::string seed(storage::Database& db, UnixMs now) {
   });
   EXPECT_TRUE(s.ok());
   return id;
+}
+
+// `n` notifications (each with its e-mail and SMS queued) for one person.
+std::vector<std::string> seed_many(storage::Database& db, UnixMs now, int n) {
+  std::vector<std::string> ids;
+  Status s = db.write([&](storage::Tx& tx) -> Status {
+    auto u = person("usr_1", "12345-1234567-1", "ayesha@example.pk", "+923001234567", "en");
+    tx.users().insert(u);
+    for (int i = 0; i < n; ++i) {
+      Fact f;
+      f.event = EventKind::approved;
+      f.tracking_number = "DZ-TEST-" + std::to_string(i);
+      f.applicant_user_id = u.id;
+      f.service = {"Test", "ٹیسٹ"};
+      EXPECT_EQ(notify(tx, Templates::builtin(), f, now), 1);
+    }
+    for (const auto& item : tx.notifications().for_user(u.id, false, 0, n).items) ids.push_back(item.id);
+    return ok_status();
+  });
+  EXPECT_TRUE(s.ok());
+  return ids;
+}
+
+// Takes `send_ms` of the clock per message. While it sends, another dispatcher (`rival`: a
+// second server node over the same database) may run whole rounds, as it would in parallel.
+class SlowTransport final : public Transport {
+ public:
+  SlowTransport(ManualClock& clock, UnixMs send_ms, std::vector<std::string>* sent)
+      : clock_(clock), send_ms_(send_ms), sent_(sent) {}
+  void set_rival(OutboxWorker* rival) { rival_ = rival; }
+  Status send(const OutboxMessage& m, UnixMs now) override {
+    EXPECT_EQ(now, clock_.now_ms()) << "the worker's clock, not the system's";
+    sent_->push_back(m.id);
+    for (UnixMs step : {send_ms_ / 2, send_ms_ - send_ms_ / 2}) {
+      clock_.advance_ms(step);
+      if (rival_) {
+        EXPECT_TRUE(rival_->run_once().ok());
+      }
+    }
+    return ok_status();
+  }
+
+ private:
+  ManualClock& clock_;
+  UnixMs send_ms_;
+  std::vector<std::string>* sent_;
+  OutboxWorker* rival_ = nullptr;
+};
+
+// A worker (lease 120 s) whose e-mail and SMS transports take `send_ms` each, stated as
+// `timeout_ms`; `rival`, if given, runs during each of its sends.
+OutboxWorker slow_worker(storage::Database& db, ManualClock& clock, UnixMs send_ms, UnixMs timeout_ms,
+                         std::vector<std::string>* sent, OutboxWorker* rival = nullptr) {
+  auto email = std::make_unique<SlowTransport>(clock, send_ms, sent);
+  auto sms = std::make_unique<SlowTransport>(clock, send_ms, sent);
+  email->set_rival(rival);
+  sms->set_rival(rival);
+  return OutboxWorker(db, clock, std::move(email), std::move(sms), OutboxOptions{1000, 120'000, 5, timeout_ms});
 }
 
 std::vector<OutboxMessage> outbox_of(storage::Database& db, const std::string& notification) {
@@ -287,6 +389,65 @@ TEST(OutboxWorker, ALeaseKeepsOtherWorkersOffUntilItExpires) {
   EXPECT_NE(third[0].id, second[0].id);
 }
 
+TEST(OutboxWorker, ClaimBatchFitsHalfTheLeaseAtTheSendTimeout) {
+  EXPECT_EQ(claim_batch(120'000, 30'000), 2);
+  EXPECT_EQ(claim_batch(120'000, 60'000), 1);
+  EXPECT_EQ(claim_batch(120'000, 100'000), 1) << "at least one";
+  EXPECT_EQ(claim_batch(120'000, 100), kClaimBatch) << "at most kClaimBatch";
+}
+
+TEST(OutboxWorker, ASecondDispatcherNeverSendsWhatTheFirstIsSending) {
+  TempDb t("dz-notify");
+  ManualClock clock(1'700'000'000'000);
+  auto ids = seed_many(*t.db, clock.now_ms(), 20);  // 40 messages
+  std::vector<std::string> sent;
+  // Node B sends at once; node A takes the whole SMTP timeout (60 s) for each message, and node B
+  // runs a round in the middle and at the end of each of A's sends.
+  OutboxWorker b = slow_worker(*t.db, clock, 0, 60'000, &sent);
+  OutboxWorker a = slow_worker(*t.db, clock, 60'000, 60'000, &sent, &b);
+  auto r = a.run_once();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->claimed, 1) << "one 60 s send per 120 s lease";
+  EXPECT_EQ(r->delivered, 1);
+  std::set<std::string> once(sent.begin(), sent.end());
+  EXPECT_EQ(once.size(), sent.size()) << "no message sent twice";
+  EXPECT_EQ(sent.size(), 40u);
+  for (const auto& n : ids)
+    for (const auto& m : outbox_of(*t.db, n)) {
+      EXPECT_EQ(m.state, "delivered");
+      EXPECT_EQ(m.attempts, 1) << "claimed once";
+    }
+}
+
+TEST(OutboxWorker, NoSendStartsWhenTheLeaseCouldRunOutDuringIt) {
+  TempDb t("dz-notify");
+  ManualClock clock(1'700'000'000'000);
+  auto ids = seed_many(*t.db, clock.now_ms(), 2);  // 4 messages
+  std::vector<std::string> sent;
+  // Sends (or the clock) run slower than the stated 20 s timeout: 50 s each. Batches of 3 (120 / 40):
+  // sends start at 0 s and 50 s; at 100 s, 100 + 20 >= 120, so the third is given back untried.
+  OutboxWorker w = slow_worker(*t.db, clock, 50'000, 20'000, &sent);
+  auto r = w.run_once();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->claimed, 3);
+  EXPECT_EQ(r->delivered, 2);
+  EXPECT_EQ(r->released, 1);
+  int pending = 0;
+  for (const auto& n : ids)
+    for (const auto& m : outbox_of(*t.db, n))
+      if (m.state == "pending") {
+        ++pending;
+        EXPECT_EQ(m.attempts, 0) << "a released claim is not an attempt";
+      }
+  EXPECT_EQ(pending, 2);
+  // Released at once: the next round takes them without waiting for the lease to expire.
+  r = w.run_once();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->delivered, 2);
+  std::set<std::string> once(sent.begin(), sent.end());
+  EXPECT_EQ(once.size(), sent.size()) << "no message sent twice";
+}
+
 TEST(NotificationInbox, DedupeKeyWritesOnce) {
   TempDb t("dz-notify");
   Status s = t.db->write([&](storage::Tx& tx) {
@@ -309,4 +470,85 @@ TEST(NotificationInbox, DedupeKeyWritesOnce) {
     return ok_status();
   });
   EXPECT_TRUE(s.ok());
+}
+
+namespace {
+
+// A person with one application and certificate per entry of `valid_until` ("" = no expiry);
+// `revoked` marks which are revoked.
+void seed_certificates(storage::Database& db, const std::vector<std::string>& valid_until,
+                       const std::vector<bool>& revoked, UnixMs now) {
+  Status s = db.write([&](storage::Tx& tx) -> Status {
+    tx.agencies().upsert({"pta", "Pakistan Telecommunication Authority", "پی ٹی اے", "authority", "", ""}, now);
+    storage::StoredService svc;
+    svc.summary = {"test-permit", 1, "pta", "telecom", "Test permit", "ٹیسٹ", "A test", "ٹیسٹ", "both", 0};
+    svc.definition_json = "{}";
+    svc.checksum = "c";
+    tx.catalog().insert_version(svc, now);
+    tx.users().insert(person("usr_1", "12345-1234567-1", "ayesha@example.pk", "+923001234567", "en"));
+    for (std::size_t i = 0; i < valid_until.size(); ++i) {
+      applications::Application a;
+      a.id = "app_" + std::to_string(i);
+      a.tracking_number = "DZ-EXP-" + std::to_string(i);
+      a.service_id = "test-permit";
+      a.service_version = 1;
+      a.agency_id = "pta";
+      a.applicant_user_id = "usr_1";
+      a.state = "approved";
+      a.data = "{}";
+      a.created_at = a.updated_at = a.state_entered_at = now;
+      tx.applications().insert(a);
+      applications::CertificateRow c;
+      c.id = "crt_" + std::to_string(i);
+      c.application_id = a.id;
+      c.type = "permit";
+      c.holder_user_id = "usr_1";
+      c.agency_id = "pta";
+      c.issued_at = now;
+      c.valid_until = valid_until[i];
+      c.status = revoked[i] ? "revoked" : "valid";
+      c.document = "{}";
+      tx.applications().insert_certificate(c);
+    }
+    return ok_status();
+  });
+  ASSERT_TRUE(s.ok());
+}
+
+}  // namespace
+
+TEST(NotificationExpiry, ScanNoticesCertificatesEndingWithin30DaysOnce) {
+  TempDb t("dz-notify");
+  ManualClock clock(1'700'000'000'000);
+  const UnixMs now = clock.now_ms();
+  // Notified: ends today, ends in 30 days. Not: in 31 days, ended yesterday, revoked, no expiry.
+  seed_certificates(*t.db,
+                    {pkt_date(now), pkt_date_plus_days(now, kExpiryNoticeDays),
+                     pkt_date_plus_days(now, kExpiryNoticeDays + 1), pkt_date_plus_days(now, -1),
+                     pkt_date_plus_days(now, 10), ""},
+                    {false, false, false, false, true, false}, now);
+  catalog::Catalog catalog(*t.db, clock);
+  Notifications n(*t.db, clock, catalog, Templates::builtin());
+  auto first = n.scan_expiring();
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(*first, 2);
+  auto second = n.scan_expiring();
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, 0) << "each certificate is noticed once";
+  Status s = t.db->read([&](storage::Tx& tx) {
+    auto page = tx.notifications().for_user("usr_1", false, 0, 10);
+    EXPECT_EQ(page.total, 2);
+    std::set<std::string> certs;
+    for (const auto& item : page.items) {
+      EXPECT_EQ(item.event, "certificate_expiring");
+      certs.insert(item.certificate_id);
+    }
+    EXPECT_EQ(certs, (std::set<std::string>{"crt_0", "crt_1"}));
+    return ok_status();
+  });
+  EXPECT_TRUE(s.ok());
+  // A day later the 31-day one is due, once.
+  clock.advance_ms(24 * 3600 * 1000);
+  EXPECT_EQ(*n.scan_expiring(), 1);
+  EXPECT_EQ(*n.scan_expiring(), 0);
 }

@@ -47,6 +47,10 @@ constexpr const char* kOutboxRetry =
 constexpr const char* kOutboxFailed =
     "UPDATE outbox SET state = 'failed', last_error = ?, lease_owner = NULL, lease_until = NULL "
     "WHERE id = ? AND lease_owner = ? AND state = 'pending'";
+// A claimed message the worker did not try: back to claimable, its claim not counted.
+constexpr const char* kOutboxRelease =
+    "UPDATE outbox SET lease_owner = NULL, lease_until = NULL, attempts = attempts - 1 "
+    "WHERE id = ? AND lease_owner = ? AND state = 'pending'";
 constexpr const char* kOutboxOf =
     "SELECT id, notification_id, channel, recipient, subject, body, state, attempts, next_attempt_at, "
     "coalesce(last_error, ''), created_at, delivered_at FROM outbox WHERE notification_id = ? ORDER BY channel, id";
@@ -144,6 +148,10 @@ bool SqlNotificationRepo::outbox_retry(const std::string& id, const std::string&
 
 bool SqlNotificationRepo::outbox_failed(const std::string& id, const std::string& owner, const std::string& error) {
   return c_.query(kOutboxFailed).bind_all(error, id, owner).exec() > 0;
+}
+
+bool SqlNotificationRepo::outbox_release(const std::string& id, const std::string& owner) {
+  return c_.query(kOutboxRelease).bind_all(id, owner).exec() > 0;
 }
 
 std::vector<OutboxMessage> SqlNotificationRepo::outbox_of(const std::string& notification_id) {

@@ -21,6 +21,7 @@ class SqlNotificationRepo final : public NotificationRepo {
   bool outbox_retry(const std::string& id, const std::string& owner, UnixMs next_attempt_at,
                     const std::string& error) override;
   bool outbox_failed(const std::string& id, const std::string& owner, const std::string& error) override;
+  bool outbox_release(const std::string& id, const std::string& owner) override;
   std::vector<notifications::OutboxMessage> outbox_of(const std::string& notification_id) override;
 
  private:
