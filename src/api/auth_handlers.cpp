@@ -89,20 +89,31 @@ http::HandlerResult web_login(App& app, http::Request& req) {
   auto r = log_in(app, req);
   if (!r.ok()) return r.take_error();
   long max_age = static_cast<long>(app.sessions.config().session_ttl_ms / 1000);
-  auto reply = http::Reply::json(200, {{"csrf_token", app.csrf.for_session(r->token)},
+  auto reply = http::Reply::json(200, {{"csrf_token", app.csrf.for_session(identity::Sessions::hash_token(r->token))},
                                        {"expires_at", format_rfc3339(r->expires_at)},
                                        {"user", to_json(r->user)}});
   reply.headers.emplace_back("Set-Cookie", session_cookie(app, r->token, max_age));
   return reply;
 }
 
-http::HandlerResult web_session(App& app, http::Request& req) {
-  bool via_cookie = false;
-  auto token = http::presented_token(req, app.options.session_cookie, via_cookie);
+namespace {
+
+// The signed-in person with the roles read with the session a moment ago (GET /v1/me and the
+// browser's session call).
+Result<json> profile_json(App& app, const http::Request& req) {
   auto u = app.accounts.user(req.principal.user_id);
   if (!u.ok()) return u.take_error();
-  return http::Reply::json(200, {{"user", to_json(identity::Profile{std::move(u).value(), req.principal.roles})},
-                                 {"csrf_token", via_cookie && token ? json(app.csrf.for_session(*token)) : json(nullptr)}});
+  return to_json(identity::Profile{std::move(u).value(), req.principal.roles});
+}
+
+}  // namespace
+
+http::HandlerResult web_session(App& app, http::Request& req) {
+  auto profile = profile_json(app, req);
+  if (!profile.ok()) return profile.take_error();
+  return http::Reply::json(200, {{"user", std::move(profile).value()},
+                                 {"csrf_token", req.via_cookie ? json(app.csrf.for_session(req.principal.session_id))
+                                                               : json(nullptr)}});
 }
 
 http::HandlerResult logout(App& app, http::Request& req) {
@@ -113,10 +124,9 @@ http::HandlerResult logout(App& app, http::Request& req) {
 }
 
 http::HandlerResult get_me(App& app, http::Request& req) {
-  // The roles were read with the session a moment ago; only the person is read here.
-  auto u = app.accounts.user(req.principal.user_id);
-  if (!u.ok()) return u.take_error();
-  return http::Reply::json(200, to_json(identity::Profile{std::move(u).value(), req.principal.roles}));
+  auto profile = profile_json(app, req);
+  if (!profile.ok()) return profile.take_error();
+  return http::Reply::json(200, std::move(profile).value());
 }
 
 http::HandlerResult patch_me(App& app, http::Request& req) {

@@ -181,6 +181,43 @@ TEST_F(Web, QrLinkSendsBrowsersToTheVerifyPage) {
                  "certificate-not-found");
 }
 
+// The CSRF key is derived from the platform signing key, not drawn per process: a restarted
+// server (like another node holding the same key file) accepts the tokens it gave out before;
+// a server with another key refuses them.
+TEST(WebCsrfKey, SameSigningKeyAcceptsEarlierTokensAnotherKeyDoesNot) {
+  ServerProcess s;
+  s.start();
+  Person p = new_person("Restart Citizen");
+  HttpClient c = s.client();
+  ASSERT_EQ(c.post_json("/v1/auth/signup", {{"cnic", p.cnic}, {"name", p.name}, {"email", p.email},
+                                            {"mobile", p.mobile}, {"password", p.password}}).status, 201u);
+  auto login = c.post_json("/v1/auth/web-login", {{"login", p.email}, {"password", p.password}});
+  ASSERT_EQ(login.status, 200u) << login.body;
+  std::string set_cookie = login.header("set-cookie");
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  const std::string csrf = login.json().value("csrf_token", "");
+
+  ASSERT_EQ(s.stop(), 0);
+  s.start();
+  HttpClient after_restart = s.client();
+  EXPECT_EQ(after_restart.get("/v1/auth/session", {{"Cookie", cookie}}).json().value("csrf_token", ""), csrf);
+  auto renamed = after_restart.patch_json("/v1/me", {{"name", "Renamed After Restart"}}, {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(renamed.status, 200u) << renamed.body;
+
+  // Another signing key (a fresh one is made when the file is missing): same session, new token.
+  ASSERT_EQ(s.stop(), 0);
+  std::filesystem::remove_all(s.data_dir() + "/d/keys");
+  s.start();
+  HttpClient other_key = s.client();
+  auto refused = other_key.patch_json("/v1/me", {{"name", "Renamed Again"}}, {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(refused.status, 403u) << refused.body;
+  EXPECT_EQ(refused.json().value("type", ""), "/problems/csrf");
+  auto session = other_key.get("/v1/auth/session", {{"Cookie", cookie}});
+  ASSERT_EQ(session.status, 200u) << session.body;
+  EXPECT_NE(session.json().value("csrf_token", ""), csrf);
+  EXPECT_EQ(session.json()["user"]["name"], "Renamed After Restart");
+}
+
 TEST(WebWithoutFolder, NoPagesServed) {
   ServerProcess s;
   s.start();

@@ -1,14 +1,22 @@
-// CSRF tokens (http/csrf.hpp) and static-file content types (http/static_files.hpp).
+// CSRF tokens (http/csrf.hpp) and the static files (http/static_files.hpp).
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include "core/crypto.hpp"
 #include "http/csrf.hpp"
 #include "http/static_files.hpp"
 
 namespace darwaza::http {
 namespace {
 
+const std::string kKeyA(32, 'a');
+const std::string kKeyB(32, 'b');
+
 TEST(CsrfTokens, OneTokenPerSessionThatOnlyThatSessionAccepts) {
-  CsrfTokens csrf;
+  CsrfTokens csrf(kKeyA);
   std::string a = csrf.for_session("session-a");
   EXPECT_EQ(a, csrf.for_session("session-a"));
   EXPECT_NE(a, csrf.for_session("session-b"));
@@ -21,10 +29,29 @@ TEST(CsrfTokens, OneTokenPerSessionThatOnlyThatSessionAccepts) {
   EXPECT_EQ(a.find("session-a"), std::string::npos);
 }
 
-TEST(CsrfTokens, KeyedPerProcess) {
-  CsrfTokens one, two;
-  EXPECT_NE(one.for_session("same session"), two.for_session("same session"));
-  EXPECT_FALSE(two.matches("same session", one.for_session("same session")));
+// Nodes behind a load balancer, and a restarted node, build their tokens from the same key:
+// each accepts the others' tokens; a different key accepts none of them.
+TEST(CsrfTokens, SameKeyAcceptsEachOthersTokensOtherKeyDoesNot) {
+  CsrfTokens node_a(kKeyA), node_b(kKeyA), other(kKeyB);
+  EXPECT_TRUE(node_b.matches("same session", node_a.for_session("same session")));
+  EXPECT_TRUE(node_a.matches("same session", node_b.for_session("same session")));
+  EXPECT_NE(other.for_session("same session"), node_a.for_session("same session"));
+  EXPECT_FALSE(other.matches("same session", node_a.for_session("same session")));
+  EXPECT_FALSE(node_a.matches("same session", other.for_session("same session")));
+}
+
+// The CSRF key derivation: keyed BLAKE2b-256, checked against Python's hashlib.blake2b(data,
+// key=bytes(range(32)), digest_size=32).
+TEST(KeyedBlake2b, MatchesAnIndependentImplementationAndRefusesShortKeys) {
+  crypto::init();
+  std::string key;
+  for (int i = 0; i < 32; ++i) key.push_back(static_cast<char>(i));
+  std::string mac = crypto::keyed_blake2b256(key, kCsrfKeyContext);
+  ASSERT_EQ(mac.size(), 32u);
+  std::string hex;
+  for (unsigned char c : mac) hex += "0123456789abcdef"[c >> 4], hex += "0123456789abcdef"[c & 15];
+  EXPECT_EQ(hex, "2dbe7e7f69568f6c42c48f511d883eda57d6a20f10c308819b767342e2ffbae3");
+  EXPECT_THROW(crypto::keyed_blake2b256("too short", "data"), std::invalid_argument);
 }
 
 TEST(StaticFiles, ContentTypesByExtension) {
