@@ -13,9 +13,13 @@ using nlohmann::json;
 
 namespace {
 
+// Only the API reads the session: scoped to /v1, the cookie does not ride along with the
+// shell and asset requests. Logout clears it under the same path.
+constexpr std::string_view kSessionCookiePath = "/v1";
+
 std::string session_cookie(const App& app, const std::string& value, long max_age_s) {
-  return fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{}", app.options.session_cookie, value,
-                     max_age_s, app.options.cookie_secure ? "; Secure" : "");
+  return fmt::format("{}={}; Path={}; Max-Age={}; HttpOnly; SameSite=Strict{}", app.options.session_cookie, value,
+                     kSessionCookiePath, max_age_s, app.options.cookie_secure ? "; Secure" : "");
 }
 
 // Basic client authentication (RFC 6749 §2.3.1): base64(client_id:client_secret).

@@ -120,7 +120,8 @@ TEST_F(Web, BrowserLoginSetsHardenedCookieAndNoToken) {
   std::string set_cookie = r.header("set-cookie");
   EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos);
   EXPECT_NE(set_cookie.find("SameSite=Strict"), std::string::npos);
-  EXPECT_NE(set_cookie.find("Path=/"), std::string::npos);
+  // Scoped to the API: the shell and asset requests do not carry (and authenticate) it.
+  EXPECT_NE(set_cookie.find("; Path=/v1;"), std::string::npos) << set_cookie;
   EXPECT_FALSE(r.json().contains("token"));
   auto me = c.get("/v1/me", {{"Cookie", b.cookie}});
   EXPECT_EQ(me.status, 200u) << me.body;
@@ -144,7 +145,13 @@ TEST_F(Web, CookieRequestThatChangesStateNeedsCsrfToken) {
   EXPECT_EQ(ok.json()["name"], "Renamed By Page");
   // Logging out is a change too.
   expect_problem(c.request("POST", "/v1/auth/logout", "", {{"Cookie", b.cookie}}), 403, "csrf");
-  EXPECT_EQ(c.request("POST", "/v1/auth/logout", "", {{"Cookie", b.cookie}, {"X-CSRF-Token", b.csrf}}).status, 204u);
+  auto out = c.request("POST", "/v1/auth/logout", "", {{"Cookie", b.cookie}, {"X-CSRF-Token", b.csrf}});
+  EXPECT_EQ(out.status, 204u);
+  // The browser drops the cookie only when the clearing one names the same path.
+  std::string cleared = out.header("set-cookie");
+  EXPECT_TRUE(cleared.starts_with("darwaza_session=;")) << cleared;
+  EXPECT_NE(cleared.find("; Path=/v1;"), std::string::npos) << cleared;
+  EXPECT_NE(cleared.find("Max-Age=0"), std::string::npos) << cleared;
   EXPECT_EQ(c.get("/v1/me", {{"Cookie", b.cookie}}).status, 401u);
 }
 
