@@ -69,5 +69,65 @@ TEST(StaticFiles, MissingFolderIsAnError) {
   EXPECT_TRUE(none.empty());
 }
 
+// A web folder with a file beside it (outside it) that no name may reach.
+class StaticFolder : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    crypto::init();
+    dir_ = std::filesystem::temp_directory_path() / ("dz-static-" + crypto::random_hex(6));
+    write("web/index.html", "<!doctype html>");
+    write("web/pages/a.js", "export const a = 1;");
+    write("web/vendor/lib.min.js", "vendored();");
+    write("secret.txt", "outside the web folder");
+    auto loaded = StaticFiles::load((dir_ / "web").string());
+    ASSERT_TRUE(loaded.ok());
+    files_ = std::move(loaded).value();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void write(const std::string& name, const std::string& body) {
+    std::filesystem::create_directories((dir_ / name).parent_path());
+    std::ofstream(dir_ / name, std::ios::binary) << body;
+  }
+  HandlerResult get(const std::string& name) const { return files_.serve(req_, name); }
+  static std::string header(const Reply& r, std::string_view name) {
+    for (const auto& [k, v] : r.headers)
+      if (k == name) return v;
+    return {};
+  }
+
+  std::filesystem::path dir_;
+  StaticFiles files_;
+  Request req_;
+};
+
+// The names a router hands over after decoding (/assets/%2e%2e/secret.txt gives ".." and
+// "secret.txt"), and the still-encoded forms: none reaches the file beside the folder.
+TEST_F(StaticFolder, NoNameReachesOutsideTheFolder) {
+  ASSERT_TRUE(std::filesystem::exists(dir_ / "web" / ".." / "secret.txt"));
+  auto inside = get("pages/a.js");
+  ASSERT_TRUE(inside.ok());
+  EXPECT_EQ(inside->body, "export const a = 1;");
+  const std::vector<std::string> outside = {"../secret.txt",     "pages/../../secret.txt", "vendor/../../secret.txt",
+                                            "%2e%2e/secret.txt", "..%2Fsecret.txt",        "%2e%2e%2fsecret.txt",
+                                            (dir_ / "secret.txt").string()};
+  for (const std::string& name : outside) {
+    auto r = get(name);
+    ASSERT_FALSE(r.ok()) << name << " was served: " << r->body;
+    EXPECT_EQ(r.error().kind, ErrorKind::not_found) << name;
+  }
+}
+
+// ETags are the BLAKE2b-256 of the body; vendored files revalidate like the rest (their names
+// carry no version, so a long max-age would serve a stale copy after an upgrade).
+TEST_F(StaticFolder, EveryFileRevalidatesWithAContentETag) {
+  for (std::string name : {"index.html", "pages/a.js", "vendor/lib.min.js"}) {
+    auto r = get(name);
+    ASSERT_TRUE(r.ok()) << name;
+    EXPECT_EQ(header(*r, "Cache-Control"), "no-cache") << name;
+    EXPECT_EQ(header(*r, "ETag"), "W/\"" + crypto::blake2b256_hex(r->body) + "\"") << name;
+  }
+  EXPECT_NE(header(*get("index.html"), "ETag"), header(*get("pages/a.js"), "ETag"));
+}
+
 }  // namespace
 }  // namespace darwaza::http
