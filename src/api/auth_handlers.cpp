@@ -134,14 +134,10 @@ http::HandlerResult get_me(App& app, http::Request& req) {
 }
 
 http::HandlerResult patch_me(App& app, http::Request& req) {
-  auto in = JsonInput::from(req, {"name", "email", "mobile", "preferred_lang", "language", "new_password",
-                                  "current_password"});
+  auto in = JsonInput::from(req, {"name", "email", "mobile", "preferred_lang", "new_password", "current_password"});
   if (!in.ok()) return in.take_error();
-  // "language" is the web pages' name for preferred_lang; given both, "language" wins.
-  auto language = in->str("language");
-  auto preferred = in->str("preferred_lang");
-  identity::ProfilePatch patch{in->str("name"),       in->str("email"),         in->str("mobile"),
-                               language ? language : preferred, in->str("new_password"), in->str("current_password")};
+  identity::ProfilePatch patch{in->str("name"),           in->str("email"),        in->str("mobile"),
+                               in->str("preferred_lang"), in->str("new_password"), in->str("current_password")};
   if (Status st = in->finish(); !st.ok()) return st.take_error();
   auto p = app.accounts.update_profile(req.principal.user_id, patch, req.lang);
   if (!p.ok()) return p.take_error();
