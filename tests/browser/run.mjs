@@ -239,6 +239,8 @@ await check('officer approves through the console', async () => {
     await opage.waitForSelector(`main button[data-transition="${step}"]`, { state: 'detached', timeout: kTimeoutMs });
   }
   await opage.waitForSelector('main h1');
+  // The page is drawn afresh after each action: it must now show the application approved.
+  await opage.locator('main dl.facts dd strong').getByText('Approved', { exact: true }).waitFor({ timeout: kTimeoutMs });
   await shot(opage, 'officer-application', 'en');
 });
 
@@ -259,6 +261,8 @@ await check('officer suspends and reinstates a registry record', async () => {
 });
 
 await check('citizen sees the certificate; a third party verifies it through the QR link', async () => {
+  await open(cpage, `#/applications/${encodeURIComponent(state.applicationId)}`, 'ur');
+  await cpage.locator('main dl.facts dd strong').getByText('منظور شدہ', { exact: true }).waitFor({ timeout: kTimeoutMs });
   await open(cpage, '#/certificates', 'ur');
   const card = cpage.locator('main .certificate').first();
   await card.waitFor({ timeout: kTimeoutMs });
