@@ -23,7 +23,8 @@ App::App(storage::Database& db_, const Clock& clock_, AppOptions options_, certi
       engagements(db, clock),
       consents(db, clock, registries),
       exchange(db, clock, registries, consents),
-      notifications(db, clock, catalog, notifications::Templates::builtin()) {
+      notifications(db, clock, catalog, notifications::Templates::builtin()),
+      csrf(signing_key.derive_secret(http::kCsrfKeyContext)) {
   for (auto& source : indicators::platform_figures()) indicators.add_live_source(std::move(source));
 }
 

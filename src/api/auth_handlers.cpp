@@ -13,9 +13,13 @@ using nlohmann::json;
 
 namespace {
 
+// Only the API reads the session: scoped to /v1, the cookie does not ride along with the
+// shell and asset requests. Logout clears it under the same path.
+constexpr std::string_view kSessionCookiePath = "/v1";
+
 std::string session_cookie(const App& app, const std::string& value, long max_age_s) {
-  return fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{}", app.options.session_cookie, value,
-                     max_age_s, app.options.cookie_secure ? "; Secure" : "");
+  return fmt::format("{}={}; Path={}; Max-Age={}; HttpOnly; SameSite=Strict{}", app.options.session_cookie, value,
+                     kSessionCookiePath, max_age_s, app.options.cookie_secure ? "; Secure" : "");
 }
 
 // Basic client authentication (RFC 6749 §2.3.1): base64(client_id:client_secret).
@@ -89,20 +93,31 @@ http::HandlerResult web_login(App& app, http::Request& req) {
   auto r = log_in(app, req);
   if (!r.ok()) return r.take_error();
   long max_age = static_cast<long>(app.sessions.config().session_ttl_ms / 1000);
-  auto reply = http::Reply::json(200, {{"csrf_token", app.csrf.for_session(r->token)},
+  auto reply = http::Reply::json(200, {{"csrf_token", app.csrf.for_session(identity::Sessions::hash_token(r->token))},
                                        {"expires_at", format_rfc3339(r->expires_at)},
                                        {"user", to_json(r->user)}});
   reply.headers.emplace_back("Set-Cookie", session_cookie(app, r->token, max_age));
   return reply;
 }
 
-http::HandlerResult web_session(App& app, http::Request& req) {
-  bool via_cookie = false;
-  auto token = http::presented_token(req, app.options.session_cookie, via_cookie);
+namespace {
+
+// The signed-in person with the roles read with the session a moment ago (GET /v1/me and the
+// browser's session call).
+Result<json> profile_json(App& app, const http::Request& req) {
   auto u = app.accounts.user(req.principal.user_id);
   if (!u.ok()) return u.take_error();
-  return http::Reply::json(200, {{"user", to_json(identity::Profile{std::move(u).value(), req.principal.roles})},
-                                 {"csrf_token", via_cookie && token ? json(app.csrf.for_session(*token)) : json(nullptr)}});
+  return to_json(identity::Profile{std::move(u).value(), req.principal.roles});
+}
+
+}  // namespace
+
+http::HandlerResult web_session(App& app, http::Request& req) {
+  auto profile = profile_json(app, req);
+  if (!profile.ok()) return profile.take_error();
+  return http::Reply::json(200, {{"user", std::move(profile).value()},
+                                 {"csrf_token", req.via_cookie ? json(app.csrf.for_session(req.principal.session_id))
+                                                               : json(nullptr)}});
 }
 
 http::HandlerResult logout(App& app, http::Request& req) {
@@ -113,21 +128,16 @@ http::HandlerResult logout(App& app, http::Request& req) {
 }
 
 http::HandlerResult get_me(App& app, http::Request& req) {
-  // The roles were read with the session a moment ago; only the person is read here.
-  auto u = app.accounts.user(req.principal.user_id);
-  if (!u.ok()) return u.take_error();
-  return http::Reply::json(200, to_json(identity::Profile{std::move(u).value(), req.principal.roles}));
+  auto profile = profile_json(app, req);
+  if (!profile.ok()) return profile.take_error();
+  return http::Reply::json(200, std::move(profile).value());
 }
 
 http::HandlerResult patch_me(App& app, http::Request& req) {
-  auto in = JsonInput::from(req, {"name", "email", "mobile", "preferred_lang", "language", "new_password",
-                                  "current_password"});
+  auto in = JsonInput::from(req, {"name", "email", "mobile", "preferred_lang", "new_password", "current_password"});
   if (!in.ok()) return in.take_error();
-  // "language" is the web pages' name for preferred_lang; given both, "language" wins.
-  auto language = in->str("language");
-  auto preferred = in->str("preferred_lang");
-  identity::ProfilePatch patch{in->str("name"),       in->str("email"),         in->str("mobile"),
-                               language ? language : preferred, in->str("new_password"), in->str("current_password")};
+  identity::ProfilePatch patch{in->str("name"),           in->str("email"),        in->str("mobile"),
+                               in->str("preferred_lang"), in->str("new_password"), in->str("current_password")};
   if (Status st = in->finish(); !st.ok()) return st.take_error();
   auto p = app.accounts.update_profile(req.principal.user_id, patch, req.lang);
   if (!p.ok()) return p.take_error();

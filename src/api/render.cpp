@@ -10,7 +10,6 @@ json to_json(const identity::User& u) {
   return {{"id", u.id},         {"cnic", u.cnic},
           {"name", u.name},     {"email", u.email},
           {"mobile", u.mobile}, {"preferred_lang", u.preferred_lang},
-          {"language", u.preferred_lang},  // the same preference under the name the web pages use
           {"created_at", format_rfc3339(u.created_at)}, {"updated_at", format_rfc3339(u.updated_at)}};
 }
 

@@ -276,6 +276,11 @@ SigningKey::~SigningKey() { sodium_memzero(secret_.data(), secret_.size()); }
 
 std::string SigningKey::public_key_b64() const { return b64url(public_.data(), public_.size()); }
 
+std::string SigningKey::derive_secret(std::string_view context) const {
+  const std::string_view seed(reinterpret_cast<const char*>(secret_.data()), crypto_sign_SEEDBYTES);
+  return crypto::keyed_blake2b256(seed, context);
+}
+
 std::string SigningKey::sign(std::string_view msg) const {
   unsigned char sig[crypto_sign_BYTES];
   crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), secret_.data());

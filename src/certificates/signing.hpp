@@ -57,6 +57,9 @@ class SigningKey {
   std::string public_key_b64() const;
   // Detached Ed25519 signature (64 bytes), base64url.
   std::string sign(std::string_view msg) const;
+  // A 32-byte secret for another purpose, derived from the seed under a fixed `context`: every
+  // node holding the same key file derives the same secret, and it reveals nothing of the seed.
+  std::string derive_secret(std::string_view context) const;
 
  private:
   SigningKey() = default;

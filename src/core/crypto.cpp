@@ -20,13 +20,18 @@ std::string random_hex(std::size_t n) {
   return out;
 }
 
-std::string random_token(std::size_t n) {
-  std::vector<unsigned char> buf(n);
-  randombytes_buf(buf.data(), n);
-  std::string out(sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), buf.data(), n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+std::string base64url(std::string_view bytes) {
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   out.resize(std::char_traits<char>::length(out.c_str()));
   return out;
+}
+
+std::string random_token(std::size_t n) {
+  std::string buf(n, '\0');
+  randombytes_buf(buf.data(), n);
+  return base64url(buf);
 }
 
 std::string random_id(std::string_view prefix) {
@@ -54,6 +59,16 @@ std::string blake2b256_hex(std::string_view data) {
   char hex[sizeof digest * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
   return std::string(hex, sizeof digest * 2);
+}
+
+std::string keyed_blake2b256(std::string_view key, std::string_view data) {
+  if (key.size() < crypto_generichash_KEYBYTES_MIN || key.size() > crypto_generichash_KEYBYTES_MAX)
+    throw std::invalid_argument("keyed_blake2b256: key must be 16 to 64 bytes");
+  std::string digest(32, '\0');
+  crypto_generichash(reinterpret_cast<unsigned char*>(digest.data()), digest.size(),
+                     reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                     reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  return digest;
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

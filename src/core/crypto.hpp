@@ -1,4 +1,4 @@
-// Thin wrappers over libsodium: random identifiers and tokens, SHA-256, argon2id.
+// Thin wrappers over libsodium: random identifiers and tokens, SHA-256, BLAKE2b, argon2id.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +21,11 @@ std::string sha256_hex(std::string_view data);
 // BLAKE2b with a 256-bit digest (libsodium's generichash), hex: several times faster than
 // libsodium's SHA-256, for hashing at volume (the audit chain).
 std::string blake2b256_hex(std::string_view data);
+// Keyed BLAKE2b-256: 32 raw bytes, a MAC of `data` under `key` or a sub-key derived from a
+// secret `key` with a fixed context string as `data`. The key must be 16 to 64 bytes.
+std::string keyed_blake2b256(std::string_view key, std::string_view data);
+// base64url without padding (RFC 4648 §5).
+std::string base64url(std::string_view bytes);
 bool constant_time_equal(std::string_view a, std::string_view b);
 
 struct PasswordParams {

@@ -1,24 +1,19 @@
 #include "http/csrf.hpp"
 
-#include <sodium.h>
+#include <utility>
+
+#include "core/crypto.hpp"
 
 namespace darwaza::http {
 
-CsrfTokens::CsrfTokens() { randombytes_buf(key_.data(), key_.size()); }
+CsrfTokens::CsrfTokens(std::string key) : key_(std::move(key)) {}
 
-std::string CsrfTokens::for_session(std::string_view session_token) const {
-  unsigned char h[32];
-  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(session_token.data()), session_token.size(),
-                     key_.data(), key_.size());
-  char b64[sodium_base64_ENCODED_LEN(sizeof h, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-  sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return b64;
+std::string CsrfTokens::for_session(std::string_view session_id) const {
+  return crypto::base64url(crypto::keyed_blake2b256(key_, session_id));
 }
 
-bool CsrfTokens::matches(std::string_view session_token, std::string_view presented) const {
-  std::string expected = for_session(session_token);
-  return presented.size() == expected.size() &&
-         sodium_memcmp(expected.data(), presented.data(), expected.size()) == 0;
+bool CsrfTokens::matches(std::string_view session_id, std::string_view presented) const {
+  return crypto::constant_time_equal(for_session(session_id), presented);
 }
 
 }  // namespace darwaza::http

@@ -130,7 +130,7 @@ Status Pipeline::check_access(Request& req, const Route& route) {
   if (token) {
     auto p = auth_.authenticate(*token);
     const bool csrf_refused = p.ok() && req.via_cookie && changes_state(req.raw.method()) &&
-                              !(options_.csrf && options_.csrf->matches(*token, req.header(kCsrfHeader)));
+                              !(options_.csrf && options_.csrf->matches(p->session_id, req.header(kCsrfHeader)));
     if (csrf_refused) {
       // A public route goes on as if no cookie had come; any other is refused.
       if (!(route.access & kPublic)) {

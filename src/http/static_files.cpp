@@ -1,11 +1,10 @@
 #include "http/static_files.hpp"
 
-#include <sodium.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "core/crypto.hpp"
 #include "http/problem.hpp"
 
 namespace darwaza::http {
@@ -21,12 +20,8 @@ std::string read_all(const fs::path& p) {
 }
 
 std::string etag_of(std::string_view body) {
-  unsigned char h[16];
-  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(body.data()), body.size(), nullptr, 0);
-  char hex[33];
-  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
   // Weak: the gzip and identity bodies are one representation for caching purposes.
-  return "W/\"" + std::string(hex) + "\"";
+  return "W/\"" + crypto::blake2b256_hex(body) + "\"";
 }
 
 bool accepts_gzip(std::string_view accept_encoding) {
@@ -76,7 +71,6 @@ Result<StaticFiles> StaticFiles::load(const std::string& root) {
                         "The web folder holds more than the static-file limits allow: " + root);
     f.content_type = std::string(content_type_for(name));
     f.etag = etag_of(f.body);
-    f.cache_control = name.starts_with("vendor/") ? kLongCache : kRevalidate;
     out.files_.emplace(std::move(name), std::move(f));
   }
   if (ec) return make_error(ErrorKind::invalid_request, "web-dir", "Web folder unreadable", ec.message());
@@ -91,7 +85,7 @@ HandlerResult StaticFiles::serve(const Request& req, const std::string& name) co
   const bool gz = !f.gzip.empty() && accepts_gzip(req.header(bhttp::field::accept_encoding));
   Reply r;
   r.headers.emplace_back("ETag", f.etag);
-  r.headers.emplace_back("Cache-Control", std::string(f.cache_control));
+  r.headers.emplace_back("Cache-Control", std::string(kRevalidate));
   if (!f.gzip.empty()) r.headers.emplace_back("Vary", "Accept-Encoding");
   if (etag_listed(req.header(bhttp::field::if_none_match), f.etag)) {
     r.status = 304;

@@ -18,10 +18,9 @@ namespace darwaza::http {
 // Guards against serving a mistaken folder (a home directory, a build tree) from memory.
 constexpr std::size_t kMaxStaticFiles = 2000;
 constexpr std::size_t kMaxStaticTotalBytes = 64 * 1024 * 1024;
-// HTML and the app's own modules change with each release: revalidate (ETag) every time.
-// Vendored packages and fonts carry their version in the lock file: cache for a day.
+// Every file, vendored packages and fonts included, is revalidated (ETag, 304) on each use:
+// the names carry no version, so a longer lifetime would keep a stale copy after an upgrade.
 inline constexpr std::string_view kRevalidate = "no-cache";
-inline constexpr std::string_view kLongCache = "public, max-age=86400";
 
 class StaticFiles {
  public:
@@ -41,7 +40,6 @@ class StaticFiles {
     std::string gzip;  // FILE.gz, when present
     std::string content_type;
     std::string etag;
-    std::string_view cache_control;
   };
   std::map<std::string, File, std::less<>> files_;
 };

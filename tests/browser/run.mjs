@@ -239,6 +239,8 @@ await check('officer approves through the console', async () => {
     await opage.waitForSelector(`main button[data-transition="${step}"]`, { state: 'detached', timeout: kTimeoutMs });
   }
   await opage.waitForSelector('main h1');
+  // The page is drawn afresh after each action: it must now show the application approved.
+  await opage.locator('main dl.facts dd strong').getByText('Approved', { exact: true }).waitFor({ timeout: kTimeoutMs });
   await shot(opage, 'officer-application', 'en');
 });
 
@@ -259,6 +261,8 @@ await check('officer suspends and reinstates a registry record', async () => {
 });
 
 await check('citizen sees the certificate; a third party verifies it through the QR link', async () => {
+  await open(cpage, `#/applications/${encodeURIComponent(state.applicationId)}`, 'ur');
+  await cpage.locator('main dl.facts dd strong').getByText('منظور شدہ', { exact: true }).waitFor({ timeout: kTimeoutMs });
   await open(cpage, '#/certificates', 'ur');
   const card = cpage.locator('main .certificate').first();
   await card.waitFor({ timeout: kTimeoutMs });
@@ -373,6 +377,34 @@ await check(`first load of each main page transfers under ${kBudgetBytes / 1024}
     }
   }
   assert(!over.length, over.join('\n'));
+});
+
+await check('the session cookie goes only to the API, and logging out clears it', async () => {
+  const session = (await citizenCtx.cookies()).find((c) => c.name === 'darwaza_session');
+  assert(session?.path === '/v1', `session cookie path: ${session?.path}`);
+  const sent = { assets: 0, assetsWithCookie: 0, apiWithCookie: 0 };
+  const pending = [];
+  const onRequest = (req) => pending.push(count(req));
+  const count = async (req) => {
+    const cookie = (await req.allHeaders()).cookie ?? '';
+    const path = new URL(req.url()).pathname;
+    if (path === '/' || path.startsWith('/assets/')) {
+      sent.assets++;
+      if (cookie.includes('darwaza_session=')) sent.assetsWithCookie++;
+    } else if (path.startsWith('/v1/') && cookie.includes('darwaza_session=')) sent.apiWithCookie++;
+  };
+  cpage.on('request', onRequest);
+  await open(cpage, '#/profile', 'en');
+  await cpage.reload();
+  await cpage.waitForFunction(() => document.documentElement.dataset.ready === '/profile', null, { timeout: kTimeoutMs });
+  cpage.off('request', onRequest);
+  await Promise.all(pending);
+  assert(sent.assets > 0 && sent.apiWithCookie > 0, `requests seen: ${JSON.stringify(sent)}`);
+  assert(sent.assetsWithCookie === 0, `asset requests carried the session cookie: ${JSON.stringify(sent)}`);
+  await cpage.locator('main button', { hasText: 'Log out' }).click();
+  await cpage.waitForFunction(() => location.hash === '#/' || location.hash === '', null, { timeout: kTimeoutMs });
+  const left = (await citizenCtx.cookies()).filter((c) => c.name === 'darwaza_session');
+  assert(!left.length, `the session cookie is still there after logging out: ${JSON.stringify(left)}`);
 });
 
 // --- the record and the end ---------------------------------------------------------------

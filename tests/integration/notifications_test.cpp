@@ -93,11 +93,14 @@ class Notifications : public ::testing::Test {
 
 TEST_F(Notifications, ReceivedNoticeInTheApplicantsLanguage) {
   Person p = signed_in(c, "Ayesha Khan");
-  auto me = c.patch_json("/v1/me", {{"language", "ur"}}, bearer(p.token));
+  auto me = c.patch_json("/v1/me", {{"preferred_lang", "ur"}}, bearer(p.token));
   ASSERT_EQ(me.status, 200u) << me.body;
-  EXPECT_EQ(me.json()["language"], "ur");
-  EXPECT_EQ(c.get("/v1/me", bearer(p.token)).json()["language"], "ur");
-  EXPECT_EQ(c.patch_json("/v1/me", {{"language", "fr"}}, bearer(p.token)).status, 422u);
+  EXPECT_EQ(me.json()["preferred_lang"], "ur");
+  EXPECT_EQ(c.get("/v1/me", bearer(p.token)).json()["preferred_lang"], "ur");
+  EXPECT_EQ(c.patch_json("/v1/me", {{"preferred_lang", "fr"}}, bearer(p.token)).status, 422u);
+  // One name for the preference: the old "language" alias is an unknown field.
+  EXPECT_EQ(c.patch_json("/v1/me", {{"language", "en"}}, bearer(p.token)).status, 422u);
+  EXPECT_FALSE(me.json().contains("language"));
 
   std::string id = submit(p);
   auto app = c.get("/v1/applications/" + id, bearer(p.token)).json();
@@ -290,7 +293,7 @@ TEST(NotificationSmtp, DeliversWithRetryAndNeverTwice) {
   s.start();
   auto c = s.client();
   Person p = signed_in(c, "Urdu Reader");
-  ASSERT_EQ(c.patch_json("/v1/me", {{"language", "ur"}}, bearer(p.token)).status, 200u);
+  ASSERT_EQ(c.patch_json("/v1/me", {{"preferred_lang", "ur"}}, bearer(p.token)).status, 200u);
   auto submit = [&] {
     auto r = c.post_json("/v1/applications", {{"service_id", "test-short-permit"}, {"data", permit_data()}},
                          bearer(p.token));

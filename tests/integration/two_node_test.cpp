@@ -113,6 +113,14 @@ TEST(TwoNodes, BehaveAsOnePlatform) {
   auto me = cb.get("/v1/me", bearer(citizen.token));
   ASSERT_EQ(me.status, 200u) << me.body;
   EXPECT_EQ(me.json()["id"], citizen.id);
+  // So does a browser session: node B accepts the CSRF token node A gave (the same key file).
+  auto web = ca.post_json("/v1/auth/web-login", {{"login", citizen.email}, {"password", citizen.password}});
+  ASSERT_EQ(web.status, 200u) << web.body;
+  const std::string set_cookie = web.header("set-cookie");
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  auto patched = cb.patch_json("/v1/me", {{"name", "Two Node Renamed"}},
+                               {{"Cookie", cookie}, {"X-CSRF-Token", web.json().value("csrf_token", "")}});
+  EXPECT_EQ(patched.status, 200u) << patched.body;
 
   // Concurrent submissions through node A, node B and the balancer.
   auto writer = [&](int w) {

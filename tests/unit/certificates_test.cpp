@@ -79,6 +79,11 @@ TEST(SigningKeyTest, CreatedOwnerOnlyAndReloadedWithSameKeyId) {
   EXPECT_EQ(reloaded->public_key_b64(), created->public_key_b64());
   // The reloaded secret signs what the original public key verifies.
   EXPECT_TRUE(verify_signature(created->public_key_b64(), "hello", reloaded->sign("hello")));
+  // Secrets derived from the key (the CSRF key) are the same wherever the file is loaded.
+  EXPECT_EQ(reloaded->derive_secret("ctx"), created->derive_secret("ctx"));
+  EXPECT_EQ(created->derive_secret("ctx").size(), 32u);
+  EXPECT_NE(created->derive_secret("ctx"), created->derive_secret("other ctx"));
+  EXPECT_NE(SigningKey::generate().derive_secret("ctx"), created->derive_secret("ctx"));
 }
 
 TEST(SigningKeyTest, KeyFileIsOwnerOnlyEvenUnderAPermissiveUmask) {

@@ -42,10 +42,7 @@ export async function logOut() {
   session = null;
 }
 
-// Tells the server the person's language; the field is new (issue 8 notifications), so an
-// older server's refusal is expected and ignored, falling back to the profile's preferred_lang.
+// Tells the server the person's language (notifications are written in it).
 export async function saveLanguage(lang) {
-  if (!session) return;
-  const r = await api('PATCH', '/v1/me', { language: lang });
-  if (!r.ok) await api('PATCH', '/v1/me', { preferred_lang: lang });
+  if (session) await api('PATCH', '/v1/me', { preferred_lang: lang });
 }

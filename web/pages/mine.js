@@ -56,11 +56,9 @@ export async function consents(main) {
       } }, t('consents.revoke')) : '—']), t('consents.none')));
 }
 
-// The notifications API arrives with the notifications work (issue 8); until then it is 404.
 export async function inbox(main) {
   heading(main, t('inbox.title'));
   const r = await api('GET', '/v1/me/notifications?limit=50&offset=0');
-  if (r.status === 404) return main.append(h('p', { class: 'empty' }, t('inbox.unavailable')));
   if (!r.ok) return main.append(notice(problemText(r), 'error'));
   main.append(h('p', {}, t('inbox.unread', { n: r.data.unread ?? 0 })));
   if (!r.data.items.length) return main.append(h('p', { class: 'empty' }, t('inbox.none')));
@@ -69,6 +67,8 @@ export async function inbox(main) {
     h('p', { class: 'meta' }, fmtDateTime(n.created_at), n.application_id ? [' · ', h('a', { href: `#/applications/${encodeURIComponent(n.application_id)}` }, n.tracking_number || n.application_id)] : ''),
     n.read_at ? null : h('button', { type: 'button', class: 'secondary', onclick: async (e) => {
       const m = await api('POST', `/v1/me/notifications/${encodeURIComponent(n.id)}/read`);
-      if (m.ok || m.status === 404) { e.target.closest('li').classList.remove('unread'); e.target.remove(); }
+      if (!m.ok) return e.target.after(notice(problemText(m), 'error'));
+      e.target.closest('li').classList.remove('unread');
+      e.target.remove();
     } }, t('inbox.mark_read'))))));
 }
