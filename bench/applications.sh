@@ -24,7 +24,9 @@
 #
 # Tunables (environment): DURATION (s, default 10), THREADS (2), CONNECTIONS (64, submissions and nginx),
 # SEARCH_CONNECTIONS (16), WARMUP (s, 2), COUNT (synthetic services, 8000),
-# DARWAZA (path of the binary to measure; default ./build/darwaza, built/updated with ninja).
+# DARWAZA (path of the binary to measure; default ./build/darwaza, built/updated with ninja),
+# SERVE_EXTRA (more `darwaza serve` options, e.g. "--catalog-search database" to measure the per-request
+# full-text search instead of the in-memory index).
 set -euo pipefail
 
 DURATION=${DURATION:-10}
@@ -33,6 +35,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 SEARCH_CONNECTIONS=${SEARCH_CONNECTIONS:-16}
 WARMUP=${WARMUP:-2}
 COUNT=${COUNT:-8000}
+SERVE_EXTRA=${SERVE_EXTRA:-}
 GOAL_SUBMISSIONS_PER_S=20000
 GOAL_SEARCH_P99_MS=5
 
@@ -64,7 +67,7 @@ echo "$SERVICE_FILES definition files, $(awk -v b="$CATALOG_BYTES" 'BEGIN { prin
 step "starting darwaza with --catalog-dir (timing start -> /readyz 200)"
 START=$(date +%s.%N)
 "$DARWAZA" serve --listen 127.0.0.1:0 --port-file "$TMP/port" --data "$TMP/data" \
-  --access-log off --rate-limit-per-minute 0 --catalog-dir "$TMP/services" >"$TMP/darwaza.log" 2>&1 &
+  --access-log off --rate-limit-per-minute 0 --catalog-dir "$TMP/services" $SERVE_EXTRA >"$TMP/darwaza.log" 2>&1 &
 DARWAZA_PID=$!
 
 alive() { kill -0 "$DARWAZA_PID" 2>/dev/null || die "darwaza (pid $DARWAZA_PID) is no longer running ($*)"; }
