@@ -30,7 +30,10 @@ struct DataOptions {
   std::unique_ptr<storage::Database> open_for_command(int reader_connections) const;
 };
 
+// --data, --db, --seed-dir and --log-level.
 void add_data_options(CLI::App& cmd, DataOptions& d);
+// Only --data (for the platform key) and --log-level: for commands that name their databases themselves.
+void add_key_options(CLI::App& cmd, DataOptions& d);
 
 void register_serve(CLI::App& app, DataOptions& data);
 void register_migrate(CLI::App& app, DataOptions& data);

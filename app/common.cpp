@@ -29,16 +29,20 @@ std::unique_ptr<storage::Database> DataOptions::open_for_command(int reader_conn
   return storage::open_database(o);
 }
 
-void add_data_options(CLI::App& cmd, DataOptions& d) {
+void add_key_options(CLI::App& cmd, DataOptions& d) {
   cmd.add_option("--data", d.data_dir, "Folder for the database and keys (created owner-only)")
       ->envname("DARWAZA_DATA")
       ->capture_default_str();
+  cmd.add_option("--log-level", d.log_level, "trace, debug, info, warn or error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+}
+
+void add_data_options(CLI::App& cmd, DataOptions& d) {
+  add_key_options(cmd, d);
   cmd.add_option("--db", d.db_url, "Database URL: sqlite:PATH or postgresql://USER@HOST:PORT/DB (default: sqlite:DATA/darwaza.db)")->envname("DARWAZA_DB");
   cmd.add_option("--seed-dir", d.seed_dir, "Folder with agencies.json and other seed data")
       ->envname("DARWAZA_SEED_DIR")
-      ->capture_default_str();
-  cmd.add_option("--log-level", d.log_level, "trace, debug, info, warn or error")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
 }
 

@@ -26,7 +26,7 @@ void register_migrate_data(CLI::App& app, DataOptions& data) {
   auto* cmd = app.add_subcommand(
       "migrate-data", "Copy a stopped SQLite database into an empty PostgreSQL database, then verify row counts and "
                       "the audit chain.\nExit 0: moved and verified; 1: copied but a check failed; 2: nothing moved");
-  add_data_options(*cmd, data);
+  add_key_options(*cmd, data);  // the databases are --from and --to
   cmd->add_option("--from", o->from, "Source: sqlite:PATH")->required();
   cmd->add_option("--to", o->to, "Target: postgresql://USER@HOST:PORT/DB (empty, or created by `darwaza migrate`)")
       ->required();

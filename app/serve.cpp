@@ -212,6 +212,11 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     if (!n.ok()) logging::app().error("purging expired sessions failed: {}", n.error().detail);
     else if (*n > 0) logging::app().info("purged {} expired sessions", *n);
   }, /*run_at_stop=*/false);
+  // Registry changes made on other nodes (and by command-line tools) reach this node's IP indexes.
+  Periodic follow_registries(std::chrono::milliseconds(registries::kFollowIntervalMs), [&app] {
+    auto n = app.registries.follow_changes();
+    if (!n.ok()) logging::app().error("following registry changes failed: {}", n.error().detail);
+  }, /*run_at_stop=*/false);
   // Notifications: deliver the outbox, and tell holders of certificates about to expire.
   const std::string outbox_dir =
       o.outbox_dir.empty() ? (std::filesystem::path(data.data_dir) / "outbox").string() : o.outbox_dir;
@@ -235,6 +240,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   server.run();
   expiry_scan.stop();
   outbox_rounds.stop();
+  follow_registries.stop();
   govstack.stop();
   purge.stop();
   checkpoints.stop();

@@ -35,16 +35,7 @@ void add_security_headers(RawResponse& res, bool tls) {
   if (tls) res.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
 }
 
-}  // namespace
-
-std::string new_request_id() {
-  unsigned char b[8];
-  randombytes_buf(b, sizeof b);
-  char hex[17];
-  sodium_bin2hex(hex, sizeof hex, b, sizeof b);
-  return std::string(hex, 16);
-}
-
+// Extracts a token from "Authorization: Bearer" or the session cookie.
 std::optional<std::string> presented_token(const Request& req, const std::string& cookie_name, bool& via_cookie) {
   via_cookie = false;
   std::string_view authz = req.header(bhttp::field::authorization);
@@ -65,6 +56,16 @@ std::optional<std::string> presented_token(const Request& req, const std::string
     cookies.remove_prefix(semi + 1);
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::string new_request_id() {
+  unsigned char b[8];
+  randombytes_buf(b, sizeof b);
+  char hex[17];
+  sodium_bin2hex(hex, sizeof hex, b, sizeof b);
+  return std::string(hex, 16);
 }
 
 Result<Principal> Authenticator::authenticate_member(std::string_view) {

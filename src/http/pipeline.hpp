@@ -70,8 +70,6 @@ class Pipeline {
   PipelineOptions options_;
 };
 
-// Extracts a token from "Authorization: Bearer" or the session cookie.
-std::optional<std::string> presented_token(const Request& req, const std::string& cookie_name, bool& via_cookie);
 std::string new_request_id();
 // GET, HEAD and OPTIONS change nothing; every other method needs the CSRF token with a cookie.
 bool changes_state(bhttp::verb method);

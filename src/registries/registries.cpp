@@ -54,7 +54,7 @@ void Registries::install(std::vector<SchemaPtr> schemas) {
   }
 }
 
-Status Registries::open() {
+Result<std::vector<SchemaPtr>> Registries::read_schemas() {
   auto stored = storage::read_value<std::vector<storage::StoredRegistry>>(
       db_, [](storage::Tx& tx) -> Result<std::vector<storage::StoredRegistry>> { return tx.registries().registries(); });
   if (!stored.ok()) return stored.take_error();
@@ -66,7 +66,11 @@ Status Registries::open() {
     schemas.push_back(std::make_shared<const Schema>(std::move(s).value()));
   }
   install(schemas);
-  // Fill the IP indexes from the active records.
+  return schemas;
+}
+
+Result<std::int64_t> Registries::fill_indexes(const std::vector<SchemaPtr>& schemas) {
+  std::int64_t records = 0;
   for (const auto& s : schemas) {
     if (s->ip_index.empty() || !address_indexes_) continue;
     std::vector<IpEntry> entries;
@@ -75,19 +79,37 @@ Status Registries::open() {
       std::int64_t last = 0;
       Status st = db_.read([&](storage::Tx& tx) -> Status {
         last = tx.registries().scan(s->name, after, kScanPageRecords, [&](const Record& r) {
+          ++records;
           if (r.status != RecordStatus::active) return;
           auto e = ip_entries(*s, r);
           entries.insert(entries.end(), std::make_move_iterator(e.begin()), std::make_move_iterator(e.end()));
         });
         return ok_status();
       });
-      if (!st.ok()) return st;
+      if (!st.ok()) return st.take_error();
       if (last == 0) break;
       after = last;
     }
     logging::app().info("registry {}: {} address ranges indexed", s->name, entries.size());
+    std::lock_guard apply(apply_mu_);
     index_of(s->name)->replace_all(std::move(entries));
   }
+  return records;
+}
+
+Status Registries::open() {
+  // Where following starts: changes after this point are applied by follow_changes(), those
+  // before it are in the scan below (a change in between is applied twice, which is harmless).
+  auto head = storage::read_value<std::int64_t>(db_, [](storage::Tx& tx) -> Result<std::int64_t> {
+    return tx.audit().head().first;
+  });
+  if (!head.ok()) return head.take_error();
+  auto schemas = read_schemas();
+  if (!schemas.ok()) return schemas.take_error();
+  auto filled = fill_indexes(*schemas);
+  if (!filled.ok()) return filled.take_error();
+  std::lock_guard follow(follow_mu_);
+  followed_seq_ = *head;
   return ok_status();
 }
 
@@ -319,6 +341,7 @@ Result<RecordView> Registries::change_status(const Principal& who, const std::st
 void Registries::committed(const Effect& e) {
   LiveIpIndex* index = index_of(e.registry);
   if (!index) return;
+  std::lock_guard apply(apply_mu_);
   if (e.remove) index->remove(e.record_id);
   else index->put(e.record_id, e.ip_entries);
 }

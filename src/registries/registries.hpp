@@ -34,6 +34,10 @@ constexpr std::size_t kMaxLookupBatch = 10'000;   // addresses per look-up reque
 constexpr std::size_t kMaxReasonChars = 2'000;
 constexpr int kScanPageRecords = 1'000;           // records read per transaction when streaming
 constexpr int kMaxMatchCandidates = 10'000;       // text-search hits find() checks field by field
+constexpr int kFollowIntervalMs = 1'000;          // how often a server applies other nodes' registry changes
+constexpr int kFollowPageEntries = 2'000;         // audit entries read per transaction when following
+// Changed records in one follow round beyond which rebuilding the indexes beats re-reading each.
+constexpr std::size_t kFollowMaxRecords = 20'000;
 
 using SchemaPtr = std::shared_ptr<const Schema>;
 
@@ -91,6 +95,11 @@ class Registries {
 
   // Reads stored schemas and builds the IP indexes (start-up).
   Status open();
+  // Brings this node's schemas and IP indexes up to date with registry changes written by other
+  // nodes (or command-line tools) since the last call: the audit chain, one cluster-wide order in
+  // which every record write is recorded, is the change feed. The server calls it every
+  // kFollowIntervalMs. Returns the number of records re-read (a rebuild counts every record).
+  Result<std::int64_t> follow_changes();
   // Stores schemas and adds missing seed records, all or nothing. A schema with the same
   // version but different content is refused (bump the version).
   Result<LoadReport> load(const std::vector<SchemaFile>& files);
@@ -167,6 +176,12 @@ class Registries {
   std::vector<IpEntry> ip_entries(const Schema& s, const Record& r) const;
   LiveIpIndex* index_of(const std::string& registry);
   void install(std::vector<SchemaPtr> schemas);
+  // Reads every stored schema and installs it (new versions replace old ones).
+  Result<std::vector<SchemaPtr>> read_schemas();
+  // Rebuilds the IP indexes of these schemas from their active records; returns the records read.
+  Result<std::int64_t> fill_indexes(const std::vector<SchemaPtr>& schemas);
+  // Puts a record's current ranges into its registry's index, or removes them.
+  void apply_to_index(const Record& r);
 
   storage::Database& db_;
   const Clock& clock_;
@@ -174,6 +189,11 @@ class Registries {
   mutable std::mutex mu_;  // guards schemas_ and indexes_ (the map, not the indexes)
   std::map<std::string, SchemaPtr> schemas_;
   std::map<std::string, std::shared_ptr<LiveIpIndex>> indexes_;
+  // Held while an index change is applied (committed(), follow_changes()), so that a record
+  // state read by the follower can never overwrite a newer one this node just committed.
+  std::mutex apply_mu_;
+  std::mutex follow_mu_;             // one follow round at a time
+  std::int64_t followed_seq_ = 0;    // audit entries up to here are reflected (guarded by follow_mu_)
 };
 
 // PREFIX-YYYY-NNNNNN.

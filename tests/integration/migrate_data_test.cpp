@@ -34,7 +34,7 @@ TEST(MigrateData, PilotMovesToPostgresqlAndVerifies) {
   }
   const std::string target = test_db_url(dir + "/target");
   std::string out;
-  ASSERT_EQ(run_darwaza({"migrate-data", "--from", sqlite_url, "--to", target, "--data", dir + "/d", "--db", target}, out), 0)
+  ASSERT_EQ(run_darwaza({"migrate-data", "--from", sqlite_url, "--to", target, "--data", dir + "/d"}, out), 0)
       << out;
   EXPECT_NE(out.find("OK: "), std::string::npos) << out;
   EXPECT_NE(out.find("audit chain verifies"), std::string::npos) << out;
@@ -61,8 +61,8 @@ TEST(MigrateData, PilotMovesToPostgresqlAndVerifies) {
     EXPECT_EQ(r.status, 201u) << r.body;
   }
   // A second copy into the non-empty database is refused, and nothing moves.
-  EXPECT_EQ(run_darwaza({"migrate-data", "--from", sqlite_url, "--to", target, "--data", dir + "/d", "--db", target}, out), 2)
+  EXPECT_EQ(run_darwaza({"migrate-data", "--from", sqlite_url, "--to", target, "--data", dir + "/d"}, out), 2)
       << out;
   EXPECT_NE(out.find("not empty"), std::string::npos) << out;
-  EXPECT_EQ(run_darwaza({"migrate-data", "--from", "mysql://x", "--to", target, "--data", dir + "/d", "--db", target}, out), 2);
+  EXPECT_EQ(run_darwaza({"migrate-data", "--from", "mysql://x", "--to", target, "--data", dir + "/d"}, out), 2);
 }

@@ -2,7 +2,8 @@
 // loopback behave as one platform. Concurrent submissions and officer transitions go through
 // both nodes and the balancer; every acknowledged write is present exactly once, a session made
 // on one node works on the other, an idempotency key replays across nodes, and the audit chain
-// verifies with no fork. Bounded: a few dozen requests.
+// verifies with no fork. Bounded: a few dozen requests. A second test (SQLite and PostgreSQL)
+// proves that each node's in-memory IP index follows registry changes made elsewhere.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -28,6 +29,8 @@ namespace {
 constexpr int kWriters = 6;                // concurrent clients
 constexpr int kSubmissionsPerWriter = 5;   // each alternates node A, node B and the balancer
 constexpr int kBalancerStartTimeoutMs = 10000;
+// Other nodes' registry changes reach a node within about kFollowIntervalMs (1 s); allow plenty.
+constexpr int kFollowDeadlineMs = 15000;
 
 unsigned short free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -188,5 +191,75 @@ TEST(TwoNodes, BehaveAsOnePlatform) {
   std::string out;
   EXPECT_EQ(run_darwaza({"audit", "verify", "--data", a.data_dir() + "/d"}, out), 0) << out;
   EXPECT_NE(out.find("OK: "), std::string::npos) << out;
+  std::filesystem::remove_all(b_dir);
+}
+
+namespace {
+
+// Polls an IP look-up on `c` until `covered` is as wanted or the deadline passes; returns the last answer.
+json lookup_until(HttpClient& c, const std::string& token, bool covered) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kFollowDeadlineMs);
+  json last;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = c.get("/v1/registries/pta-vpn-endpoints/ip-lookup?address=8.8.4.77", bearer(token));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    last = r.json();
+    if (last.value("covered", !covered) == covered) return last;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // polling interval
+  }
+  return last;
+}
+
+}  // namespace
+
+// Node A and node B over one database (SQLite file or PostgreSQL), no balancer: a record
+// imported with the command-line tool reaches both nodes' look-ups, and a suspension through
+// node A reaches node B, without a restart.
+TEST(TwoNodes, AddressIndexesFollowChangesMadeElsewhere) {
+  ServerProcess a({"--registry-dir", DARWAZA_SOURCE_DIR "/data/registries"});
+  a.start();
+  std::string b_dir = make_temp_dir("darwaza-node-b");
+  std::filesystem::create_directories(b_dir + "/d");
+  std::filesystem::copy(a.data_dir() + "/d/keys", b_dir + "/d/keys", std::filesystem::copy_options::recursive);
+  const std::string url = testing_postgresql() ? test_db_url(a.data_dir() + "/d") : "sqlite:" + a.data_dir() + "/d/darwaza.db";
+  ServerProcess b({"--db", url}, b_dir);
+  b.start();
+  HttpClient ca = a.client(), cb = b.client();
+  Person admin = cli_user(a, "agency_admin", "pta"), officer = cli_user(a, "officer", "pta");
+  admin.token = login(ca, admin);
+  officer.token = login(ca, officer);
+  const std::string op = agency_client_token(ca, admin, "pta");
+  EXPECT_EQ(lookup_until(cb, op, false)["covered"], false);
+
+  // A third writer: `darwaza registry import` on the same database.
+  const std::string file = a.data_dir() + "/vpn.jsonl";
+  std::ofstream(file) << json{{"fields",
+                               {{"registrant_name", "Follow Test Firm"}, {"cnic", "35202-7654321-1"},
+                                {"email", "follow@example.pk"}, {"mobile", "+923001112233"}, {"vpn_type", "ipsec"},
+                                {"endpoints", {"8.8.4.0/24"}}, {"purpose", "Remote access for the office"},
+                                {"isp", "PTCL"}}}}.dump()
+                      << "\n";
+  std::string out;
+  ASSERT_EQ(run_darwaza({"registry", "import", "pta-vpn-endpoints", file, "--data", a.data_dir() + "/d"}, out), 0) << out;
+  json on_a = lookup_until(ca, op, true), on_b = lookup_until(cb, op, true);
+  ASSERT_EQ(on_a["covered"], true) << on_a;
+  ASSERT_EQ(on_b["covered"], true) << on_b;
+  const std::string record_id = on_b["registrations"][0].value("record_id", "");
+  EXPECT_EQ(on_a["registrations"][0]["record_id"], record_id);
+
+  // Suspended through node A: node A stops answering at once, node B soon after.
+  auto suspended = ca.post_json("/v1/registries/pta-vpn-endpoints/records/" + record_id + "/status",
+                                {{"action", "suspend"}, {"reason", "Endpoint reported for abuse"}}, bearer(officer.token));
+  ASSERT_EQ(suspended.status, 200u) << suspended.body;
+  EXPECT_EQ(ca.get("/v1/registries/pta-vpn-endpoints/ip-lookup?address=8.8.4.77", bearer(op)).json()["covered"], false);
+  EXPECT_EQ(lookup_until(cb, op, false)["covered"], false);
+  // Reinstated through node B: node A follows.
+  auto back = cb.post_json("/v1/registries/pta-vpn-endpoints/records/" + record_id + "/status",
+                           {{"action", "reinstate"}, {"reason", "Cleared"}}, bearer(officer.token));
+  ASSERT_EQ(back.status, 200u) << back.body;
+  EXPECT_EQ(lookup_until(ca, op, true)["covered"], true);
+
+  ASSERT_EQ(b.stop(), 0);
+  ASSERT_EQ(a.stop(), 0);
   std::filesystem::remove_all(b_dir);
 }

@@ -165,9 +165,10 @@ int run_darwaza(const std::vector<std::string>& args, std::string& output, const
   std::ofstream(in_path) << stdin_text;
   std::vector<std::string> full = {DARWAZA_BINARY};
   full.insert(full.end(), args.begin(), args.end());
-  // A command on a data folder opens that folder's database, PostgreSQL in the second run.
+  // A command on a data folder opens that folder's database, PostgreSQL in the second run
+  // (migrate-data names both of its databases itself and has no --db).
   auto data = std::find(args.begin(), args.end(), "--data");
-  if (data != args.end() && data + 1 != args.end() && !has_flag(args, "--db")) {
+  if (data != args.end() && data + 1 != args.end() && !has_flag(args, "--db") && args.front() != "migrate-data") {
     if (std::string url = test_db_url(*(data + 1)); !url.empty()) full.insert(full.end(), {"--db", url});
   }
   pid_t pid = fork();

@@ -1,5 +1,6 @@
 #include "support/test_database.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -18,21 +19,38 @@ const char* base_url() {
   return b && *b ? b : nullptr;
 }
 
-void create_database(const std::string& name) {
+// Runs one statement on the server's maintenance database; returns "" or the error.
+std::string run_on_server(const std::string& sql) {
   std::string admin = std::string(base_url()) + "postgres";
   PGconn* c = PQconnectdb(admin.c_str());
   if (PQstatus(c) != CONNECTION_OK) {
     std::string msg = PQerrorMessage(c);
     PQfinish(c);
-    throw std::runtime_error("test database server: " + msg);
+    return "test database server: " + msg;
   }
-  std::string sql = "CREATE DATABASE " + name;
   PGresult* r = PQexec(c, sql.c_str());
-  bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-  std::string msg = PQresultErrorMessage(r);
+  std::string msg = PQresultStatus(r) == PGRES_COMMAND_OK ? "" : PQresultErrorMessage(r);
   PQclear(r);
   PQfinish(c);
-  if (!ok) throw std::runtime_error("CREATE DATABASE failed: " + msg);
+  return msg;
+}
+
+// The databases this test process made, by data folder; dropped when the process ends (the
+// servers that used them have stopped by then; FORCE ends any connection left behind).
+struct Databases {
+  std::mutex mu;
+  std::map<std::string, std::string> url_by_dir, name_by_dir;
+  ~Databases() {
+    for (const auto& [dir, name] : name_by_dir) {
+      std::string err = run_on_server("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      if (!err.empty()) std::fprintf(stderr, "test database %s not dropped: %s\n", name.c_str(), err.c_str());
+    }
+  }
+};
+
+Databases& databases() {
+  static Databases d;
+  return d;
 }
 
 }  // namespace
@@ -41,16 +59,17 @@ bool testing_postgresql() { return base_url() != nullptr; }
 
 std::string test_db_url(const std::string& data_dir) {
   if (!testing_postgresql()) return {};
-  static std::mutex mu;
-  static std::map<std::string, std::string> urls;
+  Databases& dbs = databases();
   std::string key = std::filesystem::weakly_canonical(data_dir).string();
-  std::lock_guard lock(mu);
-  auto it = urls.find(key);
-  if (it != urls.end()) return it->second;
+  std::lock_guard lock(dbs.mu);
+  auto it = dbs.url_by_dir.find(key);
+  if (it != dbs.url_by_dir.end()) return it->second;
   crypto::init();
   std::string name = "dz_test_" + crypto::random_hex(8);
-  create_database(name);
-  return urls.emplace(key, std::string(base_url()) + name).first->second;
+  if (std::string err = run_on_server("CREATE DATABASE " + name); !err.empty())
+    throw std::runtime_error("CREATE DATABASE failed: " + err);
+  dbs.name_by_dir.emplace(key, name);
+  return dbs.url_by_dir.emplace(key, std::string(base_url()) + name).first->second;
 }
 
 }  // namespace darwaza::test
