@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <set>
 
-#include "audit/types.hpp"
 #include "core/log.hpp"
 #include "storage/database.hpp"
 #include "registries/registries.hpp"
@@ -15,12 +14,7 @@ namespace darwaza::registries {
 namespace {
 
 constexpr std::size_t kRecordsPerRead = 500;  // records re-read per transaction
-
-bool writes_record(const audit::Entry& e) {
-  return e.object_type == "registry_record" && e.outcome == "ok" && !e.action.ends_with(".read");
-}
-
-bool changes_schema(const audit::Entry& e) { return e.object_type == "registry" && e.outcome == "ok"; }
+constexpr const char* kRecordObject = "registry_record";
 
 }  // namespace
 
@@ -35,36 +29,30 @@ void Registries::apply_to_index(const Record& r) {
 Result<std::int64_t> Registries::follow_changes() {
   if (!address_indexes_) return std::int64_t{0};
   std::lock_guard follow(follow_mu_);
+  // What was written after the last entry applied: registries (schema loads) and their records.
+  std::int64_t head = 0;
+  std::vector<storage::WrittenObject> written;
+  Status st = db_.read([&](storage::Tx& tx) -> Status {
+    head = tx.audit().head().first;
+    if (head > followed_seq_)
+      written = tx.audit().written_objects(followed_seq_, head, "registry", static_cast<int>(kFollowMaxRecords) + 1);
+    return ok_status();
+  });
+  if (!st.ok()) return st.take_error();
+  bool rebuild = written.size() > kFollowMaxRecords;
   std::set<std::string> records;
-  bool rebuild = false;
-  std::int64_t seq = followed_seq_;
-  while (!rebuild) {
-    std::int64_t last = 0;
-    Status st = db_.read([&](storage::Tx& tx) -> Status {
-      if (!tx.audit().enabled()) return ok_status();  // the unaudited benchmark mode has no feed
-      last = tx.audit().scan(seq, kFollowPageEntries, [&](audit::Entry&& e) {
-        if (changes_schema(e)) rebuild = true;
-        else if (writes_record(e)) records.insert(e.object_id);
-      });
-      return ok_status();
-    });
-    if (!st.ok()) return st.take_error();
-    if (last == 0) break;
-    seq = last;
-    if (records.size() > kFollowMaxRecords) rebuild = true;
+  for (const auto& w : written) {
+    if (w.object_type == kRecordObject) records.insert(w.object_id);
+    else rebuild = true;  // a schema load, perhaps of a new indexed registry
   }
   if (rebuild) {
-    // A new schema (perhaps a new indexed registry) or a large import: start over from the head.
-    auto head = storage::read_value<std::int64_t>(db_, [](storage::Tx& tx) -> Result<std::int64_t> {
-      return tx.audit().head().first;
-    });
-    if (!head.ok()) return head.take_error();
+    // Everything read below is at least as new as `head`.
     auto schemas = read_schemas();
     if (!schemas.ok()) return schemas.take_error();
     auto n = fill_indexes(*schemas);
     if (!n.ok()) return n.take_error();
-    followed_seq_ = *head;
-    logging::app().info("registries: rebuilt the address indexes after other nodes' changes ({} records)", *n);
+    followed_seq_ = head;
+    logging::app().info("registries: rebuilt the address indexes after other writers' changes ({} records)", *n);
     return n;
   }
   std::vector<std::string> ids(records.begin(), records.end());
@@ -72,14 +60,14 @@ Result<std::int64_t> Registries::follow_changes() {
     // Read and apply under apply_mu_: a write this node commits meanwhile is applied after the
     // state read here, never before it.
     std::lock_guard apply(apply_mu_);
-    Status st = db_.read([&](storage::Tx& tx) -> Status {
+    Status rs = db_.read([&](storage::Tx& tx) -> Status {
       for (std::size_t j = i; j < std::min(ids.size(), i + kRecordsPerRead); ++j)
         if (auto r = tx.registries().by_id(ids[j])) apply_to_index(*r);
       return ok_status();
     });
-    if (!st.ok()) return st.take_error();
+    if (!rs.ok()) return rs.take_error();
   }
-  followed_seq_ = seq;
+  followed_seq_ = head;
   return static_cast<std::int64_t>(ids.size());
 }
 

@@ -35,7 +35,6 @@ constexpr std::size_t kMaxReasonChars = 2'000;
 constexpr int kScanPageRecords = 1'000;           // records read per transaction when streaming
 constexpr int kMaxMatchCandidates = 10'000;       // text-search hits find() checks field by field
 constexpr int kFollowIntervalMs = 1'000;          // how often a server applies other nodes' registry changes
-constexpr int kFollowPageEntries = 2'000;         // audit entries read per transaction when following
 // Changed records in one follow round beyond which rebuilding the indexes beats re-reading each.
 constexpr std::size_t kFollowMaxRecords = 20'000;
 

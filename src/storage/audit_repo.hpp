@@ -24,6 +24,13 @@ struct AuditQuery {
   int limit = 50;
 };
 
+// An object an audited act wrote: the change feed other nodes follow.
+struct WrittenObject {
+  std::int64_t seq = 0;
+  std::string object_type;
+  std::string object_id;
+};
+
 class AuditRepo {
  public:
   virtual ~AuditRepo() = default;
@@ -35,6 +42,10 @@ class AuditRepo {
   virtual std::vector<audit::Entry> query(const AuditQuery& q) = 0;
   // Entries with seq > after_seq in order, at most limit; returns the last seq seen (0: none).
   virtual std::int64_t scan(std::int64_t after_seq, int limit, const std::function<void(audit::Entry&&)>& fn) = 0;
+  // Objects whose type starts with `object_type_prefix`, written (successful acts other than
+  // "*.read") by entries after_seq < seq <= up_to_seq, in seq order, at most limit.
+  virtual std::vector<WrittenObject> written_objects(std::int64_t after_seq, std::int64_t up_to_seq,
+                                                     const std::string& object_type_prefix, int limit) = 0;
   virtual void insert_checkpoint(const audit::Checkpoint& c) = 0;
   virtual std::vector<audit::Checkpoint> checkpoints() = 0;
   virtual std::optional<audit::Checkpoint> last_checkpoint() = 0;

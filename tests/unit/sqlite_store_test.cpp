@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "audit/audit.hpp"
 #include "core/crypto.hpp"
 #include "identity/errors.hpp"
 #include "storage/database.hpp"
@@ -125,4 +126,37 @@ TEST(SqliteStore, DataPersistsAcrossReopen) {
     EXPECT_TRUE(found);
   }
   std::filesystem::remove_all(dir);
+}
+
+// The change feed other nodes follow: written objects of a type, between two positions, in order.
+TEST(SqliteStore, AuditWrittenObjectsAreTheChangeFeed) {
+  TempDb t;
+  const std::vector<audit::Act> acts = {
+      {"registry.schema.load", "registry", "vpn"},                           // 1
+      {"registry.record.create", "registry_record", "rec_a"},                // 2
+      {"registry.record.read", "registry_record", "rec_a"},                  // 3: a read
+      {"application.submit", "application", "app_1"},                       // 4: another type
+      {"registry.record.suspend", "registry_record", "rec_b", "", "", "", "denied"},  // 5: refused
+      {"registry.record.revoke", "registry_record", "rec_b"},                // 6
+  };
+  ASSERT_TRUE(t.db->write([&](storage::Tx& tx) {
+    for (const auto& a : acts) audit::record(tx, audit::system_actor(), 1000, a);
+    return ok_status();
+  }).ok());
+  std::vector<storage::WrittenObject> all, after_two, limited;
+  ASSERT_TRUE(t.db->read([&](storage::Tx& tx) {
+    all = tx.audit().written_objects(0, 6, "registry", 100);
+    after_two = tx.audit().written_objects(2, 5, "registry", 100);
+    limited = tx.audit().written_objects(0, 6, "registry", 2);
+    return ok_status();
+  }).ok());
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].seq, 1);
+  EXPECT_EQ(all[0].object_type, "registry");
+  EXPECT_EQ(all[1].object_id, "rec_a");
+  EXPECT_EQ(all[2].seq, 6);
+  EXPECT_EQ(all[2].object_id, "rec_b");
+  EXPECT_TRUE(after_two.empty());  // 3 is a read, 4 another type, 5 refused
+  ASSERT_EQ(limited.size(), 2u);
+  EXPECT_EQ(limited[1].seq, 2);
 }

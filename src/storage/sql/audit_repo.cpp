@@ -18,6 +18,10 @@ constexpr const char* kQuery =
 constexpr const char* kScan =
     "SELECT seq, at, actor, actor_role, actor_agency, action, subject_user, subject_org, object_type, object_id, "
     "purpose, outcome, request_id, prev_hash, hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?";
+// The prefix is matched with LIKE: callers pass plain names ("registry"), no wildcards.
+constexpr const char* kWrittenObjects =
+    "SELECT seq, object_type, object_id FROM audit_log WHERE seq > ? AND seq <= ? AND object_type LIKE ? "
+    "AND outcome = 'ok' AND action NOT LIKE '%.read' ORDER BY seq LIMIT ?";
 constexpr const char* kInsertCheckpoint =
     "INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES (?, ?, ?, ?, ?)";
 constexpr const char* kCheckpoints = "SELECT seq, hash, at, key_id, signature FROM audit_checkpoints ORDER BY seq";
@@ -83,6 +87,15 @@ std::int64_t SqlAuditRepo::scan(std::int64_t after_seq, int limit,
     fn(std::move(e));
   }
   return last;
+}
+
+std::vector<WrittenObject> SqlAuditRepo::written_objects(std::int64_t after_seq, std::int64_t up_to_seq,
+                                                         const std::string& object_type_prefix, int limit) {
+  std::vector<WrittenObject> out;
+  auto q = c_.query(kWrittenObjects);
+  q.bind_all(after_seq, up_to_seq, object_type_prefix + "%", limit);
+  while (q.step()) out.push_back({q.integer(0), q.text(1), q.text(2)});
+  return out;
 }
 
 void SqlAuditRepo::insert_checkpoint(const audit::Checkpoint& c) {
