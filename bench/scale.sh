@@ -175,7 +175,7 @@ stop_darwaza() {
 
 # lookups ENGINE NAME: serves the database and measures the three look-ups.
 lookups() {
-  local engine=$1 name=$2 url sample="$TMP/sample-$1-$2.tsv" cnic token code ids agency officer n=0
+  local engine=$1 name=$2 url sample="$TMP/sample-$1-$2.tsv" cnic token code id body agency officer n=0
   url=$(db_url "$engine" "$name")
   rm -rf "$TMP/data"
   mv "$TMP/data-$engine-$name" "$TMP/data"
@@ -211,7 +211,7 @@ lookups() {
   read -r token id < <(head -n1 "$TMP/apps")
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$BASE/v1/applications/$id")
   [[ "$code" == 200 ]] || die "GET /v1/applications/$id returned $code"
-  local body='{"record":"'"$(head -n1 "$TMP/tracking")"'","fields":["tracking_number","state"],"purpose":"Scale benchmark look-up"}'
+  body='{"record":"'"$(head -n1 "$TMP/tracking")"'","fields":["tracking_number","state"],"purpose":"Scale benchmark look-up"}'
   code=$(curl -s -o "$TMP/track.json" -w '%{http_code}' -H 'Content-Type: application/json' -H "Authorization: Bearer $officer" \
     --data-binary "$body" "$BASE/v1/exchange/registries/applications/query")
   [[ "$code" == 200 ]] || die "the tracking-number look-up returned $code: $(head -c 300 "$TMP/track.json")"
@@ -283,16 +283,16 @@ echo "darwaza: $("$DARWAZA" version 2>/dev/null | head -n1 || echo '?') (build: 
 echo "data: full = $SCALE_CITIZENS citizens + $SCALE_APPLICATIONS applications, empty = $EMPTY_CITIZENS + $EMPTY_APPLICATIONS; $SCALE_SERVICES services, seed $SEED"
 echo "look-ups: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s after ${WARMUP}s warm-up; $LOOKUP_USERS citizens' tokens, their applications, one officer's tracking numbers"
 echo
-printf '| %-10s | %-11s | %10s | %10s | %8s | %8s | %8s | %-7s | %-7s | %s\n' engine look-up "empty p50" "empty p99" "full p50" "full p99" ratio "< ${GOAL_P99_MS} ms" "<= ${GOAL_RATIO}x" "full codes |"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------ ------------- -----------: -----------: ---------: ---------: ---------: --------- --------- ------------
+printf '| %-10s | %-11s | %10s | %10s | %8s | %8s | %8s | %-7s | %-7s | %9s | %s\n' engine look-up "empty p50" "empty p99" "full p50" "full p99" ratio "< ${GOAL_P99_MS} ms" "<= ${GOAL_RATIO}x" "full req/s" "full codes |"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------ ------------- -----------: -----------: ---------: ---------: ---------: --------- --------- ----------: ------------
 for engine in "${ENGINES[@]}"; do
   for route in profile application tracking; do
     e="$engine empty $route" f="$engine full $route"
     ratio=$(awk -v a="${P99[$f]}" -v b="${P99[$e]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
     goal=$(awk -v p="${P99[$f]}" -v g="$GOAL_P99_MS" 'BEGIN { print (p < g ? "MET" : "NOT MET") }')
     goal2=$(awk -v r="$ratio" -v g="$GOAL_RATIO" 'BEGIN { print (r != "n/a" && r <= g ? "MET" : "NOT MET") }')
-    printf '| %-10s | %-11s | %10s | %10s | %8s | %8s | %8s | %-7s | %-7s | %s |\n' "$engine" "$route" "${P50[$e]}" "${P99[$e]}" \
-      "${P50[$f]}" "${P99[$f]}" "${ratio}x" "$goal" "$goal2" "${CODES[$f]}"
+    printf '| %-10s | %-11s | %10s | %10s | %8s | %8s | %8s | %-7s | %-7s | %10s | %s |\n' "$engine" "$route" "${P50[$e]}" "${P99[$e]}" \
+      "${P50[$f]}" "${P99[$f]}" "${ratio}x" "$goal" "$goal2" "${RPS[$f]}" "${CODES[$f]}"
   done
 done
 echo
