@@ -125,7 +125,8 @@ TEST(Synth, SmallDatabaseServesItsSyntheticPeople) {
     auto mine = c.get("/v1/applications?page_size=100", bearer(token));
     ASSERT_EQ(mine.status, 200u) << mine.body;
     bool listed = false;
-    for (const auto& a : mine.json()["items"]) listed = listed || a.value("id", "") == row->application_id;
+    const nlohmann::json page = mine.json();  // the loop must not range over a temporary's member
+    for (const auto& a : page["items"]) listed = listed || a.value("id", "") == row->application_id;
     EXPECT_TRUE(listed) << mine.body;
     auto one = c.get("/v1/applications/" + row->application_id, bearer(token));
     ASSERT_EQ(one.status, 200u) << one.body;
