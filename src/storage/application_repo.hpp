@@ -21,6 +21,8 @@ class ApplicationRepo {
   virtual void update(const applications::Application& a) = 0;
   virtual std::optional<applications::Application> by_id(const std::string& id) = 0;
   virtual std::optional<applications::Application> by_tracking(const std::string& tracking) = 0;
+  // Every application, drafts included (operator checks such as `darwaza synth`'s summary).
+  virtual std::int64_t count() = 0;
   // The person's own applications and those of organisations they belong to, newest first.
   virtual ApplicationPage for_user(const std::string& user_id, int offset, int limit) = 0;
   // An agency's queue, oldest submission first. terminal_states are excluded when no state filter.

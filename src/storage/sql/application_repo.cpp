@@ -22,6 +22,7 @@ constexpr const char* kApplicationByTracking =
     "state, is_open, data, fee_paisa, paid_paisa, coalesce(assigned_to, ''), coalesce(certificate_id, ''), "
     "created_at, submitted_at, updated_at, decided_at, state_entered_at, sla_due_at FROM applications "
     "WHERE tracking_number = ?";
+constexpr const char* kCountApplications = "SELECT count(*) FROM applications";
 constexpr const char* kForUser =
     "SELECT id, tracking_number, service_id, service_version, agency_id, applicant_user_id, coalesce(org_id, ''), "
     "state, is_open, data, fee_paisa, paid_paisa, coalesce(assigned_to, ''), coalesce(certificate_id, ''), "
@@ -135,6 +136,12 @@ std::optional<Application> SqlApplicationRepo::by_id(const std::string& id) {
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_application(q);
+}
+
+std::int64_t SqlApplicationRepo::count() {
+  auto q = c_.query(kCountApplications);
+  q.step();
+  return q.integer(0);
 }
 
 std::optional<Application> SqlApplicationRepo::by_tracking(const std::string& tracking) {

@@ -13,6 +13,7 @@ class SqlApplicationRepo final : public ApplicationRepo {
   void update(const applications::Application& a) override;
   std::optional<applications::Application> by_id(const std::string& id) override;
   std::optional<applications::Application> by_tracking(const std::string& tracking) override;
+  std::int64_t count() override;
   ApplicationPage for_user(const std::string& user_id, int offset, int limit) override;
   ApplicationPage queue(const applications::QueueFilter& f) override;
   void add_event(const applications::Event& e) override;

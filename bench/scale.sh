@@ -1,0 +1,310 @@
+#!/usr/bin/env bash
+# Scale benchmark for Darwaza (issue 9). A benchmark, not a test: run it by hand, on a quiet machine.
+#
+#   bench/scale.sh                                              # 10 M citizens + 10 M applications, SQLite (hours)
+#   SCALE_CITIZENS=200000 SCALE_APPLICATIONS=200000 bench/scale.sh   # a small run (minutes)
+#   ENGINE=both bench/scale.sh                                  # SQLite, then PostgreSQL
+#
+# What it does, all on 127.0.0.1, for each engine:
+#   1. the "empty" database: `darwaza synth` with EMPTY_CITIZENS citizens and EMPTY_APPLICATIONS applications (a look-up
+#      needs something to find) and the same SCALE_SERVICES synthetic services;
+#   2. the full database: `darwaza synth --citizens SCALE_CITIZENS --applications SCALE_APPLICATIONS`, through the
+#      product's own batched write path; the load is timed and bounded by SYNTH_TIMEOUT_S; the database's size gives the
+#      bytes per million rows (rows = citizens + applications; each application also has its timeline events);
+#   3. on each database in turn: `darwaza serve`, LOOKUP_USERS synthetic citizens log in (the password synth prints),
+#      one officer of the agency with the most sampled applications is created, then wrk measures (WARMUP s warm-up,
+#      DURATION s run, -t THREADS -c CONNECTIONS), rotating over many people and records so no single row stays hot:
+#        profile      GET /v1/me                                       (each citizen's own token)
+#        application  GET /v1/applications/{id}                        (the citizen's own applications, timeline included)
+#        tracking     POST /v1/exchange/registries/applications/query  {"record": TRACKING-NUMBER} as the handling
+#                     agency's officer: the tracking-number look-up of src/api/routes.cpp. It writes one audit entry
+#                     per look-up, so its latency includes a durable commit.
+#   4. prints p50/p99 per look-up on both databases, the full/empty ratio, and the goals of issue 9 (p99 < 2 ms, and at
+#      most 2x the empty database's p99) with MET / NOT MET, plus load time and bytes per million rows.
+# PostgreSQL runs on a throw-away server from scripts/pg_test_server.sh (fsync off: load and write figures are
+# optimistic there; look-up reads are not affected).
+#
+# Tunables (environment): ENGINE (sqlite | postgresql | both; default sqlite), SCALE_CITIZENS and SCALE_APPLICATIONS
+# (default 10000000 each), SCALE_SERVICES (8000), EMPTY_CITIZENS / EMPTY_APPLICATIONS (1000 each), SEED (1),
+# SYNTH_TIMEOUT_S (bound on each load, default 43200), DURATION (s, 10), WARMUP (s, 2), THREADS (2), CONNECTIONS (4),
+# LOOKUP_USERS (citizens logged in, 50), SAMPLE_ROWS (applications sampled by synth for the look-ups, 5000),
+# DARWAZA (binary; default ./build/darwaza, brought up to date with ninja).
+set -euo pipefail
+
+ENGINE=${ENGINE:-sqlite}
+unset DARWAZA_DB  # each database gets its --db explicitly
+SCALE_CITIZENS=${SCALE_CITIZENS:-10000000}
+SCALE_APPLICATIONS=${SCALE_APPLICATIONS:-10000000}
+SCALE_SERVICES=${SCALE_SERVICES:-8000}
+EMPTY_CITIZENS=${EMPTY_CITIZENS:-1000}
+EMPTY_APPLICATIONS=${EMPTY_APPLICATIONS:-1000}
+SEED=${SEED:-1}
+SYNTH_TIMEOUT_S=${SYNTH_TIMEOUT_S:-43200}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-4}
+LOOKUP_USERS=${LOOKUP_USERS:-50}
+SAMPLE_ROWS=${SAMPLE_ROWS:-5000}
+GOAL_P99_MS=2
+GOAL_RATIO=2
+
+case "$ENGINE" in
+  sqlite) ENGINES=(sqlite) ;;
+  postgresql) ENGINES=(postgresql) ;;
+  both) ENGINES=(sqlite postgresql) ;;
+  *) echo "bench/scale.sh: ENGINE must be sqlite, postgresql or both (not '$ENGINE')" >&2; exit 2 ;;
+esac
+for v in SCALE_CITIZENS SCALE_APPLICATIONS SCALE_SERVICES EMPTY_CITIZENS EMPTY_APPLICATIONS SYNTH_TIMEOUT_S DURATION \
+  WARMUP THREADS CONNECTIONS LOOKUP_USERS SAMPLE_ROWS; do
+  [[ "${!v}" =~ ^[0-9]+$ ]] || { echo "bench/scale.sh: $v must be a whole number (not '${!v}')" >&2; exit 2; }
+done
+((SCALE_CITIZENS > EMPTY_CITIZENS)) || { echo "bench/scale.sh: SCALE_CITIZENS must exceed EMPTY_CITIZENS" >&2; exit 2; }
+
+BENCH_NAME=bench/scale.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+"$DARWAZA" synth --help >/dev/null 2>&1 || die "'$DARWAZA synth' does not exist; this benchmark needs it"
+
+PG_DIR=""
+scale_cleanup() {
+  local rc=$?
+  if [[ -n "$PG_DIR" ]]; then scripts/pg_test_server.sh stop "$PG_DIR" >/dev/null 2>&1 || true; fi
+  (exit $rc)
+  cleanup
+}
+trap scale_cleanup EXIT
+
+LOADAVG_BEFORE=$(cut -d" " -f1-3 /proc/loadavg)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/darwaza-scale.XXXXXX")
+
+cat >"$TMP/report.lua" <<'EOF'
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
+function response(status, headers, body) codes[status] = (codes[status] or 0) + 1 end
+function done(summary, latency, requests)
+  local all, non2xx = {}, 0
+  for _, t in ipairs(threads) do
+    for s, n in pairs(t:get("codes") or {}) do all[s] = (all[s] or 0) + n end
+  end
+  local keys = {}
+  for s, n in pairs(all) do
+    table.insert(keys, s)
+    if s < 200 or s > 299 then non2xx = non2xx + n end
+  end
+  table.sort(keys)
+  local parts = {}
+  for _, s in ipairs(keys) do table.insert(parts, s .. ":" .. all[s]) end
+  local e = summary.errors
+  io.write(string.format(
+    "RESULT requests=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f non2xx=%d codes=%s socket_errors=connect:%d,read:%d,write:%d,timeout:%d\n",
+    summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000, non2xx,
+    #parts > 0 and table.concat(parts, ",") or "none", e.connect, e.read, e.write, e.timeout))
+end
+EOF
+
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
+declare -A P50 P99 RPS CODES NON2XX LOAD_S BYTES ROWS EVENTS
+
+# ---------------------------------------------------------------- per database
+# db_url ENGINE NAME: the --db URL ("" for SQLite in the data folder).
+db_url() {
+  [[ "$1" == postgresql ]] || { echo ""; return; }
+  echo "${PG_BASE}scale_$2"
+}
+
+# db_bytes ENGINE NAME: the database's size on disk.
+db_bytes() {
+  if [[ "$1" == sqlite ]]; then
+    local f="$TMP/data-$1-$2/darwaza.db"
+    echo $(($(stat -c %s "$f") + $(stat -c %s "$f-wal" 2>/dev/null || echo 0)))
+  else
+    psql "$(db_url "$1" "$2")" -Atc 'SELECT pg_database_size(current_database())' || die "psql could not size the database"
+  fi
+}
+
+# synth ENGINE NAME CITIZENS APPLICATIONS: fills the database, timed and bounded.
+synth() {
+  local engine=$1 name=$2 key="$1 $2" url t0 t1
+  url=$(db_url "$engine" "$name")
+  if [[ -n "$url" ]]; then psql "${PG_BASE}postgres" -qc "CREATE DATABASE scale_$name" || die "CREATE DATABASE scale_$name failed"; fi
+  step "$engine, $name database: darwaza synth --citizens $3 --applications $4 --services $SCALE_SERVICES (at most ${SYNTH_TIMEOUT_S}s)"
+  t0=$(date +%s.%N)
+  timeout "$SYNTH_TIMEOUT_S" "$DARWAZA" synth --data "$TMP/data-$engine-$name" ${url:+--db "$url"} --citizens "$3" \
+    --applications "$4" --services "$SCALE_SERVICES" --seed "$SEED" --sample-out "$TMP/sample-$engine-$name.tsv" \
+    --sample-rows "$SAMPLE_ROWS" >"$TMP/synth-$engine-$name.log" 2>&1 ||
+    die "darwaza synth ($key) failed or ran out of time: $(tail -n 5 "$TMP/synth-$engine-$name.log")"
+  t1=$(date +%s.%N)
+  cat "$TMP/synth-$engine-$name.log" >&2
+  LOAD_S[$key]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+  BYTES[$key]=$(db_bytes "$engine" "$name")
+  ROWS[$key]=$(($3 + $4))
+  EVENTS[$key]=$(field events "$(grep '^SYNTH ' "$TMP/synth-$engine-$name.log")")
+  PASSWORD=$(sed -n 's/^password of every synthetic account: //p' "$TMP/synth-$engine-$name.log")
+  [[ -n "$PASSWORD" ]] || die "darwaza synth printed no password"
+}
+
+# wrk_script FILE: the request part comes on standard input; the report is appended.
+wrk_script() { { cat; cat "$TMP/report.lua"; } >"$1"; }
+
+# measure KEY ROUTE SCRIPT: warm-up, then the measured run; fills P50/P99/RPS/CODES.
+measure() {
+  local key="$1 $2" out line
+  if ((WARMUP > 0)); then wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$3" "$BASE" >/dev/null 2>&1 || die "wrk warm-up ($key) failed"; fi
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$3" "$BASE" 2>&1) || die "wrk ($key) failed: $out"
+  line=$(grep '^RESULT ' <<<"$out") || die "no RESULT line from wrk ($key): $out"
+  P50[$key]=$(field p50_ms "$line")
+  P99[$key]=$(field p99_ms "$line")
+  RPS[$key]=$(field rps "$line")
+  CODES[$key]=$(field codes "$line")
+  NON2XX[$key]=$(field non2xx "$line")
+  printf '%-40s %s\n' "$key" "${line#RESULT }" >&2
+}
+
+stop_darwaza() {
+  kill -TERM "$DARWAZA_PID" 2>/dev/null || true
+  for _ in $(seq 600); do kill -0 "$DARWAZA_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$DARWAZA_PID" 2>/dev/null && die "darwaza did not stop within 60 s"
+  wait "$DARWAZA_PID" 2>/dev/null || true
+  DARWAZA_PID=""
+}
+
+# lookups ENGINE NAME: serves the database and measures the three look-ups.
+lookups() {
+  local engine=$1 name=$2 url sample="$TMP/sample-$1-$2.tsv" cnic token code id body agency officer n=0
+  url=$(db_url "$engine" "$name")
+  rm -rf "$TMP/data"
+  mv "$TMP/data-$engine-$name" "$TMP/data"
+  if [[ -n "$url" ]]; then export DARWAZA_DB="$url"; else unset DARWAZA_DB; fi
+  step "$engine, $name database: darwaza serve, $LOOKUP_USERS citizens log in"
+  start_darwaza
+  : >"$TMP/tokens" && : >"$TMP/apps"
+  while read -r cnic; do
+    code=$(curl -s -o "$TMP/login.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+      --data-binary '{"login":"'"$cnic"'","password":"'"$PASSWORD"'"}' "$BASE/v1/auth/login")
+    [[ "$code" == 200 ]] || die "login of synthetic citizen $cnic returned $code: $(cat "$TMP/login.json")"
+    token=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' "$TMP/login.json")
+    echo "$token" >>"$TMP/tokens"
+    code=$(curl -s -o "$TMP/mine.json" -w '%{http_code}' -H "Authorization: Bearer $token" "$BASE/v1/applications?page_size=100")
+    [[ "$code" == 200 ]] || die "GET /v1/applications returned $code: $(head -c 300 "$TMP/mine.json")"
+    for id in $(grep -o '"id":"app_[a-z0-9]*"' "$TMP/mine.json" | cut -d'"' -f4); do echo "$token $id" >>"$TMP/apps"; done
+    n=$((n + 1))
+  done < <(grep -v '^#' "$sample" | cut -f1 | awk '!seen[$0]++' | head -n "$LOOKUP_USERS")
+  ((n > 0)) || die "no citizens in the sample $sample"
+  [[ -s "$TMP/apps" ]] || die "the logged-in citizens have no applications"
+  # The agency with the most sampled (submitted) applications, and one officer of it.
+  agency=$(grep -v '^#' "$sample" | awk -F'\t' '$6 != "draft" { print $5 }' | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }')
+  [[ -n "$agency" ]] || die "no submitted applications in the sample"
+  officer=$(staff_token officer "$agency")
+  [[ -n "$officer" ]] || die "could not log in an officer of $agency"
+  grep -v '^#' "$sample" | awk -F'\t' -v a="$agency" '$5 == a && $6 != "draft" { print $4 }' >"$TMP/tracking"
+  echo "$n citizens with $(wc -l <"$TMP/apps") applications; officer of $agency with $(wc -l <"$TMP/tracking") tracking numbers" >&2
+
+  # One request of each kind by hand: each must answer 200 before wrk runs it.
+  token=$(head -n1 "$TMP/tokens")
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$BASE/v1/me")
+  [[ "$code" == 200 ]] || die "GET /v1/me returned $code"
+  read -r token id < <(head -n1 "$TMP/apps")
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$BASE/v1/applications/$id")
+  [[ "$code" == 200 ]] || die "GET /v1/applications/$id returned $code"
+  body='{"record":"'"$(head -n1 "$TMP/tracking")"'","fields":["tracking_number","state"],"purpose":"Scale benchmark look-up"}'
+  code=$(curl -s -o "$TMP/track.json" -w '%{http_code}' -H 'Content-Type: application/json' -H "Authorization: Bearer $officer" \
+    --data-binary "$body" "$BASE/v1/exchange/registries/applications/query")
+  [[ "$code" == 200 ]] || die "the tracking-number look-up returned $code: $(head -c 300 "$TMP/track.json")"
+
+  { echo 'local tokens = {'; sed 's/.*/  "&",/' "$TMP/tokens"; echo '}'
+    cat <<'EOF'
+local i = 0
+function init(args) codes = {}; i = ((tid or 1) - 1) * 7 end
+function request()
+  i = i % #tokens + 1
+  return wrk.format("GET", "/v1/me", { ["Authorization"] = "Bearer " .. tokens[i] })
+end
+EOF
+  } | wrk_script "$TMP/me.lua"
+  { echo 'local apps = {'; awk '{ printf "  { \"%s\", \"%s\" },\n", $1, $2 }' "$TMP/apps"; echo '}'
+    cat <<'EOF'
+local i = 0
+function init(args) codes = {}; i = ((tid or 1) - 1) * 7 end
+function request()
+  i = i % #apps + 1
+  return wrk.format("GET", "/v1/applications/" .. apps[i][2], { ["Authorization"] = "Bearer " .. apps[i][1] })
+end
+EOF
+  } | wrk_script "$TMP/app.lua"
+  { echo 'local numbers = {'; sed 's/.*/  "&",/' "$TMP/tracking"; echo '}'
+    echo "local token = \"$officer\""
+    cat <<'EOF'
+local i = 0
+function init(args) codes = {}; i = ((tid or 1) - 1) * 7 end
+function request()
+  i = i % #numbers + 1
+  local body = '{"record":"' .. numbers[i] .. '","fields":["tracking_number","state"],"purpose":"Scale benchmark look-up"}'
+  return wrk.format("POST", "/v1/exchange/registries/applications/query",
+    { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
+end
+EOF
+  } | wrk_script "$TMP/track.lua"
+
+  step "$engine, $name database: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per look-up (after ${WARMUP}s warm-up)"
+  measure "$engine $name" profile "$TMP/me.lua"
+  measure "$engine $name" application "$TMP/app.lua"
+  measure "$engine $name" tracking "$TMP/track.lua"
+  stop_darwaza
+  mv "$TMP/data" "$TMP/data-$engine-$name"
+}
+
+for engine in "${ENGINES[@]}"; do
+  if [[ "$engine" == postgresql ]]; then
+    PG_DIR="$TMP/pg"
+    PG_BASE=$(scripts/pg_test_server.sh start "$PG_DIR") || die "scripts/pg_test_server.sh could not start PostgreSQL"
+  fi
+  synth "$engine" empty "$EMPTY_CITIZENS" "$EMPTY_APPLICATIONS"
+  synth "$engine" full "$SCALE_CITIZENS" "$SCALE_APPLICATIONS"
+  lookups "$engine" empty
+  lookups "$engine" full
+  if [[ "$engine" == postgresql ]]; then
+    unset DARWAZA_DB
+    scripts/pg_test_server.sh stop "$PG_DIR"
+    PG_DIR=""
+  fi
+done
+
+# ---------------------------------------------------------------- report
+echo
+echo "Darwaza scale benchmark (issue 9) - $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), Linux $(uname -r), $(awk '/^MemTotal:/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
+echo "disk: $(df -P "$TMP" | awk 'NR == 2 { print $1 }') ($(findmnt -no FSTYPE -T "$TMP" 2>/dev/null || echo '?')); load average before: $LOADAVG_BEFORE, after: $(cut -d" " -f1-3 /proc/loadavg)"
+echo "darwaza: $("$DARWAZA" version 2>/dev/null | head -n1 || echo '?') (build: ${build_type:-unknown}, commit $commit)"
+echo "data: full = $SCALE_CITIZENS citizens + $SCALE_APPLICATIONS applications, empty = $EMPTY_CITIZENS + $EMPTY_APPLICATIONS; $SCALE_SERVICES services, seed $SEED"
+echo "look-ups: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s after ${WARMUP}s warm-up; $LOOKUP_USERS citizens' tokens, their applications, one officer's tracking numbers"
+echo
+printf '| %-10s | %-11s | %10s | %10s | %8s | %8s | %8s | %-7s | %-7s | %9s | %s\n' engine look-up "empty p50" "empty p99" "full p50" "full p99" ratio "< ${GOAL_P99_MS} ms" "<= ${GOAL_RATIO}x" "full req/s" "full codes |"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------ ------------- -----------: -----------: ---------: ---------: ---------: --------- --------- ----------: ------------
+for engine in "${ENGINES[@]}"; do
+  for route in profile application tracking; do
+    e="$engine empty $route" f="$engine full $route"
+    ratio=$(awk -v a="${P99[$f]}" -v b="${P99[$e]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+    goal=$(awk -v p="${P99[$f]}" -v g="$GOAL_P99_MS" 'BEGIN { print (p < g ? "MET" : "NOT MET") }')
+    goal2=$(awk -v r="$ratio" -v g="$GOAL_RATIO" 'BEGIN { print (r != "n/a" && r <= g ? "MET" : "NOT MET") }')
+    printf '| %-10s | %-11s | %10s | %10s | %8s | %8s | %8s | %-7s | %-7s | %10s | %s |\n' "$engine" "$route" "${P50[$e]}" "${P99[$e]}" \
+      "${P50[$f]}" "${P99[$f]}" "${ratio}x" "$goal" "$goal2" "${RPS[$f]}" "${CODES[$f]}"
+  done
+done
+echo
+for engine in "${ENGINES[@]}"; do
+  e="$engine empty" f="$engine full"
+  per_m=$(awk -v a="${BYTES[$e]}" -v b="${BYTES[$f]}" -v ra="${ROWS[$e]}" -v rb="${ROWS[$f]}" \
+    'BEGIN { if (rb > ra) printf "%.1f MiB", (b - a) / (rb - ra) * 1e6 / 1048576; else print "n/a" }')
+  rate=$(awk -v r="${ROWS[$f]}" -v s="${LOAD_S[$f]}" 'BEGIN { if (s > 0) printf "%.0f", r / s; else print "n/a" }')
+  echo "$engine: load of the full database ${LOAD_S[$f]} s ($rate citizens+applications/s; ${EVENTS[$f]} timeline events as well);" \
+    "size $(awk -v b="${BYTES[$f]}" 'BEGIN { printf "%.1f MiB", b / 1048576 }') (empty: $(awk -v b="${BYTES[$e]}" 'BEGIN { printf "%.1f MiB", b / 1048576 }'));" \
+    "$per_m per million rows (citizens + applications, with their events, payments and indexes)"
+done
+bad=0
+for k in "${!NON2XX[@]}"; do ((${NON2XX[$k]:-0} == 0)) || { echo "WARNING: $k saw ${NON2XX[$k]} non-2xx responses (${CODES[$k]})"; bad=1; }; done
+((bad == 0)) || echo "(latencies of runs with non-2xx responses are not comparable)"
