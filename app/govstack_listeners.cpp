@@ -54,19 +54,13 @@ GovStackListeners::GovStackListeners(api::App& app, const GovStackServeOptions& 
     if (listen.empty()) continue;
     http::ServerOptions so = base;
     split_listen(listen, so, std::string("--govstack-") + govstack::to_string(adapter));
-    so.io_threads = 1;
+    so.io_threads = GovStackServeOptions::kIoThreads;
     so.handler_threads = options.handler_threads;
     listeners_.push_back(std::make_unique<Listener>(app, adapter, options, std::move(so), limiter, tls));
   }
 }
 
 GovStackListeners::~GovStackListeners() { stop(); }
-
-std::size_t GovStackListeners::handler_threads() const {
-  std::size_t n = 0;
-  for (const auto& l : listeners_) n += static_cast<std::size_t>(l->server->options().handler_threads) + 1;
-  return n;
-}
 
 void GovStackListeners::start(const std::string& port_file) {
   for (auto& l : listeners_) {

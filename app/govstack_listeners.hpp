@@ -21,6 +21,10 @@ struct GovStackServeOptions {
   bool require_client = false;                      // refuse calls without a member header (401)
   govstack::Options ids;
   int handler_threads = 8;  // per listener
+  static constexpr int kIoThreads = 1;  // per listener: its traffic is a security server's, not the public's
+
+  // Threads every listener together may run at once (each may hold a database reader).
+  int threads() const { return static_cast<int>(listen.size()) * (handler_threads + kIoThreads); }
 };
 
 class GovStackListeners {
@@ -33,7 +37,6 @@ class GovStackListeners {
   void start(const std::string& port_file);
   // Starts the graceful drain of every listener and waits for them.
   void stop();
-  std::size_t handler_threads() const;
 
  private:
   struct Listener;

@@ -106,8 +106,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   std::atomic<http::Metrics*> metrics_ptr{nullptr};
   storage::DatabaseOptions dbo;
   dbo.url = data.resolved_db_url();
-  dbo.reader_connections = o.server.handler_threads + o.server.io_threads + 8 +
-                           static_cast<int>(o.govstack.listen.size()) * (o.govstack.handler_threads + 1);
+  dbo.reader_connections = o.server.handler_threads + o.server.io_threads + 8 + o.govstack.threads();
   dbo.on_commit = [&metrics_ptr](double s) {
     if (auto* m = metrics_ptr.load(std::memory_order_acquire)) m->db_commit_latency().observe(s);
   };

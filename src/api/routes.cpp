@@ -23,7 +23,7 @@ void register_routes(http::Router& r, App& app) {
   // and short indexed reads (SQLite readers in WAL mode do not wait for the writer); the hop to
   // the handler pool costs more than such a read.
   const RouteOptions fast{Dispatch::inline_, false, 0};
-  const RouteOptions expensive{Dispatch::pool, true, 0};
+  const RouteOptions expensive = kExpensiveRoute;
   const RouteOptions expensive_read{Dispatch::pool, false, 0};
 
   // Operations

@@ -77,6 +77,7 @@ Status link_documents(storage::Tx& tx, const ServiceDefinition& def, const json&
 Status page_errors(int page, int page_size, const std::string& lang) {
   FieldErrors errs(lang);
   if (page < 1) errs.add("/page", "min", "1");
+  if (page > kMaxPage) errs.add("/page", "max", std::to_string(kMaxPage));
   if (page_size < 1) errs.add("/page_size", "min", "1");
   if (page_size > kMaxPageSize) errs.add("/page_size", "max", std::to_string(kMaxPageSize));
   if (!errs.empty()) return errs.to_error();

@@ -33,6 +33,7 @@ namespace darwaza::applications {
 constexpr std::size_t kMaxIdempotencyKeyChars = 100;
 constexpr std::size_t kMaxCommentChars = 4000;
 constexpr int kMaxPageSize = 100;
+constexpr int kMaxPage = 100'000;  // deepest page listed: (page - 1) * page_size stays far inside an int
 
 struct SubmitInput {
   std::string service_id;

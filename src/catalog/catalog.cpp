@@ -124,7 +124,7 @@ Result<storage::ServicePage> Catalog::search(const std::string& text, const std:
   if (page < 1) errs.add("/page", "min", "1");
   if (page_size < 1) errs.add("/page_size", "min", "1");
   if (page_size > kMaxPageSize) errs.add("/page_size", "max", std::to_string(kMaxPageSize));
-  if (page > 100000) errs.add("/page", "max", "100000");
+  if (page > kMaxPage) errs.add("/page", "max", std::to_string(kMaxPage));
   if (!errs.empty()) return errs.to_error();
   storage::CatalogQuery q{text, agency, category, (page - 1) * page_size, page_size};
   if (engine_ == SearchEngine::memory) {

@@ -18,6 +18,7 @@
 namespace darwaza::catalog {
 
 constexpr int kMaxPageSize = 100;
+constexpr int kMaxPage = 100'000;  // deepest page searched: (page - 1) * page_size stays far inside an int
 constexpr int kDefaultPageSize = 20;
 constexpr std::size_t kMaxQueryChars = 200;
 

@@ -20,6 +20,10 @@ bool Principal::is_admin_of(std::string_view agency) const {
   return false;
 }
 
+bool Principal::acts_for(std::string_view agency) const {
+  return (is_client() && agency_id == agency) || is_staff_of(agency) || has_role(Role::platform_admin);
+}
+
 std::string Principal::actor() const {
   switch (kind) {
     case Kind::user: return "user:" + user_id;

@@ -30,6 +30,9 @@ struct Principal {
   // officer or agency_admin of that agency
   bool is_staff_of(std::string_view agency) const;
   bool is_admin_of(std::string_view agency) const;
+  // Acts for that agency: one of its API clients, its officers or admins, or a platform admin
+  // (who owns a registry's records and may write them).
+  bool acts_for(std::string_view agency) const;
   // What the access log and audit record call this principal.
   std::string actor() const;
 };

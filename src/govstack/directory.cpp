@@ -14,16 +14,14 @@ Error unknown_provider() {
 
 ProvidedService registry_service(const registries::Schema& s) {
   const std::string base = "/data/" + s.name + "/" + std::to_string(s.version) + ".0";
+  std::vector<Endpoint> endpoints;
+  for (const auto& op : data_operations())
+    endpoints.push_back({std::string(http::bhttp::to_string(op.method)), base + op.path, !(op.access & http::kPublic)});
   return {s.name,
           std::to_string(s.version) + ".0",
           s.title.en,
           s.agency,
-          {{"GET", base, false},
-           {"POST", base + "/read", false},
-           {"POST", base + "/exists", false},
-           {"GET", base + "/{ID}/read-value/{field}.json", false},
-           {"POST", base + "/create", true},
-           {"DELETE", base + "/{ID}/delete", true}},
+          endpoints,
           json_schema(s.form())};
 }
 
@@ -41,7 +39,7 @@ ProvidedService catalog_service(const catalog::ServiceDefinition& d) {
 
 bool may_invoke(const Principal& who, const std::string& agency, const Endpoint& e) {
   if (!e.owner_only) return true;
-  return (who.is_client() && who.agency_id == agency) || who.is_staff_of(agency) || who.has_role(Role::platform_admin);
+  return who.acts_for(agency);
 }
 
 Result<std::vector<ProvidedService>> provided_services(Context& ctx, const std::string& agency,

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "api/app.hpp"
 #include "http/router.hpp"
@@ -23,6 +24,20 @@ struct Context {
   api::App& app;
   Options options;
 };
+
+// One operation of the Digital Registries Data API. THE list of them (routes.cpp): the route
+// table serves each, the Database API lists them as each database's generic services and the
+// directory as each registry's endpoints.
+struct DataOperation {
+  const char* name;          // "data-list", as the Database API's generic_services name it
+  http::bhttp::verb method;
+  const char* route;         // router pattern after /data/{registryname}/{versionnumber}
+  const char* path;          // the same as the directory shows it (the one format served)
+  http::AccessMask access;   // as in src/api/routes.cpp; writes are the owning agency's (domain checks)
+  http::HandlerResult (*handler)(Context&, http::Request&);
+  http::RouteOptions options;
+};
+const std::vector<DataOperation>& data_operations();
 
 enum class Adapter { registries, registration, mediator, consent };
 const char* to_string(Adapter a);

@@ -7,6 +7,8 @@
 #include "core/crypto.hpp"
 #include "govstack/handlers.hpp"
 #include "govstack/json_schema.hpp"
+#include "http/router.hpp"
+#include "registries/errors.hpp"
 
 namespace darwaza::govstack::handlers {
 namespace {
@@ -15,7 +17,6 @@ using nlohmann::json;
 using registries::SchemaPtr;
 
 constexpr int kDefaultPageSize = 10;
-constexpr std::size_t kMaxQueryTextChars = 200;
 constexpr const char* kDeleteReason = "Deleted through the GovStack Digital Registries Data API";
 
 Error bad_request(std::string type, std::string title, std::string detail) {
@@ -54,19 +55,16 @@ Result<json> content_in(const Request& req, const char* member, bool required) {
   return (*it)["content"];
 }
 
-// The first record whose public fields equal the query's content, as the caller may see it.
-Result<registries::RecordView> first_match(Context& ctx, const Request& req, const json& content) {
-  auto found = ctx.app.registries.find(req.param("registryname"), content, "", 1, 1);
-  if (!found.ok()) return found.take_error();
-  if (found->items.empty())
-    return make_error(ErrorKind::not_found, "record-not-found", "No such record", "no record found");
-  return ctx.app.registries.get(req.principal, req.param("registryname"), found->items.front().record.id);
+// The specification's 404 body for a record it cannot find: "no record found".
+Error as_no_record(Error e) {
+  if (e.kind == ErrorKind::not_found && e.type == "record-not-found") e.detail = "no record found";
+  return e;
 }
 
 std::string page_link(const Request& req, int page, int page_size) {
   std::string q = fmt::format("page={}&page_size={}", page, page_size);
   for (const auto& [k, v] : req.query)
-    if (k != "page" && k != "page_size") q += "&" + k + "=" + v;
+    if (k != "page" && k != "page_size") q += "&" + http::url_encode(k) + "=" + http::url_encode(v);
   return req.path + "?" + q;
 }
 
@@ -89,10 +87,12 @@ json database_info(Context& ctx, const registries::Schema& s) {
       tags.push_back({{"name", "public"}, {"path", "/" + f.field.name}, {"is_fulltext", true}});
   }
   auto agency = ctx.app.agencies.get(s.agency);
+  // Each Data API operation, numbered in the order the route table serves them. No used_count:
+  // Darwaza counts requests per route, not per registry (docs/govstack.md).
   json services = json::array();
   int n = 0;
-  for (const char* svc : {"data-list", "data-read", "data-exists", "data-read-value", "data-create"})
-    services.push_back({{"service_id", ++n}, {"name", svc}, {"is_visible", true}, {"used_count", 0}});
+  for (const auto& op : data_operations())
+    services.push_back({{"service_id", ++n}, {"name", op.name}, {"is_visible", true}});
   return {{"id", database_id(s.name)},
           {"version", std::to_string(s.version) + ".0"},
           {"name", s.name},
@@ -107,6 +107,7 @@ json database_info(Context& ctx, const registries::Schema& s) {
           {"is_disabled", false},
           {"is_archived", false},
           {"generic_services", std::move(services)},
+          // Records are never erased: the count is every record written, how far the index went.
           {"data_index_increment", ctx.app.registries.count(s.name)},
           {"has_logo", false}};
 }
@@ -121,13 +122,16 @@ HandlerResult data_list(Context& ctx, Request& req) {
     auto v = req.query_param(name);
     if (!v) continue;
     auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), *out);
-    if (ec != std::errc() || end != v->data() + v->size() || *out < 1 ||
-        (std::string_view(name) == "page_size" && *out > registries::kMaxPageSize))
+    const int max = std::string_view(name) == "page" ? registries::kMaxPage : registries::kMaxPageSize;
+    if (ec != std::errc() || end != v->data() + v->size() || *out < 1 || *out > max)
       return bad_request("invalid-page", "Invalid page",
-                         fmt::format("page is a number from 1; page_size from 1 to {}.", registries::kMaxPageSize));
+                         fmt::format("page is a number from 1 to {}; page_size from 1 to {}.", registries::kMaxPage,
+                                     registries::kMaxPageSize));
   }
   std::string text = req.query_param("search").value_or("");
-  if (text.size() > kMaxQueryTextChars) return bad_request("invalid-search", "Invalid search", "search is at most 200 characters.");
+  if (text.size() > registries::kMaxSearchChars)
+    return bad_request("invalid-search", "Invalid search",
+                       fmt::format("search is at most {} bytes.", registries::kMaxSearchChars));
   json equals = json::object();
   for (const auto& [k, v] : req.query)
     if (k.starts_with("query.") && k.size() > 6) equals[k.substr(6)] = v;
@@ -163,9 +167,9 @@ HandlerResult data_exists(Context& ctx, Request& req) {
   if (!s.ok()) return s.take_error();
   auto content = content_in(req, "query", true);
   if (!content.ok()) return content.take_error();
-  auto found = ctx.app.registries.find((*s)->name, *content, "", 1, 1);
+  auto found = ctx.app.registries.first_match((*s)->name, *content);
   if (!found.ok()) return found.take_error();
-  const bool status = found->total > 0;
+  const bool status = found->has_value();
   return http::Reply::json(
       200, {{"answer", {{"status", status}, {"message", status ? "Object found from database" : "Object not found from database"}}}});
 }
@@ -175,8 +179,12 @@ HandlerResult data_read(Context& ctx, Request& req) {
   if (!s.ok()) return s.take_error();
   auto content = content_in(req, "query", true);
   if (!content.ok()) return content.take_error();
-  auto v = first_match(ctx, req, *content);
-  if (!v.ok()) return v.take_error();
+  auto found = ctx.app.registries.first_match((*s)->name, *content);
+  if (!found.ok()) return found.take_error();
+  if (!*found) return as_no_record(registries::error(registries::Errc::record_not_found));
+  // The record as the portal shows it to this caller (every field to the owning agency, audited).
+  auto v = ctx.app.registries.get_current(req.principal, (*s)->name, **found);
+  if (!v.ok()) return as_no_record(v.take_error());
   return http::Reply::json(200, {{"content", content_of(v->record.number, v->fields)}});
 }
 
@@ -188,12 +196,8 @@ HandlerResult data_read_value(Context& ctx, Request& req) {
   if (dot == std::string::npos || dot == 0 || file.substr(dot + 1) != "json")
     return bad_request("unsupported-format", "Unsupported format", "Ask for {field}.json.");
   const std::string field = file.substr(0, dot);
-  auto v = ctx.app.registries.get(req.principal, (*s)->name, req.param("uuid"));
-  if (!v.ok()) {
-    Error e = v.take_error();
-    if (e.kind == ErrorKind::not_found) e.detail = "no record found";
-    return e;
-  }
+  auto v = ctx.app.registries.get_current(req.principal, (*s)->name, req.param("uuid"));
+  if (!v.ok()) return as_no_record(v.take_error());
   json content = content_of(v->record.number, v->fields);
   if (!content.contains(field))
     return make_error(ErrorKind::not_found, "field-not-found", "No such field",
@@ -202,29 +206,29 @@ HandlerResult data_read_value(Context& ctx, Request& req) {
 }
 
 // Records are never erased: "delete" revokes the record, as the owning agency does in the portal
-// (its unique keys are freed, its history keeps the act).
+// (its unique keys are freed, its history keeps the act); a revoked record is gone (404).
 HandlerResult data_delete(Context& ctx, Request& req) {
   auto s = registry_at(ctx, req);
   if (!s.ok()) return s.take_error();
-  auto v = ctx.app.registries.change_status(req.principal, (*s)->name, req.param("ID"), "revoke", kDeleteReason);
-  if (!v.ok()) {
-    Error e = v.take_error();
-    if (e.kind == ErrorKind::not_found) e.detail = "no record found";
-    return e;
-  }
+  auto v = ctx.app.registries.revoke(req.principal, (*s)->name, req.param("ID"), kDeleteReason);
+  if (!v.ok()) return as_no_record(v.take_error());
   return http::Reply::no_content();
 }
 
+// Darwaza's registries are one group with no id or order of its own: "id", "group_id" and
+// "order" are left out rather than invented (docs/govstack.md); the group's increment is the sum
+// of its databases'.
 HandlerResult databases(Context& ctx, Request&) {
   json list = json::array();
-  for (const auto& s : ctx.app.registries.list()) list.push_back(database_info(ctx, *s));
-  return http::Reply::json(200, {{"id", 1},
-                                 {"name", "Darwaza digital registries"},
+  std::int64_t written = 0;
+  for (const auto& s : ctx.app.registries.list()) {
+    list.push_back(database_info(ctx, *s));
+    written += list.back()["data_index_increment"].get<std::int64_t>();
+  }
+  return http::Reply::json(200, {{"name", "Darwaza digital registries"},
                                  {"code", "DARWAZA"},
                                  {"databases", std::move(list)},
-                                 {"group_id", 1},
-                                 {"order", 1},
-                                 {"data_index_increment", 0}});
+                                 {"data_index_increment", written}});
 }
 
 HandlerResult database(Context& ctx, Request& req) {

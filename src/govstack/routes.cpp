@@ -15,6 +15,22 @@ const char* to_string(Adapter a) {
   return "?";
 }
 
+const std::vector<DataOperation>& data_operations() {
+  using namespace http;
+  using V = bhttp::verb;
+  const AccessMask owner = kApiClient | kAgencyOfficer | kPlatformAdmin;
+  static const std::vector<DataOperation> ops = {
+      {"data-list", V::get, "", "", kPublic, handlers::data_list, kExpensiveRoute},
+      {"data-create", V::post, "/create", "/create", owner, handlers::data_create, {}},
+      {"data-exists", V::post, "/exists", "/exists", kPublic, handlers::data_exists, kExpensiveRoute},
+      {"data-read", V::post, "/read", "/read", kPublic, handlers::data_read, kExpensiveRoute},
+      {"data-read-value", V::get, "/{uuid}/read-value/{file}", "/{ID}/read-value/{field}.json", kPublic,
+       handlers::data_read_value, {}},
+      {"data-delete", V::delete_, "/{ID}/delete", "/{ID}/delete", owner, handlers::data_delete, {}},
+  };
+  return ops;
+}
+
 namespace {
 
 using namespace http;
@@ -23,15 +39,11 @@ using Fn = HandlerResult (*)(Context&, Request&);
 
 // Digital Registries BB: Data API and Database API (v1.3.0). Reads show public fields, or every
 // field to those the registries domain admits; writes are for the owning agency (the domain checks).
+// Listing and matching search the registry: rate limited per client like the portal's searches.
 void registries_routes(Router& r, const std::function<Handler(Fn)>& h) {
-  const AccessMask owner = kApiClient | kAgencyOfficer | kPlatformAdmin;
-  r.add(V::get, "/data/{registryname}/{versionnumber}", kPublic, h(handlers::data_list));
-  r.add(V::post, "/data/{registryname}/{versionnumber}/create", owner, h(handlers::data_create));
-  r.add(V::post, "/data/{registryname}/{versionnumber}/exists", kPublic, h(handlers::data_exists));
-  r.add(V::post, "/data/{registryname}/{versionnumber}/read", kPublic, h(handlers::data_read));
-  r.add(V::get, "/data/{registryname}/{versionnumber}/{uuid}/read-value/{file}", kPublic,
-        h(handlers::data_read_value));
-  r.add(V::delete_, "/data/{registryname}/{versionnumber}/{ID}/delete", owner, h(handlers::data_delete));
+  for (const auto& op : data_operations())
+    r.add(op.method, std::string("/data/{registryname}/{versionnumber}") + op.route, op.access, h(op.handler),
+          op.options);
   r.add(V::get, "/databases", kPublic, h(handlers::databases));
   r.add(V::get, "/database/{id}", kPublic, h(handlers::database));
 }

@@ -40,6 +40,10 @@ struct RouteOptions {
   std::size_t max_body_bytes = 0;   // 0 = the server default
 };
 
+// Routes that cost a caller little and the server much (sign-in, tokens, searches that match
+// field by field): on the pool and under the per-client rate limit. Shared by every route table.
+inline constexpr RouteOptions kExpensiveRoute{Dispatch::pool, true, 0};
+
 using Handler = std::function<HandlerResult(Request&)>;
 
 struct Route {
@@ -83,6 +87,9 @@ class Router {
 bool split_path(std::string_view path, std::vector<std::string>& out);
 // Percent-decoding; false on a malformed escape.
 bool url_decode(std::string_view in, std::string& out, bool plus_is_space);
+// Percent-encoding of every byte but RFC 3986's unreserved characters (A-Z a-z 0-9 - . _ ~), so
+// the text is safe as a path segment, query key or query value; url_decode reverses it.
+std::string url_encode(std::string_view in);
 void parse_query(std::string_view query, std::unordered_map<std::string, std::string>& out);
 
 }  // namespace darwaza::http

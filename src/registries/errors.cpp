@@ -17,6 +17,9 @@ ErrorSpec spec_of(Errc code) {
     case Errc::record_invalid: return {ErrorKind::conflict, "record-invalid", "Data does not fit the registry", "The application's data does not satisfy the registry's schema."};
     case Errc::renewal_invalid: return {ErrorKind::conflict, "renewal-invalid", "Cannot renew", "The record to renew is not yours or cannot be renewed."};
     case Errc::batch_too_large: return {ErrorKind::validation, "batch-too-large", "Too many items", "The batch has more items than allowed."};
+    case Errc::field_not_searchable: return {ErrorKind::invalid_request, "field-not-searchable", "Field not searchable", "Only public fields of this registry can be matched."};
+    case Errc::query_too_broad: return {ErrorKind::invalid_request, "query-too-broad", "Query too broad", "Too many records could match; add fields or search words to narrow the query."};
+    case Errc::page_invalid: return {ErrorKind::invalid_request, "invalid-page", "Invalid page", "The page or page size is out of range."};
     case Errc::schema_downgrade: return {ErrorKind::conflict, "schema-downgrade", "Older schema version", "The stored registry has a newer version."};
   }
   return {ErrorKind::internal, "internal", "Internal error", ""};

@@ -21,6 +21,9 @@ enum class Errc {
   renewal_invalid,        // the record to renew is not the applicant's or not renewable
   batch_too_large,
   schema_downgrade,       // loading an older version of a registry than the one stored
+  field_not_searchable,   // a match names a field that is not public
+  query_too_broad,        // a match over more than kMaxMatchCandidates text-search hits
+  page_invalid,           // a match's page or page size out of range
 };
 
 Error error(Errc code, std::string detail = {});

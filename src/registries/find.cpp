@@ -1,8 +1,10 @@
-// Field-equality matching over public fields, and single records written by the owning agency's
-// systems: what the GovStack Data API needs beyond the portal's search and the import command.
-#include <algorithm>
+// Field-equality matching over the current records' public fields, and single records written by
+// the owning agency's systems: what the GovStack Data API needs beyond the portal's search and the
+// import command.
+#include <fmt/format.h>
 
 #include "core/principal.hpp"
+#include "core/working_days.hpp"
 #include "registries/errors.hpp"
 #include "registries/registries.hpp"
 
@@ -11,11 +13,13 @@ namespace {
 
 using nlohmann::json;
 
+// A scalar value as text: search words, a record number ("42" for 42).
+std::string text_of(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
 // A query value equals a stored value when they are the same JSON or the same text ("42" = 42).
 bool same_value(const json& stored, const json& wanted) {
   if (stored == wanted) return true;
-  auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
-  return !stored.is_structured() && !wanted.is_structured() && text(stored) == text(wanted);
+  return !stored.is_structured() && !wanted.is_structured() && text_of(stored) == text_of(wanted);
 }
 
 bool matches(const Record& r, const json& data, const json& equals) {
@@ -29,56 +33,94 @@ bool matches(const Record& r, const json& data, const json& equals) {
   return true;
 }
 
-Error not_searchable(const std::string& field) {
-  return make_error(ErrorKind::invalid_request, "field-not-searchable", "Field not searchable",
-                    "\"" + field + "\" is not a public field of this registry.");
+// The query names only public, non-personal fields (or "ID"), each with a single value: a match
+// can then never reveal a private value.
+Status check_query(const Schema& s, const json& equals) {
+  if (!equals.is_object()) return error(Errc::field_not_searchable, "The query is an object of field values.");
+  for (const auto& [k, v] : equals.items()) {
+    const SchemaField* f = k == "ID" ? nullptr : s.field(k);
+    if ((k != "ID" && (!f || !f->is_public || personal_type(f->field.type))) || v.is_structured())
+      return error(Errc::field_not_searchable, "\"" + k + "\" is not a public field of this registry.");
+  }
+  return ok_status();
 }
 
 }  // namespace
 
-bool Registries::acts_for_owner(const Principal& who, const Schema& s) const {
-  return (who.is_client() && who.agency_id == s.agency) || who.is_staff_of(s.agency) ||
-         who.has_role(Role::platform_admin);
+Status Registries::each_match(const Schema& s, const json& equals, const std::string& text,
+                              const std::function<bool(RecordView&)>& on_match) {
+  // A number names at most one record: read it, not the text search. (With search text as well,
+  // the text search below has the number among its terms, which narrows it to that record.)
+  if (auto id = equals.find("ID"); id != equals.end() && text.empty()) {
+    const std::string today = pkt_date(clock_.now_ms());
+    auto hit = storage::read_value<std::optional<RecordView>>(
+        db_, [&](storage::Tx& tx) -> Result<std::optional<RecordView>> {
+          auto r = tx.registries().by_number(text_of(*id));
+          if (!r || r->registry != s.name || r->status != RecordStatus::active) return std::optional<RecordView>();
+          return std::optional<RecordView>(view(tx, s, std::move(*r), false, today));
+        });
+    if (!hit.ok()) return hit.take_error();
+    if (*hit && matches((*hit)->record, (*hit)->fields, equals)) on_match(**hit);
+    return ok_status();
+  }
+  // The text search narrows the candidates (public text holds every public value and the
+  // number); each candidate is then compared field by field. Only current records: the same
+  // status filter as the portal's public list.
+  std::string terms = text;
+  for (const auto& [k, v] : equals.items()) terms += " " + text_of(v);
+  if (terms.size() > kMaxSearchChars) terms.resize(kMaxSearchChars);  // words are matched as prefixes
+  const std::string current = to_string(RecordStatus::active);
+  for (int p = 1;; ++p) {
+    auto hits = search(s.name, terms, current, p, kMaxPageSize);
+    if (!hits.ok()) return hits.take_error();
+    if (!equals.empty() && hits->total > kMaxMatchCandidates)
+      return error(Errc::query_too_broad,
+                   fmt::format("{} records could match; at most {} are compared. Add fields or search words.",
+                               hits->total, kMaxMatchCandidates));
+    for (auto& v : hits->items)
+      if (matches(v.record, v.fields, equals) && !on_match(v)) return ok_status();
+    if (static_cast<std::int64_t>(p) * kMaxPageSize >= hits->total) return ok_status();
+  }
 }
 
 Result<RecordList> Registries::find(const std::string& name, const json& equals, const std::string& text, int page,
                                     int page_size) {
   auto s = schema(name);
   if (!s.ok()) return s.take_error();
-  if (!equals.is_object()) return not_searchable("query");
-  if (equals.empty()) return search(name, text, "", page, page_size);
-  std::string terms = text;
-  for (const auto& [k, v] : equals.items()) {
-    const SchemaField* f = k == "ID" ? nullptr : (*s)->field(k);
-    if (k != "ID" && (!f || !f->is_public || personal_type(f->field.type))) return not_searchable(k);
-    if (v.is_structured()) return not_searchable(k);
-    terms += " " + (v.is_string() ? v.get<std::string>() : v.dump());
-  }
-  if (page < 1 || page_size < 1 || page_size > kMaxPageSize)
-    return make_error(ErrorKind::invalid_request, "invalid-page", "Invalid page",
-                      "page is 1 or more; page_size is 1 to " + std::to_string(kMaxPageSize) + ".");
-  // The text search narrows the candidates (public text holds every public value and the
-  // number); each candidate is then compared field by field.
+  if (Status st = check_query(**s, equals); !st.ok()) return st.take_error();
+  if (page < 1 || page > kMaxPage || page_size < 1 || page_size > kMaxPageSize)
+    return error(Errc::page_invalid, fmt::format("page is 1 to {}; page_size is 1 to {}.", kMaxPage, kMaxPageSize));
+  if (equals.empty()) return search(name, text, to_string(RecordStatus::active), page, page_size);
+  // Every match is counted (the total), the page's are kept.
   RecordList out;
   const std::int64_t skip = static_cast<std::int64_t>(page - 1) * page_size;
-  for (int p = 1; (p - 1) * kMaxPageSize < kMaxMatchCandidates; ++p) {
-    auto hits = search(name, terms.substr(0, 200), "", p, kMaxPageSize);
-    if (!hits.ok()) return hits.take_error();
-    for (auto& v : hits->items) {
-      if (!matches(v.record, v.fields, equals)) continue;
-      if (out.total >= skip && static_cast<int>(out.items.size()) < page_size) out.items.push_back(std::move(v));
-      ++out.total;
-    }
-    if (static_cast<std::int64_t>(p) * kMaxPageSize >= hits->total) break;
-  }
+  Status st = each_match(**s, equals, text, [&](RecordView& v) {
+    if (out.total >= skip && static_cast<int>(out.items.size()) < page_size) out.items.push_back(std::move(v));
+    ++out.total;
+    return true;
+  });
+  if (!st.ok()) return st.take_error();
   return out;
+}
+
+Result<std::optional<std::string>> Registries::first_match(const std::string& name, const json& equals) {
+  auto s = schema(name);
+  if (!s.ok()) return s.take_error();
+  if (Status st = check_query(**s, equals); !st.ok()) return st.take_error();
+  std::optional<std::string> id;
+  Status st = each_match(**s, equals, "", [&](RecordView& v) {
+    id = v.record.id;
+    return false;
+  });
+  if (!st.ok()) return st.take_error();
+  return id;
 }
 
 Result<Record> Registries::create(const Principal& who, const std::string& name, const json& fields,
                                   const std::string& number) {
   auto s = schema(name);
   if (!s.ok()) return s.take_error();
-  if (!acts_for_owner(who, **s)) return error(Errc::not_allowed);
+  if (!who.acts_for((*s)->agency)) return error(Errc::not_allowed);
   json line = {{"fields", fields}};
   if (!number.empty()) line["number"] = number;
   auto row = parse_import_row(**s, line);

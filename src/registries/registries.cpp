@@ -242,13 +242,15 @@ Result<RecordList> Registries::search(const std::string& name, const std::string
   FieldErrors errs("en");
   RecordStatus st_filter = RecordStatus::active;
   if (!status.empty() && !parse_status(status, st_filter)) errs.add("/status", "one_of", "active, suspended, revoked");
-  if (text.size() > 200) errs.add("/q", "max_length", "200");
+  if (text.size() > kMaxSearchChars) errs.add("/q", "max_length", std::to_string(kMaxSearchChars));
   if (page < 1) errs.add("/page", "min", "1");
+  if (page > kMaxPage) errs.add("/page", "max", std::to_string(kMaxPage));
   if (page_size < 1 || page_size > kMaxPageSize) errs.add("/page_size", "range", "1.." + std::to_string(kMaxPageSize));
   if (!errs.empty()) return errs.to_error();
   const std::string today = pkt_date(clock_.now_ms());
+  const std::int64_t offset = static_cast<std::int64_t>(page - 1) * page_size;
   return storage::read_value<RecordList>(db_, [&](storage::Tx& tx) -> Result<RecordList> {
-    auto p = tx.registries().search({name, text, status, (page - 1) * page_size, page_size});
+    auto p = tx.registries().search({name, text, status, offset, page_size});
     RecordList out;
     out.total = p.total;
     for (auto& r : p.items) out.items.push_back(view(tx, **s, std::move(r), false, today));
@@ -257,6 +259,16 @@ Result<RecordList> Registries::search(const std::string& name, const std::string
 }
 
 Result<RecordView> Registries::get(const Principal& who, const std::string& name, const std::string& id_or_number) {
+  return read(who, name, id_or_number, false);
+}
+
+Result<RecordView> Registries::get_current(const Principal& who, const std::string& name,
+                                           const std::string& id_or_number) {
+  return read(who, name, id_or_number, true);
+}
+
+Result<RecordView> Registries::read(const Principal& who, const std::string& name, const std::string& id_or_number,
+                                    bool current_only) {
   auto s = schema(name);
   if (!s.ok()) return s.take_error();
   const std::string today = pkt_date(clock_.now_ms());
@@ -265,7 +277,8 @@ Result<RecordView> Registries::get(const Principal& who, const std::string& name
       [&](storage::Tx& tx) -> Result<RecordView> {
         auto r = tx.registries().by_id(id_or_number);
         if (!r) r = tx.registries().by_number(id_or_number);
-        if (!r || r->registry != name) return error(Errc::record_not_found);
+        if (!r || r->registry != name || (current_only && r->status != RecordStatus::active))
+          return error(Errc::record_not_found);
         bool full = privileged(tx, who, **s, *r);
         return view(tx, **s, std::move(*r), full, today);
       },
@@ -299,10 +312,20 @@ Result<RecordList> Registries::mine(const Principal& who) {
 
 Result<RecordView> Registries::change_status(const Principal& who, const std::string& name, const std::string& id,
                                              const std::string& action, const std::string& reason) {
+  return set_status(who, name, id, action, reason, false);
+}
+
+Result<RecordView> Registries::revoke(const Principal& who, const std::string& name, const std::string& id,
+                                      const std::string& reason) {
+  return set_status(who, name, id, "revoke", reason, true);
+}
+
+Result<RecordView> Registries::set_status(const Principal& who, const std::string& name, const std::string& id,
+                                          const std::string& action, const std::string& reason, bool revoked_is_gone) {
   auto s = schema(name);
   if (!s.ok()) return s.take_error();
   // The owning agency's staff, its API clients (the GovStack Data API's delete) and platform admins.
-  if (!acts_for_owner(who, **s)) return error(Errc::not_allowed);
+  if (!who.acts_for((*s)->agency)) return error(Errc::not_allowed);
   FieldErrors errs("en");
   if (action != "suspend" && action != "reinstate" && action != "revoke")
     errs.add("/action", "one_of", "suspend, reinstate, revoke");
@@ -315,7 +338,8 @@ Result<RecordView> Registries::change_status(const Principal& who, const std::st
   auto out = storage::write_value<RecordView>(db_, [&](storage::Tx& tx) -> Result<RecordView> {
     auto r = tx.registries().by_id(id);
     if (!r) r = tx.registries().by_number(id);
-    if (!r || r->registry != name) return error(Errc::record_not_found);
+    if (!r || r->registry != name || (revoked_is_gone && r->status == RecordStatus::revoked))
+      return error(Errc::record_not_found);
     RecordStatus from = r->status, to = from;
     if (action == "suspend" && from == RecordStatus::active) to = RecordStatus::suspended;
     else if (action == "reinstate" && from == RecordStatus::suspended) to = RecordStatus::active;
@@ -352,7 +376,7 @@ Result<std::vector<LookupResult>> Registries::lookup(const Principal& who, const
                                                      const std::vector<std::string>& addresses) {
   auto s = schema(name);
   if (!s.ok()) return s.take_error();
-  if (!acts_for_owner(who, **s)) return error(Errc::not_allowed);
+  if (!who.acts_for((*s)->agency)) return error(Errc::not_allowed);
   LiveIpIndex* index = index_of(name);
   if (!index) return make_error(ErrorKind::not_found, "no-address-index", "No address index",
                                 "This registry does not answer address look-ups.");

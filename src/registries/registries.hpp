@@ -30,10 +30,16 @@ struct Application;
 namespace darwaza::registries {
 
 constexpr int kMaxPageSize = 100;
+// Deepest page a search or match answers, as the catalog's: (page - 1) * page_size stays far
+// inside an int, and OFFSET's cost (it reads every skipped row) stays bounded.
+constexpr int kMaxPage = 100'000;
+constexpr std::size_t kMaxSearchChars = 200;      // search text, bytes
 constexpr std::size_t kMaxLookupBatch = 10'000;   // addresses per look-up request
 constexpr std::size_t kMaxReasonChars = 2'000;
 constexpr int kScanPageRecords = 1'000;           // records read per transaction when streaming
-constexpr int kMaxMatchCandidates = 10'000;       // text-search hits find() checks field by field
+// Text-search hits find() checks field by field; a query with more is refused (query-too-broad)
+// rather than answered from a part of them.
+constexpr int kMaxMatchCandidates = 10'000;
 constexpr int kFollowIntervalMs = 1'000;          // how often a server applies other nodes' registry changes
 // Changed records in one follow round beyond which rebuilding the indexes beats re-reading each.
 constexpr std::size_t kFollowMaxRecords = 20'000;
@@ -106,14 +112,19 @@ class Registries {
   std::vector<SchemaPtr> list() const;
   Result<SchemaPtr> schema(const std::string& name) const;
 
-  // Public search: public fields only, whoever asks. page is 1-based.
+  // Public search: public fields only, whoever asks. page is 1-based (at most kMaxPage). status
+  // is a stored status (the portal's public list asks for "active", the current records) or
+  // empty for any.
   Result<RecordList> search(const std::string& name, const std::string& text, const std::string& status, int page,
                             int page_size);
-  // Records whose public fields equal `equals` (field name → value; "ID" names the number) and
-  // that match `text`, public fields only, like search. A field that is not public is refused.
-  // Matching walks at most kMaxMatchCandidates text-search hits.
+  // Current records (those search lists for status "active") whose public fields equal `equals`
+  // (field name → value; "ID" names the number, read directly) and that match `text`, public
+  // fields only, like search. A field that is not public is refused; a match over more than
+  // kMaxMatchCandidates text-search hits is refused as too broad.
   Result<RecordList> find(const std::string& name, const nlohmann::json& equals, const std::string& text, int page,
                           int page_size);
+  // The id of the first record find would list for `equals`, or none; stops at that record.
+  Result<std::optional<std::string>> first_match(const std::string& name, const nlohmann::json& equals);
   // One record written by an agency's own system (the GovStack Data API's create): the owning
   // agency's API clients and staff, and platform admins; the same rules and audit as an import row.
   Result<Record> create(const Principal& who, const std::string& name, const nlohmann::json& fields,
@@ -121,11 +132,18 @@ class Registries {
   // One record by id or number: every field and the history for the owning agency's staff,
   // platform admins, auditors and the record's subject; public fields for everyone else.
   Result<RecordView> get(const Principal& who, const std::string& name, const std::string& id_or_number);
+  // As get, but only a current record: a suspended or revoked one is record_not_found (the
+  // GovStack Data API sees current records only).
+  Result<RecordView> get_current(const Principal& who, const std::string& name, const std::string& id_or_number);
   // The caller's own records and those of organisations they belong to (every field).
   Result<RecordList> mine(const Principal& who);
   // action: suspend, reinstate, revoke. Owning agency's officers and admins, platform admins.
   Result<RecordView> change_status(const Principal& who, const std::string& name, const std::string& id,
                                    const std::string& action, const std::string& reason);
+  // The GovStack Data API's delete: revokes as change_status does, but a record already revoked
+  // is gone (record_not_found rather than status_change_invalid).
+  Result<RecordView> revoke(const Principal& who, const std::string& name, const std::string& id,
+                            const std::string& reason);
   // IP look-up: staff and API clients of the owning agency.
   Result<std::vector<LookupResult>> lookup(const Principal& who, const std::string& name,
                                            const std::vector<std::string>& addresses);
@@ -168,8 +186,15 @@ class Registries {
   Status allocate(storage::Tx& tx, const Schema& s, const Record& r, const nlohmann::json& data);
   std::optional<Record> usable_reference(storage::Tx& tx, const std::string& registry, const std::string& number,
                                          const std::string& today);
-  bool acts_for_owner(const Principal& who, const Schema& s) const;
   bool privileged(storage::Tx& tx, const Principal& who, const Schema& s, const Record& r) const;
+  Result<RecordView> read(const Principal& who, const std::string& name, const std::string& id_or_number,
+                          bool current_only);
+  Result<RecordView> set_status(const Principal& who, const std::string& name, const std::string& id,
+                                const std::string& action, const std::string& reason, bool revoked_is_gone);
+  // Calls `on_match` with each current record matching `equals` and `text`, in find's order,
+  // until it returns false. `equals` is checked (check_query) beforehand.
+  Status each_match(const Schema& s, const nlohmann::json& equals, const std::string& text,
+                    const std::function<bool(RecordView&)>& on_match);
   RecordView view(storage::Tx& tx, const Schema& s, Record r, bool full, const std::string& today);
   std::string public_text(const Schema& s, const Record& r) const;
   std::vector<IpEntry> ip_entries(const Schema& s, const Record& r) const;

@@ -24,7 +24,7 @@ struct RecordQuery {
   std::string registry;
   std::string text;         // full-text over public fields; empty: all
   std::string status;       // stored status filter; empty: all
-  int offset = 0;
+  std::int64_t offset = 0;
   int limit = 20;
 };
 

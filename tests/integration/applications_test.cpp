@@ -97,6 +97,8 @@ TEST_F(Applications, SubmitGivesTrackingNumberAndSignedReceipt) {
                                                       darwaza::certificates::canonical_json(receipt["receipt"]),
                                                       receipt["signature"]["value"].get<std::string>()));
   auto mine = c.get("/v1/applications", bearer(p.token));
+  // A page so deep that its offset would overflow is refused, not wrapped.
+  EXPECT_EQ(c.get("/v1/applications?page=999999999&page_size=100", bearer(p.token)).status, 422u);
   EXPECT_EQ(mine.json()["total"], 1);
 }
 

@@ -89,8 +89,28 @@ TEST_F(GovStackRegistries, ListPagesSearchesAndFiltersPublicFields) {
   EXPECT_EQ(get("/data/no-such-registry/1.0").status, 404u);
   EXPECT_EQ(type_of(get("/data/stp-parks/2.0")), "/problems/version-not-found");
   EXPECT_EQ(get("/data/stp-parks/1.5").status, 404u);
-  for (const char* q : {"page=0", "page=x", "page_size=0", "page_size=101", "page=1e3"})
-    EXPECT_EQ(type_of(get(std::string("/data/stp-parks/1.0?") + q)), "/problems/invalid-page") << q;
+  for (const char* q : {"page=0", "page=x", "page_size=0", "page_size=101", "page=1e3", "page=100001",
+                        "page=2147483647", "page=2147483648", "page=999999999&page_size=100", "page=-1"}) {
+    auto r = get(std::string("/data/stp-parks/1.0?") + q);
+    EXPECT_EQ(r.status, 400u) << q;
+    EXPECT_EQ(type_of(r), "/problems/invalid-page") << q;
+  }
+  auto deepest = get("/data/stp-parks/1.0?page=100000&page_size=100");
+  ASSERT_EQ(deepest.status, 200u) << deepest.body;
+  EXPECT_TRUE(deepest.json()["results"].empty());
+  EXPECT_TRUE(deepest.json()["next"].is_null());
+
+  // Other query parameters are carried into next and previous percent-encoded: a value holding
+  // '&', '=', '%' or a space stays one value.
+  auto odd = get("/data/stp-parks/1.0?page=2&page_size=2&ordering=name%26page%3D9%20%25x");
+  ASSERT_EQ(odd.status, 200u) << odd.body;
+  for (const char* link : {"next", "previous"}) {
+    const std::string l = odd.json()[link].get<std::string>();
+    EXPECT_NE(l.find("ordering=name%26page%3D9%20%25x"), std::string::npos) << l;
+    EXPECT_EQ(l.find("&page=9"), std::string::npos) << l;
+    auto followed = get(l);
+    EXPECT_EQ(followed.status, 200u) << l << followed.body;
+  }
   auto priv = get("/data/gs-persons/1.0?query.birth_certificate_id=RR-123456");
   EXPECT_EQ(priv.status, 400u) << priv.body;
   EXPECT_EQ(type_of(priv), "/problems/field-not-searchable");
@@ -194,9 +214,68 @@ TEST_F(GovStackRegistries, CreateIsTheOwningAgencysAndThePortalShowsTheRecord) {
   EXPECT_EQ(del("/data/gs-persons/3/" + id + "/delete", nitb).status, 404u);
   ASSERT_EQ(del("/data/gs-persons/1.0/" + id + "/delete", nitb).status, 204u);
   EXPECT_EQ(portal.get("/v1/registries/gs-persons/records/" + id).json()["status"], "revoked");
-  EXPECT_EQ(del("/data/gs-persons/1.0/" + id + "/delete", nitb).status, 409u);  // already revoked
+  auto again = del("/data/gs-persons/1.0/" + id + "/delete", nitb);  // already revoked: gone
+  EXPECT_EQ(again.status, 404u) << again.body;
+  EXPECT_EQ(again.json()["detail"], "no record found");
   // Its key is free again.
   EXPECT_EQ(post("/data/gs-persons/1.0/create", {{"write", {{"content", person}}}}, nitb).status, 200u);
+}
+
+// Suspended and revoked records are not current: the Data API finds only what the portal's
+// public list shows for status "active".
+TEST_F(GovStackRegistries, SuspendedAndRevokedRecordsAreNotFound) {
+  const std::string nitb = member_of("nitb");
+  Person nitb_admin = last_admin_;
+  const std::string last_name = "Status" + std::to_string(getpid());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2; ++i) {
+    const json person = {{"first_name", "Rani" + std::to_string(i)}, {"last_name", last_name}, {"city", "Sibi"},
+                         {"birth_certificate_id", "RR-" + std::to_string(200000 + getpid() % 700000) + std::to_string(i)}};
+    auto created = post("/data/gs-persons/1.0/create", {{"write", {{"content", person}}}}, nitb);
+    ASSERT_EQ(created.status, 200u) << created.body;
+    ids.push_back(created.json()["content"]["ID"]);
+  }
+  const std::string& id = ids[0];
+  auto status = [&](const std::string& record, const std::string& action) {
+    return portal.post_json("/v1/registries/gs-persons/records/" + record + "/status",
+                            {{"action", action}, {"reason", "GovStack visibility test"}}, bearer(nitb_admin.token));
+  };
+  auto listed = [&](const std::string& query) { return get("/data/gs-persons/1.0?" + query).json()["count"].get<int>(); };
+  auto exists = [&](const json& content) {
+    return post("/data/gs-persons/1.0/exists", {{"query", {{"content", content}}}}).json()["answer"]["status"].get<bool>();
+  };
+  auto seen_everywhere = [&](bool seen) {
+    EXPECT_EQ(listed("query.ID=" + id), seen ? 1 : 0);
+    EXPECT_EQ(listed("query.last_name=" + last_name), seen ? 2 : 1);
+    EXPECT_EQ(listed("search=" + last_name), seen ? 2 : 1);
+    EXPECT_EQ(exists({{"ID", id}}), seen);
+    EXPECT_EQ(exists({{"first_name", "Rani0"}, {"last_name", last_name}}), seen);
+    auto read = post("/data/gs-persons/1.0/read", {{"query", {{"content", {{"ID", id}}}}}});
+    EXPECT_EQ(read.status, seen ? 200u : 404u) << read.body;
+    auto value = get("/data/gs-persons/1.0/" + id + "/read-value/city.json");
+    EXPECT_EQ(value.status, seen ? 200u : 404u) << value.body;
+    if (!seen) {
+      EXPECT_EQ(read.json()["detail"], "no record found");
+      EXPECT_EQ(value.json()["detail"], "no record found");
+    }
+    // The owning agency's own caller sees no more than the public here.
+    auto own = post("/data/gs-persons/1.0/read", {{"query", {{"content", {{"ID", id}}}}}}, nitb);
+    EXPECT_EQ(own.status, seen ? 200u : 404u) << own.body;
+  };
+  seen_everywhere(true);
+  ASSERT_EQ(status(id, "suspend").status, 200u);
+  seen_everywhere(false);
+  // The other record is still found, and the portal still shows the suspended one as such.
+  EXPECT_EQ(exists({{"ID", ids[1]}}), true);
+  EXPECT_EQ(portal.get("/v1/registries/gs-persons/records/" + id).json()["status"], "suspended");
+  ASSERT_EQ(status(id, "reinstate").status, 200u);
+  seen_everywhere(true);
+  ASSERT_EQ(status(id, "revoke").status, 200u);
+  seen_everywhere(false);
+  // Deleting a revoked record: it is gone (404), the portal keeps it revoked.
+  auto del = gs.request("DELETE", "/data/gs-persons/1.0/" + id + "/delete", {}, {{kHeader, nitb}});
+  EXPECT_EQ(del.status, 404u) << del.body;
+  EXPECT_EQ(portal.get("/v1/registries/gs-persons/records/" + id).json()["status"], "revoked");
 }
 
 TEST_F(GovStackRegistries, MemberHeaderNamesAKnownClient) {
@@ -232,7 +311,22 @@ TEST_F(GovStackRegistries, DatabaseApiDescribesEachRegistry) {
   EXPECT_EQ(parks["schema"]["type"], "object");
   EXPECT_TRUE(parks["schema"]["properties"].contains("city"));
   EXPECT_TRUE(parks["schema"]["properties"]["ID"]["primaryKey"].get<bool>());
+  // Real values only: records written (the portal's count over every status), the operations
+  // the Data API serves; nothing Darwaza has no value for.
   EXPECT_GE(parks["data_index_increment"].get<int>(), 10);
+  EXPECT_EQ(parks["data_index_increment"], portal.get("/v1/registries/stp-parks/records?page_size=1").json()["total"]);
+  std::vector<std::string> services;
+  for (const auto& svc : parks["generic_services"]) {
+    services.push_back(svc["name"]);
+    EXPECT_EQ(svc["service_id"].get<std::size_t>(), services.size());
+    EXPECT_FALSE(svc.contains("used_count")) << svc;
+  }
+  EXPECT_EQ(services, (std::vector<std::string>{"data-list", "data-create", "data-exists", "data-read",
+                                                "data-read-value", "data-delete"}));
+  std::int64_t written = 0;
+  for (const auto& d : listed["databases"]) written += d["data_index_increment"].get<std::int64_t>();
+  EXPECT_EQ(listed["data_index_increment"], written);
+  for (const char* placeholder : {"id", "group_id", "order"}) EXPECT_FALSE(listed.contains(placeholder)) << placeholder;
 
   auto one = get("/database/" + std::to_string(parks["id"].get<long long>()));
   ASSERT_EQ(one.status, 200u) << one.body;
@@ -246,16 +340,46 @@ TEST_F(GovStackRegistries, DatabaseApiDescribesEachRegistry) {
   EXPECT_EQ(post("/database/modify", json::object()).status, 405u);  // the path reads as /database/{id}
 }
 
-TEST(GovStackListener, RequiredMemberHeaderRefusesAnonymousCalls) {
-  ServerProcess s({"--govstack-registries", "127.0.0.1:0", "--govstack-require-client"});
+// --govstack-require-client: a known member is served, anyone else refused; members share the
+// per-client rate limit of the portal's expensive routes (list, exists, read).
+TEST(GovStackListener, RequiredMemberHeaderServesMembersRefusesOthersAndRateLimits) {
+  ServerProcess s({"--registry-dir", DARWAZA_SOURCE_DIR "/data/registries", "--govstack-registries", "127.0.0.1:0",
+                   "--govstack-require-client", "--rate-limit-per-minute", "1", "--rate-limit-burst", "4"});
   s.start();
   auto gs = s.client_of("govstack-registries");
-  auto r = gs.get("/databases");
-  EXPECT_EQ(r.status, 401u) << r.body;
-  EXPECT_EQ(r.json().value("type", ""), "/problems/member-header-required");
-  EXPECT_EQ(gs.get("/data/stp-parks/1.0").status, 401u);
-  // The portal's own listener is unaffected, and GovStack paths are not served there.
   auto portal = s.client();
+  const std::string member = govstack_member(portal, s, "stp");  // its login takes one token
+  const std::map<std::string, std::string> valid{{kHeader, member}};
+
+  auto served = gs.get("/data/stp-parks/1.0", valid);
+  EXPECT_EQ(served.status, 200u) << served.body;
+  EXPECT_GE(served.json()["count"].get<int>(), 10);
+  EXPECT_EQ(gs.get("/databases", valid).status, 200u);
+
+  auto anonymous = gs.get("/databases");
+  EXPECT_EQ(anonymous.status, 401u) << anonymous.body;
+  EXPECT_EQ(anonymous.json().value("type", ""), "/problems/member-header-required");
+  auto unknown = gs.get("/databases", {{kHeader, "eGovStack/GOV/stp/cli_unknown"}});
+  EXPECT_EQ(unknown.status, 401u) << unknown.body;
+  EXPECT_EQ(unknown.json().value("type", ""), "/problems/unknown-member");
+
+  // The burst spent, list, exists and read answer 429 with Retry-After; cheap reads do not.
+  HttpResponse limited;
+  for (int i = 0; i < 10 && limited.status != 429u; ++i) limited = gs.get("/data/stp-parks/1.0", valid);
+  ASSERT_EQ(limited.status, 429u) << limited.body;
+  EXPECT_EQ(limited.json().value("type", ""), "/problems/rate-limited");
+  ASSERT_TRUE(limited.headers.count("retry-after"));
+  EXPECT_GT(std::stoi(limited.headers.at("retry-after")), 0);
+  const json query = {{"query", {{"content", {{"ID", "stp-gakuch"}}}}}};
+  for (const char* op : {"/exists", "/read"}) {
+    auto r = gs.post_json(std::string("/data/stp-parks/1.0") + op, query, valid);
+    EXPECT_EQ(r.status, 429u) << op << r.body;
+    EXPECT_TRUE(r.headers.count("retry-after")) << op;
+  }
+  EXPECT_EQ(gs.get("/data/stp-parks/1.0/stp-gakuch/read-value/city.json", valid).status, 200u);
+  EXPECT_EQ(gs.get("/databases", valid).status, 200u);
+
+  // The portal's own listener is unaffected by the header rule, and GovStack paths are not served there.
   EXPECT_EQ(portal.get("/v1/registries").status, 200u);
   EXPECT_EQ(portal.get("/databases").status, 404u);
 }

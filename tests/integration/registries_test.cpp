@@ -70,6 +70,13 @@ TEST_F(Registries, PublicListAndSeededReferenceData) {
   EXPECT_EQ(type_of(c.get("/v1/registries/no-such-registry/records")), "/problems/registry-not-found");
   EXPECT_EQ(type_of(c.get("/v1/registries/stp-parks/records/no-such-park")), "/problems/record-not-found");
   EXPECT_EQ(c.get("/v1/registries/stp-parks/records?status=bogus").status, 422u);
+  // Pages so deep that (page - 1) * page_size would overflow are refused, like any bad page.
+  for (const char* q : {"page=100001", "page=999999999&page_size=100", "page=2147483647", "page=0", "page_size=101"}) {
+    auto r = c.get(std::string("/v1/registries/stp-parks/records?") + q);
+    EXPECT_EQ(r.status, 422u) << q << r.body;
+    EXPECT_EQ(type_of(r), "/problems/validation") << q;
+  }
+  EXPECT_EQ(c.get("/v1/registries/stp-parks/records?page=100000&page_size=100").status, 200u);
 }
 
 TEST_F(Registries, VpnRegistrationToRecordLookupAndSuspension) {

@@ -61,6 +61,24 @@ TEST(Router, QueryParsing) {
   EXPECT_EQ(q.count("%zz"), 0u);
 }
 
+TEST(Router, UrlEncodeKeepsOnlyUnreservedCharactersAndRoundTrips) {
+  EXPECT_EQ(url_encode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(url_encode("a b&c=d?e#f/g+h%"), "a%20b%26c%3Dd%3Fe%23f%2Fg%2Bh%25");
+  EXPECT_EQ(url_encode("\xD8\xA7"), "%D8%A7");  // UTF-8 bytes one by one (Urdu alef)
+  EXPECT_EQ(url_encode(std::string("x\0y", 3)), "x%00y");
+  EXPECT_EQ(url_encode(""), "");
+  for (std::string text : {"Islamabad & Rawalpindi", "50%+1", "\xD8\xA7\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85", "a=b&c"}) {
+    std::string back;
+    ASSERT_TRUE(url_decode(url_encode(text), back, true)) << text;
+    EXPECT_EQ(back, text);
+  }
+  // As a query: the encoded pair parses back to the same key and value.
+  std::unordered_map<std::string, std::string> q;
+  parse_query(url_encode("query.city") + "=" + url_encode("A&B=C") + "&page=2", q);
+  EXPECT_EQ(q["query.city"], "A&B=C");
+  EXPECT_EQ(q["page"], "2");
+}
+
 TEST(Problem, MapsKindsToStatusesAndHidesInternals) {
   EXPECT_EQ(status_for(ErrorKind::validation), 422u);
   EXPECT_EQ(status_for(ErrorKind::conflict), 409u);
