@@ -9,6 +9,7 @@
 #include "audit/audit.hpp"
 #include "registries/registries.hpp"
 #include "applications/form_validation.hpp"
+#include "applications/steps.hpp"
 #include "certificates/certificate.hpp"
 #include "certificates/signing.hpp"
 #include "core/crypto.hpp"
@@ -121,10 +122,7 @@ notifications::Fact fact_of(const Application& a, const ServiceDefinition& def, 
 std::optional<notifications::EventKind> event_on_entering(const ServiceDefinition& def, const catalog::State& st) {
   if (st.outcome == catalog::Outcome::approved) return notifications::EventKind::approved;
   if (st.outcome == catalog::Outcome::rejected) return notifications::EventKind::rejected;
-  if (!st.awaiting_applicant) return std::nullopt;
-  for (const auto& t : def.workflow.transitions)
-    if (t.applicant_edits && std::find(t.from.begin(), t.from.end(), st.id) != t.from.end())
-      return notifications::EventKind::info_requested;
+  if (sends_back(def, st)) return notifications::EventKind::info_requested;
   return std::nullopt;
 }
 }  // namespace
@@ -491,6 +489,12 @@ Result<View> Applications::transition(const Principal& who, const std::string& i
     auto a = tx.applications().by_id(id);
     if (!a) return error(Errc::not_found);
     Access acc = access_of(tx, who, *a);
+    if (in.task) {
+      // On an officer's task the caller acts as an officer of the owning agency, never as the applicant.
+      if (!acc.officer) return error(Errc::not_found);
+      if (a->state != in.task->state || a->state_entered_at != in.task->entered_at) return error(Errc::step_changed);
+      acc.applicant = false;
+    }
     auto allowed = allowed_for(*def, a->state, [&](const catalog::Transition& x) { return acc.may(x.roles); });
     if (!t || a->state == kDraftState || std::find(allowed.begin(), allowed.end(), t->id) == allowed.end()) {
       Error e = error(Errc::transition_not_allowed);

@@ -49,10 +49,20 @@ struct Submitted {
   bool replayed = false;   // answered from the idempotency record
 };
 
+// One step of an application's workflow: the state it is in and when it entered it. Entering
+// the same state again is a new step.
+struct Step {
+  std::string state;
+  UnixMs entered_at = 0;
+};
+
 struct TransitionInput {
   std::string transition;
   std::string comment;
   std::optional<nlohmann::json> data;  // resubmitted form data (transitions with applicant_edits)
+  // Set when completing an officer's task (the GovStack tasks): the move applies to this step
+  // only (else step_changed), and only an officer of the owning agency may make it.
+  std::optional<Step> task;
 };
 
 // An application as a caller may see it, with its timeline and what the caller may do next.

@@ -20,6 +20,7 @@ enum class Errc {
   duplicate_payment,
   certificate_not_found,
   comment_required,
+  step_changed,
 };
 
 Error error(Errc code, std::string detail = {});

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,9 @@ std::string blake2b256_hex(std::string_view data);
 std::string keyed_blake2b256(std::string_view key, std::string_view data);
 // base64url without padding (RFC 4648 §5).
 std::string base64url(std::string_view bytes);
+// Standard base64 with padding (RFC 4648 §4); line breaks and spaces are skipped. nullopt when
+// `text` is not base64.
+std::optional<std::string> base64_decode(std::string_view text);
 bool constant_time_equal(std::string_view a, std::string_view b);
 
 struct PasswordParams {

@@ -34,6 +34,12 @@ HandlerResult service_eforms(Context& ctx, Request& req);
 HandlerResult get_eform(Context& ctx, Request& req);
 HandlerResult list_applications(Context& ctx, Request& req);
 HandlerResult get_application(Context& ctx, Request& req);
+HandlerResult upload_document(Context& ctx, Request& req);
+HandlerResult statistics(Context& ctx, Request& req);
+// Registration BB tasks: the officers' work (registration_tasks.cpp).
+HandlerResult list_tasks(Context& ctx, Request& req);
+HandlerResult get_task(Context& ctx, Request& req);
+HandlerResult complete_task(Context& ctx, Request& req);
 
 // Consent BB: policies and data agreements (consent_handlers.cpp).
 HandlerResult read_policy(Context& ctx, Request& req);

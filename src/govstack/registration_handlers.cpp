@@ -1,10 +1,18 @@
 // The Registration BB API over Darwaza's catalog (a service is a "service", its form the one
-// "eForm", id = the service id) and applications (an application is an "application file").
+// "eForm", id = the service id) and applications (an application is an "application file"),
+// the portal's document store (POST /documents) and the officers' decisions (statistics).
+// Tasks: registration_tasks.cpp.
+#include <algorithm>
 #include <charconv>
 
+#include "applications/statistics.hpp"
 #include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/working_days.hpp"
 #include "govstack/handlers.hpp"
 #include "govstack/json_schema.hpp"
+#include "govstack/registration.hpp"
+#include "http/multipart.hpp"
 
 namespace darwaza::govstack::handlers {
 namespace {
@@ -52,6 +60,12 @@ Result<catalog::DefinitionPtr> service_named(Context& ctx, const std::string& id
   return d;
 }
 
+std::string time_or_empty(const std::optional<UnixMs>& t) { return t ? format_rfc3339(*t) : std::string(); }
+
+}  // namespace
+
+namespace registration {
+
 // PENDING while open (or a draft), SENDBACK while waiting on the applicant, APPROVED or
 // REJECTED (withdrawn counts as rejected) once decided.
 json status_json(Context& ctx, const applications::Application& a) {
@@ -64,8 +78,6 @@ json status_json(Context& ctx, const applications::Application& a) {
   return {{"code", code}, {"title", s ? s->label.en : a.state}};
 }
 
-std::string time_or_empty(const std::optional<UnixMs>& t) { return t ? format_rfc3339(*t) : std::string(); }
-
 Result<int> int_param(const Request& req, const char* name, int fallback, int min, int max) {
   auto v = req.query_param(name);
   if (!v) return fallback;
@@ -77,7 +89,10 @@ Result<int> int_param(const Request& req, const char* name, int fallback, int mi
   return out;
 }
 
-}  // namespace
+}  // namespace registration
+
+using registration::int_param;
+using registration::status_json;
 
 HandlerResult list_services(Context& ctx, Request& req) {
   const std::string name = req.query_param("name").value_or("");
@@ -162,6 +177,138 @@ HandlerResult get_application(Context& ctx, Request& req) {
               {"created", format_rfc3339(a.created_at)},
               {"formData", {{"data", json::parse(a.data)}, {"eFormId", a.service_id}}},
               {"documentUrls", json::array()}}}});
+}
+
+// ---- Documents and statistics ------------------------------------------------------------------
+
+namespace {
+
+// The specification's systemError members on a problem body: traceId, code, message.
+Error with_system_error(Error e, const Request& req) {
+  e.extensions["traceId"] = req.request_id;
+  e.extensions["code"] = e.type;
+  e.extensions["message"] = e.detail;
+  return e;
+}
+
+// One file in a multipart/form-data part named "file" (base64 when the part says so).
+Result<http::FormPart> file_part(const Request& req, std::string& decoded) {
+  auto parts = http::parse_form_data(req.header(http::bhttp::field::content_type), req.raw.body());
+  if (!parts.ok()) return parts.take_error();
+  const http::FormPart* file = nullptr;
+  for (const auto& p : *parts) {
+    if (p.name != "file") continue;
+    if (file)
+      return make_error(ErrorKind::invalid_request, "one-file-per-upload", "One file per upload",
+                        "Send one document per request.");
+    file = &p;
+  }
+  if (!file)
+    return make_error(ErrorKind::invalid_request, "file-required", "File required",
+                      "The form has no part named \"file\".");
+  http::FormPart out = *file;
+  if (out.transfer_encoding == "base64") {
+    auto bytes = crypto::base64_decode(out.body);
+    if (!bytes)
+      return make_error(ErrorKind::invalid_request, "invalid-base64", "Invalid base64", "The file part is not base64.");
+    decoded = std::move(*bytes);
+    out.body = decoded;
+  } else if (!out.transfer_encoding.empty() && out.transfer_encoding != "binary" && out.transfer_encoding != "8bit") {
+    return make_error(ErrorKind::invalid_request, "unsupported-transfer-encoding", "Unsupported transfer encoding",
+                      "A file part may be sent as binary or base64.");
+  }
+  if (out.body.size() > documents::kMaxDocumentBytes)
+    return make_error(ErrorKind::payload_too_large, "document-too-large", "Document too large",
+                      "A document may have at most " + std::to_string(documents::kMaxDocumentBytes) + " bytes.");
+  return out;
+}
+
+Result<std::optional<UnixMs>> date_param(const Request& req, const char* name) {
+  auto v = req.query_param(name);
+  if (!v) return std::optional<UnixMs>();
+  bool shape = v->size() == 10 && (*v)[4] == '-' && (*v)[7] == '-' &&
+               std::all_of(v->begin(), v->end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+  auto t = shape ? parse_rfc3339(*v) : std::nullopt;
+  if (!t)
+    return make_error(ErrorKind::invalid_request, "invalid-parameter", "Invalid parameter",
+                      std::string(name) + " is a date, YYYY-MM-DD.");
+  return std::optional<UnixMs>(*t - kPktOffsetMs);  // the day's first moment in PKT
+}
+
+Error invalid_parameter(const std::string& name, const std::string& detail) {
+  return make_error(ErrorKind::invalid_request, "invalid-parameter", "Invalid parameter", name + " " + detail);
+}
+
+}  // namespace
+
+HandlerResult upload_document(Context& ctx, Request& req) {
+  std::string decoded;
+  auto file = file_part(req, decoded);
+  if (!file.ok()) return with_system_error(file.take_error(), req);
+  auto d = ctx.app.documents.upload(req.principal, file->body, file->filename);
+  if (!d.ok()) {
+    Error e = d.take_error();
+    // The specification answers a failed upload (empty, not a PDF, JPEG or PNG) with 400.
+    if (e.kind == ErrorKind::validation || e.kind == ErrorKind::unsupported_media_type) e.kind = ErrorKind::invalid_request;
+    return with_system_error(std::move(e), req);
+  }
+  return http::Reply::json(200, {{"code", 200},
+                                 {"type", d->media_type},
+                                 {"message", "File successfully uploaded"},
+                                 {"url", ctx.app.options.public_url + "/v1/documents/" + d->id},
+                                 {"documentId", d->id},
+                                 {"sha256", d->sha256},
+                                 {"size", d->size}});
+}
+
+HandlerResult statistics(Context& ctx, Request& req) {
+  applications::StatisticsQuery q;
+  auto from = date_param(req, "startDate");
+  if (!from.ok()) return from.take_error();
+  auto to = date_param(req, "endDate");
+  if (!to.ok()) return to.take_error();
+  q.from_ms = *from;
+  if (*to) q.to_ms = **to + 24LL * 3600 * 1000;  // endDate is counted in full
+  if (q.from_ms && q.to_ms && *q.from_ms >= *q.to_ms) return invalid_parameter("startDate", "is after endDate.");
+  const std::string timeframe = req.query_param("timeframe").value_or("");
+  if (timeframe == "day") q.timeframe = applications::Timeframe::day;
+  else if (timeframe == "week") q.timeframe = applications::Timeframe::week;
+  else if (timeframe == "month") q.timeframe = applications::Timeframe::month;
+  else if (timeframe == "year") q.timeframe = applications::Timeframe::year;
+  else if (req.query_param("timeframe")) return invalid_parameter("timeframe", "is day, week, month or year.");
+  q.actor_role = req.query_param("role").value_or("");
+  if (!q.actor_role.empty() && q.actor_role != "officer" && q.actor_role != "agency_admin")
+    return invalid_parameter("role", "is officer or agency_admin.");
+  q.actor_user_id = req.query_param("operator").value_or("");
+  q.service_id = req.query_param("registrationName").value_or("");
+  if (!q.service_id.empty()) {
+    auto d = ctx.app.catalog.current(q.service_id);
+    if (!d.ok())
+      return d.error().kind == ErrorKind::not_found
+                 ? make_error(ErrorKind::not_found, "registration-not-found", "Registration not found",
+                              "No service has that id.")
+                 : d.take_error();
+  }
+  auto counts = applications::decision_statistics(ctx.app.db, ctx.app.catalog, q);
+  if (!counts.ok()) return counts.take_error();
+  json out = json::array();
+  for (const auto& c : *counts) {
+    json refs = {{"timeframeDay", q.timeframe == applications::Timeframe::day},
+                 {"timeframeWeek", q.timeframe == applications::Timeframe::week},
+                 {"timeframeMonth", q.timeframe == applications::Timeframe::month},
+                 {"timeframeYear", q.timeframe == applications::Timeframe::year}};
+    if (!c.first_day.empty()) refs["startDate"] = c.first_day;
+    if (!c.last_day.empty()) refs["endDate"] = c.last_day;
+    if (!q.service_id.empty()) refs["registrationName"] = q.service_id;
+    if (!q.actor_user_id.empty()) refs["operator"] = q.actor_user_id;
+    if (!q.actor_role.empty()) refs["role"] = q.actor_role;
+    out.push_back({{"processed", c.processed()},
+                   {"approved", c.approved},
+                   {"sentBack", c.sent_back},
+                   {"rejected", c.rejected},
+                   {"references", std::move(refs)}});
+  }
+  return http::Reply::json(200, out);
 }
 
 }  // namespace darwaza::govstack::handlers

@@ -49,14 +49,24 @@ void registries_routes(Router& r, const std::function<Handler(Fn)>& h) {
 }
 
 // Registration BB: the catalog is public; application files are the signed-in applicant's own
-// (the applications domain decides what each person sees).
+// (the applications domain decides what each person sees). Tasks are the officers' work: the
+// route admits agency staff, the domain only the owning agency's. Uploads as POST /v1/documents
+// (the body limit leaves room for the multipart framing and base64). Statistics are public,
+// as the statistics specification says ("allows anyone").
 void registration_routes(Router& r, const std::function<Handler(Fn)>& h) {
+  constexpr std::size_t kMaxUploadBodyBytes = documents::kMaxDocumentBytes / 3 * 4 + 64 * 1024;
   r.add(V::get, "/services", kPublic, h(handlers::list_services));
   r.add(V::get, "/services/{serviceId}", kPublic, h(handlers::get_service));
   r.add(V::get, "/services/{serviceId}/eForms", kPublic, h(handlers::service_eforms));
   r.add(V::get, "/eForms/{eFormId}", kPublic, h(handlers::get_eform));
   r.add(V::get, "/applications", kCitizen, h(handlers::list_applications));
   r.add(V::get, "/applications/{fileId}", kCitizen, h(handlers::get_application));
+  r.add(V::post, "/documents", kCitizen, h(handlers::upload_document),
+        RouteOptions{Dispatch::pool, false, kMaxUploadBodyBytes});
+  r.add(V::get, "/tasks", kAgencyOfficer, h(handlers::list_tasks));
+  r.add(V::get, "/tasks/{taskId}", kAgencyOfficer, h(handlers::get_task));
+  r.add(V::post, "/tasks/{taskId}/complete", kAgencyOfficer, h(handlers::complete_task));
+  r.add(V::get, "/data/statistics/1.0", kPublic, h(handlers::statistics));
 }
 
 // Consent BB: policy and data-agreement reads (config and service views alike); they describe

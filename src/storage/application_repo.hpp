@@ -48,6 +48,22 @@ class ApplicationRepo {
   };
   virtual std::vector<ServiceDecisions> decisions_by_service() = 0;
 
+  // Workflow moves made by officers and agency admins in [from_ms, to_ms), counted per service
+  // version, state entered and day (whole days since 1970-01-01 at `day_offset_ms` from UTC).
+  // Empty filter strings match everything.
+  struct MoveFilter {
+    UnixMs from_ms = 0, to_ms = 0, day_offset_ms = 0;
+    std::string service_id, actor_user_id, actor_role;
+  };
+  struct MoveCount {
+    std::string service_id;
+    int service_version = 0;
+    std::string to_state;
+    std::int64_t day = 0;
+    std::int64_t count = 0;
+  };
+  virtual std::vector<MoveCount> officer_moves(const MoveFilter& f) = 0;
+
   virtual void insert_certificate(const applications::CertificateRow& c) = 0;
   virtual std::optional<applications::CertificateRow> certificate(const std::string& id) = 0;
   virtual std::vector<applications::CertificateRow> certificates_of(const std::string& user_id) = 0;

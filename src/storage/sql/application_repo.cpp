@@ -111,6 +111,12 @@ CertificateRow read_certificate(Query& q) {
 constexpr const char* kDecisionsByService =
     "SELECT service_id, decided_at - submitted_at FROM applications WHERE submitted_at IS NOT NULL "
     "ORDER BY service_id";
+constexpr const char* kOfficerMoves =
+    "SELECT a.service_id, a.service_version, e.to_state, (e.at + ?1) / 86400000, count(*) "
+    "FROM application_events e JOIN applications a ON a.id = e.application_id "
+    "WHERE e.kind = 'transition' AND e.actor_role IN ('officer', 'agency_admin') AND e.at >= ?2 AND e.at < ?3 "
+    "AND (?4 = '' OR a.service_id = ?4) AND (?5 = '' OR e.actor_user_id = ?5) AND (?6 = '' OR e.actor_role = ?6) "
+    "GROUP BY 1, 2, 3, 4 ORDER BY 4";
 }  // namespace
 
 void SqlApplicationRepo::insert(const Application& a) {
@@ -260,6 +266,15 @@ std::vector<ApplicationRepo::ServiceDecisions> SqlApplicationRepo::decisions_by_
     ++out.back().submitted;
     if (!q.is_null(1)) out.back().decision_ms.push_back(q.integer(1));
   }
+  return out;
+}
+
+std::vector<ApplicationRepo::MoveCount> SqlApplicationRepo::officer_moves(const MoveFilter& f) {
+  std::vector<MoveCount> out;
+  auto q = c_.query(kOfficerMoves);
+  q.bind_all(f.day_offset_ms, f.from_ms, f.to_ms, f.service_id, f.actor_user_id, f.actor_role);
+  while (q.step())
+    out.push_back({q.text(0), static_cast<int>(q.integer(1)), q.text(2), q.integer(3), q.integer(4)});
   return out;
 }
 

@@ -25,6 +25,7 @@ class SqlApplicationRepo final : public ApplicationRepo {
   void put_idempotent(const std::string& principal, const std::string& key, const applications::IdempotentResponse& r,
                       UnixMs at) override;
   std::vector<ServiceDecisions> decisions_by_service() override;
+  std::vector<MoveCount> officer_moves(const MoveFilter& f) override;
   void insert_certificate(const applications::CertificateRow& c) override;
   std::optional<applications::CertificateRow> certificate(const std::string& id) override;
   std::vector<applications::CertificateRow> certificates_of(const std::string& user_id) override;
