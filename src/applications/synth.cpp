@@ -7,6 +7,7 @@
 #include "applications/form_validation.hpp"
 #include "core/crypto.hpp"
 #include "core/money.hpp"
+#include "core/rng.hpp"
 #include "core/working_days.hpp"
 
 namespace darwaza::applications {
@@ -19,22 +20,8 @@ constexpr UnixMs kHistoryMs = 730 * kDayMs;     // applications were filed over 
 constexpr UnixMs kMaxStepMs = 6 * kDayMs;       // between one step of a timeline and the next
 constexpr std::size_t kDataVariants = 4;        // form data variants kept per service
 
-// splitmix64, seeded per application so that an index always gives the same application.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-
- private:
-  std::uint64_t state_;
-};
+// Seeded per application, so that an index always gives the same application.
+using Rng = SplitMix64;
 
 // What an application ends as, with its share (percent) and the transitions that reach it from
 // the initial state; "pay" records the fee. A step the service's workflow lacks ends the path early.

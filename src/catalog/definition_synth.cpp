@@ -5,28 +5,12 @@
 #include <string_view>
 
 #include "catalog/definition.hpp"
+#include "core/rng.hpp"
 
 namespace darwaza::catalog {
 namespace {
 
-// splitmix64: tiny, and unlike std::uniform_int_distribution identical on every standard library.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-  bool chance(int percent) { return below(100) < static_cast<std::size_t>(percent); }
-  template <class C>
-  const auto& pick(const C& c) { return c[below(std::size(c))]; }
-
- private:
-  std::uint64_t state_;
-};
+using Rng = SplitMix64;
 
 // The ids of data/agencies.json.
 constexpr std::array<const char*, 9> kAgencyIds{"moitt", "stza", "pseb", "stp", "pta",
