@@ -1,11 +1,10 @@
-#include <sodium.h>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "api/identity_handlers.hpp"
 #include "api/json_input.hpp"
 #include "api/render.hpp"
+#include "core/crypto.hpp"
 #include "identity/errors.hpp"
 
 namespace darwaza::api::handlers {
@@ -25,13 +24,9 @@ std::string session_cookie(const App& app, const std::string& value, long max_ag
 // Basic client authentication (RFC 6749 §2.3.1): base64(client_id:client_secret).
 bool basic_credentials(std::string_view header, std::string& id, std::string& secret) {
   if (header.size() < 7 || (header.substr(0, 6) != "Basic " && header.substr(0, 6) != "basic ")) return false;
-  std::string_view b64 = header.substr(6);
-  std::string bin(b64.size(), '\0');
-  size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bin.data()), bin.size(), b64.data(), b64.size(), nullptr,
-                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
-    return false;
-  bin.resize(len);
+  auto decoded = crypto::base64_decode(header.substr(6));
+  if (!decoded) return false;
+  const std::string& bin = *decoded;
   auto colon = bin.find(':');
   if (colon == std::string::npos) return false;
   std::string decoded_id, decoded_secret;

@@ -6,6 +6,8 @@
 #include <future>
 #include <set>
 
+#include <sodium.h>
+
 #include "support/fixtures.hpp"
 
 using namespace darwaza::test;
@@ -475,3 +477,29 @@ TEST_F(Registries, LiveIndicatorsFollowTheRegistries) {
 }
 
 }  // namespace
+
+std::string base64_of(const std::string& s) {
+  std::string out(sodium_base64_ENCODED_LEN(s.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(s.data()), s.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.resize(out.find('\0'));
+  return out;
+}
+
+// An agency's system may also send its credentials as HTTP Basic (RFC 6749 §2.3.1); a header
+// that is not base64 of id:secret is refused.
+TEST_F(Registries, ClientCredentialsInABasicHeader) {
+  Person admin = staff("pta", "agency_admin");
+  auto created = c.post_json("/v1/agencies/pta/clients", {{"name", "basic client"}}, bearer(admin.token));
+  ASSERT_EQ(created.status, 201u) << created.body;
+  const std::string pair = created.json().value("client_id", "") + ":" + created.json().value("client_secret", "");
+  auto token = [&](const std::string& authorization) {
+    return c.request("POST", "/v1/oauth/token", "grant_type=client_credentials",
+                     {{"Content-Type", "application/x-www-form-urlencoded"}, {"Authorization", authorization}});
+  };
+  auto good = token("Basic " + base64_of(pair));
+  ASSERT_EQ(good.status, 200u) << good.body;
+  EXPECT_FALSE(good.json().value("access_token", "").empty());
+  EXPECT_GE(token("Basic not*base64").status, 400u);
+  EXPECT_GE(token("Basic " + base64_of(created.json().value("client_id", "") + ":wrong")).status, 400u);
+}
