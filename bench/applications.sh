@@ -208,40 +208,11 @@ done
 echo "nginx pid $NGINX_PID on $NGINX_BASE ($(pgrep -c -P "$NGINX_PID" || true) workers)" >&2
 
 # ---------------------------------------------------------------- wrk scripts
-# Counts status codes per thread and prints one parseable line:
-#   RESULT requests=N rps=X p50_ms=X p99_ms=X max_ms=X non2xx=N n201=N codes=200:N,... socket_errors=connect:N,...
-cat >"$TMP/report.lua" <<'EOF'
-local threads = {}
-function setup(thread)
-  table.insert(threads, thread)
-  thread:set("tid", #threads)
-end
-function response(status, headers, body) codes[status] = (codes[status] or 0) + 1 end
-function done(summary, latency, requests)
-  local all, non2xx = {}, 0
-  for _, t in ipairs(threads) do
-    for s, n in pairs(t:get("codes") or {}) do all[s] = (all[s] or 0) + n end
-  end
-  local keys = {}
-  for s, n in pairs(all) do
-    table.insert(keys, s)
-    if s < 200 or s > 299 then non2xx = non2xx + n end
-  end
-  table.sort(keys)
-  local parts = {}
-  for _, s in ipairs(keys) do table.insert(parts, s .. ":" .. all[s]) end
-  local e = summary.errors
-  io.write(string.format(
-    "RESULT requests=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f non2xx=%d n201=%d codes=%s socket_errors=connect:%d,read:%d,write:%d,timeout:%d\n",
-    summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, latency.max / 1000, non2xx, all[201] or 0,
-    #parts > 0 and table.concat(parts, ",") or "none", e.connect, e.read, e.write, e.timeout))
-end
-EOF
+# Each script's request part, then the shared reporting (bench/wrk_report.lua).
 # Plain GETs: only the counting.
 {
   echo 'function init(args) codes = {} end'
-  cat "$TMP/report.lua"
+  cat "$WRK_REPORT"
 } >"$TMP/get.lua"
 # Submissions: POST with the JSON body and the bearer token.
 {
@@ -250,7 +221,7 @@ EOF
   echo "wrk.headers[\"Authorization\"] = \"Bearer $TOKEN\""
   echo "wrk.body = [[$SUBMIT]]"
   echo 'function init(args) codes = {} end'
-  cat "$TMP/report.lua"
+  cat "$WRK_REPORT"
 } >"$TMP/submit.lua"
 # Search: every request takes the next query word; each thread starts at a different word.
 {
@@ -268,7 +239,7 @@ function request()
   return wrk.format("GET", paths[i])
 end
 EOF
-  cat "$TMP/report.lua"
+  cat "$WRK_REPORT"
 } >"$TMP/search.lua"
 
 declare -A RPS P99 P50 NON2XX N201 CODES ERRS REQS OTHER KTHR STEAL

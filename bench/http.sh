@@ -137,34 +137,8 @@ done
 echo "nginx pid $NGINX_PID on $NGINX_BASE ($(pgrep -c -P "$NGINX_PID" || true) workers)" >&2
 
 # ---------------------------------------------------------------- wrk
-# Counts status codes per thread and prints one parseable line:
-#   RESULT requests=N rps=X p50_ms=X p99_ms=X non2xx=N codes=200:N,... socket_errors=connect:N,read:N,write:N,timeout:N
-cat >"$TMP/report.lua" <<'EOF'
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) codes = {} end
-function response(status, headers, body) codes[status] = (codes[status] or 0) + 1 end
-function done(summary, latency, requests)
-  local all, non2xx = {}, 0
-  for _, t in ipairs(threads) do
-    for s, n in pairs(t:get("codes") or {}) do all[s] = (all[s] or 0) + n end
-  end
-  local keys = {}
-  for s, n in pairs(all) do
-    table.insert(keys, s)
-    if s < 200 or s > 299 then non2xx = non2xx + n end
-  end
-  table.sort(keys)
-  local parts = {}
-  for _, s in ipairs(keys) do table.insert(parts, s .. ":" .. all[s]) end
-  local e = summary.errors
-  io.write(string.format(
-    "RESULT requests=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f non2xx=%d codes=%s socket_errors=connect:%d,read:%d,write:%d,timeout:%d\n",
-    summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, latency.max / 1000, non2xx, #parts > 0 and table.concat(parts, ",") or "none",
-    e.connect, e.read, e.write, e.timeout))
-end
-EOF
+# Plain requests: the shared reporting (bench/wrk_report.lua) with a counting init.
+{ echo 'function init(args) codes = {} end'; cat "$WRK_REPORT"; } >"$TMP/report.lua"
 # Same reporting, for POST /v1/auth/login.
 {
   echo "wrk.method = \"POST\""

@@ -5,6 +5,9 @@
 BENCH_NAME=${BENCH_NAME:-$(basename "$0")}
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# The reporting part of every wrk script (one RESULT line; see the file).
+WRK_REPORT="$PWD/bench/wrk_report.lua"
+
 step() { printf '\n== %s\n' "$*" >&2; }
 die() {
   printf '%s: FAILED: %s\n' "$BENCH_NAME" "$*" >&2

@@ -16,8 +16,9 @@
 #      DURATION s run, -t THREADS -c CONNECTIONS), rotating over many people and records so no single row stays hot:
 #        profile      GET /v1/me                                       (each citizen's own token)
 #        application  GET /v1/applications/{id}                        (the citizen's own applications, timeline included)
-#        tracking     POST /v1/exchange/registries/applications/query  {"record": TRACKING-NUMBER} as the handling
-#                     agency's officer: the tracking-number look-up of src/api/routes.cpp. It writes one audit entry
+#        tracking     GET /v1/applications/{tracking number}                 (the citizen's own, by tracking number)
+#        exchange     POST /v1/exchange/registries/applications/query  {"record": TRACKING-NUMBER} as the handling
+#                     agency's officer: another agency's look-up by tracking number. It writes one audit entry
 #                     per look-up, so its latency includes a durable commit.
 #   4. prints p50/p99 per look-up on both databases, the full/empty ratio, and the goals of issue 9 (p99 < 2 ms, and at
 #      most 2x the empty database's p99) with MET / NOT MET, plus load time and bytes per million rows.
@@ -78,34 +79,6 @@ trap scale_cleanup EXIT
 LOADAVG_BEFORE=$(cut -d" " -f1-3 /proc/loadavg)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/darwaza-scale.XXXXXX")
 
-cat >"$TMP/report.lua" <<'EOF'
-local threads = {}
-function setup(thread)
-  table.insert(threads, thread)
-  thread:set("tid", #threads)
-end
-function response(status, headers, body) codes[status] = (codes[status] or 0) + 1 end
-function done(summary, latency, requests)
-  local all, non2xx = {}, 0
-  for _, t in ipairs(threads) do
-    for s, n in pairs(t:get("codes") or {}) do all[s] = (all[s] or 0) + n end
-  end
-  local keys = {}
-  for s, n in pairs(all) do
-    table.insert(keys, s)
-    if s < 200 or s > 299 then non2xx = non2xx + n end
-  end
-  table.sort(keys)
-  local parts = {}
-  for _, s in ipairs(keys) do table.insert(parts, s .. ":" .. all[s]) end
-  local e = summary.errors
-  io.write(string.format(
-    "RESULT requests=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f non2xx=%d codes=%s socket_errors=connect:%d,read:%d,write:%d,timeout:%d\n",
-    summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, latency.max / 1000, non2xx,
-    #parts > 0 and table.concat(parts, ",") or "none", e.connect, e.read, e.write, e.timeout))
-end
-EOF
 
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
 declare -A P50 P99 RPS CODES NON2XX LOAD_S BYTES ROWS EVENTS
@@ -149,7 +122,7 @@ synth() {
 }
 
 # wrk_script FILE: the request part comes on standard input; the report is appended.
-wrk_script() { { cat; cat "$TMP/report.lua"; } >"$1"; }
+wrk_script() { { cat; cat "$WRK_REPORT"; } >"$1"; }
 
 # measure KEY ROUTE SCRIPT: warm-up, then the measured run; fills P50/P99/RPS/CODES.
 measure() {
@@ -182,7 +155,7 @@ lookups() {
   if [[ -n "$url" ]]; then export DARWAZA_DB="$url"; else unset DARWAZA_DB; fi
   step "$engine, $name database: darwaza serve, $LOOKUP_USERS citizens log in"
   start_darwaza
-  : >"$TMP/tokens" && : >"$TMP/apps"
+  : >"$TMP/tokens" && : >"$TMP/apps" && : >"$TMP/tracks"
   while read -r cnic; do
     code=$(curl -s -o "$TMP/login.json" -w '%{http_code}' -H 'Content-Type: application/json' \
       --data-binary '{"login":"'"$cnic"'","password":"'"$PASSWORD"'"}' "$BASE/v1/auth/login")
@@ -192,6 +165,7 @@ lookups() {
     code=$(curl -s -o "$TMP/mine.json" -w '%{http_code}' -H "Authorization: Bearer $token" "$BASE/v1/applications?page_size=100")
     [[ "$code" == 200 ]] || die "GET /v1/applications returned $code: $(head -c 300 "$TMP/mine.json")"
     for id in $(grep -o '"id":"app_[a-z0-9]*"' "$TMP/mine.json" | cut -d'"' -f4); do echo "$token $id" >>"$TMP/apps"; done
+    for t in $(grep -o '"tracking_number":"DZ-[A-Z0-9-]*"' "$TMP/mine.json" | cut -d'"' -f4); do echo "$token $t" >>"$TMP/tracks"; done
     n=$((n + 1))
   done < <(grep -v '^#' "$sample" | cut -f1 | awk '!seen[$0]++' | head -n "$LOOKUP_USERS")
   ((n > 0)) || die "no citizens in the sample $sample"
@@ -211,6 +185,9 @@ lookups() {
   read -r token id < <(head -n1 "$TMP/apps")
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$BASE/v1/applications/$id")
   [[ "$code" == 200 ]] || die "GET /v1/applications/$id returned $code"
+  read -r token number < <(head -n1 "$TMP/tracks")
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$BASE/v1/applications/$number")
+  [[ "$code" == 200 ]] || die "GET /v1/applications/$number (a tracking number) returned $code"
   body='{"record":"'"$(head -n1 "$TMP/tracking")"'","fields":["tracking_number","state"],"purpose":"Scale benchmark look-up"}'
   code=$(curl -s -o "$TMP/track.json" -w '%{http_code}' -H 'Content-Type: application/json' -H "Authorization: Bearer $officer" \
     --data-binary "$body" "$BASE/v1/exchange/registries/applications/query")
@@ -236,6 +213,16 @@ function request()
 end
 EOF
   } | wrk_script "$TMP/app.lua"
+  { echo 'local apps = {'; awk '{ printf "  { \"%s\", \"%s\" },\n", $1, $2 }' "$TMP/tracks"; echo '}'
+    cat <<'EOF'
+local i = 0
+function init(args) codes = {}; i = ((tid or 1) - 1) * 7 end
+function request()
+  i = i % #apps + 1
+  return wrk.format("GET", "/v1/applications/" .. apps[i][2], { ["Authorization"] = "Bearer " .. apps[i][1] })
+end
+EOF
+  } | wrk_script "$TMP/tracking.lua"
   { echo 'local numbers = {'; sed 's/.*/  "&",/' "$TMP/tracking"; echo '}'
     echo "local token = \"$officer\""
     cat <<'EOF'
@@ -248,12 +235,13 @@ function request()
     { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
 end
 EOF
-  } | wrk_script "$TMP/track.lua"
+  } | wrk_script "$TMP/exchange.lua"
 
   step "$engine, $name database: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per look-up (after ${WARMUP}s warm-up)"
   measure "$engine $name" profile "$TMP/me.lua"
   measure "$engine $name" application "$TMP/app.lua"
-  measure "$engine $name" tracking "$TMP/track.lua"
+  measure "$engine $name" tracking "$TMP/tracking.lua"
+  measure "$engine $name" exchange "$TMP/exchange.lua"
   stop_darwaza
   mv "$TMP/data" "$TMP/data-$engine-$name"
 }
@@ -286,7 +274,7 @@ echo
 printf '| %-10s | %-11s | %10s | %10s | %8s | %8s | %8s | %-7s | %-7s | %9s | %s\n' engine look-up "empty p50" "empty p99" "full p50" "full p99" ratio "< ${GOAL_P99_MS} ms" "<= ${GOAL_RATIO}x" "full req/s" "full codes |"
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------ ------------- -----------: -----------: ---------: ---------: ---------: --------- --------- ----------: ------------
 for engine in "${ENGINES[@]}"; do
-  for route in profile application tracking; do
+  for route in profile application tracking exchange; do
     e="$engine empty $route" f="$engine full $route"
     ratio=$(awk -v a="${P99[$f]}" -v b="${P99[$e]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
     goal=$(awk -v p="${P99[$f]}" -v g="$GOAL_P99_MS" 'BEGIN { print (p < g ? "MET" : "NOT MET") }')

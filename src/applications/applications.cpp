@@ -87,11 +87,15 @@ Status page_errors(int page, int page_size, const std::string& lang) {
 
 }  // namespace
 
+bool looks_like_tracking_number(std::string_view s) {
+  return s.size() == kTrackingNumberLength && s.starts_with(kTrackingPrefix);
+}
+
 std::string new_tracking_number() {
   static constexpr char kAlphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // 32 symbols, no 0/1/I/O
   unsigned char b[16];
   randombytes_buf(b, sizeof b);
-  std::string out = "DZ";
+  std::string out(kTrackingPrefix, 2);
   for (int i = 0; i < 16; ++i) {
     if (i % 4 == 0) out += '-';
     out += kAlphabet[b[i] & 31u];
@@ -410,7 +414,7 @@ Result<View> Applications::get(const Principal& who, const std::string& id) {
   return audit::read_personal<View>(
       db_, who, clock_.now_ms(),
       [&](storage::Tx& tx) -> Result<View> {
-        auto a = tx.applications().by_id(id);
+        auto a = looks_like_tracking_number(id) ? tx.applications().by_tracking(id) : tx.applications().by_id(id);
         if (!a || !may_see(tx, who, *a)) return error(Errc::not_found);
         return view_in(tx, who, *a);
       },

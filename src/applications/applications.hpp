@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -88,6 +89,7 @@ class Applications {
   Result<View> update_draft(const Principal& who, const std::string& id, const nlohmann::json& data,
                             const std::string& lang);
   Result<Submitted> submit_draft(const Principal& who, const std::string& id, const std::string& lang);
+  // `id` is the application's id or its tracking number; the same visibility rules either way.
   Result<View> get(const Principal& who, const std::string& id);
   Result<storage::ApplicationPage> mine(const Principal& who, int page, int page_size, const std::string& lang);
   Result<storage::ApplicationPage> queue(const Principal& who, QueueFilter filter, int page, int page_size,
@@ -140,6 +142,10 @@ class Applications {
 };
 
 // DZ-XXXX-XXXX-XXXX-XXXX: 80 random bits in an unambiguous alphabet.
+inline constexpr const char* kTrackingPrefix = "DZ-";
+inline constexpr std::size_t kTrackingNumberLength = 22;
 std::string new_tracking_number();
+// The shape of a tracking number (prefix and length), not a check that one was issued.
+bool looks_like_tracking_number(std::string_view s);
 
 }  // namespace darwaza::applications

@@ -121,9 +121,20 @@ TEST_F(Applications, IdempotencyKeyReplaysAndRefusesADifferentBody) {
 TEST_F(Applications, VisibilityCitizenOwnAgencyOwn) {
   Person a = signed_in(c), b = signed_in(c);
   Person pta = officer("pta"), stza = officer("stza");
-  std::string id = submit(a, good_data()).json()["id"];
+  auto submitted = submit(a, good_data()).json();
+  std::string id = submitted["id"], tracking = submitted["tracking_number"];
   EXPECT_EQ(c.get("/v1/applications/" + id, bearer(a.token)).status, 200u);
   EXPECT_EQ(type_of(c.get("/v1/applications/" + id, bearer(b.token))), "/problems/application-not-found");
+  // The tracking number finds the same application, under the same rules.
+  auto by_number = c.get("/v1/applications/" + tracking, bearer(a.token));
+  ASSERT_EQ(by_number.status, 200u) << by_number.body;
+  EXPECT_EQ(by_number.json()["id"], id);
+  EXPECT_EQ(type_of(c.get("/v1/applications/" + tracking, bearer(b.token))), "/problems/application-not-found");
+  EXPECT_EQ(c.get("/v1/applications/" + tracking, bearer(stza.token)).status, 404u);
+  EXPECT_EQ(c.get("/v1/applications/" + tracking, bearer(pta.token)).json()["id"], id);
+  std::string unknown = tracking;
+  unknown.back() = unknown.back() == 'A' ? 'B' : 'A';
+  EXPECT_EQ(type_of(c.get("/v1/applications/" + unknown, bearer(a.token))), "/problems/application-not-found");
   EXPECT_EQ(c.get("/v1/applications/" + id, bearer(pta.token)).status, 200u);
   EXPECT_EQ(c.get("/v1/applications/" + id, bearer(stza.token)).status, 404u);
   EXPECT_EQ(c.get("/v1/agencies/stza/queue", bearer(pta.token)).status, 403u);
