@@ -1,6 +1,13 @@
 #include "audit/audit.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <chrono>
 #include <future>
+#include <limits>
+#include <span>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -11,10 +18,18 @@ namespace darwaza::audit {
 namespace {
 
 void put(std::string& out, std::string_view field) {
-  out += std::to_string(field.size());
+  char len[24];
+  auto end = std::to_chars(len, len + sizeof len, field.size()).ptr;
+  out.append(len, end);
   out += ':';
   out.append(field);
   out += '\n';
+}
+
+void put_number(std::string& out, std::int64_t n) {
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  put(out, std::string_view(digits, static_cast<std::size_t>(end - digits)));
 }
 
 Error forbidden_query() {
@@ -23,19 +38,39 @@ Error forbidden_query() {
 
 }  // namespace
 
+EntryView view_of(const Entry& e) {
+  return {e.seq, e.at, {e.actor, e.actor_role, e.actor_agency, e.action, e.subject_user, e.subject_org, e.object_type,
+                        e.object_id, e.purpose, e.outcome, e.request_id, e.prev_hash, e.hash}};
+}
+
+Entry to_entry(const EntryView& v) {
+  const auto& t = v.texts;
+  return {v.seq,         v.at,         std::string(t[0]), std::string(t[1]),  std::string(t[2]),
+          std::string(t[3]), std::string(t[4]), std::string(t[5]), std::string(t[6]), std::string(t[7]),
+          std::string(t[8]), std::string(t[9]), std::string(t[10]), std::string(t[11]), std::string(t[12])};
+}
+
+void canonical_into(std::string& out, const EntryView& e) {
+  out.clear();
+  put(out, "darwaza-audit-v1");
+  put_number(out, e.seq);
+  put_number(out, e.at);
+  for (std::size_t i = 0; i + 1 < e.texts.size(); ++i) put(out, e.texts[i]);  // every field but the hash
+}
+
 std::string canonical(const Entry& e) {
   std::string out;
   out.reserve(512);
-  put(out, "darwaza-audit-v1");
-  put(out, std::to_string(e.seq));
-  put(out, std::to_string(e.at));
-  for (const std::string* f : {&e.actor, &e.actor_role, &e.actor_agency, &e.action, &e.subject_user, &e.subject_org,
-                               &e.object_type, &e.object_id, &e.purpose, &e.outcome, &e.request_id, &e.prev_hash})
-    put(out, *f);
+  canonical_into(out, view_of(e));
   return out;
 }
 
 std::string compute_hash(const Entry& e) { return crypto::blake2b256_hex(canonical(e)); }
+
+bool hash_matches(const EntryView& e, std::string& scratch) {
+  canonical_into(scratch, e);
+  return crypto::blake2b256_hex_equals(scratch, e.hash());
+}
 
 std::string checkpoint_payload(const Checkpoint& c) {
   return fmt::format("darwaza-audit-checkpoint-v1\n{}\n{}\n{}\n{}\n", c.seq, c.hash, c.at, c.key_id);
@@ -121,9 +156,81 @@ Result<bool> Audit::checkpoint() {
   });
 }
 
+namespace {
+
+// What one worker found in its part of the chain.
+struct RangeReport {
+  bool ok = true;
+  std::int64_t broken_at = 0;
+  std::string problem;
+};
+
+// Entries lo..hi checked exactly as a walk from the start would check them, given the stored hash
+// of entry lo-1 (which the part before checks). Pages of `page_entries`, each in its own read
+// transaction, hashed straight from the rows; `done` counts the entries checked, for progress.
+RangeReport verify_range(storage::Database& db, int page_entries, std::int64_t lo, std::int64_t hi,
+                         std::span<const Checkpoint> cps, std::atomic<std::int64_t>& done) {
+  RangeReport r;
+  auto fail = [&](std::int64_t at, std::string why) {
+    if (!r.ok) return;
+    r.ok = false;
+    r.broken_at = at;
+    r.problem = std::move(why);
+  };
+  std::string prev, scratch;
+  scratch.reserve(1024);
+  std::int64_t expected = lo;
+  std::size_t next_cp = 0;
+  auto read = [&db](auto&& body) {
+    Status s = db.read([&](storage::Tx& tx) -> Status {
+      body(tx.audit());
+      return ok_status();
+    });
+    if (!s.ok()) throw storage::StorageError(s.error().detail);
+  };
+  if (lo > 1) read([&](storage::AuditRepo& log) {
+    log.scan(lo - 2, lo - 1, 1, [&](const EntryView& e) { prev.assign(e.hash()); });
+  });
+  while (r.ok && expected <= hi) {
+    const std::int64_t before = expected;
+    read([&](storage::AuditRepo& log) {
+      log.scan(expected - 1, hi, page_entries, [&](const EntryView& e) {
+        if (!r.ok) return;
+        if (e.seq != expected) {
+          fail(expected, e.seq > expected ? fmt::format("entries {}..{} are missing", expected, e.seq - 1)
+                                          : fmt::format("entry {} appears out of order", e.seq));
+          return;
+        }
+        if (e.prev_hash() != prev) fail(e.seq, "does not link to the entry before it (deleted, inserted or reordered)");
+        else if (!hash_matches(e, scratch)) fail(e.seq, "its content does not match its hash (edited)");
+        while (r.ok && next_cp < cps.size() && cps[next_cp].seq == e.seq) {
+          if (cps[next_cp].hash != e.hash()) fail(e.seq, "differs from the signed checkpoint at this position");
+          ++next_cp;
+        }
+        if (!r.ok) return;
+        prev.assign(e.hash());
+        ++expected;
+      });
+    });
+    done.fetch_add(expected - before, std::memory_order_relaxed);
+    if (r.ok && expected == before) {
+      // Nothing left up to hi: the entries from `expected` on are gone up to the next one present.
+      std::int64_t next = 0;
+      read([&](storage::AuditRepo& log) {
+        next = log.scan(expected - 1, std::numeric_limits<std::int64_t>::max(), 1, [](const EntryView&) {});
+      });
+      fail(expected, fmt::format("entries {}..{} are missing", expected, next > 0 ? next - 1 : hi));
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
 VerifyReport verify(storage::Database& db, const std::string& public_key,
-                    const std::function<void(std::int64_t, std::int64_t)>& progress) {
+                    const std::function<void(std::int64_t, std::int64_t)>& progress, VerifyOptions opt) {
   VerifyReport rep;
+  opt.page_entries = std::max(1, opt.page_entries);
   std::vector<Checkpoint> checkpoints;
   std::int64_t total = 0;
   (void)db.read([&](storage::Tx& tx) -> Status {
@@ -137,50 +244,46 @@ VerifyReport verify(storage::Database& db, const std::string& public_key,
     rep.broken_at = at;
     rep.problem = std::move(why);
   };
-  std::size_t next_cp = 0;  // checkpoints are in seq order
-  std::int64_t expected = 1;
-  std::string prev;
-  // Two stages: the next page is read from the database while this one is hashed and checked.
-  auto read_page = [&db](std::int64_t after) {
-    std::vector<Entry> page;
-    page.reserve(kVerifyPageEntries);
-    Status s = db.read([&](storage::Tx& tx) -> Status {
-      tx.audit().scan(after, kVerifyPageEntries, [&](Entry&& e) { page.push_back(std::move(e)); });
-      return ok_status();
-    });
-    if (!s.ok()) throw storage::StorageError(s.error().detail);
-    return page;
-  };
-  try {
-    std::vector<Entry> page = read_page(0);
-    while (rep.ok && !page.empty()) {
-      auto next = std::async(std::launch::async, read_page, page.back().seq);
-      for (const Entry& e : page) {
-        if (e.seq != expected) {
-          fail(expected, e.seq > expected ? fmt::format("entries {}..{} are missing", expected, e.seq - 1)
-                                          : fmt::format("entry {} appears out of order", e.seq));
-          break;
-        }
-        if (e.prev_hash != prev) fail(e.seq, "does not link to the entry before it (deleted, inserted or reordered)");
-        else if (compute_hash(e) != e.hash) fail(e.seq, "its content does not match its hash (edited)");
-        while (rep.ok && next_cp < checkpoints.size() && checkpoints[next_cp].seq == e.seq) {
-          if (checkpoints[next_cp].hash != e.hash) fail(e.seq, "differs from the signed checkpoint at this position");
-          ++next_cp;
-        }
-        if (!rep.ok) break;
-        prev = e.hash;
-        ++expected;
-        ++rep.entries;
-      }
-      if (progress) progress(rep.entries, std::max(total, rep.entries));
-      page = next.get();
-    }
-  } catch (const std::exception& e) {
-    fail(expected, std::string("cannot read the log: ") + e.what());
+  // The chain is cut into one part per core; each part is checked on its own (the link across a
+  // cut is checked by the later part against the stored hash before it), and the first broken
+  // link of the whole chain is the earliest any part reports.
+  const std::int64_t cores = std::min<std::int64_t>(std::thread::hardware_concurrency(), kVerifyMaxThreads);
+  const std::int64_t parts = std::clamp<std::int64_t>(opt.parts > 0 ? opt.parts : cores, 1,
+                                                      std::max<std::int64_t>(1, total / opt.page_entries));
+  std::atomic<std::int64_t> done{0};
+  std::vector<std::future<RangeReport>> workers;
+  std::int64_t lo = 1;
+  for (std::int64_t p = 0; p < parts && lo <= total; ++p) {
+    const std::int64_t hi = p + 1 == parts ? total : lo + total / parts - 1;
+    auto first = std::lower_bound(checkpoints.begin(), checkpoints.end(), lo,
+                                  [](const Checkpoint& c, std::int64_t s) { return c.seq < s; });
+    auto last = std::upper_bound(first, checkpoints.end(), hi, [](std::int64_t s, const Checkpoint& c) { return s < c.seq; });
+    workers.push_back(std::async(std::launch::async, verify_range, std::ref(db), opt.page_entries, lo, hi,
+                                 std::span<const Checkpoint>(first, last), std::ref(done)));
+    lo = hi + 1;
   }
-  if (rep.ok && next_cp < checkpoints.size())
-    fail(checkpoints[next_cp].seq, fmt::format("a signed checkpoint covers entry {}, but the log ends at {} (entries removed "
-                                               "from the end)", checkpoints[next_cp].seq, expected - 1));
+  std::vector<RangeReport> reports;
+  for (auto& w : workers) {
+    while (w.wait_for(std::chrono::milliseconds(kVerifyProgressMs)) != std::future_status::ready)
+      if (progress) progress(done.load(std::memory_order_relaxed), total);
+    try {
+      reports.push_back(w.get());
+    } catch (const std::exception& e) {
+      reports.push_back({false, 0, std::string("cannot read the log: ") + e.what()});
+    }
+  }
+  for (const RangeReport& r : reports) {  // in chain order: the first failing part has the first break
+    if (r.ok) continue;
+    fail(r.broken_at, r.problem);
+    break;
+  }
+  rep.entries = rep.ok ? total : std::max<std::int64_t>(0, rep.broken_at - 1);
+  if (progress) progress(rep.entries, total);
+  auto beyond = std::upper_bound(checkpoints.begin(), checkpoints.end(), total,
+                                 [](std::int64_t s, const Checkpoint& c) { return s < c.seq; });
+  if (rep.ok && beyond != checkpoints.end())
+    fail(beyond->seq, fmt::format("a signed checkpoint covers entry {}, but the log ends at {} (entries removed "
+                                  "from the end)", beyond->seq, total));
   for (const auto& c : checkpoints) {
     if (!certificates::verify_signature(public_key, checkpoint_payload(c), c.signature)) {
       fail(c.seq, "the checkpoint's signature does not verify");

@@ -3,8 +3,10 @@
 // inserted entry breaks the chain; signed checkpoints of the chain head pin it down.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/clock.hpp"
 
@@ -28,10 +30,27 @@ struct Entry {
   std::string hash;           // BLAKE2b-256 (hex) of the canonical encoding, prev_hash included
 };
 
+// An entry's fields as read from a row, without copies: the views live as long as the row.
+struct EntryView {
+  std::int64_t seq = 0;
+  UnixMs at = 0;
+  // Entry's text fields in its order: actor, actor_role, actor_agency, action, subject_user,
+  // subject_org, object_type, object_id, purpose, outcome, request_id, prev_hash, hash.
+  std::array<std::string_view, 13> texts;
+  std::string_view prev_hash() const { return texts[11]; }
+  std::string_view hash() const { return texts[12]; }
+};
+EntryView view_of(const Entry& e);
+Entry to_entry(const EntryView& v);
+
 // Length-prefixed "len:value" of every field but `hash`, in a fixed order: unambiguous, so no
 // two different entries encode alike.
 std::string canonical(const Entry& e);
+// The same into `out` (replacing its content; its capacity is reused).
+void canonical_into(std::string& out, const EntryView& e);
 std::string compute_hash(const Entry& e);
+// Whether the entry's stored hash is the hash of its canonical encoding; `scratch` is reused.
+bool hash_matches(const EntryView& e, std::string& scratch);
 
 struct Checkpoint {
   std::int64_t seq = 0;        // the chain head it signs

@@ -73,6 +73,15 @@ std::string blake2b256_hex(std::string_view data) {
   return std::string(hex, sizeof digest * 2);
 }
 
+bool blake2b256_hex_equals(std::string_view data, std::string_view hex) {
+  unsigned char digest[32];
+  if (hex.size() != sizeof digest * 2) return false;
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(data.data()), data.size(), nullptr, 0);
+  char mine[sizeof digest * 2 + 1];
+  sodium_bin2hex(mine, sizeof mine, digest, sizeof digest);
+  return hex == std::string_view(mine, sizeof digest * 2);
+}
+
 std::string keyed_blake2b256(std::string_view key, std::string_view data) {
   if (key.size() < crypto_generichash_KEYBYTES_MIN || key.size() > crypto_generichash_KEYBYTES_MAX)
     throw std::invalid_argument("keyed_blake2b256: key must be 16 to 64 bytes");

@@ -22,6 +22,8 @@ std::string sha256_hex(std::string_view data);
 // BLAKE2b with a 256-bit digest (libsodium's generichash), hex: several times faster than
 // libsodium's SHA-256, for hashing at volume (the audit chain).
 std::string blake2b256_hex(std::string_view data);
+// Whether blake2b256_hex(data) == hex, without allocating.
+bool blake2b256_hex_equals(std::string_view data, std::string_view hex);
 // Keyed BLAKE2b-256: 32 raw bytes, a MAC of `data` under `key` or a sub-key derived from a
 // secret `key` with a fixed context string as `data`. The key must be 16 to 64 bytes.
 std::string keyed_blake2b256(std::string_view key, std::string_view data);

@@ -40,8 +40,10 @@ class AuditRepo {
   virtual std::pair<std::int64_t, std::string> head() = 0;
   virtual void insert(const audit::Entry& e) = 0;
   virtual std::vector<audit::Entry> query(const AuditQuery& q) = 0;
-  // Entries with seq > after_seq in order, at most limit; returns the last seq seen (0: none).
-  virtual std::int64_t scan(std::int64_t after_seq, int limit, const std::function<void(audit::Entry&&)>& fn) = 0;
+  // Entries with after_seq < seq <= up_to_seq in order, at most limit, as views valid only during
+  // the call (no copies: the verifier hashes straight from the row); returns the last seq seen (0: none).
+  virtual std::int64_t scan(std::int64_t after_seq, std::int64_t up_to_seq, int limit,
+                            const std::function<void(const audit::EntryView&)>& fn) = 0;
   // Objects whose type starts with `object_type_prefix`, written (successful acts other than
   // "*.read") by entries after_seq < seq <= up_to_seq, in seq order, at most limit.
   virtual std::vector<WrittenObject> written_objects(std::int64_t after_seq, std::int64_t up_to_seq,

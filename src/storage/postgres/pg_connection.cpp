@@ -126,9 +126,9 @@ int PgStatement::changes() {
   return n && *n ? std::atoi(n) : 0;
 }
 
-std::string PgStatement::text(int col) const {
+std::string_view PgStatement::text_view(int col) const {
   if (PQgetisnull(result_, row_, col)) return {};
-  return std::string(PQgetvalue(result_, row_, col), static_cast<std::size_t>(PQgetlength(result_, row_, col)));
+  return {PQgetvalue(result_, row_, col), static_cast<std::size_t>(PQgetlength(result_, row_, col))};
 }
 
 std::int64_t PgStatement::integer(int col) const {

@@ -31,7 +31,7 @@ class PgStatement final : public sql::Statement {
   void bind_null(int i) override;
   bool step() override;
   int changes() override;
-  std::string text(int col) const override;
+  std::string_view text_view(int col) const override;
   std::int64_t integer(int col) const override;
   double real(int col) const override;
   bool is_null(int col) const override;

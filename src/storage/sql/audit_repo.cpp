@@ -17,7 +17,7 @@ constexpr const char* kQuery =
     "AND (?9 = 0 OR seq < ?9) ORDER BY seq DESC LIMIT ?10";
 constexpr const char* kScan =
     "SELECT seq, at, actor, actor_role, actor_agency, action, subject_user, subject_org, object_type, object_id, "
-    "purpose, outcome, request_id, prev_hash, hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?";
+    "purpose, outcome, request_id, prev_hash, hash FROM audit_log WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
 // The prefix is matched with LIKE: callers pass plain names ("registry"), no wildcards.
 constexpr const char* kWrittenObjects =
     "SELECT seq, object_type, object_id FROM audit_log WHERE seq > ? AND seq <= ? AND object_type LIKE ? "
@@ -28,23 +28,12 @@ constexpr const char* kCheckpoints = "SELECT seq, hash, at, key_id, signature FR
 constexpr const char* kLastCheckpoint =
     "SELECT seq, hash, at, key_id, signature FROM audit_checkpoints ORDER BY seq DESC LIMIT 1";
 
-audit::Entry read_entry(Query& q) {
-  audit::Entry e;
+// The row as views (kQuery and kScan select the same columns in the same order).
+audit::EntryView view_entry(const Query& q) {
+  audit::EntryView e;
   e.seq = q.integer(0);
   e.at = q.integer(1);
-  e.actor = q.text(2);
-  e.actor_role = q.text(3);
-  e.actor_agency = q.text(4);
-  e.action = q.text(5);
-  e.subject_user = q.text(6);
-  e.subject_org = q.text(7);
-  e.object_type = q.text(8);
-  e.object_id = q.text(9);
-  e.purpose = q.text(10);
-  e.outcome = q.text(11);
-  e.request_id = q.text(12);
-  e.prev_hash = q.text(13);
-  e.hash = q.text(14);
+  for (std::size_t i = 0; i < e.texts.size(); ++i) e.texts[i] = q.text_view(static_cast<int>(i) + 2);
   return e;
 }
 
@@ -72,19 +61,19 @@ std::vector<audit::Entry> SqlAuditRepo::query(const AuditQuery& aq) {
   auto q = c_.query(kQuery);
   q.bind_all(aq.subject_user, aq.subject_org, aq.actor, aq.actor_agency, aq.action, aq.from, aq.to,
              static_cast<std::int64_t>(aq.others_only), aq.before_seq, aq.limit);
-  while (q.step()) out.push_back(read_entry(q));
+  while (q.step()) out.push_back(audit::to_entry(view_entry(q)));
   return out;
 }
 
-std::int64_t SqlAuditRepo::scan(std::int64_t after_seq, int limit,
-                                   const std::function<void(audit::Entry&&)>& fn) {
+std::int64_t SqlAuditRepo::scan(std::int64_t after_seq, std::int64_t up_to_seq, int limit,
+                                const std::function<void(const audit::EntryView&)>& fn) {
   auto q = c_.query(kScan);
-  q.bind_all(after_seq, limit);
+  q.bind_all(after_seq, up_to_seq, limit);
   std::int64_t last = 0;
   while (q.step()) {
-    audit::Entry e = read_entry(q);
+    const audit::EntryView e = view_entry(q);
     last = e.seq;
-    fn(std::move(e));
+    fn(e);
   }
   return last;
 }

@@ -13,7 +13,8 @@ class SqlAuditRepo final : public AuditRepo {
   std::pair<std::int64_t, std::string> head() override;
   void insert(const audit::Entry& e) override;
   std::vector<audit::Entry> query(const AuditQuery& q) override;
-  std::int64_t scan(std::int64_t after_seq, int limit, const std::function<void(audit::Entry&&)>& fn) override;
+  std::int64_t scan(std::int64_t after_seq, std::int64_t up_to_seq, int limit,
+                    const std::function<void(const audit::EntryView&)>& fn) override;
   std::vector<WrittenObject> written_objects(std::int64_t after_seq, std::int64_t up_to_seq,
                                              const std::string& object_type_prefix, int limit) override;
   void insert_checkpoint(const audit::Checkpoint& c) override;

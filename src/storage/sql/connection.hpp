@@ -26,7 +26,9 @@ class Statement {
   virtual bool step() = 0;
   // Rows changed by the last executed statement.
   virtual int changes() = 0;
-  virtual std::string text(int col) const = 0;
+  // The column's text, valid until the next step() or reset() (empty for NULL).
+  virtual std::string_view text_view(int col) const = 0;
+  std::string text(int col) const { return std::string(text_view(col)); }
   virtual std::int64_t integer(int col) const = 0;
   virtual double real(int col) const = 0;
   virtual bool is_null(int col) const = 0;
@@ -70,6 +72,7 @@ class Query {
   }
 
   std::string text(int col) const { return s_.text(col); }
+  std::string_view text_view(int col) const { return s_.text_view(col); }
   std::int64_t integer(int col) const { return s_.integer(col); }
   double real(int col) const { return s_.real(col); }
   bool is_null(int col) const { return s_.is_null(col); }

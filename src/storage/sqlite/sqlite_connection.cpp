@@ -35,10 +35,10 @@ bool SqliteStatement::step() {
 
 int SqliteStatement::changes() { return sqlite3_changes(conn_.handle()); }
 
-std::string SqliteStatement::text(int col) const {
+std::string_view SqliteStatement::text_view(int col) const {
   const unsigned char* p = sqlite3_column_text(stmt_, col);
   if (!p) return {};
-  return std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
+  return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))};
 }
 
 Connection::Connection(const std::string& path, bool read_only) {

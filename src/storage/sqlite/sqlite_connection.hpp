@@ -24,7 +24,7 @@ class SqliteStatement final : public sql::Statement {
   void bind_null(int i) override;
   bool step() override;
   int changes() override;
-  std::string text(int col) const override;
+  std::string_view text_view(int col) const override;
   std::int64_t integer(int col) const override { return sqlite3_column_int64(stmt_, col); }
   double real(int col) const override { return sqlite3_column_double(stmt_, col); }
   bool is_null(int col) const override { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
