@@ -305,20 +305,24 @@ void LiveIpIndex::apply_changes() {
   publish(std::make_shared<const Snapshot>(std::move(next)));
 }
 
-std::vector<IpEntry> LiveIpIndex::lookup(const IpRange& address) const {
-  std::shared_ptr<const Snapshot> snap = snapshot();
-  // Reused per thread so that a miss allocates nothing.
-  thread_local std::vector<const IpEntry*> hits;
+void LiveIpIndex::View::lookup(const IpRange& address, std::vector<const IpEntry*>& hits) const {
   hits.clear();
-  snap->base->lookup(address, hits);
-  if (!snap->hidden.empty())
-    std::erase_if(hits, [&](const IpEntry* e) { return snap->hidden.contains(e->record_id); });
+  snap_->base->lookup(address, hits);
+  if (!snap_->hidden.empty())
+    std::erase_if(hits, [&](const IpEntry* e) { return snap_->hidden.contains(e->record_id); });
   std::size_t from_base = hits.size();
-  snap->delta.lookup(address, hits);
+  snap_->delta.lookup(address, hits);
   // Each part is already most specific first; interleave them to keep that order overall.
   if (from_base > 0 && hits.size() > from_base)
     std::inplace_merge(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(from_base), hits.end(),
                        [](const IpEntry* a, const IpEntry* b) { return a->range.prefix > b->range.prefix; });
+}
+
+std::vector<IpEntry> LiveIpIndex::lookup(const IpRange& address) const {
+  // Reused per thread so that a miss allocates nothing.
+  thread_local std::vector<const IpEntry*> hits;
+  const View v = view();  // keeps the entries alive while they are copied
+  v.lookup(address, hits);
   std::vector<IpEntry> out;
   out.reserve(hits.size());
   for (const IpEntry* e : hits) out.push_back(*e);

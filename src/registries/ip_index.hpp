@@ -121,6 +121,9 @@ class IpIndex {
 //                O(n log n / kMaxDeltaEntries) per change
 //   replace_all  O(n log n)
 class LiveIpIndex {
+ private:
+  struct Snapshot;
+
  public:
   // Delta size (entries plus changed record ids) beyond which the next change folds the delta
   // into a new base. Larger makes merges rarer but every put slower (the delta is rebuilt).
@@ -146,7 +149,23 @@ class LiveIpIndex {
   // Removes a record's ranges; removing an unknown record is not an error.
   void remove(const std::string& record_id);
 
-  // Copies of every entry covering `address`, most specific block first.
+  // One state of the index for a series of look-ups (a batch answers from one state; changes
+  // made meanwhile are not seen). Taking a view costs one pointer copy under the mutex; a
+  // look-up through it takes no lock and copies nothing. Pointers stay valid while it lives.
+  class View {
+   public:
+    // Replaces `out` with the entries covering `address`, most specific block first.
+    void lookup(const IpRange& address, std::vector<const IpEntry*>& out) const;
+
+   private:
+    friend class LiveIpIndex;
+    explicit View(std::shared_ptr<const Snapshot> s) : snap_(std::move(s)) {}
+    std::shared_ptr<const Snapshot> snap_;
+  };
+  View view() const { return View(snapshot()); }
+
+  // Copies of every entry covering `address`, most specific block first (one look-up through a
+  // fresh view).
   std::vector<IpEntry> lookup(const IpRange& address) const;
 
   Stats stats() const;

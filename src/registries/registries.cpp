@@ -385,6 +385,8 @@ Result<std::vector<LookupResult>> Registries::lookup(const Principal& who, const
   const std::string today = pkt_date(clock_.now_ms());
   std::vector<LookupResult> out;
   out.reserve(addresses.size());
+  const LiveIpIndex::View view = index->view();  // the whole batch answers from one state
+  std::vector<const IpEntry*> hits;
   for (const auto& a : addresses) {
     LookupResult r;
     r.address = a;
@@ -393,8 +395,9 @@ Result<std::vector<LookupResult>> Registries::lookup(const Principal& who, const
       r.error = make_error(ErrorKind::validation, "invalid-address", "Invalid address",
                            "Not an IPv4 or IPv6 address (one address, no prefix).");
     } else {
-      for (auto& e : index->lookup(*ip))
-        if (e.valid_until.empty() || e.valid_until >= today) r.matches.push_back(std::move(e));
+      view.lookup(*ip, hits);
+      for (const IpEntry* e : hits)
+        if (e->valid_until.empty() || e->valid_until >= today) r.matches.push_back(*e);
     }
     out.push_back(std::move(r));
   }
