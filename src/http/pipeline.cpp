@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include "core/log.hpp"
+#include "core/rng.hpp"
 #include "http/problem.hpp"
 
 namespace darwaza::http {
@@ -61,8 +62,16 @@ std::optional<std::string> presented_token(const Request& req, const std::string
 }  // namespace
 
 std::string new_request_id() {
+  // Unique, not secret (it names a request in logs and problem bodies): a per-thread generator
+  // seeded from the system's randomness once, instead of a system call per request.
+  thread_local SplitMix64 rng([] {
+    std::uint64_t seed;
+    randombytes_buf(&seed, sizeof seed);
+    return seed;
+  }());
+  const std::uint64_t v = rng.next();
   unsigned char b[8];
-  randombytes_buf(b, sizeof b);
+  for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(v >> (56 - 8 * i));
   char hex[17];
   sodium_bin2hex(hex, sizeof hex, b, sizeof b);
   return std::string(hex, 16);
