@@ -11,34 +11,14 @@ using nlohmann::json;
 
 namespace {
 
-std::string type_of(const HttpResponse& r) { return r.json().value("type", ""); }
-
-class GovStackAdapters : public ::testing::Test {
+class GovStackAdapters : public GovStackSuite {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new ServerProcess({"--catalog-dir", DARWAZA_SOURCE_DIR "/data/services", "--registry-dir",
-                                 DARWAZA_SOURCE_DIR "/data/registries", "--govstack-registration", "127.0.0.1:0",
-                                 "--govstack-mediator", "127.0.0.1:0", "--govstack-consent", "127.0.0.1:0"});
-    std::string out;
-    // A service with a given id, from a data file, through the product's own tool.
-    ASSERT_EQ(run_darwaza({"catalog", "load", DARWAZA_TEST_FIXTURES "/services", "--data", server_->data_dir() + "/d"}, out), 0)
-        << out;
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  std::string member_of(const std::string& agency) { return govstack_member(portal, *server_, agency); }
+  static void SetUpTestSuite() { start_govstack({"registration", "mediator", "consent"}, kTestServices); }
 
-  static ServerProcess* server_;
-  HttpClient portal = server_->client();
-  HttpClient reg = server_->client_of("govstack-registration");
-  HttpClient im = server_->client_of("govstack-mediator");
-  HttpClient consent = server_->client_of("govstack-consent");
+  HttpClient reg = govstack("registration");
+  HttpClient im = govstack("mediator");
+  HttpClient consent = govstack("consent");
 };
-
-ServerProcess* GovStackAdapters::server_ = nullptr;
 
 // ---- Registration ---------------------------------------------------------------------------
 
@@ -196,11 +176,11 @@ TEST_F(GovStackAdapters, ListMethodsAllowedMethodsAndOpenApiWithAndWithoutPrefix
                                   "/eGovStack/GOV/nobody/registries", "/eGovStack/GOV/pseb/nothing"}) {
       auto r = im.get(prefix + bad + "/listMethods");
       EXPECT_EQ(r.status, 400u) << bad;
-      EXPECT_EQ(type_of(r), "/problems/unknown-service-provider") << bad;
+      EXPECT_EQ(problem_type(r), "/problems/unknown-service-provider") << bad;
       EXPECT_EQ(im.get(prefix + bad + "/allowedMethods").status, 400u) << bad;
     }
-    EXPECT_EQ(type_of(im.get(base + "/listMethods?serviceId=nothing")), "/problems/unknown-service");
-    EXPECT_EQ(type_of(im.get(base + "/getOpenAPI")), "/problems/service-code-required");
+    EXPECT_EQ(problem_type(im.get(base + "/listMethods?serviceId=nothing")), "/problems/unknown-service");
+    EXPECT_EQ(problem_type(im.get(base + "/getOpenAPI")), "/problems/service-code-required");
     EXPECT_EQ(im.get(base + "/getOpenAPI?serviceCode=nothing").status, 400u);
   }
   // A header naming no known member is refused before anything is listed.

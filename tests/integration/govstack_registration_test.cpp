@@ -14,30 +14,12 @@ using nlohmann::json;
 
 namespace {
 
-std::string type_of(const HttpResponse& r) { return r.json().value("type", ""); }
-
 const json kPermitData = {{"purpose", "Remote development for export clients"}, {"endpoints", {"8.8.8.0/24"}}};
 
-class GovStackRegistration : public ::testing::Test {
+class GovStackRegistration : public GovStackSuite {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new ServerProcess({"--catalog-dir", DARWAZA_SOURCE_DIR "/data/services", "--registry-dir",
-                                 DARWAZA_SOURCE_DIR "/data/registries", "--govstack-registration", "127.0.0.1:0"});
-    std::string out;
-    ASSERT_EQ(run_darwaza({"catalog", "load", DARWAZA_TEST_FIXTURES "/services", "--data", server_->data_dir() + "/d"}, out), 0)
-        << out;
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
+  static void SetUpTestSuite() { start_govstack({"registration"}, kTestServices); }
 
-  Person staff(const std::string& agency, const std::string& role = "officer") {
-    Person p = cli_user(*server_, role, agency);
-    p.token = login(portal, p);
-    return p;
-  }
   // A test-permit (PTA) application filed by `p` through the portal; its id.
   std::string apply(const Person& p) {
     auto r = portal.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", kPermitData}}, bearer(p.token));
@@ -77,12 +59,8 @@ class GovStackRegistration : public ::testing::Test {
     return reg.request("POST", "/documents", body, headers);
   }
 
-  static ServerProcess* server_;
-  HttpClient portal = server_->client();
-  HttpClient reg = server_->client_of("govstack-registration");
+  HttpClient reg = govstack("registration");
 };
-
-ServerProcess* GovStackRegistration::server_ = nullptr;
 
 // ---- Tasks ------------------------------------------------------------------------------------
 
@@ -114,7 +92,7 @@ TEST_F(GovStackRegistration, TasksAreTheOwningAgencysOpenStepsAndOthersAreRefuse
   for (const char* bad : {"maxResult=0", "maxResult=101", "firstResult=-1", "firstResult=x", "firstResult=10001"}) {
     auto r = reg.get(std::string("/tasks?") + bad, bearer(officer.token));
     EXPECT_EQ(r.status, 400u) << bad;
-    EXPECT_EQ(type_of(r), "/problems/invalid-parameter") << bad;
+    EXPECT_EQ(problem_type(r), "/problems/invalid-parameter") << bad;
   }
 
   auto one = reg.get("/tasks/" + task_id, bearer(officer.token));
@@ -131,7 +109,7 @@ TEST_F(GovStackRegistration, TasksAreTheOwningAgencysOpenStepsAndOthersAreRefuse
                                 id + ".under_review." + task_id.substr(task_id.rfind('.') + 1), id + ".submitted.1"}) {
     auto r = reg.get("/tasks/" + bad, bearer(officer.token));
     EXPECT_EQ(r.status, 404u) << bad;
-    EXPECT_EQ(type_of(r), "/problems/task-not-found") << bad;
+    EXPECT_EQ(problem_type(r), "/problems/task-not-found") << bad;
   }
 
   // Refused: no credentials, the applicant, another agency's officer, the agency's API client.
@@ -144,10 +122,10 @@ TEST_F(GovStackRegistration, TasksAreTheOwningAgencysOpenStepsAndOthersAreRefuse
   EXPECT_TRUE(task_of(other, id).is_null());
   auto foreign = reg.get("/tasks/" + task_id, bearer(other.token));
   EXPECT_EQ(foreign.status, 404u);
-  EXPECT_EQ(type_of(foreign), "/problems/task-not-found");
+  EXPECT_EQ(problem_type(foreign), "/problems/task-not-found");
   auto foreign_done = complete(other, task_id, {{"transition", "start_review"}});
   EXPECT_EQ(foreign_done.status, 404u) << foreign_done.body;
-  const std::string member = govstack_member(portal, *server_, "pta");
+  const std::string member = member_of("pta");
   EXPECT_EQ(reg.get("/tasks", {{"Information-Mediator-Client", member}}).status, 403u);
   EXPECT_EQ(reg.get("/tasks/" + task_id, {{"Information-Mediator-Client", member}}).status, 403u);
   EXPECT_EQ(reg.request("POST", "/tasks/" + task_id + "/complete", R"({"data":{"transition":"start_review"}})",
@@ -179,10 +157,10 @@ TEST_F(GovStackRegistration, CompletingATaskIsThePortalsTransitionAuditedTheSame
   EXPECT_EQ(complete_raw(R"({"data":{"transition":"start_review","comment":5}})").status, 422u);
   auto unknown = complete(officer, first, {{"transition", "fly_to_the_moon"}});
   EXPECT_EQ(unknown.status, 409u) << unknown.body;
-  EXPECT_EQ(type_of(unknown), "/problems/transition-not-allowed");
+  EXPECT_EQ(problem_type(unknown), "/problems/transition-not-allowed");
   auto applicants = complete(officer, first, {{"transition", "withdraw"}});
   EXPECT_EQ(applicants.status, 409u) << applicants.body;
-  EXPECT_EQ(type_of(applicants), "/problems/transition-not-allowed");
+  EXPECT_EQ(problem_type(applicants), "/problems/transition-not-allowed");
   EXPECT_EQ(portal.get("/v1/applications/" + id, bearer(officer.token)).json()["assigned"], false);
 
   // Completing the task claims the application for the officer and makes the move.
@@ -206,27 +184,27 @@ TEST_F(GovStackRegistration, CompletingATaskIsThePortalsTransitionAuditedTheSame
   // The completed task is gone: completing it again is a conflict, reading it not found.
   auto again = complete(officer, first, {{"transition", "start_review"}});
   EXPECT_EQ(again.status, 409u) << again.body;
-  EXPECT_EQ(type_of(again), "/problems/step-changed");
+  EXPECT_EQ(problem_type(again), "/problems/step-changed");
   auto stale_other_move = complete(officer, first, {{"transition", "reject"}, {"comment", "late"}});
-  EXPECT_EQ(type_of(stale_other_move), "/problems/step-changed");
+  EXPECT_EQ(problem_type(stale_other_move), "/problems/step-changed");
   EXPECT_EQ(reg.get("/tasks/" + first, bearer(officer.token)).status, 404u);
 
   // Another officer of the agency: the task is claimed by the first.
   Person colleague = staff("pta");
   auto theirs = complete(colleague, second, {{"transition", "request_payment"}});
   EXPECT_EQ(theirs.status, 409u) << theirs.body;
-  EXPECT_EQ(type_of(theirs), "/problems/claimed-by-another");
+  EXPECT_EQ(problem_type(theirs), "/problems/claimed-by-another");
 
   // The workflow's own rules: a comment to reject, a payment to approve.
   auto no_comment = complete(officer, second, {{"transition", "reject"}});
   EXPECT_EQ(no_comment.status, 422u) << no_comment.body;
-  EXPECT_EQ(type_of(no_comment), "/problems/comment-required");
+  EXPECT_EQ(problem_type(no_comment), "/problems/comment-required");
   auto to_payment = complete(officer, second, {{"transition", "request_payment"}});
   ASSERT_EQ(to_payment.status, 200u) << to_payment.body;
   const std::string third = to_payment.json()["variables"]["result"]["data"]["nextTaskId"];
   auto unpaid = complete(officer, third, {{"transition", "approve"}});
   EXPECT_EQ(unpaid.status, 409u) << unpaid.body;
-  EXPECT_EQ(type_of(unpaid), "/problems/payment-required");
+  EXPECT_EQ(problem_type(unpaid), "/problems/payment-required");
   auto paid = portal.post_json("/v1/applications/" + id + "/payments", {{"amount_pkr", "1500.00"}, {"reference", "PSID-" + id}},
                                bearer(officer.token));
   ASSERT_EQ(paid.status, 201u) << paid.body;
@@ -291,7 +269,7 @@ TEST_F(GovStackRegistration, DocumentsGoToThePortalsStore) {
   // Failed uploads: 400 with the specification's systemError members.
   auto refused = [&](const HttpResponse& r, const std::string& type) {
     EXPECT_EQ(r.status, 400u) << r.body;
-    EXPECT_EQ(type_of(r), "/problems/" + type) << r.body;
+    EXPECT_EQ(problem_type(r), "/problems/" + type) << r.body;
     EXPECT_EQ(r.json()["code"], type);
     EXPECT_FALSE(r.json().value("message", "").empty());
     EXPECT_EQ(r.json()["traceId"], r.json()["request_id"]);
@@ -310,7 +288,7 @@ TEST_F(GovStackRegistration, DocumentsGoToThePortalsStore) {
   EXPECT_EQ(big.status, 413u) << big.body.substr(0, 300);
   // Who may upload: signed-in people, as on the portal.
   EXPECT_EQ(upload(multipart(file_part(pdf)), {}).status, 401u);
-  const std::string member = govstack_member(portal, *server_, "pta");
+  const std::string member = member_of("pta");
   EXPECT_EQ(upload(multipart(file_part(pdf)), {{"Information-Mediator-Client", member}}).status, 403u);
 }
 
@@ -390,11 +368,11 @@ TEST_F(GovStackRegistration, StatisticsCountTheOfficersDecisions) {
                           "startDate=2026-03-02&endDate=2026-03-01", "timeframe=hour", "timeframe=", "role=citizen"}) {
     auto r = reg.get(std::string("/data/statistics/1.0?") + bad);
     EXPECT_EQ(r.status, 400u) << bad << r.body;
-    EXPECT_EQ(type_of(r), "/problems/invalid-parameter") << bad;
+    EXPECT_EQ(problem_type(r), "/problems/invalid-parameter") << bad;
   }
   auto unknown = reg.get("/data/statistics/1.0?registrationName=no-such-service");
   EXPECT_EQ(unknown.status, 404u);
-  EXPECT_EQ(type_of(unknown), "/problems/registration-not-found");
+  EXPECT_EQ(problem_type(unknown), "/problems/registration-not-found");
 }
 
 }  // namespace
