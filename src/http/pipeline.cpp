@@ -164,16 +164,7 @@ Status Pipeline::check_access(Request& req, const Route& route) {
     return make_error(ErrorKind::unauthenticated, "unauthenticated", "Authentication required",
                       "Sign in or present a bearer token.");
   }
-  const std::string& agency = req.param("agency");
-  bool any_staff = p.has_role(Role::officer) || p.has_role(Role::agency_admin);
-  bool allowed = ((mask & kCitizen) && p.is_user()) ||
-                 ((mask & kAgencyOfficer) && p.is_user() && (agency.empty() ? any_staff : p.is_staff_of(agency))) ||
-                 ((mask & kAgencyAdmin) && p.is_user() &&
-                  (agency.empty() ? p.has_role(Role::agency_admin) : p.is_admin_of(agency))) ||
-                 ((mask & kPlatformAdmin) && p.has_role(Role::platform_admin)) ||
-                 ((mask & kAuditor) && p.has_role(Role::auditor)) ||
-                 ((mask & kApiClient) && p.is_client() && (agency.empty() || p.agency_id == agency));
-  if (!allowed) {
+  if (!admits(mask, p, req.param("agency"))) {
     return make_error(ErrorKind::forbidden, "forbidden", "Forbidden",
                       "Your role does not allow this action here.");
   }
