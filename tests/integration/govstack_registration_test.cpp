@@ -325,7 +325,7 @@ TEST_F(GovStackRegistration, FilingAnApplicationIsThePortalsSubmitWithItsIdempot
   json with_letter = kPermitData;
   with_letter["supporting_letter"] = up.json()["documentId"];
   json body = file_body(citizen, with_letter);
-  body["documentUrls"] = {up.json()["url"]};
+  body["documentUrls"] = json::array({up.json()["url"]});
   auto lettered = file("test-permit", citizen, body);
   ASSERT_EQ(lettered.status, 200u) << lettered.body;
   EXPECT_EQ(lettered.json()["applicationData"]["documentUrls"], json::array({up.json()["url"]}));
