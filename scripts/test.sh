@@ -39,7 +39,7 @@ fi
 
 BUILD_DIR="${SANITIZE_BUILD_DIR:-build-sanitize}"
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
-FUZZ_TARGETS=(http_request form_json ip service_definition import)
+FUZZ_TARGETS=(http_request form_json ip service_definition import multipart)
 CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DDARWAZA_SANITIZE=ON -DDARWAZA_FUZZ=ON ${CMAKE_EXTRA:-} >/dev/null
 ninja -C "$BUILD_DIR"

@@ -399,15 +399,17 @@ bool Applications::may_see(storage::Tx& tx, const Principal& who, const Applicat
 }
 
 Result<Applications::Visible> Applications::visible(const Principal& who, const std::string& id) {
+  bool applicant = false;
   auto a = storage::read_value<Application>(db_, [&](storage::Tx& tx) -> Result<Application> {
     auto found = tx.applications().by_id(id);
     if (!found || !may_see(tx, who, *found)) return error(Errc::not_found);
+    applicant = access_of(tx, who, *found).applicant;
     return std::move(*found);
   });
   if (!a.ok()) return a.take_error();
   auto def = catalog_.at_version(a->service_id, a->service_version);
   if (!def.ok()) return def.take_error();
-  return Visible{std::move(a).value(), std::move(def).value()};
+  return Visible{std::move(a).value(), std::move(def).value(), applicant};
 }
 
 Result<View> Applications::get(const Principal& who, const std::string& id) {

@@ -50,6 +50,17 @@ struct Submitted {
   bool replayed = false;   // answered from the idempotency record
 };
 
+// New form data from the applicant: a draft's data is replaced (update_draft); an application
+// sent back to the applicant is resubmitted with it through the workflow's transition that lets
+// the applicant edit (transition); in any other state it is refused (409 not-editable, naming
+// the state). Someone who may see the application but did not apply: 403 not-the-applicant.
+struct AmendInput {
+  nlohmann::json data = nlohmann::json::object();
+  // When set, the service whose form `data` was filled in (GovStack's eFormId): another
+  // service's is refused (422 wrong-form), the data is not this application's.
+  std::string service_id;
+};
+
 // One step of an application's workflow: the state it is in and when it entered it. Entering
 // the same state again is a new step.
 struct Step {
@@ -89,6 +100,8 @@ class Applications {
   Result<View> update_draft(const Principal& who, const std::string& id, const nlohmann::json& data,
                             const std::string& lang);
   Result<Submitted> submit_draft(const Principal& who, const std::string& id, const std::string& lang);
+  // The applicant's new form data, applied as the application's state asks (amend.cpp).
+  Result<View> amend(const Principal& who, const std::string& id, const AmendInput& in, const std::string& lang);
   // `id` is the application's id or its tracking number; the same visibility rules either way.
   Result<View> get(const Principal& who, const std::string& id);
   Result<storage::ApplicationPage> mine(const Principal& who, int page, int page_size, const std::string& lang);
@@ -113,6 +126,7 @@ class Applications {
   struct Visible {
     Application application;
     catalog::DefinitionPtr definition;
+    bool applicant = false;  // the caller filed it or belongs to the organisation it was filed for
   };
   Access access_of(storage::Tx& tx, const Principal& who, const Application& a);
   bool may_see(storage::Tx& tx, const Principal& who, const Application& a);

@@ -17,6 +17,9 @@ ErrorSpec spec_of(Errc code) {
     case Errc::duplicate_payment: return {ErrorKind::conflict, "duplicate-payment", "Duplicate payment reference", "A payment with this reference is already recorded."};
     case Errc::certificate_not_found: return {ErrorKind::not_found, "certificate-not-found", "No such certificate", "No certificate has that id."};
     case Errc::comment_required: return {ErrorKind::validation, "comment-required", "Comment required", "This action needs a comment."};
+    case Errc::not_applicant: return {ErrorKind::forbidden, "not-the-applicant", "Not the applicant", "Only the applicant can change an application's data."};
+    case Errc::not_editable: return {ErrorKind::conflict, "not-editable", "Not editable", "The application's data can be changed only while it is a draft or sent back to the applicant."};
+    case Errc::wrong_form: return {ErrorKind::validation, "wrong-form", "Wrong form", "The data was filled in on another service's form."};
     case Errc::step_changed: return {ErrorKind::conflict, "step-changed", "Step already completed", "The application has moved on from this step of its workflow."};
   }
   return {ErrorKind::internal, "internal", "Internal error", ""};

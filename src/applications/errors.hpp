@@ -21,6 +21,9 @@ enum class Errc {
   certificate_not_found,
   comment_required,
   step_changed,
+  not_applicant,
+  not_editable,
+  wrong_form,
 };
 
 Error error(Errc code, std::string detail = {});

@@ -12,34 +12,81 @@ Error unknown_provider() {
                     "No member or application of this instance has that identifier.");
 }
 
+// An OpenAPI requestBody of one JSON schema.
+nlohmann::json json_body(nlohmann::json schema) {
+  return {{"required", true}, {"content", {{"application/json", {{"schema", std::move(schema)}}}}}};
+}
+
+nlohmann::json schema_ref(const std::string& code) { return {{"$ref", "#/components/schemas/" + code}}; }
+
 ProvidedService registry_service(const registries::Schema& s) {
   const std::string base = "/data/" + s.name + "/" + std::to_string(s.version) + ".0";
   std::vector<Endpoint> endpoints;
-  for (const auto& op : data_operations())
-    endpoints.push_back({std::string(http::bhttp::to_string(op.method)), base + op.path, !(op.access & http::kPublic)});
-  return {s.name,
-          std::to_string(s.version) + ".0",
-          s.title.en,
-          s.agency,
-          endpoints,
-          json_schema(s.form())};
+  for (const auto& op : data_operations()) {
+    const bool post = op.method == http::bhttp::verb::post;
+    endpoints.push_back({std::string(http::bhttp::to_string(op.method)), base + op.path, op.name, op.access,
+                         post ? json_body(schema_ref(s.name)) : nlohmann::json()});
+  }
+  return {s.name, std::to_string(s.version) + ".0", s.title.en, s.agency, endpoints, json_schema(s.form())};
 }
 
+// The request body of a Registration operation on service `code` (whose form is the schema `code`).
+nlohmann::json registration_body(RegistrationBody body, const std::string& code) {
+  using nlohmann::json;
+  const json text = {{"type", "string"}};
+  switch (body) {
+    case RegistrationBody::none: return nullptr;
+    case RegistrationBody::application_file:
+      return json_body({{"type", "object"},
+                        {"required", json::array({"applicantId", "formData"})},
+                        {"properties",
+                         {{"applicantId", text},
+                          {"applicationName", text},
+                          {"created", {{"type", "string"}, {"format", "date-time"}}},
+                          {"formData",
+                           {{"type", "object"},
+                            {"required", json::array({"data"})},
+                            {"properties", {{"data", schema_ref(code)}, {"eFormId", {{"type", "string"}, {"enum", json::array({code})}}}}}}},
+                          {"documentUrls", {{"type", "array"}, {"items", text}}}}}});
+    case RegistrationBody::task_completion:
+      return json_body({{"type", "object"},
+                        {"required", json::array({"data"})},
+                        {"additionalProperties", false},
+                        {"properties",
+                         {{"data",
+                           {{"type", "object"},
+                            {"required", json::array({"transition"})},
+                            {"additionalProperties", false},
+                            {"properties", {{"transition", text}, {"comment", text}}}}}}}});
+    case RegistrationBody::document:
+      return {{"required", true},
+              {"content",
+               {{"multipart/form-data",
+                 {{"schema",
+                   {{"type", "object"},
+                    {"required", json::array({"file"})},
+                    {"properties", {{"file", {{"type", "string"}, {"format", "binary"}}}}}}}}}}}};
+  }
+  return nullptr;
+}
+
+// Every Registration operation, as one catalog service's endpoints (its id in the path).
 ProvidedService catalog_service(const catalog::ServiceDefinition& d) {
-  const std::string base = "/services/" + d.id;
-  return {d.id,
-          std::to_string(d.version) + ".0",
-          d.title.en,
-          d.agency,
-          {{"GET", base, false}, {"GET", base + "/eForms", false}},
-          json_schema(d.form)};
+  std::vector<Endpoint> endpoints;
+  for (const auto& op : registration_operations()) {
+    std::string path = op.route;
+    for (const std::string param : {"{serviceId}", "{eFormId}"})
+      if (auto at = path.find(param); at != std::string::npos) path.replace(at, param.size(), d.id);
+    endpoints.push_back({std::string(http::bhttp::to_string(op.method)), path, op.name, op.access,
+                         registration_body(op.body, d.id)});
+  }
+  return {d.id, std::to_string(d.version) + ".0", d.title.en, d.agency, endpoints, json_schema(d.form)};
 }
 
 }  // namespace
 
 bool may_invoke(const Principal& who, const std::string& agency, const Endpoint& e) {
-  if (!e.owner_only) return true;
-  return who.acts_for(agency);
+  return http::admits(e.access, who, agency);
 }
 
 Result<std::vector<ProvidedService>> provided_services(Context& ctx, const std::string& agency,

@@ -18,9 +18,11 @@ constexpr const char* kRegistriesApplication = "registries";
 constexpr const char* kRegistrationApplication = "registration";
 
 struct Endpoint {
-  std::string method;  // "GET", "POST"
-  std::string path;    // as the adapter serves it
-  bool owner_only = false;  // only the owning agency's callers may invoke it
+  std::string method;         // "GET", "POST"
+  std::string path;           // as the adapter serves it
+  std::string operation_id;   // the operation's name in its specification
+  http::AccessMask access;    // the route's; agency-scoped kinds are the providing agency's
+  nlohmann::json request_body;  // an OpenAPI requestBody object; null when the call has none
 };
 
 struct ProvidedService {
@@ -36,7 +38,8 @@ struct ProvidedService {
 // application is not one of the two above (or an API client, which provides none: empty).
 Result<std::vector<ProvidedService>> provided_services(Context& ctx, const std::string& agency,
                                                        const std::string& application);
-// May this caller invoke this endpoint of a service of `agency`?
+// May this caller invoke this endpoint of a service of `agency`? (The route's access, with the
+// providing agency as the agency.)
 bool may_invoke(const Principal& who, const std::string& agency, const Endpoint& e);
 
 }  // namespace darwaza::govstack

@@ -39,6 +39,28 @@ struct DataOperation {
 };
 const std::vector<DataOperation>& data_operations();
 
+// What a Registration operation's request body is (the directory's OpenAPI describes it).
+enum class RegistrationBody {
+  none,
+  application_file,  // the specification's applicationFileSubmit, formData.data the service's form
+  task_completion,   // additionalData naming a workflow transition
+  document,          // multipart/form-data, one part "file"
+};
+
+// One operation of the Registration API. THE list of them (routes.cpp): the route table serves
+// each, and the directory lists each as an endpoint of every catalog service, with {serviceId}
+// and {eFormId} written as that service's id.
+struct RegistrationOperation {
+  const char* name;   // the specification's operationId (getEForm and submitApplicationFile: it has none)
+  http::bhttp::verb method;
+  const char* route;  // router pattern, the path as the specification writes it
+  http::AccessMask access;
+  http::HandlerResult (*handler)(Context&, http::Request&);
+  http::RouteOptions options;
+  RegistrationBody body;
+};
+const std::vector<RegistrationOperation>& registration_operations();
+
 enum class Adapter { registries, registration, mediator, consent };
 const char* to_string(Adapter a);
 

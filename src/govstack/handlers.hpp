@@ -32,8 +32,11 @@ HandlerResult list_services(Context& ctx, Request& req);
 HandlerResult get_service(Context& ctx, Request& req);
 HandlerResult service_eforms(Context& ctx, Request& req);
 HandlerResult get_eform(Context& ctx, Request& req);
+// Registration BB application files: the applicant's own (registration_files.cpp).
 HandlerResult list_applications(Context& ctx, Request& req);
 HandlerResult get_application(Context& ctx, Request& req);
+HandlerResult submit_application(Context& ctx, Request& req);
+HandlerResult update_application(Context& ctx, Request& req);
 HandlerResult upload_document(Context& ctx, Request& req);
 HandlerResult statistics(Context& ctx, Request& req);
 // Registration BB tasks: the officers' work (registration_tasks.cpp).

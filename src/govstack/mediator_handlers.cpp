@@ -55,6 +55,20 @@ std::string lower(std::string s) {
   return s;
 }
 
+// The {name} segments of a path, as OpenAPI path parameters.
+json path_parameters(const std::string& path) {
+  json out = json::array();
+  for (std::size_t open = path.find('{'); open != std::string::npos; open = path.find('{', open + 1)) {
+    auto close = path.find('}', open);
+    if (close == std::string::npos) break;
+    out.push_back({{"name", path.substr(open + 1, close - open - 1)},
+                   {"in", "path"},
+                   {"required", true},
+                   {"schema", {{"type", "string"}}}});
+  }
+  return out;
+}
+
 }  // namespace
 
 HandlerResult list_clients(Context& ctx, Request& req) {
@@ -110,10 +124,10 @@ HandlerResult get_openapi(Context& ctx, Request& req) {
   const ProvidedService& s = services->front();
   json paths = json::object();
   for (const auto& e : s.endpoints) {
-    json op = {{"operationId", lower(e.method) + e.path},
-               {"responses", {{"200", {{"description", "OK"}}}}}};
-    if (e.method == "POST")
-      op["requestBody"] = {{"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/" + s.code}}}}}}}};
+    json op = {{"operationId", e.operation_id}, {"responses", {{"200", {{"description", "OK"}}}}}};
+    json params = path_parameters(e.path);
+    if (!params.empty()) op["parameters"] = std::move(params);
+    if (!e.request_body.is_null()) op["requestBody"] = e.request_body;
     paths[e.path][lower(e.method)] = std::move(op);
   }
   return http::Reply::json(200, {{"openapi", "3.0.0"},

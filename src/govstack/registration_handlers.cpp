@@ -1,7 +1,7 @@
 // The Registration BB API over Darwaza's catalog (a service is a "service", its form the one
-// "eForm", id = the service id) and applications (an application is an "application file"),
-// the portal's document store (POST /documents) and the officers' decisions (statistics).
-// Tasks: registration_tasks.cpp.
+// "eForm", id = the service id), the portal's document store (POST /documents) and the
+// officers' decisions (statistics). Application files: registration_files.cpp; tasks:
+// registration_tasks.cpp.
 #include <algorithm>
 #include <charconv>
 
@@ -19,9 +19,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kCatalogPage = 100;       // catalog page size while listing every service
-constexpr int kDefaultMaxResult = 10;
-constexpr int kMaxApplicationsListed = 100;  // newest applications GET /applications pages over
+constexpr int kCatalogPage = 100;  // catalog page size while listing every service
 
 json service_json(const catalog::ServiceDefinition& d) {
   json body = json::array();
@@ -50,6 +48,10 @@ json eform_json(const catalog::ServiceDefinition& d, bool with_schema) {
   return j;
 }
 
+}  // namespace
+
+namespace registration {
+
 Result<catalog::DefinitionPtr> service_named(Context& ctx, const std::string& id) {
   auto d = ctx.app.catalog.current(id);
   if (!d.ok()) {
@@ -60,11 +62,12 @@ Result<catalog::DefinitionPtr> service_named(Context& ctx, const std::string& id
   return d;
 }
 
-std::string time_or_empty(const std::optional<UnixMs>& t) { return t ? format_rfc3339(*t) : std::string(); }
-
-}  // namespace
-
-namespace registration {
+Error with_system_error(Error e, const Request& req) {
+  e.extensions["traceId"] = req.request_id;
+  e.extensions["code"] = e.type;
+  e.extensions["message"] = e.detail;
+  return e;
+}
 
 // PENDING while open (or a draft), SENDBACK while waiting on the applicant, APPROVED or
 // REJECTED (withdrawn counts as rejected) once decided.
@@ -91,8 +94,8 @@ Result<int> int_param(const Request& req, const char* name, int fallback, int mi
 
 }  // namespace registration
 
-using registration::int_param;
-using registration::status_json;
+using registration::service_named;
+using registration::with_system_error;
 
 HandlerResult list_services(Context& ctx, Request& req) {
   const std::string name = req.query_param("name").value_or("");
@@ -125,71 +128,9 @@ HandlerResult get_eform(Context& ctx, Request& req) {
   return http::Reply::json(200, eform_json(**d, true));
 }
 
-HandlerResult list_applications(Context& ctx, Request& req) {
-  auto first = int_param(req, "firstResult", 0, 0, kMaxApplicationsListed);
-  if (!first.ok()) return first.take_error();
-  auto max = int_param(req, "maxResult", kDefaultMaxResult, 1, kMaxApplicationsListed);
-  if (!max.ok()) return max.take_error();
-  if (auto who = req.query_param("applicantId"); who && *who != req.principal.user_id)
-    return make_error(ErrorKind::forbidden, "forbidden", "Forbidden", "You may list your own applications only.");
-  auto page = ctx.app.applications.mine(req.principal, 1, kMaxApplicationsListed, req.lang);
-  if (!page.ok()) return page.take_error();
-  const auto service = req.query_param("serviceId");
-  json out = json::array();
-  int seen = 0;
-  for (const auto& a : page->items) {
-    if (service && a.service_id != *service) continue;
-    if (seen++ < *first || static_cast<int>(out.size()) >= *max) continue;
-    auto d = ctx.app.catalog.at_version(a.service_id, a.service_version);
-    out.push_back({{"fileId", a.id},
-                   {"description", a.tracking_number},
-                   {"status", status_json(ctx, a)},
-                   {"applicantId", a.applicant_user_id},
-                   {"assigneeId", a.assigned_to},
-                   {"created", format_rfc3339(a.created_at)},
-                   {"registered", time_or_empty(a.submitted_at)},
-                   {"serviceId", a.service_id},
-                   {"serviceName", d.ok() ? (*d)->title.en : a.service_id},
-                   {"eformId", a.service_id}});
-  }
-  return http::Reply::json(200, out);
-}
-
-HandlerResult get_application(Context& ctx, Request& req) {
-  auto v = ctx.app.applications.get(req.principal, req.param("fileId"));
-  if (!v.ok()) {
-    Error e = v.take_error();
-    if (e.kind == ErrorKind::not_found) e.detail = "Application file was not found";
-    return e;
-  }
-  const auto& a = v->application;
-  json status = status_json(ctx, a);
-  return http::Reply::json(
-      200, {{"fileId", a.id},
-            {"registered", time_or_empty(a.submitted_at)},
-            {"serviceId", a.service_id},
-            {"serviceName", v->definition ? v->definition->title.en : a.service_id},
-            {"status", status},
-            {"ended", status["code"] == "APPROVED" || status["code"] == "REJECTED"},
-            {"applicationData",
-             {{"applicationName", a.tracking_number},
-              {"applicantId", a.applicant_user_id},
-              {"created", format_rfc3339(a.created_at)},
-              {"formData", {{"data", json::parse(a.data)}, {"eFormId", a.service_id}}},
-              {"documentUrls", json::array()}}}});
-}
-
 // ---- Documents and statistics ------------------------------------------------------------------
 
 namespace {
-
-// The specification's systemError members on a problem body: traceId, code, message.
-Error with_system_error(Error e, const Request& req) {
-  e.extensions["traceId"] = req.request_id;
-  e.extensions["code"] = e.type;
-  e.extensions["message"] = e.detail;
-  return e;
-}
 
 // One file in a multipart/form-data part named "file" (base64 when the part says so).
 Result<http::FormPart> file_part(const Request& req, std::string& decoded) {

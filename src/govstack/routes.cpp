@@ -31,6 +31,35 @@ const std::vector<DataOperation>& data_operations() {
   return ops;
 }
 
+const std::vector<RegistrationOperation>& registration_operations() {
+  using namespace http;
+  using V = bhttp::verb;
+  using B = RegistrationBody;
+  constexpr std::size_t kMaxUploadBodyBytes = documents::kMaxDocumentBytes / 3 * 4 + 64 * 1024;
+  static const std::vector<RegistrationOperation> ops = {
+      {"getServiceList", V::get, "/services", kPublic, handlers::list_services, {}, B::none},
+      {"getService", V::get, "/services/{serviceId}", kPublic, handlers::get_service, {}, B::none},
+      {"getServiceSchemaByServiceKey", V::get, "/services/{serviceId}/eForms", kPublic, handlers::service_eforms, {},
+       B::none},
+      {"getEForm", V::get, "/eForms/{eFormId}", kPublic, handlers::get_eform, {}, B::none},
+      {"submitApplicationFile", V::post, "/services/{serviceId}/applications", kCitizen, handlers::submit_application,
+       {}, B::application_file},
+      {"getApplicantFileList", V::get, "/applications", kCitizen, handlers::list_applications, {}, B::none},
+      {"getApplicationFileById", V::get, "/applications/{fileId}", kCitizen, handlers::get_application, {}, B::none},
+      {"updateApplicationFileForm", V::put, "/applications/{fileId}", kCitizen, handlers::update_application, {},
+       B::application_file},
+      {"uploadFile", V::post, "/documents", kCitizen, handlers::upload_document,
+       RouteOptions{Dispatch::pool, false, kMaxUploadBodyBytes}, B::document},
+      {"getTasks", V::get, "/tasks", kAgencyOfficer, handlers::list_tasks, {}, B::none},
+      {"getTaskById", V::get, "/tasks/{taskId}", kAgencyOfficer, handlers::get_task, {}, B::none},
+      {"completeTaskById", V::post, "/tasks/{taskId}/complete", kAgencyOfficer, handlers::complete_task, {},
+       B::task_completion},
+      // Counting a period's decisions is an aggregate over the events: rate limited per client.
+      {"Statistics", V::get, "/data/statistics/1.0", kPublic, handlers::statistics, kExpensiveRoute, B::none},
+  };
+  return ops;
+}
+
 namespace {
 
 using namespace http;
@@ -49,24 +78,12 @@ void registries_routes(Router& r, const std::function<Handler(Fn)>& h) {
 }
 
 // Registration BB: the catalog is public; application files are the signed-in applicant's own
-// (the applications domain decides what each person sees). Tasks are the officers' work: the
-// route admits agency staff, the domain only the owning agency's. Uploads as POST /v1/documents
-// (the body limit leaves room for the multipart framing and base64). Statistics are public,
-// as the statistics specification says ("allows anyone").
+// (the applications domain decides what each person sees and changes). Tasks are the officers'
+// work: the route admits agency staff, the domain only the owning agency's. Uploads as POST
+// /v1/documents (the body limit leaves room for the multipart framing and base64). Statistics
+// are public, as the statistics specification says ("allows anyone"), and rate limited.
 void registration_routes(Router& r, const std::function<Handler(Fn)>& h) {
-  constexpr std::size_t kMaxUploadBodyBytes = documents::kMaxDocumentBytes / 3 * 4 + 64 * 1024;
-  r.add(V::get, "/services", kPublic, h(handlers::list_services));
-  r.add(V::get, "/services/{serviceId}", kPublic, h(handlers::get_service));
-  r.add(V::get, "/services/{serviceId}/eForms", kPublic, h(handlers::service_eforms));
-  r.add(V::get, "/eForms/{eFormId}", kPublic, h(handlers::get_eform));
-  r.add(V::get, "/applications", kCitizen, h(handlers::list_applications));
-  r.add(V::get, "/applications/{fileId}", kCitizen, h(handlers::get_application));
-  r.add(V::post, "/documents", kCitizen, h(handlers::upload_document),
-        RouteOptions{Dispatch::pool, false, kMaxUploadBodyBytes});
-  r.add(V::get, "/tasks", kAgencyOfficer, h(handlers::list_tasks));
-  r.add(V::get, "/tasks/{taskId}", kAgencyOfficer, h(handlers::get_task));
-  r.add(V::post, "/tasks/{taskId}/complete", kAgencyOfficer, h(handlers::complete_task));
-  r.add(V::get, "/data/statistics/1.0", kPublic, h(handlers::statistics));
+  for (const auto& op : registration_operations()) r.add(op.method, op.route, op.access, h(op.handler), op.options);
 }
 
 // Consent BB: policy and data-agreement reads (config and service views alike); they describe

@@ -100,6 +100,17 @@ void parse_query(std::string_view query, std::unordered_map<std::string, std::st
   }
 }
 
+bool admits(AccessMask mask, const Principal& p, std::string_view agency) {
+  if (mask & kPublic) return true;
+  const bool any_staff = p.has_role(Role::officer) || p.has_role(Role::agency_admin);
+  return ((mask & kCitizen) && p.is_user()) ||
+         ((mask & kAgencyOfficer) && p.is_user() && (agency.empty() ? any_staff : p.is_staff_of(agency))) ||
+         ((mask & kAgencyAdmin) && p.is_user() && (agency.empty() ? p.has_role(Role::agency_admin) : p.is_admin_of(agency))) ||
+         ((mask & kPlatformAdmin) && p.has_role(Role::platform_admin)) ||
+         ((mask & kAuditor) && p.has_role(Role::auditor)) ||
+         ((mask & kApiClient) && p.is_client() && (agency.empty() || p.agency_id == agency));
+}
+
 void Router::add(bhttp::verb method, std::string pattern, AccessMask access, Handler handler,
                  RouteOptions options) {
   Compiled c;

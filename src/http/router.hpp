@@ -27,6 +27,10 @@ enum Access : std::uint32_t {
 using AccessMask = std::uint32_t;
 
 std::string describe_access(AccessMask mask);
+// Does `mask` admit `p`? Agency-scoped kinds are checked against `agency` (any agency when it
+// is empty: the domain then checks the owning agency). The pipeline's access check, and what
+// the GovStack directory tells a caller it may invoke.
+bool admits(AccessMask mask, const Principal& p, std::string_view agency);
 
 // How the server runs a handler.
 enum class Dispatch {

@@ -59,7 +59,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     busy_ = true;
     req_ = std::make_shared<Request>();
-    req_->remote_ip = remote_ip();
+    if (peer_ip_.empty()) peer_ip_ = remote_ip();  // once per connection: the peer does not change
+    req_->remote_ip = peer_ip_;
     if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
       return reject(nullptr, make_error(ErrorKind::headers_too_large, "headers-too-large",
                                         "Request headers too large", "The request headers exceed the limit."));
@@ -197,6 +198,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
+  std::string peer_ip_;
   Server& server_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<Request> req_;

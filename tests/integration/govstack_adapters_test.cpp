@@ -11,34 +11,14 @@ using nlohmann::json;
 
 namespace {
 
-std::string type_of(const HttpResponse& r) { return r.json().value("type", ""); }
-
-class GovStackAdapters : public ::testing::Test {
+class GovStackAdapters : public GovStackSuite {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new ServerProcess({"--catalog-dir", DARWAZA_SOURCE_DIR "/data/services", "--registry-dir",
-                                 DARWAZA_SOURCE_DIR "/data/registries", "--govstack-registration", "127.0.0.1:0",
-                                 "--govstack-mediator", "127.0.0.1:0", "--govstack-consent", "127.0.0.1:0"});
-    std::string out;
-    // A service with a given id, from a data file, through the product's own tool.
-    ASSERT_EQ(run_darwaza({"catalog", "load", DARWAZA_TEST_FIXTURES "/services", "--data", server_->data_dir() + "/d"}, out), 0)
-        << out;
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  std::string member_of(const std::string& agency) { return govstack_member(portal, *server_, agency); }
+  static void SetUpTestSuite() { start_govstack({"registration", "mediator", "consent"}, kTestServices); }
 
-  static ServerProcess* server_;
-  HttpClient portal = server_->client();
-  HttpClient reg = server_->client_of("govstack-registration");
-  HttpClient im = server_->client_of("govstack-mediator");
-  HttpClient consent = server_->client_of("govstack-consent");
+  HttpClient reg = govstack("registration");
+  HttpClient im = govstack("mediator");
+  HttpClient consent = govstack("consent");
 };
-
-ServerProcess* GovStackAdapters::server_ = nullptr;
 
 // ---- Registration ---------------------------------------------------------------------------
 
@@ -196,15 +176,86 @@ TEST_F(GovStackAdapters, ListMethodsAllowedMethodsAndOpenApiWithAndWithoutPrefix
                                   "/eGovStack/GOV/nobody/registries", "/eGovStack/GOV/pseb/nothing"}) {
       auto r = im.get(prefix + bad + "/listMethods");
       EXPECT_EQ(r.status, 400u) << bad;
-      EXPECT_EQ(type_of(r), "/problems/unknown-service-provider") << bad;
+      EXPECT_EQ(problem_type(r), "/problems/unknown-service-provider") << bad;
       EXPECT_EQ(im.get(prefix + bad + "/allowedMethods").status, 400u) << bad;
     }
-    EXPECT_EQ(type_of(im.get(base + "/listMethods?serviceId=nothing")), "/problems/unknown-service");
-    EXPECT_EQ(type_of(im.get(base + "/getOpenAPI")), "/problems/service-code-required");
+    EXPECT_EQ(problem_type(im.get(base + "/listMethods?serviceId=nothing")), "/problems/unknown-service");
+    EXPECT_EQ(problem_type(im.get(base + "/getOpenAPI")), "/problems/service-code-required");
     EXPECT_EQ(im.get(base + "/getOpenAPI?serviceCode=nothing").status, 400u);
   }
   // A header naming no known member is refused before anything is listed.
   EXPECT_EQ(im.get("/listClients", {{"X-GovStack-Client", "eGovStack/GOV/pseb/cli_nobody"}}).status, 401u);
+}
+
+// The registration application's endpoints are the Registration listener's routes (one table):
+// each is served there, and the caller's allowed methods follow the route's access.
+TEST_F(GovStackAdapters, TheRegistrationProviderListsTheEndpointsServed) {
+  auto listed = im.get("/eGovStack/GOV/pta/registration/listMethods?serviceId=test-permit");
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  ASSERT_EQ(listed.json()["member"].size(), 1u);
+  const json endpoints = listed.json()["member"][0]["endpointList"]["member"];
+  auto has = [](const json& eps, const std::string& method, const std::string& path) {
+    for (const auto& e : eps)
+      if (e["method"] == method && e["path"] == path) return true;
+    return false;
+  };
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/services/test-permit"}, {"GET", "/services/test-permit/eForms"}, {"GET", "/eForms/test-permit"},
+           {"POST", "/services/test-permit/applications"}, {"GET", "/applications"}, {"GET", "/applications/{fileId}"},
+           {"PUT", "/applications/{fileId}"}, {"POST", "/documents"}, {"GET", "/tasks"}, {"GET", "/tasks/{taskId}"},
+           {"POST", "/tasks/{taskId}/complete"}, {"GET", "/data/statistics/1.0"}, {"GET", "/services"}})
+    EXPECT_TRUE(has(endpoints, method, path)) << method << " " << path << " in " << endpoints.dump();
+  EXPECT_EQ(endpoints.size(), 13u) << endpoints.dump();
+  // Each is served on the Registration listener: no 405, no unknown path (its own 4xx at most).
+  Person officer = staff("pta");
+  for (const auto& e : endpoints) {
+    std::string path = e["path"];
+    for (const std::string param : {"{fileId}", "{taskId}"})
+      if (auto at = path.find(param); at != std::string::npos) path.replace(at, param.size(), "x");
+    auto r = reg.request(e["method"].get<std::string>(), path, "{}", {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + officer.token}});
+    EXPECT_NE(r.status, 405u) << e.dump() << r.body;
+    EXPECT_NE(problem_type(r), "/problems/not-found") << e.dump() << r.body;
+    EXPECT_LT(r.status, 500u) << e.dump() << r.body;
+  }
+
+  // Allowed: the public reads for everyone; applying and files for signed-in people; tasks for
+  // the owning agency's staff only.
+  auto allowed = [&](const std::map<std::string, std::string>& h) {
+    auto r = im.get("/eGovStack/GOV/pta/registration/allowedMethods?serviceId=test-permit", h);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return r.json()["member"].empty() ? json::array() : r.json()["member"][0]["endpointList"]["member"];
+  };
+  const json anonymous = allowed({});
+  EXPECT_TRUE(has(anonymous, "GET", "/services/test-permit"));
+  EXPECT_FALSE(has(anonymous, "POST", "/services/test-permit/applications"));
+  EXPECT_FALSE(has(anonymous, "GET", "/tasks"));
+  Person citizen = signed_in(portal, "Directory Reader");
+  const json as_citizen = allowed(bearer(citizen.token));
+  EXPECT_TRUE(has(as_citizen, "POST", "/services/test-permit/applications"));
+  EXPECT_TRUE(has(as_citizen, "PUT", "/applications/{fileId}"));
+  EXPECT_FALSE(has(as_citizen, "GET", "/tasks"));
+  EXPECT_TRUE(has(allowed(bearer(officer.token)), "POST", "/tasks/{taskId}/complete"));
+  EXPECT_FALSE(has(allowed(bearer(staff("pseb").token)), "POST", "/tasks/{taskId}/complete"));
+  const json as_client = allowed({{"Information-Mediator-Client", member_of("pta")}});
+  EXPECT_FALSE(has(as_client, "POST", "/services/test-permit/applications"));
+  EXPECT_TRUE(has(as_client, "GET", "/eForms/test-permit"));
+
+  // The OpenAPI description: path parameters, and the bodies (the service's form inside formData).
+  auto api = im.get("/eGovStack/GOV/pta/registration/getOpenAPI?serviceCode=test-permit");
+  ASSERT_EQ(api.status, 200u) << api.body;
+  const json paths = api.json()["paths"];
+  EXPECT_EQ(paths.size(), 12u) << paths.dump();  // 13 endpoints, /applications/{fileId} with two methods
+  const json apply = paths["/services/test-permit/applications"]["post"];
+  EXPECT_EQ(apply["operationId"], "submitApplicationFile");
+  EXPECT_EQ(apply["requestBody"]["content"]["application/json"]["schema"]["properties"]["formData"]["properties"]["data"]["$ref"],
+            "#/components/schemas/test-permit");
+  const json put = paths["/applications/{fileId}"]["put"];
+  EXPECT_EQ(put["operationId"], "updateApplicationFileForm");
+  EXPECT_EQ(put["parameters"][0]["name"], "fileId");
+  EXPECT_EQ(put["parameters"][0]["in"], "path");
+  EXPECT_TRUE(paths["/documents"]["post"]["requestBody"]["content"].contains("multipart/form-data"));
+  EXPECT_FALSE(paths["/services/test-permit"]["get"].contains("requestBody"));
+  EXPECT_TRUE(api.json()["components"]["schemas"]["test-permit"]["properties"].contains("purpose"));
 }
 
 // ---- Consent --------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-// End-to-end: the GovStack Registration API's officers' tasks, document uploads and statistics
+// End-to-end: the GovStack Registration API's application files (filed and updated by the
+// applicant), officers' tasks, document uploads and statistics
 // (../shared/govstack/registration-api), on the Registration listener, over the portal's own
 // applications, workflow transitions, document store and audit log.
 #include <gtest/gtest.h>
@@ -14,30 +15,12 @@ using nlohmann::json;
 
 namespace {
 
-std::string type_of(const HttpResponse& r) { return r.json().value("type", ""); }
-
 const json kPermitData = {{"purpose", "Remote development for export clients"}, {"endpoints", {"8.8.8.0/24"}}};
 
-class GovStackRegistration : public ::testing::Test {
+class GovStackRegistration : public GovStackSuite {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new ServerProcess({"--catalog-dir", DARWAZA_SOURCE_DIR "/data/services", "--registry-dir",
-                                 DARWAZA_SOURCE_DIR "/data/registries", "--govstack-registration", "127.0.0.1:0"});
-    std::string out;
-    ASSERT_EQ(run_darwaza({"catalog", "load", DARWAZA_TEST_FIXTURES "/services", "--data", server_->data_dir() + "/d"}, out), 0)
-        << out;
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
+  static void SetUpTestSuite() { start_govstack({"registration"}, kTestServices); }
 
-  Person staff(const std::string& agency, const std::string& role = "officer") {
-    Person p = cli_user(*server_, role, agency);
-    p.token = login(portal, p);
-    return p;
-  }
   // A test-permit (PTA) application filed by `p` through the portal; its id.
   std::string apply(const Person& p) {
     auto r = portal.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", kPermitData}}, bearer(p.token));
@@ -77,12 +60,45 @@ class GovStackRegistration : public ::testing::Test {
     return reg.request("POST", "/documents", body, headers);
   }
 
-  static ServerProcess* server_;
-  HttpClient portal = server_->client();
-  HttpClient reg = server_->client_of("govstack-registration");
-};
+  // The specification's applicationFileSubmit, filed or updated by `p` (raw body when given).
+  static json file_body(const Person& p, const json& data) {
+    return {{"applicantId", p.id},
+            {"applicationName", "Permit for " + p.name},
+            {"created", "2026-03-01T09:00:00Z"},
+            {"formData", {{"data", data}, {"eFormId", "test-permit"}}}};
+  }
+  HttpResponse file(const std::string& service, const Person& p, const json& body, const std::string& key = "") {
+    std::map<std::string, std::string> h = bearer(p.token);
+    if (!key.empty()) h["Idempotency-Key"] = key;
+    return reg.post_json("/services/" + service + "/applications", body, h);
+  }
+  HttpResponse update(const std::string& id, const Person& p, const json& body) {
+    return reg.request("PUT", "/applications/" + id, body.dump(),
+                       {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + p.token}});
+  }
+  // A refusal with the specification's systemError members on the problem body.
+  static void expect_refusal(const HttpResponse& r, unsigned status, const std::string& type) {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(problem_type(r), "/problems/" + type) << r.body;
+    EXPECT_EQ(r.json().value("code", ""), type) << r.body;
+    EXPECT_FALSE(r.json().value("message", "").empty()) << r.body;
+    EXPECT_EQ(r.json()["traceId"], r.json()["request_id"]) << r.body;
+  }
+  // The paths of a refusal's field errors.
+  static std::set<std::string> error_paths(const HttpResponse& r) {
+    std::set<std::string> out;
+    const json body = r.json();
+    for (const auto& e : body.value("errors", json::array())) out.insert(e["path"].get<std::string>());
+    return out;
+  }
+  json portal_view(const Person& p, const std::string& id) {
+    auto r = portal.get("/v1/applications/" + id, bearer(p.token));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return r.json();
+  }
 
-ServerProcess* GovStackRegistration::server_ = nullptr;
+  HttpClient reg = govstack("registration");
+};
 
 // ---- Tasks ------------------------------------------------------------------------------------
 
@@ -114,7 +130,7 @@ TEST_F(GovStackRegistration, TasksAreTheOwningAgencysOpenStepsAndOthersAreRefuse
   for (const char* bad : {"maxResult=0", "maxResult=101", "firstResult=-1", "firstResult=x", "firstResult=10001"}) {
     auto r = reg.get(std::string("/tasks?") + bad, bearer(officer.token));
     EXPECT_EQ(r.status, 400u) << bad;
-    EXPECT_EQ(type_of(r), "/problems/invalid-parameter") << bad;
+    EXPECT_EQ(problem_type(r), "/problems/invalid-parameter") << bad;
   }
 
   auto one = reg.get("/tasks/" + task_id, bearer(officer.token));
@@ -131,7 +147,7 @@ TEST_F(GovStackRegistration, TasksAreTheOwningAgencysOpenStepsAndOthersAreRefuse
                                 id + ".under_review." + task_id.substr(task_id.rfind('.') + 1), id + ".submitted.1"}) {
     auto r = reg.get("/tasks/" + bad, bearer(officer.token));
     EXPECT_EQ(r.status, 404u) << bad;
-    EXPECT_EQ(type_of(r), "/problems/task-not-found") << bad;
+    EXPECT_EQ(problem_type(r), "/problems/task-not-found") << bad;
   }
 
   // Refused: no credentials, the applicant, another agency's officer, the agency's API client.
@@ -144,10 +160,10 @@ TEST_F(GovStackRegistration, TasksAreTheOwningAgencysOpenStepsAndOthersAreRefuse
   EXPECT_TRUE(task_of(other, id).is_null());
   auto foreign = reg.get("/tasks/" + task_id, bearer(other.token));
   EXPECT_EQ(foreign.status, 404u);
-  EXPECT_EQ(type_of(foreign), "/problems/task-not-found");
+  EXPECT_EQ(problem_type(foreign), "/problems/task-not-found");
   auto foreign_done = complete(other, task_id, {{"transition", "start_review"}});
   EXPECT_EQ(foreign_done.status, 404u) << foreign_done.body;
-  const std::string member = govstack_member(portal, *server_, "pta");
+  const std::string member = member_of("pta");
   EXPECT_EQ(reg.get("/tasks", {{"Information-Mediator-Client", member}}).status, 403u);
   EXPECT_EQ(reg.get("/tasks/" + task_id, {{"Information-Mediator-Client", member}}).status, 403u);
   EXPECT_EQ(reg.request("POST", "/tasks/" + task_id + "/complete", R"({"data":{"transition":"start_review"}})",
@@ -179,10 +195,10 @@ TEST_F(GovStackRegistration, CompletingATaskIsThePortalsTransitionAuditedTheSame
   EXPECT_EQ(complete_raw(R"({"data":{"transition":"start_review","comment":5}})").status, 422u);
   auto unknown = complete(officer, first, {{"transition", "fly_to_the_moon"}});
   EXPECT_EQ(unknown.status, 409u) << unknown.body;
-  EXPECT_EQ(type_of(unknown), "/problems/transition-not-allowed");
+  EXPECT_EQ(problem_type(unknown), "/problems/transition-not-allowed");
   auto applicants = complete(officer, first, {{"transition", "withdraw"}});
   EXPECT_EQ(applicants.status, 409u) << applicants.body;
-  EXPECT_EQ(type_of(applicants), "/problems/transition-not-allowed");
+  EXPECT_EQ(problem_type(applicants), "/problems/transition-not-allowed");
   EXPECT_EQ(portal.get("/v1/applications/" + id, bearer(officer.token)).json()["assigned"], false);
 
   // Completing the task claims the application for the officer and makes the move.
@@ -206,27 +222,27 @@ TEST_F(GovStackRegistration, CompletingATaskIsThePortalsTransitionAuditedTheSame
   // The completed task is gone: completing it again is a conflict, reading it not found.
   auto again = complete(officer, first, {{"transition", "start_review"}});
   EXPECT_EQ(again.status, 409u) << again.body;
-  EXPECT_EQ(type_of(again), "/problems/step-changed");
+  EXPECT_EQ(problem_type(again), "/problems/step-changed");
   auto stale_other_move = complete(officer, first, {{"transition", "reject"}, {"comment", "late"}});
-  EXPECT_EQ(type_of(stale_other_move), "/problems/step-changed");
+  EXPECT_EQ(problem_type(stale_other_move), "/problems/step-changed");
   EXPECT_EQ(reg.get("/tasks/" + first, bearer(officer.token)).status, 404u);
 
   // Another officer of the agency: the task is claimed by the first.
   Person colleague = staff("pta");
   auto theirs = complete(colleague, second, {{"transition", "request_payment"}});
   EXPECT_EQ(theirs.status, 409u) << theirs.body;
-  EXPECT_EQ(type_of(theirs), "/problems/claimed-by-another");
+  EXPECT_EQ(problem_type(theirs), "/problems/claimed-by-another");
 
   // The workflow's own rules: a comment to reject, a payment to approve.
   auto no_comment = complete(officer, second, {{"transition", "reject"}});
   EXPECT_EQ(no_comment.status, 422u) << no_comment.body;
-  EXPECT_EQ(type_of(no_comment), "/problems/comment-required");
+  EXPECT_EQ(problem_type(no_comment), "/problems/comment-required");
   auto to_payment = complete(officer, second, {{"transition", "request_payment"}});
   ASSERT_EQ(to_payment.status, 200u) << to_payment.body;
   const std::string third = to_payment.json()["variables"]["result"]["data"]["nextTaskId"];
   auto unpaid = complete(officer, third, {{"transition", "approve"}});
   EXPECT_EQ(unpaid.status, 409u) << unpaid.body;
-  EXPECT_EQ(type_of(unpaid), "/problems/payment-required");
+  EXPECT_EQ(problem_type(unpaid), "/problems/payment-required");
   auto paid = portal.post_json("/v1/applications/" + id + "/payments", {{"amount_pkr", "1500.00"}, {"reference", "PSID-" + id}},
                                bearer(officer.token));
   ASSERT_EQ(paid.status, 201u) << paid.body;
@@ -252,6 +268,221 @@ TEST_F(GovStackRegistration, CompletingATaskIsThePortalsTransitionAuditedTheSame
                              bearer(officer.token)).status, 201u);
   ASSERT_EQ(apply_transition(portal, officer, twin, "approve", "All in order").status, 200u);
   EXPECT_EQ(audited_actions(citizen.id, twin), actions);
+}
+
+// ---- Application files ------------------------------------------------------------------------
+
+TEST_F(GovStackRegistration, FilingAnApplicationIsThePortalsSubmitWithItsIdempotency) {
+  Person citizen = signed_in(portal, "GovStack Filer");
+  Person officer = staff("pta");
+  auto filed = file("test-permit", citizen, file_body(citizen, kPermitData), "gs-file-1");
+  ASSERT_EQ(filed.status, 200u) << filed.body;
+  const json f = filed.json();
+  const std::string id = f["fileId"];
+  EXPECT_EQ(f["serviceId"], "test-permit");
+  EXPECT_EQ(f["serviceName"], "Test permit");
+  EXPECT_EQ(f["status"]["code"], "PENDING");
+  EXPECT_EQ(f["status"]["title"], "Submitted");
+  EXPECT_EQ(f["ended"], false);
+  EXPECT_FALSE(f["registered"].get<std::string>().empty());
+  EXPECT_EQ(f["applicationData"]["applicantId"], citizen.id);
+  EXPECT_EQ(f["applicationData"]["formData"]["eFormId"], "test-permit");
+  EXPECT_EQ(f["applicationData"]["formData"]["data"]["purpose"], kPermitData["purpose"]);
+  EXPECT_EQ(f["applicationData"]["applicationName"].get<std::string>().rfind("DZ-", 0), 0u);  // the tracking number
+  EXPECT_EQ(f["receipt"]["receipt"]["application_id"], id);
+  EXPECT_EQ(filed.header("location"), "/applications/" + id);
+  EXPECT_EQ(filed.header("idempotent-replayed"), "");
+
+  // It is the portal's application: submitted, on the agency's queue, audited as the portal's submit.
+  json view = portal_view(citizen, id);
+  EXPECT_EQ(view["state"], "submitted");
+  EXPECT_EQ(view["timeline"][0]["kind"], "submitted");
+  EXPECT_TRUE(task_of(officer, id).is_object());
+  EXPECT_TRUE(audited_actions(citizen.id, id).count("application.submit by " + citizen.id));
+  auto read = reg.get("/applications/" + id, bearer(citizen.token));
+  ASSERT_EQ(read.status, 200u) << read.body;
+  EXPECT_EQ(read.json()["fileId"], id);
+
+  // A retry with the same key answers the same file; the key with other data is refused.
+  auto again = file("test-permit", citizen, file_body(citizen, kPermitData), "gs-file-1");
+  ASSERT_EQ(again.status, 200u) << again.body;
+  EXPECT_EQ(again.json()["fileId"], id);
+  EXPECT_EQ(again.json()["receipt"], f["receipt"]);
+  EXPECT_EQ(again.header("idempotent-replayed"), "true");
+  json other = kPermitData;
+  other["purpose"] = "Something else entirely";
+  expect_refusal(file("test-permit", citizen, file_body(citizen, other), "gs-file-1"), 409, "idempotency-key-reused");
+  // Without a key, every call files a new application.
+  auto fresh = file("test-permit", citizen, file_body(citizen, kPermitData));
+  ASSERT_EQ(fresh.status, 200u) << fresh.body;
+  EXPECT_NE(fresh.json()["fileId"], id);
+
+  // A document uploaded through POST /documents travels in the form's document field; its link
+  // may be listed in documentUrls, and the file lists it.
+  const std::string pdf = "%PDF-1.7\nsupporting letter " + citizen.id + "\n";
+  auto up = upload(multipart(file_part(pdf)), bearer(citizen.token));
+  ASSERT_EQ(up.status, 200u) << up.body;
+  json with_letter = kPermitData;
+  with_letter["supporting_letter"] = up.json()["documentId"];
+  json body = file_body(citizen, with_letter);
+  body["documentUrls"] = {up.json()["url"]};
+  auto lettered = file("test-permit", citizen, body);
+  ASSERT_EQ(lettered.status, 200u) << lettered.body;
+  EXPECT_EQ(lettered.json()["applicationData"]["documentUrls"], json::array({up.json()["url"]}));
+  // The owning agency's officer can download it, as for a portal application.
+  const std::string doc_path = "/v1/documents/" + up.json()["documentId"].get<std::string>();
+  EXPECT_EQ(portal.get(doc_path, bearer(officer.token)).body, pdf);
+}
+
+TEST_F(GovStackRegistration, FilingRefusesOthersBadBodiesAndUnknownServices) {
+  Person citizen = signed_in(portal, "GovStack Careless Filer");
+  const json good = file_body(citizen, kPermitData);
+  auto raw = [&](const std::string& body, std::map<std::string, std::string> h) {
+    h.emplace("Content-Type", "application/json");
+    return reg.request("POST", "/services/test-permit/applications", body, h);
+  };
+
+  // Who: only a signed-in person, filing as themselves.
+  EXPECT_EQ(raw(good.dump(), {}).status, 401u);
+  EXPECT_EQ(raw(good.dump(), {{"Information-Mediator-Client", member_of("pta")}}).status, 403u);
+  Person someone = signed_in(portal, "Someone Named");
+  expect_refusal(file("test-permit", citizen, file_body(someone, kPermitData)), 403, "applicant-mismatch");
+
+  // Unknown service: the specification's 404.
+  auto unknown = file("no-such-service", citizen, good);
+  expect_refusal(unknown, 404, "service-not-found");
+  EXPECT_EQ(unknown.json()["detail"], "Service was not found");
+
+  // Bodies of the wrong shape: 400 with the field list.
+  expect_refusal(raw("not json", bearer(citizen.token)), 400, "malformed-json");
+  struct Bad {
+    json body;
+    std::string path;
+  };
+  json no_form = good;
+  no_form.erase("formData");
+  json no_applicant = good;
+  no_applicant.erase("applicantId");
+  json numeric_applicant = good;
+  numeric_applicant["applicantId"] = 42;
+  json listed_data = good;
+  listed_data["formData"]["data"] = json::array({"purpose"});
+  json unknown_member = good;
+  unknown_member["receiptEmail"] = "x@example.pk";
+  json bad_created = good;
+  bad_created["created"] = "yesterday";
+  json stray_url = good;
+  stray_url["documentUrls"] = {"http://127.0.0.1/v1/documents/doc_nothing"};
+  for (const Bad& b : {Bad{no_form, "/formData"}, Bad{no_applicant, "/applicantId"}, Bad{numeric_applicant, "/applicantId"},
+                       Bad{listed_data, "/formData/data"}, Bad{unknown_member, "/receiptEmail"},
+                       Bad{bad_created, "/created"}, Bad{stray_url, "/documentUrls/0"}}) {
+    auto r = file("test-permit", citizen, b.body);
+    expect_refusal(r, 400, "validation");
+    EXPECT_TRUE(error_paths(r).count(b.path)) << b.path << " " << r.body;
+  }
+  json other_form = good;
+  other_form["formData"]["eFormId"] = "pta-vpn-registration";
+  expect_refusal(file("test-permit", citizen, other_form), 400, "wrong-form");
+
+  // The form's own rules: the portal's 422 field errors, as the specification's 400, under formData.data.
+  auto missing = file("test-permit", citizen, file_body(citizen, {{"endpoints", {"not an address"}}}));
+  expect_refusal(missing, 400, "validation");
+  EXPECT_TRUE(error_paths(missing).count("/formData/data/purpose")) << missing.body;
+  EXPECT_TRUE(error_paths(missing).count("/formData/data/endpoints/0")) << missing.body;
+  json foreign_doc = kPermitData;
+  foreign_doc["supporting_letter"] = "doc_of_nobody";
+  auto not_mine = file("test-permit", citizen, file_body(citizen, foreign_doc));
+  expect_refusal(not_mine, 400, "validation");
+  EXPECT_TRUE(error_paths(not_mine).count("/formData/data/supporting_letter")) << not_mine.body;
+  // A service for organisations only: the specification's applicant is a person.
+  json firm = file_body(citizen, json::object());
+  firm["formData"]["eFormId"] = "test-firm-licence";
+  expect_refusal(file("test-firm-licence", citizen, firm), 400, "wrong-applicant-kind");
+
+  // None of them filed anything.
+  EXPECT_TRUE(reg.get("/applications", bearer(citizen.token)).json().empty());
+}
+
+TEST_F(GovStackRegistration, UpdatingAFileEditsADraftAndAnswersARequestForMoreInformation) {
+  Person citizen = signed_in(portal, "GovStack Updater");
+  Person officer = staff("pta");
+  auto draft = portal.post_json("/v1/applications",
+                                {{"service_id", "test-permit"}, {"data", {{"purpose", "First thoughts"}}}, {"draft", true}},
+                                bearer(citizen.token));
+  ASSERT_EQ(draft.status, 201u) << draft.body;
+  const std::string id = draft.json()["id"];
+
+  // A draft's data is replaced; it stays a draft.
+  json edited = {{"purpose", "Second thoughts"}};
+  auto updated = update(id, citizen, file_body(citizen, edited));
+  ASSERT_EQ(updated.status, 200u) << updated.body;
+  EXPECT_EQ(updated.json()["fileId"], id);
+  EXPECT_EQ(updated.json()["status"]["code"], "PENDING");
+  EXPECT_EQ(updated.json()["registered"], "");
+  EXPECT_EQ(updated.json()["applicationData"]["formData"]["data"], edited);
+  EXPECT_EQ(portal_view(citizen, id)["state"], "draft");
+  EXPECT_EQ(portal_view(citizen, id)["data"], edited);
+  auto bad_draft = update(id, citizen, file_body(citizen, {{"endpoints", {"not an address"}}}));
+  expect_refusal(bad_draft, 400, "validation");
+  EXPECT_TRUE(error_paths(bad_draft).count("/formData/data/endpoints/0")) << bad_draft.body;
+
+  // Others: no credentials, another person, someone else's applicantId, an unknown file.
+  EXPECT_EQ(reg.request("PUT", "/applications/" + id, file_body(citizen, edited).dump(),
+                        {{"Content-Type", "application/json"}}).status,
+            401u);
+  Person other = signed_in(portal, "Not The Applicant");
+  auto foreign = update(id, other, file_body(other, kPermitData));
+  expect_refusal(foreign, 404, "application-not-found");
+  EXPECT_EQ(foreign.json()["detail"], "Application file was not found");
+  expect_refusal(update(id, citizen, file_body(other, kPermitData)), 403, "applicant-mismatch");
+  expect_refusal(update("app_nothing", citizen, file_body(citizen, kPermitData)), 404, "application-not-found");
+  json other_form = file_body(citizen, kPermitData);
+  other_form["formData"]["eFormId"] = "pta-vpn-registration";
+  expect_refusal(update(id, citizen, other_form), 400, "wrong-form");
+  EXPECT_EQ(portal_view(citizen, id)["data"], edited);
+
+  // Submitted: the officers' turn, nothing to edit.
+  ASSERT_EQ(update(id, citizen, file_body(citizen, kPermitData)).status, 200u);
+  ASSERT_EQ(portal.post_json("/v1/applications/" + id + "/submit", json::object(), bearer(citizen.token)).status, 201u);
+  auto submitted = update(id, citizen, file_body(citizen, kPermitData));
+  expect_refusal(submitted, 409, "not-editable");
+  EXPECT_EQ(submitted.json()["state"], "submitted");
+
+  // The officer asks for more information: the file is sent back, and the answer resubmits it.
+  ASSERT_EQ(portal.post_json("/v1/applications/" + id + "/claim", json::object(), bearer(officer.token)).status, 200u);
+  ASSERT_EQ(apply_transition(portal, officer, id, "start_review").status, 200u);
+  ASSERT_EQ(apply_transition(portal, officer, id, "request_info", "Which clients?").status, 200u);
+  EXPECT_EQ(reg.get("/applications/" + id, bearer(citizen.token)).json()["status"]["code"], "SENDBACK");
+  // The officer sees the file but is not its applicant.
+  expect_refusal(update(id, officer, file_body(officer, kPermitData)), 403, "not-the-applicant");
+  json answer = kPermitData;
+  answer["purpose"] = "Remote development for export clients in Germany and Japan";
+  auto resubmitted = update(id, citizen, file_body(citizen, answer));
+  ASSERT_EQ(resubmitted.status, 200u) << resubmitted.body;
+  EXPECT_EQ(resubmitted.json()["status"]["code"], "PENDING");
+  EXPECT_EQ(resubmitted.json()["status"]["title"], "Under review");
+  EXPECT_EQ(resubmitted.json()["applicationData"]["formData"]["data"]["purpose"], answer["purpose"]);
+  json view = portal_view(citizen, id);
+  EXPECT_EQ(view["state"], "under_review");
+  EXPECT_EQ(view["data"]["purpose"], answer["purpose"]);
+  EXPECT_EQ(view["timeline"].back()["transition"], "resubmit");
+  EXPECT_EQ(view["timeline"].back()["by_role"], "applicant");
+  auto actions = audited_actions(citizen.id, id);
+  for (const std::string a : {"application.draft.update", "application.transition.resubmit"})
+    EXPECT_TRUE(actions.count(a + " by " + citizen.id)) << a << " in " << json(actions).dump();
+  expect_refusal(update(id, citizen, file_body(citizen, answer)), 409, "not-editable");
+
+  // Waiting for the fee is waiting on the applicant, but not for new data; decided is decided.
+  ASSERT_EQ(apply_transition(portal, officer, id, "request_payment").status, 200u);
+  auto unpaid = update(id, citizen, file_body(citizen, answer));
+  expect_refusal(unpaid, 409, "not-editable");
+  EXPECT_EQ(unpaid.json()["state"], "awaiting_payment");
+  ASSERT_EQ(approve_application(portal, officer, id).status, 200u);
+  auto decided = update(id, citizen, file_body(citizen, answer));
+  expect_refusal(decided, 409, "not-editable");
+  EXPECT_EQ(decided.json()["state"], "approved");
+  EXPECT_NE(decided.json()["detail"].get<std::string>().find("Approved"), std::string::npos) << decided.body;
+  EXPECT_EQ(portal_view(citizen, id)["data"]["purpose"], answer["purpose"]);
 }
 
 // ---- Documents --------------------------------------------------------------------------------
@@ -291,7 +522,7 @@ TEST_F(GovStackRegistration, DocumentsGoToThePortalsStore) {
   // Failed uploads: 400 with the specification's systemError members.
   auto refused = [&](const HttpResponse& r, const std::string& type) {
     EXPECT_EQ(r.status, 400u) << r.body;
-    EXPECT_EQ(type_of(r), "/problems/" + type) << r.body;
+    EXPECT_EQ(problem_type(r), "/problems/" + type) << r.body;
     EXPECT_EQ(r.json()["code"], type);
     EXPECT_FALSE(r.json().value("message", "").empty());
     EXPECT_EQ(r.json()["traceId"], r.json()["request_id"]);
@@ -310,7 +541,7 @@ TEST_F(GovStackRegistration, DocumentsGoToThePortalsStore) {
   EXPECT_EQ(big.status, 413u) << big.body.substr(0, 300);
   // Who may upload: signed-in people, as on the portal.
   EXPECT_EQ(upload(multipart(file_part(pdf)), {}).status, 401u);
-  const std::string member = govstack_member(portal, *server_, "pta");
+  const std::string member = member_of("pta");
   EXPECT_EQ(upload(multipart(file_part(pdf)), {{"Information-Mediator-Client", member}}).status, 403u);
 }
 
@@ -390,11 +621,11 @@ TEST_F(GovStackRegistration, StatisticsCountTheOfficersDecisions) {
                           "startDate=2026-03-02&endDate=2026-03-01", "timeframe=hour", "timeframe=", "role=citizen"}) {
     auto r = reg.get(std::string("/data/statistics/1.0?") + bad);
     EXPECT_EQ(r.status, 400u) << bad << r.body;
-    EXPECT_EQ(type_of(r), "/problems/invalid-parameter") << bad;
+    EXPECT_EQ(problem_type(r), "/problems/invalid-parameter") << bad;
   }
   auto unknown = reg.get("/data/statistics/1.0?registrationName=no-such-service");
   EXPECT_EQ(unknown.status, 404u);
-  EXPECT_EQ(type_of(unknown), "/problems/registration-not-found");
+  EXPECT_EQ(problem_type(unknown), "/problems/registration-not-found");
 }
 
 }  // namespace

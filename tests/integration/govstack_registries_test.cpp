@@ -14,29 +14,11 @@ namespace {
 
 constexpr const char* kHeader = "Information-Mediator-Client";
 
-std::string type_of(const HttpResponse& r) { return r.json().value("type", ""); }
-
-class GovStackRegistries : public ::testing::Test {
+class GovStackRegistries : public GovStackSuite {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new ServerProcess({"--catalog-dir", DARWAZA_SOURCE_DIR "/data/services", "--registry-dir",
-                                 DARWAZA_SOURCE_DIR "/data/registries", "--govstack-registries", "127.0.0.1:0"});
-    std::string out;
-    // The fixture registry through the product's own tool, before the server starts.
-    ASSERT_EQ(run_darwaza({"registry", "load", DARWAZA_TEST_FIXTURES "/govstack/registries", "--data",
-                           server_->data_dir() + "/d"},
-                          out),
-              0)
-        << out;
-    server_->start();
-    ASSERT_NE(server_->listener_port("govstack-registries"), 0);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
+  static void SetUpTestSuite() { start_govstack({"registries"}, kTestRegistries); }
 
-  std::string member_of(const std::string& agency) { return govstack_member(portal, *server_, agency, &last_admin_); }
+  std::string member_of(const std::string& agency) { return GovStackSuite::member_of(agency, &last_admin_); }
   HttpResponse post(const std::string& path, const json& body, const std::string& member = {}) {
     std::map<std::string, std::string> h;
     if (!member.empty()) h[kHeader] = member;
@@ -48,13 +30,9 @@ class GovStackRegistries : public ::testing::Test {
     return gs.get(path, h);
   }
 
-  static ServerProcess* server_;
-  HttpClient portal = server_->client();
-  HttpClient gs = server_->client_of("govstack-registries");
+  HttpClient gs = govstack("registries");
   Person last_admin_;
 };
-
-ServerProcess* GovStackRegistries::server_ = nullptr;
 
 TEST_F(GovStackRegistries, ListPagesSearchesAndFiltersPublicFields) {
   auto first = get("/data/stp-parks/1.0?page=1&page_size=2");
@@ -85,15 +63,15 @@ TEST_F(GovStackRegistries, ListPagesSearchesAndFiltersPublicFields) {
   ASSERT_EQ(by_id["count"], 1);
 
   // Refusals: unknown registry or version, bad paging, a field the public may not query.
-  EXPECT_EQ(type_of(get("/data/no-such-registry/1.0")), "/problems/registry-not-found");
+  EXPECT_EQ(problem_type(get("/data/no-such-registry/1.0")), "/problems/registry-not-found");
   EXPECT_EQ(get("/data/no-such-registry/1.0").status, 404u);
-  EXPECT_EQ(type_of(get("/data/stp-parks/2.0")), "/problems/version-not-found");
+  EXPECT_EQ(problem_type(get("/data/stp-parks/2.0")), "/problems/version-not-found");
   EXPECT_EQ(get("/data/stp-parks/1.5").status, 404u);
   for (const char* q : {"page=0", "page=x", "page_size=0", "page_size=101", "page=1e3", "page=100001",
                         "page=2147483647", "page=2147483648", "page=999999999&page_size=100", "page=-1"}) {
     auto r = get(std::string("/data/stp-parks/1.0?") + q);
     EXPECT_EQ(r.status, 400u) << q;
-    EXPECT_EQ(type_of(r), "/problems/invalid-page") << q;
+    EXPECT_EQ(problem_type(r), "/problems/invalid-page") << q;
   }
   auto deepest = get("/data/stp-parks/1.0?page=100000&page_size=100");
   ASSERT_EQ(deepest.status, 200u) << deepest.body;
@@ -113,7 +91,7 @@ TEST_F(GovStackRegistries, ListPagesSearchesAndFiltersPublicFields) {
   }
   auto priv = get("/data/gs-persons/1.0?query.birth_certificate_id=RR-123456");
   EXPECT_EQ(priv.status, 400u) << priv.body;
-  EXPECT_EQ(type_of(priv), "/problems/field-not-searchable");
+  EXPECT_EQ(problem_type(priv), "/problems/field-not-searchable");
   EXPECT_EQ(get("/data/stp-parks/1.0?query.no_such_field=1").status, 400u);
 }
 
@@ -150,7 +128,7 @@ TEST_F(GovStackRegistries, ReadExistsAndReadValue) {
   ASSERT_EQ(value.status, 200u) << value.body;
   EXPECT_EQ(value.json()["value"], city);
   EXPECT_EQ(get("/data/stp-parks/1.0/stp-gakuch/read-value/ID.json").json()["value"], "stp-gakuch");
-  EXPECT_EQ(type_of(get("/data/stp-parks/1.0/stp-gakuch/read-value/nothing.json")), "/problems/field-not-found");
+  EXPECT_EQ(problem_type(get("/data/stp-parks/1.0/stp-gakuch/read-value/nothing.json")), "/problems/field-not-found");
   EXPECT_EQ(get("/data/stp-parks/1.0/stp-gakuch/read-value/city.xml").status, 400u);
   EXPECT_EQ(get("/data/stp-parks/1.0/stp-gakuch/read-value/city").status, 400u);
   auto gone = get("/data/stp-parks/1.0/stp-nowhere/read-value/city.json");
@@ -185,7 +163,7 @@ TEST_F(GovStackRegistries, CreateIsTheOwningAgencysAndThePortalShowsTheRecord) {
   // The same key again: the registry's unique rule.
   auto dup = post("/data/gs-persons/1.0/create", {{"write", {{"content", person}}}}, nitb);
   EXPECT_EQ(dup.status, 409u) << dup.body;
-  EXPECT_EQ(type_of(dup), "/problems/duplicate-record");
+  EXPECT_EQ(problem_type(dup), "/problems/duplicate-record");
   // Invalid content: the schema's rules.
   json bad = person;
   bad["birth_certificate_id"] = "not-a-certificate";
@@ -199,7 +177,7 @@ TEST_F(GovStackRegistries, CreateIsTheOwningAgencysAndThePortalShowsTheRecord) {
   other["birth_certificate_id"] = "RR-9999999";
   auto foreign = post("/data/gs-persons/1.0/create", {{"write", {{"content", other}}}}, member_of("pseb"));
   EXPECT_EQ(foreign.status, 403u) << foreign.body;
-  EXPECT_EQ(type_of(foreign), "/problems/registry-access-denied");
+  EXPECT_EQ(problem_type(foreign), "/problems/registry-access-denied");
   EXPECT_EQ(post("/data/gs-persons/1.0/create", {{"write", {{"content", other}}}}).status, 401u);
 
   // Delete: the record is revoked (never erased), by the owning agency only.
@@ -283,7 +261,7 @@ TEST_F(GovStackRegistries, MemberHeaderNamesAKnownClient) {
   EXPECT_EQ(get("/databases", nitb).status, 200u);
   auto malformed = get("/databases", "eGovStack/GOV/nitb");
   EXPECT_EQ(malformed.status, 400u);
-  EXPECT_EQ(type_of(malformed), "/problems/invalid-member-header");
+  EXPECT_EQ(problem_type(malformed), "/problems/invalid-member-header");
   EXPECT_EQ(get("/databases", "eGovStack/GOV/nitb/a/b").status, 400u);
   EXPECT_EQ(get("/databases", "eGovStack//nitb/x").status, 400u);
   std::string client = nitb.substr(nitb.rfind('/') + 1);
@@ -291,7 +269,7 @@ TEST_F(GovStackRegistries, MemberHeaderNamesAKnownClient) {
                                      "OtherInstance/GOV/nitb/" + client, "eGovStack/COM/nitb/" + client}) {
     auto r = get("/databases", unknown);
     EXPECT_EQ(r.status, 401u) << unknown;
-    EXPECT_EQ(type_of(r), "/problems/unknown-member") << unknown;
+    EXPECT_EQ(problem_type(r), "/problems/unknown-member") << unknown;
   }
   // A revoked client is no longer a member.
   ASSERT_EQ(portal.request("DELETE", "/v1/agencies/nitb/clients/" + client, {}, bearer(last_admin_.token)).status, 204u);
@@ -332,9 +310,9 @@ TEST_F(GovStackRegistries, DatabaseApiDescribesEachRegistry) {
   ASSERT_EQ(one.status, 200u) << one.body;
   EXPECT_EQ(one.json()["name"], "stp-parks");
   EXPECT_EQ(one.json(), parks);
-  EXPECT_EQ(type_of(get("/database/abc")), "/problems/invalid-database-id");
+  EXPECT_EQ(problem_type(get("/database/abc")), "/problems/invalid-database-id");
   EXPECT_EQ(get("/database/-1").status, 400u);
-  EXPECT_EQ(type_of(get("/database/999999999999")), "/problems/database-not-found");
+  EXPECT_EQ(problem_type(get("/database/999999999999")), "/problems/database-not-found");
   // Schemas change through `darwaza registry load`, not through the API.
   EXPECT_EQ(gs.request("DELETE", "/database/" + std::to_string(parks["id"].get<long long>())).status, 405u);
   EXPECT_EQ(post("/database/modify", json::object()).status, 405u);  // the path reads as /database/{id}

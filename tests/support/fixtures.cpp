@@ -103,17 +103,41 @@ std::string govstack_member(HttpClient& c, const ServerProcess& s, const std::st
   return "eGovStack/GOV/" + agency + "/" + created.json().value("client_id", "");
 }
 
+std::string problem_type(const HttpResponse& r) {
+  const nlohmann::json body = r.json();
+  return body.is_object() ? body.value("type", "") : std::string();
+}
+
 ServerProcess* ShippedDataSuite::server_ = nullptr;
 
-void ShippedDataSuite::SetUpTestSuite() {
-  server_ = new ServerProcess({"--catalog-dir", DARWAZA_SOURCE_DIR "/data/services", "--registry-dir",
-                               DARWAZA_SOURCE_DIR "/data/registries", "--web-dir", DARWAZA_SOURCE_DIR "/web"});
+void ShippedDataSuite::SetUpTestSuite() { start({"--web-dir", DARWAZA_SOURCE_DIR "/web"}); }
+
+void ShippedDataSuite::start(std::vector<std::string> extra, const std::function<void(const ServerProcess&)>& before) {
+  std::vector<std::string> args = {"--catalog-dir", DARWAZA_SOURCE_DIR "/data/services", "--registry-dir",
+                                   DARWAZA_SOURCE_DIR "/data/registries"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  server_ = new ServerProcess(args);
+  if (before) before(*server_);
   server_->start();
 }
 
 void ShippedDataSuite::TearDownTestSuite() {
   delete server_;
   server_ = nullptr;
+}
+
+void GovStackSuite::start_govstack(const std::vector<std::string>& adapters, unsigned fixtures) {
+  std::vector<std::string> extra;
+  for (const auto& a : adapters) extra.insert(extra.end(), {"--govstack-" + a, "127.0.0.1:0"});
+  start(extra, [fixtures](const ServerProcess& s) {
+    auto load = [&](const char* tool, const std::string& dir) {
+      std::string out;
+      EXPECT_EQ(run_darwaza({tool, "load", dir, "--data", s.data_dir() + "/d"}, out), 0) << out;
+    };
+    if (fixtures & kTestServices) load("catalog", DARWAZA_TEST_FIXTURES "/services");
+    if (fixtures & kTestRegistries) load("registry", DARWAZA_TEST_FIXTURES "/govstack/registries");
+  });
+  for (const auto& a : adapters) EXPECT_NE(server().listener_port("govstack-" + a), 0) << a;
 }
 
 Person ShippedDataSuite::staff(const std::string& agency, const std::string& role) {

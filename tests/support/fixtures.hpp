@@ -1,8 +1,10 @@
 // Helpers shared by end-to-end tests: unique people, sign-up and login through the API.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -36,12 +38,18 @@ std::string agency_client_token(HttpClient& c, const Person& admin, const std::s
 // the GovStack member identifier eGovStack/GOV/<agency>/<client id> that names it.
 std::string govstack_member(HttpClient& c, const ServerProcess& s, const std::string& agency, Person* admin = nullptr);
 
+// The problem `type` of a refusal ("/problems/..."), empty when the body has none.
+std::string problem_type(const HttpResponse& r);
+
 // A suite sharing one server started on the shipped services and registries (data/services,
 // data/registries): `c` talks to it, `staff` signs in a new staff member.
 class ShippedDataSuite : public ::testing::Test {
  protected:
-  static void SetUpTestSuite();
+  static void SetUpTestSuite();  // the server with the web pages (--web-dir)
   static void TearDownTestSuite();
+  // Starts the shared server with `extra` options added, after `before` (if given) has run
+  // against its data folder (a data file loaded with the product's own tools).
+  static void start(std::vector<std::string> extra, const std::function<void(const ServerProcess&)>& before = {});
   static ServerProcess& server() { return *server_; }
   Person staff(const std::string& agency, const std::string& role = "officer");
   // Uploads a small PDF as `p`; returns the document's id.
@@ -51,6 +59,29 @@ class ShippedDataSuite : public ::testing::Test {
 
  private:
   static ServerProcess* server_;
+};
+
+// ShippedDataSuite with GovStack listeners (docs/govstack.md) on ephemeral ports. A suite names
+// its listeners and fixtures in its own SetUpTestSuite:
+//   static void SetUpTestSuite() { start_govstack({"registration"}, kTestServices); }
+class GovStackSuite : public ShippedDataSuite {
+ protected:
+  enum Fixtures : unsigned {
+    kNoFixtures = 0,
+    kTestServices = 1u << 0,    // tests/fixtures/services, through `darwaza catalog load`
+    kTestRegistries = 1u << 1,  // tests/fixtures/govstack/registries, through `darwaza registry load`
+  };
+  // --govstack-<adapter> 127.0.0.1:0 for each adapter ("registries", "registration", "mediator",
+  // "consent"), the fixtures loaded first.
+  static void start_govstack(const std::vector<std::string>& adapters, unsigned fixtures);
+  // A client of the adapter's listener.
+  static HttpClient govstack(const std::string& adapter) { return server().client_of("govstack-" + adapter); }
+  // A new API client of `agency` as the GovStack member identifier naming it (govstack_member).
+  std::string member_of(const std::string& agency, Person* admin = nullptr) {
+    return govstack_member(c, server(), agency, admin);
+  }
+
+  HttpClient& portal = c;
 };
 
 }  // namespace darwaza::test

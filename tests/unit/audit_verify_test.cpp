@@ -59,6 +59,14 @@ audit::VerifyReport expect_same_in_parts(TempDb& t) {
   return one;
 }
 
+// A fresh chain with `sql` applied to its file, verified in one walk and in parts.
+audit::VerifyReport tampered(const std::string& sql) {
+  TempDb t;
+  fill(t);
+  tamper(t, sql);
+  return expect_same_in_parts(t);
+}
+
 }  // namespace
 
 TEST(AuditVerify, IntactChainVerifiesInOneWalkAndInParts) {
@@ -70,10 +78,7 @@ TEST(AuditVerify, IntactChainVerifiesInOneWalkAndInParts) {
 }
 
 TEST(AuditVerify, EditAtTheFirstEntryOfAPartIsFound) {
-  TempDb t;
-  fill(t);
-  tamper(t, "UPDATE audit_log SET object_id = 'rec_x' WHERE seq = 501");
-  auto rep = expect_same_in_parts(t);
+  auto rep = tampered("UPDATE audit_log SET object_id = 'rec_x' WHERE seq = 501");
   EXPECT_FALSE(rep.ok);
   EXPECT_EQ(rep.broken_at, 501);
   EXPECT_NE(rep.problem.find("edited"), std::string::npos) << rep.problem;
@@ -81,37 +86,25 @@ TEST(AuditVerify, EditAtTheFirstEntryOfAPartIsFound) {
 }
 
 TEST(AuditVerify, TheEarliestOfSeveralBreaksIsReported) {
-  TempDb t;
-  fill(t);
-  tamper(t, "UPDATE audit_log SET purpose = 'x' WHERE seq IN (1700, 1200)");
-  auto rep = expect_same_in_parts(t);
+  auto rep = tampered("UPDATE audit_log SET purpose = 'x' WHERE seq IN (1700, 1200)");
   EXPECT_EQ(rep.broken_at, 1200);
 }
 
 TEST(AuditVerify, EntriesDeletedAcrossACutAreFoundWithTheirWholeRange) {
-  TempDb t;
-  fill(t);
-  tamper(t, "DELETE FROM audit_log WHERE seq BETWEEN 498 AND 503");
-  auto rep = expect_same_in_parts(t);
+  auto rep = tampered("DELETE FROM audit_log WHERE seq BETWEEN 498 AND 503");
   EXPECT_EQ(rep.broken_at, 498);
   EXPECT_NE(rep.problem.find("entries 498..503 are missing"), std::string::npos) << rep.problem;
 }
 
 TEST(AuditVerify, TheLastEntryOfAPartDeletedIsFound) {
-  TempDb t;
-  fill(t);
-  tamper(t, "DELETE FROM audit_log WHERE seq = 1000");
-  auto rep = expect_same_in_parts(t);
+  auto rep = tampered("DELETE FROM audit_log WHERE seq = 1000");
   EXPECT_EQ(rep.broken_at, 1000);
 }
 
 TEST(AuditVerify, EntriesSwappedAcrossACutAreFound) {
-  TempDb t;
-  fill(t);
-  tamper(t,
-         "UPDATE audit_log SET seq = -1 WHERE seq = 1000; UPDATE audit_log SET seq = 1000 WHERE seq = 1001; "
-         "UPDATE audit_log SET seq = 1001 WHERE seq = -1;");
-  auto rep = expect_same_in_parts(t);
+  auto rep = tampered(
+      "UPDATE audit_log SET seq = -1 WHERE seq = 1000; UPDATE audit_log SET seq = 1000 WHERE seq = 1001; "
+      "UPDATE audit_log SET seq = 1001 WHERE seq = -1;");
   EXPECT_EQ(rep.broken_at, 1000);
   EXPECT_NE(rep.problem.find("does not link"), std::string::npos) << rep.problem;
 }
