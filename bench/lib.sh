@@ -209,8 +209,8 @@ get_script() { echo 'function init(args) codes = {} end' | wrk_script "$1"; }
 
 # ---------------------------------------------------------------- PostgreSQL (scale.sh, cluster.sh)
 # pg_start: starts the throw-away server of scripts/pg_test_server.sh (fsync, synchronous_commit and
-# full_page_writes off: write figures on it are optimistic), sets PG_DIR and PG_BASE (a URL to which a database name
-# is appended); cleanup() stops it. Its own folder under /tmp: its server runs as user postgres, which must reach it.
+# full_page_writes off unless PG_DURABLE=1: then write figures are durable as SQLite's), sets PG_DIR and PG_BASE (a URL
+# to which a database name is appended); cleanup() stops it. Its own folder under /tmp: its server runs as user postgres, which must reach it.
 pg_start() {
   PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/darwaza-pg.XXXXXX")
   PG_BASE=$(scripts/pg_test_server.sh start "$PG_DIR") || die "scripts/pg_test_server.sh could not start PostgreSQL"
