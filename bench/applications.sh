@@ -43,109 +43,39 @@ BENCH_NAME=bench/applications.sh
 BENCH_EXTRA_TOOLS=sqlite3
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-"$DARWAZA" catalog --help 2>/dev/null | grep -qE '^[[:space:]]+synth[[:space:]]' ||
-  die "'$DARWAZA catalog synth' does not exist (see '$DARWAZA catalog --help'); this benchmark needs it to build a synthetic catalog"
-
 LOADAVG_BEFORE=$(cut -d" " -f1-3 /proc/loadavg)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/darwaza-bench.XXXXXX")
 chmod 755 "$TMP"  # nginx workers run as nobody when started as root and must reach $TMP/www
 
 # ---------------------------------------------------------------- catalog
-step "writing $COUNT synthetic service definitions"
-t0=$(date +%s.%N)
-"$DARWAZA" catalog synth --count "$COUNT" --out "$TMP/services" >"$TMP/synth.log" 2>&1 ||
-  die "darwaza catalog synth failed: $(tail -n 5 "$TMP/synth.log")"
-t1=$(date +%s.%N)
-cp tests/fixtures/services/*.json "$TMP/services/" || die "could not copy tests/fixtures/services/*.json"
-[[ -f "$TMP/services/test-permit.json" ]] || die "tests/fixtures/services/test-permit.json is missing"
-SERVICE_FILES=$(find "$TMP/services" -maxdepth 1 -name '*.json' | wc -l)
-CATALOG_BYTES=$(du -sb "$TMP/services" | cut -f1)
-SYNTH_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-echo "$SERVICE_FILES definition files, $(awk -v b="$CATALOG_BYTES" 'BEGIN { printf "%.1f", b / 1048576 }') MiB, written in ${SYNTH_S}s" >&2
+synth_catalog
 
 # ---------------------------------------------------------------- darwaza
 step "starting darwaza with --catalog-dir (timing start -> /readyz 200)"
 START=$(date +%s.%N)
-"$DARWAZA" serve --listen 127.0.0.1:0 --port-file "$TMP/port" --data "$TMP/data" \
-  --access-log off --rate-limit-per-minute 0 --catalog-dir "$TMP/services" $SERVE_EXTRA >"$TMP/darwaza.log" 2>&1 &
-DARWAZA_PID=$!
-
+# shellcheck disable=SC2086 # SERVE_EXTRA is a list of options
+start_darwaza --catalog-dir "$TMP/services" $SERVE_EXTRA
 alive() { kill -0 "$DARWAZA_PID" 2>/dev/null || die "darwaza (pid $DARWAZA_PID) is no longer running ($*)"; }
-
-# The catalog is loaded before the server listens, so allow up to 5 minutes for the port file.
-for _ in $(seq 6000); do
-  [[ -s "$TMP/port" ]] && break
-  alive "while starting (loading the catalog)"
-  sleep 0.05
-done
-[[ -s "$TMP/port" ]] || die "darwaza did not write its port file within 5 minutes"
-PORT=$(cat "$TMP/port")
-BASE="http://127.0.0.1:$PORT"
-
-ready=""
-code=""
-for _ in $(seq 2000); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz" || true)
-  if [[ "$code" == 200 ]]; then ready=1; break; fi
-  alive "while waiting for /readyz"
-  sleep 0.05
-done
-[[ -n "$ready" ]] || die "GET /readyz did not return 200 within 100 s of listening (last status: $code)"
 READY=$(date +%s.%N)
 LOAD_S=$(awk -v a="$START" -v b="$READY" 'BEGIN { printf "%.2f", b - a }')
 LOAD_LINE=$(grep -o 'catalog: [0-9]* added, [0-9]* updated, [0-9]* unchanged' "$TMP/darwaza.log" | head -n1 || true)
 echo "darwaza pid $DARWAZA_PID on $BASE, ready after ${LOAD_S}s (${LOAD_LINE:-no 'catalog:' line in the log})" >&2
 
 step "creating a citizen and logging in"
-CNIC="35202-1234567-1"
-PASSWORD="correct horse battery"
-SIGNUP='{"cnic":"'$CNIC'","name":"Bench User","email":"bench@example.pk","mobile":"+923001234567","password":"'$PASSWORD'"}'
-LOGIN='{"login":"'$CNIC'","password":"'$PASSWORD'"}'
-code=$(curl -s -o "$TMP/signup.json" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$SIGNUP" "$BASE/v1/auth/signup")
-[[ "$code" == 201 ]] || die "POST /v1/auth/signup returned $code: $(cat "$TMP/signup.json")"
-code=$(curl -s -o "$TMP/login.json" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$LOGIN" "$BASE/v1/auth/login")
-[[ "$code" == 200 ]] || die "POST /v1/auth/login returned $code: $(cat "$TMP/login.json")"
-TOKEN=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' "$TMP/login.json")
-[[ -n "$TOKEN" ]] || die "no token in the login response: $(cat "$TMP/login.json")"
+citizen_login "$BASE"
 
 # One submission by hand: checks the request works and gives the body size for nginx.
-SUBMIT='{"service_id":"test-permit","data":{"purpose":"Benchmark","endpoints":["8.8.8.0/24"]}}'
 mkdir -p "$TMP/www"
-code=$(curl -s -o "$TMP/www/submission.json" -D "$TMP/submission.headers" -w '%{http_code}' \
-  -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" --data-binary "$SUBMIT" "$BASE/v1/applications")
-[[ "$code" == 201 ]] || die "POST /v1/applications returned $code: $(cat "$TMP/www/submission.json")"
+submit_once "$BASE" "$TMP/www/submission.json"
 SUBMISSION_BYTES=$(wc -c <"$TMP/www/submission.json")
 BY_HAND_201=1
 
 # ---------------------------------------------------------------- search words
-# Realistic queries a citizen would type, in English and Urdu; some are two words, one matches nothing here.
-WORDS=(licence registration permit renewal certificate "driving licence" pharmacy restaurant "arms licence" import
-  hotel duplicate passport
-  رجسٹریشن لائسنس تجدید اجازت سرٹیفکیٹ "ڈرائیونگ لائسنس" اسلحہ ہوٹل منظوری دکان)
-urlencode() {
-  local LC_ALL=C s=$1 out="" c i
-  for ((i = 0; i < ${#s}; i++)); do
-    c=${s:i:1}
-    case "$c" in
-      [a-zA-Z0-9.~_-]) out+=$c ;;
-      *) out+=$(printf '%%%02X' "'$c") ;;
-    esac
-  done
-  printf '%s' "$out"
-}
 step "search words (${#WORDS[@]}) and how many services each matches"
-PATHS=()
-SEARCH_SAMPLE=""
-for w in "${WORDS[@]}"; do
-  p="/v1/services?q=$(urlencode "$w")"
-  PATHS+=("$p")
-  code=$(curl -s -o "$TMP/search.json" -w '%{http_code}' "$BASE$p")
-  [[ "$code" == 200 ]] || die "GET $p returned $code: $(head -c 300 "$TMP/search.json")"
-  total=$(sed -n 's/.*"total":\([0-9]*\).*/\1/p' "$TMP/search.json")
-  printf '  %-18s total %6s, %6d B\n' "$w" "${total:-?}" "$(wc -c <"$TMP/search.json")" >&2
-  # The nginx baseline for search serves the body of the first query ("licence") byte for byte.
-  [[ -n "$SEARCH_SAMPLE" ]] || { cp "$TMP/search.json" "$TMP/www/search.json"; SEARCH_SAMPLE=$w; }
-done
+search_paths "$BASE"
+# The nginx baseline for search serves the body of the first query ("licence") byte for byte.
+cp "$TMP/search-first.json" "$TMP/www/search.json"
+SEARCH_SAMPLE=${WORDS[0]}
 SEARCH_BYTES=$(wc -c <"$TMP/www/search.json")
 BROWSE_PATH="/v1/services?agency=pta&page=3"
 code=$(curl -s -o "$TMP/browse.json" -w '%{http_code}' "$BASE$BROWSE_PATH")
@@ -156,163 +86,16 @@ echo "  browse $BROWSE_PATH: $BROWSE_ITEMS items of ${BROWSE_TOTAL:-?}, $(wc -c 
 chmod -R a+rX "$TMP/www"
 
 # ---------------------------------------------------------------- nginx
-step "starting nginx"
-mkdir -p "$TMP/nginx"
-nginx_conf() {
-  cat <<EOF
-worker_processes auto;
-daemon off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $TMP/nginx/body;
-  proxy_temp_path $TMP/nginx/proxy;
-  fastcgi_temp_path $TMP/nginx/fastcgi;
-  uwsgi_temp_path $TMP/nginx/uwsgi;
-  scgi_temp_path $TMP/nginx/scgi;
-  default_type application/json;
-  sendfile on;
-  tcp_nopush on;
-  tcp_nodelay on;
-  open_file_cache max=16;
-  keepalive_timeout 65;
-  keepalive_requests 1000000;  # like darwaza, never close a busy keep-alive connection (nginx's default is 1000)
-  server {
-    listen 127.0.0.1:$1;
-    root $TMP/www;
-  }
-}
-EOF
-}
-NGINX_BASE=""
-for _ in 1 2 3 4 5; do
-  nport=$((20000 + RANDOM % 40000))
-  nginx_conf "$nport" >"$TMP/nginx/nginx.conf"
-  "$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" >"$TMP/nginx/stdout.log" 2>&1 &
-  NGINX_PID=$!
-  for _ in $(seq 50); do
-    if curl -sf -o /dev/null "http://127.0.0.1:$nport/submission.json"; then NGINX_BASE="http://127.0.0.1:$nport"; break; fi
-    kill -0 "$NGINX_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  [[ -n "$NGINX_BASE" ]] && break
-  kill "$NGINX_PID" 2>/dev/null || true
-  wait "$NGINX_PID" 2>/dev/null || true
-  NGINX_PID=""
-done
-[[ -n "$NGINX_BASE" ]] || die "nginx did not start (see $TMP/nginx/error.log above)"
+start_nginx submission.json
 [[ $(curl -s "$NGINX_BASE/submission.json" | wc -c) -eq $SUBMISSION_BYTES ]] || die "nginx serves submission.json with the wrong size"
 [[ $(curl -s "$NGINX_BASE/search.json" | wc -c) -eq $SEARCH_BYTES ]] || die "nginx serves search.json with the wrong size"
-echo "nginx pid $NGINX_PID on $NGINX_BASE ($(pgrep -c -P "$NGINX_PID" || true) workers)" >&2
 
 # ---------------------------------------------------------------- wrk scripts
-# Each script's request part, then the shared reporting (bench/wrk_report.lua).
-# Plain GETs: only the counting.
-{
-  echo 'function init(args) codes = {} end'
-  cat "$WRK_REPORT"
-} >"$TMP/get.lua"
-# Submissions: POST with the JSON body and the bearer token.
-{
-  echo 'wrk.method = "POST"'
-  echo 'wrk.headers["Content-Type"] = "application/json"'
-  echo "wrk.headers[\"Authorization\"] = \"Bearer $TOKEN\""
-  echo "wrk.body = [[$SUBMIT]]"
-  echo 'function init(args) codes = {} end'
-  cat "$WRK_REPORT"
-} >"$TMP/submit.lua"
-# Search: every request takes the next query word; each thread starts at a different word.
-{
-  echo 'local paths = {'
-  for p in "${PATHS[@]}"; do echo "  \"$p\","; done
-  echo '}'
-  cat <<'EOF'
-local i = 0
-function init(args)
-  codes = {}
-  i = ((tid or 1) - 1) * 7
-end
-function request()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
-end
-EOF
-  cat "$WRK_REPORT"
-} >"$TMP/search.lua"
-
-declare -A RPS P99 P50 NON2XX N201 CODES ERRS REQS OTHER KTHR STEAL
-
-# Interference check. This box may be shared (other jobs compiling), which moves every figure. For each measured
-# run, the CPU time used by other processes (not darwaza, nginx, this script's children such as wrk and curl, nor
-# kernel threads) is taken from /proc and shown as "other CPU" (% of all CPUs); hypervisor steal likewise.
-# /proc/stat "cpu" line: total ticks, busy in processes (user + nice + system; irq and softirq time is left out, it
-# is mostly the loopback traffic of the benchmark itself and is charged to no process), steal.
-cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $2 + $3 + $4, $9 }' /proc/stat; }
-# Kernel threads (children of kthreadd, pid 2): journal commits, writeback, softirqs. Much of this is darwaza's
-# fsync work, so it is shown apart and not counted as interference.
-kthread_ticks() {
-  cat /proc/[0-9]*/stat 2>/dev/null | awk '{ i = index($0, ") "); n = split(substr($0, i + 2), f, " ")
-    if (f[2] == 2 || $1 == 2) t += f[12] + f[13] } END { print t + 0 }'
-}
-ours_ticks() {
-  local t=0 p
-  for p in $DARWAZA_PID $NGINX_PID $(pgrep -P "${NGINX_PID:-0}" 2>/dev/null || true); do
-    [[ -r /proc/$p/stat ]] && t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | awk '{ print $12 + $13 }')))
-  done
-  # utime/stime of the children this script has waited for (wrk, curl, sqlite3, via command substitutions)
-  echo $((t + $(sed 's/.*) //' "/proc/$$/stat" | awk '{ print $14 + $15 }')))
-}
-SNAP=""
-snap_begin() { SNAP="$(cpu_ticks) $(ours_ticks) $(kthread_ticks)"; }
-# snap_end NAME: sets OTHER[NAME], KTHR[NAME] and STEAL[NAME] (percent of all CPUs over the run)
-snap_end() {
-  local now
-  now="$(cpu_ticks) $(ours_ticks) $(kthread_ticks)"
-  read -r OTHER["$1"] KTHR["$1"] STEAL["$1"] < <(awk -v a="$SNAP" -v b="$now" 'BEGIN {
-    split(a, x, " "); split(b, y, " ")
-    total = y[1] - x[1]; busy = y[2] - x[2]; steal = y[3] - x[3]; ours = y[4] - x[4]; kthr = y[5] - x[5]
-    if (kthr < 0) kthr = 0  # kernel threads that exited take their ticks with them
-    other = busy - ours - kthr; if (other < 0) other = 0
-    if (total <= 0) { print "n/a n/a n/a"; exit }
-    printf "%.0f %.0f %.0f\n", 100 * other / total, 100 * kthr / total, 100 * steal / total }')
-}
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
-
-# run NAME URL SCRIPT CONNECTIONS WARMUP_SECONDS
-# The warm-up runs the same script; its 201s are kept in WARM201[NAME] so the database count can be checked.
-declare -A WARM201
-run() {
-  local name=$1 url=$2 script=$3 conns=$4 warm=$5 out line
-  WARM201[$name]=0
-  if ((warm > 0)); then
-    out=$(wrk -t"$THREADS" -c"$conns" -d"${warm}s" -s "$script" "$url" 2>&1) || die "wrk warm-up against $url failed: $out"
-    line=$(grep '^RESULT ' <<<"$out") || die "no RESULT line from the wrk warm-up against $url: $out"
-    WARM201[$name]=$(field n201 "$line")
-    [[ $(field non2xx "$line") == 0 ]] || echo "warning: warm-up of '$name' saw non-2xx: $(field codes "$line")" >&2
-  fi
-  snap_begin
-  out=$(wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --latency -s "$script" "$url" 2>&1) ||
-    die "wrk against $url failed: $out"
-  snap_end "$name"
-  line=$(grep '^RESULT ' <<<"$out") || die "no RESULT line from wrk against $url: $out"
-  REQS[$name]=$(field requests "$line")
-  RPS[$name]=$(field rps "$line")
-  P50[$name]=$(field p50_ms "$line")
-  P99[$name]=$(field p99_ms "$line")
-  NON2XX[$name]=$(field non2xx "$line")
-  N201[$name]=$(field n201 "$line")
-  CODES[$name]=$(field codes "$line")
-  ERRS[$name]=$(field socket_errors "$line")
-  printf '%-30s %s other_cpu=%s%% kernel_threads=%s%% steal=%s%%\n' "$name" "${line#RESULT }" "${OTHER[$name]}" "${KTHR[$name]}" "${STEAL[$name]}" >&2
-}
-
-# metric NAME_WITH_LABELS FILE: the value of one sample line, 0 if absent.
-metric() { awk -v n="$1" '$1 == n { v = $2 } END { print (v == "" ? 0 : v) }' "$2"; }
-# The 201 counter of the submission route, whatever the route label looks like.
-# The label holds a space (route="POST /v1/applications"), so the value is the last field.
-submit201() { awk '/^darwaza_http_requests_total\{route="POST \/v1\/applications",status="201"\}/ { s += $NF } END { print s + 0 }' "$1"; }
+# Each script's request part, then the shared reporting (bench/wrk_report.lua); the other CPU use of each run is
+# shown as "other CPU" (see run() in bench/lib.sh).
+get_script "$TMP/get.lua"
+submit_script "$TMP/submit.lua"
+search_script "$TMP/search.lua"
 
 # ---------------------------------------------------------------- submissions
 S_NAME="darwaza POST /v1/applications"
@@ -409,7 +192,7 @@ SEARCH1_GOAL=$(awk -v p="${P99[$Q1_NAME]}" -v g="$GOAL_SEARCH_P99_MS" 'BEGIN { p
 
 echo
 echo "Darwaza applications and catalog search benchmark - $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), Linux $(uname -r), $(awk '/^MemTotal:/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
+echo "machine: $(machine)"
 echo "disk of the database: $(df -P "$TMP" | awk 'NR == 2 { print $1 }') ($(findmnt -no FSTYPE -T "$TMP" 2>/dev/null || echo '?'))"
 echo "tools: $(wrk -v 2>&1 | head -n1 | awk '{ print $1, $2 }'), $("$NGINX" -v 2>&1 | sed 's/.*: //'), sqlite3 $(sqlite3 --version | cut -d' ' -f1), $("$DARWAZA" version 2>/dev/null | head -n1 || echo 'darwaza ?') (build: ${build_type:-unknown}, commit $commit)"
 echo "load average before the runs: $LOADAVG_BEFORE"
@@ -440,26 +223,10 @@ echo
 echo "database after the run: $DB_APPS applications; darwaza.db $(mib "$DB_BYTES") + WAL $(mib "$WAL_BYTES")"
 echo "201 responses: wrk saw $WRK201_ALL (1 by curl + $SUBMIT_WARM201 warm-up + ${N201[$S_NAME]} run); darwaza counted $SERVER201_ALL in /metrics"
 CHECK_OK=1
-if [[ "$DB_APPS" == "$SERVER201_ALL" && "$DB_APPS" == "$WRK201_ALL" ]]; then
-  echo "count check: OK (database = darwaza's 201s = wrk's 201s)"
-elif [[ "$DB_APPS" == "$SERVER201_ALL" ]] && ((DB_APPS > WRK201_ALL && DB_APPS - WRK201_ALL <= 2 * CONNECTIONS)); then
-  # wrk stops on time and drops requests still in flight; darwaza commits them and answers 201 to a closed socket.
-  echo "count check: OK with note: database = darwaza's 201s; wrk saw $((DB_APPS - WRK201_ALL)) fewer, at most one in flight per connection when wrk stopped (warm-up and run: <= $((2 * CONNECTIONS)))"
-else
-  echo "count check: MISMATCH: database $DB_APPS, darwaza's 201s $SERVER201_ALL, wrk's 201s $WRK201_ALL"
-  CHECK_OK=0
-fi
+count_check "$DB_APPS" "$SERVER201_ALL" "$WRK201_ALL" "$CONNECTIONS" || CHECK_OK=0
 echo
 echo "darwaza memory: peak RSS (VmHWM) $(awk -v k="$HWM_KB" 'BEGIN { printf "%.1f", k / 1024 }') MiB; log: $LOG_PROBLEMS warn/error lines"
 if ((LOG_PROBLEMS > 0)); then grep -E ' (warn|error|critical) ' "$TMP/darwaza.log" | sort | uniq -c | sort -rn | head -n 10; fi
 
-bad=0
-for name in "${!NON2XX[@]}"; do ((${NON2XX[$name]:-0} == 0)) || { echo "WARNING: $name saw ${NON2XX[$name]} non-2xx responses (${CODES[$name]})"; bad=1; }; done
-((bad == 0)) || echo "(non-2xx responses are counted in req/s by wrk; treat the figures above with care)"
-noisy=""
-for name in "${!OTHER[@]}"; do
-  [[ "${OTHER[$name]}" =~ ^[0-9]+$ ]] && ((OTHER[$name] >= 5)) && noisy+="${noisy:+, }$name ${OTHER[$name]} %"
-  [[ "${STEAL[$name]}" =~ ^[0-9]+$ ]] && ((STEAL[$name] >= 5)) && noisy+="${noisy:+, }$name steal ${STEAL[$name]} %"
-done
-[[ -z "$noisy" ]] || echo "WARNING: other processes used the CPUs during some runs ($noisy); those figures are low, re-run on a quiet machine"
+run_warnings
 ((CHECK_OK == 1)) || echo "WARNING: the number of applications in the database does not match the 201 responses; that is a bug"

@@ -64,16 +64,7 @@ done
 echo "darwaza pid $DARWAZA_PID on $BASE" >&2
 
 step "creating a citizen and logging in"
-CNIC="35202-1234567-1"
-PASSWORD="correct horse battery"
-SIGNUP='{"cnic":"'$CNIC'","name":"Bench User","email":"bench@example.pk","mobile":"+923001234567","password":"'$PASSWORD'"}'
-LOGIN='{"login":"'$CNIC'","password":"'$PASSWORD'"}'
-code=$(curl -s -o "$TMP/signup.json" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$SIGNUP" "$BASE/v1/auth/signup")
-[[ "$code" == 201 ]] || die "POST /v1/auth/signup returned $code: $(cat "$TMP/signup.json")"
-code=$(curl -s -o "$TMP/login.json" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$LOGIN" "$BASE/v1/auth/login")
-[[ "$code" == 200 ]] || die "POST /v1/auth/login returned $code: $(cat "$TMP/login.json")"
-TOKEN=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' "$TMP/login.json")
-[[ -n "$TOKEN" ]] || die "no token in the login response: $(cat "$TMP/login.json")"
+citizen_login "$BASE"
 
 mkdir -p "$TMP/www"
 code=$(curl -s -o "$TMP/www/me.json" -D "$TMP/me.headers" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$BASE/v1/me")
@@ -86,55 +77,8 @@ chmod -R a+rX "$TMP/www"
 
 # ---------------------------------------------------------------- nginx
 # The static files are the very bodies darwaza returned, so the sizes match byte for byte.
-step "starting nginx"
-mkdir -p "$TMP/nginx"
-nginx_conf() {
-  cat <<EOF
-worker_processes auto;
-daemon off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $TMP/nginx/body;
-  proxy_temp_path $TMP/nginx/proxy;
-  fastcgi_temp_path $TMP/nginx/fastcgi;
-  uwsgi_temp_path $TMP/nginx/uwsgi;
-  scgi_temp_path $TMP/nginx/scgi;
-  default_type application/json;
-  sendfile on;
-  tcp_nopush on;
-  tcp_nodelay on;
-  open_file_cache max=16;
-  keepalive_timeout 65;
-  keepalive_requests 1000000;  # like darwaza, never close a busy keep-alive connection (nginx's default is 1000)
-  server {
-    listen 127.0.0.1:$1;
-    root $TMP/www;
-  }
-}
-EOF
-}
-NGINX_BASE=""
-for _ in 1 2 3 4 5; do
-  nport=$((20000 + RANDOM % 40000))
-  nginx_conf "$nport" >"$TMP/nginx/nginx.conf"
-  "$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" >"$TMP/nginx/stdout.log" 2>&1 &
-  NGINX_PID=$!
-  for _ in $(seq 50); do
-    if curl -sf -o /dev/null "http://127.0.0.1:$nport/me.json"; then NGINX_BASE="http://127.0.0.1:$nport"; break; fi
-    kill -0 "$NGINX_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  [[ -n "$NGINX_BASE" ]] && break
-  kill "$NGINX_PID" 2>/dev/null || true
-  wait "$NGINX_PID" 2>/dev/null || true
-  NGINX_PID=""
-done
-[[ -n "$NGINX_BASE" ]] || die "nginx did not start (see $TMP/nginx/error.log above)"
+start_nginx me.json
 [[ $(curl -s "$NGINX_BASE/me.json" | wc -c) -eq $ME_BYTES ]] || die "nginx serves me.json with the wrong size"
-echo "nginx pid $NGINX_PID on $NGINX_BASE ($(pgrep -c -P "$NGINX_PID" || true) workers)" >&2
 
 # ---------------------------------------------------------------- wrk
 # Plain requests: the shared reporting (bench/wrk_report.lua) with a counting init.
@@ -146,9 +90,6 @@ echo "nginx pid $NGINX_PID on $NGINX_BASE ($(pgrep -c -P "$NGINX_PID" || true) w
   echo "wrk.body = '$LOGIN'"
   cat "$TMP/report.lua"
 } >"$TMP/login.lua"
-
-declare -A RPS P99 NON2XX CODES ERRS
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 # run NAME URL [wrk args...]
 run() {
@@ -162,11 +103,7 @@ run() {
     die "wrk against $url failed: $out"
   local line
   line=$(grep '^RESULT ' <<<"$out") || die "no RESULT line from wrk against $url: $out"
-  RPS[$name]=$(field rps "$line")
-  P99[$name]=$(field p99_ms "$line")
-  NON2XX[$name]=$(field non2xx "$line")
-  CODES[$name]=$(field codes "$line")
-  ERRS[$name]=$(field socket_errors "$line")
+  parse_result "$name" "$line"
   printf '%-26s %s\n' "$name" "${line#RESULT }" >&2
 }
 
@@ -214,7 +151,7 @@ GOAL=$(awk -v r="$ME_RATIO" 'BEGIN { print (r >= 40 ? "MET" : "NOT MET") }')
 
 echo
 echo "Darwaza HTTP benchmark - $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), Linux $(uname -r), $(awk '/^MemTotal:/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
+echo "machine: $(machine)"
 echo "tools: $(wrk -v 2>&1 | head -n1 | awk '{ print $1, $2 }'), $("$NGINX" -v 2>&1 | sed 's/.*: //'), $("$DARWAZA" version 2>/dev/null | head -n1 || echo 'darwaza ?') (build: ${build_type:-unknown}, commit $commit)"
 echo "load average before the runs: $LOADAVG_BEFORE"
 echo "load: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on the same machine; darwaza defaults (io threads = cores), nginx worker_processes auto"

@@ -67,21 +67,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 "$DARWAZA" synth --help >/dev/null 2>&1 || die "'$DARWAZA synth' does not exist; this benchmark needs it"
 
-PG_DIR=""
-scale_cleanup() {
-  local rc=$?
-  if [[ -n "$PG_DIR" ]]; then scripts/pg_test_server.sh stop "$PG_DIR" >/dev/null 2>&1 || true; fi
-  (exit $rc)
-  cleanup
-}
-trap scale_cleanup EXIT
-
 LOADAVG_BEFORE=$(cut -d" " -f1-3 /proc/loadavg)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/darwaza-scale.XXXXXX")
 
-
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
-declare -A P50 P99 RPS CODES NON2XX LOAD_S BYTES ROWS EVENTS
+declare -A LOAD_S BYTES ROWS EVENTS
 
 # ---------------------------------------------------------------- per database
 # db_url ENGINE NAME: the --db URL ("" for SQLite in the data folder).
@@ -104,7 +93,7 @@ db_bytes() {
 synth() {
   local engine=$1 name=$2 key="$1 $2" url t0 t1
   url=$(db_url "$engine" "$name")
-  if [[ -n "$url" ]]; then psql "${PG_BASE}postgres" -qc "CREATE DATABASE scale_$name" || die "CREATE DATABASE scale_$name failed"; fi
+  if [[ -n "$url" ]]; then pg_create "scale_$name"; fi
   step "$engine, $name database: darwaza synth --citizens $3 --applications $4 --services $SCALE_SERVICES (at most ${SYNTH_TIMEOUT_S}s)"
   t0=$(date +%s.%N)
   timeout "$SYNTH_TIMEOUT_S" "$DARWAZA" synth --data "$TMP/data-$engine-$name" ${url:+--db "$url"} --citizens "$3" \
@@ -121,20 +110,13 @@ synth() {
   [[ -n "$PASSWORD" ]] || die "darwaza synth printed no password"
 }
 
-# wrk_script FILE: the request part comes on standard input; the report is appended.
-wrk_script() { { cat; cat "$WRK_REPORT"; } >"$1"; }
-
-# measure KEY ROUTE SCRIPT: warm-up, then the measured run; fills P50/P99/RPS/CODES.
+# measure KEY ROUTE SCRIPT: warm-up, then the measured run; fills P50/P99/RPS/CODES (parse_result in bench/lib.sh).
 measure() {
   local key="$1 $2" out line
   if ((WARMUP > 0)); then wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$3" "$BASE" >/dev/null 2>&1 || die "wrk warm-up ($key) failed"; fi
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$3" "$BASE" 2>&1) || die "wrk ($key) failed: $out"
   line=$(grep '^RESULT ' <<<"$out") || die "no RESULT line from wrk ($key): $out"
-  P50[$key]=$(field p50_ms "$line")
-  P99[$key]=$(field p99_ms "$line")
-  RPS[$key]=$(field rps "$line")
-  CODES[$key]=$(field codes "$line")
-  NON2XX[$key]=$(field non2xx "$line")
+  parse_result "$key" "$line"
   printf '%-40s %s\n' "$key" "${line#RESULT }" >&2
 }
 
@@ -144,6 +126,14 @@ stop_darwaza() {
   kill -0 "$DARWAZA_PID" 2>/dev/null && die "darwaza did not stop within 60 s"
   wait "$DARWAZA_PID" 2>/dev/null || true
   DARWAZA_PID=""
+}
+
+# app_script PAIRS FILE: GET /v1/applications/{id or tracking number} over the "TOKEN ID" lines of PAIRS, each with
+# its owner's token.
+app_script() {
+  { echo 'local items = {'; awk '{ printf "  { \"%s\", \"%s\" },\n", $1, $2 }' "$1"; echo '}'
+    echo 'local function make(a) return wrk.format("GET", "/v1/applications/" .. a[2], { ["Authorization"] = "Bearer " .. a[1] }) end'
+  } | rotating_script "$2"
 }
 
 # lookups ENGINE NAME: serves the database and measures the three look-ups.
@@ -193,49 +183,21 @@ lookups() {
     --data-binary "$body" "$BASE/v1/exchange/registries/applications/query")
   [[ "$code" == 200 ]] || die "the tracking-number look-up returned $code: $(head -c 300 "$TMP/track.json")"
 
-  { echo 'local tokens = {'; sed 's/.*/  "&",/' "$TMP/tokens"; echo '}'
-    cat <<'EOF'
-local i = 0
-function init(args) codes = {}; i = ((tid or 1) - 1) * 7 end
-function request()
-  i = i % #tokens + 1
-  return wrk.format("GET", "/v1/me", { ["Authorization"] = "Bearer " .. tokens[i] })
-end
-EOF
-  } | wrk_script "$TMP/me.lua"
-  { echo 'local apps = {'; awk '{ printf "  { \"%s\", \"%s\" },\n", $1, $2 }' "$TMP/apps"; echo '}'
-    cat <<'EOF'
-local i = 0
-function init(args) codes = {}; i = ((tid or 1) - 1) * 7 end
-function request()
-  i = i % #apps + 1
-  return wrk.format("GET", "/v1/applications/" .. apps[i][2], { ["Authorization"] = "Bearer " .. apps[i][1] })
-end
-EOF
-  } | wrk_script "$TMP/app.lua"
-  { echo 'local apps = {'; awk '{ printf "  { \"%s\", \"%s\" },\n", $1, $2 }' "$TMP/tracks"; echo '}'
-    cat <<'EOF'
-local i = 0
-function init(args) codes = {}; i = ((tid or 1) - 1) * 7 end
-function request()
-  i = i % #apps + 1
-  return wrk.format("GET", "/v1/applications/" .. apps[i][2], { ["Authorization"] = "Bearer " .. apps[i][1] })
-end
-EOF
-  } | wrk_script "$TMP/tracking.lua"
-  { echo 'local numbers = {'; sed 's/.*/  "&",/' "$TMP/tracking"; echo '}'
+  { echo 'local items = {'; sed 's/.*/  "&",/' "$TMP/tokens"; echo '}'
+    echo 'local function make(token) return wrk.format("GET", "/v1/me", { ["Authorization"] = "Bearer " .. token }) end'
+  } | rotating_script "$TMP/me.lua"
+  app_script "$TMP/apps" "$TMP/app.lua"
+  app_script "$TMP/tracks" "$TMP/tracking.lua"
+  { echo 'local items = {'; sed 's/.*/  "&",/' "$TMP/tracking"; echo '}'
     echo "local token = \"$officer\""
     cat <<'EOF'
-local i = 0
-function init(args) codes = {}; i = ((tid or 1) - 1) * 7 end
-function request()
-  i = i % #numbers + 1
-  local body = '{"record":"' .. numbers[i] .. '","fields":["tracking_number","state"],"purpose":"Scale benchmark look-up"}'
+local function make(number)
+  local body = '{"record":"' .. number .. '","fields":["tracking_number","state"],"purpose":"Scale benchmark look-up"}'
   return wrk.format("POST", "/v1/exchange/registries/applications/query",
     { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
 end
 EOF
-  } | wrk_script "$TMP/exchange.lua"
+  } | rotating_script "$TMP/exchange.lua"
 
   step "$engine, $name database: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per look-up (after ${WARMUP}s warm-up)"
   measure "$engine $name" profile "$TMP/me.lua"
@@ -247,25 +209,21 @@ EOF
 }
 
 for engine in "${ENGINES[@]}"; do
-  if [[ "$engine" == postgresql ]]; then
-    PG_DIR="$TMP/pg"
-    PG_BASE=$(scripts/pg_test_server.sh start "$PG_DIR") || die "scripts/pg_test_server.sh could not start PostgreSQL"
-  fi
+  if [[ "$engine" == postgresql ]]; then pg_start; fi
   synth "$engine" empty "$EMPTY_CITIZENS" "$EMPTY_APPLICATIONS"
   synth "$engine" full "$SCALE_CITIZENS" "$SCALE_APPLICATIONS"
   lookups "$engine" empty
   lookups "$engine" full
   if [[ "$engine" == postgresql ]]; then
     unset DARWAZA_DB
-    scripts/pg_test_server.sh stop "$PG_DIR"
-    PG_DIR=""
+    pg_stop
   fi
 done
 
 # ---------------------------------------------------------------- report
 echo
 echo "Darwaza scale benchmark (issue 9) - $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), Linux $(uname -r), $(awk '/^MemTotal:/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
+echo "machine: $(machine)"
 echo "disk: $(df -P "$TMP" | awk 'NR == 2 { print $1 }') ($(findmnt -no FSTYPE -T "$TMP" 2>/dev/null || echo '?')); load average before: $LOADAVG_BEFORE, after: $(cut -d" " -f1-3 /proc/loadavg)"
 echo "darwaza: $("$DARWAZA" version 2>/dev/null | head -n1 || echo '?') (build: ${build_type:-unknown}, commit $commit)"
 echo "data: full = $SCALE_CITIZENS citizens + $SCALE_APPLICATIONS applications, empty = $EMPTY_CITIZENS + $EMPTY_APPLICATIONS; $SCALE_SERVICES services, seed $SEED"

@@ -4,6 +4,8 @@
 # (test data is disposable; durability is the engine's own concern, not the suite's).
 #   scripts/pg_test_server.sh start DIR   prints the base URL (postgresql://postgres@127.0.0.1:PORT/)
 #   scripts/pg_test_server.sh stop DIR
+# PG_DURABLE=1 keeps PostgreSQL's defaults instead (fsync, synchronous_commit, full_page_writes on):
+# for benchmarks whose writes must be as durable as SQLite's.
 set -euo pipefail
 
 cmd=${1:?start|stop}
@@ -21,10 +23,12 @@ case "$cmd" in
     mkdir -p "$dir"
     [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
     as_pg "$pgbin/initdb" -D "$dir/data" -U postgres --auth=trust --locale=C -E UTF8 >"$dir/initdb.log" 2>&1
+    durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${PG_DURABLE:-0}" = 1 ] && durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
     for _ in 1 2 3 4 5 6 7 8; do
       port=$((20000 + RANDOM % 30000))
       if as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-          -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=500 -c full_page_writes=off" \
+          -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=500 $durability" \
           >/dev/null 2>&1; then
         echo "postgresql://postgres@127.0.0.1:$port/"
         exit 0
