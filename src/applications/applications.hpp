@@ -142,6 +142,10 @@ class Applications {
   // issues one.
   Status approve(storage::Tx& tx, Application& a, const catalog::ServiceDefinition& def, UnixMs now,
                  const Principal& who, registries::Effect& effect, std::vector<notifications::Fact>& facts);
+  // Signs and stores the certificate of an approved application (certificates.cpp); `record` is
+  // the registry record the approval wrote (public facts), or null.
+  CertificateRow issue_certificate(storage::Tx& tx, const Application& a, const catalog::ServiceDefinition& def,
+                                   UnixMs now, const nlohmann::json& record);
   Result<Submitted> finish_submit(storage::Tx& tx, const Principal& who, Application& a,
                                   const catalog::ServiceDefinition& def, UnixMs now, const std::string& lang);
   nlohmann::json make_receipt(const Application& a, const catalog::ServiceDefinition& def) const;
