@@ -2,6 +2,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "audit/audit.hpp"
 #include "commands.hpp"
 #include "core/log.hpp"
 #include "identity/accounts.hpp"
@@ -80,7 +81,7 @@ void register_user(CLI::App& app, DataOptions& data) {
         throw CLI::RuntimeError(1);
       }
     }
-    auto u = accounts.signup({o->cnic, o->name, o->email, o->mobile, password, o->lang}, "en");
+    auto u = accounts.signup(audit::cli_actor(), {o->cnic, o->name, o->email, o->mobile, password, o->lang}, "en");
     if (!u.ok()) {
       print_error(u.error());
       throw CLI::RuntimeError(1);

@@ -45,7 +45,7 @@ http::HandlerResult signup(App& app, http::Request& req) {
   identity::SignupInput s{in->str("cnic"), in->str("name"), in->str("email"), in->str("mobile"), in->str("password"),
                           in->str("preferred_lang")};
   if (Status st = in->finish(); !st.ok()) return st.take_error();
-  auto user = app.accounts.signup(s, req.lang);
+  auto user = app.accounts.signup(req.principal, s, req.lang);
   if (!user.ok()) return user.take_error();
   auto reply = http::Reply::json(201, to_json(*user));
   reply.headers.emplace_back("Location", "/v1/me");
@@ -68,7 +68,7 @@ Result<identity::LoginResult> log_in(App& app, http::Request& req) {
   if (identifier.empty()) errs.add("/login", "required");
   if (!password || password->empty()) errs.add("/password", "required");
   if (!errs.empty()) return errs.to_error();
-  return app.sessions.login(identifier, *password, req.remote_ip);
+  return app.sessions.login(req.principal, identifier, *password, req.remote_ip);
 }
 
 }  // namespace
@@ -116,7 +116,7 @@ http::HandlerResult web_session(App& app, http::Request& req) {
 }
 
 http::HandlerResult logout(App& app, http::Request& req) {
-  if (Status s = app.sessions.logout(req.principal.session_id); !s.ok()) return s.take_error();
+  if (Status s = app.sessions.logout(req.principal); !s.ok()) return s.take_error();
   auto reply = http::Reply::no_content();
   reply.headers.emplace_back("Set-Cookie", session_cookie(app, "", 0));
   return reply;
@@ -134,7 +134,7 @@ http::HandlerResult patch_me(App& app, http::Request& req) {
   identity::ProfilePatch patch{in->str("name"),           in->str("email"),        in->str("mobile"),
                                in->str("preferred_lang"), in->str("new_password"), in->str("current_password")};
   if (Status st = in->finish(); !st.ok()) return st.take_error();
-  auto p = app.accounts.update_profile(req.principal.user_id, patch, req.lang);
+  auto p = app.accounts.update_profile(req.principal, patch, req.lang);
   if (!p.ok()) return p.take_error();
   return http::Reply::json(200, to_json(*p));
 }
@@ -159,7 +159,7 @@ http::HandlerResult oauth_token(App& app, http::Request& req) {
   basic_credentials(req.header(http::bhttp::field::authorization), id, secret);
   if (grant != "client_credentials") return identity::error(identity::Errc::unsupported_grant);
   if (id.empty() || secret.empty()) return identity::error(identity::Errc::invalid_client);
-  auto t = app.sessions.client_token(id, secret);
+  auto t = app.sessions.client_token(req.principal, id, secret);
   if (!t.ok()) return t.take_error();
   return http::Reply::json(200, {{"access_token", t->token},
                                  {"token_type", "Bearer"},

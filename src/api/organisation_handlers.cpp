@@ -9,7 +9,7 @@ http::HandlerResult create_organisation(App& app, http::Request& req) {
   if (!in.ok()) return in.take_error();
   identity::OrganisationInput o{in->str("name"), in->str("ntn"), in->str("secp_number")};
   if (Status st = in->finish(); !st.ok()) return st.take_error();
-  auto r = app.organisations.create(req.principal.user_id, o, req.lang);
+  auto r = app.organisations.create(req.principal, o, req.lang);
   if (!r.ok()) return r.take_error();
   auto reply = http::Reply::json(201, to_json(*r));
   reply.headers.emplace_back("Location", "/v1/organisations/" + r->id);
@@ -40,13 +40,13 @@ http::HandlerResult add_member(App& app, http::Request& req) {
   std::string person = in->str_or_empty("person");
   std::string role = in->str("role").value_or("member");
   if (Status st = in->finish(); !st.ok()) return st.take_error();
-  auto r = app.organisations.add_member(req.principal.user_id, req.param("org"), person, role, req.lang);
+  auto r = app.organisations.add_member(req.principal, req.param("org"), person, role, req.lang);
   if (!r.ok()) return r.take_error();
   return http::Reply::json(201, to_json(*r));
 }
 
 http::HandlerResult remove_member(App& app, http::Request& req) {
-  if (Status s = app.organisations.remove_member(req.principal.user_id, req.param("org"), req.param("user")); !s.ok())
+  if (Status s = app.organisations.remove_member(req.principal, req.param("org"), req.param("user")); !s.ok())
     return s.take_error();
   return http::Reply::no_content();
 }

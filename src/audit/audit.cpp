@@ -112,10 +112,11 @@ void record(storage::Tx& tx, const Principal& who, UnixMs at, const Act& act) {
   tx.audit().insert(e);
 }
 
-void record_self(storage::Tx& tx, const std::string& user_id, UnixMs at, const Act& act) {
+void record_self(storage::Tx& tx, const Principal& caller, const std::string& user_id, UnixMs at, const Act& act) {
   Principal self;
   self.kind = Principal::Kind::user;
   self.user_id = user_id;
+  self.request_id = caller.request_id;
   record(tx, self, at, act);
 }
 

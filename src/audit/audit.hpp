@@ -38,12 +38,19 @@ struct Act {
 
 // Appends one entry for `who` doing `act` at `at`, chained to the current head.
 void record(storage::Tx& tx, const Principal& who, UnixMs at, const Act& act);
-// The same for acts of a person known only by id (self-service: sign-up, profile, firms).
-void record_self(storage::Tx& tx, const std::string& user_id, UnixMs at, const Act& act);
+// The same for the person `user_id` acting in `caller`'s request before the request knows them
+// (sign-up, login): the entry names that person as a citizen and carries the request's id.
+void record_self(storage::Tx& tx, const Principal& caller, const std::string& user_id, UnixMs at, const Act& act);
 // The platform itself (start-up seeding, background work) as an actor.
 inline Principal system_actor() {
   Principal p;
   p.user_id = "system";
+  return p;
+}
+// An administrator at the command line (`darwaza user create`, imports) as an actor.
+inline Principal cli_actor() {
+  Principal p;
+  p.user_id = "cli";
   return p;
 }
 // The role an entry names for a principal.

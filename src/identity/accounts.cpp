@@ -27,7 +27,7 @@ void check_lang(FieldErrors& errs, const std::optional<std::string>& v, std::str
 
 }  // namespace
 
-Result<User> Accounts::signup(const SignupInput& in, const std::string& lang) {
+Result<User> Accounts::signup(const Principal& caller, const SignupInput& in, const std::string& lang) {
   FieldErrors errs(lang);
   User u;
   if (!in.cnic) errs.add("/cnic", "required");
@@ -52,7 +52,7 @@ Result<User> Accounts::signup(const SignupInput& in, const std::string& lang) {
     if (tx.users().by_cnic(u.cnic)) return error(Errc::duplicate_cnic);
     if (tx.users().by_email(u.email)) return error(Errc::duplicate_email);
     tx.users().insert(u);
-    audit::record_self(tx, u.id, u.created_at, {"account.create", "user", u.id, u.id, "", "", "ok"});
+    audit::record_self(tx, caller, u.id, u.created_at, {"account.create", "user", u.id, u.id, "", "", "ok"});
     return u;
   });
 }
@@ -73,7 +73,8 @@ Result<User> Accounts::user(const std::string& user_id) {
   });
 }
 
-Result<Profile> Accounts::update_profile(const std::string& user_id, const ProfilePatch& p, const std::string& lang) {
+Result<Profile> Accounts::update_profile(const Principal& who, const ProfilePatch& p, const std::string& lang) {
+  const std::string& user_id = who.user_id;
   FieldErrors errs(lang);
   std::string name, email, mobile, pref;
   check_name(errs, "/name", p.name, false, name);
@@ -117,8 +118,8 @@ Result<Profile> Accounts::update_profile(const std::string& user_id, const Profi
     }
     u->updated_at = now;
     tx.users().update(*u);
-    audit::record_self(tx, user_id, now,
-                       {new_hash.empty() ? "profile.update" : "profile.password_change", "user", user_id, user_id, "", "", "ok"});
+    audit::record(tx, who, now,
+                  {new_hash.empty() ? "profile.update" : "profile.password_change", "user", user_id, user_id, "", "", "ok"});
     return Profile{std::move(*u), tx.users().roles_of(user_id)};
   });
 }
@@ -139,9 +140,7 @@ Status Accounts::grant_role_bootstrap(const std::string& user_id, const RoleGran
     if (!tx.users().by_id(user_id)) return error(Errc::user_not_found);
     if (!grant.agency_id.empty() && !tx.agencies().by_id(grant.agency_id)) return error(Errc::agency_not_found);
     tx.users().grant_role(user_id, grant, "cli", now);
-    Principal cli;
-    cli.user_id = "cli";
-    audit::record(tx, cli, now, {"role.grant", "role", to_string(grant.role), user_id, "", "", "ok"});
+    audit::record(tx, audit::cli_actor(), now, {"role.grant", "role", to_string(grant.role), user_id, "", "", "ok"});
     return ok_status();
   });
 }

@@ -30,11 +30,12 @@ class Accounts {
   Accounts(storage::Database& db, const Clock& clock, PasswordHasher& hasher)
       : db_(db), clock_(clock), hasher_(hasher) {}
 
-  Result<User> signup(const SignupInput& in, const std::string& lang);
+  // `caller`: the anonymous request signing up (its id goes on the audit entry).
+  Result<User> signup(const Principal& caller, const SignupInput& in, const std::string& lang);
   Result<Profile> profile(const std::string& user_id);
   // The person alone, for callers that already hold the roles (the authenticated principal).
   Result<User> user(const std::string& user_id);
-  Result<Profile> update_profile(const std::string& user_id, const ProfilePatch& patch, const std::string& lang);
+  Result<Profile> update_profile(const Principal& who, const ProfilePatch& patch, const std::string& lang);
   // Looks a person up by CNIC or email.
   Result<User> find(const std::string& cnic_or_email);
   // Grants a role without an acting principal (the CLI bootstraps the first platform admin).

@@ -23,8 +23,8 @@ Status require_member(storage::Tx& tx, const std::string& user_id, const std::st
 
 const char* to_string(OrgRole r) { return r == OrgRole::owner ? "owner" : "member"; }
 
-Result<Organisation> Organisations::create(const std::string& user_id, const OrganisationInput& in,
-                                           const std::string& lang) {
+Result<Organisation> Organisations::create(const Principal& who, const OrganisationInput& in, const std::string& lang) {
+  const std::string& user_id = who.user_id;
   FieldErrors errs(lang);
   Organisation o;
   if (!in.name || trim(*in.name).empty()) errs.add("/name", "required");
@@ -49,7 +49,7 @@ Result<Organisation> Organisations::create(const std::string& user_id, const Org
     if (!o.secp_number.empty() && tx.organisations().by_secp(o.secp_number)) return error(Errc::duplicate_secp);
     tx.organisations().insert(o);
     tx.organisations().add_member(Membership{o.id, user_id, "", OrgRole::owner, o.created_at}, user_id);
-    audit::record_self(tx, user_id, o.created_at, {"organisation.create", "organisation", o.id, user_id, o.id, "", "ok"});
+    audit::record(tx, who, o.created_at, {"organisation.create", "organisation", o.id, user_id, o.id, "", "ok"});
     return o;
   });
 }
@@ -73,9 +73,10 @@ Result<std::vector<Membership>> Organisations::members(const std::string& user_i
   });
 }
 
-Result<Membership> Organisations::add_member(const std::string& user_id, const std::string& org_id,
+Result<Membership> Organisations::add_member(const Principal& who, const std::string& org_id,
                                              const std::string& person, const std::string& role,
                                              const std::string& lang) {
+  const std::string& user_id = who.user_id;
   FieldErrors errs(lang);
   if (person.empty()) errs.add("/person", "required");
   if (role != "owner" && role != "member") errs.add("/role", "one_of", "owner, member");
@@ -95,13 +96,13 @@ Result<Membership> Organisations::add_member(const std::string& user_id, const s
       if (owners <= 1) return error(Errc::last_owner);
     }
     tx.organisations().add_member(m, user_id);
-    audit::record_self(tx, user_id, now, {"organisation.member.add", "organisation", org_id, m.user_id, org_id, "", "ok"});
+    audit::record(tx, who, now, {"organisation.member.add", "organisation", org_id, m.user_id, org_id, "", "ok"});
     return m;
   });
 }
 
-Status Organisations::remove_member(const std::string& user_id, const std::string& org_id,
-                                    const std::string& member_id) {
+Status Organisations::remove_member(const Principal& who, const std::string& org_id, const std::string& member_id) {
+  const std::string& user_id = who.user_id;
   return db_.write([&](storage::Tx& tx) -> Status {
     // Anyone may leave; only owners may remove others.
     if (Status s = require_member(tx, user_id, org_id, member_id != user_id); !s.ok()) return s;
@@ -113,7 +114,7 @@ Status Organisations::remove_member(const std::string& user_id, const std::strin
       if (owners <= 1) return error(Errc::last_owner);
     }
     tx.organisations().remove_member(org_id, member_id);
-    audit::record_self(tx, user_id, clock_.now_ms(), {"organisation.member.remove", "organisation", org_id, member_id, org_id, "", "ok"});
+    audit::record(tx, who, clock_.now_ms(), {"organisation.member.remove", "organisation", org_id, member_id, org_id, "", "ok"});
     return ok_status();
   });
 }

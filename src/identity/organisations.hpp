@@ -20,15 +20,16 @@ class Organisations {
  public:
   Organisations(storage::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
 
-  Result<Organisation> create(const std::string& user_id, const OrganisationInput& in, const std::string& lang);
+  // The writes take the acting principal: its audit entries name the request.
+  Result<Organisation> create(const Principal& who, const OrganisationInput& in, const std::string& lang);
   Result<std::vector<Organisation>> of_user(const std::string& user_id);
   // Members only; others get org_not_found (no leak of which ids exist).
   Result<Organisation> get(const std::string& user_id, const std::string& org_id);
   Result<std::vector<Membership>> members(const std::string& user_id, const std::string& org_id);
   // Owners only. `person` is a CNIC or an email; role "member" or "owner".
-  Result<Membership> add_member(const std::string& user_id, const std::string& org_id, const std::string& person,
+  Result<Membership> add_member(const Principal& who, const std::string& org_id, const std::string& person,
                                 const std::string& role, const std::string& lang);
-  Status remove_member(const std::string& user_id, const std::string& org_id, const std::string& member_id);
+  Status remove_member(const Principal& who, const std::string& org_id, const std::string& member_id);
   // Is the user a member (any role)? Used by other domains acting on behalf of a firm.
   Result<bool> is_member(const std::string& user_id, const std::string& org_id);
 

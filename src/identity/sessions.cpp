@@ -41,8 +41,8 @@ Throttle Sessions::next_failure(const std::optional<Throttle>& prev, const std::
   return t;
 }
 
-Result<LoginResult> Sessions::login(const std::string& identifier, const std::string& password,
-                                    const std::string& client_addr) {
+Result<LoginResult> Sessions::login(const Principal& caller, const std::string& identifier,
+                                    const std::string& password, const std::string& client_addr) {
   const UnixMs now = clock_.now_ms();
   const std::string acct = account_key(identifier);
   const std::string addr = "addr:" + client_addr;
@@ -72,8 +72,9 @@ Result<LoginResult> Sessions::login(const std::string& identifier, const std::st
     Status s = db_.write([&](storage::Tx& tx) -> Status {
       tx.sessions().put_throttle(next_failure(tx.sessions().throttle(acct), acct, config_.account_threshold, now));
       tx.sessions().put_throttle(next_failure(tx.sessions().throttle(addr), addr, config_.address_threshold, now));
-      Principal nobody;
-      audit::record(tx, nobody, now,
+      // Whoever typed the password is not known: the actor is the anonymous caller; the request id
+      // ties the entry to the access log's line (address, user agent).
+      audit::record(tx, caller, now,
                     {"session.login_failed", "user", "", found->user ? found->user->id : "", "", "", "denied"});
       return ok_status();
     });
@@ -89,19 +90,19 @@ Result<LoginResult> Sessions::login(const std::string& identifier, const std::st
   Status s = db_.write([&](storage::Tx& tx) -> Status {
     tx.sessions().clear_throttle(acct);
     tx.sessions().insert(session);
-    audit::record_self(tx, session.subject_id, now, {"session.login", "user", session.subject_id, session.subject_id, "", "", "ok"});
+    audit::record_self(tx, caller, session.subject_id, now, {"session.login", "user", session.subject_id, session.subject_id, "", "", "ok"});
     return ok_status();
   });
   if (!s.ok()) return s.take_error();
   return out;
 }
 
-Status Sessions::logout(const std::string& token_hash) {
+Status Sessions::logout(const Principal& who) {
   UnixMs now = clock_.now_ms();
   return db_.write([&](storage::Tx& tx) -> Status {
-    auto session = tx.sessions().by_hash(token_hash);
-    tx.sessions().revoke(token_hash, now);
-    if (session) audit::record_self(tx, session->subject_id, now, {"session.logout", "session", "", session->subject_id, "", "", "ok"});
+    auto session = tx.sessions().by_hash(who.session_id);
+    tx.sessions().revoke(who.session_id, now);
+    if (session) audit::record(tx, who, now, {"session.logout", "session", "", session->subject_id, "", "", "ok"});
     return ok_status();
   });
 }
@@ -142,7 +143,8 @@ Result<Principal> Sessions::member_client(const std::string& agency_id, const st
   });
 }
 
-Result<ClientToken> Sessions::client_token(const std::string& client_id, const std::string& secret) {
+Result<ClientToken> Sessions::client_token(const Principal& caller, const std::string& client_id,
+                                           const std::string& secret) {
   const UnixMs now = clock_.now_ms();
   auto client = storage::read_value<ApiClient>(db_, [&](storage::Tx& tx) -> Result<ApiClient> {
     auto c = tx.agencies().client(client_id);
@@ -159,6 +161,7 @@ Result<ClientToken> Sessions::client_token(const std::string& client_id, const s
     client.kind = Principal::Kind::api_client;
     client.client_id = client_id;
     client.agency_id = out.agency_id;
+    client.request_id = caller.request_id;
     audit::record(tx, client, now, {"session.client_token", "api_client", client_id, "", "", "", "ok"});
     return ok_status();
   });

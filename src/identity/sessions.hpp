@@ -42,14 +42,17 @@ class Sessions {
   Sessions(storage::Database& db, const Clock& clock, PasswordHasher& hasher, SessionConfig config = {})
       : db_(db), clock_(clock), hasher_(hasher), config_(config) {}
 
-  // identifier: a CNIC or an email address.
-  Result<LoginResult> login(const std::string& identifier, const std::string& password, const std::string& client_addr);
-  Status logout(const std::string& token_hash);
+  // identifier: a CNIC or an email address. `caller`: the (anonymous) request logging in; the
+  // audit entry of the login, or of the failed attempt, carries its request id.
+  Result<LoginResult> login(const Principal& caller, const std::string& identifier, const std::string& password,
+                            const std::string& client_addr);
+  // Ends the session `who` presented.
+  Status logout(const Principal& who);
   Result<Principal> authenticate(std::string_view token);
   // An agency's API client named by a trusted member header (GovStack listeners): the client must
   // exist, belong to that agency and not be revoked.
   Result<Principal> member_client(const std::string& agency_id, const std::string& client_id);
-  Result<ClientToken> client_token(const std::string& client_id, const std::string& secret);
+  Result<ClientToken> client_token(const Principal& caller, const std::string& client_id, const std::string& secret);
   // Housekeeping: deletes sessions past their expiry; returns how many.
   Result<std::int64_t> purge_expired();
 

@@ -188,9 +188,7 @@ Result<ImportReport> Indicators::import(const ImportBatch& batch, const ImportOp
     for (const auto& r : batch.quotes) check.quote(r);
     if ((report.problems.empty() || options.skip_bad) && !options.dry_run) {
       check.store(now);
-      Principal cli;
-      cli.user_id = "cli";
-      audit::record(tx, cli, now, {"indicators.import", "indicator_batch", "", "", "", "", "ok"});
+      audit::record(tx, audit::cli_actor(), now, {"indicators.import", "indicator_batch", "", "", "", "", "ok"});
     }
     return ok_status();
   };

@@ -233,3 +233,96 @@ TEST_F(Audit, WhoLookedAtMyDataAndAuditorQueries) {
 }
 
 }  // namespace
+
+namespace {
+
+// Headers of a request that names its own id (X-Request-Id), with a bearer token if given.
+std::map<std::string, std::string> with_id(const std::string& request_id, const std::string& token = {}) {
+  auto h = token.empty() ? std::map<std::string, std::string>{} : bearer(token);
+  h["X-Request-Id"] = request_id;
+  return h;
+}
+
+// Every act of a person on their own account and firms, and the failed login, is on the record
+// with the id of the HTTP request that did it: an auditor can follow an entry to its access-log line.
+TEST(AuditRequestIds, IdentityActsCarryTheirRequestId) {
+  ServerProcess s;
+  s.start();
+  HttpClient c = s.client();
+  Person p = new_person("Traced Citizen");
+  auto up = c.post_json("/v1/auth/signup",
+                        {{"cnic", p.cnic}, {"name", p.name}, {"email", p.email}, {"mobile", p.mobile}, {"password", p.password}},
+                        with_id("rid-signup-0001"));
+  ASSERT_EQ(up.status, 201u) << up.body;
+  p.id = up.json()["id"];
+  EXPECT_EQ(c.post_json("/v1/auth/login", {{"login", p.email}, {"password", "not the password"}}, with_id("rid-badlogin-01"))
+                .status,
+            401u);
+  auto in = c.post_json("/v1/auth/login", {{"login", p.email}, {"password", p.password}}, with_id("rid-login-00001"));
+  ASSERT_EQ(in.status, 200u) << in.body;
+  p.token = in.json()["token"];
+  EXPECT_EQ(c.patch_json("/v1/me", {{"name", "Traced Citizen Renamed"}}, with_id("rid-profile-001", p.token)).status, 200u);
+  auto org = c.post_json("/v1/organisations", {{"name", "Traced Labs"}, {"ntn", p.cnic.substr(6, 7) + "-5"}},
+                         with_id("rid-orgcreate01", p.token));
+  ASSERT_EQ(org.status, 201u) << org.body;
+  const std::string org_id = org.json()["id"];
+  Person q = signed_in(c, "Traced Member");
+  EXPECT_EQ(c.post_json("/v1/organisations/" + org_id + "/members", {{"person", q.email}}, with_id("rid-addmember01", p.token))
+                .status,
+            201u);
+  EXPECT_EQ(c.request("DELETE", "/v1/organisations/" + org_id + "/members/" + q.id, {}, with_id("rid-rmmember001", p.token))
+                .status,
+            204u);
+  Person admin = cli_user(s, "agency_admin", "pseb");
+  admin.token = login(c, admin);
+  auto client = c.post_json("/v1/agencies/pseb/clients", {{"name", "traced client"}}, bearer(admin.token));
+  ASSERT_EQ(client.status, 201u) << client.body;
+  auto form = with_id("rid-clienttok01");
+  form["Content-Type"] = "application/x-www-form-urlencoded";
+  EXPECT_EQ(c.request("POST", "/v1/oauth/token",
+                      "grant_type=client_credentials&client_id=" + client.json()["client_id"].get<std::string>() +
+                          "&client_secret=" + client.json()["client_secret"].get<std::string>(),
+                      form)
+                .status,
+            200u);
+  EXPECT_EQ(c.request("POST", "/v1/auth/logout", {}, with_id("rid-logout-0001", p.token)).status, 204u);
+
+  Person auditor = cli_user(s, "auditor");
+  auditor.token = login(c, auditor);
+  std::map<std::string, json> by_request;  // request id -> its entry
+  for (const std::string& query : std::vector<std::string>{"?subject_user=" + p.id, "?action=session.client_token"}) {
+    auto r = c.get("/v1/audit/entries" + query + "&limit=200", bearer(auditor.token));
+    ASSERT_EQ(r.status, 200u) << r.body;
+    const json page = r.json();
+    for (const auto& e : page["items"]) by_request[e.value("request_id", "")] = e;
+  }
+  const std::vector<std::tuple<std::string, std::string, std::string>> expected = {
+      // request id, action, actor
+      {"rid-signup-0001", "account.create", p.id},
+      {"rid-badlogin-01", "session.login_failed", "anonymous"},
+      {"rid-login-00001", "session.login", p.id},
+      {"rid-profile-001", "profile.update", p.id},
+      {"rid-orgcreate01", "organisation.create", p.id},
+      {"rid-logout-0001", "session.logout", p.id},
+      {"rid-clienttok01", "session.client_token", client.json()["client_id"]},
+  };
+  for (const auto& [rid, action, actor] : expected) {
+    ASSERT_TRUE(by_request.count(rid)) << rid << " (" << action << ") is not on the record";
+    EXPECT_EQ(by_request[rid]["action"], action) << rid;
+    EXPECT_EQ(by_request[rid]["actor"], actor) << rid;
+  }
+  // The member's entries are about the member (subject), done by the owner in those requests.
+  auto members = c.get("/v1/audit/entries?subject_user=" + q.id + "&action=organisation.member.", bearer(auditor.token));
+  ASSERT_EQ(members.status, 200u) << members.body;
+  std::map<std::string, std::string> member_acts;
+  const json member_page = members.json();
+  for (const auto& e : member_page["items"]) {
+    member_acts[e["action"]] = e["request_id"];
+    EXPECT_EQ(e["actor"], p.id) << e;
+  }
+  EXPECT_EQ(member_acts["organisation.member.add"], "rid-addmember01");
+  EXPECT_EQ(member_acts["organisation.member.remove"], "rid-rmmember001");
+  EXPECT_EQ(s.stop(), 0);
+}
+
+}  // namespace

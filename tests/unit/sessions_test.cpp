@@ -27,7 +27,7 @@ class SessionsTest : public ::testing::Test {
     cfg.account_threshold = 3;
     cfg.address_threshold = 100;
     sessions_ = std::make_unique<Sessions>(*db_, clock_, *hasher_, cfg);
-    auto u = accounts_->signup({"35202-7654321-1", "Test", "t@example.pk", "+923001112223", "long enough pw", {}}, "en");
+    auto u = accounts_->signup(Principal{}, {"35202-7654321-1", "Test", "t@example.pk", "+923001112223", "long enough pw", {}}, "en");
     ASSERT_TRUE(u.ok());
   }
   void TearDown() override {
@@ -48,44 +48,46 @@ class SessionsTest : public ::testing::Test {
 }  // namespace
 
 TEST_F(SessionsTest, BackOffDoublesAndSuccessResets) {
-  for (int i = 0; i < 2; ++i) EXPECT_EQ(sessions_->login("t@example.pk", "wrong", "1.2.3.4").error().type, "bad-credentials");
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(sessions_->login(Principal{}, "t@example.pk", "wrong", "1.2.3.4").error().type, "bad-credentials");
   // Third failure reaches the threshold: locked for base (1 s).
-  EXPECT_EQ(sessions_->login("t@example.pk", "wrong", "1.2.3.4").error().type, "bad-credentials");
-  auto locked = sessions_->login("t@example.pk", "long enough pw", "1.2.3.4");
+  EXPECT_EQ(sessions_->login(Principal{}, "t@example.pk", "wrong", "1.2.3.4").error().type, "bad-credentials");
+  auto locked = sessions_->login(Principal{}, "t@example.pk", "long enough pw", "1.2.3.4");
   ASSERT_FALSE(locked.ok());
   EXPECT_EQ(locked.error().type, "login-throttled");
   EXPECT_EQ(locked.error().retry_after_s, 1);
   clock_.advance_ms(1001);
   // Fourth failure: locked for 2 s.
-  EXPECT_EQ(sessions_->login("t@example.pk", "wrong", "1.2.3.4").error().type, "bad-credentials");
-  auto again = sessions_->login("t@example.pk", "long enough pw", "1.2.3.4");
+  EXPECT_EQ(sessions_->login(Principal{}, "t@example.pk", "wrong", "1.2.3.4").error().type, "bad-credentials");
+  auto again = sessions_->login(Principal{}, "t@example.pk", "long enough pw", "1.2.3.4");
   EXPECT_EQ(again.error().retry_after_s, 2);
   clock_.advance_ms(2001);
-  auto ok = sessions_->login("T@Example.PK", "long enough pw", "1.2.3.4");
+  auto ok = sessions_->login(Principal{}, "T@Example.PK", "long enough pw", "1.2.3.4");
   ASSERT_TRUE(ok.ok());
   // Success clears the account's counter.
-  EXPECT_EQ(sessions_->login("t@example.pk", "wrong", "1.2.3.4").error().type, "bad-credentials");
-  EXPECT_TRUE(sessions_->login("t@example.pk", "long enough pw", "1.2.3.4").ok());
+  EXPECT_EQ(sessions_->login(Principal{}, "t@example.pk", "wrong", "1.2.3.4").error().type, "bad-credentials");
+  EXPECT_TRUE(sessions_->login(Principal{}, "t@example.pk", "long enough pw", "1.2.3.4").ok());
 }
 
 TEST_F(SessionsTest, FailuresOutsideTheWindowDoNotAccumulate) {
-  for (int i = 0; i < 2; ++i) (void)sessions_->login("35202-7654321-1", "wrong", "5.6.7.8");
+  for (int i = 0; i < 2; ++i) (void)sessions_->login(Principal{}, "35202-7654321-1", "wrong", "5.6.7.8");
   clock_.advance_ms(sessions_->config().window_ms + 1);
-  (void)sessions_->login("35202-7654321-1", "wrong", "5.6.7.8");
-  EXPECT_TRUE(sessions_->login("35202-7654321-1", "long enough pw", "5.6.7.8").ok());
+  (void)sessions_->login(Principal{}, "35202-7654321-1", "wrong", "5.6.7.8");
+  EXPECT_TRUE(sessions_->login(Principal{}, "35202-7654321-1", "long enough pw", "5.6.7.8").ok());
 }
 
 TEST_F(SessionsTest, TokensExpireAndRevoke) {
-  auto r = sessions_->login("35202-7654321-1", "long enough pw", "9.9.9.9");
+  auto r = sessions_->login(Principal{}, "35202-7654321-1", "long enough pw", "9.9.9.9");
   ASSERT_TRUE(r.ok());
   auto p = sessions_->authenticate(r->token);
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p->is_user());
   clock_.advance_ms(sessions_->config().session_ttl_ms);
   EXPECT_FALSE(sessions_->authenticate(r->token).ok());
-  auto r2 = sessions_->login("35202-7654321-1", "long enough pw", "9.9.9.9");
+  auto r2 = sessions_->login(Principal{}, "35202-7654321-1", "long enough pw", "9.9.9.9");
   ASSERT_TRUE(r2.ok());
-  ASSERT_TRUE(sessions_->logout(Sessions::hash_token(r2->token)).ok());
+  auto signed_in = sessions_->authenticate(r2->token);
+  ASSERT_TRUE(signed_in.ok());
+  ASSERT_TRUE(sessions_->logout(*signed_in).ok());
   EXPECT_EQ(sessions_->authenticate(r2->token).error().type, "invalid-token");
   EXPECT_FALSE(sessions_->authenticate("").ok());
   EXPECT_FALSE(sessions_->authenticate(std::string(500, 'a')).ok());
