@@ -73,7 +73,9 @@ struct App {
 class SessionAuthenticator final : public http::Authenticator {
  public:
   explicit SessionAuthenticator(identity::Sessions& s) : sessions_(s) {}
-  Result<Principal> authenticate(std::string_view token) override { return sessions_.authenticate(token); }
+  Result<Principal> authenticate(std::string_view token, bool with_person) override {
+    return sessions_.authenticate(token, with_person);
+  }
 
  private:
   identity::Sessions& sessions_;

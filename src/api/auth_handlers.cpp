@@ -97,10 +97,10 @@ http::HandlerResult web_login(App& app, http::Request& req) {
 
 namespace {
 
-// The signed-in person with the roles read with the session a moment ago (GET /v1/me and the
-// browser's session call).
+// The signed-in person: record and roles as read with the session (GET /v1/me and the browser's
+// session call; their routes ask for the record with RouteOptions::with_person).
 Result<json> profile_json(App& app, const http::Request& req) {
-  auto u = app.accounts.user(req.principal.user_id);
+  auto u = app.accounts.user(req.principal);
   if (!u.ok()) return u.take_error();
   return to_json(identity::Profile{std::move(u).value(), req.principal.roles});
 }

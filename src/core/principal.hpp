@@ -2,10 +2,15 @@
 // agency's API client. Resolved by identity, checked by http's access policy and by domains.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace darwaza {
+
+namespace identity {
+struct User;
+}
 
 enum class Role { officer, agency_admin, platform_admin, auditor };
 
@@ -23,6 +28,9 @@ struct Principal {
   std::string session_id;  // hash of the presented token, for logout
   std::string request_id;  // the HTTP request acting (audit entries carry it); empty outside HTTP
   std::vector<RoleGrant> roles;
+  // Kind::user, on routes that show the person their own record: that record (without its
+  // password hash) as read in the same snapshot as the session, so the request needs no second read.
+  std::shared_ptr<const identity::User> person;
 
   bool is_user() const { return kind == Kind::user; }
   bool is_client() const { return kind == Kind::api_client; }

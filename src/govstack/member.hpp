@@ -28,7 +28,9 @@ class MemberAuthenticator final : public http::Authenticator {
  public:
   MemberAuthenticator(identity::Sessions& sessions, Options options)
       : sessions_(sessions), options_(std::move(options)) {}
-  Result<Principal> authenticate(std::string_view token) override { return sessions_.authenticate(token); }
+  Result<Principal> authenticate(std::string_view token, bool with_person) override {
+    return sessions_.authenticate(token, with_person);
+  }
   Result<Principal> authenticate_member(std::string_view member) override;
 
  private:

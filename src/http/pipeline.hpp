@@ -21,8 +21,9 @@ namespace darwaza::http {
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
-  // unauthenticated error when the token is unknown, expired or revoked.
-  virtual Result<Principal> authenticate(std::string_view token) = 0;
+  // unauthenticated error when the token is unknown, expired or revoked. `with_person`: the route
+  // shows the person their own record (RouteOptions::with_person); fill Principal::person.
+  virtual Result<Principal> authenticate(std::string_view token, bool with_person) = 0;
   // A caller named by a member header (GovStack listeners): unauthenticated unless implemented.
   virtual Result<Principal> authenticate_member(std::string_view member);
 };

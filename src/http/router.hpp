@@ -42,6 +42,7 @@ struct RouteOptions {
   Dispatch dispatch = Dispatch::pool;
   bool expensive = false;           // subject to the per-client rate limit
   std::size_t max_body_bytes = 0;   // 0 = the server default
+  bool with_person = false;         // the handler shows the signed-in person their own record
 };
 
 // Routes that cost a caller little and the server much (sign-in, tokens, searches that match

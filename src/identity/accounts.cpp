@@ -65,10 +65,12 @@ Result<Profile> Accounts::profile(const std::string& user_id) {
   });
 }
 
-Result<User> Accounts::user(const std::string& user_id) {
+Result<User> Accounts::user(const Principal& who) {
+  if (who.person) return *who.person;
   return storage::read_value<User>(db_, [&](storage::Tx& tx) -> Result<User> {
-    auto u = tx.users().by_id(user_id);
+    auto u = tx.users().by_id(who.user_id);
     if (!u) return error(Errc::user_not_found);
+    u->password_hash.clear();
     return std::move(*u);
   });
 }

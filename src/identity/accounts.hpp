@@ -33,8 +33,9 @@ class Accounts {
   // `caller`: the anonymous request signing up (its id goes on the audit entry).
   Result<User> signup(const Principal& caller, const SignupInput& in, const std::string& lang);
   Result<Profile> profile(const std::string& user_id);
-  // The person alone, for callers that already hold the roles (the authenticated principal).
-  Result<User> user(const std::string& user_id);
+  // The signed-in person's own record (without the password hash): the copy authentication read
+  // with the session when there is one, else read now.
+  Result<User> user(const Principal& who);
   Result<Profile> update_profile(const Principal& who, const ProfilePatch& patch, const std::string& lang);
   // Looks a person up by CNIC or email.
   Result<User> find(const std::string& cnic_or_email);

@@ -107,7 +107,7 @@ Status Sessions::logout(const Principal& who) {
   });
 }
 
-Result<Principal> Sessions::authenticate(std::string_view token) {
+Result<Principal> Sessions::authenticate(std::string_view token, bool with_person) {
   if (token.empty() || token.size() > kMaxTokenChars) return error(Errc::invalid_token);
   const std::string h = hash_token(token);
   const UnixMs now = clock_.now_ms();
@@ -120,6 +120,12 @@ Result<Principal> Sessions::authenticate(std::string_view token) {
       p.kind = Principal::Kind::user;
       p.user_id = s->subject_id;
       p.roles = tx.users().roles_of(s->subject_id);
+      if (with_person) {
+        auto u = tx.users().by_id(s->subject_id);
+        if (!u) return error(Errc::invalid_token);
+        u->password_hash.clear();
+        p.person = std::make_shared<const User>(std::move(*u));
+      }
     } else {
       auto c = tx.agencies().client(s->subject_id);
       if (!c || c->revoked_at) return error(Errc::invalid_token);

@@ -48,7 +48,9 @@ class Sessions {
                             const std::string& client_addr);
   // Ends the session `who` presented.
   Status logout(const Principal& who);
-  Result<Principal> authenticate(std::string_view token);
+  // The principal of a session or client token. `with_person`: also the person's own record
+  // (Principal::person), read in the same transaction.
+  Result<Principal> authenticate(std::string_view token, bool with_person = false);
   // An agency's API client named by a trusted member header (GovStack listeners): the client must
   // exist, belong to that agency and not be revoked.
   Result<Principal> member_client(const std::string& agency_id, const std::string& client_id);

@@ -16,7 +16,7 @@ using namespace darwaza;
 
 class StubAuthenticator final : public http::Authenticator {
  public:
-  Result<Principal> authenticate(std::string_view token) override {
+  Result<Principal> authenticate(std::string_view token, bool) override {
     Principal p;
     if (token == "citizen") {
       p.kind = Principal::Kind::user;

@@ -75,6 +75,29 @@ TEST_F(SessionsTest, FailuresOutsideTheWindowDoNotAccumulate) {
   EXPECT_TRUE(sessions_->login(Principal{}, "35202-7654321-1", "long enough pw", "5.6.7.8").ok());
 }
 
+// Routes showing the person their own record get it with the session, without the password hash;
+// others do not pay for reading it.
+TEST_F(SessionsTest, AuthenticationReadsThePersonOnlyWhenAsked) {
+  auto r = sessions_->login(Principal{}, "35202-7654321-1", "long enough pw", "9.9.9.9");
+  ASSERT_TRUE(r.ok());
+  auto plain = sessions_->authenticate(r->token);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->person, nullptr);
+  auto with = sessions_->authenticate(r->token, true);
+  ASSERT_TRUE(with.ok());
+  ASSERT_NE(with->person, nullptr);
+  EXPECT_EQ(with->person->id, with->user_id);
+  EXPECT_EQ(with->person->email, "t@example.pk");
+  EXPECT_TRUE(with->person->password_hash.empty());
+  auto mine = accounts_->user(*with);
+  ASSERT_TRUE(mine.ok());
+  EXPECT_EQ(mine->cnic, "35202-7654321-1");
+  auto read_now = accounts_->user(*plain);  // no copy: read from the store, still without the hash
+  ASSERT_TRUE(read_now.ok());
+  EXPECT_EQ(read_now->cnic, "35202-7654321-1");
+  EXPECT_TRUE(read_now->password_hash.empty());
+}
+
 TEST_F(SessionsTest, TokensExpireAndRevoke) {
   auto r = sessions_->login(Principal{}, "35202-7654321-1", "long enough pw", "9.9.9.9");
   ASSERT_TRUE(r.ok());
