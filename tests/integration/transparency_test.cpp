@@ -164,10 +164,16 @@ TEST_F(Transparency, EngagementListFiltersAndSummary) {
   bool z_park = false;
   for (const auto& e : agreed["items"]) z_park |= e["id"] == "stza-z-park-agreement";
   EXPECT_TRUE(z_park) << agreed.dump(2);
+  // Newest first: the technology centre's day (28 Nov 2022) before the Z-Park agreement's month.
   auto y2022 = c.get("/v1/engagements?year=2022").json();
-  ASSERT_GE(y2022["total"].get<int>(), 1);
-  EXPECT_EQ(y2022["items"][0]["date"], "2022-02");
-  EXPECT_EQ(y2022["items"][0]["date_precision"], "month");
+  ASSERT_GE(y2022["total"].get<int>(), 2);
+  EXPECT_EQ(y2022["items"][0]["id"], "china-pakistan-technology-center");
+  EXPECT_EQ(y2022["items"][0]["date"], "2022-11-28");
+  EXPECT_EQ(y2022["items"][0]["date_precision"], "day");
+  EXPECT_EQ(y2022["items"][1]["id"], "stza-z-park-agreement");
+  EXPECT_EQ(y2022["items"][1]["date"], "2022-02");
+  EXPECT_EQ(y2022["items"][1]["date_precision"], "month");
+  for (const auto& e : y2022["items"]) EXPECT_TRUE(e["date"].get<std::string>().starts_with("2022")) << e.dump();
   auto leviathan = c.get("/v1/engagements/leviathan-group-delegation").json();
   EXPECT_EQ(leviathan["date"], nullptr);
   EXPECT_FALSE(leviathan["date_note"].get<std::string>().empty());

@@ -3,6 +3,9 @@
 // follow-through summary.
 #include <gtest/gtest.h>
 
+#include "core/clock.hpp"
+#include "core/working_days.hpp"
+#include "engagements/engagements.hpp"
 #include "engagements/stages.hpp"
 
 using namespace darwaza::engagements;
@@ -137,4 +140,35 @@ TEST(EngagementSummary, CountsStagesAndTimesDayPreciseOnes) {
   EXPECT_EQ(*s.reached[1].median_days, 60.0);
   EXPECT_EQ(s.reached[2].reached, 0);
   EXPECT_FALSE(s.reached[2].median_days);
+}
+
+// The shipped seed file keeps the same rules: a commitment starts no later than agreed (a later
+// first stage would hide when the ones before it were reached), every later entry is a move the
+// rules accept from the entries before it, and no date lies in the future.
+TEST(EngagementStages, ShippedSeedFileKeepsTheStageRules) {
+  auto list = load_engagements_file(DARWAZA_SOURCE_DIR "/data/engagements.json");
+  ASSERT_TRUE(list.ok()) << list.error().detail;
+  ASSERT_FALSE(list->empty());
+  const std::string today = darwaza::pkt_date(darwaza::SystemClock{}.now_ms());
+  for (const auto& e : *list) {
+    EXPECT_TRUE(e.date.empty() || e.date <= today) << e.id << " is dated " << e.date;
+    EXPECT_TRUE(!e.date.empty() || !e.date_note.empty()) << e.id << " has neither a date nor a note saying why";
+    for (const auto& c : e.commitments) {
+      ASSERT_FALSE(c.history.empty()) << c.id;
+      const StageChange& first = c.history.front();
+      EXPECT_TRUE(first.stage == Stage::announced || first.stage == Stage::agreed) << c.id << " starts at " << to_string(first.stage);
+      EXPECT_TRUE(!first.date.empty() || !first.date_note.empty()) << c.id << ": an undated stage says why";
+      Commitment so_far = c;
+      so_far.history = {first};
+      so_far.status = first.stage;
+      for (std::size_t k = 1; k < c.history.size(); ++k) {
+        const StageChange& h = c.history[k];
+        auto planned = plan_stage_change(so_far, StageMove{to_string(h.stage), h.date, h.source_url, h.note, {}}, today, "en");
+        ASSERT_TRUE(planned.ok()) << c.id << " entry " << k << ": " << planned.error().detail;
+        so_far.history.push_back(h);
+        so_far.status = h.stage;
+      }
+      EXPECT_EQ(c.status, c.history.back().stage) << c.id;
+    }
+  }
 }

@@ -294,5 +294,12 @@ TEST_F(IndicatorStore, ShippedDataGivesTheArticlesGrowthFigures) {
   auto d = service_->get("submarine-cable-capacity");
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->observations.at(0).value, 9.281);
-  EXPECT_EQ(d->observations.at(0).period, "");  // undated until the article's date is added
+  EXPECT_EQ(d->observations.at(0).period, "");  // no dated source found: its notes say what was searched
+  // Dated as the source dates them: the year MoITT stated the figure (13 Feb 2025), with its link.
+  auto parks = service_->get("technology-parks");
+  ASSERT_TRUE(parks.ok());
+  ASSERT_EQ(parks->observations.size(), 1u);
+  EXPECT_EQ(parks->observations.at(0).value, 43);
+  EXPECT_EQ(parks->observations.at(0).period, "2025");
+  EXPECT_FALSE(parks->observations.at(0).source_url.empty());
 }
