@@ -13,10 +13,14 @@ namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
+// A connection's executor: its thread's io_context, named concretely (no type-erased executor).
+using Executor = net::io_context::executor_type;
+using Socket = net::basic_stream_socket<tcp, Executor>;
+using Stream = beast::basic_stream<tcp, Executor>;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Server& server) : stream_(std::move(socket)), server_(server) {
+  Session(Socket socket, Server& server) : stream_(std::move(socket)), server_(server) {
     server_.pipeline().metrics().open_connections().fetch_add(1);
   }
   ~Session() {
@@ -196,7 +200,7 @@ class Session : public std::enable_shared_from_this<Session> {
     return ec ? std::string("unknown") : ep.address().to_string();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::string peer_ip_;
   Server& server_;
@@ -210,17 +214,26 @@ class Session : public std::enable_shared_from_this<Session> {
   std::vector<char> drain_;
 };
 
+namespace {
+
+std::vector<std::unique_ptr<net::io_context>> make_contexts(int& io_threads) {
+  if (io_threads <= 0) io_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::unique_ptr<net::io_context>> out;
+  for (int i = 0; i < io_threads; ++i) out.push_back(std::make_unique<net::io_context>(1));  // one thread each
+  return out;
+}
+
+}  // namespace
+
 Server::Server(ServerOptions options, Pipeline& pipeline)
     : options_(std::move(options)),
       pipeline_(pipeline),
-      ioc_(options_.io_threads > 0 ? options_.io_threads : static_cast<int>(std::thread::hardware_concurrency())),
-      acceptor_(ioc_),
-      signals_(ioc_, SIGINT, SIGTERM),
-      drain_deadline_(ioc_),
-      drain_poll_(ioc_),
-      handler_pool_(static_cast<std::size_t>(std::max(1, options_.handler_threads))) {
-  if (options_.io_threads <= 0) options_.io_threads = std::max(1u, std::thread::hardware_concurrency());
-}
+      iocs_(make_contexts(options_.io_threads)),
+      acceptor_(*iocs_.front()),
+      signals_(*iocs_.front(), SIGINT, SIGTERM),
+      drain_deadline_(*iocs_.front()),
+      drain_poll_(*iocs_.front()),
+      handler_pool_(static_cast<std::size_t>(std::max(1, options_.handler_threads))) {}
 
 Server::~Server() {
   handler_pool_.join();
@@ -262,7 +275,8 @@ void Server::unregister_session(Session* s) {
 }
 
 void Server::do_accept() {
-  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+  IoContext& home = *iocs_[next_ioc_++ % iocs_.size()];
+  acceptor_.async_accept(home.get_executor(), [this](beast::error_code ec, Socket socket) {
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
       logging::app().warn("accept failed: {}", ec.message());
@@ -280,7 +294,7 @@ void Server::do_accept() {
 }
 
 void Server::stop() {
-  net::post(ioc_, [this] { begin_shutdown(); });
+  net::post(*iocs_.front(), [this] { begin_shutdown(); });
 }
 
 void Server::begin_shutdown() {
@@ -300,7 +314,8 @@ void Server::begin_shutdown() {
   // A deadline bounds the wait for clients that never read their response.
   drain_deadline_.expires_after(std::chrono::milliseconds(options_.shutdown_grace_ms));
   drain_deadline_.async_wait([this](beast::error_code ec) {
-    if (!ec) ioc_.stop();
+    if (ec) return;
+    for (auto& c : iocs_) c->stop();
   });
   poll_drain();
 }
@@ -327,9 +342,11 @@ void Server::run() {
     if (!ec) begin_shutdown();
   });
   do_accept();
+  for (std::size_t i = 1; i < iocs_.size(); ++i) keep_running_.push_back(net::make_work_guard(*iocs_[i]));
   std::vector<std::thread> threads;
-  for (int i = 1; i < options_.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
-  ioc_.run();
+  for (std::size_t i = 1; i < iocs_.size(); ++i) threads.emplace_back([this, i] { iocs_[i]->run(); });
+  iocs_.front()->run();  // returns once the drain is over (or its deadline stopped every context)
+  keep_running_.clear();  // the others return once their last connection's work is done
   for (auto& t : threads) t.join();
   handler_pool_.join();
   logging::app().info("server stopped");

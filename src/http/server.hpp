@@ -1,5 +1,6 @@
-// The HTTP/1.1 server on Boost.Beast: an acceptor, one strand per connection, I/O threads
-// (= cores by default) that never block, and a bounded handler pool for handlers that may.
+// The HTTP/1.1 server on Boost.Beast: an acceptor, I/O threads (= cores by default) that never
+// block, each running its own io_context (a connection stays on one, so its handlers need no
+// strand and no lock), and a bounded handler pool for handlers that may block.
 // Limits: header bytes, body bytes (per route), connections, requests in flight, read/idle/
 // write timeouts. SIGTERM/SIGINT stop accepting, let in-flight requests finish, then return.
 #pragma once
@@ -68,9 +69,15 @@ class Server {
   void begin_shutdown();
   void poll_drain();
 
+  using IoContext = boost::asio::io_context;
+
   ServerOptions options_;
   Pipeline& pipeline_;
-  boost::asio::io_context ioc_;
+  // One per I/O thread; the first also holds the acceptor, the signals and the drain timers.
+  std::vector<std::unique_ptr<IoContext>> iocs_;
+  // Keeps the other contexts running while they have no connection, until the drain ends.
+  std::vector<boost::asio::executor_work_guard<IoContext::executor_type>> keep_running_;
+  std::size_t next_ioc_ = 0;  // round robin of new connections (touched on the acceptor's thread only)
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer drain_deadline_;
