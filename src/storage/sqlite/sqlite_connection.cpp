@@ -7,7 +7,16 @@
 namespace darwaza::storage::sqlite {
 namespace {
 constexpr int kBusyTimeoutMs = 10000;  // readers wait this long for a checkpoint; the writer is single
+
+// Once, before the library's first use: no global memory statistics. Their mutex is taken by
+// every SQLite allocation on every connection, and Darwaza never reads them. (Too late when the
+// process used SQLite before: then the call is refused and nothing changes.)
+void configure_library() {
+  static const bool once = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
+  (void)once;
 }
+
+}  // namespace
 
 void SqliteStatement::bind_text(int i, std::string_view v) {
   if (sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK)
@@ -42,6 +51,7 @@ std::string_view SqliteStatement::text_view(int col) const {
 }
 
 Connection::Connection(const std::string& path, bool read_only) {
+  configure_library();
   int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
