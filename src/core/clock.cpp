@@ -15,13 +15,15 @@ UnixMs SystemClock::now_ms() const {
 }
 
 std::string format_rfc3339(UnixMs t) {
-  std::time_t secs = static_cast<std::time_t>(t / 1000);
-  int ms = static_cast<int>(t % 1000);
-  if (ms < 0) { ms += 1000; --secs; }
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  // Calendar arithmetic, not gmtime_r: that takes glibc's time-zone lock on every call.
+  using namespace std::chrono;
+  const sys_time<milliseconds> at{milliseconds(t)};
+  const sys_days day = floor<days>(at);
+  const year_month_day ymd{day};
+  const hh_mm_ss<milliseconds> hms{at - day};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
+                     hms.minutes().count(), hms.seconds().count(), hms.subseconds().count());
 }
 
 std::optional<UnixMs> parse_rfc3339(std::string_view text) {
