@@ -235,16 +235,22 @@ Status Applications::approve(storage::Tx& tx, Application& a, const ServiceDefin
   return ok_status();
 }
 
-Result<Submitted> Applications::finish_submit(storage::Tx& tx, const Principal& who, Application& a,
-                                              const ServiceDefinition& def, UnixMs now, const std::string& lang) {
-  if (Status s = registries_.check_references(tx, def, json::parse(a.data), a, lang); !s.ok()) return s.take_error();
+Status Applications::finish_submit(storage::Tx& tx, const Principal& who, Application& a, const ServiceDefinition& def,
+                                   UnixMs now, const std::string& lang) {
+  if (Status s = registries_.check_references(tx, def, json::parse(a.data), a, lang); !s.ok()) return s;
   a.submitted_at = now;
   tx.applications().add_event(
       Event{0, a.id, now, who.user_id, "applicant", "submitted", a.state, def.workflow.initial, "", ""});
   notifications::notify(tx, templates_, fact_of(a, def, notifications::EventKind::submitted), now);
   registries::Effect effect;  // an initial state is never an approval: nothing to apply later
-  if (Status s = enter_state(tx, a, def, def.workflow.initial, now, who, "", effect); !s.ok()) return s.take_error();
-  return Submitted{a, make_receipt(a, def), false};
+  return enter_state(tx, a, def, def.workflow.initial, now, who, "", effect);
+}
+
+Result<Submitted> Applications::with_receipt(Result<Submitted> s, const ServiceDefinition& def) const {
+  // Signing is CPU work: done here, on the caller's thread, rather than inside the transaction
+  // on the single writer. A replay signs again; Ed25519 gives the same signature for the same key.
+  if (s.ok() && s->application.state != kDraftState) s->receipt = make_receipt(s->application, def);
+  return s;
 }
 
 Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& in, const std::string& lang) {
@@ -268,14 +274,14 @@ Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& 
                          in.data.dump());
   const std::string principal_key = who.actor();
   const UnixMs now = clock_.now_ms();
-  return storage::write_value<Submitted>(db_, [&](storage::Tx& tx) -> Result<Submitted> {
+  return with_receipt(storage::write_value<Submitted>(db_, [&](storage::Tx& tx) -> Result<Submitted> {
     if (!in.idempotency_key.empty()) {
       if (auto prior = tx.applications().idempotent(principal_key, in.idempotency_key)) {
         if (prior->request_hash != request_hash) return error(Errc::idempotency_key_reused);
         auto stored = json::parse(prior->response);
         auto a = tx.applications().by_id(stored.value("application_id", ""));
         if (!a) return internal_error("idempotency record points at a missing application");
-        return Submitted{std::move(*a), stored.value("receipt", json()), true};
+        return Submitted{std::move(*a), json(), true};
       }
     }
     if (for_org && !tx.organisations().membership(in.on_behalf_of, who.user_id)) return error(Errc::not_org_member);
@@ -291,24 +297,22 @@ Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& 
     a.data = data->dump();
     a.fee_paisa = def.fee.amount_paisa;
     a.created_at = a.updated_at = a.state_entered_at = now;
-    Submitted out{a, json(), false};
     tx.applications().insert(a);
     if (Status s = link_documents(tx, def, *data, who.user_id, a.id, lang); !s.ok()) return s.take_error();
     if (in.draft) {
       tx.applications().add_event(Event{0, a.id, now, who.user_id, "applicant", "created", "", kDraftState, "", ""});
     } else {
-      auto s = finish_submit(tx, who, a, def, now, lang);
-      if (!s.ok()) return s.take_error();
+      if (Status s = finish_submit(tx, who, a, def, now, lang); !s.ok()) return s.take_error();
       tx.applications().update(a);
-      out = std::move(s).value();
     }
     if (!in.idempotency_key.empty()) {
-      json stored = {{"application_id", a.id}, {"receipt", out.receipt}};
+      // The application, not its receipt: a replay signs the receipt again from it.
+      json stored = {{"application_id", a.id}};
       tx.applications().put_idempotent(principal_key, in.idempotency_key, {request_hash, 201, stored.dump()}, now);
     }
     audit::record(tx, who, now, act_on(a, in.draft ? "application.draft" : "application.submit"));
-    return out;
-  });
+    return Submitted{std::move(a), json(), false};
+  }), def);
 }
 
 Result<View> Applications::update_draft(const Principal& who, const std::string& id, const json& data,
@@ -342,16 +346,15 @@ Result<Submitted> Applications::submit_draft(const Principal& who, const std::st
   auto normalised = validate_form(current->definition->form, json::parse(current->application.data), lang, FormMode::submit);
   if (!normalised.ok()) return normalised.take_error();
   UnixMs now = clock_.now_ms();
-  return storage::write_value<Submitted>(db_, [&](storage::Tx& tx) -> Result<Submitted> {
+  return with_receipt(storage::write_value<Submitted>(db_, [&](storage::Tx& tx) -> Result<Submitted> {
     auto a = tx.applications().by_id(id);
     if (!a || a->state != kDraftState) return error(Errc::not_a_draft);
     a->data = normalised->dump();
-    auto s = finish_submit(tx, who, *a, *current->definition, now, lang);
-    if (!s.ok()) return s.take_error();
+    if (Status s = finish_submit(tx, who, *a, *current->definition, now, lang); !s.ok()) return s.take_error();
     tx.applications().update(*a);
     audit::record(tx, who, now, act_on(*a, "application.submit"));
-    return s;
-  });
+    return Submitted{std::move(*a), json(), false};
+  }), *current->definition);
 }
 
 bool Applications::may_see(storage::Tx& tx, const Principal& who, const Application& a) {

@@ -146,9 +146,12 @@ class Applications {
   // the registry record the approval wrote (public facts), or null.
   CertificateRow issue_certificate(storage::Tx& tx, const Application& a, const catalog::ServiceDefinition& def,
                                    UnixMs now, const nlohmann::json& record);
-  Result<Submitted> finish_submit(storage::Tx& tx, const Principal& who, Application& a,
-                                  const catalog::ServiceDefinition& def, UnixMs now, const std::string& lang);
+  // The submission's writes; the receipt is signed after the commit (with_receipt), off the writer.
+  Status finish_submit(storage::Tx& tx, const Principal& who, Application& a, const catalog::ServiceDefinition& def,
+                       UnixMs now, const std::string& lang);
   nlohmann::json make_receipt(const Application& a, const catalog::ServiceDefinition& def) const;
+  // A committed submission with its signed receipt (none for a draft).
+  Result<Submitted> with_receipt(Result<Submitted> s, const catalog::ServiceDefinition& def) const;
 
   storage::Database& db_;
   const Clock& clock_;

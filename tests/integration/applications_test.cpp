@@ -110,6 +110,9 @@ TEST_F(Applications, IdempotencyKeyReplaysAndRefusesADifferentBody) {
   ASSERT_EQ(again.status, 201u) << again.body;
   EXPECT_EQ(again.json()["id"], first.json()["id"]);
   EXPECT_EQ(again.header("idempotent-replayed"), "true");
+  // The replay carries the same signed receipt as the first answer.
+  ASSERT_TRUE(first.json().contains("receipt")) << first.body;
+  EXPECT_EQ(again.json()["receipt"], first.json()["receipt"]);
   EXPECT_EQ(c.get("/v1/applications", bearer(p.token)).json()["total"], 1);
   json other = good_data();
   other["purpose"] = "Something else";

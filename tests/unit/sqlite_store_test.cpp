@@ -160,3 +160,27 @@ TEST(SqliteStore, AuditWrittenObjectsAreTheChangeFeed) {
   ASSERT_EQ(limited.size(), 2u);
   EXPECT_EQ(limited[1].seq, 2);
 }
+
+// The writer never checkpoints; the checkpointer thread copies the WAL into the database file
+// (when the WAL passes its threshold, and once a second), so committed pages reach the main file.
+TEST(SqliteStore, CheckpointerCopiesTheWalIntoTheDatabaseFile) {
+  TempDb t;
+  const auto main_file = t.dir / "t.db";
+  const auto before = std::filesystem::file_size(main_file);
+  const std::string big(8000, 'x');  // about two pages a row
+  for (int batch = 0; batch < 25; ++batch) {
+    Status s = t.db->write([&](storage::Tx& tx) {
+      for (int i = 0; i < 100; ++i) {
+        auto u = user(batch * 100 + i + 1);
+        u.name = big;
+        tx.users().insert(u);
+      }
+      return ok_status();
+    });
+    ASSERT_TRUE(s.ok()) << s.error().detail;
+  }
+  constexpr std::uintmax_t kWritten = 2500u * 8000u;  // 20 MB of names, past the 16 MiB threshold
+  for (int i = 0; i < 100 && std::filesystem::file_size(main_file) < kWritten; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_GE(std::filesystem::file_size(main_file), kWritten) << "before: " << before;
+}

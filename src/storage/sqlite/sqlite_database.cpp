@@ -8,8 +8,16 @@
 namespace darwaza::storage::sqlite {
 namespace {
 
+// The writer: durable commits; savepoint journals in memory (each batched job runs in its own
+// savepoint, and a journal file would cost a write per page it touches); a 64 MiB page cache so a
+// batch's pages and the hot index pages stay in memory; no automatic checkpoint on the writer's
+// thread (the checkpointer does it).
 constexpr const char* kPragmasWriter =
-    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=4000;";
+    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+    "PRAGMA cache_size=-65536;";
+constexpr int kCheckpointFrames = 4000;       // WAL pages (16 MiB) that wake the checkpointer
+constexpr auto kCheckpointInterval = std::chrono::seconds(1);
+constexpr const char* kCheckpoint = "PRAGMA wal_checkpoint(PASSIVE)";
 constexpr const char* kBegin = "BEGIN IMMEDIATE";
 constexpr const char* kBeginRead = "BEGIN";
 constexpr const char* kCheckpointOnClose = "PRAGMA wal_checkpoint(TRUNCATE)";
@@ -29,10 +37,48 @@ SqliteDatabase::SqliteDatabase(std::string path, const DatabaseOptions& options)
   if (fresh) ::chmod(path_.c_str(), 0600);
   writer->exec_script(kPragmasWriter);
   sql::migrate(*writer, embedded::sqlite_migrations(), kBegin);
+  sqlite3_wal_hook(writer->handle(), &SqliteDatabase::on_commit, this);  // replaces the automatic checkpoint
   start(std::move(writer));
+  checkpointer_ = std::thread([this] { checkpoint_loop(); });
+}
+
+int SqliteDatabase::on_commit(void* self, sqlite3*, const char*, int wal_frames) {
+  if (wal_frames < kCheckpointFrames) return SQLITE_OK;
+  auto* db = static_cast<SqliteDatabase*>(self);
+  {
+    std::lock_guard lock(db->checkpoint_mu_);
+    db->checkpoint_due_ = true;
+  }
+  db->checkpoint_cv_.notify_one();
+  return SQLITE_OK;
+}
+
+void SqliteDatabase::checkpoint_loop() {
+  std::unique_ptr<Connection> conn;
+  for (;;) {
+    {
+      std::unique_lock lock(checkpoint_mu_);
+      checkpoint_cv_.wait_for(lock, kCheckpointInterval, [this] { return checkpoint_due_ || stopping_; });
+      if (stopping_) return;
+      checkpoint_due_ = false;
+    }
+    try {
+      if (!conn) conn = std::make_unique<Connection>(path_, false);
+      conn->exec_script(kCheckpoint);  // PASSIVE: copies what no reader still needs, never waits
+    } catch (const std::exception& e) {
+      logging::app().warn("WAL checkpoint failed: {}", e.what());
+      conn.reset();
+    }
+  }
 }
 
 SqliteDatabase::~SqliteDatabase() {
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    stopping_ = true;
+  }
+  checkpoint_cv_.notify_one();
+  if (checkpointer_.joinable()) checkpointer_.join();
   stop();
   try {
     writer_connection()->exec_script(kCheckpointOnClose);

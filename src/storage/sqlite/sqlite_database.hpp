@@ -1,9 +1,12 @@
 // SQLite engine: WAL, foreign keys, synchronous=FULL, one writer thread with durable group
-// commit (sql::GroupCommitDatabase), a pool of read-only connections, migrations compiled into
-// the binary.
+// commit (sql::GroupCommitDatabase), a pool of read-only connections, a checkpointer thread
+// (the writer never copies the WAL back itself), migrations compiled into the binary.
 #pragma once
 
+#include <condition_variable>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "storage/sql/group_commit_database.hpp"
 #include "storage/sqlite/sqlite_connection.hpp"
@@ -24,7 +27,17 @@ class SqliteDatabase final : public sql::GroupCommitDatabase {
   void begin_read(sql::Connection& c) override;
 
  private:
+  // The checkpointer: copies the WAL into the database file on its own connection, when the
+  // writer's commit hook says the WAL has grown past kCheckpointFrames, and once a second.
+  void checkpoint_loop();
+  static int on_commit(void* self, sqlite3* db, const char* name, int wal_frames);
+
   std::string path_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_due_ = false;
+  bool stopping_ = false;
+  std::thread checkpointer_;
 };
 
 }  // namespace darwaza::storage::sqlite
