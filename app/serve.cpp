@@ -1,6 +1,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "api/app.hpp"
 #include "commands.hpp"
@@ -106,6 +107,9 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   std::atomic<http::Metrics*> metrics_ptr{nullptr};
   storage::DatabaseOptions dbo;
   dbo.url = data.resolved_db_url();
+  // A reader for every thread that may read at once, so none waits for a connection: handlers,
+  // I/O threads (inline routes read on them), GovStack listeners, and a few for housekeeping.
+  if (o.server.io_threads <= 0) o.server.io_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   dbo.reader_connections = o.server.handler_threads + o.server.io_threads + 8 + o.govstack.threads();
   dbo.on_commit = [&metrics_ptr](double s) {
     if (auto* m = metrics_ptr.load(std::memory_order_acquire)) m->db_commit_latency().observe(s);

@@ -168,20 +168,17 @@ Result<View> Applications::view_in(storage::Tx& tx, const Principal& who, const 
   return v;
 }
 
-json Applications::make_receipt(const Application& a, const ServiceDefinition& def) const {
-  json body = {{"tracking_number", a.tracking_number},
-               {"application_id", a.id},
-               {"service_id", a.service_id},
-               {"service_version", a.service_version},
-               {"service_title", {{"en", def.title.en}, {"ur", def.title.ur}}},
-               {"agency", a.agency_id},
-               {"applicant", a.org_id.empty() ? a.applicant_user_id : a.org_id},
-               {"submitted_at", format_rfc3339(a.submitted_at.value_or(a.created_at))},
-               {"fee_pkr", format_pkr(a.fee_paisa)},
-               {"data_sha256", crypto::sha256_hex(a.data)}};
-  return {{"receipt", body},
-          {"signature",
-           {{"alg", "Ed25519"}, {"key_id", key_.key_id()}, {"value", key_.sign(certificates::canonical_json(body))}}}};
+json Applications::receipt_body(const Application& a, const ServiceDefinition& def) const {
+  return {{"tracking_number", a.tracking_number},
+          {"application_id", a.id},
+          {"service_id", a.service_id},
+          {"service_version", a.service_version},
+          {"service_title", {{"en", def.title.en}, {"ur", def.title.ur}}},
+          {"agency", a.agency_id},
+          {"applicant", a.org_id.empty() ? a.applicant_user_id : a.org_id},
+          {"submitted_at", format_rfc3339(a.submitted_at.value_or(a.created_at))},
+          {"fee_pkr", format_pkr(a.fee_paisa)},
+          {"data_sha256", crypto::sha256_hex(a.data)}};
 }
 
 Status Applications::enter_state(storage::Tx& tx, Application& a, const ServiceDefinition& def,
@@ -246,11 +243,19 @@ Status Applications::finish_submit(storage::Tx& tx, const Principal& who, Applic
   return enter_state(tx, a, def, def.workflow.initial, now, who, "", effect);
 }
 
-Result<Submitted> Applications::with_receipt(Result<Submitted> s, const ServiceDefinition& def) const {
+Result<Submitted> Applications::with_receipt(Result<Committed> c) const {
   // Signing is CPU work: done here, on the caller's thread, rather than inside the transaction
-  // on the single writer. A replay signs again; Ed25519 gives the same signature for the same key.
-  if (s.ok() && s->application.state != kDraftState) s->receipt = make_receipt(s->application, def);
-  return s;
+  // on the single writer. A replay signs the content the first answer had (kept with the key);
+  // Ed25519 gives the same signature for the same content and key.
+  if (!c.ok()) return c.take_error();
+  Submitted out = std::move(c->submitted);
+  if (!c->receipt_body.is_null())
+    out.receipt = {{"receipt", c->receipt_body},
+                   {"signature",
+                    {{"alg", "Ed25519"},
+                     {"key_id", key_.key_id()},
+                     {"value", key_.sign(certificates::canonical_json(c->receipt_body))}}}};
+  return out;
 }
 
 Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& in, const std::string& lang) {
@@ -274,14 +279,16 @@ Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& 
                          in.data.dump());
   const std::string principal_key = who.actor();
   const UnixMs now = clock_.now_ms();
-  return with_receipt(storage::write_value<Submitted>(db_, [&](storage::Tx& tx) -> Result<Submitted> {
+  return with_receipt(storage::write_value<Committed>(db_, [&](storage::Tx& tx) -> Result<Committed> {
     if (!in.idempotency_key.empty()) {
       if (auto prior = tx.applications().idempotent(principal_key, in.idempotency_key)) {
         if (prior->request_hash != request_hash) return error(Errc::idempotency_key_reused);
         auto stored = json::parse(prior->response);
         auto a = tx.applications().by_id(stored.value("application_id", ""));
         if (!a) return internal_error("idempotency record points at a missing application");
-        return Submitted{std::move(*a), json(), true};
+        // Records written before receipts were signed after the commit hold the signed receipt.
+        return Committed{Submitted{std::move(*a), stored.value("receipt", json()), true},
+                         stored.value("receipt_body", json())};
       }
     }
     if (for_org && !tx.organisations().membership(in.on_behalf_of, who.user_id)) return error(Errc::not_org_member);
@@ -305,14 +312,15 @@ Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& 
       if (Status s = finish_submit(tx, who, a, def, now, lang); !s.ok()) return s.take_error();
       tx.applications().update(a);
     }
+    json body = in.draft ? json() : receipt_body(a, def);
     if (!in.idempotency_key.empty()) {
-      // The application, not its receipt: a replay signs the receipt again from it.
-      json stored = {{"application_id", a.id}};
+      // The receipt's content, so that a replay answers with the same receipt as the first time.
+      json stored = {{"application_id", a.id}, {"receipt_body", body}};
       tx.applications().put_idempotent(principal_key, in.idempotency_key, {request_hash, 201, stored.dump()}, now);
     }
     audit::record(tx, who, now, act_on(a, in.draft ? "application.draft" : "application.submit"));
-    return Submitted{std::move(a), json(), false};
-  }), def);
+    return Committed{Submitted{std::move(a), json(), false}, std::move(body)};
+  }));
 }
 
 Result<View> Applications::update_draft(const Principal& who, const std::string& id, const json& data,
@@ -346,15 +354,16 @@ Result<Submitted> Applications::submit_draft(const Principal& who, const std::st
   auto normalised = validate_form(current->definition->form, json::parse(current->application.data), lang, FormMode::submit);
   if (!normalised.ok()) return normalised.take_error();
   UnixMs now = clock_.now_ms();
-  return with_receipt(storage::write_value<Submitted>(db_, [&](storage::Tx& tx) -> Result<Submitted> {
+  return with_receipt(storage::write_value<Committed>(db_, [&](storage::Tx& tx) -> Result<Committed> {
     auto a = tx.applications().by_id(id);
     if (!a || a->state != kDraftState) return error(Errc::not_a_draft);
     a->data = normalised->dump();
     if (Status s = finish_submit(tx, who, *a, *current->definition, now, lang); !s.ok()) return s.take_error();
     tx.applications().update(*a);
     audit::record(tx, who, now, act_on(*a, "application.submit"));
-    return Submitted{std::move(*a), json(), false};
-  }), *current->definition);
+    json body = receipt_body(*a, *current->definition);
+    return Committed{Submitted{std::move(*a), json(), false}, std::move(body)};
+  }));
 }
 
 bool Applications::may_see(storage::Tx& tx, const Principal& who, const Application& a) {

@@ -149,9 +149,15 @@ class Applications {
   // The submission's writes; the receipt is signed after the commit (with_receipt), off the writer.
   Status finish_submit(storage::Tx& tx, const Principal& who, Application& a, const catalog::ServiceDefinition& def,
                        UnixMs now, const std::string& lang);
-  nlohmann::json make_receipt(const Application& a, const catalog::ServiceDefinition& def) const;
-  // A committed submission with its signed receipt (none for a draft).
-  Result<Submitted> with_receipt(Result<Submitted> s, const catalog::ServiceDefinition& def) const;
+  // The receipt's content, built in the transaction (cheap) and kept with an idempotency key.
+  nlohmann::json receipt_body(const Application& a, const catalog::ServiceDefinition& def) const;
+  // What a submission's transaction hands back: the application and its receipt's content.
+  struct Committed {
+    Submitted submitted;
+    nlohmann::json receipt_body;  // null for a draft
+  };
+  // The committed submission with its receipt signed here, off the writer thread.
+  Result<Submitted> with_receipt(Result<Committed> c) const;
 
   storage::Database& db_;
   const Clock& clock_;

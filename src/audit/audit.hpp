@@ -38,8 +38,9 @@ struct Act {
 
 // Appends one entry for `who` doing `act` at `at`, chained to the current head.
 void record(storage::Tx& tx, const Principal& who, UnixMs at, const Act& act);
-// The same for the person `user_id` acting in `caller`'s request before the request knows them
-// (sign-up, login): the entry names that person as a citizen and carries the request's id.
+// The same for the person `user_id` acting for themselves in `caller`'s request: their own
+// account, sessions and firms (sign-up and login, before the request knows them). The entry names
+// that person as a citizen, whatever staff roles they hold, and carries the request's id.
 void record_self(storage::Tx& tx, const Principal& caller, const std::string& user_id, UnixMs at, const Act& act);
 // The platform itself (start-up seeding, background work) as an actor.
 inline Principal system_actor() {
@@ -53,6 +54,8 @@ inline Principal cli_actor() {
   p.user_id = "cli";
   return p;
 }
+// The platform or an administrator at the command line, rather than a person or a client.
+inline bool is_platform_actor(const Principal& p) { return p.kind == Principal::Kind::anonymous && !p.user_id.empty(); }
 // The role an entry names for a principal.
 std::string role_of(const Principal& who);
 

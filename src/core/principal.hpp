@@ -8,10 +8,6 @@
 
 namespace darwaza {
 
-namespace identity {
-struct User;
-}
-
 enum class Role { officer, agency_admin, platform_admin, auditor };
 
 struct RoleGrant {
@@ -29,8 +25,9 @@ struct Principal {
   std::string request_id;  // the HTTP request acting (audit entries carry it); empty outside HTTP
   std::vector<RoleGrant> roles;
   // Kind::user, on routes that show the person their own record: that record (without its
-  // password hash) as read in the same snapshot as the session, so the request needs no second read.
-  std::shared_ptr<const identity::User> person;
+  // password hash) as read in the same snapshot as the session, so the request needs no second
+  // read. Opaque here (core knows no domain types); identity::person_of reads it.
+  std::shared_ptr<const void> person;
 
   bool is_user() const { return kind == Kind::user; }
   bool is_client() const { return kind == Kind::api_client; }

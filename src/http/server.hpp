@@ -73,6 +73,12 @@ class Server {
 
   ServerOptions options_;
   Pipeline& pipeline_;
+  // Before the contexts: sessions a stopped context still holds unregister themselves when it is
+  // destroyed, so these must outlive it.
+  std::atomic<bool> draining_{false};
+  std::atomic<std::int64_t> in_flight_{0};
+  std::mutex sessions_mu_;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
   // One per I/O thread; the first also holds the acceptor, the signals and the drain timers.
   std::vector<std::unique_ptr<IoContext>> iocs_;
   // Keeps the other contexts running while they have no connection, until the drain ends.
@@ -83,10 +89,6 @@ class Server {
   boost::asio::steady_timer drain_deadline_;
   boost::asio::steady_timer drain_poll_;
   boost::asio::thread_pool handler_pool_;
-  std::atomic<bool> draining_{false};
-  std::atomic<std::int64_t> in_flight_{0};
-  std::mutex sessions_mu_;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
 };
 
 }  // namespace darwaza::http

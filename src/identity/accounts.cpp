@@ -52,7 +52,10 @@ Result<User> Accounts::signup(const Principal& caller, const SignupInput& in, co
     if (tx.users().by_cnic(u.cnic)) return error(Errc::duplicate_cnic);
     if (tx.users().by_email(u.email)) return error(Errc::duplicate_email);
     tx.users().insert(u);
-    audit::record_self(tx, caller, u.id, u.created_at, {"account.create", "user", u.id, u.id, "", "", "ok"});
+    const audit::Act act{"account.create", "user", u.id, u.id, "", "", "ok"};
+    // Signing up over HTTP is the person's own act; `darwaza user create` is the administrator's.
+    if (audit::is_platform_actor(caller)) audit::record(tx, caller, u.created_at, act);
+    else audit::record_self(tx, caller, u.id, u.created_at, act);
     return u;
   });
 }
@@ -66,7 +69,7 @@ Result<Profile> Accounts::profile(const std::string& user_id) {
 }
 
 Result<User> Accounts::user(const Principal& who) {
-  if (who.person) return *who.person;
+  if (const User* mine = person_of(who)) return *mine;
   return storage::read_value<User>(db_, [&](storage::Tx& tx) -> Result<User> {
     auto u = tx.users().by_id(who.user_id);
     if (!u) return error(Errc::user_not_found);
@@ -120,8 +123,8 @@ Result<Profile> Accounts::update_profile(const Principal& who, const ProfilePatc
     }
     u->updated_at = now;
     tx.users().update(*u);
-    audit::record(tx, who, now,
-                  {new_hash.empty() ? "profile.update" : "profile.password_change", "user", user_id, user_id, "", "", "ok"});
+    audit::record_self(tx, who, user_id, now,
+                       {new_hash.empty() ? "profile.update" : "profile.password_change", "user", user_id, user_id, "", "", "ok"});
     return Profile{std::move(*u), tx.users().roles_of(user_id)};
   });
 }

@@ -49,7 +49,7 @@ Result<Organisation> Organisations::create(const Principal& who, const Organisat
     if (!o.secp_number.empty() && tx.organisations().by_secp(o.secp_number)) return error(Errc::duplicate_secp);
     tx.organisations().insert(o);
     tx.organisations().add_member(Membership{o.id, user_id, "", OrgRole::owner, o.created_at}, user_id);
-    audit::record(tx, who, o.created_at, {"organisation.create", "organisation", o.id, user_id, o.id, "", "ok"});
+    audit::record_self(tx, who, user_id, o.created_at, {"organisation.create", "organisation", o.id, user_id, o.id, "", "ok"});
     return o;
   });
 }
@@ -96,7 +96,7 @@ Result<Membership> Organisations::add_member(const Principal& who, const std::st
       if (owners <= 1) return error(Errc::last_owner);
     }
     tx.organisations().add_member(m, user_id);
-    audit::record(tx, who, now, {"organisation.member.add", "organisation", org_id, m.user_id, org_id, "", "ok"});
+    audit::record_self(tx, who, user_id, now, {"organisation.member.add", "organisation", org_id, m.user_id, org_id, "", "ok"});
     return m;
   });
 }
@@ -114,7 +114,7 @@ Status Organisations::remove_member(const Principal& who, const std::string& org
       if (owners <= 1) return error(Errc::last_owner);
     }
     tx.organisations().remove_member(org_id, member_id);
-    audit::record(tx, who, clock_.now_ms(), {"organisation.member.remove", "organisation", org_id, member_id, org_id, "", "ok"});
+    audit::record_self(tx, who, user_id, clock_.now_ms(), {"organisation.member.remove", "organisation", org_id, member_id, org_id, "", "ok"});
     return ok_status();
   });
 }

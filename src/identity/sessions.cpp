@@ -72,9 +72,11 @@ Result<LoginResult> Sessions::login(const Principal& caller, const std::string& 
     Status s = db_.write([&](storage::Tx& tx) -> Status {
       tx.sessions().put_throttle(next_failure(tx.sessions().throttle(acct), acct, config_.account_threshold, now));
       tx.sessions().put_throttle(next_failure(tx.sessions().throttle(addr), addr, config_.address_threshold, now));
-      // Whoever typed the password is not known: the actor is the anonymous caller; the request id
-      // ties the entry to the access log's line (address, user agent).
-      audit::record(tx, caller, now,
+      // Whoever typed the password is not known (a token sent along proves nothing about it): the
+      // actor is anonymous; the request id ties the entry to the access log's line (address).
+      Principal nobody;
+      nobody.request_id = caller.request_id;
+      audit::record(tx, nobody, now,
                     {"session.login_failed", "user", "", found->user ? found->user->id : "", "", "", "denied"});
       return ok_status();
     });
@@ -102,7 +104,7 @@ Status Sessions::logout(const Principal& who) {
   return db_.write([&](storage::Tx& tx) -> Status {
     auto session = tx.sessions().by_hash(who.session_id);
     tx.sessions().revoke(who.session_id, now);
-    if (session) audit::record(tx, who, now, {"session.logout", "session", "", session->subject_id, "", "", "ok"});
+    if (session) audit::record_self(tx, who, session->subject_id, now, {"session.logout", "session", "", session->subject_id, "", "", "ok"});
     return ok_status();
   });
 }

@@ -88,4 +88,8 @@ struct Throttle {
   UnixMs last_failure = 0;
 };
 
+// The person's own record that authentication read with the session (Principal::person, set
+// only by Sessions::authenticate and only to a User), or null.
+inline const User* person_of(const Principal& p) { return static_cast<const User*>(p.person.get()); }
+
 }  // namespace darwaza::identity

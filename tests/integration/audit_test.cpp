@@ -262,6 +262,11 @@ TEST(AuditRequestIds, IdentityActsCarryTheirRequestId) {
   ASSERT_EQ(in.status, 200u) << in.body;
   p.token = in.json()["token"];
   EXPECT_EQ(c.patch_json("/v1/me", {{"name", "Traced Citizen Renamed"}}, with_id("rid-profile-001", p.token)).status, 200u);
+  // The person is also a PSEB officer: their own firm's acts are still a citizen's, not PSEB's.
+  Person admin = cli_user(s, "agency_admin", "pseb");
+  admin.token = login(c, admin);
+  ASSERT_EQ(c.post_json("/v1/agencies/pseb/staff", {{"person", p.email}, {"role", "officer"}}, bearer(admin.token)).status,
+            201u);
   auto org = c.post_json("/v1/organisations", {{"name", "Traced Labs"}, {"ntn", p.cnic.substr(6, 7) + "-5"}},
                          with_id("rid-orgcreate01", p.token));
   ASSERT_EQ(org.status, 201u) << org.body;
@@ -273,8 +278,11 @@ TEST(AuditRequestIds, IdentityActsCarryTheirRequestId) {
   EXPECT_EQ(c.request("DELETE", "/v1/organisations/" + org_id + "/members/" + q.id, {}, with_id("rid-rmmember001", p.token))
                 .status,
             204u);
-  Person admin = cli_user(s, "agency_admin", "pseb");
-  admin.token = login(c, admin);
+  // A failed login sent with someone's valid token is still nobody's known act.
+  EXPECT_EQ(
+      c.post_json("/v1/auth/login", {{"login", q.email}, {"password", "not the password"}}, with_id("rid-badlogin-02", q.token))
+          .status,
+      401u);
   auto client = c.post_json("/v1/agencies/pseb/clients", {{"name", "traced client"}}, bearer(admin.token));
   ASSERT_EQ(client.status, 201u) << client.body;
   auto form = with_id("rid-clienttok01");
@@ -290,7 +298,8 @@ TEST(AuditRequestIds, IdentityActsCarryTheirRequestId) {
   Person auditor = cli_user(s, "auditor");
   auditor.token = login(c, auditor);
   std::map<std::string, json> by_request;  // request id -> its entry
-  for (const std::string& query : std::vector<std::string>{"?subject_user=" + p.id, "?action=session.client_token"}) {
+  for (const std::string& query :
+       std::vector<std::string>{"?subject_user=" + p.id, "?subject_user=" + q.id, "?action=session.client_token"}) {
     auto r = c.get("/v1/audit/entries" + query + "&limit=200", bearer(auditor.token));
     ASSERT_EQ(r.status, 200u) << r.body;
     const json page = r.json();
@@ -300,6 +309,7 @@ TEST(AuditRequestIds, IdentityActsCarryTheirRequestId) {
       // request id, action, actor
       {"rid-signup-0001", "account.create", p.id},
       {"rid-badlogin-01", "session.login_failed", "anonymous"},
+      {"rid-badlogin-02", "session.login_failed", "anonymous"},
       {"rid-login-00001", "session.login", p.id},
       {"rid-profile-001", "profile.update", p.id},
       {"rid-orgcreate01", "organisation.create", p.id},
@@ -310,6 +320,10 @@ TEST(AuditRequestIds, IdentityActsCarryTheirRequestId) {
     ASSERT_TRUE(by_request.count(rid)) << rid << " (" << action << ") is not on the record";
     EXPECT_EQ(by_request[rid]["action"], action) << rid;
     EXPECT_EQ(by_request[rid]["actor"], actor) << rid;
+  }
+  for (const char* own : {"rid-orgcreate01", "rid-addmember01", "rid-rmmember001", "rid-logout-0001"}) {
+    EXPECT_EQ(by_request[own]["actor_role"], "citizen") << own;
+    EXPECT_EQ(by_request[own]["actor_agency"], "") << own;
   }
   // The member's entries are about the member (subject), done by the owner in those requests.
   auto members = c.get("/v1/audit/entries?subject_user=" + q.id + "&action=organisation.member.", bearer(auditor.token));

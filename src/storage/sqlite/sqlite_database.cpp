@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <sys/stat.h>
 
+#include <fmt/format.h>
+
 #include "core/log.hpp"
 
 namespace darwaza::storage::sqlite {
@@ -11,11 +13,10 @@ namespace {
 // The writer: durable commits; savepoint journals in memory (each batched job runs in its own
 // savepoint, and a journal file would cost a write per page it touches); a 64 MiB page cache so a
 // batch's pages and the hot index pages stay in memory; no automatic checkpoint on the writer's
-// thread (the checkpointer does it).
+// thread unless the log passes kWalLimitFrames (see sqlite_database.hpp).
 constexpr const char* kPragmasWriter =
     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
     "PRAGMA cache_size=-65536;";
-constexpr int kCheckpointFrames = 4000;       // WAL pages (16 MiB) that wake the checkpointer
 constexpr auto kCheckpointInterval = std::chrono::seconds(1);
 constexpr const char* kCheckpoint = "PRAGMA wal_checkpoint(PASSIVE)";
 constexpr const char* kBegin = "BEGIN IMMEDIATE";
@@ -36,14 +37,21 @@ SqliteDatabase::SqliteDatabase(std::string path, const DatabaseOptions& options)
   }
   if (fresh) ::chmod(path_.c_str(), 0600);
   writer->exec_script(kPragmasWriter);
+  writer->exec_script(fmt::format("PRAGMA journal_size_limit={}", kWalFileLimitBytes).c_str());
   sql::migrate(*writer, embedded::sqlite_migrations(), kBegin);
   sqlite3_wal_hook(writer->handle(), &SqliteDatabase::on_commit, this);  // replaces the automatic checkpoint
   start(std::move(writer));
   checkpointer_ = std::thread([this] { checkpoint_loop(); });
 }
 
-int SqliteDatabase::on_commit(void* self, sqlite3*, const char*, int wal_frames) {
+int SqliteDatabase::on_commit(void* self, sqlite3* writer, const char* name, int wal_frames) {
   if (wal_frames < kCheckpointFrames) return SQLITE_OK;
+  if (wal_frames >= kWalLimitFrames) {
+    // Steady writing keeps the checkpointer from finishing before the next write begins, and
+    // the log can only start over when it has. Here, between commit and next write, it can.
+    sqlite3_wal_checkpoint_v2(writer, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return SQLITE_OK;
+  }
   auto* db = static_cast<SqliteDatabase*>(self);
   {
     std::lock_guard lock(db->checkpoint_mu_);

@@ -13,6 +13,14 @@
 
 namespace darwaza::storage::sqlite {
 
+// The write-ahead log: at kCheckpointFrames pages (4 MiB) the checkpointer thread copies it into
+// the database file; at kWalLimitFrames (16 MiB), when steady writing has kept it from catching
+// up, the writer checkpoints itself right after its commit, so the next write starts the log
+// over. The file is cut back to kWalFileLimitBytes after that.
+constexpr int kCheckpointFrames = 1000;
+constexpr int kWalLimitFrames = 4000;
+constexpr long long kWalFileLimitBytes = 32LL * 1024 * 1024;
+
 class SqliteDatabase final : public sql::GroupCommitDatabase {
  public:
   SqliteDatabase(std::string path, const DatabaseOptions& options);
@@ -28,7 +36,8 @@ class SqliteDatabase final : public sql::GroupCommitDatabase {
 
  private:
   // The checkpointer: copies the WAL into the database file on its own connection, when the
-  // writer's commit hook says the WAL has grown past kCheckpointFrames, and once a second.
+  // writer's commit hook says the WAL has grown past kCheckpointFrames, and once a second. Past
+  // kWalLimitFrames the hook checkpoints on the writer itself.
   void checkpoint_loop();
   static int on_commit(void* self, sqlite3* db, const char* name, int wal_frames);
 
