@@ -73,26 +73,34 @@ Result<identity::LoginResult> log_in(App& app, http::Request& req) {
 
 }  // namespace
 
+namespace {
+
+// A login's answer: `body` plus the session cookie (HttpOnly: scripts cannot read it) and the
+// CSRF token that state-changing requests made with the cookie must send.
+http::Reply signed_in_reply(App& app, const identity::LoginResult& r, json body) {
+  long max_age = static_cast<long>(app.sessions.config().session_ttl_ms / 1000);
+  body["csrf_token"] = app.csrf.for_session(identity::Sessions::hash_token(r.token));
+  body["expires_at"] = format_rfc3339(r.expires_at);
+  body["user"] = to_json(r.user);
+  auto reply = http::Reply::json(200, std::move(body));
+  reply.headers.emplace_back("Set-Cookie", session_cookie(app, r.token, max_age));
+  return reply;
+}
+
+}  // namespace
+
+// The token in the body (API callers present it as a bearer token) and the cookie.
 http::HandlerResult login(App& app, http::Request& req) {
   auto r = log_in(app, req);
   if (!r.ok()) return r.take_error();
-  return http::Reply::json(200, {{"token", r->token},
-                                 {"token_type", "Bearer"},
-                                 {"expires_at", format_rfc3339(r->expires_at)},
-                                 {"user", to_json(r->user)}});
+  return signed_in_reply(app, *r, {{"token", r->token}, {"token_type", "Bearer"}});
 }
 
-// The browser's login: the session goes into an HttpOnly cookie that scripts cannot read, and
-// the page gets the CSRF token it must send with every state-changing request.
+// The browser's login: the session only in the cookie, never where a page's script could read it.
 http::HandlerResult web_login(App& app, http::Request& req) {
   auto r = log_in(app, req);
   if (!r.ok()) return r.take_error();
-  long max_age = static_cast<long>(app.sessions.config().session_ttl_ms / 1000);
-  auto reply = http::Reply::json(200, {{"csrf_token", app.csrf.for_session(identity::Sessions::hash_token(r->token))},
-                                       {"expires_at", format_rfc3339(r->expires_at)},
-                                       {"user", to_json(r->user)}});
-  reply.headers.emplace_back("Set-Cookie", session_cookie(app, r->token, max_age));
-  return reply;
+  return signed_in_reply(app, *r, json::object());
 }
 
 namespace {

@@ -137,16 +137,26 @@ TEST_F(Identity, LoginMeLogoutAndTokenReuse) {
   expect_problem(c.get("/v1/me", bearer(p.token)), 401, "invalid-token");
 }
 
-TEST_F(Identity, BearerLoginSetsNoCookie) {
-  // Browsers sign in with /v1/auth/web-login (cookie + CSRF token; tests/integration/web_test.cpp).
+// The contract: POST /v1/auth/login returns a token and sets the cookie. A change made with the
+// cookie needs the CSRF token the login gave (browsers use /v1/auth/web-login; web_test.cpp).
+TEST_F(Identity, LoginReturnsTokenAndSetsCookie) {
   Person p = new_person();
   ASSERT_EQ(c.post_json("/v1/auth/signup", signup_body(p)).status, 201u);
   auto r = c.post_json("/v1/auth/login", {{"login", p.email}, {"password", p.password}});
   ASSERT_EQ(r.status, 200u) << r.body;
-  EXPECT_TRUE(r.header("set-cookie").empty());
-  std::string token = r.json()["token"];
-  // The session token itself still works as a cookie for reads (the CSRF rule guards changes).
-  EXPECT_EQ(c.get("/v1/me", {{"Cookie", "darwaza_session=" + token}}).status, 200u);
+  const std::string token = r.json()["token"];
+  const std::string csrf = r.json().value("csrf_token", "");
+  EXPECT_FALSE(csrf.empty()) << r.body;
+  const std::string cookie = r.header("set-cookie");
+  EXPECT_TRUE(cookie.starts_with("darwaza_session=" + token + ";")) << cookie;
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+  const std::map<std::string, std::string> jar = {{"Cookie", "darwaza_session=" + token}};
+  EXPECT_EQ(c.get("/v1/me", jar).status, 200u);
+  EXPECT_EQ(problem_type(c.patch_json("/v1/me", {{"name", "Cookie Changed"}}, jar)), "/problems/csrf");
+  auto with_csrf = jar;
+  with_csrf["X-CSRF-Token"] = csrf;
+  EXPECT_EQ(c.patch_json("/v1/me", {{"name", "Cookie Changed"}}, with_csrf).status, 200u);
 }
 
 TEST_F(Identity, WrongPasswordThenThrottled) {
