@@ -250,11 +250,7 @@ Result<Submitted> Applications::with_receipt(Result<Committed> c) const {
   if (!c.ok()) return c.take_error();
   Submitted out = std::move(c->submitted);
   if (!c->receipt_body.is_null())
-    out.receipt = {{"receipt", c->receipt_body},
-                   {"signature",
-                    {{"alg", "Ed25519"},
-                     {"key_id", key_.key_id()},
-                     {"value", key_.sign(certificates::canonical_json(c->receipt_body))}}}};
+    out.receipt = {{"receipt", c->receipt_body}, {"signature", certificates::signature_of(c->receipt_body, key_)}};
   return out;
 }
 

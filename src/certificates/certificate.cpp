@@ -142,12 +142,13 @@ Status check_certificate_body(const json& body) {
   return ok_status();
 }
 
+json signature_of(const json& body, const SigningKey& key) {
+  return {{"alg", kSignatureAlg}, {"key_id", key.key_id()}, {"value", key.sign(canonical_json(body))}};
+}
+
 json sign_certificate(const json& body, const SigningKey& key) {
   if (Status s = check_certificate_body(body); !s.ok()) throw std::invalid_argument(s.error().detail);
-  return json{
-      {"certificate", body},
-      {"signature", {{"alg", kSignatureAlg}, {"key_id", key.key_id()}, {"value", key.sign(canonical_json(body))}}},
-  };
+  return json{{"certificate", body}, {"signature", signature_of(body, key)}};
 }
 
 Status verify_certificate(const json& doc, std::string_view public_key_b64) {

@@ -27,6 +27,10 @@ inline constexpr std::string_view kSignatureAlg = "Ed25519";
 // Fails with Errc::malformed_certificate naming the first problem.
 Status check_certificate_body(const nlohmann::json& body);
 
+// The "signature" member of a signed document (certificates, application receipts):
+// {"alg": "Ed25519", "key_id": ..., "value": signature of canonical_json(body)}.
+nlohmann::json signature_of(const nlohmann::json& body, const SigningKey& key);
+
 // The signed document for `body`. Throws std::invalid_argument if the body fails
 // check_certificate_body or canonical_json (a float, say): the caller built it wrongly.
 nlohmann::json sign_certificate(const nlohmann::json& body, const SigningKey& key);
