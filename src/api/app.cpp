@@ -1,6 +1,9 @@
 #include "api/app.hpp"
 #include "indicators/platform_figures.hpp"
 
+#include <algorithm>
+#include <thread>
+
 namespace darwaza::api {
 
 App::App(storage::Database& db_, const Clock& clock_, AppOptions options_, certificates::SigningKey key)
@@ -8,12 +11,13 @@ App::App(storage::Database& db_, const Clock& clock_, AppOptions options_, certi
       clock(clock_),
       options(std::move(options_)),
       hasher(options.password),
+      parts(std::max(1u, std::thread::hardware_concurrency()) - 1),
       accounts(db, clock, hasher),
       sessions(db, clock, hasher, options.sessions),
       agencies(db, clock),
       organisations(db, clock),
       catalog(db, clock, options.catalog_search),
-      registries(db, clock),
+      registries(db, clock, true, &parts),
       signing_key(std::move(key)),
       applications(db, clock, catalog, registries, signing_key, notifications::Templates::builtin(),
                    applications::Options{options.public_url}),

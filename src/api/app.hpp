@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/clock.hpp"
+#include "core/parallel.hpp"
 #include "applications/applications.hpp"
 #include "audit/audit.hpp"
 #include "catalog/catalog.hpp"
@@ -47,6 +48,8 @@ struct App {
   const Clock& clock;
   AppOptions options;
   identity::PasswordHasher hasher;
+  // Helpers for the parts of one large request (address look-up batches): one per core beyond the first.
+  PartPool parts;
   identity::Accounts accounts;
   identity::Sessions sessions;
   identity::Agencies agencies;

@@ -1,5 +1,7 @@
 // Handlers for the digital registries: public search, record views, status changes by the
 // owning agency, the citizen's own records and IP look-ups.
+#include <algorithm>
+
 #include "api/json_input.hpp"
 #include "api/render.hpp"
 #include "api/registry_handlers.hpp"
@@ -68,20 +70,46 @@ json schema_summary(const registries::Schema& s, const std::string& lang) {
 // Look-up answers are written straight to text: a batch of 10,000 is about 1 MB of JSON, and
 // building it as a document tree first costs more than the look-ups themselves. Ids, ranges and
 // dates are from fixed alphabets; the caller's own address text is escaped as a JSON string.
-void append_lookup(std::string& out, const registries::LookupResult& r) {
+void append_lookup(std::string& out, std::string_view address, const registries::LookupBatch& batch, std::size_t i) {
   out += "{\"address\":";
-  out += json(r.address).dump(-1, ' ', false, json::error_handler_t::replace);
-  if (r.error) {
-    out += ",\"error\":{\"type\":\"/problems/" + r.error->type + "\",\"title\":" + json(r.error->title).dump() +
-           ",\"detail\":" + json(r.error->detail).dump() + "}}";
+  // Almost every address is plain ASCII with nothing to escape; anything else goes through the
+  // JSON library (invalid UTF-8 replaced).
+  const bool plain = std::all_of(address.begin(), address.end(),
+                                 [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  if (plain) {
+    out += '"';
+    out += address;
+    out += '"';
+  } else {
+    out += json(std::string(address)).dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  if (!batch.readable(i)) {
+    // The same problem for every unreadable address: rendered once.
+    static const std::string problem = [] {
+      const Error& e = registries::LookupBatch::unreadable_address();
+      return ",\"error\":{\"type\":\"/problems/" + e.type + "\",\"title\":" + json(e.title).dump() +
+             ",\"detail\":" + json(e.detail).dump() + "}}";
+    }();
+    out += problem;
     return;
   }
-  out += r.matches.empty() ? ",\"covered\":false,\"registrations\":[" : ",\"covered\":true,\"registrations\":[";
-  for (std::size_t i = 0; i < r.matches.size(); ++i) {
-    const auto& m = r.matches[i];
-    if (i) out += ',';
-    out += "{\"record_id\":\"" + m.record_id + "\",\"range\":\"" + m.range.canonical() + "\",\"valid_until\":";
-    out += m.valid_until.empty() ? std::string("null") : "\"" + m.valid_until + "\"";
+  const auto matches = batch.matches(i);
+  out += matches.empty() ? ",\"covered\":false,\"registrations\":[" : ",\"covered\":true,\"registrations\":[";
+  for (std::size_t k = 0; k < matches.size(); ++k) {
+    const registries::IpEntry& m = *matches[k];
+    if (k) out += ',';
+    out += "{\"record_id\":\"";
+    out += m.record_id;
+    out += "\",\"range\":\"";
+    m.range.append_canonical(out);
+    out += "\",\"valid_until\":";
+    if (m.valid_until.empty()) {
+      out += "null";
+    } else {
+      out += '"';
+      out += m.valid_until;
+      out += '"';
+    }
     out += '}';
   }
   out += "]}";
@@ -136,10 +164,12 @@ http::HandlerResult my_records(App& app, http::Request& req) {
 }
 
 http::HandlerResult lookup_address(App& app, http::Request& req) {
-  auto r = app.registries.lookup(req.principal, req.param("name"), {req.query_param("address").value_or("")});
+  const std::string address = req.query_param("address").value_or("");
+  const std::string_view one[] = {address};
+  auto r = app.registries.lookup(req.principal, req.param("name"), one);
   if (!r.ok()) return r.take_error();
   std::string body;
-  append_lookup(body, r->front());
+  append_lookup(body, address, *r, 0);
   return http::Reply::text(200, "application/json", std::move(body));
 }
 
@@ -148,22 +178,38 @@ http::HandlerResult lookup_addresses(App& app, http::Request& req) {
   if (!in.ok()) return in.take_error();
   auto list = in->array("addresses");
   if (Status s = in->finish(); !s.ok()) return s.take_error();
-  std::vector<std::string> addresses;
+  // Views of the parsed strings (no copies); the batch bound is the domain's rule
+  // (Registries::lookup), the 1 MiB body limit bounds the parse.
+  std::vector<std::string_view> addresses;
+  std::vector<std::string> others;  // a non-string item, as JSON text: answered as a bad address
   if (list) {
-    // The batch bound is the domain's rule (Registries::lookup); the 1 MiB body limit bounds this copy.
     addresses.reserve(list->size());
-    // A non-string item is answered as a bad address, like any other unreadable one.
-    for (const auto& a : *list) addresses.push_back(a.is_string() ? a.get<std::string>() : a.dump());
+    others.reserve(list->size());
+    for (const auto& a : *list)
+      addresses.push_back(a.is_string() ? std::string_view(a.get_ref<const std::string&>())
+                                        : std::string_view(others.emplace_back(a.dump())));
   }
   auto r = app.registries.lookup(req.principal, req.param("name"), addresses);
   if (!r.ok()) return r.take_error();
-  std::string body = "{\"results\":[";
-  body.reserve(r->size() * 110);
-  for (std::size_t i = 0; i < r->size(); ++i) {
-    if (i) body += ',';
-    append_lookup(body, (*r)[i]);
-  }
-  body += "]}";
+  // About 100 bytes an address: written in parts at once, like the look-ups.
+  const std::size_t n = r->size();
+  const std::size_t parts = std::clamp<std::size_t>(n / registries::kMinLookupPart, 1, app.parts.helpers() + 1);
+  std::vector<std::string> texts(parts);
+  auto write_part = [&](std::size_t part) {
+    const std::size_t begin = n * part / parts, end = n * (part + 1) / parts;
+    std::string& out = texts[part];
+    out.reserve((end - begin) * 110 + 16);
+    if (part == 0) out += "{\"results\":[";
+    for (std::size_t i = begin; i < end; ++i) {
+      if (i) out += ',';
+      append_lookup(out, addresses[i], *r, i);
+    }
+    if (part + 1 == parts) out += "]}";
+  };
+  if (parts == 1) write_part(0);
+  else app.parts.run(parts, write_part);
+  std::string body = std::move(texts[0]);
+  for (std::size_t p = 1; p < parts; ++p) body += texts[p];
   return http::Reply::text(200, "application/json", std::move(body));
 }
 

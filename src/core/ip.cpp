@@ -1,5 +1,6 @@
 #include "core/ip.hpp"
 
+#include <charconv>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -133,7 +134,24 @@ void apply_prefix(IpRange& r) {
   }
 }
 
-std::string v4_text(const std::uint8_t* b) { return fmt::format("{}.{}.{}.{}", b[0], b[1], b[2], b[3]); }
+void append_decimal(std::string& out, unsigned v) {
+  char buf[4];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+void append_v4(std::string& out, const std::uint8_t* b) {
+  for (int i = 0; i < 4; ++i) {
+    if (i) out += '.';
+    append_decimal(out, b[i]);
+  }
+}
+
+std::string v4_text(const std::uint8_t* b) {
+  std::string out;
+  append_v4(out, b);
+  return out;
+}
 
 // RFC 5952: lower case, no leading zeros, "::" for the longest run (first on a tie) of two or
 // more zero groups, IPv4-mapped addresses in mixed notation (section 5).
@@ -184,9 +202,18 @@ bool overlaps(const IpRange& a, const IpRange& b) {
 }  // namespace
 
 std::string IpRange::canonical() const {
-  std::string text = family == 4 ? v4_text(first.data()) : v6_text(first);
-  if (!is_host()) text += fmt::format("/{}", prefix);
+  std::string text;
+  append_canonical(text);
   return text;
+}
+
+void IpRange::append_canonical(std::string& out) const {
+  if (family == 4) append_v4(out, first.data());
+  else out += v6_text(first);
+  if (!is_host()) {
+    out += '/';
+    append_decimal(out, static_cast<unsigned>(prefix));
+  }
 }
 
 std::optional<IpRange> parse_ip(std::string_view text) {

@@ -32,6 +32,8 @@ struct IpRange {
   // "203.0.113.7", "198.51.100.0/24", "2001:db8::1", "2001:db8::/32", "::ffff:1.2.3.4".
   // The full-length prefix is left out, so "1.2.3.4/32" and "1.2.3.4" read the same.
   std::string canonical() const;
+  // Appends canonical() to `out` (without a temporary string for IPv4).
+  void append_canonical(std::string& out) const;
   bool is_host() const { return prefix == (family == 4 ? 32 : 128); }
 
   friend bool operator==(const IpRange&, const IpRange&) = default;

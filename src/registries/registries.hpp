@@ -9,13 +9,16 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "catalog/types.hpp"
 #include "core/clock.hpp"
+#include "core/parallel.hpp"
 #include "core/principal.hpp"
 #include "core/result.hpp"
 #include "registries/ip_index.hpp"
@@ -35,6 +38,9 @@ constexpr int kMaxPageSize = 100;
 constexpr int kMaxPage = 100'000;
 constexpr std::size_t kMaxSearchChars = 200;      // search text, bytes
 constexpr std::size_t kMaxLookupBatch = 10'000;   // addresses per look-up request
+// A batch is split into parts of at least this many addresses, looked up at once on idle cores
+// (core/parallel.hpp); smaller batches are not worth a thread's wake-up.
+constexpr std::size_t kMinLookupPart = 1'000;
 constexpr std::size_t kMaxReasonChars = 2'000;
 constexpr int kScanPageRecords = 1'000;           // records read per transaction when streaming
 // Text-search hits find() checks field by field; a query with more is refused (query-too-broad)
@@ -68,10 +74,33 @@ struct RecordList {
   std::int64_t total = 0;
 };
 
-struct LookupResult {
-  std::string address;               // as given
-  std::optional<Error> error;        // per-item problem (bad address)
-  std::vector<IpEntry> matches;      // registrations covering the address, valid today
+// The answer to a batch of address look-ups, item i for address i: either unreadable (not an
+// IPv4 or IPv6 address) or the registrations covering it that are valid today, most specific
+// first. The matches point into the index state the whole batch was answered from, which this
+// object keeps alive: a batch of 10,000 allocates a few vectors, not a copy per match.
+class LookupBatch {
+ public:
+  std::size_t size() const { return items_.size(); }
+  bool readable(std::size_t i) const { return items_[i].readable; }
+  std::span<const IpEntry* const> matches(std::size_t i) const {
+    const Item& it = items_[i];
+    return {hits_[it.part].data() + it.first, it.count};
+  }
+  // The per-item problem of an unreadable address.
+  static const Error& unreadable_address();
+
+ private:
+  friend class Registries;
+  struct Item {
+    std::uint32_t first = 0;  // in hits_[part]
+    std::uint32_t count = 0;
+    std::uint32_t part = 0;
+    bool readable = false;
+  };
+  explicit LookupBatch(LiveIpIndex::View view) : view_(std::move(view)) {}
+  LiveIpIndex::View view_;
+  std::vector<Item> items_;
+  std::vector<std::vector<const IpEntry*>> hits_;  // per part of the batch
 };
 
 struct ImportRow {
@@ -95,8 +124,9 @@ class Registries {
  public:
   // address_indexes: keep in-memory IP indexes (the server); command-line tools that only write
   // or export records leave them out, since the server builds its own at start.
-  Registries(storage::Database& db, const Clock& clock, bool address_indexes = true)
-      : db_(db), clock_(clock), address_indexes_(address_indexes) {}
+  // parts: helpers for large look-up batches (nullptr: one thread).
+  Registries(storage::Database& db, const Clock& clock, bool address_indexes = true, PartPool* parts = nullptr)
+      : db_(db), clock_(clock), address_indexes_(address_indexes), parts_(parts) {}
 
   // Reads stored schemas and builds the IP indexes (start-up).
   Status open();
@@ -145,8 +175,7 @@ class Registries {
   Result<RecordView> revoke(const Principal& who, const std::string& name, const std::string& id,
                             const std::string& reason);
   // IP look-up: staff and API clients of the owning agency.
-  Result<std::vector<LookupResult>> lookup(const Principal& who, const std::string& name,
-                                           const std::vector<std::string>& addresses);
+  Result<LookupBatch> lookup(const Principal& who, const std::string& name, std::span<const std::string_view> addresses);
   // Streams a registry (public fields unless all_fields) in insertion order, a transaction per
   // page; `progress` gets (done, total).
   Status export_records(const std::string& name, bool all_fields,
@@ -210,6 +239,7 @@ class Registries {
   storage::Database& db_;
   const Clock& clock_;
   const bool address_indexes_;
+  PartPool* parts_;
   mutable std::mutex mu_;  // guards schemas_ and indexes_ (the map, not the indexes)
   std::map<std::string, SchemaPtr> schemas_;
   std::map<std::string, std::shared_ptr<LiveIpIndex>> indexes_;

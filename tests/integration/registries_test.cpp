@@ -136,6 +136,21 @@ TEST_F(Registries, VpnRegistrationToRecordLookupAndSuspension) {
   EXPECT_EQ(res[4]["error"]["type"], "/problems/invalid-address");
   EXPECT_EQ(res[5]["error"]["type"], "/problems/invalid-address");
 
+  // A full batch is looked up and written in parts on several cores, each part in address
+  // order: every answer must still be the one for the address in its own place.
+  const json items = {"8.8.4.0", "8.8.5.1", "2606:4700:10::abcd", "not-an-ip", "10.0.0.1/8", 42};
+  json full = json::array();
+  std::vector<std::size_t> which;
+  for (std::size_t i = 0; i < 10000; ++i) {
+    which.push_back((i * 7 + i / 13) % items.size());
+    full.push_back(items[which.back()]);
+  }
+  auto answer = c.post_json("/v1/registries/pta-vpn-endpoints/ip-lookup", {{"addresses", full}}, bearer(op));
+  ASSERT_EQ(answer.status, 200u) << answer.body.substr(0, 300);
+  auto all = answer.json()["results"];
+  ASSERT_EQ(all.size(), 10000u);
+  for (std::size_t i = 0; i < all.size(); ++i) ASSERT_EQ(all[i], res[which[i]]) << "item " << i;
+
   // Who may ask: not anonymous callers, not citizens, not another agency's client.
   EXPECT_EQ(c.get("/v1/registries/pta-vpn-endpoints/ip-lookup?address=8.8.4.1").status, 401u);
   EXPECT_EQ(c.get("/v1/registries/pta-vpn-endpoints/ip-lookup?address=8.8.4.1", bearer(p.token)).status, 403u);
