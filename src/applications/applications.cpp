@@ -181,9 +181,8 @@ json Applications::receipt_body(const Application& a, const ServiceDefinition& d
           {"data_sha256", crypto::sha256_hex(a.data)}};
 }
 
-Status Applications::enter_state(storage::Tx& tx, Application& a, const ServiceDefinition& def,
-                                 const std::string& state_id, UnixMs now, const Principal& who,
-                                 const std::string& comment, registries::Effect& effect) {
+void Applications::set_state(Application& a, const ServiceDefinition& def, const std::string& state_id,
+                             UnixMs now) const {
   const catalog::State* st = def.workflow.state(state_id);
   a.state = state_id;
   a.state_entered_at = now;
@@ -192,6 +191,13 @@ Status Applications::enter_state(storage::Tx& tx, Application& a, const ServiceD
                                             : std::nullopt;
   a.open = !(st && st->terminal());
   if (st && (st->outcome == catalog::Outcome::approved || st->outcome == catalog::Outcome::rejected)) a.decided_at = now;
+}
+
+Status Applications::enter_state(storage::Tx& tx, Application& a, const ServiceDefinition& def,
+                                 const std::string& state_id, UnixMs now, const Principal& who,
+                                 const std::string& comment, registries::Effect& effect) {
+  const catalog::State* st = def.workflow.state(state_id);
+  set_state(a, def, state_id, now);
   // Written together at the end, so that the recipients are read once.
   std::vector<notifications::Fact> facts;
   if (auto event = st ? event_on_entering(def, *st) : std::nullopt) {
@@ -232,15 +238,22 @@ Status Applications::approve(storage::Tx& tx, Application& a, const ServiceDefin
   return ok_status();
 }
 
-Status Applications::finish_submit(storage::Tx& tx, const Principal& who, Application& a, const ServiceDefinition& def,
-                                   UnixMs now, const std::string& lang) {
-  if (Status s = registries_.check_references(tx, def, json::parse(a.data), a, lang); !s.ok()) return s;
+Status Applications::prepare_submit(storage::Tx& tx, Application& a, const ServiceDefinition& def, const json& data,
+                                    UnixMs now, const std::string& lang) {
+  if (Status s = registries_.check_references(tx, def, data, a, lang); !s.ok()) return s;
   a.submitted_at = now;
+  set_state(a, def, def.workflow.initial, now);  // an initial state is never an approval: nothing else to apply
+  return ok_status();
+}
+
+void Applications::record_submission(storage::Tx& tx, const Principal& who, const Application& a,
+                                     const ServiceDefinition& def, UnixMs now) {
   tx.applications().add_event(
-      Event{0, a.id, now, who.user_id, "applicant", "submitted", a.state, def.workflow.initial, "", ""});
-  notifications::notify(tx, templates_, fact_of(a, def, notifications::EventKind::submitted), now);
-  registries::Effect effect;  // an initial state is never an approval: nothing to apply later
-  return enter_state(tx, a, def, def.workflow.initial, now, who, "", effect);
+      Event{0, a.id, now, who.user_id, "applicant", "submitted", kDraftState, def.workflow.initial, "", ""});
+  std::vector<notifications::Fact> facts{fact_of(a, def, notifications::EventKind::submitted)};
+  if (const catalog::State* st = def.workflow.state(def.workflow.initial))
+    if (auto event = event_on_entering(def, *st)) facts.push_back(fact_of(a, def, *event));
+  notifications::notify(tx, templates_, facts, now);
 }
 
 Result<Submitted> Applications::with_receipt(Result<Committed> c) const {
@@ -275,6 +288,24 @@ Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& 
                          in.data.dump());
   const std::string principal_key = who.actor();
   const UnixMs now = clock_.now_ms();
+  // Everything that needs no database is made here, on the caller's thread, so that the single
+  // writer only writes: the row, the receipt's content and what an idempotency key keeps.
+  Application fresh;
+  fresh.id = crypto::time_ordered_id("app", now);
+  fresh.tracking_number = new_tracking_number();
+  fresh.service_id = def.id;
+  fresh.service_version = def.version;
+  fresh.agency_id = def.agency;
+  fresh.applicant_user_id = who.user_id;
+  fresh.org_id = in.on_behalf_of;
+  fresh.state = kDraftState;
+  fresh.data = data->dump();
+  fresh.fee_paisa = def.fee.amount_paisa;
+  fresh.created_at = fresh.updated_at = fresh.state_entered_at = now;
+  json body = in.draft ? json() : receipt_body(fresh, def);  // submitted_at: now, as created_at
+  // The receipt's content, so that a replay answers with the same receipt as the first time.
+  const std::string kept = in.idempotency_key.empty() ? std::string()
+                                                      : json{{"application_id", fresh.id}, {"receipt_body", body}}.dump();
   return with_receipt(storage::write_value<Committed>(db_, [&](storage::Tx& tx) -> Result<Committed> {
     if (!in.idempotency_key.empty()) {
       if (auto prior = tx.applications().idempotent(principal_key, in.idempotency_key)) {
@@ -288,32 +319,17 @@ Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& 
       }
     }
     if (for_org && !tx.organisations().membership(in.on_behalf_of, who.user_id)) return error(Errc::not_org_member);
-    Application a;
-    a.id = crypto::random_id("app");
-    a.tracking_number = new_tracking_number();
-    a.service_id = def.id;
-    a.service_version = def.version;
-    a.agency_id = def.agency;
-    a.applicant_user_id = who.user_id;
-    a.org_id = in.on_behalf_of;
-    a.state = kDraftState;
-    a.data = data->dump();
-    a.fee_paisa = def.fee.amount_paisa;
-    a.created_at = a.updated_at = a.state_entered_at = now;
-    tx.applications().insert(a);
+    Application a = fresh;
+    if (!in.draft)
+      if (Status s = prepare_submit(tx, a, def, *data, now, lang); !s.ok()) return s.take_error();
+    tx.applications().insert(a);  // in its final state: the row is written once
     if (Status s = link_documents(tx, def, *data, who.user_id, a.id, lang); !s.ok()) return s.take_error();
-    if (in.draft) {
+    if (in.draft)
       tx.applications().add_event(Event{0, a.id, now, who.user_id, "applicant", "created", "", kDraftState, "", ""});
-    } else {
-      if (Status s = finish_submit(tx, who, a, def, now, lang); !s.ok()) return s.take_error();
-      tx.applications().update(a);
-    }
-    json body = in.draft ? json() : receipt_body(a, def);
-    if (!in.idempotency_key.empty()) {
-      // The receipt's content, so that a replay answers with the same receipt as the first time.
-      json stored = {{"application_id", a.id}, {"receipt_body", body}};
-      tx.applications().put_idempotent(principal_key, in.idempotency_key, {request_hash, 201, stored.dump()}, now);
-    }
+    else
+      record_submission(tx, who, a, def, now);
+    if (!in.idempotency_key.empty())
+      tx.applications().put_idempotent(principal_key, in.idempotency_key, {request_hash, 201, kept}, now);
     audit::record(tx, who, now, act_on(a, in.draft ? "application.draft" : "application.submit"));
     return Committed{Submitted{std::move(a), json(), false}, std::move(body)};
   }));
@@ -354,8 +370,9 @@ Result<Submitted> Applications::submit_draft(const Principal& who, const std::st
     auto a = tx.applications().by_id(id);
     if (!a || a->state != kDraftState) return error(Errc::not_a_draft);
     a->data = normalised->dump();
-    if (Status s = finish_submit(tx, who, *a, *current->definition, now, lang); !s.ok()) return s.take_error();
+    if (Status s = prepare_submit(tx, *a, *current->definition, *normalised, now, lang); !s.ok()) return s.take_error();
     tx.applications().update(*a);
+    record_submission(tx, who, *a, *current->definition, now);
     audit::record(tx, who, now, act_on(*a, "application.submit"));
     json body = receipt_body(*a, *current->definition);
     return Committed{Submitted{std::move(*a), json(), false}, std::move(body)};

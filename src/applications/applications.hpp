@@ -138,6 +138,8 @@ class Applications {
   // requested) writes their notifications; `comment` is the officer's, quoted to them.
   Status enter_state(storage::Tx& tx, Application& a, const catalog::ServiceDefinition& def, const std::string& state,
                      UnixMs now, const Principal& who, const std::string& comment, registries::Effect& effect);
+  // The fields of `a` on entering `state` (state, times, SLA due date, open), without writing.
+  void set_state(Application& a, const catalog::ServiceDefinition& def, const std::string& state, UnixMs now) const;
   // The approval's own writes (see enter_state); adds "certificate issued" to `facts` when it
   // issues one.
   Status approve(storage::Tx& tx, Application& a, const catalog::ServiceDefinition& def, UnixMs now,
@@ -146,9 +148,15 @@ class Applications {
   // the registry record the approval wrote (public facts), or null.
   CertificateRow issue_certificate(storage::Tx& tx, const Application& a, const catalog::ServiceDefinition& def,
                                    UnixMs now, const nlohmann::json& record);
-  // The submission's writes; the receipt is signed after the commit (with_receipt), off the writer.
-  Status finish_submit(storage::Tx& tx, const Principal& who, Application& a, const catalog::ServiceDefinition& def,
-                       UnixMs now, const std::string& lang);
+  // A submission in two steps around the one write of the application's row: prepare_submit
+  // checks the form's registry references and sets the submitted state's fields on `a`; after the
+  // row is written, record_submission writes the timeline and the notifications (both facts,
+  // "submitted" and the initial state's, to the recipients read once). The receipt is signed
+  // after the commit (with_receipt), off the writer.
+  Status prepare_submit(storage::Tx& tx, Application& a, const catalog::ServiceDefinition& def,
+                        const nlohmann::json& data, UnixMs now, const std::string& lang);
+  void record_submission(storage::Tx& tx, const Principal& who, const Application& a,
+                         const catalog::ServiceDefinition& def, UnixMs now);
   // The receipt's content, built in the transaction (cheap) and kept with an idempotency key.
   nlohmann::json receipt_body(const Application& a, const catalog::ServiceDefinition& def) const;
   // What a submission's transaction hands back: the application and its receipt's content.

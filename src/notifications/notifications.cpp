@@ -35,7 +35,7 @@ void queue(storage::Tx& tx, const Notification& n, Channel channel, std::string 
            const std::string& body, UnixMs now) {
   if (recipient.empty()) return;
   OutboxMessage m;
-  m.id = crypto::random_id("obx");
+  m.id = crypto::time_ordered_id("obx", now);
   m.notification_id = n.id;
   m.channel = channel;
   m.recipient = std::move(recipient);
@@ -61,7 +61,7 @@ int notify(storage::Tx& tx, const Templates& templates, std::span<const Fact> fa
     const std::string lang = u->preferred_lang == "ur" ? "ur" : "en";
     for (const Fact& fact : facts) {
       Rendered r = templates.render(fact.event, lang, vars_of(templates, fact, lang));
-      Notification n{crypto::random_id("ntf"), user_id,           to_string(fact.event), lang,
+      Notification n{crypto::time_ordered_id("ntf", now), user_id,          to_string(fact.event), lang,
                      r.title,                  r.body,            fact.application_id,   fact.tracking_number,
                      fact.certificate_id,      fact.dedupe_key,   now,                   std::nullopt};
       if (!tx.notifications().insert(n)) continue;
