@@ -188,7 +188,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   app.metrics = &metrics;
   metrics_ptr.store(&metrics, std::memory_order_release);
 
-  http::RateLimiter limiter(clock, o.rate_per_minute, o.rate_burst);
+  http::MemoryRateLimiter limiter(clock, o.rate_per_minute, o.rate_burst);
   api::SessionAuthenticator auth(app.sessions);
   http::Pipeline pipeline(router, auth, metrics, limiter, {.session_cookie = ao.session_cookie, .tls = o.cookie_secure, .csrf = &app.csrf});
   http::Server server(o.server, pipeline);

@@ -6,7 +6,7 @@ using namespace darwaza;
 
 TEST(RateLimiter, BurstThenRefillPerClient) {
   ManualClock clock(1'000'000);
-  http::RateLimiter rl(clock, 60, 3);  // one per second, bursts of 3
+  http::MemoryRateLimiter rl(clock, 60, 3);  // one per second, bursts of 3
   EXPECT_EQ(rl.acquire("a"), 0);
   EXPECT_EQ(rl.acquire("a"), 0);
   EXPECT_EQ(rl.acquire("a"), 0);
@@ -19,6 +19,6 @@ TEST(RateLimiter, BurstThenRefillPerClient) {
 
 TEST(RateLimiter, ZeroDisables) {
   ManualClock clock(0);
-  http::RateLimiter rl(clock, 0, 1);
+  http::MemoryRateLimiter rl(clock, 0, 1);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(rl.acquire("a"), 0);
 }
