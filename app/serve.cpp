@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "api/app.hpp"
+#include "api/database_rate_limiter.hpp"
 #include "commands.hpp"
 #include "govstack_listeners.hpp"
 #include "core/log.hpp"
@@ -22,7 +23,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string port_file;
   std::string access_log = "-";
-  double rate_per_minute = 120;  // expensive routes (sign-up, login, token), per client address
+  double rate_per_minute = 120;  // expensive routes (sign-up, login, token), per client address; cluster-wide on PostgreSQL
   double rate_burst = 30;
   unsigned long long argon2_ops = crypto::PasswordParams{}.ops_limit;
   std::size_t argon2_mem_kib = crypto::PasswordParams{}.mem_limit_bytes / 1024;
@@ -188,11 +189,25 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   app.metrics = &metrics;
   metrics_ptr.store(&metrics, std::memory_order_release);
 
-  http::RateLimiter limiter(clock, o.rate_per_minute, o.rate_burst);
+  // Nodes sharing a PostgreSQL database share one rate budget per client (kept in the database);
+  // on SQLite one node owns the database and counts in memory.
+  std::unique_ptr<storage::RateLimitStore> rate_cells;
+  api::DatabaseRateLimiter* shared_limiter = nullptr;
+  std::unique_ptr<http::RateLimiter> limiter;
+  if (storage::is_postgresql_url(dbo.url) && o.rate_per_minute > 0) {
+    rate_cells = storage::open_rate_limit_store(dbo.url, api::DatabaseRateLimiter::kConnections);
+    auto shared = std::make_unique<api::DatabaseRateLimiter>(*rate_cells, clock, o.rate_per_minute, o.rate_burst,
+                                                             metrics.rate_limit_fail_open());
+    shared_limiter = shared.get();
+    limiter = std::move(shared);
+    logging::app().info("rate limit: shared by every node of the database");
+  } else {
+    limiter = std::make_unique<http::MemoryRateLimiter>(clock, o.rate_per_minute, o.rate_burst);
+  }
   api::SessionAuthenticator auth(app.sessions);
-  http::Pipeline pipeline(router, auth, metrics, limiter, {.session_cookie = ao.session_cookie, .tls = o.cookie_secure, .csrf = &app.csrf});
+  http::Pipeline pipeline(router, auth, metrics, *limiter, {.session_cookie = ao.session_cookie, .tls = o.cookie_secure, .csrf = &app.csrf});
   http::Server server(o.server, pipeline);
-  GovStackListeners govstack(app, o.govstack, o.server, limiter, o.cookie_secure);
+  GovStackListeners govstack(app, o.govstack, o.server, *limiter, o.cookie_secure);
   govstack.start(o.port_file);  // before the main port file, which tells waiting tools all are up
   std::uint16_t port = server.bind();
   app.draining = &server.draining_flag();
@@ -220,6 +235,14 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     auto n = app.registries.follow_changes();
     if (!n.ok()) logging::app().error("following registry changes failed: {}", n.error().detail);
   }, /*run_at_stop=*/false);
+  // The shared rate limit's expired cells (bounded per round).
+  Periodic rate_cells_purge(std::chrono::milliseconds(shared_limiter ? api::DatabaseRateLimiter::kPurgeIntervalMs : 0),
+                            [shared_limiter] {
+                              auto n = shared_limiter->purge_expired();
+                              if (!n.ok())
+                                logging::app().warn("purging expired rate-limit cells failed: {}",
+                                                    n.error().extensions.value("_log", std::string()));
+                            }, /*run_at_stop=*/false);
   // Notifications: deliver the outbox, and tell holders of certificates about to expire.
   const std::string outbox_dir =
       o.outbox_dir.empty() ? (std::filesystem::path(data.data_dir) / "outbox").string() : o.outbox_dir;
@@ -244,6 +267,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   expiry_scan.stop();
   outbox_rounds.stop();
   follow_registries.stop();
+  rate_cells_purge.stop();
   govstack.stop();
   purge.stop();
   checkpoints.stop();
@@ -281,7 +305,8 @@ void register_serve(CLI::App& app, DataOptions& data) {
   cmd->add_option("--shutdown-grace-ms", o->server.shutdown_grace_ms, "How long in-flight requests get on SIGTERM")
       ->capture_default_str();
   cmd->add_option("--rate-limit-per-minute", o->rate_per_minute,
-                  "Requests per minute per client address on expensive routes (0 = off)")
+                  "Requests per minute per client address on expensive routes (0 = off); on PostgreSQL one "
+                  "budget shared by every node of the database")
       ->capture_default_str();
   cmd->add_option("--rate-limit-burst", o->rate_burst, "Burst size for the rate limit")->capture_default_str();
   cmd->add_option("--argon2-ops", o->argon2_ops, "argon2id passes for new password hashes")

@@ -37,6 +37,8 @@ class Metrics {
   std::atomic<std::int64_t>& in_flight() { return in_flight_; }
   std::atomic<std::uint64_t>& rejected_overload() { return rejected_overload_; }
   std::atomic<std::uint64_t>& rejected_rate_limit() { return rejected_rate_limit_; }
+  // Expensive requests admitted unchecked because the shared rate limiter's database did not answer.
+  std::atomic<std::uint64_t>& rate_limit_fail_open() { return rate_limit_fail_open_; }
 
   std::string render() const;
 
@@ -53,6 +55,7 @@ class Metrics {
   std::atomic<std::int64_t> in_flight_{0};
   std::atomic<std::uint64_t> rejected_overload_{0};
   std::atomic<std::uint64_t> rejected_rate_limit_{0};
+  std::atomic<std::uint64_t> rate_limit_fail_open_{0};
 };
 
 }  // namespace darwaza::http

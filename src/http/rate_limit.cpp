@@ -5,10 +5,10 @@
 
 namespace darwaza::http {
 
-RateLimiter::RateLimiter(const Clock& clock, double per_minute, double burst)
+MemoryRateLimiter::MemoryRateLimiter(const Clock& clock, double per_minute, double burst)
     : clock_(clock), per_ms_(per_minute / 60000.0), burst_(std::max(1.0, burst)) {}
 
-int RateLimiter::acquire(const std::string& client) {
+int MemoryRateLimiter::acquire(const std::string& client) {
   if (per_ms_ <= 0) return 0;
   UnixMs now = clock_.now_ms();
   std::lock_guard lock(mu_);

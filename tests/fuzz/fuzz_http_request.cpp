@@ -75,7 +75,7 @@ World& world() {
                       r.options);
     }
     out->metrics = std::make_unique<http::Metrics>(names);
-    out->limiter = std::make_unique<http::RateLimiter>(out->clock, 0, 0);
+    out->limiter = std::make_unique<http::MemoryRateLimiter>(out->clock, 0, 0);
     out->pipeline = std::make_unique<http::Pipeline>(out->router, out->auth, *out->metrics, *out->limiter,
                                                      http::PipelineOptions{});
     return out;

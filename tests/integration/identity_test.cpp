@@ -334,6 +334,7 @@ TEST_F(Identity, MetricsExposeRoutesAndCommits) {
   EXPECT_NE(r.body.find("darwaza_http_request_duration_seconds_bucket"), std::string::npos);
   EXPECT_NE(r.body.find("darwaza_db_commit_duration_seconds_count"), std::string::npos);
   EXPECT_NE(r.body.find("darwaza_http_open_connections"), std::string::npos);
+  EXPECT_NE(r.body.find("darwaza_rate_limit_fail_open_total 0\n"), std::string::npos);
 }
 
 }  // namespace
