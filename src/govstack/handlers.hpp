@@ -16,6 +16,9 @@ HandlerResult data_create(Context& ctx, Request& req);
 HandlerResult data_exists(Context& ctx, Request& req);
 HandlerResult data_read(Context& ctx, Request& req);
 HandlerResult data_read_value(Context& ctx, Request& req);
+HandlerResult data_update(Context& ctx, Request& req);
+HandlerResult data_update_entries(Context& ctx, Request& req);
+HandlerResult data_update_or_create(Context& ctx, Request& req);
 HandlerResult data_delete(Context& ctx, Request& req);
 // Digital Registries: Database API.
 HandlerResult databases(Context& ctx, Request& req);
