@@ -20,6 +20,7 @@ HandlerResult data_update(Context& ctx, Request& req);
 HandlerResult data_update_entries(Context& ctx, Request& req);
 HandlerResult data_update_or_create(Context& ctx, Request& req);
 HandlerResult data_delete(Context& ctx, Request& req);
+HandlerResult my_personal_data_usage(Context& ctx, Request& req);
 // Digital Registries: Database API.
 HandlerResult databases(Context& ctx, Request& req);
 HandlerResult database(Context& ctx, Request& req);

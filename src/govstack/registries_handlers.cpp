@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "govstack/handlers.hpp"
 #include "govstack/json_schema.hpp"
@@ -290,6 +291,43 @@ HandlerResult data_update_or_create(Context& ctx, Request& req) {
   auto r = ctx.app.registries.create(req.principal, (*s)->name, body->change.fields, body->change.number);
   if (!r.ok()) return r.take_error();
   return http::Reply::json(200, {{"content", content_of(r->number, json::parse(r->data))}});
+}
+
+// Who used the signed-in person's records in one registry (the audit entries of others' acts on
+// them), newest first. userID must be the caller's own person id; DatabaseID names the registry.
+HandlerResult my_personal_data_usage(Context& ctx, Request& req) {
+  const std::string user = req.query_param("userID").value_or("");
+  const std::string database = req.query_param("DatabaseID").value_or("");
+  if (user.empty() || database.empty())
+    return bad_request("invalid-parameter", "Invalid parameter",
+                       "userID (your person id) and DatabaseID (a registry's name) are required.");
+  std::int64_t before = 0;
+  if (auto b = req.query_param("before")) {
+    auto [end, ec] = std::from_chars(b->data(), b->data() + b->size(), before);
+    if (ec != std::errc() || end != b->data() + b->size() || before < 1)
+      return bad_request("invalid-parameter", "Invalid parameter", "before is the ID of an entry (a positive integer).");
+  }
+  if (user != req.principal.user_id)
+    return make_error(ErrorKind::forbidden, "user-mismatch", "Not your data",
+                      "userID must be your own person id: a person sees the use of their own data only.");
+  auto uses = ctx.app.registries.data_usage(req.principal, database, before);
+  if (!uses.ok()) return uses.take_error();
+  json out = json::array();
+  for (const auto& u : *uses) {
+    json item = {{"ID", std::to_string(u.seq)},
+                 {"SearchDateTime", format_rfc3339(u.at)},
+                 {"Refrences", json::array({{{"ReferenceID", u.number}}})},
+                 {"ReaderRole", u.reader_role},
+                 {"Action", u.action},
+                 {"Purpose", u.purpose}};
+    if (!u.reader_agency.empty()) {
+      item["ReaderInstitutionID"] = u.reader_agency;
+      item["ReaderInstitutionName"] = u.reader_agency_name;
+    }
+    if (!u.reader_application.empty()) item["ReaderApplicationName"] = u.reader_application;
+    out.push_back(std::move(item));
+  }
+  return http::Reply::json(200, out);
 }
 
 // Records are never erased: "delete" revokes the record, as the owning agency does in the portal

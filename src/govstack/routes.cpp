@@ -80,6 +80,8 @@ void registries_routes(Router& r, const std::function<Handler(Fn)>& h) {
   for (const auto& op : data_operations())
     r.add(op.method, std::string("/data/{registryname}/{versionnumber}") + op.route, op.access, h(op.handler),
           op.options);
+  // MyPersonalDataUsage: a signed-in person's own (its literal path wins over the list's pattern).
+  r.add(V::get, "/data/MyPersonalDataUsage/1.0", kCitizen, h(handlers::my_personal_data_usage));
   r.add(V::get, "/databases", kPublic, h(handlers::databases));
   r.add(V::get, "/database/{id}", kPublic, h(handlers::database));
 }

@@ -43,6 +43,8 @@ constexpr int kMaxMatchCandidates = 10'000;
 // Records one update of matching records (the Data API's update-entries) changes, in one
 // transaction; a query matching more is refused (too-many-records).
 constexpr std::size_t kMaxUpdateRecords = 1'000;
+// Acts on a person's records one data_usage answer lists (newest first; `before` pages on).
+constexpr int kMaxUsageEntries = 200;
 constexpr int kFollowIntervalMs = 1'000;          // how often a server applies other nodes' registry changes
 // Changed records in one follow round beyond which rebuilding the indexes beats re-reading each.
 constexpr std::size_t kFollowMaxRecords = 20'000;
@@ -88,6 +90,20 @@ struct RecordChange {
   nlohmann::json fields = nlohmann::json::object();  // field → new value; null removes an optional field
   std::string number;  // empty, or the record's own number: a record's number never changes
   std::string reason;  // kept in the history and the audit entry; may be empty
+};
+
+// An act of someone else on a person's record, as that person is shown it (who, when, why):
+// the agency and role, or the agency's system, never an officer's identity.
+struct RecordUse {
+  std::int64_t seq = 0;             // the audit entry
+  UnixMs at = 0;
+  std::string action;               // registry.record.read, exchange.query, registry.record.update, ...
+  std::string reader_role;          // officer, agency_admin, api_client, platform_admin, auditor, system
+  std::string reader_agency;        // agency id, or empty
+  std::string reader_agency_name;   // its English name
+  std::string reader_application;   // the API client's name when an agency's system acted
+  std::string number;               // the record's number
+  std::string purpose;
 };
 
 // What a committed write changed, for the in-memory index (applied after the commit).
@@ -157,6 +173,10 @@ class Registries {
   // none); more than kMaxUpdateRecords is refused. Returns the number of records updated.
   Result<std::int64_t> update_all(const Principal& who, const std::string& name, const nlohmann::json& equals,
                                   const RecordChange& change);
+  // Acts of others on the caller's own records in registry `name` (reads, exchange queries,
+  // changes), newest first, at most kMaxUsageEntries, older than audit entry `before_seq` (0:
+  // the newest). Signed-in people only.
+  Result<std::vector<RecordUse>> data_usage(const Principal& who, const std::string& name, std::int64_t before_seq);
   // One record by id or number: every field and the history for the owning agency's staff,
   // platform admins, auditors and the record's subject; public fields for everyone else.
   Result<RecordView> get(const Principal& who, const std::string& name, const std::string& id_or_number);

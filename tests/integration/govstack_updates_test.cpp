@@ -229,4 +229,78 @@ TEST_F(GovStackUpdates, UpdateOrCreateUpdatesAMatchElseCreates) {
   EXPECT_EQ(listed("query.last_name=" + last), 3);
 }
 
+// A signed-in person sees who used their records in one registry: the agency, its role or system,
+// when, which record, what and why; never an officer's identity.
+TEST_F(GovStackUpdates, MyPersonalDataUsageListsOthersActsOnTheCallersRecords) {
+  Person p = signed_in(portal, "Usage Citizen");
+  const json vpn = {{"registrant_name", p.name}, {"cnic", p.cnic}, {"email", p.email}, {"mobile", p.mobile},
+                    {"vpn_type", "wireguard"}, {"endpoints", {"9.9.9.0/24"}},
+                    {"purpose", "Remote development for a client's office network in Germany"}, {"isp", "PTCL"}};
+  auto applied = portal.post_json("/v1/applications", {{"service_id", "pta-vpn-registration"}, {"data", vpn}}, bearer(p.token));
+  ASSERT_EQ(applied.status, 201u) << applied.body;
+  Person officer = staff("pta");
+  ASSERT_EQ(approve_application(portal, officer, applied.json()["id"]).status, 200u);
+  const json records = portal.get("/v1/me/records", bearer(p.token)).json();
+  ASSERT_EQ(records["items"].size(), 1u) << records;
+  const std::string number = records["items"][0]["number"];
+  // PTA's officer reads the record in the portal; a PTA system changes it through the Data API.
+  ASSERT_EQ(portal.get("/v1/registries/pta-vpn-endpoints/records/" + number, bearer(officer.token)).status, 200u);
+  const std::string pta = member_of("pta");
+  auto changed = call("PUT", "/data/pta-vpn-endpoints/1.0/update", query_write({{"ID", number}}, {{"isp", "Nayatel"}}), pta);
+  ASSERT_EQ(changed.status, 200u) << changed.body;
+  EXPECT_EQ(changed.json()["content"]["isp"], "Nayatel");
+
+  const std::string url = "/data/MyPersonalDataUsage/1.0?userID=" + p.id + "&DatabaseID=pta-vpn-endpoints";
+  auto usage = gs.get(url, bearer(p.token));
+  ASSERT_EQ(usage.status, 200u) << usage.body;
+  const json uses = usage.json();
+  ASSERT_TRUE(uses.is_array()) << uses;
+  ASSERT_GE(uses.size(), 3u) << uses;  // the approval's record, the officer's read, the system's update
+  // Newest first: the update by PTA's system.
+  EXPECT_EQ(uses[0]["Action"], "registry.record.update");
+  EXPECT_EQ(uses[0]["ReaderRole"], "api_client");
+  EXPECT_EQ(uses[0]["ReaderInstitutionID"], "pta");
+  EXPECT_FALSE(uses[0]["ReaderInstitutionName"].get<std::string>().empty());
+  EXPECT_EQ(uses[0]["ReaderApplicationName"], "govstack pta");
+  EXPECT_EQ(uses[0]["Refrences"], json::array({{{"ReferenceID", number}}}));
+  EXPECT_TRUE(uses[0]["SearchDateTime"].is_string());
+  bool read_by_officer = false;
+  long long previous = std::stoll(uses[0]["ID"].get<std::string>()) + 1;
+  for (const auto& u : uses) {
+    EXPECT_LT(std::stoll(u["ID"].get<std::string>()), previous) << uses;
+    previous = std::stoll(u["ID"].get<std::string>());
+    read_by_officer = read_by_officer || (u["Action"] == "registry.record.read" && u["ReaderRole"] == "officer" &&
+                                          u["ReaderInstitutionID"] == "pta" && !u.contains("ReaderApplicationName"));
+    EXPECT_FALSE(u.contains("ReaderID")) << u;
+  }
+  EXPECT_TRUE(read_by_officer) << uses;
+  EXPECT_EQ(usage.body.find(officer.id), std::string::npos);  // officers are not named
+  // Paging on: entries older than a given one.
+  auto older = gs.get(url + "&before=" + uses[0]["ID"].get<std::string>(), bearer(p.token));
+  ASSERT_EQ(older.status, 200u) << older.body;
+  EXPECT_EQ(older.json().size(), uses.size() - 1);
+  // Another registry holds none of this person's records; another person sees nothing of them.
+  EXPECT_EQ(gs.get("/data/MyPersonalDataUsage/1.0?userID=" + p.id + "&DatabaseID=pseb-companies", bearer(p.token)).json(),
+            json::array());
+  Person q = signed_in(portal, "Other Citizen");
+  EXPECT_EQ(gs.get("/data/MyPersonalDataUsage/1.0?userID=" + q.id + "&DatabaseID=pta-vpn-endpoints", bearer(q.token)).json(),
+            json::array());
+
+  // Refusals: no person signed in, another person's id, missing or bad parameters, unknown registry.
+  EXPECT_EQ(gs.get(url).status, 401u);
+  auto theirs = gs.get(url, bearer(q.token));
+  EXPECT_EQ(theirs.status, 403u) << theirs.body;
+  EXPECT_EQ(problem_type(theirs), "/problems/user-mismatch");
+  EXPECT_EQ(gs.get(url, {{kHeader, pta}}).status, 403u);  // an agency's system is not a person
+  for (const std::string& bad : std::vector<std::string>{"?DatabaseID=pta-vpn-endpoints", "?userID=" + p.id, "?userID=&DatabaseID=pta-vpn-endpoints",
+                                "?userID=" + p.id + "&DatabaseID=pta-vpn-endpoints&before=x"}) {
+    auto r = gs.get("/data/MyPersonalDataUsage/1.0" + bad, bearer(p.token));
+    EXPECT_EQ(r.status, 400u) << bad << r.body;
+    EXPECT_EQ(problem_type(r), "/problems/invalid-parameter") << bad;
+  }
+  auto unknown = gs.get("/data/MyPersonalDataUsage/1.0?userID=" + p.id + "&DatabaseID=no-such", bearer(p.token));
+  EXPECT_EQ(unknown.status, 404u) << unknown.body;
+  EXPECT_EQ(problem_type(unknown), "/problems/registry-not-found");
+}
+
 }  // namespace
