@@ -1,5 +1,5 @@
-// Handlers for the digital registries: public search, record views, status changes by the
-// owning agency, the citizen's own records and IP look-ups.
+// Handlers for the digital registries: public search, record views, changes of a record's fields
+// and status by the owning agency, the citizen's own records and IP look-ups.
 #include <algorithm>
 
 #include "api/json_input.hpp"
@@ -37,7 +37,8 @@ json record_json(const registries::RecordView& v, const std::string& lang) {
                          {"action", e.action},
                          {"from_status", e.from_status},
                          {"to_status", e.to_status},
-                         {"reason", e.reason}});
+                         {"reason", e.reason},
+                         {"fields", e.fields}});
     j["history"] = std::move(history);
   }
   if (!v.capacity.empty() || (v.schema && v.schema->capacity)) {
@@ -151,6 +152,18 @@ http::HandlerResult change_record_status(App& app, http::Request& req) {
   std::string action = in->str_or_empty("action"), reason = in->str_or_empty("reason");
   if (Status s = in->finish(); !s.ok()) return s.take_error();
   auto r = app.registries.change_status(req.principal, req.param("name"), req.param("id"), action, reason);
+  if (!r.ok()) return r.take_error();
+  return http::Reply::json(200, record_json(*r, req.lang));
+}
+
+http::HandlerResult update_record(App& app, http::Request& req) {
+  auto in = JsonInput::from(req, {"fields", "reason"});
+  if (!in.ok()) return in.take_error();
+  registries::RecordChange change;
+  change.fields = in->object("fields").value_or(json());
+  change.reason = in->str_or_empty("reason");
+  if (Status s = in->finish(); !s.ok()) return s.take_error();
+  auto r = app.registries.update(req.principal, req.param("name"), req.param("id"), change);
   if (!r.ok()) return r.take_error();
   return http::Reply::json(200, record_json(*r, req.lang));
 }

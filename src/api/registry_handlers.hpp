@@ -9,6 +9,7 @@ http::HandlerResult list_registries(App& app, http::Request& req);
 http::HandlerResult get_registry(App& app, http::Request& req);
 http::HandlerResult search_records(App& app, http::Request& req);
 http::HandlerResult get_record(App& app, http::Request& req);
+http::HandlerResult update_record(App& app, http::Request& req);
 http::HandlerResult change_record_status(App& app, http::Request& req);
 http::HandlerResult my_records(App& app, http::Request& req);
 http::HandlerResult lookup_address(App& app, http::Request& req);

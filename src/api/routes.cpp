@@ -103,11 +103,12 @@ void register_routes(http::Router& r, App& app) {
 
   // Digital registries: public search shows public fields only; the domain shows every field to
   // the owning agency's staff, platform admins, auditors and the record's subject, and checks
-  // the owning agency for status changes and address look-ups.
+  // the owning agency for changes of fields and status, and address look-ups.
   r.add(V::get, "/v1/registries", kPublic, h(handlers::list_registries));
   r.add(V::get, "/v1/registries/{name}", kPublic, h(handlers::get_registry));
   r.add(V::get, "/v1/registries/{name}/records", kPublic, h(handlers::search_records), expensive_read);
   r.add(V::get, "/v1/registries/{name}/records/{id}", kPublic, h(handlers::get_record));
+  r.add(V::patch, "/v1/registries/{name}/records/{id}", kAgencyOfficer | kPlatformAdmin, h(handlers::update_record));
   r.add(V::post, "/v1/registries/{name}/records/{id}/status", kAgencyOfficer | kPlatformAdmin,
         h(handlers::change_record_status));
   r.add(V::get, "/v1/me/records", kCitizen, h(handlers::my_records));

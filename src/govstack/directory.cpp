@@ -19,14 +19,30 @@ nlohmann::json json_body(nlohmann::json schema) {
 
 nlohmann::json schema_ref(const std::string& code) { return {{"$ref", "#/components/schemas/" + code}}; }
 
+// The request body of a Data API operation on registry `code` (whose records are the schema `code`).
+nlohmann::json data_body(DataBody body, const std::string& code) {
+  using nlohmann::json;
+  const json content = {{"type", "object"}, {"required", json::array({"content"})}, {"properties", {{"content", schema_ref(code)}}}};
+  switch (body) {
+    case DataBody::none: return nullptr;
+    case DataBody::query:
+      return json_body({{"type", "object"}, {"required", json::array({"query"})}, {"properties", {{"query", content}}}});
+    case DataBody::write:
+      return json_body({{"type", "object"}, {"required", json::array({"write"})}, {"properties", {{"write", content}}}});
+    case DataBody::query_and_write:
+      return json_body({{"type", "object"},
+                        {"required", json::array({"write"})},
+                        {"properties", {{"query", content}, {"write", content}}}});
+  }
+  return nullptr;
+}
+
 ProvidedService registry_service(const registries::Schema& s) {
   const std::string base = "/data/" + s.name + "/" + std::to_string(s.version) + ".0";
   std::vector<Endpoint> endpoints;
-  for (const auto& op : data_operations()) {
-    const bool post = op.method == http::bhttp::verb::post;
+  for (const auto& op : data_operations())
     endpoints.push_back({std::string(http::bhttp::to_string(op.method)), base + op.path, op.name, op.access,
-                         post ? json_body(schema_ref(s.name)) : nlohmann::json()});
-  }
+                         data_body(op.body, s.name)});
   return {s.name, std::to_string(s.version) + ".0", s.title.en, s.agency, endpoints, json_schema(s.form())};
 }
 

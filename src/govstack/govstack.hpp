@@ -25,6 +25,11 @@ struct Context {
   Options options;
 };
 
+// What a Data API operation's request body is (the directory's OpenAPI describes it): the
+// specification's {"query": {"content": ...}} and {"write": {"content": ...}} envelopes, the
+// content a record of the registry.
+enum class DataBody { none, query, write, query_and_write };
+
 // One operation of the Digital Registries Data API. THE list of them (routes.cpp): the route
 // table serves each, the Database API lists them as each database's generic services and the
 // directory as each registry's endpoints.
@@ -36,6 +41,7 @@ struct DataOperation {
   http::AccessMask access;   // as in src/api/routes.cpp; writes are the owning agency's (domain checks)
   http::HandlerResult (*handler)(Context&, http::Request&);
   http::RouteOptions options;
+  DataBody body;
 };
 const std::vector<DataOperation>& data_operations();
 

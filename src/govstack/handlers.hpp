@@ -16,7 +16,11 @@ HandlerResult data_create(Context& ctx, Request& req);
 HandlerResult data_exists(Context& ctx, Request& req);
 HandlerResult data_read(Context& ctx, Request& req);
 HandlerResult data_read_value(Context& ctx, Request& req);
+HandlerResult data_update(Context& ctx, Request& req);
+HandlerResult data_update_entries(Context& ctx, Request& req);
+HandlerResult data_update_or_create(Context& ctx, Request& req);
 HandlerResult data_delete(Context& ctx, Request& req);
+HandlerResult my_personal_data_usage(Context& ctx, Request& req);
 // Digital Registries: Database API.
 HandlerResult databases(Context& ctx, Request& req);
 HandlerResult database(Context& ctx, Request& req);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "govstack/handlers.hpp"
 #include "govstack/json_schema.hpp"
@@ -18,6 +19,7 @@ using registries::SchemaPtr;
 
 constexpr int kDefaultPageSize = 10;
 constexpr const char* kDeleteReason = "Deleted through the GovStack Digital Registries Data API";
+constexpr const char* kUpdateReason = "Updated through the GovStack Digital Registries Data API";
 
 Error bad_request(std::string type, std::string title, std::string detail) {
   return make_error(ErrorKind::invalid_request, std::move(type), std::move(title), std::move(detail));
@@ -41,18 +43,65 @@ json content_of(const std::string& number, json fields) {
   return fields;
 }
 
-// {"<member>": {"content": {...}}} → the content object.
-Result<json> content_in(const Request& req, const char* member, bool required) {
-  auto body = http::json_body(req);
-  if (!body.ok()) return body.take_error();
-  auto it = body->find(member);
-  if (it == body->end()) {
-    if (!required) return json::object();
-    return bad_request("invalid-body", "Invalid body", fmt::format("The body needs \"{}\": {{\"content\": {{...}}}}.", member));
-  }
+// {"<member>": {"content": {...}}} → the content object; null when the member is absent.
+Result<json> content_of_member(const json& body, const char* member) {
+  if (!body.is_object()) return bad_request("invalid-body", "Invalid body", "The body is a JSON object.");
+  auto it = body.find(member);
+  if (it == body.end()) return json();
   if (!it->is_object() || !it->contains("content") || !(*it)["content"].is_object())
     return bad_request("invalid-body", "Invalid body", fmt::format("\"{}\" needs a \"content\" object.", member));
   return (*it)["content"];
+}
+
+Result<json> content_in(const Request& req, const char* member) {
+  auto body = http::json_body(req);
+  if (!body.ok()) return body.take_error();
+  auto content = content_of_member(*body, member);
+  if (!content.ok() || !content->is_null()) return content;
+  return bad_request("invalid-body", "Invalid body", fmt::format("The body needs \"{}\": {{\"content\": {{...}}}}.", member));
+}
+
+// The "ID" of a write's content (the record number), taken out of it; empty when not given.
+Result<std::string> take_number(json& content) {
+  auto id = content.find("ID");
+  if (id == content.end()) return std::string();
+  if (!id->is_string()) return bad_request("invalid-body", "Invalid body", "\"ID\" is a string.");
+  std::string number = id->get<std::string>();
+  content.erase(id);
+  return number;
+}
+
+// The update calls' body: {"query": {"content": {...}}, "write": {"content": {...}}}. The query
+// selects the records as read does; without one, the write's "ID" names the record. A write's
+// "ID" is the record's number, which never changes.
+struct UpdateBody {
+  json equals;                     // null: neither a query nor an ID (update-or-create creates)
+  registries::RecordChange change;
+};
+
+Result<UpdateBody> update_body(const Request& req) {
+  auto body = http::json_body(req);
+  if (!body.ok()) return body.take_error();
+  auto query = content_of_member(*body, "query");
+  if (!query.ok()) return query.take_error();
+  auto write = content_of_member(*body, "write");
+  if (!write.ok()) return write.take_error();
+  if (write->is_null())
+    return bad_request("invalid-body", "Invalid body", "The body needs \"write\": {\"content\": {...}}.");
+  UpdateBody out;
+  auto number = take_number(*write);
+  if (!number.ok()) return number.take_error();
+  out.change.fields = std::move(*write);
+  out.change.number = *number;
+  out.change.reason = kUpdateReason;
+  if (!query->is_null()) out.equals = std::move(*query);
+  else if (!number->empty()) out.equals = {{"ID", *number}};
+  return out;
+}
+
+Error no_selection() {
+  return bad_request("invalid-body", "Invalid body",
+                     "Name the record: \"query\": {\"content\": {...}}, or an \"ID\" in the write's content.");
 }
 
 // The specification's 404 body for a record it cannot find: "no record found".
@@ -149,15 +198,11 @@ HandlerResult data_list(Context& ctx, Request& req) {
 HandlerResult data_create(Context& ctx, Request& req) {
   auto s = registry_at(ctx, req);
   if (!s.ok()) return s.take_error();
-  auto content = content_in(req, "write", true);
+  auto content = content_in(req, "write");
   if (!content.ok()) return content.take_error();
-  std::string number;
-  if (auto id = content->find("ID"); id != content->end()) {
-    if (!id->is_string()) return bad_request("invalid-body", "Invalid body", "\"ID\" is a string.");
-    number = id->get<std::string>();
-    content->erase("ID");
-  }
-  auto r = ctx.app.registries.create(req.principal, (*s)->name, *content, number);
+  auto number = take_number(*content);
+  if (!number.ok()) return number.take_error();
+  auto r = ctx.app.registries.create(req.principal, (*s)->name, *content, *number);
   if (!r.ok()) return r.take_error();
   return http::Reply::json(200, {{"content", content_of(r->number, json::parse(r->data))}});
 }
@@ -165,7 +210,7 @@ HandlerResult data_create(Context& ctx, Request& req) {
 HandlerResult data_exists(Context& ctx, Request& req) {
   auto s = registry_at(ctx, req);
   if (!s.ok()) return s.take_error();
-  auto content = content_in(req, "query", true);
+  auto content = content_in(req, "query");
   if (!content.ok()) return content.take_error();
   auto found = ctx.app.registries.first_match((*s)->name, *content);
   if (!found.ok()) return found.take_error();
@@ -177,7 +222,7 @@ HandlerResult data_exists(Context& ctx, Request& req) {
 HandlerResult data_read(Context& ctx, Request& req) {
   auto s = registry_at(ctx, req);
   if (!s.ok()) return s.take_error();
-  auto content = content_in(req, "query", true);
+  auto content = content_in(req, "query");
   if (!content.ok()) return content.take_error();
   auto found = ctx.app.registries.first_match((*s)->name, *content);
   if (!found.ok()) return found.take_error();
@@ -203,6 +248,86 @@ HandlerResult data_read_value(Context& ctx, Request& req) {
     return make_error(ErrorKind::not_found, "field-not-found", "No such field",
                       "The record has no field of that name that you may see.");
   return http::Reply::json(200, {{"value", content[field]}});
+}
+
+// The first current record the query matches (as read finds it) takes the write's fields; the
+// answer is the record as it now is (every field: the caller is the owning agency).
+HandlerResult data_update(Context& ctx, Request& req) {
+  auto s = registry_at(ctx, req);
+  if (!s.ok()) return s.take_error();
+  auto body = update_body(req);
+  if (!body.ok()) return body.take_error();
+  if (body->equals.is_null()) return no_selection();
+  auto v = ctx.app.registries.update_first(req.principal, (*s)->name, body->equals, body->change);
+  if (!v.ok()) return as_no_record(v.take_error());
+  return http::Reply::json(200, {{"content", content_of(v->record.number, v->fields)}});
+}
+
+// Every current record the query matches takes the write's fields, all or none; the answer
+// counts them (none matching: 0).
+HandlerResult data_update_entries(Context& ctx, Request& req) {
+  auto s = registry_at(ctx, req);
+  if (!s.ok()) return s.take_error();
+  auto body = update_body(req);
+  if (!body.ok()) return body.take_error();
+  if (body->equals.is_null()) return no_selection();
+  auto n = ctx.app.registries.update_all(req.principal, (*s)->name, body->equals, body->change);
+  if (!n.ok()) return n.take_error();
+  return http::Reply::json(200, {{"count", *n}});
+}
+
+// As update when the query (or the write's ID) finds a current record; otherwise the write's
+// content is created as create does (its ID, if given, the new record's number).
+HandlerResult data_update_or_create(Context& ctx, Request& req) {
+  auto s = registry_at(ctx, req);
+  if (!s.ok()) return s.take_error();
+  auto body = update_body(req);
+  if (!body.ok()) return body.take_error();
+  if (!body->equals.is_null()) {
+    auto v = ctx.app.registries.update_first(req.principal, (*s)->name, body->equals, body->change);
+    if (v.ok()) return http::Reply::json(200, {{"content", content_of(v->record.number, v->fields)}});
+    if (Error e = v.take_error(); e.type != "record-not-found") return e;
+  }
+  auto r = ctx.app.registries.create(req.principal, (*s)->name, body->change.fields, body->change.number);
+  if (!r.ok()) return r.take_error();
+  return http::Reply::json(200, {{"content", content_of(r->number, json::parse(r->data))}});
+}
+
+// Who used the signed-in person's records in one registry (the audit entries of others' acts on
+// them), newest first. userID must be the caller's own person id; DatabaseID names the registry.
+HandlerResult my_personal_data_usage(Context& ctx, Request& req) {
+  const std::string user = req.query_param("userID").value_or("");
+  const std::string database = req.query_param("DatabaseID").value_or("");
+  if (user.empty() || database.empty())
+    return bad_request("invalid-parameter", "Invalid parameter",
+                       "userID (your person id) and DatabaseID (a registry's name) are required.");
+  std::int64_t before = 0;
+  if (auto b = req.query_param("before")) {
+    auto [end, ec] = std::from_chars(b->data(), b->data() + b->size(), before);
+    if (ec != std::errc() || end != b->data() + b->size() || before < 1)
+      return bad_request("invalid-parameter", "Invalid parameter", "before is the ID of an entry (a positive integer).");
+  }
+  if (user != req.principal.user_id)
+    return make_error(ErrorKind::forbidden, "user-mismatch", "Not your data",
+                      "userID must be your own person id: a person sees the use of their own data only.");
+  auto uses = ctx.app.registries.data_usage(req.principal, database, before);
+  if (!uses.ok()) return uses.take_error();
+  json out = json::array();
+  for (const auto& u : *uses) {
+    json item = {{"ID", std::to_string(u.seq)},
+                 {"SearchDateTime", format_rfc3339(u.at)},
+                 {"Refrences", json::array({{{"ReferenceID", u.number}}})},
+                 {"ReaderRole", u.reader_role},
+                 {"Action", u.action},
+                 {"Purpose", u.purpose}};
+    if (!u.reader_agency.empty()) {
+      item["ReaderInstitutionID"] = u.reader_agency;
+      item["ReaderInstitutionName"] = u.reader_agency_name;
+    }
+    if (!u.reader_application.empty()) item["ReaderApplicationName"] = u.reader_application;
+    out.push_back(std::move(item));
+  }
+  return http::Reply::json(200, out);
 }
 
 // Records are never erased: "delete" revokes the record, as the owning agency does in the portal

@@ -19,14 +19,21 @@ const std::vector<DataOperation>& data_operations() {
   using namespace http;
   using V = bhttp::verb;
   const AccessMask owner = kApiClient | kAgencyOfficer | kPlatformAdmin;
+  using B = DataBody;
+  // New operations go at the end: the Database API numbers generic_services in this order.
   static const std::vector<DataOperation> ops = {
-      {"data-list", V::get, "", "", kPublic, handlers::data_list, kExpensiveRoute},
-      {"data-create", V::post, "/create", "/create", owner, handlers::data_create, {}},
-      {"data-exists", V::post, "/exists", "/exists", kPublic, handlers::data_exists, kExpensiveRoute},
-      {"data-read", V::post, "/read", "/read", kPublic, handlers::data_read, kExpensiveRoute},
+      {"data-list", V::get, "", "", kPublic, handlers::data_list, kExpensiveRoute, B::none},
+      {"data-create", V::post, "/create", "/create", owner, handlers::data_create, {}, B::write},
+      {"data-exists", V::post, "/exists", "/exists", kPublic, handlers::data_exists, kExpensiveRoute, B::query},
+      {"data-read", V::post, "/read", "/read", kPublic, handlers::data_read, kExpensiveRoute, B::query},
       {"data-read-value", V::get, "/{uuid}/read-value/{file}", "/{ID}/read-value/{field}.json", kPublic,
-       handlers::data_read_value, {}},
-      {"data-delete", V::delete_, "/{ID}/delete", "/{ID}/delete", owner, handlers::data_delete, {}},
+       handlers::data_read_value, {}, B::none},
+      {"data-delete", V::delete_, "/{ID}/delete", "/{ID}/delete", owner, handlers::data_delete, {}, B::none},
+      {"data-update", V::put, "/update", "/update", owner, handlers::data_update, {}, B::query_and_write},
+      {"data-update-entries", V::put, "/update-entries", "/update-entries", owner, handlers::data_update_entries, {},
+       B::query_and_write},
+      {"data-update-or-create", V::post, "/update-or-create", "/update-or-create", owner,
+       handlers::data_update_or_create, {}, B::query_and_write},
   };
   return ops;
 }
@@ -73,6 +80,8 @@ void registries_routes(Router& r, const std::function<Handler(Fn)>& h) {
   for (const auto& op : data_operations())
     r.add(op.method, std::string("/data/{registryname}/{versionnumber}") + op.route, op.access, h(op.handler),
           op.options);
+  // MyPersonalDataUsage: a signed-in person's own (its literal path wins over the list's pattern).
+  r.add(V::get, "/data/MyPersonalDataUsage/1.0", kCitizen, h(handlers::my_personal_data_usage));
   r.add(V::get, "/databases", kPublic, h(handlers::databases));
   r.add(V::get, "/database/{id}", kPublic, h(handlers::database));
 }

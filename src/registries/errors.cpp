@@ -20,6 +20,9 @@ ErrorSpec spec_of(Errc code) {
     case Errc::field_not_searchable: return {ErrorKind::invalid_request, "field-not-searchable", "Field not searchable", "Only public fields of this registry can be matched."};
     case Errc::query_too_broad: return {ErrorKind::invalid_request, "query-too-broad", "Query too broad", "Too many records could match; add fields or search words to narrow the query."};
     case Errc::page_invalid: return {ErrorKind::invalid_request, "invalid-page", "Invalid page", "The page or page size is out of range."};
+    case Errc::record_revoked: return {ErrorKind::conflict, "record-revoked", "Record revoked", "A revoked record cannot be changed."};
+    case Errc::number_unchangeable: return {ErrorKind::validation, "number-unchangeable", "Number cannot change", "A record's number is given once and never changes."};
+    case Errc::too_many_records: return {ErrorKind::invalid_request, "too-many-records", "Too many records", "More records match than one update may change; narrow the query."};
     case Errc::schema_downgrade: return {ErrorKind::conflict, "schema-downgrade", "Older schema version", "The stored registry has a newer version."};
   }
   return {ErrorKind::internal, "internal", "Internal error", ""};

@@ -24,6 +24,9 @@ enum class Errc {
   field_not_searchable,   // a match names a field that is not public
   query_too_broad,        // a match over more than kMaxMatchCandidates text-search hits
   page_invalid,           // a match's page or page size out of range
+  record_revoked,         // an update of a revoked record
+  number_unchangeable,    // an update naming another number for the record
+  too_many_records,       // an update of more matching records than kMaxUpdateRecords
 };
 
 Error error(Errc code, std::string detail = {});

@@ -1,8 +1,9 @@
-// Field-equality matching over the current records' public fields, and single records written by
-// the owning agency's systems: what the GovStack Data API needs beyond the portal's search and the
-// import command.
+// Field-equality matching over the current records' public fields, single records written by
+// the owning agency's systems, and updates of the records a match finds: what the GovStack Data
+// API needs beyond the portal's search and the import command.
 #include <fmt/format.h>
 
+#include "audit/audit.hpp"
 #include "core/principal.hpp"
 #include "core/working_days.hpp"
 #include "registries/errors.hpp"
@@ -132,6 +133,76 @@ Result<Record> Registries::create(const Principal& who, const std::string& name,
   if (!n.ok()) return n.take_error();
   if (created.empty()) return internal_error("import_rows wrote no record");
   return std::move(created.front());
+}
+
+Result<std::int64_t> Registries::change_matching(const Principal& who, const Schema& s, const json& equals,
+                                                 const std::vector<std::string>& ids, const RecordChange& change,
+                                                 RecordView* shown) {
+  const UnixMs now = clock_.now_ms();
+  const std::string today = pkt_date(now);
+  std::vector<Effect> effects;
+  auto n = storage::write_value<std::int64_t>(db_, [&](storage::Tx& tx) -> Result<std::int64_t> {
+    effects.clear();
+    std::int64_t changed = 0;
+    for (const auto& id : ids) {
+      // Matched outside this transaction: a record changed meanwhile must still be current and match.
+      auto r = tx.registries().by_id(id);
+      if (!r || r->registry != s.name || r->status != RecordStatus::active ||
+          !matches(*r, public_fields(s, *r), equals))
+        continue;
+      auto e = change_record(tx, s, *r, change, who, now);
+      if (!e.ok()) {
+        Error err = e.take_error();
+        if (ids.size() > 1) err.detail = r->number + ": " + err.detail;
+        return err;
+      }
+      effects.push_back(std::move(e).value());
+      if (shown && changed == 0) *shown = view(tx, s, std::move(*r), true, today);
+      ++changed;
+    }
+    return changed;
+  });
+  if (n.ok())
+    for (const auto& e : effects) committed(e);
+  return n;
+}
+
+Result<RecordView> Registries::update_first(const Principal& who, const std::string& name, const json& equals,
+                                            const RecordChange& change) {
+  auto s = schema(name);
+  if (!s.ok()) return s.take_error();
+  if (Status st = check_change(who, **s, change); !st.ok()) return st.take_error();
+  if (Status st = check_query(**s, equals); !st.ok()) return st.take_error();
+  std::vector<std::string> ids;
+  Status st = each_match(**s, equals, "", [&](RecordView& v) {
+    ids.push_back(v.record.id);
+    return false;
+  });
+  if (!st.ok()) return st.take_error();
+  RecordView shown;
+  auto n = change_matching(who, **s, equals, ids, change, &shown);
+  if (!n.ok()) return n.take_error();
+  if (*n == 0) return error(Errc::record_not_found);
+  return shown;
+}
+
+Result<std::int64_t> Registries::update_all(const Principal& who, const std::string& name, const json& equals,
+                                            const RecordChange& change) {
+  auto s = schema(name);
+  if (!s.ok()) return s.take_error();
+  if (Status st = check_change(who, **s, change); !st.ok()) return st.take_error();
+  if (Status st = check_query(**s, equals); !st.ok()) return st.take_error();
+  std::vector<std::string> ids;
+  Status st = each_match(**s, equals, "", [&](RecordView& v) {
+    ids.push_back(v.record.id);
+    return ids.size() <= kMaxUpdateRecords;
+  });
+  if (!st.ok()) return st.take_error();
+  if (ids.size() > kMaxUpdateRecords)
+    return error(Errc::too_many_records,
+                 fmt::format("More than {} records match; one update changes at most {}.", kMaxUpdateRecords,
+                             kMaxUpdateRecords));
+  return change_matching(who, **s, equals, ids, change, nullptr);
 }
 
 }  // namespace darwaza::registries

@@ -1,6 +1,7 @@
 // The records an approval writes: the application's data mapped onto the registry's fields and
 // validated against its schema, the subject rules, references, unique keys, capacity and the
-// record number; and renewals of existing records. All inside the approving transaction.
+// record number; renewals of existing records; and changes of a record's fields by its owning
+// agency (Registries::update). All inside the caller's transaction.
 #include <algorithm>
 
 #include "applications/form_validation.hpp"
@@ -134,6 +135,19 @@ Status Registries::allocate(storage::Tx& tx, const Schema& s, const Record& r, c
   return ok_status();
 }
 
+Status Registries::claim_keys(storage::Tx& tx, const Schema& s, const Record& r, const json& data) {
+  for (const auto& key : s.unique) {
+    const std::string name = key_name(key), value = key_value(key, data);
+    if (!tx.registries().claim_key(s.name, name, value, r.id)) {
+      auto holder = tx.registries().key_holder(s.name, name, value);
+      auto other = holder ? tx.registries().by_id(*holder) : std::nullopt;
+      return error(Errc::duplicate_record, "Another record (" + (other ? other->number : std::string("?")) +
+                                               ") already has the same " + name + ".");
+    }
+  }
+  return ok_status();
+}
+
 Result<Record> Registries::create_record(storage::Tx& tx, const Schema& s, json data, const std::string& number,
                                          const std::string& user_id, const std::string& org_id,
                                          const std::string& application_id, const Principal& who, UnixMs now) {
@@ -167,21 +181,81 @@ Result<Record> Registries::create_record(storage::Tx& tx, const Schema& s, json 
       return error(Errc::reference_invalid, "/" + f.field.name + " names no active record.");
   }
   tx.registries().insert(r, public_text(s, r));
-  for (const auto& key : s.unique) {
-    const std::string name = key_name(key), value = key_value(key, data);
-    if (!tx.registries().claim_key(s.name, name, value, r.id)) {
-      auto holder = tx.registries().key_holder(s.name, name, value);
-      auto other = holder ? tx.registries().by_id(*holder) : std::nullopt;
-      return error(Errc::duplicate_record, "Another record (" + (other ? other->number : std::string("?")) +
-                                               ") already has the same " + name + ".");
-    }
-  }
+  if (Status st = claim_keys(tx, s, r, data); !st.ok()) return st.take_error();
   if (s.allocates) {
     if (Status st = allocate(tx, s, r, data); !st.ok()) return st.take_error();
   }
   tx.registries().add_event({0, r.id, now, who.actor(), "created", "", "active", "", application_id});
   audit::record(tx, who, now, {"registry.record.create", "registry_record", r.id, user_id, org_id, application_id, "ok"});
   return r;
+}
+
+Result<Effect> Registries::change_record(storage::Tx& tx, const Schema& s, Record& r, const RecordChange& change,
+                                         const Principal& who, UnixMs now) {
+  if (!change.number.empty() && change.number != r.number)
+    return error(Errc::number_unchangeable, "This record's number is " + r.number + ".");
+  // The stored values of the current schema's fields, each given field replacing its own; a
+  // field an older version of the schema had is dropped (the record is rewritten to this one).
+  const json before = json::parse(r.data);
+  json merged = json::object();
+  for (const auto& f : s.fields)
+    if (auto it = before.find(f.field.name); it != before.end()) merged[f.field.name] = *it;
+  for (const auto& [k, v] : change.fields.items()) merged[k] = v;  // null: not given
+  auto valid = applications::validate_form(s.form(), merged, "en", applications::FormMode::submit);
+  if (!valid.ok()) return valid.take_error();
+  const json after = std::move(valid).value();
+  std::vector<std::string> changed;
+  for (const auto& [k, v] : before.items())
+    if (!after.contains(k) || after[k] != v) changed.push_back(k);
+  for (const auto& [k, v] : after.items())
+    if (!before.contains(k)) changed.push_back(k);
+  std::sort(changed.begin(), changed.end());
+  auto touched = [&](const std::string& field) { return std::binary_search(changed.begin(), changed.end(), field); };
+
+  if (!changed.empty() || r.registry_version != s.version) {
+    const std::string today = pkt_date(now);
+    for (const auto& f : s.fields) {
+      if (f.field.type != FieldType::registry_ref || !touched(f.field.name) ||
+          (s.allocates && s.allocates->ref_field == f.field.name))
+        continue;
+      auto it = after.find(f.field.name);
+      if (it != after.end() && it->is_string() && !usable_reference(tx, f.field.registry, it->get<std::string>(), today))
+        return error(Errc::reference_invalid, "/" + f.field.name + " names no active record.");
+    }
+    r.data = after.dump();
+    r.registry_version = s.version;
+    r.updated_at = now;
+    tx.registries().update(r, public_text(s, r));
+    // Keys are claimed again with the new values (the record's own old values released first).
+    tx.registries().release_keys(r.id);
+    if (Status st = claim_keys(tx, s, r, after); !st.ok()) return st.take_error();
+    if (s.allocates) {
+      const Allocation& al = *s.allocates;
+      bool moved = touched(al.ref_field) || (!al.amount_field.empty() && touched(al.amount_field));
+      for (const auto& p : al.per) moved = moved || touched(p);
+      if (moved) {
+        tx.registries().release(r.id);  // what it took goes back, then it takes the new amount
+        if (Status st = allocate(tx, s, r, after); !st.ok()) return st.take_error();
+      }
+    }
+    if (s.capacity && touched(s.capacity->field)) {
+      const std::int64_t total = after.value(s.capacity->field, std::int64_t{0});
+      for (const auto& use : tx.registries().pool_use(r.id)) {
+        if (use.allocated > total)
+          return error(Errc::capacity_exhausted, std::to_string(use.allocated) + " is already allocated" +
+                                                     (use.qualifier.empty() ? "" : " (" + use.qualifier + ")") +
+                                                     "; the total cannot be less.");
+        tx.registries().ensure_pool(r.id, use.qualifier, total);
+      }
+    }
+  }
+  if (!changed.empty())
+    tx.registries().add_event({0, r.id, now, who.actor(), "updated", to_string(r.status), to_string(r.status),
+                               change.reason, "", changed});
+  audit::record(tx, who, now, {"registry.record.update", "registry_record", r.id, r.subject_user_id, r.subject_org_id,
+                               change.reason, "ok"});
+  const bool active = r.status == RecordStatus::active;
+  return Effect{s.name, r.id, active ? ip_entries(s, r) : std::vector<IpEntry>{}, !active};
 }
 
 Result<Record> Registries::renew_record(storage::Tx& tx, const catalog::ServiceDefinition& def,

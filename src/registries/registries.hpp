@@ -46,6 +46,11 @@ constexpr int kScanPageRecords = 1'000;           // records read per transactio
 // Text-search hits find() checks field by field; a query with more is refused (query-too-broad)
 // rather than answered from a part of them.
 constexpr int kMaxMatchCandidates = 10'000;
+// Records one update of matching records (the Data API's update-entries) changes, in one
+// transaction; a query matching more is refused (too-many-records).
+constexpr std::size_t kMaxUpdateRecords = 1'000;
+// Acts on a person's records one data_usage answer lists (newest first; `before` pages on).
+constexpr int kMaxUsageEntries = 200;
 constexpr int kFollowIntervalMs = 1'000;          // how often a server applies other nodes' registry changes
 // Changed records in one follow round beyond which rebuilding the indexes beats re-reading each.
 constexpr std::size_t kFollowMaxRecords = 20'000;
@@ -109,6 +114,27 @@ struct ImportRow {
   std::string valid_until;   // empty: from the registry's validity
 };
 
+// A change of a record's fields by its owning agency.
+struct RecordChange {
+  nlohmann::json fields = nlohmann::json::object();  // field → new value; null removes an optional field
+  std::string number;  // empty, or the record's own number: a record's number never changes
+  std::string reason;  // kept in the history and the audit entry; may be empty
+};
+
+// An act of someone else on a person's record, as that person is shown it (who, when, why):
+// the agency and role, or the agency's system, never an officer's identity.
+struct RecordUse {
+  std::int64_t seq = 0;             // the audit entry
+  UnixMs at = 0;
+  std::string action;               // registry.record.read, exchange.query, registry.record.update, ...
+  std::string reader_role;          // officer, agency_admin, api_client, platform_admin, auditor, system
+  std::string reader_agency;        // agency id, or empty
+  std::string reader_agency_name;   // its English name
+  std::string reader_application;   // the API client's name when an agency's system acted
+  std::string number;               // the record's number
+  std::string purpose;
+};
+
 // What a committed write changed, for the in-memory index (applied after the commit).
 struct Effect {
   std::string registry;
@@ -159,6 +185,28 @@ class Registries {
   // agency's API clients and staff, and platform admins; the same rules and audit as an import row.
   Result<Record> create(const Principal& who, const std::string& name, const nlohmann::json& fields,
                         const std::string& number);
+  // Changes a record's fields (`change.fields` over the stored ones, each given field replaced),
+  // validated as create validates (422 with field errors), unique keys and capacity checked
+  // again; number and id never change. The history names who changed which fields; audited in
+  // the same transaction. The owning agency's staff and API clients, and platform admins (as
+  // revoke). A revoked record cannot change (record_revoked).
+  Result<RecordView> update(const Principal& who, const std::string& name, const std::string& id_or_number,
+                            const RecordChange& change);
+  // As update, but only a current record: a suspended or revoked one is record_not_found (the
+  // GovStack Data API sees current records only).
+  Result<RecordView> update_current(const Principal& who, const std::string& name, const std::string& id_or_number,
+                                    const RecordChange& change);
+  // Updates the first current record first_match finds for `equals`; record_not_found when none.
+  Result<RecordView> update_first(const Principal& who, const std::string& name, const nlohmann::json& equals,
+                                  const RecordChange& change);
+  // Updates every current record matching `equals` (as find), all in one transaction (all or
+  // none); more than kMaxUpdateRecords is refused. Returns the number of records updated.
+  Result<std::int64_t> update_all(const Principal& who, const std::string& name, const nlohmann::json& equals,
+                                  const RecordChange& change);
+  // Acts of others on the caller's own records in registry `name` (reads, exchange queries,
+  // changes), newest first, at most kMaxUsageEntries, older than audit entry `before_seq` (0:
+  // the newest). Signed-in people only.
+  Result<std::vector<RecordUse>> data_usage(const Principal& who, const std::string& name, std::int64_t before_seq);
   // One record by id or number: every field and the history for the owning agency's staff,
   // platform admins, auditors and the record's subject; public fields for everyone else.
   Result<RecordView> get(const Principal& who, const std::string& name, const std::string& id_or_number);
@@ -213,9 +261,24 @@ class Registries {
   Result<Record> renew_record(storage::Tx& tx, const catalog::ServiceDefinition& def,
                               const applications::Application& a, const Principal& who, UnixMs now);
   Status allocate(storage::Tx& tx, const Schema& s, const Record& r, const nlohmann::json& data);
+  // Claims the record's unique keys for `data`; duplicate_record when another record holds one.
+  Status claim_keys(storage::Tx& tx, const Schema& s, const Record& r, const nlohmann::json& data);
   std::optional<Record> usable_reference(storage::Tx& tx, const std::string& registry, const std::string& number,
                                          const std::string& today);
   bool privileged(storage::Tx& tx, const Principal& who, const Schema& s, const Record& r) const;
+  // Who may change records and whether the change is well formed, before anything is read.
+  Status check_change(const Principal& who, const Schema& s, const RecordChange& change) const;
+  // Applies `change` to `r` inside `tx` (update.cpp); returns what the IP index must learn.
+  Result<Effect> change_record(storage::Tx& tx, const Schema& s, Record& r, const RecordChange& change,
+                               const Principal& who, UnixMs now);
+  // The write of update_first and update_all: each of `ids` that is still current and still
+  // matches `equals` inside the transaction is changed (all or none); `shown` (optional) gets the
+  // first one's view. Returns how many were changed.
+  Result<std::int64_t> change_matching(const Principal& who, const Schema& s, const nlohmann::json& equals,
+                                       const std::vector<std::string>& ids, const RecordChange& change,
+                                       RecordView* shown);
+  Result<RecordView> update_one(const Principal& who, const std::string& name, const std::string& id_or_number,
+                                const RecordChange& change, bool current_only);
   Result<RecordView> read(const Principal& who, const std::string& name, const std::string& id_or_number,
                           bool current_only);
   Result<RecordView> set_status(const Principal& who, const std::string& name, const std::string& id,

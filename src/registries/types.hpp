@@ -85,11 +85,12 @@ struct RecordEvent {
   std::string record_id;
   UnixMs at = 0;
   std::string actor;            // user id, client id or "system"
-  std::string action;           // created, renewed, suspended, reinstated, revoked
+  std::string action;           // created, renewed, updated, suspended, reinstated, revoked
   std::string from_status;
   std::string to_status;
   std::string reason;
   std::string application_id;   // for created / renewed
+  std::vector<std::string> fields;  // for updated: the fields whose values changed (names only)
 };
 
 // A pool's use, per qualifier (e.g. "python|2026-03" for a course and cohort).

@@ -22,6 +22,7 @@ struct AuditQuery {
   bool others_only = false;    // with subject_user: leave out the subject's own acts
   std::int64_t before_seq = 0; // paging: entries older than this; 0: newest first
   int limit = 50;
+  std::string object_type;     // exact object type ("registry_record"); empty: any
 };
 
 // An object an audited act wrote: the change feed other nodes follow.

@@ -286,6 +286,7 @@ class AuthzMatrix : public ShippedDataSuite {
     if (k == "POST /v1/applications/{id}/payments") return {{"amount_pkr", "1.00"}, {"reference", "PSID-matrix"}};
     // Reinstating an active record changes nothing: allowed callers get 409, others a refusal.
     if (k == "POST /v1/registries/{name}/records/{id}/status") return {{"action", "reinstate"}, {"reason", "matrix"}};
+    if (k == "PATCH /v1/registries/{name}/records/{id}") return {{"fields", {{"isp", "Matrix ISP"}}}, {"reason", "matrix"}};
     if (k == "PATCH /v1/applications/{id}") return {{"data", {{"purpose", "Edited draft purpose, still not done"}}}};
     if (k == "POST /v1/organisations/{org}/members") return {{"person", signed_in(c, "Matrix Joiner").email}};
     if (k == "POST /v1/exchange/registries/{name}/query")

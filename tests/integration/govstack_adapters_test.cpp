@@ -147,11 +147,17 @@ TEST_F(GovStackAdapters, ListMethodsAllowedMethodsAndOpenApiWithAndWithoutPrefix
     auto mine = im.get(base + "/allowedMethods?serviceId=pseb-companies", {{"X-GovStack-Client", pseb}});
     ASSERT_EQ(mine.status, 200u) << mine.body;
     EXPECT_TRUE(has(mine.json()["member"][0], "POST", "/data/pseb-companies/1.0/create"));
+    for (const auto& [method, op] : {std::pair{"PUT", "/update"}, std::pair{"PUT", "/update-entries"},
+                                     std::pair{"POST", "/update-or-create"}}) {
+      EXPECT_TRUE(has(companies, method, std::string("/data/pseb-companies/1.0") + op)) << op;
+      EXPECT_TRUE(has(mine.json()["member"][0], method, std::string("/data/pseb-companies/1.0") + op)) << op;
+    }
     for (const std::map<std::string, std::string>& h :
          {std::map<std::string, std::string>{{"Information-Mediator-Client", fbr}}, std::map<std::string, std::string>{}}) {
       auto theirs = im.get(base + "/allowedMethods?serviceId=pseb-companies", h);
       ASSERT_EQ(theirs.status, 200u) << theirs.body;
       EXPECT_FALSE(has(theirs.json()["member"][0], "POST", "/data/pseb-companies/1.0/create"));
+      EXPECT_FALSE(has(theirs.json()["member"][0], "PUT", "/data/pseb-companies/1.0/update"));
       EXPECT_TRUE(has(theirs.json()["member"][0], "POST", "/data/pseb-companies/1.0/read"));
     }
 
@@ -159,6 +165,15 @@ TEST_F(GovStackAdapters, ListMethodsAllowedMethodsAndOpenApiWithAndWithoutPrefix
     ASSERT_EQ(api.status, 200u) << api.body;
     EXPECT_EQ(api.json()["openapi"], "3.0.0");
     EXPECT_TRUE(api.json()["paths"].contains("/data/pseb-companies/1.0/read"));
+    // Each body is the specification's envelope around a record of the registry.
+    const json update = api.json()["paths"]["/data/pseb-companies/1.0/update"]["put"];
+    const json body = update["requestBody"]["content"]["application/json"]["schema"];
+    EXPECT_EQ(body["required"], json::array({"write"})) << update;
+    EXPECT_EQ(body["properties"]["write"]["properties"]["content"]["$ref"], "#/components/schemas/pseb-companies");
+    EXPECT_TRUE(body["properties"].contains("query")) << update;
+    EXPECT_EQ(api.json()["paths"]["/data/pseb-companies/1.0/read"]["post"]["requestBody"]["content"]["application/json"]
+                 ["schema"]["required"],
+              json::array({"query"}));
     EXPECT_TRUE(api.json()["components"]["schemas"]["pseb-companies"]["properties"].contains("company_name"));
 
     // The registration application lists the agency's services.

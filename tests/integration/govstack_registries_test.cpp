@@ -300,7 +300,8 @@ TEST_F(GovStackRegistries, DatabaseApiDescribesEachRegistry) {
     EXPECT_FALSE(svc.contains("used_count")) << svc;
   }
   EXPECT_EQ(services, (std::vector<std::string>{"data-list", "data-create", "data-exists", "data-read",
-                                                "data-read-value", "data-delete"}));
+                                                "data-read-value", "data-delete", "data-update",
+                                                "data-update-entries", "data-update-or-create"}));
   std::int64_t written = 0;
   for (const auto& d : listed["databases"]) written += d["data_index_increment"].get<std::int64_t>();
   EXPECT_EQ(listed["data_index_increment"], written);

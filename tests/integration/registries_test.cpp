@@ -1,5 +1,5 @@
 // End-to-end: the real services (data/services) walked from application to registry record, the
-// registries' public view, status changes by the owning agency, capacity under concurrent
+// registries' public view, status changes and updates by the owning agency, capacity under concurrent
 // approvals, renewals, the VPN address look-up and the export command.
 #include <gtest/gtest.h>
 
@@ -185,6 +185,56 @@ TEST_F(Registries, VpnRegistrationToRecordLookupAndSuspension) {
   EXPECT_EQ(history[1]["action"], "suspended");
   EXPECT_EQ(history[1]["reason"], "Endpoint reported for abuse");
   EXPECT_EQ(history[2]["action"], "reinstated");
+}
+
+// PATCH of a record: the owning agency's staff change its fields; the look-up follows at once.
+TEST_F(Registries, OwningAgencyUpdatesARecordAndTheLookUpFollows) {
+  Person p = signed_in(c, "Hamza Qureshi");
+  auto ok = apply(p, "pta-vpn-registration", vpn_data(p, {"9.9.9.0/24"}));
+  ASSERT_EQ(ok.status, 201u) << ok.body;
+  Person officer = staff("pta");
+  ASSERT_EQ(approve(officer, ok.json()["id"]).status, 200u);
+  const json rec = c.get("/v1/me/records", bearer(p.token)).json()["items"][0];
+  const std::string url = "/v1/registries/pta-vpn-endpoints/records/" + rec["id"].get<std::string>();
+  std::string op = client_token("pta");
+  auto covered = [&](const std::string& a) {
+    return c.get("/v1/registries/pta-vpn-endpoints/ip-lookup?address=" + a, bearer(op)).json()["covered"];
+  };
+  EXPECT_EQ(covered("9.9.9.9"), true);
+
+  auto moved = c.patch_json(url, {{"fields", {{"endpoints", {"149.112.112.0/24"}}}}, {"reason", "New office"}},
+                            bearer(officer.token));
+  ASSERT_EQ(moved.status, 200u) << moved.body;
+  EXPECT_EQ(moved.json()["number"], rec["number"]);
+  EXPECT_EQ(moved.json()["fields"]["endpoints"], json::array({"149.112.112.0/24"}));
+  EXPECT_EQ(moved.json()["fields"]["cnic"], p.cnic);  // untouched fields stay
+  const json last = moved.json()["history"].back();
+  EXPECT_EQ(last["action"], "updated");
+  EXPECT_EQ(last["fields"], json::array({"endpoints"}));
+  EXPECT_EQ(last["reason"], "New office");
+  EXPECT_EQ(last["actor"], "user:" + officer.id);
+  EXPECT_EQ(covered("9.9.9.9"), false);
+  EXPECT_EQ(covered("149.112.112.112"), true);
+
+  // Refusals: who, what and which record.
+  const json city = {{"fields", {{"isp", "Nayatel"}}}};
+  EXPECT_EQ(c.patch_json(url, city).status, 401u);
+  EXPECT_EQ(c.patch_json(url, city, bearer(p.token)).status, 403u);  // the record's own subject
+  EXPECT_EQ(type_of(c.patch_json(url, city, bearer(staff("pseb").token))), "/problems/registry-access-denied");
+  EXPECT_EQ(c.patch_json(url, city, bearer(op)).status, 403u);  // API clients use the GovStack Data API
+  auto invalid = c.patch_json(url, {{"fields", {{"endpoints", {"10.0.0.0/8"}}}}}, bearer(officer.token));
+  EXPECT_EQ(invalid.status, 422u) << invalid.body;
+  EXPECT_NE(invalid.body.find("/endpoints/0"), std::string::npos) << invalid.body;
+  EXPECT_EQ(c.patch_json(url, {{"fields", {{"colour", "red"}}}}, bearer(officer.token)).status, 422u);
+  EXPECT_EQ(c.patch_json(url, {{"reason", "no fields"}}, bearer(officer.token)).status, 422u);
+  EXPECT_EQ(c.patch_json(url, {{"fields", city["fields"]}, {"extra", 1}}, bearer(officer.token)).status, 422u);
+  EXPECT_EQ(type_of(c.patch_json("/v1/registries/pta-vpn-endpoints/records/rec_nothing", city, bearer(officer.token))),
+            "/problems/record-not-found");
+  EXPECT_EQ(covered("149.112.112.112"), true);  // nothing refused changed the record
+  ASSERT_EQ(c.post_json(url + "/status", {{"action", "revoke"}, {"reason", "Closed"}}, bearer(officer.token)).status, 200u);
+  auto revoked = c.patch_json(url, city, bearer(officer.token));
+  EXPECT_EQ(revoked.status, 409u) << revoked.body;
+  EXPECT_EQ(type_of(revoked), "/problems/record-revoked");
 }
 
 TEST_F(Registries, ParkSpaceNeverOverAllocatedUnderConcurrentApprovals) {

@@ -14,7 +14,7 @@ constexpr const char* kQuery =
     "WHERE (?1 = '' OR subject_user = ?1) AND (?2 = '' OR subject_org = ?2) AND (?3 = '' OR actor = ?3) "
     "AND (?4 = '' OR actor_agency = ?4) AND (?5 = '' OR action = ?5 OR (?5 LIKE '%.' AND action LIKE ?5 || '%')) "
     "AND (?6 = 0 OR at >= ?6) AND (?7 = 0 OR at < ?7) AND (?8 = 0 OR actor <> subject_user) "
-    "AND (?9 = 0 OR seq < ?9) ORDER BY seq DESC LIMIT ?10";
+    "AND (?9 = 0 OR seq < ?9) AND (?11 = '' OR object_type = ?11) ORDER BY seq DESC LIMIT ?10";
 constexpr const char* kScan =
     "SELECT seq, at, actor, actor_role, actor_agency, action, subject_user, subject_org, object_type, object_id, "
     "purpose, outcome, request_id, prev_hash, hash FROM audit_log WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
@@ -60,7 +60,7 @@ std::vector<audit::Entry> SqlAuditRepo::query(const AuditQuery& aq) {
   std::vector<audit::Entry> out;
   auto q = c_.query(kQuery);
   q.bind_all(aq.subject_user, aq.subject_org, aq.actor, aq.actor_agency, aq.action, aq.from, aq.to,
-             static_cast<std::int64_t>(aq.others_only), aq.before_seq, aq.limit);
+             static_cast<std::int64_t>(aq.others_only), aq.before_seq, aq.limit, aq.object_type);
   while (q.step()) out.push_back(audit::to_entry(view_entry(q)));
   return out;
 }

@@ -81,11 +81,11 @@ constexpr const char* kNextNumber =
     "ON CONFLICT (registry, year) DO UPDATE SET last = registry_counters.last + 1 RETURNING last";
 
 constexpr const char* kInsertEvent =
-    "INSERT INTO registry_record_events (record_id, at, actor, action, from_status, to_status, reason, application_id) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO registry_record_events (record_id, at, actor, action, from_status, to_status, reason, application_id, "
+    "changed_fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kEvents =
-    "SELECT seq, record_id, at, actor, action, from_status, to_status, reason, coalesce(application_id, '') "
-    "FROM registry_record_events WHERE record_id = ? ORDER BY seq";
+    "SELECT seq, record_id, at, actor, action, from_status, to_status, reason, coalesce(application_id, ''), "
+    "changed_fields FROM registry_record_events WHERE record_id = ? ORDER BY seq";
 
 constexpr const char* kEnsurePool =
     "INSERT INTO registry_capacity (pool_record_id, qualifier, total) VALUES (?, ?, ?) "
@@ -124,6 +124,24 @@ Record read_record(Query& q) {
   r.created_at = q.integer(12);
   r.updated_at = q.integer(13);
   return r;
+}
+
+// An event's changed fields as stored: names joined by commas (field names never hold one).
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
+  return out;
+}
+
+std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t comma = text.find(',', at);
+    if (comma == std::string::npos) comma = text.size();
+    out.push_back(text.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return out;
 }
 
 std::vector<Record> read_records(Query& q) {
@@ -273,6 +291,7 @@ void SqlRegistryRepo::add_event(const registries::RecordEvent& e) {
   auto q = c_.query(kInsertEvent);
   q.bind_all(e.record_id, e.at, e.actor, e.action, e.from_status, e.to_status, e.reason);
   q.bind_or_null(8, e.application_id);
+  q.bind(9, join_names(e.fields));
   q.exec();
 }
 
@@ -282,7 +301,7 @@ std::vector<registries::RecordEvent> SqlRegistryRepo::events(const std::string& 
   q.bind(1, record_id);
   while (q.step())
     out.push_back({q.integer(0), q.text(1), q.integer(2), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7),
-                   q.text(8)});
+                   q.text(8), split_names(q.text(9))});
   return out;
 }
 
