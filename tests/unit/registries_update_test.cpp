@@ -264,9 +264,10 @@ TEST(RegistriesUpdate, AVpnRecordsNewAddressesReachTheLiveIndex) {
                          "");
   ASSERT_TRUE(vpn.ok()) << vpn.error().detail;
   auto covered = [&](const std::string& address) {
-    auto r = regs.lookup(w.pta_officer, "pta-vpn-endpoints", {address});
+    const std::string_view one[] = {address};
+    auto r = regs.lookup(w.pta_officer, "pta-vpn-endpoints", one);
     EXPECT_TRUE(r.ok());
-    return r.ok() && !r->front().matches.empty();
+    return r.ok() && !r->matches(0).empty();
   };
   EXPECT_TRUE(covered("9.9.9.9"));
   EXPECT_FALSE(covered("1.1.1.1"));
