@@ -8,22 +8,17 @@ namespace darwaza::storage::sqlite {
 namespace {
 constexpr int kBusyTimeoutMs = 10000;  // readers wait this long for a checkpoint; the writer is single
 
-// Savepoint journals up to this size stay in memory (SQLite's default is 64 KiB). The writer runs
-// each job of a group commit in its own SAVEPOINT, and the first change to a page inside it saves
-// the page's old image in that journal: an application submission touches some 30 pages, 120 KiB,
-// so with the default every submission wrote its journal to a temporary file and read nothing back.
-// Larger savepoints (bulk loads) still spill to disk beyond this.
-constexpr int kStatementJournalMemoryBytes = 256 * 1024;
-
-// Once, before the library's first use: no global memory statistics (their mutex is taken by
-// every SQLite allocation on every connection, and Darwaza never reads them), and the statement
-// journal threshold above. (Too late when the process used SQLite before: then the calls are
-// refused and nothing changes.)
+// Not changed here: SQLITE_CONFIG_STMTJRNL_SPILL. Each group-commit job runs in a SAVEPOINT whose
+// journal (about 120 KiB for a submission) spills to a temporary file past SQLite's 64 KiB default;
+// a 256 KiB threshold halved the writer's CPU per submission, but with thresholds between 140 KB and
+// 256 KiB `registry import` batches failed (SQLite 3.40.1, cause not found), and keeping every
+// journal in memory (-1) made imports six times slower. Kept at the default until understood.
+//
+// Once, before the library's first use: no global memory statistics. Their mutex is taken by
+// every SQLite allocation on every connection, and Darwaza never reads them. (Too late when the
+// process used SQLite before: then the call is refused and nothing changes.)
 void configure_library() {
-  static const bool once = [] {
-    bool ok = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
-    return sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalMemoryBytes) == SQLITE_OK && ok;
-  }();
+  static const bool once = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
   (void)once;
 }
 
