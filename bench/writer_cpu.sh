@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Writer CPU per durable submission (issue 4). A benchmark, not a test: run it by hand.
+#
+#   bench/writer_cpu.sh [BINARY]        # default ./build/darwaza
+#
+# Starts BINARY on a fresh data folder (127.0.0.1, the test fixtures' services), signs one citizen
+# up, and lets wrk submit applications (-t2 -c64, 12 s). From second 4 to 9 it reads every thread's
+# CPU time from /proc and the 201s counted by /metrics, and prints the submissions/s of the run, the
+# busiest thread's CPU per submission (the single writer: group commit) and all threads' CPU per
+# submission. For A/B comparisons of builds, run them interleaved on the same machine: the ratios
+# mean something, the absolute figures depend on whatever else runs.
+set -euo pipefail
+BIN=${1:-./build/darwaza}
+D=$(mktemp -d /tmp/psub.XXXX)
+$BIN serve --listen 127.0.0.1:0 --port-file $D/port --data $D/data --access-log off --rate-limit-per-minute 0 --catalog-dir "$(dirname "$0")/../tests/fixtures/services" >$D/log 2>&1 &
+PID=$!
+for i in $(seq 100); do [[ -s $D/port ]] && break; sleep 0.1; done
+sleep 0.5
+B=http://127.0.0.1:$(cat $D/port)
+curl -s -H 'Content-Type: application/json' --data-binary '{"cnic":"35202-1234567-1","name":"Bench User","email":"bench@example.pk","mobile":"+923001234567","password":"correct horse battery"}' $B/v1/auth/signup >/dev/null
+T=$(curl -s -H 'Content-Type: application/json' --data-binary '{"login":"35202-1234567-1","password":"correct horse battery"}' $B/v1/auth/login | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+cat > $D/s.lua <<LUA
+wrk.method = "POST"
+wrk.body = '{"service_id":"test-permit","data":{"purpose":"Benchmark","endpoints":["8.8.8.0/24"]}}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $T"
+LUA
+wrk -t2 -c64 -d12s -s $D/s.lua $B/v1/applications > $D/wrk.txt &
+W=$!
+sleep 4
+snap() { for t in /proc/$PID/task/*; do echo "$(basename $t) $(awk '{print $14+$15}' $t/stat)"; done | sort; }
+c0=$(curl -s $B/metrics | awk '/^darwaza_http_requests_total.*POST.*applications.*201/ {s+=$NF} END {print s+0}')
+snap > $D/t0; sleep 5; snap > $D/t1
+c1=$(curl -s $B/metrics | awk '/^darwaza_http_requests_total.*POST.*applications.*201/ {s+=$NF} END {print s+0}')
+wait $W
+top=$(join $D/t0 $D/t1 | awk '{print $3-$2}' | sort -nr | head -1)
+tot=$(join $D/t0 $D/t1 | awk '{s+=$3-$2} END {print s}')
+rps=$(awk '/Requests\/sec/ {print $2}' $D/wrk.txt)
+n=$((c1-c0))
+awk -v top=$top -v tot=$tot -v n=$n -v rps=$rps 'BEGIN { if (n<=0) n=1; printf "rps %s; in window %d subs; busiest thread %.0f us/sub; all threads %.0f us/sub\n", rps, n, top*10000/n, tot*10000/n }'
+grep -E "Non-2xx" $D/wrk.txt || true
+kill $PID; wait $PID 2>/dev/null || true
+rm -rf $D
