@@ -167,20 +167,27 @@ Result<std::int64_t> Registries::change_matching(const Principal& who, const Sch
   return n;
 }
 
+Result<std::vector<std::string>> Registries::matching_ids(const Principal& who, const Schema& s, const json& equals,
+                                                          const RecordChange& change, std::size_t limit) {
+  if (Status st = check_change(who, s, change); !st.ok()) return st.take_error();
+  if (Status st = check_query(s, equals); !st.ok()) return st.take_error();
+  std::vector<std::string> ids;
+  Status st = each_match(s, equals, "", [&](RecordView& v) {
+    ids.push_back(v.record.id);
+    return ids.size() < limit;
+  });
+  if (!st.ok()) return st.take_error();
+  return ids;
+}
+
 Result<RecordView> Registries::update_first(const Principal& who, const std::string& name, const json& equals,
                                             const RecordChange& change) {
   auto s = schema(name);
   if (!s.ok()) return s.take_error();
-  if (Status st = check_change(who, **s, change); !st.ok()) return st.take_error();
-  if (Status st = check_query(**s, equals); !st.ok()) return st.take_error();
-  std::vector<std::string> ids;
-  Status st = each_match(**s, equals, "", [&](RecordView& v) {
-    ids.push_back(v.record.id);
-    return false;
-  });
-  if (!st.ok()) return st.take_error();
+  auto ids = matching_ids(who, **s, equals, change, 1);
+  if (!ids.ok()) return ids.take_error();
   RecordView shown;
-  auto n = change_matching(who, **s, equals, ids, change, &shown);
+  auto n = change_matching(who, **s, equals, *ids, change, &shown);
   if (!n.ok()) return n.take_error();
   if (*n == 0) return error(Errc::record_not_found);
   return shown;
@@ -190,19 +197,13 @@ Result<std::int64_t> Registries::update_all(const Principal& who, const std::str
                                             const RecordChange& change) {
   auto s = schema(name);
   if (!s.ok()) return s.take_error();
-  if (Status st = check_change(who, **s, change); !st.ok()) return st.take_error();
-  if (Status st = check_query(**s, equals); !st.ok()) return st.take_error();
-  std::vector<std::string> ids;
-  Status st = each_match(**s, equals, "", [&](RecordView& v) {
-    ids.push_back(v.record.id);
-    return ids.size() <= kMaxUpdateRecords;
-  });
-  if (!st.ok()) return st.take_error();
-  if (ids.size() > kMaxUpdateRecords)
+  auto ids = matching_ids(who, **s, equals, change, kMaxUpdateRecords + 1);  // one more: too many
+  if (!ids.ok()) return ids.take_error();
+  if (ids->size() > kMaxUpdateRecords)
     return error(Errc::too_many_records,
                  fmt::format("More than {} records match; one update changes at most {}.", kMaxUpdateRecords,
                              kMaxUpdateRecords));
-  return change_matching(who, **s, equals, ids, change, nullptr);
+  return change_matching(who, **s, equals, *ids, change, nullptr);
 }
 
 }  // namespace darwaza::registries

@@ -271,6 +271,10 @@ class Registries {
   // Applies `change` to `r` inside `tx` (update.cpp); returns what the IP index must learn.
   Result<Effect> change_record(storage::Tx& tx, const Schema& s, Record& r, const RecordChange& change,
                                const Principal& who, UnixMs now);
+  // The ids of current records matching `equals` (at most `limit`), once the change and the query
+  // are checked: what update_first and update_all then change.
+  Result<std::vector<std::string>> matching_ids(const Principal& who, const Schema& s, const nlohmann::json& equals,
+                                                const RecordChange& change, std::size_t limit);
   // The write of update_first and update_all: each of `ids` that is still current and still
   // matches `equals` inside the transaction is changed (all or none); `shown` (optional) gets the
   // first one's view. Returns how many were changed.
