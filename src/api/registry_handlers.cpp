@@ -7,6 +7,7 @@
 #include "api/registry_handlers.hpp"
 #include "catalog/definition.hpp"
 #include "core/clock.hpp"
+#include "core/log.hpp"
 
 namespace darwaza::api::handlers {
 namespace {
@@ -82,7 +83,7 @@ void append_lookup(std::string& out, std::string_view address, const registries:
     out += address;
     out += '"';
   } else {
-    out += json(std::string(address)).dump(-1, ' ', false, json::error_handler_t::replace);
+    out += logging::json_escape(address);
   }
   if (!batch.readable(i)) {
     // The same problem for every unreadable address: rendered once.
@@ -205,11 +206,9 @@ http::HandlerResult lookup_addresses(App& app, http::Request& req) {
   auto r = app.registries.lookup(req.principal, req.param("name"), addresses);
   if (!r.ok()) return r.take_error();
   // About 100 bytes an address: written in parts at once, like the look-ups.
-  const std::size_t n = r->size();
-  const std::size_t parts = std::clamp<std::size_t>(n / registries::kMinLookupPart, 1, app.parts.helpers() + 1);
+  const std::size_t parts = app.parts.parts_for(r->size(), registries::kMinLookupPart);
   std::vector<std::string> texts(parts);
-  auto write_part = [&](std::size_t part) {
-    const std::size_t begin = n * part / parts, end = n * (part + 1) / parts;
+  app.parts.run_slices(r->size(), parts, [&](std::size_t part, std::size_t begin, std::size_t end) {
     std::string& out = texts[part];
     out.reserve((end - begin) * 110 + 16);
     if (part == 0) out += "{\"results\":[";
@@ -218,9 +217,7 @@ http::HandlerResult lookup_addresses(App& app, http::Request& req) {
       append_lookup(out, addresses[i], *r, i);
     }
     if (part + 1 == parts) out += "]}";
-  };
-  if (parts == 1) write_part(0);
-  else app.parts.run(parts, write_part);
+  });
   std::string body = std::move(texts[0]);
   for (std::size_t p = 1; p < parts; ++p) body += texts[p];
   return http::Reply::text(200, "application/json", std::move(body));

@@ -1,5 +1,6 @@
 #include "core/parallel.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 
@@ -77,6 +78,22 @@ void PartPool::run(std::size_t parts, const std::function<void(std::size_t)>& fn
   std::unique_lock lock(job->mu);
   job->all_done.wait(lock, [&] { return job->done == job->parts; });
   if (job->failure) std::rethrow_exception(job->failure);
+}
+
+std::size_t PartPool::parts_for(std::size_t n, std::size_t min_part) const {
+  return std::clamp<std::size_t>(n / std::max<std::size_t>(min_part, 1), 1, threads_.size() + 1);
+}
+
+void PartPool::run_slices(std::size_t n, std::size_t parts,
+                          const std::function<void(std::size_t, std::size_t, std::size_t)>& fn) {
+  auto slice = [&](std::size_t part) { fn(part, n * part / parts, n * (part + 1) / parts); };
+  if (parts == 1) slice(0);
+  else run(parts, slice);
+}
+
+PartPool& PartPool::serial() {
+  static PartPool none(0);
+  return none;
 }
 
 }  // namespace darwaza

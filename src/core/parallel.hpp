@@ -36,6 +36,17 @@ class PartPool {
 
   unsigned helpers() const { return static_cast<unsigned>(threads_.size()); }
 
+  // How many parts `n` items make here: one per thread (helpers and the caller), each of at least
+  // `min_part` items, and never fewer than one.
+  std::size_t parts_for(std::size_t n, std::size_t min_part) const;
+  // Cuts [0, n) into `parts` near-equal slices and calls fn(part, begin, end) for each, as run() does
+  // (one part runs on the caller alone).
+  void run_slices(std::size_t n, std::size_t parts,
+                  const std::function<void(std::size_t part, std::size_t begin, std::size_t end)>& fn);
+
+  // A pool without helpers (run() is a plain loop), for code given no pool.
+  static PartPool& serial();
+
  private:
   struct Job;
   static void work_on(Job& job);

@@ -391,22 +391,20 @@ Result<LookupBatch> Registries::lookup(const Principal& who, const std::string& 
   const std::string today = pkt_date(clock_.now_ms());
   LookupBatch out(index->view());  // the whole batch answers from one state
   out.items_.resize(addresses.size());
-  const std::size_t n = addresses.size();
-  const std::size_t parts = std::clamp<std::size_t>(n / kMinLookupPart, 1, parts_ ? parts_->helpers() + 1 : 1);
+  PartPool& pool = parts_ ? *parts_ : PartPool::serial();
+  const std::size_t parts = pool.parts_for(addresses.size(), kMinLookupPart);
   out.hits_.resize(parts);
-  auto look_up_part = [&](std::size_t part) {
-    const std::size_t begin = n * part / parts, end = n * (part + 1) / parts;
+  pool.run_slices(addresses.size(), parts, [&](std::size_t part, std::size_t begin, std::size_t end) {
     std::vector<const IpEntry*>& part_hits = out.hits_[part];
     part_hits.reserve(end - begin);
-    // The readable addresses with a sort key: in address order, consecutive look-ups walk
+    // The readable addresses by a sort key: in address order, consecutive look-ups walk
     // neighbouring parts of the index, so the upper levels of its search tree and the memory
     // pages of its segments stay in the cache (in the caller's random order nearly every level
     // of every look-up misses). IPv4 keys are the address, IPv6 keys its first 64 bits, moved
     // above the IPv4 ones where they would collide; ties only cost locality.
-    std::vector<std::pair<std::uint64_t, IpRange>> keyed;
-    std::vector<std::uint32_t> index_of_keyed;
+    std::vector<IpRange> parsed(end - begin);
+    std::vector<std::pair<std::uint64_t, std::size_t>> keyed;  // (key, address index)
     keyed.reserve(end - begin);
-    index_of_keyed.reserve(end - begin);
     for (std::size_t i = begin; i < end; ++i) {
       auto ip = addresses[i].size() <= kMaxIpTextChars ? parse_ip(addresses[i]) : std::nullopt;
       if (!ip) continue;
@@ -415,24 +413,20 @@ Result<LookupBatch> Registries::lookup(const Principal& who, const std::string& 
       if (ip->family == 6) key |= std::uint64_t{1} << 63;
       out.items_[i].readable = true;
       out.items_[i].part = static_cast<std::uint32_t>(part);
-      keyed.emplace_back(key, *ip);
-      index_of_keyed.push_back(static_cast<std::uint32_t>(i));
+      parsed[i - begin] = *ip;
+      keyed.emplace_back(key, i);
     }
-    std::vector<std::uint32_t> order(keyed.size());
-    for (std::uint32_t k = 0; k < order.size(); ++k) order[k] = k;
-    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return keyed[a].first < keyed[b].first; });
+    std::sort(keyed.begin(), keyed.end());
     std::vector<const IpEntry*> hits;
-    for (std::uint32_t k : order) {
-      LookupBatch::Item& item = out.items_[index_of_keyed[k]];
+    for (const auto& [key, i] : keyed) {
+      LookupBatch::Item& item = out.items_[i];
       item.first = static_cast<std::uint32_t>(part_hits.size());
-      out.view_.lookup(keyed[k].second, hits);
+      out.view_.lookup(parsed[i - begin], hits);
       for (const IpEntry* e : hits)
         if (e->valid_until.empty() || e->valid_until >= today) part_hits.push_back(e);
       item.count = static_cast<std::uint32_t>(part_hits.size() - item.first);
     }
-  };
-  if (parts == 1) look_up_part(0);
-  else parts_->run(parts, look_up_part);
+  });
   return out;
 }
 

@@ -24,6 +24,26 @@ TEST(PartPool, RunsEveryPartExactlyOnce) {
   }
 }
 
+TEST(PartPool, SlicesCoverEveryItemOnceInPartsOfTheAskedSize) {
+  PartPool pool(3);
+  EXPECT_EQ(pool.parts_for(0, 1000), 1u);
+  EXPECT_EQ(pool.parts_for(1999, 1000), 1u);
+  EXPECT_EQ(pool.parts_for(2000, 1000), 2u);
+  EXPECT_EQ(pool.parts_for(10000, 1000), 4u);  // one per thread at most
+  EXPECT_EQ(PartPool::serial().parts_for(10000, 1000), 1u);
+  for (std::size_t n : {0u, 1u, 999u, 10000u, 10003u}) {
+    const std::size_t parts = pool.parts_for(n, 1000);
+    std::vector<std::atomic<int>> seen(n);
+    std::vector<std::size_t> sizes(parts);
+    pool.run_slices(n, parts, [&](std::size_t part, std::size_t begin, std::size_t end) {
+      sizes[part] = end - begin;
+      for (std::size_t i = begin; i < end; ++i) seen[i].fetch_add(1);
+    });
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(seen[i].load(), 1) << "n " << n << ", item " << i;
+    for (std::size_t size : sizes) EXPECT_LE(size, n / parts + 1);
+  }
+}
+
 TEST(PartPool, UsesTheHelpersWhenTheyAreIdle) {
   PartPool pool(1);
   std::atomic<int> started{0};
