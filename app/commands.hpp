@@ -27,7 +27,8 @@ struct DataOptions {
   void ensure_data_dir() const;
   // For one-shot commands: logging to stderr at --log-level, the data folder, the database
   // (created and migrated) with a few reader connections.
-  std::unique_ptr<storage::Database> open_for_command(int reader_connections) const;
+  // `bulk_load`: see storage::DatabaseOptions::bulk_load (bulk loaders only).
+  std::unique_ptr<storage::Database> open_for_command(int reader_connections, bool bulk_load = false) const;
 };
 
 // --data, --db, --seed-dir and --log-level.

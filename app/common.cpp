@@ -20,12 +20,13 @@ void DataOptions::ensure_data_dir() const {
   }
 }
 
-std::unique_ptr<storage::Database> DataOptions::open_for_command(int reader_connections) const {
+std::unique_ptr<storage::Database> DataOptions::open_for_command(int reader_connections, bool bulk_load) const {
   logging::init({log_level, "off"});
   ensure_data_dir();
   storage::DatabaseOptions o;
   o.url = resolved_db_url();
   o.reader_connections = reader_connections;
+  o.bulk_load = bulk_load;
   return storage::open_database(o);
 }
 

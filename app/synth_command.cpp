@@ -99,7 +99,7 @@ void run(DataOptions& data, const Opts& o) {
     throw CLI::RuntimeError(kExitRefused);
   }
   if (data.log_level == "info") data.log_level = "warn";
-  auto db = data.open_for_command(2);
+  auto db = data.open_for_command(2, /*bulk_load=*/true);
   std::int64_t people = 0;
   (void)db->read([&](storage::Tx& tx) -> Status {
     people = tx.users().count();

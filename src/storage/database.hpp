@@ -58,6 +58,13 @@ struct DatabaseOptions {
   // Benchmarks only (bench/audit.sh measures the audit's cost): when false, audit entries are
   // neither hashed nor stored. Never set in production; `serve` warns loudly when it is.
   bool audit = true;
+  // Bulk loads only (`darwaza synth`): on PostgreSQL the writer turns plain
+  // `INSERT INTO t (columns) VALUES (?, ...)` statements into rows of one COPY per table, sent when
+  // the transaction runs any other statement (its next read, savepoint or commit). A bad row then
+  // fails at that point, not at its INSERT, and rolls back the whole write; a write must not
+  // insert a row referencing a row of a table it first wrote later in the same run of inserts.
+  // SQLite ignores it (its inserts make no round trips).
+  bool bulk_load = false;
 };
 
 class Database {

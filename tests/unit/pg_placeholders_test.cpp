@@ -35,3 +35,24 @@ TEST(PgPlaceholders, FullTextQueriesPerEngine) {
   EXPECT_EQ(fts_query("a'b|c & !d", Dialect::postgresql), "'a':* & 'b':* & 'c':* & 'd':*");
   EXPECT_EQ(fts_query("!&|'()", Dialect::postgresql), "");
 }
+
+// Bulk mode (DatabaseOptions::bulk_load) sends the rows of plain INSERTs through COPY.
+TEST(PgBulkCopy, PlainInsertsHaveACopyAndOthersDoNot) {
+  using darwaza::storage::postgres::copy_statement_for;
+  EXPECT_EQ(copy_statement_for("INSERT INTO users (id, cnic, name) VALUES (?, ?, ?)"),
+            "COPY users (id, cnic, name) FROM STDIN");
+  EXPECT_EQ(copy_statement_for("INSERT INTO t (a) VALUES (?)"), "COPY t (a) FROM STDIN");
+  EXPECT_EQ(copy_statement_for("INSERT INTO t (a, b) VALUES (?, ?) ON CONFLICT DO NOTHING"), "");
+  EXPECT_EQ(copy_statement_for("INSERT INTO t (a, b) VALUES (?, ?) RETURNING id"), "");
+  EXPECT_EQ(copy_statement_for("INSERT INTO t (a, b) VALUES (?, 'x')"), "");
+  EXPECT_EQ(copy_statement_for("INSERT INTO t (a, b) VALUES (?1, ?2)"), "");
+  EXPECT_EQ(copy_statement_for("INSERT INTO t (a, b) VALUES (?)"), "");
+  EXPECT_EQ(copy_statement_for("INSERT INTO t (a, b) SELECT a, b FROM u"), "");
+  EXPECT_EQ(copy_statement_for("UPDATE t SET a = ? WHERE b = ?"), "");
+}
+
+TEST(PgBulkCopy, TextIsEscapedForCopy) {
+  std::string out;
+  darwaza::storage::postgres::append_copy_text(out, "a\tb\nc\rd\\N اردو");
+  EXPECT_EQ(out, "a\\tb\\nc\\rd\\\\N اردو");
+}

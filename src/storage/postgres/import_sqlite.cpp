@@ -114,16 +114,7 @@ void append_copy_value(std::string& line, sqlite3_stmt* st, int col) {
       break;
   }
   const char* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
-  int n = sqlite3_column_bytes(st, col);
-  for (int i = 0; i < n; ++i) {
-    switch (p[i]) {
-      case '\\': line += "\\\\"; break;
-      case '\t': line += "\\t"; break;
-      case '\n': line += "\\n"; break;
-      case '\r': line += "\\r"; break;
-      default: line += p[i];
-    }
-  }
+  append_copy_text(line, std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(st, col))));
 }
 
 // Streams `select` (run on the source) into `copy` (COPY ... FROM STDIN) on the target.

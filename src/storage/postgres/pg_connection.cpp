@@ -1,6 +1,8 @@
 #include "storage/postgres/pg_connection.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <regex>
 
 #include <fmt/format.h>
 
@@ -17,7 +19,39 @@ constexpr const char* kKeepalivesIdleS = "30";
 // cluster-wide write lock; the server ends such a session after a minute, freeing the other nodes.
 constexpr const char* kSessionSettings =
     "SET client_min_messages = warning; SET idle_in_transaction_session_timeout = '60s'";
+// Bulk mode hands libpq the queued COPY text in pieces of this size.
+constexpr std::size_t kCopyChunkBytes = 1 << 20;
+
+// The result of a failed COPY, after libpq's remaining results are read (the connection is
+// usable again); throws.
+[[noreturn]] void fail_copy(PgConnection& conn, PGresult* r) {
+  while (PGresult* more = PQgetResult(conn.handle())) PQclear(more);
+  conn.fail("copy", r);
+}
 }  // namespace
+
+std::string copy_statement_for(const char* sql) {
+  static const std::regex kPlainInsert(R"(^\s*INSERT INTO (\w+) \(([\w ,]+)\) VALUES \(([? ,]+)\)\s*$)",
+                                       std::regex::icase);
+  std::cmatch m;
+  if (!std::regex_match(sql, m, kPlainInsert)) return "";
+  const std::string columns = m[2].str(), values = m[3].str();
+  const auto count = [](const std::string& s, char c) { return std::count(s.begin(), s.end(), c); };
+  if (count(values, '?') != count(columns, ',') + 1 || count(values, ',') != count(columns, ',')) return "";
+  return "COPY " + m[1].str() + " (" + columns + ") FROM STDIN";
+}
+
+void append_copy_text(std::string& out, std::string_view v) {
+  for (char c : v) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
+}
 
 std::string rewrite_placeholders(const char* sql, int& params) {
   std::string out;
@@ -41,7 +75,8 @@ std::string rewrite_placeholders(const char* sql, int& params) {
   return out;
 }
 
-PgStatement::PgStatement(PgConnection& conn, const char* sql) : conn_(conn), sql_(rewrite_placeholders(sql, params_)) {
+PgStatement::PgStatement(PgConnection& conn, const char* sql)
+    : conn_(conn), sql_(rewrite_placeholders(sql, params_)), copy_sql_(copy_statement_for(sql)) {
   values_.resize(params_);
   nulls_.assign(params_, 1);
   types_.assign(params_, kUnknownOid);
@@ -79,6 +114,12 @@ void PgStatement::bind_null(int i) {
 }
 
 void PgStatement::execute() {
+  if (conn_.bulk() && !copy_sql_.empty()) {
+    conn_.queue_copy_row(copy_sql_, values_, nulls_);
+    queued_ = true;
+    return;
+  }
+  conn_.flush_copies();
   PGconn* pg = conn_.handle();
   if (prepared_session_ != conn_.session()) {
     prepared_.clear();
@@ -111,7 +152,8 @@ void PgStatement::execute() {
 }
 
 bool PgStatement::step() {
-  if (!result_) execute();
+  if (!result_ && !queued_) execute();
+  if (queued_) return false;  // a queued COPY row: no result rows
   if (row_ + 1 >= PQntuples(result_)) {
     row_ = PQntuples(result_);
     return false;
@@ -121,6 +163,7 @@ bool PgStatement::step() {
 }
 
 int PgStatement::changes() {
+  if (queued_) return 1;  // the row is inserted, or the COPY fails and the transaction with it
   if (!result_) return 0;
   const char* n = PQcmdTuples(result_);
   return n && *n ? std::atoi(n) : 0;
@@ -149,6 +192,7 @@ bool PgStatement::is_null(int col) const { return PQgetisnull(result_, row_, col
 void PgStatement::reset() {
   PQclear(result_);
   result_ = nullptr;
+  queued_ = false;
   row_ = -1;
   nulls_.assign(params_, 1);
   types_.assign(params_, kUnknownOid);
@@ -194,7 +238,44 @@ sql::Statement& PgConnection::statement(const char* sql) {
   return *it->second;
 }
 
+void PgConnection::queue_copy_row(const std::string& copy_sql, const std::vector<std::string>& values,
+                                  const std::vector<char>& nulls) {
+  auto it = std::find_if(pending_.begin(), pending_.end(), [&](const PendingCopy& p) { return p.copy_sql == &copy_sql; });
+  if (it == pending_.end()) it = pending_.insert(pending_.end(), PendingCopy{&copy_sql, {}});
+  std::string& rows = it->rows;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) rows += '\t';
+    if (nulls[i]) {
+      rows += "\\N";
+    } else {
+      append_copy_text(rows, values[i]);
+    }
+  }
+  rows += '\n';
+}
+
+void PgConnection::flush_copies() {
+  if (pending_.empty()) return;
+  const std::vector<PendingCopy> pending = std::move(pending_);
+  pending_.clear();
+  for (const auto& p : pending) {
+    PGresult* r = PQexec(handle(), p.copy_sql->c_str());
+    if (PQresultStatus(r) != PGRES_COPY_IN) fail_copy(*this, r);
+    PQclear(r);
+    for (std::size_t at = 0; at < p.rows.size(); at += kCopyChunkBytes) {
+      const std::size_t n = std::min(kCopyChunkBytes, p.rows.size() - at);
+      if (PQputCopyData(conn_, p.rows.data() + at, static_cast<int>(n)) != 1) fail("copy data");
+    }
+    if (PQputCopyEnd(conn_, nullptr) != 1) fail("copy end");
+    r = PQgetResult(conn_);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) fail_copy(*this, r);
+    PQclear(r);
+    while ((r = PQgetResult(conn_)) != nullptr) PQclear(r);
+  }
+}
+
 void PgConnection::exec_script(const char* sql) {
+  flush_copies();
   PGresult* r = PQexec(handle(), sql);
   ExecStatusType st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail("exec", r);

@@ -21,6 +21,14 @@ class PgConnection;
 // Rewrites `?` and `?N` placeholders (outside quoted literals) to `$N`; sets `params` to the count.
 std::string rewrite_placeholders(const char* sql, int& params);
 
+// For a plain `INSERT INTO table (c1, c2, ...) VALUES (?, ?, ...)` (one `?` per column, nothing
+// else): "COPY table (c1, c2, ...) FROM STDIN". Anything else (ON CONFLICT, RETURNING, literals,
+// expressions, ?N): "".
+std::string copy_statement_for(const char* sql);
+
+// Appends `v` in COPY's text format (backslash, tab, newline and carriage return escaped).
+void append_copy_text(std::string& out, std::string_view v);
+
 class PgStatement final : public sql::Statement {
  public:
   PgStatement(PgConnection& conn, const char* sql);
@@ -44,6 +52,8 @@ class PgStatement final : public sql::Statement {
   PgConnection& conn_;
   std::string sql_;
   int params_;  // set by rewrite_placeholders() while sql_ is initialised (declared after it)
+  std::string copy_sql_;  // copy_statement_for(sql): how bulk mode sends this INSERT's rows
+  bool queued_ = false;   // this execution became a COPY row (bulk mode)
   std::vector<std::string> values_;
   std::vector<char> nulls_;
   std::vector<Oid> types_;
@@ -71,6 +81,17 @@ class PgConnection final : public sql::Connection {
   std::uint64_t session() const { return session_; }
   std::string next_statement_name() { return "dz" + std::to_string(++statements_); }
 
+  // Bulk mode (DatabaseOptions::bulk_load): executions of plain INSERTs (copy_statement_for) are
+  // queued as COPY rows, one COPY per table in the order the tables were first written, and sent
+  // before any other statement runs (flush_copies). Off by default.
+  void set_bulk(bool on) { bulk_ = on; }
+  bool bulk() const { return bulk_; }
+  // Queues one row of `copy_sql` (a PgStatement's, which outlives the queue) from its parameters.
+  void queue_copy_row(const std::string& copy_sql, const std::vector<std::string>& values,
+                      const std::vector<char>& nulls);
+  // Sends the queued rows; throws StorageError (rows dropped) when the server refuses one.
+  void flush_copies();
+
  protected:
   sql::Statement& statement(const char* sql) override;
 
@@ -81,6 +102,12 @@ class PgConnection final : public sql::Connection {
   std::uint64_t session_ = 1;
   std::uint64_t statements_ = 0;
   std::unordered_map<const char*, std::unique_ptr<PgStatement>> cache_;
+  struct PendingCopy {
+    const std::string* copy_sql;
+    std::string rows;  // COPY text format, one line per row
+  };
+  bool bulk_ = false;
+  std::vector<PendingCopy> pending_;
 };
 
 }  // namespace darwaza::storage::postgres

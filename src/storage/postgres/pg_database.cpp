@@ -31,6 +31,7 @@ PgDatabase::PgDatabase(std::string url, const DatabaseOptions& options)
     throw;
   }
   writer->exec_script(kUnlockMigrations);
+  writer->set_bulk(options.bulk_load);
   start(std::move(writer));
 }
 
