@@ -6,6 +6,8 @@
 #   scripts/pg_test_server.sh stop DIR
 # PG_DURABLE=1 keeps PostgreSQL's defaults instead (fsync, synchronous_commit, full_page_writes on):
 # for benchmarks whose writes must be as durable as SQLite's.
+# PG_SETTINGS adds server settings as "-c name=value ..." (bench/scale.sh sizes memory and WAL for
+# a 10 M-row load with it).
 set -euo pipefail
 
 cmd=${1:?start|stop}
@@ -28,7 +30,7 @@ case "$cmd" in
     for _ in 1 2 3 4 5 6 7 8; do
       port=$((20000 + RANDOM % 30000))
       if as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-          -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=500 $durability" \
+          -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=500 $durability ${PG_SETTINGS:-}" \
           >/dev/null 2>&1; then
         echo "postgresql://postgres@127.0.0.1:$port/"
         exit 0
