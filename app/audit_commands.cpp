@@ -65,7 +65,7 @@ void register_checkpoint(CLI::App& parent, DataOptions& data) {
     audit::Audit a(*db, clock, key);
     auto r = a.checkpoint();
     if (!r.ok()) {
-      std::cerr << "darwaza: " << r.error().detail << "\n";
+      std::cerr << "darwaza: " << operator_message(r.error()) << "\n";
       throw CLI::RuntimeError(kExitCannotCheck);
     }
     std::cout << (*r ? "checkpoint signed\n" : "nothing new to sign\n");
@@ -105,7 +105,7 @@ void register_synth(CLI::App& parent, DataOptions& data) {
                         {"application.read", "application", "app_" + std::to_string(done + i), "usr_citizen", "", "", "ok"});
         return ok_status();
       });
-      if (!s.ok()) throw std::runtime_error(s.error().detail);
+      if (!s.ok()) throw std::runtime_error(operator_message(s.error()));
       done += n;
       bar.update(done, *count);
     }
@@ -120,7 +120,7 @@ certificates::SigningKey platform_key(const DataOptions& data) {
   auto key = certificates::SigningKey::load_or_create(
       (std::filesystem::path(data.data_dir) / "keys" / "signing.key").string());
   if (!key.ok()) {
-    std::cerr << "darwaza: " << key.error().detail << "\n";
+    std::cerr << "darwaza: " << operator_message(key.error()) << "\n";
     throw CLI::RuntimeError(2);  // "cannot check"
   }
   return std::move(key).value();

@@ -79,7 +79,7 @@ void register_backup(CLI::App& app, DataOptions& data) {
     if (!empty_or_missing(out)) fail(out.string() + " exists and is not empty; back up into a new folder");
     make_owner_only_dir(out);
     auto summary = storage::backup_database(data.resolved_db_url(), (out / kDatabaseFile).string());
-    if (!summary.ok()) fail(summary.error().detail);
+    if (!summary.ok()) fail(operator_message(summary.error()));
     std::size_t files = 0;
     for (const char* f : kFolders) files += copy_owner_only(fs::path(data.data_dir) / f, out / f);
     print_summary("backup written to " + out.string(), *summary, files);
@@ -100,7 +100,7 @@ void register_restore(CLI::App& app, DataOptions& data) {
         fail((fs::path(data.data_dir) / f).string() + " exists; restore into a fresh data folder");
     make_owner_only_dir(data.data_dir);
     auto summary = storage::restore_database((in / kDatabaseFile).string(), data.resolved_db_url());
-    if (!summary.ok()) fail(summary.error().detail);
+    if (!summary.ok()) fail(operator_message(summary.error()));
     std::size_t files = 0;
     for (const char* f : kFolders) files += copy_owner_only(in / f, fs::path(data.data_dir) / f);
     print_summary("restored into " + data.data_dir, *summary, files);

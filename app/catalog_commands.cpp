@@ -115,7 +115,7 @@ void register_load(CLI::App& catalog, DataOptions& data) {
     catalog::Catalog cat(*db, clock);
     auto report = cat.load(defs);
     if (!report.ok()) {
-      std::cerr << "darwaza: " << report.error().detail << "\nnothing was loaded\n";
+      std::cerr << "darwaza: " << operator_message(report.error()) << "\nnothing was loaded\n";
       throw CLI::RuntimeError(1);
     }
     std::cout << defs.size() << " definitions: " << report->added << " added, " << report->updated << " updated, "

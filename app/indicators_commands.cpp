@@ -42,7 +42,7 @@ int run_import(DataOptions& data, const ImportArgs& args) {
   auto report = service.import(batch, options);
   bar.finish();
   if (!report.ok()) {
-    std::cerr << "darwaza: the import failed: " << (report.error().detail.empty() ? report.error().title : report.error().detail)
+    std::cerr << "darwaza: the import failed: " << operator_message(report.error())
               << "\nnothing was imported\n";
     return 1;
   }

@@ -66,7 +66,7 @@ OpenRegistry open_registry(DataOptions& data, const std::string& name) {
   out.h = std::make_unique<OpenDb>();
   out.h->db = data.open_for_command(4);
   out.regs = std::make_unique<registries::Registries>(*out.h->db, out.h->clock, /*address_indexes=*/false);
-  if (Status s = out.regs->open(); !s.ok()) throw std::runtime_error(s.error().detail);
+  if (Status s = out.regs->open(); !s.ok()) throw std::runtime_error(operator_message(s.error()));
   auto schema = out.regs->schema(name);
   if (!schema.ok()) {
     std::cerr << "darwaza: no registry \"" << name << "\"\n";
@@ -106,10 +106,10 @@ void register_load(CLI::App& parent, DataOptions& data) {
     auto files = read_registry_dir(*dir);
     auto h = open_db(data);
     registries::Registries regs(*h->db, h->clock, /*address_indexes=*/false);
-    if (Status s = regs.open(); !s.ok()) throw std::runtime_error(s.error().detail);
+    if (Status s = regs.open(); !s.ok()) throw std::runtime_error(operator_message(s.error()));
     auto report = regs.load(files);
     if (!report.ok()) {
-      std::cerr << "darwaza: " << report.error().detail << "\nnothing was loaded\n";
+      std::cerr << "darwaza: " << operator_message(report.error()) << "\nnothing was loaded\n";
       throw CLI::RuntimeError(1);
     }
     std::cout << report->registries << " registries; " << report->seeded << " seed records added, "
@@ -176,7 +176,7 @@ void register_export(CLI::App& parent, DataOptions& data) {
         [&](std::int64_t done, std::int64_t total) { bar.update(done, total); });
     bar.finish();
     out.flush();
-    if (!st.ok()) throw std::runtime_error(st.error().detail);
+    if (!st.ok()) throw std::runtime_error(operator_message(st.error()));
     if (!out) throw std::runtime_error("writing the export failed");
   });
 }
@@ -212,7 +212,7 @@ void register_import(CLI::App& parent, DataOptions& data) {
                                                                             "Malformed JSON", "not valid JSON"))
                                   : regs.parse_import_row(*schema, j);
       if (!row.ok()) {
-        if (++bad <= 1000) std::cout << o->file << ":" << line_no << ": " << row.error().detail << "\n";
+        if (++bad <= 1000) std::cout << o->file << ":" << line_no << ": " << operator_message(row.error()) << "\n";
         continue;
       }
       rows.push_back(std::move(row).value());
@@ -233,7 +233,7 @@ void register_import(CLI::App& parent, DataOptions& data) {
       auto n = regs.import_rows(o->name, std::move(batch), cli);
       if (!n.ok()) {
         bar.finish();
-        std::cerr << "darwaza: " << n.error().detail << "\n" << done << " record(s) were imported before this batch\n";
+        std::cerr << "darwaza: " << operator_message(n.error()) << "\n" << done << " record(s) were imported before this batch\n";
         throw CLI::RuntimeError(1);
       }
       done += *n;
@@ -252,7 +252,7 @@ void load_registry_dir(registries::Registries& regs, const std::string& dir) {
   for (const auto& p : problems) logging::app().error("{}: {}: {}", p.file, p.path, p.message);
   if (!problems.empty()) throw std::runtime_error("registry schemas in " + dir + " have problems");
   auto report = regs.load(files);
-  if (!report.ok()) throw std::runtime_error(report.error().detail);
+  if (!report.ok()) throw std::runtime_error(operator_message(report.error()));
   logging::app().info("registries: {} loaded, {} seed records added, {} present", report->registries, report->seeded,
                       report->unchanged);
 }

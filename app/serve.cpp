@@ -65,7 +65,7 @@ void load_legal_bases(api::App& app, const std::string& seed_dir) {
   auto file = std::filesystem::path(seed_dir) / "legal-bases.json";
   if (!std::filesystem::exists(file)) return;
   auto list = consent::load_legal_bases_file(file.string());
-  if (!list.ok()) throw std::runtime_error(list.error().detail);
+  if (!list.ok()) throw std::runtime_error(operator_message(list.error()));
   std::size_t total = list->size();
   for (const auto& id : app.consents.set_legal_bases(std::move(list).value()))
     logging::app().warn("legal basis {} names an agency, registry or field that is not loaded; left out", id);
@@ -83,7 +83,7 @@ void seed_transparency(api::App& app, const std::string& seed_dir) {
     indicators::ImportOptions options;
     options.keep_existing = true;
     auto report = app.indicators.import(batch, options);
-    if (!report.ok()) throw std::runtime_error("loading " + dir.string() + " failed: " + report.error().detail);
+    if (!report.ok()) throw std::runtime_error("loading " + dir.string() + " failed: " + operator_message(report.error()));
     for (const auto& p : report->problems) logging::app().error("{}:{}: {}", p.file, p.line, p.message);
     if (!report->problems.empty()) throw std::runtime_error("indicator files in " + dir.string() + " have bad rows");
     for (const auto& k : report->kept) logging::app().warn("{}:{}: {}", k.file, k.line, k.message);
@@ -93,7 +93,7 @@ void seed_transparency(api::App& app, const std::string& seed_dir) {
   auto file = std::filesystem::path(seed_dir) / "engagements.json";
   if (std::filesystem::exists(file)) {
     auto list = engagements::load_engagements_file(file.string());
-    if (!list.ok()) throw std::runtime_error(list.error().detail);
+    if (!list.ok()) throw std::runtime_error(operator_message(list.error()));
     auto added = app.engagements.seed(*list);
     if (!added.ok()) throw std::runtime_error("seeding engagements failed");
     logging::app().info("engagements: {} added from {}", *added, file.string());
@@ -132,13 +132,13 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   ao.catalog_search = catalog::parse_search_engine(o.catalog_search).value_or(catalog::SearchEngine::memory);
   auto key = certificates::SigningKey::load_or_create(
       (std::filesystem::path(data.data_dir) / "keys" / "signing.key").string());
-  if (!key.ok()) throw std::runtime_error(key.error().detail);
+  if (!key.ok()) throw std::runtime_error(operator_message(key.error()));
   logging::app().info("signing key {}", key->key_id());
   api::App app(*db, clock, ao, std::move(key).value());
 
   std::string agencies_file = (std::filesystem::path(data.seed_dir) / "agencies.json").string();
   auto agencies = identity::load_agencies_file(agencies_file);
-  if (!agencies.ok()) throw std::runtime_error(agencies.error().detail);
+  if (!agencies.ok()) throw std::runtime_error(operator_message(agencies.error()));
   if (Status s = app.agencies.seed(*agencies); !s.ok()) throw std::runtime_error("seeding agencies failed");
 
   if (Status s = app.registries.open(); !s.ok()) throw std::runtime_error("opening registries failed");
@@ -150,7 +150,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     for (const auto& p : problems) logging::app().error("{}: {}: {}", p.file, p.path, p.message);
     if (!problems.empty()) throw std::runtime_error("service definitions in " + o.catalog_dir + " have problems");
     auto report = app.catalog.load(defs);
-    if (!report.ok()) throw std::runtime_error(report.error().detail);
+    if (!report.ok()) throw std::runtime_error(operator_message(report.error()));
     logging::app().info("catalog: {} added, {} updated, {} unchanged", report->added, report->updated,
                         report->unchanged);
     // A service naming a registry that is not loaded can be applied for but not approved.
@@ -167,13 +167,13 @@ int run_serve(DataOptions& data, ServeOptions& o) {
 
   if (o.catalog_search == "memory") {  // built before the first request, not by it
     auto index = app.catalog.search_index();
-    if (!index.ok()) throw std::runtime_error("building the catalog search index failed: " + index.error().detail);
+    if (!index.ok()) throw std::runtime_error("building the catalog search index failed: " + operator_message(index.error()));
     logging::app().info("catalog search index: {} services", (*index)->size());
   }
 
   if (!o.web_dir.empty()) {
     auto web = http::StaticFiles::load(o.web_dir);
-    if (!web.ok()) throw std::runtime_error(web.error().detail);
+    if (!web.ok()) throw std::runtime_error(operator_message(web.error()));
     app.web = std::move(web).value();
     logging::app().info("web pages: {} files from {}", app.web.size(), o.web_dir);
   }
@@ -223,17 +223,17 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   // entries is ever without a signature over it; purge expired sessions now and then.
   Periodic checkpoints(std::chrono::seconds(o.audit_checkpoint_s), [&app] {
     auto r = app.audit.checkpoint();
-    if (!r.ok()) logging::app().error("audit checkpoint failed: {}", r.error().detail);
+    if (!r.ok()) logging::app().error("audit checkpoint failed: {}", operator_message(r.error()));
   }, /*run_at_stop=*/true);
   Periodic purge(std::chrono::seconds(o.session_purge_s), [&app] {
     auto n = app.sessions.purge_expired();
-    if (!n.ok()) logging::app().error("purging expired sessions failed: {}", n.error().detail);
+    if (!n.ok()) logging::app().error("purging expired sessions failed: {}", operator_message(n.error()));
     else if (*n > 0) logging::app().info("purged {} expired sessions", *n);
   }, /*run_at_stop=*/false);
   // Registry changes made on other nodes (and by command-line tools) reach this node's IP indexes.
   Periodic follow_registries(std::chrono::milliseconds(registries::kFollowIntervalMs), [&app] {
     auto n = app.registries.follow_changes();
-    if (!n.ok()) logging::app().error("following registry changes failed: {}", n.error().detail);
+    if (!n.ok()) logging::app().error("following registry changes failed: {}", operator_message(n.error()));
   }, /*run_at_stop=*/false);
   // The shared rate limit's expired cells (bounded per round).
   Periodic rate_cells_purge(std::chrono::milliseconds(shared_limiter ? api::DatabaseRateLimiter::kPurgeIntervalMs : 0),
@@ -256,11 +256,11 @@ int run_serve(DataOptions& data, ServeOptions& o) {
                              o.outbox_transport == "none" && o.sms_transport == "none" ? 0 : o.outbox_poll_ms),
                          [&outbox] {
                            auto r = outbox.run_once();
-                           if (!r.ok()) logging::app().error("outbox round failed: {}", r.error().detail);
+                           if (!r.ok()) logging::app().error("outbox round failed: {}", operator_message(r.error()));
                          }, /*run_at_stop=*/false);
   Periodic expiry_scan(std::chrono::seconds(o.expiry_scan_s), [&app] {
     auto n = app.notifications.scan_expiring();
-    if (!n.ok()) logging::app().error("certificate expiry scan failed: {}", n.error().detail);
+    if (!n.ok()) logging::app().error("certificate expiry scan failed: {}", operator_message(n.error()));
     else if (*n > 0) logging::app().info("expiry notices for {} certificates", *n);
   }, /*run_at_stop=*/false);
   server.run();

@@ -51,7 +51,7 @@ void in_batches(storage::Database& db, const std::string& label, std::int64_t to
     Status s = db.write([&](storage::Tx& tx) -> Status { return fn(tx, done, n); });
     if (!s.ok()) {
       bar.finish();
-      std::cerr << "darwaza: " << label << ": " << s.error().detail << "\n"
+      std::cerr << "darwaza: " << label << ": " << operator_message(s.error()) << "\n"
                 << done << " written before this batch; use a fresh database to start again\n";
       throw CLI::RuntimeError(kExitRefused);
     }
@@ -79,7 +79,7 @@ std::vector<catalog::DefinitionPtr> load_services(storage::Database& db, const C
   catalog::Catalog cat(db, clock);
   auto report = cat.load(defs);
   if (!report.ok()) {
-    std::cerr << "darwaza: services: " << report.error().detail << "\nnothing was written\n";
+    std::cerr << "darwaza: services: " << operator_message(report.error()) << "\nnothing was written\n";
     throw CLI::RuntimeError(kExitRefused);
   }
   std::cout << "services: " << report->added << " added, " << report->updated << " updated, " << report->unchanged
@@ -177,7 +177,7 @@ void run(DataOptions& data, const Opts& o) {
                    "ok"});
     return ok_status();
   });
-  if (!s.ok()) throw std::runtime_error(s.error().detail);
+  if (!s.ok()) throw std::runtime_error(operator_message(s.error()));
   if (sample) {
     sample.flush();
     if (!sample) throw std::runtime_error("writing " + o.sample_out + " failed");

@@ -94,7 +94,7 @@ int run_verify(const std::string& file, const std::string& public_key_arg, const
     return kExitInvalid;
   }
   if (Status s = certificates::verify_certificate(doc, *public_key); !s.ok()) {
-    std::cout << "INVALID: " << s.error().detail << "\n";
+    std::cout << "INVALID: " << operator_message(s.error()) << "\n";
     return kExitInvalid;
   }
 

@@ -22,4 +22,11 @@ Error internal_error(std::string detail_for_log) {
   return e;
 }
 
+std::string operator_message(const Error& e) {
+  std::string out = e.detail.empty() ? e.title : e.detail;
+  if (auto it = e.extensions.find("_log"); it != e.extensions.end() && it->is_string())
+    out += (out.empty() ? "" : ": ") + it->get<std::string>();
+  return out;
+}
+
 }  // namespace darwaza

@@ -57,6 +57,9 @@ struct ErrorSpec {
 // `detail` replaces the default detail when not empty.
 Error make_error(const ErrorSpec& spec, std::string detail = {});
 Error internal_error(std::string detail_for_log);
+// For operators (CLI output, server logs), never for API clients: the detail (the title when
+// there is none), followed by an internal error's cause, which internal_error() keeps for logs.
+std::string operator_message(const Error& e);
 
 template <class T>
 class [[nodiscard]] Result {

@@ -8,17 +8,27 @@ namespace darwaza::storage::sqlite {
 namespace {
 constexpr int kBusyTimeoutMs = 10000;  // readers wait this long for a checkpoint; the writer is single
 
-// Not changed here: SQLITE_CONFIG_STMTJRNL_SPILL. Each group-commit job runs in a SAVEPOINT whose
-// journal (about 120 KiB for a submission) spills to a temporary file past SQLite's 64 KiB default;
-// a 256 KiB threshold halved the writer's CPU per submission, but with thresholds between 140 KB and
-// 256 KiB `registry import` batches failed (SQLite 3.40.1, cause not found), and keeping every
-// journal in memory (-1) made imports six times slower. Kept at the default until understood.
-//
-// Once, before the library's first use: no global memory statistics. Their mutex is taken by
-// every SQLite allocation on every connection, and Darwaza never reads them. (Too late when the
-// process used SQLite before: then the call is refused and nothing changes.)
+// Savepoint (statement) journals stay in memory up to kStatementJournalSpillBytes: each
+// group-commit job runs in a SAVEPOINT whose journal (about 120 KiB for a submission) goes to a
+// temporary file past SQLite's 64 KiB default; in memory the writer spends ~30 % less CPU per
+// submission (bench/writer_cpu.sh: 139-156 against 203-211 µs). The bound is SQLite's: a journal
+// that outgrows memory is written to its file in one write of everything so far, and the unix
+// VFS writes at most 128 KiB - 1 bytes per call (seekAndWrite masks the length with 0x1ffff), so a
+// larger threshold fails that write with SQLITE_FULL ("database or disk is full") without any
+// system call failing: `registry import` batches did so with 140-256 KiB
+// (RegistryImport.EveryBatchOfALargeImportLands). Fully in memory (temp_store=MEMORY) buys a
+// little more for submissions and costs imports.
+constexpr int kStatementJournalSpillBytes = 128 * 1024 - 1;
+
+// Once, before the library's first use: the journal threshold above, and no global memory
+// statistics, whose mutex is taken by every SQLite allocation on every connection (Darwaza never
+// reads them). (Too late when the process used SQLite before: then the calls are refused and
+// nothing changes.)
 void configure_library() {
-  static const bool once = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
+  static const bool once = [] {
+    const bool spill = sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalSpillBytes) == SQLITE_OK;
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK && spill;
+  }();
   (void)once;
 }
 

@@ -12,8 +12,9 @@ namespace {
 
 // The writer: durable commits; a 64 MiB page cache so a batch's pages and the hot index pages
 // stay in memory; no automatic checkpoint on the writer's thread unless the log passes
-// kWalLimitFrames (see sqlite_database.hpp). Savepoint journals stay in temporary files: kept in
-// memory (temp_store=MEMORY) they made a 10,000-row import transaction 4x slower.
+// kWalLimitFrames (see sqlite_database.hpp). Savepoint journals stay in memory up to 128 KiB, then
+// go to temporary files (sqlite_connection.cpp); wholly in memory (temp_store=MEMORY) they made a
+// 10,000-row import transaction slower.
 constexpr const char* kPragmasWriter =
     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;";
 constexpr auto kCheckpointInterval = std::chrono::seconds(1);
