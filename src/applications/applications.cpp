@@ -142,30 +142,39 @@ Applications::Applications(storage::Database& db, const Clock& clock, catalog::C
       templates_(templates),
       options_(std::move(options)) {}
 
-Applications::Access Applications::access_of(storage::Tx& tx, const Principal& who, const Application& a) {
+Applications::Access Applications::access_of_filer(const Principal& who, const Application& a) {
   Access acc;
   if (who.is_user()) {
-    acc.applicant = who.user_id == a.applicant_user_id ||
-                    (!a.org_id.empty() && tx.organisations().membership(a.org_id, who.user_id).has_value());
+    acc.applicant = who.user_id == a.applicant_user_id;
     acc.officer = who.is_staff_of(a.agency_id);
     acc.admin = who.is_admin_of(a.agency_id);
   }
   return acc;
 }
 
+Applications::Access Applications::access_of(storage::Tx& tx, const Principal& who, const Application& a) {
+  Access acc = access_of_filer(who, a);
+  if (who.is_user() && !acc.applicant && !a.org_id.empty())
+    acc.applicant = tx.organisations().membership(a.org_id, who.user_id).has_value();
+  return acc;
+}
+
+View Applications::view_of(Application a, std::vector<Event> events, std::vector<Payment> payments,
+                           catalog::DefinitionPtr def, const Access& acc) {
+  View v;
+  if (a.state != kDraftState)
+    v.allowed_transitions = allowed_for(*def, a.state, [&](const catalog::Transition& t) { return acc.may(t.roles); });
+  v.application = std::move(a);
+  v.events = std::move(events);
+  v.payments = std::move(payments);
+  v.definition = std::move(def);
+  return v;
+}
+
 Result<View> Applications::view_in(storage::Tx& tx, const Principal& who, const Application& a) {
   auto def = catalog_.at_version(a.service_id, a.service_version);
   if (!def.ok()) return def.take_error();
-  Access acc = access_of(tx, who, a);
-  View v;
-  v.application = a;
-  v.events = tx.applications().events(a.id);
-  v.payments = tx.applications().payments(a.id);
-  v.definition = *def;
-  if (a.state != kDraftState) {
-    v.allowed_transitions = allowed_for(**def, a.state, [&](const catalog::Transition& t) { return acc.may(t.roles); });
-  }
-  return v;
+  return view_of(a, tx.applications().events(a.id), tx.applications().payments(a.id), *def, access_of(tx, who, a));
 }
 
 json Applications::receipt_body(const Application& a, const ServiceDefinition& def) const {
@@ -246,10 +255,21 @@ Status Applications::prepare_submit(storage::Tx& tx, Application& a, const Servi
   return ok_status();
 }
 
+namespace {
+// The timeline event of a new draft.
+Event draft_created_event(const Principal& who, const Application& a, UnixMs now) {
+  return Event{0, a.id, now, who.user_id, "applicant", "created", "", kDraftState, "", ""};
+}
+}  // namespace
+
+Event Applications::submission_event(const Principal& who, const Application& a, const ServiceDefinition& def,
+                                     UnixMs now) {
+  return Event{0, a.id, now, who.user_id, "applicant", "submitted", kDraftState, def.workflow.initial, "", ""};
+}
+
 void Applications::record_submission(storage::Tx& tx, const Principal& who, const Application& a,
                                      const ServiceDefinition& def, UnixMs now) {
-  tx.applications().add_event(
-      Event{0, a.id, now, who.user_id, "applicant", "submitted", kDraftState, def.workflow.initial, "", ""});
+  tx.applications().add_event(submission_event(who, a, def, now));
   std::vector<notifications::Fact> facts{fact_of(a, def, notifications::EventKind::submitted)};
   if (const catalog::State* st = def.workflow.state(def.workflow.initial))
     if (auto event = event_on_entering(def, *st)) facts.push_back(fact_of(a, def, *event));
@@ -306,7 +326,7 @@ Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& 
   // The receipt's content, so that a replay answers with the same receipt as the first time.
   const std::string kept = in.idempotency_key.empty() ? std::string()
                                                       : json{{"application_id", fresh.id}, {"receipt_body", body}}.dump();
-  return with_receipt(storage::write_value<Committed>(db_, [&](storage::Tx& tx) -> Result<Committed> {
+  auto out = with_receipt(storage::write_value<Committed>(db_, [&](storage::Tx& tx) -> Result<Committed> {
     if (!in.idempotency_key.empty()) {
       if (auto prior = tx.applications().idempotent(principal_key, in.idempotency_key)) {
         if (prior->request_hash != request_hash) return error(Errc::idempotency_key_reused);
@@ -314,7 +334,7 @@ Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& 
         auto a = tx.applications().by_id(stored.value("application_id", ""));
         if (!a) return internal_error("idempotency record points at a missing application");
         // Records written before receipts were signed after the commit hold the signed receipt.
-        return Committed{Submitted{std::move(*a), stored.value("receipt", json()), true},
+        return Committed{Submitted{std::move(*a), stored.value("receipt", json()), true, nullptr},
                          stored.value("receipt_body", json())};
       }
     }
@@ -325,14 +345,22 @@ Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& 
     tx.applications().insert(a);  // in its final state: the row is written once
     if (Status s = link_documents(tx, def, *data, who.user_id, a.id, lang); !s.ok()) return s.take_error();
     if (in.draft)
-      tx.applications().add_event(Event{0, a.id, now, who.user_id, "applicant", "created", "", kDraftState, "", ""});
+      tx.applications().add_event(draft_created_event(who, a, now));
     else
       record_submission(tx, who, a, def, now);
     if (!in.idempotency_key.empty())
       tx.applications().put_idempotent(principal_key, in.idempotency_key, {request_hash, 201, kept}, now);
     audit::record(tx, who, now, act_on(a, in.draft ? "application.draft" : "application.submit"));
-    return Committed{Submitted{std::move(a), json(), false}, std::move(body)};
+    return Committed{Submitted{std::move(a), json(), false, nullptr}, std::move(body)};
   }));
+  // A new application's timeline is the one event its transaction wrote, and it has no payments:
+  // its view needs no read after the commit.
+  if (out.ok() && !out->replayed) {
+    const Application& a = out->application;
+    Event first = in.draft ? draft_created_event(who, a, now) : submission_event(who, a, def, now);
+    out->view = std::make_shared<const View>(view_of(a, {std::move(first)}, {}, *def_r, access_of_filer(who, a)));
+  }
+  return out;
 }
 
 Result<View> Applications::update_draft(const Principal& who, const std::string& id, const json& data,
@@ -375,7 +403,7 @@ Result<Submitted> Applications::submit_draft(const Principal& who, const std::st
     record_submission(tx, who, *a, *current->definition, now);
     audit::record(tx, who, now, act_on(*a, "application.submit"));
     json body = receipt_body(*a, *current->definition);
-    return Committed{Submitted{std::move(*a), json(), false}, std::move(body)};
+    return Committed{Submitted{std::move(*a), json(), false, nullptr}, std::move(body)};
   }));
 }
 

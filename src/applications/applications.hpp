@@ -44,10 +44,15 @@ struct SubmitInput {
   bool draft = false;
 };
 
+struct View;
+
 struct Submitted {
   Application application;
   nlohmann::json receipt;  // signed; null for drafts
   bool replayed = false;   // answered from the idempotency record
+  // A new application's view as its own transaction wrote it (the caller filed it, so nothing
+  // else is needed to build it); null for replays and drafts submitted later: read it then.
+  std::shared_ptr<const View> view;
 };
 
 // New form data from the applicant: a draft's data is replaced (update_draft); an application
@@ -129,6 +134,11 @@ class Applications {
     bool applicant = false;  // the caller filed it or belongs to the organisation it was filed for
   };
   Access access_of(storage::Tx& tx, const Principal& who, const Application& a);
+  // What `who` may do on an application they filed themselves (no organisation read needed).
+  static Access access_of_filer(const Principal& who, const Application& a);
+  // The view of an application and its timeline so far, for `acc`.
+  static View view_of(Application a, std::vector<Event> events, std::vector<Payment> payments,
+                      catalog::DefinitionPtr def, const Access& acc);
   bool may_see(storage::Tx& tx, const Principal& who, const Application& a);
   Result<Visible> visible(const Principal& who, const std::string& id);
   Result<View> view_in(storage::Tx& tx, const Principal& who, const Application& a);
@@ -157,6 +167,9 @@ class Applications {
                         const nlohmann::json& data, UnixMs now, const std::string& lang);
   void record_submission(storage::Tx& tx, const Principal& who, const Application& a,
                          const catalog::ServiceDefinition& def, UnixMs now);
+  // The timeline event record_submission writes.
+  static Event submission_event(const Principal& who, const Application& a, const catalog::ServiceDefinition& def,
+                                UnixMs now);
   // The receipt's content, built in the transaction (cheap) and kept with an idempotency key.
   nlohmann::json receipt_body(const Application& a, const catalog::ServiceDefinition& def) const;
   // What a submission's transaction hands back: the application and its receipt's content.

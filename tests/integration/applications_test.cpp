@@ -102,6 +102,40 @@ TEST_F(Applications, SubmitGivesTrackingNumberAndSignedReceipt) {
   EXPECT_EQ(mine.json()["total"], 1);
 }
 
+// The 201 of a new application is built without reading it back: it must be exactly what a read
+// shows (less the receipt), for a submission, a draft, a firm's application, an officer filing for
+// themselves (whose own role may add transitions), in either language.
+TEST_F(Applications, SubmitAnswersWhatAReadShows) {
+  Person citizen = signed_in(c), pta = officer("pta");
+  std::string ntn = "34" + citizen.cnic.substr(0, 5);
+  auto org = c.post_json("/v1/organisations", {{"name", "Read Back Labs"}, {"ntn", ntn}}, bearer(citizen.token));
+  ASSERT_EQ(org.status, 201u) << org.body;
+  struct Case {
+    std::string what;
+    const Person* who;
+    json body;
+  };
+  const std::vector<Case> cases = {
+      {"submission", &citizen, {{"service_id", "test-permit"}, {"data", good_data()}}},
+      {"draft", &citizen, {{"service_id", "test-permit"}, {"draft", true}, {"data", {{"purpose", "Half done"}}}}},
+      {"firm", &citizen,
+       {{"service_id", "test-firm-licence"}, {"on_behalf_of", org.json()["id"]}, {"data", good_data()}}},
+      {"officer's own", &pta, {{"service_id", "test-permit"}, {"data", good_data()}}},
+  };
+  for (const auto& k : cases) {
+    for (const std::string lang : {"en", "ur"}) {
+      auto made = c.post_json("/v1/applications?lang=" + lang, k.body, bearer(k.who->token));
+      ASSERT_EQ(made.status, 201u) << k.what << ": " << made.body;
+      json answered = made.json();
+      answered.erase("receipt");
+      auto read = c.get("/v1/applications/" + answered["id"].get<std::string>() + "?lang=" + lang, bearer(k.who->token));
+      ASSERT_EQ(read.status, 200u) << read.body;
+      EXPECT_EQ(answered, read.json()) << k.what << " (" << lang << ")";
+      EXPECT_FALSE(answered["timeline"].empty()) << k.what;
+    }
+  }
+}
+
 TEST_F(Applications, IdempotencyKeyReplaysAndRefusesADifferentBody) {
   Person p = signed_in(c);
   auto first = submit(p, good_data(), {{"Idempotency-Key", "retry-123"}});
