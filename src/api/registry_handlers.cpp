@@ -1,6 +1,9 @@
 // Handlers for the digital registries: public search, record views, changes of a record's fields
 // and status by the owning agency, the citizen's own records and IP look-ups.
 #include <algorithm>
+#include <deque>
+#include <span>
+#include <string_view>
 
 #include "api/json_input.hpp"
 #include "api/render.hpp"
@@ -117,6 +120,33 @@ void append_lookup(std::string& out, std::string_view address, const registries:
   out += "]}";
 }
 
+// Bytes of answer an address usually takes (one or two registrations or none; an estimate to
+// reserve by, not a bound).
+constexpr std::size_t kLookupAnswerBytes = 110;
+
+// Looks a batch up and writes the answer: in parts at once, like the look-ups.
+http::HandlerResult answer_lookups(App& app, http::Request& req, std::span<const std::string_view> addresses) {
+  auto r = app.registries.lookup(req.principal, req.param("name"), addresses);
+  if (!r.ok()) return r.take_error();
+  const std::size_t parts = app.parts.parts_for(r->size(), registries::kMinLookupPart);
+  std::vector<std::string> texts(parts);
+  app.parts.run_slices(r->size(), parts, [&](std::size_t part, std::size_t begin, std::size_t end) {
+    std::string& out = texts[part];
+    // Part 0's text becomes the body: room for the whole answer, so appending the other parts
+    // does not move it.
+    out.reserve((part == 0 ? r->size() : end - begin) * kLookupAnswerBytes + 16);
+    if (part == 0) out += "{\"results\":[";
+    for (std::size_t i = begin; i < end; ++i) {
+      if (i) out += ',';
+      append_lookup(out, addresses[i], *r, i);
+    }
+    if (part + 1 == parts) out += "]}";
+  });
+  std::string body = std::move(texts[0]);
+  for (std::size_t p = 1; p < parts; ++p) body += texts[p];
+  return http::Reply::text(200, "application/json", std::move(body));
+}
+
 }  // namespace
 
 http::HandlerResult list_registries(App& app, http::Request& req) {
@@ -188,6 +218,8 @@ http::HandlerResult lookup_address(App& app, http::Request& req) {
 }
 
 http::HandlerResult lookup_addresses(App& app, http::Request& req) {
+  // Almost every batch is a plain list of address strings: read it as views into the body.
+  if (auto plain = plain_string_array(req, "addresses")) return answer_lookups(app, req, *plain);
   auto in = JsonInput::from(req, {"addresses"});
   if (!in.ok()) return in.take_error();
   auto list = in->array("addresses");
@@ -195,32 +227,14 @@ http::HandlerResult lookup_addresses(App& app, http::Request& req) {
   // Views of the parsed strings (no copies); the batch bound is the domain's rule
   // (Registries::lookup), the 1 MiB body limit bounds the parse.
   std::vector<std::string_view> addresses;
-  std::vector<std::string> others;  // a non-string item, as JSON text: answered as a bad address
+  std::deque<std::string> others;  // a non-string item, as JSON text: answered as a bad address
   if (list) {
     addresses.reserve(list->size());
-    others.reserve(list->size());
     for (const auto& a : *list)
       addresses.push_back(a.is_string() ? std::string_view(a.get_ref<const std::string&>())
                                         : std::string_view(others.emplace_back(a.dump())));
   }
-  auto r = app.registries.lookup(req.principal, req.param("name"), addresses);
-  if (!r.ok()) return r.take_error();
-  // About 100 bytes an address: written in parts at once, like the look-ups.
-  const std::size_t parts = app.parts.parts_for(r->size(), registries::kMinLookupPart);
-  std::vector<std::string> texts(parts);
-  app.parts.run_slices(r->size(), parts, [&](std::size_t part, std::size_t begin, std::size_t end) {
-    std::string& out = texts[part];
-    out.reserve((end - begin) * 110 + 16);
-    if (part == 0) out += "{\"results\":[";
-    for (std::size_t i = begin; i < end; ++i) {
-      if (i) out += ',';
-      append_lookup(out, addresses[i], *r, i);
-    }
-    if (part + 1 == parts) out += "]}";
-  });
-  std::string body = std::move(texts[0]);
-  for (std::size_t p = 1; p < parts; ++p) body += texts[p];
-  return http::Reply::text(200, "application/json", std::move(body));
+  return answer_lookups(app, req, addresses);
 }
 
 }  // namespace darwaza::api::handlers

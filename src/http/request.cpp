@@ -46,13 +46,17 @@ Reply Reply::no_content() {
   return r;
 }
 
-Result<nlohmann::json> json_body(const Request& req) {
+bool has_json_media_type(const Request& req) {
   std::string_view ct = req.header(bhttp::field::content_type);
   auto semi = ct.find(';');
   std::string_view media = ct.substr(0, semi);
   while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  return media == "application/json" || (media.size() > 5 && media.ends_with("+json"));
+}
+
+Result<nlohmann::json> json_body(const Request& req) {
   // Requiring application/json also blocks cross-site form posts (no CORS preflight bypass).
-  if (media != "application/json" && !(media.size() > 5 && media.ends_with("+json"))) {
+  if (!has_json_media_type(req)) {
     return make_error(ErrorKind::unsupported_media_type, "unsupported-media-type",
                       "Unsupported media type", "The request body must be application/json.");
   }

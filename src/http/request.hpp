@@ -53,5 +53,7 @@ using HandlerResult = Result<Reply>;
 
 // Parses the body as a JSON object; refuses other media types and malformed JSON.
 Result<nlohmann::json> json_body(const Request& req);
+// The Content-Type is application/json or a +json type, the media types json_body accepts.
+bool has_json_media_type(const Request& req);
 
 }  // namespace darwaza::http

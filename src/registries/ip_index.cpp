@@ -1,7 +1,9 @@
 #include "registries/ip_index.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 
 namespace darwaza::registries {
@@ -195,6 +197,18 @@ void collect(const FamilySpace<Key>& space, Key key, int prefix, const std::vect
   }
 }
 
+// A record id's hash as LiveIpIndex::RecordSlot keeps it (the low 32 bits suffice: equal
+// hashes are told apart by the id itself).
+std::uint32_t id_hash(std::string_view record_id) {
+  return static_cast<std::uint32_t>(std::hash<std::string_view>{}(record_id));
+}
+
+constexpr std::size_t kHiddenWordBits = 64;
+
+bool is_hidden(const std::vector<std::uint64_t>& hidden, std::size_t entry) {
+  return (hidden[entry / kHiddenWordBits] >> (entry % kHiddenWordBits) & 1) != 0;
+}
+
 }  // namespace
 
 IpIndex IpIndex::build(std::vector<IpEntry> entries) {
@@ -250,11 +264,13 @@ void LiveIpIndex::replace_all(std::vector<IpEntry> entries) {
   // Built before taking the writer lock: the replacement takes effect at the point it is
   // published, and changes published before then are superseded by it.
   auto base = std::make_shared<const IpIndex>(IpIndex::build(std::move(entries)));
+  std::vector<RecordSlot> slots = record_slots(*base);
   std::lock_guard lock(write_mutex_);
   std::shared_ptr<const Snapshot> now = snapshot();
   retired_base_ = now->base;
   changed_.clear();
   changed_entries_ = 0;
+  base_slots_ = std::move(slots);
   Snapshot next;
   next.base = std::move(base);
   next.merges = now->merges;
@@ -271,48 +287,76 @@ void LiveIpIndex::put(const std::string& record_id, std::vector<IpEntry> entries
   std::vector<IpEntry>& slot = changed_[record_id];
   changed_entries_ = changed_entries_ - slot.size() + entries.size();
   slot = std::move(entries);
-  apply_changes();
+  apply_changes(record_id);
 }
 
 void LiveIpIndex::remove(const std::string& record_id) { put(record_id, {}); }
 
-void LiveIpIndex::apply_changes() {
+std::vector<LiveIpIndex::RecordSlot> LiveIpIndex::record_slots(const IpIndex& base) {
+  std::vector<RecordSlot> slots;
+  slots.reserve(base.size());
+  for (std::size_t i = 0; i < base.size(); ++i)
+    slots.push_back({id_hash(base.entries()[i].record_id), static_cast<std::uint32_t>(i)});
+  std::sort(slots.begin(), slots.end());
+  return slots;
+}
+
+void LiveIpIndex::apply_changes(const std::string& record_id) {
   std::shared_ptr<const Snapshot> now = snapshot();
+  const std::vector<IpEntry>& base_entries = now->base->entries();
+  // Bits are only ever set between merges (a changed record stays changed), so this change
+  // adds the record's base entries, if any, to those already hidden.
+  std::vector<std::uint64_t> hidden = now->hidden;
+  const std::uint32_t hash = id_hash(record_id);
+  auto same_hash = std::equal_range(base_slots_.begin(), base_slots_.end(), RecordSlot{hash, 0},
+                                    [](const RecordSlot& a, const RecordSlot& b) { return a.id_hash < b.id_hash; });
+  for (auto it = same_hash.first; it != same_hash.second; ++it) {
+    if (base_entries[it->entry].record_id != record_id) continue;
+    if (hidden.empty()) hidden.resize((base_entries.size() + kHiddenWordBits - 1) / kHiddenWordBits);
+    hidden[it->entry / kHiddenWordBits] |= std::uint64_t{1} << (it->entry % kHiddenWordBits);
+  }
+
   Snapshot next;
   next.merges = now->merges;
   if (changed_entries_ + changed_.size() > kMaxDeltaEntries) {
     std::vector<IpEntry> all;
-    all.reserve(now->base->size() + changed_entries_);
-    for (const IpEntry& entry : now->base->entries())
-      if (!changed_.contains(entry.record_id)) all.push_back(entry);
+    all.reserve(base_entries.size() + changed_entries_);
+    for (std::size_t i = 0; i < base_entries.size(); ++i)
+      if (hidden.empty() || !is_hidden(hidden, i)) all.push_back(base_entries[i]);
     for (const auto& [id, entries] : changed_) all.insert(all.end(), entries.begin(), entries.end());
     next.base = std::make_shared<const IpIndex>(IpIndex::build(std::move(all)));
-    changed_.clear();  // only once the new base exists
+    std::vector<RecordSlot> slots = record_slots(*next.base);
+    // Only once the new base exists: a failed merge leaves the pending changes pending.
+    base_slots_ = std::move(slots);
+    changed_.clear();
     changed_entries_ = 0;
     ++next.merges;
     retired_base_ = now->base;
   } else {
     std::vector<IpEntry> delta;
     delta.reserve(changed_entries_);
-    next.hidden.reserve(changed_.size());
-    for (const auto& [id, entries] : changed_) {
-      delta.insert(delta.end(), entries.begin(), entries.end());
-      next.hidden.insert(id);
-    }
+    for (const auto& [id, entries] : changed_) delta.insert(delta.end(), entries.begin(), entries.end());
     next.base = now->base;
     next.delta = IpIndex::build(std::move(delta));
+    next.hidden = std::move(hidden);
+    next.changed_records = changed_.size();
   }
   publish(std::make_shared<const Snapshot>(std::move(next)));
 }
 
 void LiveIpIndex::View::lookup(const IpRange& address, std::vector<const IpEntry*>& hits) const {
+  const Snapshot& s = *snap_;
   hits.clear();
-  snap_->base->lookup(address, hits);
-  if (!snap_->hidden.empty())
-    std::erase_if(hits, [&](const IpEntry* e) { return snap_->hidden.contains(e->record_id); });
+  s.base->lookup(address, hits);
+  if (!s.hidden.empty()) {
+    const IpEntry* first = s.base->entries().data();
+    std::erase_if(hits, [&](const IpEntry* e) { return is_hidden(s.hidden, static_cast<std::size_t>(e - first)); });
+  }
+  if (s.delta.size() == 0) return;
   std::size_t from_base = hits.size();
-  snap_->delta.lookup(address, hits);
-  // Each part is already most specific first; interleave them to keep that order overall.
+  s.delta.lookup(address, hits);
+  // Each part is already most specific first; interleave them to keep that order overall
+  // (stable: for one block, the base's entries stay first).
   if (from_base > 0 && hits.size() > from_base)
     std::inplace_merge(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(from_base), hits.end(),
                        [](const IpEntry* a, const IpEntry* b) { return a->range.prefix > b->range.prefix; });
@@ -331,7 +375,7 @@ std::vector<IpEntry> LiveIpIndex::lookup(const IpRange& address) const {
 
 LiveIpIndex::Stats LiveIpIndex::stats() const {
   std::shared_ptr<const Snapshot> snap = snapshot();
-  return {snap->base->size(), snap->delta.size(), snap->hidden.size(), snap->merges};
+  return {snap->base->size(), snap->delta.size(), snap->changed_records, snap->merges};
 }
 
 }  // namespace darwaza::registries

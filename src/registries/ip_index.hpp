@@ -5,13 +5,13 @@
 // what an expired registration means on the date it cares about.
 #pragma once
 
+#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "core/ip.hpp"
@@ -108,18 +108,22 @@ class IpIndex {
 // The registry's live index, safe to use from any number of threads.
 //
 // A large immutable base IpIndex, a small delta IpIndex holding the entries of every record
-// put since the base was built, and the set of record ids put or removed since then (the base's
-// entries for those ids are hidden). Readers copy one shared_ptr to the current snapshot under
+// put since the base was built, and one bit per base entry hiding the base entries of every
+// record put or removed since then. Readers copy one shared_ptr to the current snapshot under
 // a mutex held only for that copy, so a rebuild never blocks them. Writers are serialised among
 // themselves.
 //
 // Complexity (n base entries, m delta entries + changed records, bounded by kMaxDeltaEntries):
-//   lookup       O(log n + log m + k) plus one hash probe per base match while m > 0
-//   put/remove   O(m log m) to rebuild the delta; once m exceeds kMaxDeltaEntries the call
-//                instead merges everything into a new base, O(n log n) (about a second for
-//                1 M entries; other writers wait, readers do not), i.e. amortised
+//   lookup       O(log n + k) plus, while some base entry is hidden, one bit test per base
+//                match, and, while the delta holds entries, O(log m) for its search
+//   put/remove   O(m log m) to rebuild the delta, plus O(n / 64) to copy the hidden bits and
+//                O(log n) to find the record's base entries; once m exceeds kMaxDeltaEntries
+//                the call instead merges everything into a new base, O(n log n) (about a
+//                second for 1 M entries; other writers wait, readers do not), i.e. amortised
 //                O(n log n / kMaxDeltaEntries) per change
 //   replace_all  O(n log n)
+// Memory beyond the base: n / 8 bytes of hidden bits while changes are pending, and 8 bytes a
+// base entry for writers to find a record's entries (no map of a million record ids).
 class LiveIpIndex {
  private:
   struct Snapshot;
@@ -154,7 +158,8 @@ class LiveIpIndex {
   // look-up through it takes no lock and copies nothing. Pointers stay valid while it lives.
   class View {
    public:
-    // Replaces `out` with the entries covering `address`, most specific block first.
+    // Replaces `out` with the entries covering `address`, most specific block first; for one
+    // block, the base's entries (in build order) before the delta's.
     void lookup(const IpRange& address, std::vector<const IpEntry*>& out) const;
 
    private:
@@ -174,15 +179,29 @@ class LiveIpIndex {
   struct Snapshot {
     std::shared_ptr<const IpIndex> base;
     IpIndex delta;
-    std::unordered_set<std::string> hidden;  // record ids whose base entries no longer count
+    // Bit i (word i / 64, bit i % 64) set: base->entries()[i] belongs to a record put or removed
+    // since the base was built and no longer counts. Empty while no base entry is hidden, so
+    // such look-ups test nothing; a hidden entry costs a bit test, not a hash of its record id.
+    std::vector<std::uint64_t> hidden;
+    std::size_t changed_records = 0;  // record ids put or removed since the base was built
     std::size_t merges = 0;
   };
 
+  // A base entry's position under a 32-bit hash of its record id. Sorted, these find a
+  // record's base entries by binary search; equal hashes of other ids are told apart by
+  // comparing the entry's record_id.
+  struct RecordSlot {
+    std::uint32_t id_hash;
+    std::uint32_t entry;
+    friend auto operator<=>(const RecordSlot&, const RecordSlot&) = default;
+  };
+  static std::vector<RecordSlot> record_slots(const IpIndex& base);
+
   std::shared_ptr<const Snapshot> snapshot() const;
   void publish(std::shared_ptr<const Snapshot> next);
-  // Rebuilds the delta from changed_, or merges when it has outgrown kMaxDeltaEntries.
-  // Called with write_mutex_ held.
-  void apply_changes();
+  // Hides `record_id`'s base entries and rebuilds the delta from changed_, or merges when it
+  // has outgrown kMaxDeltaEntries. Called with write_mutex_ held.
+  void apply_changes(const std::string& record_id);
 
   mutable std::mutex snapshot_mutex_;  // guards current_ only; held for a pointer copy
   std::shared_ptr<const Snapshot> current_;
@@ -191,6 +210,7 @@ class LiveIpIndex {
   // Record id -> its entries now (empty: removed) for every record changed since the base.
   std::unordered_map<std::string, std::vector<IpEntry>> changed_;
   std::size_t changed_entries_ = 0;
+  std::vector<RecordSlot> base_slots_;  // record_slots(*current base)
   // The base replaced by the last merge, kept until the next write so that freeing a million
   // entries falls to a writer and not to whichever reader drops the last reference.
   std::shared_ptr<const IpIndex> retired_base_;

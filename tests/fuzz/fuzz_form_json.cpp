@@ -1,5 +1,6 @@
-// libFuzzer target: a JSON request body read by JsonInput and an application's data checked
-// by validate_form against the shipped services' forms (every field type is among them).
+// libFuzzer target: a JSON request body read by JsonInput (and by plain_string_array, which must
+// agree with the JSON library) and an application's data checked by validate_form against the
+// shipped services' forms (every field type is among them).
 #include <filesystem>
 
 #include "api/json_input.hpp"
@@ -28,6 +29,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto mode = data[0] & 0x80 ? darwaza::applications::FormMode::submit : darwaza::applications::FormMode::draft;
   darwaza::http::Request req;
   req.raw.body().assign(reinterpret_cast<const char*>(data + 1), size - 1);
+  // Whatever body the plain string-array reader takes, the JSON library reads the same way.
+  if (auto plain = darwaza::api::plain_string_array(req.raw.body(), "addresses")) {
+    auto j = nlohmann::json::parse(req.raw.body(), nullptr, false);
+    if (j.is_discarded() || !j.is_object() || j.size() != 1 || !j["addresses"].is_array() ||
+        j["addresses"].size() != plain->size())
+      std::abort();
+    for (std::size_t i = 0; i < plain->size(); ++i)
+      if (!j["addresses"][i].is_string() || j["addresses"][i].get_ref<const std::string&>() != (*plain)[i]) std::abort();
+  }
   req.raw.set(darwaza::http::bhttp::field::content_type, "application/json");
   auto in = darwaza::api::JsonInput::from(req, {"service_id", "data", "draft", "on_behalf_of"});
   if (!in.ok()) return 0;

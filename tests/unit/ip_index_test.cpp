@@ -6,7 +6,10 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "core/ip.hpp"
@@ -307,6 +310,61 @@ TEST(LiveIpIndex, DeltaMergesIntoBasePastThreshold) {
   EXPECT_EQ(ids(live, "104.1.1.1"), Ids{"keep"});
 }
 
+TEST(LiveIpIndex, ChangedBaseRecordIsHiddenInEveryBlockItHadUntilAndAfterAMerge) {
+  LiveIpIndex live;
+  // "multi" has three base entries, one sharing a block with "other"; "other" must stay.
+  live.replace_all({entry("other", "10.1.0.0/16"), entry("multi", "10.1.0.0/16"), entry("multi", "10.2.3.0/24"),
+                    entry("multi", "2001:db8::/48"), entry("outer", "10.0.0.0/8")});
+  EXPECT_EQ(ids(live, "10.1.2.3"), (Ids{"other", "multi", "outer"}));
+
+  live.put("multi", {entry("multi", "10.1.0.0/16")});  // same block again, now from the delta
+  EXPECT_EQ(ids(live, "10.1.2.3"), (Ids{"other", "multi", "outer"}));  // for one block, the base's first
+  EXPECT_EQ(ids(live, "10.2.3.4"), Ids{"outer"});
+  EXPECT_EQ(ids(live, "2001:db8::1"), Ids{});
+  EXPECT_EQ(live.stats().changed_records, 1u);
+
+  live.remove("multi");
+  EXPECT_EQ(live.stats().delta_entries, 0u);  // only hidden entries, nothing to search in the delta
+  EXPECT_EQ(ids(live, "10.1.2.3"), (Ids{"other", "outer"}));
+  EXPECT_EQ(ids(live, "2001:db8::1"), Ids{});
+
+  // Past the threshold the hidden entries are dropped for good and the bits start afresh.
+  for (std::size_t i = 0; live.stats().merges == 0; ++i)
+    live.put("fill" + std::to_string(i),
+             {entry("", "20." + std::to_string(i / 256) + "." + std::to_string(i % 256) + ".0/24")});
+  EXPECT_EQ(live.stats().changed_records, 0u);
+  EXPECT_EQ(ids(live, "10.1.2.3"), (Ids{"other", "outer"}));
+  EXPECT_EQ(ids(live, "10.2.3.4"), Ids{"outer"});
+  EXPECT_EQ(ids(live, "2001:db8::1"), Ids{});
+
+  // Entries of the merged base are hidden by position in the new base, not the old one.
+  live.put("multi", {entry("multi", "2001:db8::/48")});
+  live.remove("other");
+  EXPECT_EQ(ids(live, "10.1.2.3"), Ids{"outer"});
+  EXPECT_EQ(ids(live, "2001:db8::1"), Ids{"multi"});
+  EXPECT_EQ(ids(live, "20.0.0.1"), Ids{"fill0"});
+}
+
+TEST(LiveIpIndex, RecordIdsWithTheSameHashAreToldApart) {
+  // Base entries are found by a 32-bit hash of their record id; find two ids that share one.
+  std::map<std::uint32_t, std::string> seen;
+  std::string a, b;
+  for (std::size_t i = 0; a.empty(); ++i) {
+    std::string id = "rec-" + std::to_string(i);
+    auto [it, fresh] = seen.emplace(static_cast<std::uint32_t>(std::hash<std::string_view>{}(id)), id);
+    if (!fresh) std::tie(a, b) = std::pair(it->second, id);
+  }
+  LiveIpIndex live;
+  live.replace_all({entry(a, "10.0.0.0/8"), entry(b, "10.0.0.0/8"), entry(b, "11.0.0.0/8")});
+  live.remove(a);
+  EXPECT_EQ(ids(live, "10.0.0.1"), Ids{b});
+  EXPECT_EQ(ids(live, "11.0.0.1"), Ids{b});
+  live.put(b, {entry(b, "12.0.0.0/8")});
+  EXPECT_EQ(ids(live, "10.0.0.1"), Ids{});
+  EXPECT_EQ(ids(live, "11.0.0.1"), Ids{});
+  EXPECT_EQ(ids(live, "12.0.0.1"), Ids{b});
+}
+
 TEST(LiveIpIndex, ReadersSeeConsistentSnapshotsWhileWritersChange) {
   LiveIpIndex live;
   live.replace_all({entry("anchor", "10.0.0.0/8")});
@@ -473,7 +531,9 @@ TEST(LiveIpIndex, MatchesBruteForceUnderRandomChanges) {
       IpRange q = random.address(random.family());
       auto key = [](const IpEntry& e) { return e.record_id + "|" + e.range.canonical(); };
       std::vector<std::string> got, expected;
-      for (const IpEntry& e : live.lookup(q)) got.push_back(key(e));
+      std::vector<IpEntry> hits = live.lookup(q);
+      for (std::size_t k = 1; k < hits.size(); ++k) ASSERT_GE(hits[k - 1].range.prefix, hits[k].range.prefix);
+      for (const IpEntry& e : hits) got.push_back(key(e));
       for (const IpEntry* e : brute_force(all, q)) expected.push_back(key(*e));
       std::sort(got.begin(), got.end());
       std::sort(expected.begin(), expected.end());
