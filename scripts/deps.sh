@@ -5,7 +5,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-system-dev
-  libsqlite3-dev libsodium-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
+  libsqlite3-dev libsodium-dev nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libqrencode-dev libpq-dev libcurl4-openssl-dev libjemalloc-dev
   postgresql haproxy
   clang libclang-rt-14-dev

@@ -218,8 +218,11 @@ http::HandlerResult lookup_address(App& app, http::Request& req) {
 }
 
 http::HandlerResult lookup_addresses(App& app, http::Request& req) {
-  // Almost every batch is a plain list of address strings: read it as views into the body.
-  if (auto plain = plain_string_array(req, "addresses")) return answer_lookups(app, req, *plain);
+  // Almost every batch is a list of address strings only: read without a JSON tree.
+  if (auto plain = string_array_member(req, "addresses")) {
+    const std::vector<std::string_view> views(plain->begin(), plain->end());
+    return answer_lookups(app, req, views);
+  }
   auto in = JsonInput::from(req, {"addresses"});
   if (!in.ok()) return in.take_error();
   auto list = in->array("addresses");

@@ -1,5 +1,5 @@
-// libFuzzer target: a JSON request body read by JsonInput (and by plain_string_array, which must
-// agree with the JSON library) and an application's data checked by validate_form against the
+// libFuzzer target: a JSON request body read by JsonInput (and by string_array_member, which must
+// agree with the JSON library's tree) and an application's data checked by validate_form against the
 // shipped services' forms (every field type is among them).
 #include <filesystem>
 
@@ -29,8 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto mode = data[0] & 0x80 ? darwaza::applications::FormMode::submit : darwaza::applications::FormMode::draft;
   darwaza::http::Request req;
   req.raw.body().assign(reinterpret_cast<const char*>(data + 1), size - 1);
-  // Whatever body the plain string-array reader takes, the JSON library reads the same way.
-  if (auto plain = darwaza::api::plain_string_array(req.raw.body(), "addresses")) {
+  // Whatever body the simdjson reader takes, the JSON library's tree reads the same way.
+  if (auto plain = darwaza::api::string_array_member(req.raw.body(), "addresses")) {
     auto j = nlohmann::json::parse(req.raw.body(), nullptr, false);
     if (j.is_discarded() || !j.is_object() || j.size() != 1 || !j["addresses"].is_array() ||
         j["addresses"].size() != plain->size())

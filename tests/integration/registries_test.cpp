@@ -151,8 +151,8 @@ TEST_F(Registries, VpnRegistrationToRecordLookupAndSuspension) {
   ASSERT_EQ(all.size(), 10000u);
   for (std::size_t i = 0; i < all.size(); ++i) ASSERT_EQ(all[i], res[which[i]]) << "item " << i;
 
-  // A batch of strings only is read without a JSON tree (api/json_input.hpp plain_string_array);
-  // the answers and refusals are those of the general path, which reads escapes and other items.
+  // A batch of strings only is read without a JSON tree (api/json_input.hpp string_array_member),
+  // escapes included; the answers and refusals are those of the general path, which reads other items.
   const std::string url = "/v1/registries/pta-vpn-endpoints/ip-lookup";
   auto with_type = [&](const std::string& type) {
     auto h = bearer(op);
