@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <regex>
 
 #include <fmt/format.h>
@@ -119,7 +120,7 @@ void PgStatement::execute() {
     queued_ = true;
     return;
   }
-  conn_.flush_copies();
+  conn_.before_statement(sql_.c_str());
   PGconn* pg = conn_.handle();
   if (prepared_session_ != conn_.session()) {
     prepared_.clear();
@@ -274,8 +275,17 @@ void PgConnection::flush_copies() {
   }
 }
 
+void PgConnection::before_statement(const char* sql) {
+  // Every SAVEPOINT flushes, so the queued rows all belong to whatever a ROLLBACK undoes.
+  if (std::strncmp(sql, "ROLLBACK", 8) == 0) {
+    pending_.clear();
+  } else {
+    flush_copies();
+  }
+}
+
 void PgConnection::exec_script(const char* sql) {
-  flush_copies();
+  before_statement(sql);
   PGresult* r = PQexec(handle(), sql);
   ExecStatusType st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail("exec", r);

@@ -91,6 +91,9 @@ class PgConnection final : public sql::Connection {
                       const std::vector<char>& nulls);
   // Sends the queued rows; throws StorageError (rows dropped) when the server refuses one.
   void flush_copies();
+  // Before any statement that is not a queued INSERT: a ROLLBACK (TO) drops the queued rows it
+  // would undo; anything else sends them first.
+  void before_statement(const char* sql);
 
  protected:
   sql::Statement& statement(const char* sql) override;
