@@ -270,6 +270,7 @@ void LiveIpIndex::replace_all(std::vector<IpEntry> entries) {
   retired_base_ = now->base;
   changed_.clear();
   changed_entries_ = 0;
+  hidden_.clear();
   base_slots_ = std::move(slots);
   Snapshot next;
   next.base = std::move(base);
@@ -305,8 +306,9 @@ void LiveIpIndex::apply_changes(const std::string& record_id) {
   std::shared_ptr<const Snapshot> now = snapshot();
   const std::vector<IpEntry>& base_entries = now->base->entries();
   // Bits are only ever set between merges (a changed record stays changed), so this change
-  // adds the record's base entries, if any, to those already hidden.
-  std::vector<std::uint64_t> hidden = now->hidden;
+  // adds the record's base entries, if any, to those already hidden (before any rebuild, which
+  // may throw: the record is in changed_ either way).
+  std::vector<std::uint64_t>& hidden = hidden_;
   const std::uint32_t hash = id_hash(record_id);
   auto same_hash = std::equal_range(base_slots_.begin(), base_slots_.end(), RecordSlot{hash, 0},
                                     [](const RecordSlot& a, const RecordSlot& b) { return a.id_hash < b.id_hash; });
@@ -330,6 +332,7 @@ void LiveIpIndex::apply_changes(const std::string& record_id) {
     base_slots_ = std::move(slots);
     changed_.clear();
     changed_entries_ = 0;
+    hidden_.clear();
     ++next.merges;
     retired_base_ = now->base;
   } else {
@@ -338,7 +341,7 @@ void LiveIpIndex::apply_changes(const std::string& record_id) {
     for (const auto& [id, entries] : changed_) delta.insert(delta.end(), entries.begin(), entries.end());
     next.base = now->base;
     next.delta = IpIndex::build(std::move(delta));
-    next.hidden = std::move(hidden);
+    next.hidden = hidden_;
     next.changed_records = changed_.size();
   }
   publish(std::make_shared<const Snapshot>(std::move(next)));

@@ -211,6 +211,10 @@ class LiveIpIndex {
   std::unordered_map<std::string, std::vector<IpEntry>> changed_;
   std::size_t changed_entries_ = 0;
   std::vector<RecordSlot> base_slots_;  // record_slots(*current base)
+  // The base entries of every record in changed_, as bits (empty: none). Kept here, not only in the
+  // published snapshot, so that a change whose rebuild threw still hides its record's base entries
+  // in the next snapshot and is left out of the next merge.
+  std::vector<std::uint64_t> hidden_;
   // The base replaced by the last merge, kept until the next write so that freeing a million
   // entries falls to a writer and not to whichever reader drops the last reference.
   std::shared_ptr<const IpIndex> retired_base_;
