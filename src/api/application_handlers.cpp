@@ -76,7 +76,7 @@ http::HandlerResult view_reply(App& app, Result<applications::View> v, const htt
 
 http::HandlerResult submitted_reply(App& app, Result<applications::Submitted> s, const http::Request& req) {
   if (!s.ok()) return s.take_error();
-  auto view = s->view ? Result<applications::View>(*s->view) : app.applications.get(req.principal, s->application.id);
+  auto view = s->view ? Result<applications::View>(std::move(*s->view)) : app.applications.get(req.principal, s->application.id);
   if (!view.ok()) return view.take_error();
   json body = view_json(*view, req.lang, app.clock.now_ms());
   if (!s->receipt.is_null()) body["receipt"] = s->receipt;

@@ -358,7 +358,7 @@ Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& 
   if (out.ok() && !out->replayed) {
     const Application& a = out->application;
     Event first = in.draft ? draft_created_event(who, a, now) : submission_event(who, a, def, now);
-    out->view = std::make_shared<const View>(view_of(a, {std::move(first)}, {}, *def_r, access_of_filer(who, a)));
+    out->view = std::make_shared<View>(view_of(a, {std::move(first)}, {}, *def_r, access_of_filer(who, a)));
   }
   return out;
 }

@@ -52,7 +52,7 @@ struct Submitted {
   bool replayed = false;   // answered from the idempotency record
   // A new application's view as its own transaction wrote it (the caller filed it, so nothing
   // else is needed to build it); null for replays and drafts submitted later: read it then.
-  std::shared_ptr<const View> view;
+  std::shared_ptr<View> view;
 };
 
 // New form data from the applicant: a draft's data is replaced (update_draft); an application

@@ -121,7 +121,7 @@ void append_copy_value(std::string& line, sqlite3_stmt* st, int col) {
 std::int64_t copy_rows(sqlite::Connection& src, PgConnection& dst, const std::string& select, const std::string& copy,
                        const std::function<void(std::int64_t)>& on_rows) {
   PGresult* r = PQexec(dst.handle(), copy.c_str());
-  if (PQresultStatus(r) != PGRES_COPY_IN) dst.fail("copy", r);
+  if (PQresultStatus(r) != PGRES_COPY_IN) dst.fail_copy(r);
   PQclear(r);
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(src.handle(), select.c_str(), -1, &st, nullptr) != SQLITE_OK) src.fail("select");
@@ -144,7 +144,7 @@ std::int64_t copy_rows(sqlite::Connection& src, PgConnection& dst, const std::st
   on_rows(rows % kProgressEveryRows);
   if (PQputCopyEnd(dst.handle(), nullptr) != 1) dst.fail("copy end");
   r = PQgetResult(dst.handle());
-  if (PQresultStatus(r) != PGRES_COMMAND_OK) dst.fail("copy", r);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) dst.fail_copy(r);
   PQclear(r);
   while ((r = PQgetResult(dst.handle())) != nullptr) PQclear(r);
   return rows;

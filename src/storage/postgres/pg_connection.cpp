@@ -23,12 +23,6 @@ constexpr const char* kSessionSettings =
 // Bulk mode hands libpq the queued COPY text in pieces of this size.
 constexpr std::size_t kCopyChunkBytes = 1 << 20;
 
-// The result of a failed COPY, after libpq's remaining results are read (the connection is
-// usable again); throws.
-[[noreturn]] void fail_copy(PgConnection& conn, PGresult* r) {
-  while (PGresult* more = PQgetResult(conn.handle())) PQclear(more);
-  conn.fail("copy", r);
-}
 }  // namespace
 
 std::string copy_statement_for(const char* sql) {
@@ -261,7 +255,7 @@ void PgConnection::flush_copies() {
   pending_.clear();
   for (const auto& p : pending) {
     PGresult* r = PQexec(handle(), p.copy_sql->c_str());
-    if (PQresultStatus(r) != PGRES_COPY_IN) fail_copy(*this, r);
+    if (PQresultStatus(r) != PGRES_COPY_IN) fail_copy(r);
     PQclear(r);
     for (std::size_t at = 0; at < p.rows.size(); at += kCopyChunkBytes) {
       const std::size_t n = std::min(kCopyChunkBytes, p.rows.size() - at);
@@ -269,7 +263,7 @@ void PgConnection::flush_copies() {
     }
     if (PQputCopyEnd(conn_, nullptr) != 1) fail("copy end");
     r = PQgetResult(conn_);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) fail_copy(*this, r);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) fail_copy(r);
     PQclear(r);
     while ((r = PQgetResult(conn_)) != nullptr) PQclear(r);
   }
@@ -290,6 +284,12 @@ void PgConnection::exec_script(const char* sql) {
   ExecStatusType st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail("exec", r);
   PQclear(r);
+}
+
+void PgConnection::fail_copy(PGresult* r) {
+  // The raw handle: no reconnect while an error is being reported.
+  while (PGresult* more = PQgetResult(conn_)) PQclear(more);
+  fail("copy", r);
 }
 
 void PgConnection::fail(const char* what) {

@@ -74,6 +74,9 @@ class PgConnection final : public sql::Connection {
   void exec_script(const char* sql) override;
   [[noreturn]] void fail(const char* what) override;
   [[noreturn]] void fail(const char* what, const PGresult* r);
+  // A failed COPY's result `r`: reads libpq's remaining results (the connection is usable again
+  // for ROLLBACK), then throws.
+  [[noreturn]] void fail_copy(PGresult* r);
   sql::Dialect dialect() const override { return sql::Dialect::postgresql; }
 
   PGconn* handle();
