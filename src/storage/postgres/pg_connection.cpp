@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <regex>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -136,13 +137,7 @@ void PgStatement::execute() {
   }
   std::vector<const char*> values(params_);
   for (int i = 0; i < params_; ++i) values[i] = nulls_[i] ? nullptr : values_[i].c_str();
-  result_ = PQexecPrepared(pg, it->second.c_str(), params_, values.data(), nullptr, nullptr, 0);
-  ExecStatusType st = PQresultStatus(result_);
-  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-    PGresult* r = result_;
-    result_ = nullptr;
-    conn_.fail("execute", r);
-  }
+  result_ = conn_.exec_prepared(it->second, params_, values.data());
   row_ = -1;
 }
 
@@ -217,14 +212,23 @@ PgConnection::~PgConnection() {
 }
 
 PGconn* PgConnection::handle() {
-  if (PQstatus(conn_) == CONNECTION_BAD) {
-    // The server went away (restart, fail-over): reconnect once; statements are re-prepared.
-    PQreset(conn_);
-    ++session_;
-    if (PQstatus(conn_) != CONNECTION_OK) fail("reconnect");
-    configure_session();
+  if (unread_) {
+    unread_ = false;
+    while (PGresult* r = PQgetResult(conn_)) PQclear(r);
+    // A read-only COMMIT ends its transaction even when it fails; anything else is rolled back.
+    const PGTransactionStatusType t = PQtransactionStatus(conn_);
+    if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR) PQclear(PQexec(conn_, "ROLLBACK"));
   }
+  // The server went away (restart, fail-over): reconnect once; statements are re-prepared.
+  if (PQstatus(conn_) == CONNECTION_BAD) reconnect();
   return conn_;
+}
+
+void PgConnection::reconnect() {
+  PQreset(conn_);
+  ++session_;
+  if (PQstatus(conn_) != CONNECTION_OK) fail("reconnect");
+  configure_session();
 }
 
 sql::Statement& PgConnection::statement(const char* sql) {
@@ -278,7 +282,76 @@ void PgConnection::before_statement(const char* sql) {
   }
 }
 
+void PgConnection::commit_without_waiting() {
+  if (deferred_begin_) {  // nothing was sent: there is no transaction to end
+    deferred_begin_ = nullptr;
+    return;
+  }
+  if (PQsendQuery(handle(), "COMMIT") != 1) fail("commit");
+  unread_ = true;
+}
+
+void PgConnection::send_deferred_begin() {
+  const char* begin = std::exchange(deferred_begin_, nullptr);
+  PGresult* r = PQexec(handle(), begin);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) fail("begin", r);
+  PQclear(r);
+}
+
+PGresult* PgConnection::exec_prepared(const std::string& name, int params, const char* const* values) {
+  PGresult* r = deferred_begin_ ? pipeline_after_begin(name, params, values)
+                                : PQexecPrepared(handle(), name.c_str(), params, values, nullptr, nullptr, 0);
+  const ExecStatusType st = PQresultStatus(r);
+  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) fail("execute", r);
+  return r;
+}
+
+PGresult* PgConnection::pipeline_after_begin(const std::string& name, int params, const char* const* values) {
+  const char* begin = std::exchange(deferred_begin_, nullptr);
+  PGconn* pg = handle();
+  if (PQenterPipelineMode(pg) != 1) fail("pipeline");
+  const bool sent = PQsendQueryParams(pg, begin, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
+                    PQsendQueryPrepared(pg, name.c_str(), params, values, nullptr, nullptr, 0) == 1 &&
+                    PQpipelineSync(pg) == 1;
+  // One result per command (each followed by a null), then the sync point. After a failed
+  // command the next ones answer PGRES_PIPELINE_ABORTED.
+  std::vector<PGresult*> results;
+  if (sent) {
+    for (;;) {
+      PGresult* r = PQgetResult(pg);
+      if (!r) {
+        if (PQstatus(pg) == CONNECTION_BAD) break;
+        continue;
+      }
+      if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+        PQclear(r);
+        break;
+      }
+      results.push_back(r);
+    }
+  }
+  if (PQexitPipelineMode(pg) != 1) {  // answers left unread: the session cannot be trusted
+    for (PGresult* r : results) PQclear(r);
+    reconnect();
+    fail("pipeline");
+  }
+  if (results.size() != 2 || PQresultStatus(results[0]) != PGRES_COMMAND_OK) {
+    PGresult* first = results.empty() ? nullptr : results[0];
+    for (std::size_t i = 1; i < results.size(); ++i) PQclear(results[i]);
+    fail("begin", first);
+  }
+  PQclear(results[0]);
+  return results[1];
+}
+
 void PgConnection::exec_script(const char* sql) {
+  if (deferred_begin_) {
+    if (std::strncmp(sql, "ROLLBACK", 8) == 0) {  // of a transaction the server never saw
+      deferred_begin_ = nullptr;
+      return;
+    }
+    send_deferred_begin();
+  }
   before_statement(sql);
   PGresult* r = PQexec(handle(), sql);
   ExecStatusType st = PQresultStatus(r);

@@ -79,7 +79,21 @@ class PgConnection final : public sql::Connection {
   [[noreturn]] void fail_copy(PGresult* r);
   sql::Dialect dialect() const override { return sql::Dialect::postgresql; }
 
+  // The connection, ready for a command: reads any answer not waited for (commit_without_waiting),
+  // and reconnects when the server went away.
   PGconn* handle();
+
+  // Round trips saved on read transactions. defer_begin: `sql` (one BEGIN command) is sent in one
+  // pipeline with the next prepared statement instead of waiting for its own answer (a ROLLBACK
+  // before then just drops it). commit_without_waiting: sends COMMIT and returns; its answer is
+  // read before the connection's next command. Only for read-only transactions, whose COMMIT
+  // cannot lose anything.
+  void defer_begin(const char* sql) { deferred_begin_ = sql; }
+  void commit_without_waiting();
+  // Executes prepared statement `name` (after a deferred BEGIN, in one pipeline). Returns the
+  // result of a successful execution; throws StorageError otherwise.
+  PGresult* exec_prepared(const std::string& name, int params, const char* const* values);
+
   // Changes whenever the connection is re-established (server-side statements are gone then).
   std::uint64_t session() const { return session_; }
   std::string next_statement_name() { return "dz" + std::to_string(++statements_); }
@@ -103,6 +117,9 @@ class PgConnection final : public sql::Connection {
 
  private:
   void configure_session();  // on every (re)connect
+  void reconnect();  // a new server session: prepared statements are gone (session() changes)
+  void send_deferred_begin();  // synchronously, when a simple command comes first
+  PGresult* pipeline_after_begin(const std::string& name, int params, const char* const* values);
   std::string url_;
   PGconn* conn_ = nullptr;
   std::uint64_t session_ = 1;
@@ -112,6 +129,8 @@ class PgConnection final : public sql::Connection {
     const std::string* copy_sql;
     std::string rows;  // COPY text format, one line per row
   };
+  const char* deferred_begin_ = nullptr;
+  bool unread_ = false;  // a command was sent whose answer is not read yet
   bool bulk_ = false;
   std::vector<PendingCopy> pending_;
 };

@@ -41,6 +41,10 @@ std::unique_ptr<sql::Connection> PgDatabase::open_reader() { return std::make_un
 
 void PgDatabase::begin_write(sql::Connection& c) { c.exec_script(kBeginWrite); }
 
-void PgDatabase::begin_read(sql::Connection& c) { c.exec_script(kBeginRead); }
+// Readers are PgConnections (open_reader). Their BEGIN goes out with the first statement and
+// their COMMIT is not waited for: a one-statement read is one round trip.
+void PgDatabase::begin_read(sql::Connection& c) { static_cast<PgConnection&>(c).defer_begin(kBeginRead); }
+
+void PgDatabase::end_read(sql::Connection& c) { static_cast<PgConnection&>(c).commit_without_waiting(); }
 
 }  // namespace darwaza::storage::postgres

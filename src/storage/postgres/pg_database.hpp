@@ -31,6 +31,7 @@ class PgDatabase final : public sql::GroupCommitDatabase {
   std::unique_ptr<sql::Connection> open_reader() override;
   void begin_write(sql::Connection& c) override;
   void begin_read(sql::Connection& c) override;
+  void end_read(sql::Connection& c) override;
 
  private:
   std::string url_;

@@ -36,6 +36,7 @@ constexpr const char* kCreateMigrations =
 constexpr const char* kAppliedMigrations = "SELECT version, name, checksum FROM schema_migrations ORDER BY version";
 constexpr const char* kRecordMigration =
     "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)";
+constexpr const char* kPing = "SELECT 1";
 constexpr const char* kSchemaVersion = "SELECT coalesce(max(version), 0) FROM schema_migrations";
 
 Status run_guarded(const TxFn& fn, Tx& tx) {
@@ -204,7 +205,9 @@ void GroupCommitDatabase::release_reader(std::unique_ptr<Reader> r) {
   readers_cv_.notify_one();
 }
 
-Status GroupCommitDatabase::read(const TxFn& fn) {
+void GroupCommitDatabase::end_read(Connection& c) { c.query(kCommit).exec(); }
+
+Status GroupCommitDatabase::with_reader(const std::function<Status(Reader&)>& fn) {
   std::unique_ptr<Reader> r;
   try {
     r = acquire_reader();
@@ -214,8 +217,8 @@ Status GroupCommitDatabase::read(const TxFn& fn) {
   Status s;
   try {
     begin_read(*r->conn);
-    s = run_guarded(fn, r->tx);
-    r->conn->query(kCommit).exec();
+    s = fn(*r);
+    end_read(*r->conn);
   } catch (const std::exception& e) {
     s = internal_error(std::string("read: ") + e.what());
     try {
@@ -228,8 +231,16 @@ Status GroupCommitDatabase::read(const TxFn& fn) {
   return s;
 }
 
+Status GroupCommitDatabase::read(const TxFn& fn) {
+  return with_reader([&fn](Reader& r) { return run_guarded(fn, r.tx); });
+}
+
 bool GroupCommitDatabase::ready() {
-  Status s = read([](Tx&) { return ok_status(); });
+  // A statement, not an empty transaction: an engine may defer BEGIN to the first statement.
+  Status s = with_reader([](Reader& r) {
+    r.conn->query(kPing).step();
+    return ok_status();
+  });
   return s.ok();
 }
 

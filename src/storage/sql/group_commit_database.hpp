@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -44,6 +45,8 @@ class GroupCommitDatabase : public Database {
   virtual void begin_write(Connection& c) = 0;
   // Opens a read-only snapshot on a reader connection.
   virtual void begin_read(Connection& c) = 0;
+  // Ends a read that succeeded (COMMIT; an engine may finish it without waiting for the answer).
+  virtual void end_read(Connection& c);
 
   DatabaseOptions options_;
   const std::size_t max_batch_;
@@ -57,6 +60,8 @@ class GroupCommitDatabase : public Database {
 
   void writer_loop();
   void run_batch(std::vector<Job*>& batch);
+  // Runs `fn` on a reader inside a read-only snapshot (begin_read, end_read; ROLLBACK on a throw).
+  Status with_reader(const std::function<Status(Reader&)>& fn);
   std::unique_ptr<Reader> acquire_reader();
   void release_reader(std::unique_ptr<Reader> r);
 

@@ -1,0 +1,99 @@
+// Read transactions of the store (Database::read), on both engines. On PostgreSQL a reader sends
+// its BEGIN in one pipeline with the first statement and does not wait for its COMMIT's answer
+// (PgConnection::defer_begin, commit_without_waiting), so these check what that must keep true,
+// on one reader connection so every read reuses the previous one's: a read is one snapshot, the
+// next read sees what was committed since, a read that fails (before any statement, at its first
+// statement, or later) leaves the connection usable, and the readiness probe asks the database.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "identity/synth.hpp"
+#include "storage/database.hpp"
+#include "support/server_process.hpp"
+#include "support/test_database.hpp"
+
+using namespace darwaza;
+using namespace darwaza::test;
+
+namespace {
+
+constexpr std::uint64_t kSeed = 5;
+
+class ReadTransactions : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    storage::DatabaseOptions o;
+    const std::string dir = make_temp_dir("dz-read");
+    o.url = test_db_url(dir);
+    if (o.url.empty()) o.url = "sqlite:" + dir + "/darwaza.db";
+    o.reader_connections = 1;  // every read on the same connection
+    db_ = storage::open_database(o);
+  }
+
+  Status add_person(int i) {
+    return db_->write([i](storage::Tx& tx) {
+      tx.users().insert(identity::synth_citizen(kSeed, i, "hash", 1'700'000'000'000 + i));
+      return ok_status();
+    });
+  }
+
+  std::int64_t people() {
+    std::int64_t n = -1;
+    EXPECT_TRUE(db_->read([&](storage::Tx& tx) {
+      n = tx.users().count();
+      return ok_status();
+    }).ok());
+    return n;
+  }
+
+  std::unique_ptr<storage::Database> db_;
+};
+
+TEST_F(ReadTransactions, EachReadSeesWhatWasCommittedBeforeIt) {
+  ASSERT_EQ(people(), 0);
+  for (int i = 1; i <= 5; ++i) {
+    ASSERT_TRUE(add_person(i).ok());
+    EXPECT_EQ(people(), i);  // the previous read's transaction ended: a fresh snapshot
+  }
+}
+
+TEST_F(ReadTransactions, AReadIsOneSnapshotEvenWhenAWriteCommitsDuringIt) {
+  ASSERT_TRUE(add_person(1).ok());
+  std::int64_t first = -1, second = -1;
+  Status s = db_->read([&](storage::Tx& tx) {
+    first = tx.users().count();
+    Status w;
+    std::thread writer([&] { w = add_person(2); });  // commits while this read is open
+    writer.join();
+    EXPECT_TRUE(w.ok());
+    second = tx.users().count();
+    return ok_status();
+  });
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(first, 1);
+  EXPECT_EQ(second, 1);  // without the BEGIN each statement would see the latest commit
+  EXPECT_EQ(people(), 2);
+}
+
+TEST_F(ReadTransactions, AFailedReadLeavesTheConnectionUsable) {
+  ASSERT_TRUE(add_person(1).ok());
+  // Fails before any statement (nothing reached the server yet).
+  EXPECT_FALSE(db_->read([](storage::Tx&) -> Status { throw std::runtime_error("before any statement"); }).ok());
+  EXPECT_EQ(people(), 1);
+  // Fails at its first statement: a write in a read-only snapshot.
+  EXPECT_FALSE(db_->read([](storage::Tx& tx) {
+    tx.users().insert(identity::synth_citizen(kSeed, 9, "hash", 1'700'000'000'009));
+    return ok_status();
+  }).ok());
+  // Fails after a statement.
+  EXPECT_FALSE(db_->read([](storage::Tx& tx) -> Status {
+    tx.users().count();
+    throw std::runtime_error("after a statement");
+  }).ok());
+  ASSERT_TRUE(add_person(2).ok());
+  EXPECT_EQ(people(), 2);
+  EXPECT_TRUE(db_->ready());
+}
+
+}  // namespace
