@@ -114,14 +114,16 @@ Result<Principal> Sessions::authenticate(std::string_view token, bool with_perso
   const std::string h = hash_token(token);
   const UnixMs now = clock_.now_ms();
   return storage::read_value<Principal>(db_, [&](storage::Tx& tx) -> Result<Principal> {
-    auto s = tx.sessions().by_hash(h);
-    if (!s || s->revoked_at || s->expires_at <= now) return error(Errc::invalid_token);
+    auto found = tx.sessions().with_roles(h);
+    if (!found) return error(Errc::invalid_token);
+    const Session* s = &found->session;
+    if (s->revoked_at || s->expires_at <= now) return error(Errc::invalid_token);
     Principal p;
     p.session_id = h;
     if (s->kind == SessionKind::user) {
       p.kind = Principal::Kind::user;
       p.user_id = s->subject_id;
-      p.roles = tx.users().roles_of(s->subject_id);
+      p.roles = std::move(found->roles);
       if (with_person) {
         auto u = tx.users().by_id(s->subject_id);
         if (!u) return error(Errc::invalid_token);

@@ -30,11 +30,20 @@ class UserRepo {
   virtual std::vector<identity::StaffMember> staff_of(const std::string& agency_id) = 0;
 };
 
+// A session with its person's roles (none for an API client's session).
+struct SessionAndRoles {
+  identity::Session session;
+  std::vector<RoleGrant> roles;
+};
+
 class SessionRepo {
  public:
   virtual ~SessionRepo() = default;
   virtual void insert(const identity::Session& s) = 0;
   virtual std::optional<identity::Session> by_hash(const std::string& token_hash) = 0;
+  // by_hash and the roles of the person it signs in, in one statement (every authenticated
+  // request asks; on a database server that is one round trip instead of two).
+  virtual std::optional<SessionAndRoles> with_roles(const std::string& token_hash) = 0;
   virtual void revoke(const std::string& token_hash, UnixMs at) = 0;
   virtual void revoke_all_of(const std::string& subject_id, UnixMs at) = 0;
   virtual std::int64_t delete_expired(UnixMs now) = 0;

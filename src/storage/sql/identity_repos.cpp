@@ -31,6 +31,11 @@ constexpr const char* kInsertSession =
     "INSERT INTO sessions (token_hash, kind, subject_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)";
 constexpr const char* kSessionByHash =
     "SELECT token_hash, kind, subject_id, created_at, expires_at, revoked_at FROM sessions WHERE token_hash = ?";
+// One row per role (a single row with NULL role when there are none, or for a client's session).
+constexpr const char* kSessionWithRoles =
+    "SELECT s.token_hash, s.kind, s.subject_id, s.created_at, s.expires_at, s.revoked_at, r.role, r.agency_id "
+    "FROM sessions s LEFT JOIN user_roles r ON s.kind = 'user' AND r.user_id = s.subject_id "
+    "WHERE s.token_hash = ? ORDER BY r.role, r.agency_id";
 constexpr const char* kRevokeSession = "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL";
 constexpr const char* kRevokeSessionsOf =
     "UPDATE sessions SET revoked_at = ? WHERE subject_id = ? AND revoked_at IS NULL";
@@ -174,12 +179,30 @@ void SqlSessionRepo::insert(const Session& s) {
       .exec();
 }
 
+namespace {
+// The session columns of kSessionByHash and kSessionWithRoles (the first six).
+Session session_from(Query& q) {
+  return Session{q.text(0), q.text(1) == "user" ? SessionKind::user : SessionKind::client, q.text(2), q.integer(3),
+                 q.integer(4), q.opt_integer(5)};
+}
+}  // namespace
+
 std::optional<Session> SqlSessionRepo::by_hash(const std::string& token_hash) {
   auto q = c_.query(kSessionByHash);
   q.bind(1, token_hash);
   if (!q.step()) return std::nullopt;
-  return Session{q.text(0), q.text(1) == "user" ? SessionKind::user : SessionKind::client, q.text(2), q.integer(3),
-                 q.integer(4), q.opt_integer(5)};
+  return session_from(q);
+}
+
+std::optional<SessionAndRoles> SqlSessionRepo::with_roles(const std::string& token_hash) {
+  auto q = c_.query(kSessionWithRoles);
+  q.bind(1, token_hash);
+  if (!q.step()) return std::nullopt;
+  SessionAndRoles out{session_from(q), {}};
+  do {
+    if (!q.is_null(6)) out.roles.push_back(RoleGrant{role_from(q.text(6)), q.text(7)});
+  } while (q.step());
+  return out;
 }
 
 void SqlSessionRepo::revoke(const std::string& token_hash, UnixMs at) {

@@ -31,6 +31,7 @@ class SqlSessionRepo final : public SessionRepo {
   explicit SqlSessionRepo(Connection& c) : c_(c) {}
   void insert(const identity::Session& s) override;
   std::optional<identity::Session> by_hash(const std::string& token_hash) override;
+  std::optional<SessionAndRoles> with_roles(const std::string& token_hash) override;
   void revoke(const std::string& token_hash, UnixMs at) override;
   void revoke_all_of(const std::string& subject_id, UnixMs at) override;
   std::int64_t delete_expired(UnixMs now) override;
