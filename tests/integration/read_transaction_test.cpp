@@ -6,10 +6,12 @@
 // statement, or later) leaves the connection usable, and the readiness probe asks the database.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <thread>
 
 #include "identity/synth.hpp"
 #include "storage/database.hpp"
+#include "storage/postgres/pg_connection.hpp"
 #include "support/server_process.hpp"
 #include "support/test_database.hpp"
 
@@ -97,3 +99,46 @@ TEST_F(ReadTransactions, AFailedReadLeavesTheConnectionUsable) {
 }
 
 }  // namespace
+
+// A reader whose server session is killed (fail-over, restart, an administrator): the command
+// that finds out may fail, never hang; the next read works on a new session with the connection's
+// settings, whether the kill came while a read's COMMIT answer was still unread or not.
+TEST(PgReaderConnection, SurvivesItsServerSessionBeingKilled) {
+  if (!testing_postgresql()) GTEST_SKIP() << "PostgreSQL only";
+  const std::string url = test_db_url(make_temp_dir("dz-pgkill"));
+  storage::DatabaseOptions o;
+  o.url = url;
+  storage::open_database(o);  // creates and migrates the database
+  storage::postgres::PgConnection reader(url), killer(url);
+  constexpr const char* kBegin = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+  const auto read_one = [&](const char* sql) {
+    reader.defer_begin(kBegin);
+    auto q = reader.query(sql);
+    EXPECT_TRUE(q.step());
+    std::string v = q.text(0);
+    reader.commit_without_waiting();
+    return v;
+  };
+  const std::string timeout = read_one("SHOW idle_in_transaction_session_timeout");
+  for (bool commit_unread : {true, false}) {
+    SCOPED_TRACE(commit_unread ? "killed with a COMMIT answer unread" : "killed while idle");
+    const std::string pid = read_one("SELECT pg_backend_pid()::text");
+    if (!commit_unread) reader.query("SELECT 1").step();  // reads the COMMIT's answer
+    auto kill = killer.query("SELECT pg_terminate_backend(?::int)");
+    kill.bind(1, pid);
+    ASSERT_TRUE(kill.step());
+    for (int i = 0; i < 100; ++i) {  // until the backend is gone (at most 5 s)
+      auto alive = killer.query("SELECT count(*) FROM pg_stat_activity WHERE pid = ?::int");
+      alive.bind(1, pid);
+      alive.step();
+      if (alive.integer(0) == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    try {
+      read_one("SELECT 1");  // may learn of the kill here
+    } catch (const storage::StorageError&) {
+    }
+    EXPECT_EQ(read_one("SHOW idle_in_transaction_session_timeout"), timeout);
+    EXPECT_NE(read_one("SELECT pg_backend_pid()::text"), pid);
+  }
+}

@@ -21,6 +21,8 @@ constexpr const char* kKeepalivesIdleS = "30";
 // cluster-wide write lock; the server ends such a session after a minute, freeing the other nodes.
 constexpr const char* kSessionSettings =
     "SET client_min_messages = warning; SET idle_in_transaction_session_timeout = '60s'";
+// A deferred BEGIN and the statement it goes out with.
+constexpr int kPipelinedCommands = 2;
 // Bulk mode hands libpq the queued COPY text in pieces of this size.
 constexpr std::size_t kCopyChunkBytes = 1 << 20;
 
@@ -204,7 +206,13 @@ PgConnection::PgConnection(std::string url) : url_(std::move(url)) {
   configure_session();
 }
 
-void PgConnection::configure_session() { exec_script(kSessionSettings); }
+// Straight on the new session: never inside a transaction (a deferred BEGIN stays deferred), so
+// a later ROLLBACK cannot undo the settings.
+void PgConnection::configure_session() {
+  PGresult* r = PQexec(conn_, kSessionSettings);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) fail("session settings", r);
+  PQclear(r);
+}
 
 PgConnection::~PgConnection() {
   cache_.clear();
@@ -212,12 +220,9 @@ PgConnection::~PgConnection() {
 }
 
 PGconn* PgConnection::handle() {
-  if (unread_) {
+  if (unread_) {  // a read-only COMMIT's answer: it ended its transaction whatever it says
     unread_ = false;
     while (PGresult* r = PQgetResult(conn_)) PQclear(r);
-    // A read-only COMMIT ends its transaction even when it fails; anything else is rolled back.
-    const PGTransactionStatusType t = PQtransactionStatus(conn_);
-    if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR) PQclear(PQexec(conn_, "ROLLBACK"));
   }
   // The server went away (restart, fail-over): reconnect once; statements are re-prepared.
   if (PQstatus(conn_) == CONNECTION_BAD) reconnect();
@@ -287,7 +292,10 @@ void PgConnection::commit_without_waiting() {
     deferred_begin_ = nullptr;
     return;
   }
-  if (PQsendQuery(handle(), "COMMIT") != 1) fail("commit");
+  // A connection that broke during the read has no transaction left (handle() reconnects on its
+  // next use), and a failed statement's ROLLBACK already ended it.
+  if (PQstatus(conn_) != CONNECTION_OK || PQtransactionStatus(conn_) == PQTRANS_IDLE) return;
+  if (PQsendQuery(conn_, "COMMIT") != 1) fail("commit");
   unread_ = true;
 }
 
@@ -313,14 +321,16 @@ PGresult* PgConnection::pipeline_after_begin(const std::string& name, int params
   const bool sent = PQsendQueryParams(pg, begin, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
                     PQsendQueryPrepared(pg, name.c_str(), params, values, nullptr, nullptr, 0) == 1 &&
                     PQpipelineSync(pg) == 1;
-  // One result per command (each followed by a null), then the sync point. After a failed
-  // command the next ones answer PGRES_PIPELINE_ABORTED.
+  // One result per command, each followed by a null, then the sync point (after a failed
+  // command the next ones answer PGRES_PIPELINE_ABORTED). More nulls than commands, or a
+  // connection no longer OK, means libpq gave up on the exchange.
   std::vector<PGresult*> results;
   if (sent) {
-    for (;;) {
+    for (int nulls = 0; nulls <= kPipelinedCommands;) {
       PGresult* r = PQgetResult(pg);
       if (!r) {
-        if (PQstatus(pg) == CONNECTION_BAD) break;
+        if (PQstatus(pg) != CONNECTION_OK) break;
+        ++nulls;
         continue;
       }
       if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
@@ -331,9 +341,14 @@ PGresult* PgConnection::pipeline_after_begin(const std::string& name, int params
     }
   }
   if (PQexitPipelineMode(pg) != 1) {  // answers left unread: the session cannot be trusted
+    std::string msg = PQerrorMessage(pg);
     for (PGresult* r : results) PQclear(r);
-    reconnect();
-    fail("pipeline");
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    try {
+      reconnect();
+    } catch (const StorageError&) {  // the next handle() tries again
+    }
+    throw StorageError("postgresql pipeline: " + msg);
   }
   if (results.size() != 2 || PQresultStatus(results[0]) != PGRES_COMMAND_OK) {
     PGresult* first = results.empty() ? nullptr : results[0];
