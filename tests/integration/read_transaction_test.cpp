@@ -80,7 +80,8 @@ TEST_F(ReadTransactions, AReadIsOneSnapshotEvenWhenAWriteCommitsDuringIt) {
 
 TEST_F(ReadTransactions, AFailedReadLeavesTheConnectionUsable) {
   ASSERT_TRUE(add_person(1).ok());
-  // Fails before any statement (nothing reached the server yet).
+  // Fails before any statement (nothing reached the server yet; the transaction function's
+  // exception becomes an error status, so the read still ends through end_read).
   EXPECT_FALSE(db_->read([](storage::Tx&) -> Status { throw std::runtime_error("before any statement"); }).ok());
   EXPECT_EQ(people(), 1);
   // Fails at its first statement: a write in a read-only snapshot.
@@ -141,4 +142,10 @@ TEST(PgReaderConnection, SurvivesItsServerSessionBeingKilled) {
     EXPECT_EQ(read_one("SHOW idle_in_transaction_session_timeout"), timeout);
     EXPECT_NE(read_one("SELECT pg_backend_pid()::text"), pid);
   }
+  // A read that fails before its first statement (Database::read's abort_read): the BEGIN the
+  // server never saw is dropped, so the connection's next statement runs outside any transaction.
+  reader.defer_begin(kBegin);
+  reader.rollback_read();
+  reader.query("SELECT 1").step();
+  EXPECT_EQ(PQtransactionStatus(reader.handle()), PQTRANS_IDLE);
 }

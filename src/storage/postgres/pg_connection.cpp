@@ -308,7 +308,7 @@ void PgConnection::send_deferred_begin() {
 
 PGresult* PgConnection::exec_prepared(const std::string& name, int params, const char* const* values) {
   PGresult* r = deferred_begin_ ? pipeline_after_begin(name, params, values)
-                                : PQexecPrepared(handle(), name.c_str(), params, values, nullptr, nullptr, 0);
+                                : PQexecPrepared(conn_, name.c_str(), params, values, nullptr, nullptr, 0);
   const ExecStatusType st = PQresultStatus(r);
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) fail("execute", r);
   return r;
@@ -359,14 +359,16 @@ PGresult* PgConnection::pipeline_after_begin(const std::string& name, int params
   return results[1];
 }
 
-void PgConnection::exec_script(const char* sql) {
-  if (deferred_begin_) {
-    if (std::strncmp(sql, "ROLLBACK", 8) == 0) {  // of a transaction the server never saw
-      deferred_begin_ = nullptr;
-      return;
-    }
-    send_deferred_begin();
+void PgConnection::rollback_read() {
+  if (deferred_begin_) {  // the server never saw the transaction
+    deferred_begin_ = nullptr;
+    return;
   }
+  exec_script("ROLLBACK");
+}
+
+void PgConnection::exec_script(const char* sql) {
+  if (deferred_begin_) send_deferred_begin();  // a script inside a read: the BEGIN goes first
   before_statement(sql);
   PGresult* r = PQexec(handle(), sql);
   ExecStatusType st = PQresultStatus(r);

@@ -84,13 +84,15 @@ class PgConnection final : public sql::Connection {
   PGconn* handle();
 
   // Round trips saved on read transactions. defer_begin: `sql` (one BEGIN command) is sent in one
-  // pipeline with the next prepared statement instead of waiting for its own answer (a ROLLBACK
-  // before then just drops it). commit_without_waiting: sends COMMIT and returns; its answer is
+  // pipeline with the next prepared statement instead of waiting for its own answer. commit_without_waiting: sends COMMIT and returns; its answer is
   // read before the connection's next command. Only for read-only transactions, whose COMMIT
   // cannot lose anything.
   void defer_begin(const char* sql) { deferred_begin_ = sql; }
   void commit_without_waiting();
-  // Executes prepared statement `name` (after a deferred BEGIN, in one pipeline). Returns the
+  // Ends a read that failed: drops a BEGIN the server never saw, else ROLLBACK.
+  void rollback_read();
+  // Executes prepared statement `name` (after a deferred BEGIN, in one pipeline) on a connection
+  // the caller got ready with handle() (PgStatement prepares it there first). Returns the
   // result of a successful execution; throws StorageError otherwise.
   PGresult* exec_prepared(const std::string& name, int params, const char* const* values);
 

@@ -47,4 +47,6 @@ void PgDatabase::begin_read(sql::Connection& c) { static_cast<PgConnection&>(c).
 
 void PgDatabase::end_read(sql::Connection& c) { static_cast<PgConnection&>(c).commit_without_waiting(); }
 
+void PgDatabase::abort_read(sql::Connection& c) { static_cast<PgConnection&>(c).rollback_read(); }
+
 }  // namespace darwaza::storage::postgres

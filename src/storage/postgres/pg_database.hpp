@@ -32,6 +32,7 @@ class PgDatabase final : public sql::GroupCommitDatabase {
   void begin_write(sql::Connection& c) override;
   void begin_read(sql::Connection& c) override;
   void end_read(sql::Connection& c) override;
+  void abort_read(sql::Connection& c) override;
 
  private:
   std::string url_;

@@ -207,6 +207,8 @@ void GroupCommitDatabase::release_reader(std::unique_ptr<Reader> r) {
 
 void GroupCommitDatabase::end_read(Connection& c) { c.query(kCommit).exec(); }
 
+void GroupCommitDatabase::abort_read(Connection& c) { c.exec_script(kRollback); }
+
 Status GroupCommitDatabase::with_reader(const std::function<Status(Reader&)>& fn) {
   std::unique_ptr<Reader> r;
   try {
@@ -222,7 +224,7 @@ Status GroupCommitDatabase::with_reader(const std::function<Status(Reader&)>& fn
   } catch (const std::exception& e) {
     s = internal_error(std::string("read: ") + e.what());
     try {
-      r->conn->exec_script(kRollback);
+      abort_read(*r->conn);
     } catch (...) {
       r.reset();  // a connection that cannot roll back is not reused
     }

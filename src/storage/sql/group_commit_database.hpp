@@ -47,6 +47,8 @@ class GroupCommitDatabase : public Database {
   virtual void begin_read(Connection& c) = 0;
   // Ends a read that succeeded (COMMIT; an engine may finish it without waiting for the answer).
   virtual void end_read(Connection& c);
+  // Ends a read that threw (ROLLBACK; an engine may have nothing to roll back).
+  virtual void abort_read(Connection& c);
 
   DatabaseOptions options_;
   const std::size_t max_batch_;
