@@ -128,6 +128,7 @@ Result<LoadReport> Registries::load(const std::vector<SchemaFile>& files) {
                           "Registry " + s.name + " names agency \"" + s.agency + "\", which does not exist.");
       const std::string doc = to_json(s).dump();
       const std::string checksum = crypto::sha256_hex(doc);
+      bool unchanged = false;
       if (auto prior = tx.registries().registry(s.name)) {
         if (prior->version > s.version)
           return error(Errc::schema_downgrade, "Registry " + s.name + " is stored at version " +
@@ -135,9 +136,14 @@ Result<LoadReport> Registries::load(const std::vector<SchemaFile>& files) {
         if (prior->version == s.version && prior->checksum != checksum)
           return make_error(ErrorKind::conflict, "schema-changed-without-version", "Schema changed",
                             "Registry " + s.name + " changed but its version did not; bump \"version\".");
+        unchanged = prior->version == s.version;
       }
-      tx.registries().put_registry({s.name, s.version, s.agency, doc, checksum, now});
-      audit::record(tx, audit::system_actor(), now, {"registry.schema.load", "registry", s.name, "", "", "", "ok"});
+      // Loading the stored schema again (every start with --registry-dir) changes nothing, so it
+      // writes nothing: an audited schema write makes every node rebuild its address indexes.
+      if (!unchanged) {
+        tx.registries().put_registry({s.name, s.version, s.agency, doc, checksum, now});
+        audit::record(tx, audit::system_actor(), now, {"registry.schema.load", "registry", s.name, "", "", "", "ok"});
+      }
       ++rep.registries;
       for (std::size_t i = 0; i < f.seed.size(); ++i) {
         json rec = f.seed[i];

@@ -34,15 +34,28 @@ struct World {
     EXPECT_TRUE(identity::Agencies(*tmp.db, clock).seed(*agencies).ok());
     regs = std::make_unique<registries::Registries>(*tmp.db, clock, true);
     EXPECT_TRUE(regs->open().ok());
+    EXPECT_TRUE(regs->load(schema_files()).ok());
+  }
+  ~World() { regs.reset(); }
+
+  // The schema files World loads: GovStack's test registries and the VPN registry.
+  static std::vector<registries::SchemaFile> schema_files() {
     std::vector<registries::SchemaFile> files;
     EXPECT_TRUE(registries::check_registry_directory(DARWAZA_SOURCE_DIR "/tests/fixtures/govstack/registries", &files).empty());
     std::vector<registries::SchemaFile> shipped;
     EXPECT_TRUE(registries::check_registry_directory(DARWAZA_SOURCE_DIR "/data/registries", &shipped).empty());
     for (auto& f : shipped)
       if (f.schema.name == "pta-vpn-endpoints") files.push_back(std::move(f));
-    EXPECT_TRUE(regs->load(files).ok());
+    return files;
   }
-  ~World() { regs.reset(); }
+
+  std::int64_t audit_head() {
+    auto head = storage::read_value<std::int64_t>(*tmp.db, [](storage::Tx& tx) -> Result<std::int64_t> {
+      return tx.audit().head().first;
+    });
+    EXPECT_TRUE(head.ok());
+    return head.ok() ? *head : -1;
+  }
 
   // A person created through create (the Data API's path); returns the record.
   registries::Record person(const std::string& first, const std::string& city, int serial) {
@@ -284,6 +297,38 @@ TEST(RegistriesUpdate, AVpnRecordsNewAddressesReachTheLiveIndex) {
   ASSERT_TRUE(regs.change_status(w.pta_officer, "pta-vpn-endpoints", vpn->id, "reinstate", "cleared").ok());
   EXPECT_TRUE(covered("8.8.4.4"));
   EXPECT_FALSE(covered("1.1.1.1"));
+}
+
+// Every start with --registry-dir loads the same schemas again. That must write nothing: an
+// audited schema write makes every node (this one included) rebuild its address indexes from
+// all records, which for a million VPN ranges is seconds of CPU while the node is serving.
+TEST(RegistriesUpdate, LoadingUnchangedSchemasAgainWritesNothing) {
+  World w;
+  auto& regs = *w.regs;
+  ASSERT_TRUE(regs.create(w.pta_officer, "pta-vpn-endpoints",
+                          {{"registrant_name", "Reload Test"}, {"cnic", "35202-1234567-1"}, {"email", "r@example.pk"},
+                           {"mobile", "+923001234567"}, {"vpn_type", "wireguard"}, {"endpoints", {"9.9.9.0/24"}},
+                           {"purpose", "Remote development for a client's office network"}, {"isp", "PTCL"}},
+                          "").ok());
+  ASSERT_TRUE(regs.follow_changes().ok());  // the first load's schema writes: one rebuild
+  auto quiet = regs.follow_changes();
+  ASSERT_TRUE(quiet.ok());
+  EXPECT_EQ(*quiet, 0);
+  const std::int64_t head = w.audit_head();
+
+  auto again = regs.load(World::schema_files());
+  ASSERT_TRUE(again.ok()) << again.error().detail;
+  EXPECT_EQ(w.audit_head(), head);
+  auto followed = regs.follow_changes();
+  ASSERT_TRUE(followed.ok());
+  EXPECT_EQ(*followed, 0) << "an unchanged load made the index rebuild from every record";
+
+  // A new version is a change: stored and audited as before.
+  auto files = World::schema_files();
+  for (auto& f : files)
+    if (f.schema.name == "pta-vpn-endpoints") ++f.schema.version;
+  ASSERT_TRUE(regs.load(files).ok());
+  EXPECT_EQ(w.audit_head(), head + 1);
 }
 
 }  // namespace
