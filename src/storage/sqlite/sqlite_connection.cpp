@@ -3,22 +3,23 @@
 #include <fmt/format.h>
 
 #include "storage/database.hpp"
+#include "storage/sqlite/batched_wal.hpp"
 
 namespace darwaza::storage::sqlite {
 namespace {
 constexpr int kBusyTimeoutMs = 10000;  // readers wait this long for a checkpoint; the writer is single
 
 // Savepoint (statement) journals stay in memory up to kStatementJournalSpillBytes: each
-// group-commit job runs in a SAVEPOINT whose journal (about 120 KiB for a submission) goes to a
-// temporary file past SQLite's 64 KiB default; in memory the writer spends ~30 % less CPU per
-// submission (bench/writer_cpu.sh: 139-156 against 203-211 µs). The bound is SQLite's: a journal
-// that outgrows memory is written to its file in one write of everything so far, and the unix
-// VFS writes at most 128 KiB - 1 bytes per call (seekAndWrite masks the length with 0x1ffff), so a
-// larger threshold fails that write with SQLITE_FULL ("database or disk is full") without any
-// system call failing: `registry import` batches did so with 140-256 KiB
-// (RegistryImport.EveryBatchOfALargeImportLands). Fully in memory (temp_store=MEMORY) buys a
-// little more for submissions and costs imports.
-constexpr int kStatementJournalSpillBytes = 128 * 1024 - 1;
+// group-commit job runs in a SAVEPOINT whose journal (about 120 KiB for a submission, more for
+// the first jobs of a batch) goes to a temporary file past SQLite's 64 KiB default. Past the
+// threshold SQLite writes all of the journal to its file in one call, which the unix VFS cannot
+// take beyond 128 KiB - 1 bytes (it reports a full disk: `registry import` batches failed so,
+// RegistryImport.EveryBatchOfALargeImportLands); writers open files through batched_wal_vfs(),
+// which hands such a write over in chunks, so the threshold can be higher. 512 KiB keeps every
+// submission's journal in memory (bench/writer_cpu.sh: writer 116-117 against 152-154 µs per
+// submission at 128 KiB - 1); SQLite allocates one chunk of this size per journal. Wholly in
+// memory (temp_store=MEMORY) made large imports slower.
+constexpr int kStatementJournalSpillBytes = 512 * 1024;
 
 // Once, before the library's first use: the journal threshold above, and no global memory
 // statistics, whose mutex is taken by every SQLite allocation on every connection (Darwaza never
@@ -69,7 +70,8 @@ std::string_view SqliteStatement::text_view(int col) const {
 Connection::Connection(const std::string& path, bool read_only) {
   configure_library();
   int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+  // Writers gather their WAL writes (batched_wal.hpp); readers never write the log.
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, read_only ? nullptr : batched_wal_vfs()) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
