@@ -39,6 +39,14 @@ class PlainReader {
   }
   ~PlainReader() { sqlite3_close(db_); }
   // "count:sum of lengths:sum of the first byte" of table t, or the error.
+  std::string integrity() {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, "PRAGMA integrity_check", -1, &st, nullptr) != SQLITE_OK) return sqlite3_errmsg(db_);
+    std::string out = sqlite3_step(st) == SQLITE_ROW ? reinterpret_cast<const char*>(sqlite3_column_text(st, 0))
+                                                     : sqlite3_errmsg(db_);
+    sqlite3_finalize(st);
+    return out;
+  }
   std::string digest() {
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db_, "SELECT count(*), total(length(v)), total(unicode(v)) FROM t", -1, &st, nullptr) != SQLITE_OK)
@@ -129,10 +137,77 @@ TEST(BatchedWal, ALargeSavepointJournalSpillsAndRollsBack) {
   PlainReader reader(dir.file("t.db"));
   const std::string before = reader.digest();
   // ~3 MiB of pages changed inside the savepoint: far past the threshold.
+  const auto journal_writes = batched_wal_stats().journal_writes;
   writer.exec_script("BEGIN; SAVEPOINT job; UPDATE t SET v = 'z' || substr(v, 2);");
+  EXPECT_GT(batched_wal_stats().journal_writes, journal_writes) << "the savepoint journal never spilled";
   writer.exec_script("ROLLBACK TO job; RELEASE job; COMMIT;");
   EXPECT_EQ(reader.digest(), before);
   writer.exec_script("BEGIN; SAVEPOINT job; UPDATE t SET v = 'z' || substr(v, 2); RELEASE job; COMMIT;");
   EXPECT_NE(reader.digest(), before);
   EXPECT_EQ(reader.digest().substr(0, 5), "2000:");
+}
+
+// A transaction too large for its page cache writes frames before its commit; rolled back, they
+// must not stay gathered: the next writer (here another connection) appends at the same offsets,
+// and a late write-out of the abandoned frames would overwrite its commit.
+TEST(BatchedWal, ARolledBackSpillNeverLandsOnAnotherWritersCommit) {
+  TempFolder dir;
+  Connection a(dir.file("t.db"), false);
+  a.exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=10;"
+                "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); PRAGMA wal_checkpoint(TRUNCATE);");
+  // The log starts over with a's transaction, and its rollback re-reads pages from the database
+  // file, not the log: nothing makes a write out its abandoned frames before b writes.
+  std::mt19937 rng(17);
+  std::string sql = "BEGIN;";
+  for (int i = 0; i < 400; ++i) sql += fmt::format("INSERT INTO t(v) VALUES('{}');", row_text(rng, 1500));
+  a.exec_script(sql.c_str());
+  a.exec_script("ROLLBACK;");
+  // b's commit covers the offsets of a's abandoned frames.
+  Connection b(dir.file("t.db"), false);
+  sql = "PRAGMA synchronous=FULL; BEGIN;";
+  std::int64_t length = 0;
+  for (int i = 0; i < 400; ++i) {
+    std::string v = row_text(rng, 1500);
+    length += static_cast<std::int64_t>(v.size());
+    sql += fmt::format("INSERT INTO t(v) VALUES('{}');", v);
+  }
+  b.exec_script((sql + "COMMIT;").c_str());
+  a.exec_script("SELECT count(*) FROM t;");  // a's next use of the log
+  PlainReader reader(dir.file("t.db"));
+  EXPECT_EQ(reader.integrity(), "ok");
+  EXPECT_EQ(reader.digest().substr(0, 4 + std::to_string(length).size()), fmt::format("400:{}", length));
+}
+
+// When a transaction rewrites a page it spilled earlier, SQLite rewrites the frames' checksums in
+// place at commit (a read, then a 24-byte header write, per frame), the commit frame's last. With
+// synchronous=NORMAL nothing syncs after that: the header must be in the file anyway, or a
+// recovery from the files (after a crash) would end the log before this commit.
+TEST(BatchedWal, ChecksumsRewrittenAtCommitReachTheFile) {
+  TempFolder dir;
+  Connection w(dir.file("t.db"), false);
+  w.exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=10;"
+                "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
+  std::mt19937 rng(19);
+  std::string sql = "BEGIN;";
+  for (int i = 0; i < 400; ++i) sql += fmt::format("INSERT INTO t(v) VALUES('{}');", row_text(rng, 1500));
+  sql += "UPDATE t SET v = 'z' || substr(v, 2) WHERE id <= 20; COMMIT;";
+  w.exec_script(sql.c_str());
+  // The files as a crash would leave them (the writer still open, nothing closed or synced).
+  for (const char* suffix : {"", "-wal"})
+    std::filesystem::copy_file(dir.file(std::string("t.db") + suffix), dir.file(std::string("copy.db") + suffix));
+  PlainReader copy(dir.file("copy.db"));
+  EXPECT_EQ(copy.integrity(), "ok");
+  EXPECT_EQ(copy.digest().substr(0, 4), "400:");
+}
+
+// A temporary table's journal spills like a savepoint journal (same threshold).
+TEST(BatchedWal, ATemporaryTablesLargeJournalSpills) {
+  TempFolder dir;
+  Connection w(dir.file("t.db"), false);
+  w.exec_script("PRAGMA journal_mode=WAL; CREATE TEMP TABLE tt(id INTEGER PRIMARY KEY, v TEXT);");
+  std::mt19937 rng(23);
+  std::string sql = "BEGIN;";
+  for (int i = 0; i < 1000; ++i) sql += fmt::format("INSERT INTO tt(v) VALUES('{}');", row_text(rng, 1500));
+  sql += "COMMIT; BEGIN; UPDATE tt SET v = 'z' || substr(v, 2); ROLLBACK;";
+  EXPECT_NO_THROW(w.exec_script(sql.c_str()));
 }

@@ -22,18 +22,32 @@ constexpr std::size_t kChunkBytes = 31 * 4096;
 
 std::atomic<std::uint64_t> g_gathered{0};
 std::atomic<std::uint64_t> g_os_writes{0};
+std::atomic<std::uint64_t> g_journal_writes{0};
 
 sqlite3_vfs* g_default = nullptr;
 sqlite3_vfs g_vfs;
 
-// A WAL file opened through this VFS: this header, then the default VFS's file.
+struct DbFile;
+
+// A WAL or savepoint-journal file opened through this VFS: this header, then the default VFS's file.
 struct WalFile {
-  sqlite3_file base;   // pMethods: kWalMethods
+  sqlite3_file base;   // pMethods: kWalMethods or kSplitMethods
   sqlite3_file* real;  // the default VFS's file, right after this struct
   char* buffer;        // the gathered bytes [at, at + len), kBufferBytes once allocated
   std::size_t len;
   sqlite3_int64 at;
-  bool commit_frame;   // the last write was the header of a commit's last frame
+  // The last call was a gathered frame header: its offset (-1: none) and whether it ends a commit.
+  sqlite3_int64 header_at;
+  bool header_ends_commit;
+  DbFile* db;          // the database file of the same connection, if opened through this VFS
+};
+
+// A database file opened through this VFS: everything goes to the default VFS's file, which
+// follows this header; the connection's WAL is written out before its write lock is released.
+struct DbFile {
+  sqlite3_file base;   // pMethods: kDbMethods
+  sqlite3_file* real;
+  WalFile* wal;
 };
 
 // SQLite writes a frame as its 24-byte header, then the page. Header bytes 4-7 hold, in a
@@ -44,6 +58,9 @@ bool is_commit_header(const void* data, int n) {
   const auto* b = static_cast<const unsigned char*>(data);
   return (b[4] | b[5] | b[6] | b[7]) != 0;
 }
+
+// header_at when the last call was a read (-1 after anything else that is not a header).
+constexpr sqlite3_int64 kAfterRead = -2;
 
 WalFile* self(sqlite3_file* f) { return reinterpret_cast<WalFile*>(f); }
 const sqlite3_io_methods& real_methods(WalFile* f) { return *f->real->pMethods; }
@@ -65,6 +82,7 @@ int write_out(WalFile* f) {
 int wal_close(sqlite3_file* pf) {
   WalFile* f = self(pf);
   int rc = write_out(f);
+  if (f->db && f->db->wal == f) f->db->wal = nullptr;
   int closed = real_methods(f).xClose(f->real);
   std::free(f->buffer);
   f->buffer = nullptr;
@@ -73,22 +91,21 @@ int wal_close(sqlite3_file* pf) {
 
 int wal_read(sqlite3_file* pf, void* out, int n, sqlite3_int64 off) {
   WalFile* f = self(pf);
+  f->header_at = kAfterRead;
   if (int rc = write_out(f); rc != SQLITE_OK) return rc;
   return real_methods(f).xRead(f->real, out, n, off);
 }
 
-int wal_write(sqlite3_file* pf, const void* data, int n, sqlite3_int64 off) {
-  WalFile* f = self(pf);
-  g_gathered.fetch_add(1, std::memory_order_relaxed);
-  const auto size = static_cast<std::size_t>(n);
-  const bool ends_commit = f->commit_frame;
-  f->commit_frame = is_commit_header(data, n);
+int write_through(WalFile* f, const void* data, int n, sqlite3_int64 off) {
+  f->header_at = -1;
+  if (int rc = write_out(f); rc != SQLITE_OK) return rc;
+  g_os_writes.fetch_add(1, std::memory_order_relaxed);
+  return real_methods(f).xWrite(f->real, data, n, off);
+}
+
+int gather(WalFile* f, const void* data, std::size_t size, sqlite3_int64 off) {
   if (f->len > 0 && (off != f->at + static_cast<sqlite3_int64>(f->len) || f->len + size > kBufferBytes))
     if (int rc = write_out(f); rc != SQLITE_OK) return rc;
-  if (size > kBufferBytes) {
-    g_os_writes.fetch_add(1, std::memory_order_relaxed);
-    return real_methods(f).xWrite(f->real, data, n, off);
-  }
   if (!f->buffer) {
     f->buffer = static_cast<char*>(std::malloc(kBufferBytes));
     if (!f->buffer) return SQLITE_IOERR_NOMEM;
@@ -96,31 +113,57 @@ int wal_write(sqlite3_file* pf, const void* data, int n, sqlite3_int64 off) {
   if (f->len == 0) f->at = off;
   std::memcpy(f->buffer + f->len, data, size);
   f->len += size;
+  return SQLITE_OK;
+}
+
+// Only the two writes of a frame appended by walWriteOneFrame are gathered: a 24-byte header
+// (not right after a read: walRewriteChecksums rewrites headers in place after reading each
+// frame), then the page right behind it. Anything else goes straight through, after what is
+// gathered: the log's own header, pieces of a frame cut at a sync point, rewritten headers.
+int wal_write(sqlite3_file* pf, const void* data, int n, sqlite3_int64 off) {
+  WalFile* f = self(pf);
+  g_gathered.fetch_add(1, std::memory_order_relaxed);
+  const auto size = static_cast<std::size_t>(n);
+  const bool after_read = f->header_at == kAfterRead;
+  if (n == kFrameHeaderBytes && !after_read) {
+    if (int rc = gather(f, data, size, off); rc != SQLITE_OK) return rc;
+    f->header_at = off;
+    f->header_ends_commit = is_commit_header(data, n);
+    return SQLITE_OK;
+  }
+  if (f->header_at < 0 || off != f->header_at + kFrameHeaderBytes || size > kBufferBytes)
+    return write_through(f, data, n, off);
+  f->header_at = -1;
+  if (int rc = gather(f, data, size, off); rc != SQLITE_OK) return rc;
   // The page of a commit's last frame: the commit is written out now, before SQLite syncs it or
   // (with synchronous below FULL) publishes it to readers, and a failure fails this write.
-  return ends_commit ? write_out(f) : SQLITE_OK;
+  return f->header_ends_commit ? write_out(f) : SQLITE_OK;
 }
 
 int wal_truncate(sqlite3_file* pf, sqlite3_int64 size) {
   WalFile* f = self(pf);
+  f->header_at = -1;
   if (int rc = write_out(f); rc != SQLITE_OK) return rc;
   return real_methods(f).xTruncate(f->real, size);
 }
 
 int wal_sync(sqlite3_file* pf, int flags) {
   WalFile* f = self(pf);
+  f->header_at = -1;
   if (int rc = write_out(f); rc != SQLITE_OK) return rc;
   return real_methods(f).xSync(f->real, flags);
 }
 
 int wal_file_size(sqlite3_file* pf, sqlite3_int64* size) {
   WalFile* f = self(pf);
+  f->header_at = -1;
   if (int rc = write_out(f); rc != SQLITE_OK) return rc;
   return real_methods(f).xFileSize(f->real, size);
 }
 
 int wal_file_control(sqlite3_file* pf, int op, void* arg) {
   WalFile* f = self(pf);
+  f->header_at = -1;
   if (int rc = write_out(f); rc != SQLITE_OK) return rc;
   return real_methods(f).xFileControl(f->real, op, arg);
 }
@@ -137,6 +180,7 @@ int wal_device(sqlite3_file* pf) { return real_methods(self(pf)).xDeviceCharacte
 // of it to its file in one call (sqlite_connection.cpp); that write is handed over in chunks.
 int split_write(sqlite3_file* pf, const void* data, int n, sqlite3_int64 off) {
   WalFile* f = self(pf);
+  g_journal_writes.fetch_add(1, std::memory_order_relaxed);
   const auto* bytes = static_cast<const char*>(data);
   int rc = SQLITE_OK;
   for (std::size_t done = 0; done < static_cast<std::size_t>(n) && rc == SQLITE_OK;) {
@@ -170,16 +214,92 @@ const sqlite3_io_methods kWalMethods = {
     nullptr,    nullptr,    nullptr,            nullptr,          nullptr,         nullptr,
 };
 
+// ---- database files ------------------------------------------------------------------------------
+
+DbFile* db_self(sqlite3_file* f) { return reinterpret_cast<DbFile*>(f); }
+const sqlite3_io_methods& db_real(sqlite3_file* f) { return *db_self(f)->real->pMethods; }
+sqlite3_file* db_inner(sqlite3_file* f) { return db_self(f)->real; }
+
+int db_close(sqlite3_file* pf) {
+  DbFile* f = db_self(pf);
+  if (f->wal && f->wal->db == f) f->wal->db = nullptr;
+  return db_real(pf).xClose(f->real);
+}
+int db_read(sqlite3_file* pf, void* out, int n, sqlite3_int64 off) { return db_real(pf).xRead(db_inner(pf), out, n, off); }
+int db_write(sqlite3_file* pf, const void* data, int n, sqlite3_int64 off) {
+  return db_real(pf).xWrite(db_inner(pf), data, n, off);
+}
+int db_truncate(sqlite3_file* pf, sqlite3_int64 size) { return db_real(pf).xTruncate(db_inner(pf), size); }
+int db_sync(sqlite3_file* pf, int flags) { return db_real(pf).xSync(db_inner(pf), flags); }
+int db_file_size(sqlite3_file* pf, sqlite3_int64* size) { return db_real(pf).xFileSize(db_inner(pf), size); }
+int db_lock(sqlite3_file* pf, int level) { return db_real(pf).xLock(db_inner(pf), level); }
+int db_unlock(sqlite3_file* pf, int level) { return db_real(pf).xUnlock(db_inner(pf), level); }
+int db_check_reserved(sqlite3_file* pf, int* out) { return db_real(pf).xCheckReservedLock(db_inner(pf), out); }
+int db_file_control(sqlite3_file* pf, int op, void* arg) { return db_real(pf).xFileControl(db_inner(pf), op, arg); }
+int db_sector_size(sqlite3_file* pf) { return db_real(pf).xSectorSize(db_inner(pf)); }
+int db_device(sqlite3_file* pf) { return db_real(pf).xDeviceCharacteristics(db_inner(pf)); }
+int db_shm_map(sqlite3_file* pf, int region, int size, int extend, void volatile** out) {
+  return db_real(pf).xShmMap(db_inner(pf), region, size, extend, out);
+}
+// WAL_WRITE_LOCK in wal.c: the first lock slot, held exclusively by the one writer of the log.
+constexpr int kWalWriteLockSlot = 0;
+// Before the connection gives up the log's write lock, nothing of the log may stay gathered:
+// another writer appends at the same offsets next, and a later write-out of frames this
+// connection rolled back (spilled from its page cache, then abandoned) would overwrite that
+// writer's commit. Committed frames are never here (written out with the commit's last frame),
+// so a failure to write rolled-back frames loses nothing.
+int db_shm_lock(sqlite3_file* pf, int offset, int n, int flags) {
+  DbFile* f = db_self(pf);
+  if (f->wal && offset == kWalWriteLockSlot && n == 1 && flags == (SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE)) {
+    f->wal->header_at = -1;
+    (void)write_out(f->wal);
+  }
+  return db_real(pf).xShmLock(f->real, offset, n, flags);
+}
+void db_shm_barrier(sqlite3_file* pf) { db_real(pf).xShmBarrier(db_inner(pf)); }
+int db_shm_unmap(sqlite3_file* pf, int remove) { return db_real(pf).xShmUnmap(db_inner(pf), remove); }
+int db_fetch(sqlite3_file* pf, sqlite3_int64 off, int n, void** out) { return db_real(pf).xFetch(db_inner(pf), off, n, out); }
+int db_unfetch(sqlite3_file* pf, sqlite3_int64 off, void* p) { return db_real(pf).xUnfetch(db_inner(pf), off, p); }
+
+const sqlite3_io_methods kDbMethods = {
+    3,           db_close,      db_read,           db_write,        db_truncate,    db_sync,     db_file_size,
+    db_lock,     db_unlock,     db_check_reserved, db_file_control, db_sector_size, db_device,   db_shm_map,
+    db_shm_lock, db_shm_barrier, db_shm_unmap,     db_fetch,        db_unfetch,
+};
+
+// Room for either header before the default VFS's file.
+constexpr std::size_t kHeaderBytes = (std::max(sizeof(WalFile), sizeof(DbFile)) + 15) / 16 * 16;
+sqlite3_file* inner_of(sqlite3_file* pf) {
+  return reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(pf) + kHeaderBytes);
+}
+
 int vfs_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* pf, int flags, int* out_flags) {
-  // Anything but a WAL file or a savepoint journal is the default VFS's own file, in place.
-  const bool wal = (flags & SQLITE_OPEN_WAL) != 0, split = (flags & SQLITE_OPEN_SUBJOURNAL) != 0;
-  if (!wal && !split) return g_default->xOpen(g_default, name, pf, flags, out_flags);
+  const bool wal = (flags & SQLITE_OPEN_WAL) != 0, db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
+  const bool split = (flags & (SQLITE_OPEN_SUBJOURNAL | SQLITE_OPEN_TEMP_JOURNAL)) != 0;
+  // Anything else (rollback journals, temporary files) is the default VFS's own file, in place.
+  if (!wal && !db && !split) return g_default->xOpen(g_default, name, pf, flags, out_flags);
+  std::memset(pf, 0, kHeaderBytes);
+  sqlite3_file* real = inner_of(pf);
+  int rc = g_default->xOpen(g_default, name, real, flags, out_flags);
+  if (rc != SQLITE_OK || !real->pMethods) return rc;  // pMethods stays null: nothing to close
+  if (db) {
+    DbFile* f = db_self(pf);
+    f->real = real;
+    f->base.pMethods = &kDbMethods;
+    return SQLITE_OK;
+  }
   WalFile* f = self(pf);
-  std::memset(f, 0, sizeof(WalFile));
-  f->real = reinterpret_cast<sqlite3_file*>(f + 1);
-  int rc = g_default->xOpen(g_default, name, f->real, flags, out_flags);
-  if (rc != SQLITE_OK || !f->real->pMethods) return rc;  // base.pMethods stays null: nothing to close
-  f->base.pMethods = wal ? &kWalMethods : &kSplitMethods;
+  f->real = real;
+  f->header_at = -1;
+  f->base.pMethods = split ? &kSplitMethods : &kWalMethods;
+  if (wal && name) {
+    // The log's database file, opened by the same connection (through this VFS, or not at all).
+    sqlite3_file* main = sqlite3_database_file_object(name);
+    if (main && main->pMethods == &kDbMethods) {
+      f->db = db_self(main);
+      f->db->wal = f;
+    }
+  }
   return SQLITE_OK;
 }
 
@@ -208,7 +328,7 @@ const char* batched_wal_vfs() {
     g_default = sqlite3_vfs_find(nullptr);
     g_vfs = sqlite3_vfs{};
     g_vfs.iVersion = 2;
-    g_vfs.szOsFile = static_cast<int>(sizeof(WalFile)) + g_default->szOsFile;
+    g_vfs.szOsFile = static_cast<int>(kHeaderBytes) + g_default->szOsFile;
     g_vfs.mxPathname = g_default->mxPathname;
     g_vfs.zName = kVfsName;
     g_vfs.xOpen = vfs_open;
@@ -230,7 +350,8 @@ const char* batched_wal_vfs() {
 }
 
 BatchedWalStats batched_wal_stats() {
-  return {g_gathered.load(std::memory_order_relaxed), g_os_writes.load(std::memory_order_relaxed)};
+  return {g_gathered.load(std::memory_order_relaxed), g_os_writes.load(std::memory_order_relaxed),
+          g_journal_writes.load(std::memory_order_relaxed)};
 }
 
 }  // namespace darwaza::storage::sqlite

@@ -11,9 +11,14 @@
 //     commit's own write call, as it would have without the shim;
 //   - before any read, sync, size query, truncation, file control or close of the log, and when
 //     a write is not contiguous with the gathered ones or the buffer is full.
-// Frames a commit writes early (a page-cache spill in a large transaction) stay gathered until
-// one of those; they are not visible to anyone before their commit. Files other than WAL files
-// are the default VFS's own, untouched.
+// Only a frame's two writes as walWriteOneFrame appends them are gathered; anything else (the
+// log's header, headers rewritten in place after a read, a frame cut at a sync point) goes
+// straight through after what is gathered. Frames a transaction writes early (a page-cache
+// spill) may still be gathered when it rolls back: they are written out before the connection
+// releases the log's write lock (the database file's xShmLock), so they can never land on frames
+// another writer appends after it. Savepoint and temporary journals are wrapped only to cut
+// large writes (a spill from memory) into pieces the unix VFS takes. Other files (rollback
+// journals, temporary databases) are the default VFS's own, untouched.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +32,7 @@ const char* batched_wal_vfs();
 struct BatchedWalStats {
   std::uint64_t gathered_writes = 0;  // WAL writes SQLite made
   std::uint64_t os_writes = 0;        // writes handed to the default VFS for them
+  std::uint64_t journal_writes = 0;   // writes to savepoint and temporary journals (spills)
 };
 BatchedWalStats batched_wal_stats();
 
