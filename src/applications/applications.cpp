@@ -94,7 +94,7 @@ bool looks_like_tracking_number(std::string_view s) {
 std::string new_tracking_number() {
   static constexpr char kAlphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // 32 symbols, no 0/1/I/O
   unsigned char b[16];
-  randombytes_buf(b, sizeof b);
+  crypto::identifier_random_bytes(b, sizeof b);
   std::string out(kTrackingPrefix);
   for (int i = 0; i < 16; ++i) {
     if (i > 0 && i % 4 == 0) out += '-';

@@ -48,12 +48,9 @@ std::string random_token(std::size_t n) {
   return base64url(buf);
 }
 
-namespace {
-
-// Random bytes for identifiers, taken from the system's generator 512 at a time per thread
-// rather than one system call per identifier (a submission makes three). Same source, same
-// strength: only the call is batched. (Secrets, random_token, keep their own calls.)
-void id_random_bytes(unsigned char* out, std::size_t n) {
+// Same source, same strength as a call per identifier: only the call is batched (a submission
+// makes four identifiers). Secrets (random_token) keep their own calls.
+void identifier_random_bytes(unsigned char* out, std::size_t n) {
   thread_local unsigned char pool[512];
   thread_local std::size_t left = 0;
   while (n > 0) {
@@ -70,7 +67,6 @@ void id_random_bytes(unsigned char* out, std::size_t n) {
   }
 }
 
-}  // namespace
 
 std::string random_id(std::string_view prefix) {
   static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";  // 32 symbols, no l/o/0/1
@@ -78,7 +74,7 @@ std::string random_id(std::string_view prefix) {
   std::string out(prefix);
   out.push_back('_');
   unsigned char buf[kChars];
-  id_random_bytes(buf, sizeof buf);
+  identifier_random_bytes(buf, sizeof buf);
   for (unsigned char b : buf) out.push_back(kAlphabet[b & 31u]);
   return out;
 }
@@ -92,7 +88,7 @@ std::string time_ordered_id(std::string_view prefix, std::int64_t unix_ms) {
   out.push_back('_');
   for (int i = kTimeChars - 1; i >= 0; --i) out.push_back(kSorted[(t >> (5 * i)) & 31u]);
   unsigned char buf[kRandomChars];
-  id_random_bytes(buf, sizeof buf);
+  identifier_random_bytes(buf, sizeof buf);
   for (unsigned char b : buf) out.push_back(kSorted[b & 31u]);
   return out;
 }
