@@ -70,6 +70,25 @@ std::string row_text(std::mt19937& rng, std::size_t bytes) {
   return v;
 }
 
+// INSERT statements of n random rows of `bytes` (+ up to `spread`) letters, and what digest()
+// then adds up.
+struct Rows {
+  std::string sql;
+  std::int64_t count = 0, length = 0, first = 0;
+  std::string digest() const { return fmt::format("{}:{}:{}", count, length, first); }
+};
+Rows inserts(std::mt19937& rng, const char* table, int n, std::size_t bytes, std::size_t spread = 0) {
+  Rows r;
+  for (int i = 0; i < n; ++i) {
+    std::string v = row_text(rng, bytes + (spread ? rng() % spread : 0));
+    ++r.count;
+    r.length += static_cast<std::int64_t>(v.size());
+    r.first += v[0];
+    r.sql += fmt::format("INSERT INTO {}(v) VALUES('{}');", table, v);
+  }
+  return r;
+}
+
 }  // namespace
 
 TEST(BatchedWal, ACommitReachesTheFileInAFewLargeWrites) {
@@ -77,14 +96,9 @@ TEST(BatchedWal, ACommitReachesTheFileInAFewLargeWrites) {
   Connection writer(dir.file("t.db"), false);
   writer.exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
   std::mt19937 rng(7);
-  std::string sql = "BEGIN;";
-  std::size_t bytes = 0;
-  for (int i = 0; i < 600; ++i) {
-    std::string v = row_text(rng, 2000);
-    bytes += v.size();
-    sql += fmt::format("INSERT INTO t(v) VALUES('{}');", v);
-  }
-  sql += "COMMIT;";
+  const Rows rows = inserts(rng, "t", 600, 2000);
+  const std::string sql = "BEGIN;" + rows.sql + "COMMIT;";
+  const std::size_t bytes = static_cast<std::size_t>(rows.length);
   const BatchedWalStats before = batched_wal_stats();
   writer.exec_script(sql.c_str());
   const BatchedWalStats after = batched_wal_stats();
@@ -95,7 +109,7 @@ TEST(BatchedWal, ACommitReachesTheFileInAFewLargeWrites) {
   EXPECT_GT(os, 0u);
   EXPECT_LE(os, gathered / 20) << gathered << " WAL writes became " << os;
   PlainReader reader(dir.file("t.db"));
-  EXPECT_EQ(reader.digest().substr(0, 4), "600:");
+  EXPECT_EQ(reader.digest(), rows.digest());
 }
 
 // With synchronous=OFF SQLite publishes a commit without syncing the log first: the frames must
@@ -106,19 +120,15 @@ TEST(BatchedWal, EveryCommitIsReadableAtOnceWithoutASync) {
   writer.exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
   PlainReader reader(dir.file("t.db"));
   std::mt19937 rng(11);
-  std::int64_t count = 0, length = 0, first = 0;
+  Rows all;
   for (int round = 0; round < 60; ++round) {
-    std::string sql = "BEGIN;";
-    for (int i = 0; i < 1 + round % 7; ++i) {
-      std::string v = row_text(rng, 500 + (rng() % 3000));
-      ++count;
-      length += static_cast<std::int64_t>(v.size());
-      first += v[0];
-      sql += fmt::format("INSERT INTO t(v) VALUES('{}');", v);
-    }
-    sql += "COMMIT;";
+    const Rows rows = inserts(rng, "t", 1 + round % 7, 500, 3000);
+    all.count += rows.count;
+    all.length += rows.length;
+    all.first += rows.first;
+    const std::string sql = "BEGIN;" + rows.sql + "COMMIT;";
     writer.exec_script(sql.c_str());
-    ASSERT_EQ(reader.digest(), fmt::format("{}:{}:{}", count, length, first)) << "after commit " << round;
+    ASSERT_EQ(reader.digest(), all.digest()) << "after commit " << round;
   }
 }
 
@@ -130,10 +140,7 @@ TEST(BatchedWal, ALargeSavepointJournalSpillsAndRollsBack) {
   Connection writer(dir.file("t.db"), false);
   writer.exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
   std::mt19937 rng(13);
-  std::string sql = "BEGIN;";
-  for (int i = 0; i < 2000; ++i) sql += fmt::format("INSERT INTO t(v) VALUES('{}');", row_text(rng, 1500));
-  sql += "COMMIT;";
-  writer.exec_script(sql.c_str());
+  writer.exec_script(("BEGIN;" + inserts(rng, "t", 2000, 1500).sql + "COMMIT;").c_str());
   PlainReader reader(dir.file("t.db"));
   const std::string before = reader.digest();
   // ~3 MiB of pages changed inside the savepoint: far past the threshold.
@@ -158,24 +165,16 @@ TEST(BatchedWal, ARolledBackSpillNeverLandsOnAnotherWritersCommit) {
   // The log starts over with a's transaction, and its rollback re-reads pages from the database
   // file, not the log: nothing makes a write out its abandoned frames before b writes.
   std::mt19937 rng(17);
-  std::string sql = "BEGIN;";
-  for (int i = 0; i < 400; ++i) sql += fmt::format("INSERT INTO t(v) VALUES('{}');", row_text(rng, 1500));
-  a.exec_script(sql.c_str());
+  a.exec_script(("BEGIN;" + inserts(rng, "t", 400, 1500).sql).c_str());
   a.exec_script("ROLLBACK;");
   // b's commit covers the offsets of a's abandoned frames.
   Connection b(dir.file("t.db"), false);
-  sql = "PRAGMA synchronous=FULL; BEGIN;";
-  std::int64_t length = 0;
-  for (int i = 0; i < 400; ++i) {
-    std::string v = row_text(rng, 1500);
-    length += static_cast<std::int64_t>(v.size());
-    sql += fmt::format("INSERT INTO t(v) VALUES('{}');", v);
-  }
-  b.exec_script((sql + "COMMIT;").c_str());
+  const Rows rows = inserts(rng, "t", 400, 1500);
+  b.exec_script(("PRAGMA synchronous=FULL; BEGIN;" + rows.sql + "COMMIT;").c_str());
   a.exec_script("SELECT count(*) FROM t;");  // a's next use of the log
   PlainReader reader(dir.file("t.db"));
   EXPECT_EQ(reader.integrity(), "ok");
-  EXPECT_EQ(reader.digest().substr(0, 4 + std::to_string(length).size()), fmt::format("400:{}", length));
+  EXPECT_EQ(reader.digest(), rows.digest());
 }
 
 // When a transaction rewrites a page it spilled earlier, SQLite rewrites the frames' checksums in
@@ -188,10 +187,8 @@ TEST(BatchedWal, ChecksumsRewrittenAtCommitReachTheFile) {
   w.exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=10;"
                 "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
   std::mt19937 rng(19);
-  std::string sql = "BEGIN;";
-  for (int i = 0; i < 400; ++i) sql += fmt::format("INSERT INTO t(v) VALUES('{}');", row_text(rng, 1500));
-  sql += "UPDATE t SET v = 'z' || substr(v, 2) WHERE id <= 20; COMMIT;";
-  w.exec_script(sql.c_str());
+  w.exec_script(("BEGIN;" + inserts(rng, "t", 400, 1500).sql +
+                 "UPDATE t SET v = 'z' || substr(v, 2) WHERE id <= 20; COMMIT;").c_str());
   // The files as a crash would leave them (the writer still open, nothing closed or synced).
   for (const char* suffix : {"", "-wal"})
     std::filesystem::copy_file(dir.file(std::string("t.db") + suffix), dir.file(std::string("copy.db") + suffix));
@@ -206,8 +203,7 @@ TEST(BatchedWal, ATemporaryTablesLargeJournalSpills) {
   Connection w(dir.file("t.db"), false);
   w.exec_script("PRAGMA journal_mode=WAL; CREATE TEMP TABLE tt(id INTEGER PRIMARY KEY, v TEXT);");
   std::mt19937 rng(23);
-  std::string sql = "BEGIN;";
-  for (int i = 0; i < 1000; ++i) sql += fmt::format("INSERT INTO tt(v) VALUES('{}');", row_text(rng, 1500));
-  sql += "COMMIT; BEGIN; UPDATE tt SET v = 'z' || substr(v, 2); ROLLBACK;";
+  const std::string sql =
+      "BEGIN;" + inserts(rng, "tt", 1000, 1500).sql + "COMMIT; BEGIN; UPDATE tt SET v = 'z' || substr(v, 2); ROLLBACK;";
   EXPECT_NO_THROW(w.exec_script(sql.c_str()));
 }
