@@ -70,6 +70,11 @@ std::string row_text(std::mt19937& rng, std::size_t bytes) {
   return v;
 }
 
+// The test table, after the connection's settings.
+void create_table(Connection& c, const std::string& pragmas) {
+  c.exec_script((pragmas + " CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);").c_str());
+}
+
 // INSERT statements of n random rows of `bytes` (+ up to `spread`) letters, and what digest()
 // then adds up.
 struct Rows {
@@ -94,7 +99,7 @@ Rows inserts(std::mt19937& rng, const char* table, int n, std::size_t bytes, std
 TEST(BatchedWal, ACommitReachesTheFileInAFewLargeWrites) {
   TempFolder dir;
   Connection writer(dir.file("t.db"), false);
-  writer.exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
+  create_table(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
   std::mt19937 rng(7);
   const Rows rows = inserts(rng, "t", 600, 2000);
   const std::string sql = "BEGIN;" + rows.sql + "COMMIT;";
@@ -117,7 +122,7 @@ TEST(BatchedWal, ACommitReachesTheFileInAFewLargeWrites) {
 TEST(BatchedWal, EveryCommitIsReadableAtOnceWithoutASync) {
   TempFolder dir;
   Connection writer(dir.file("t.db"), false);
-  writer.exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
+  create_table(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;");
   PlainReader reader(dir.file("t.db"));
   std::mt19937 rng(11);
   Rows all;
@@ -138,7 +143,7 @@ TEST(BatchedWal, EveryCommitIsReadableAtOnceWithoutASync) {
 TEST(BatchedWal, ALargeSavepointJournalSpillsAndRollsBack) {
   TempFolder dir;
   Connection writer(dir.file("t.db"), false);
-  writer.exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
+  create_table(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
   std::mt19937 rng(13);
   writer.exec_script(("BEGIN;" + inserts(rng, "t", 2000, 1500).sql + "COMMIT;").c_str());
   PlainReader reader(dir.file("t.db"));
@@ -160,8 +165,8 @@ TEST(BatchedWal, ALargeSavepointJournalSpillsAndRollsBack) {
 TEST(BatchedWal, ARolledBackSpillNeverLandsOnAnotherWritersCommit) {
   TempFolder dir;
   Connection a(dir.file("t.db"), false);
-  a.exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=10;"
-                "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT); PRAGMA wal_checkpoint(TRUNCATE);");
+  create_table(a, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=10;");
+  a.exec_script("PRAGMA wal_checkpoint(TRUNCATE);");
   // The log starts over with a's transaction, and its rollback re-reads pages from the database
   // file, not the log: nothing makes a write out its abandoned frames before b writes.
   std::mt19937 rng(17);
@@ -184,8 +189,7 @@ TEST(BatchedWal, ARolledBackSpillNeverLandsOnAnotherWritersCommit) {
 TEST(BatchedWal, ChecksumsRewrittenAtCommitReachTheFile) {
   TempFolder dir;
   Connection w(dir.file("t.db"), false);
-  w.exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=10;"
-                "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
+  create_table(w, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=10;");
   std::mt19937 rng(19);
   w.exec_script(("BEGIN;" + inserts(rng, "t", 400, 1500).sql +
                  "UPDATE t SET v = 'z' || substr(v, 2) WHERE id <= 20; COMMIT;").c_str());
