@@ -67,7 +67,6 @@ void identifier_random_bytes(unsigned char* out, std::size_t n) {
   }
 }
 
-
 std::string random_id(std::string_view prefix) {
   static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";  // 32 symbols, no l/o/0/1
   constexpr std::size_t kChars = 20;                                      // 100 bits

@@ -209,5 +209,7 @@ TEST(BatchedWal, ATemporaryTablesLargeJournalSpills) {
   std::mt19937 rng(23);
   const std::string sql =
       "BEGIN;" + inserts(rng, "tt", 1000, 1500).sql + "COMMIT; BEGIN; UPDATE tt SET v = 'z' || substr(v, 2); ROLLBACK;";
+  const auto journal_writes = batched_wal_stats().journal_writes;
   EXPECT_NO_THROW(w.exec_script(sql.c_str()));
+  EXPECT_GT(batched_wal_stats().journal_writes, journal_writes) << "the temporary journal never spilled";
 }

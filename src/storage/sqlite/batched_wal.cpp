@@ -1,10 +1,10 @@
 #include "storage/sqlite/batched_wal.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
-#include <algorithm>
 
 #include <sqlite3.h>
 
@@ -27,28 +27,37 @@ std::atomic<std::uint64_t> g_journal_writes{0};
 sqlite3_vfs* g_default = nullptr;
 sqlite3_vfs g_vfs;
 
+// Every file this VFS wraps starts with this header; the default VFS's file follows it at
+// kHeaderBytes (see real()).
+struct Shim {
+  sqlite3_file base;  // pMethods: one of the tables below
+};
+
 struct DbFile;
 
-// A WAL or savepoint-journal file opened through this VFS: this header, then the default VFS's file.
+// A WAL file: the gathered bytes and where the current frame stands.
 struct WalFile {
-  sqlite3_file base;   // pMethods: kWalMethods or kSplitMethods
-  sqlite3_file* real;  // the default VFS's file, right after this struct
-  char* buffer;        // the gathered bytes [at, at + len), kBufferBytes once allocated
+  Shim shim;
+  char* buffer;  // the gathered bytes [at, at + len), kBufferBytes once allocated
   std::size_t len;
   sqlite3_int64 at;
-  // The last call was a gathered frame header: its offset (-1: none) and whether it ends a commit.
+  // The last call was a gathered frame header: its offset (-1: none; kAfterRead after a read) and
+  // whether it ends a commit.
   sqlite3_int64 header_at;
   bool header_ends_commit;
-  DbFile* db;          // the database file of the same connection, if opened through this VFS
+  DbFile* db;  // the database file of the same connection, if opened through this VFS
 };
 
-// A database file opened through this VFS: everything goes to the default VFS's file, which
-// follows this header; the connection's WAL is written out before its write lock is released.
+// A database file: its connection's WAL file, written out before the log's write lock is released.
 struct DbFile {
-  sqlite3_file base;   // pMethods: kDbMethods
-  sqlite3_file* real;
+  Shim shim;
   WalFile* wal;
 };
+
+// Room for either header before the default VFS's file.
+constexpr std::size_t kHeaderBytes = (std::max(sizeof(WalFile), sizeof(DbFile)) + 15) / 16 * 16;
+sqlite3_file* real(sqlite3_file* pf) { return reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(pf) + kHeaderBytes); }
+const sqlite3_io_methods& real_methods(sqlite3_file* pf) { return *real(pf)->pMethods; }
 
 // SQLite writes a frame as its 24-byte header, then the page. Header bytes 4-7 hold, in a
 // commit's last frame only, the database size in pages after the commit (zero in other frames).
@@ -58,49 +67,72 @@ bool is_commit_header(const void* data, int n) {
   const auto* b = static_cast<const unsigned char*>(data);
   return (b[4] | b[5] | b[6] | b[7]) != 0;
 }
-
-// header_at when the last call was a read (-1 after anything else that is not a header).
 constexpr sqlite3_int64 kAfterRead = -2;
 
-WalFile* self(sqlite3_file* f) { return reinterpret_cast<WalFile*>(f); }
-const sqlite3_io_methods& real_methods(WalFile* f) { return *f->real->pMethods; }
+WalFile* wal_of(sqlite3_file* f) { return reinterpret_cast<WalFile*>(f); }
+DbFile* db_of(sqlite3_file* f) { return reinterpret_cast<DbFile*>(f); }
+
+// Hands n bytes at `off` to the default VFS in pieces it can take.
+int write_chunks(sqlite3_file* pf, const char* data, std::size_t n, sqlite3_int64 off) {
+  int rc = SQLITE_OK;
+  for (std::size_t done = 0; done < n && rc == SQLITE_OK;) {
+    const std::size_t part = std::min(kChunkBytes, n - done);
+    rc = real_methods(pf).xWrite(real(pf), data + done, static_cast<int>(part), off + static_cast<sqlite3_int64>(done));
+    g_os_writes.fetch_add(1, std::memory_order_relaxed);
+    done += part;
+  }
+  return rc;
+}
 
 int write_out(WalFile* f) {
   if (f->len == 0) return SQLITE_OK;
-  int rc = SQLITE_OK;
-  for (std::size_t done = 0; done < f->len && rc == SQLITE_OK;) {
-    const std::size_t n = std::min(kChunkBytes, f->len - done);
-    rc = real_methods(f).xWrite(f->real, f->buffer + done, static_cast<int>(n), f->at + static_cast<sqlite3_int64>(done));
-    g_os_writes.fetch_add(1, std::memory_order_relaxed);
-    done += n;
-  }
+  const int rc = write_chunks(&f->shim.base, f->buffer, f->len, f->at);
   // Written or failed, the bytes are no longer held: a failure fails the transaction that made them.
   f->len = 0;
   return rc;
 }
 
+// Before any call on the log but a frame's own writes: nothing stays gathered, no frame is open.
+int settle(sqlite3_file* pf, sqlite3_int64 header_at = -1) {
+  WalFile* f = wal_of(pf);
+  f->header_at = header_at;
+  return write_out(f);
+}
+
+// ---- pass-through (every wrapped file) -----------------------------------------------------------
+
+int pass_close(sqlite3_file* pf) { return real_methods(pf).xClose(real(pf)); }
+int pass_read(sqlite3_file* pf, void* out, int n, sqlite3_int64 off) { return real_methods(pf).xRead(real(pf), out, n, off); }
+int pass_write(sqlite3_file* pf, const void* data, int n, sqlite3_int64 off) {
+  return real_methods(pf).xWrite(real(pf), data, n, off);
+}
+int pass_truncate(sqlite3_file* pf, sqlite3_int64 size) { return real_methods(pf).xTruncate(real(pf), size); }
+int pass_sync(sqlite3_file* pf, int flags) { return real_methods(pf).xSync(real(pf), flags); }
+int pass_file_size(sqlite3_file* pf, sqlite3_int64* size) { return real_methods(pf).xFileSize(real(pf), size); }
+int pass_lock(sqlite3_file* pf, int level) { return real_methods(pf).xLock(real(pf), level); }
+int pass_unlock(sqlite3_file* pf, int level) { return real_methods(pf).xUnlock(real(pf), level); }
+int pass_check_reserved(sqlite3_file* pf, int* out) { return real_methods(pf).xCheckReservedLock(real(pf), out); }
+int pass_file_control(sqlite3_file* pf, int op, void* arg) { return real_methods(pf).xFileControl(real(pf), op, arg); }
+int pass_sector_size(sqlite3_file* pf) { return real_methods(pf).xSectorSize(real(pf)); }
+int pass_device(sqlite3_file* pf) { return real_methods(pf).xDeviceCharacteristics(real(pf)); }
+int pass_shm_map(sqlite3_file* pf, int region, int size, int extend, void volatile** out) {
+  return real_methods(pf).xShmMap(real(pf), region, size, extend, out);
+}
+void pass_shm_barrier(sqlite3_file* pf) { real_methods(pf).xShmBarrier(real(pf)); }
+int pass_shm_unmap(sqlite3_file* pf, int remove) { return real_methods(pf).xShmUnmap(real(pf), remove); }
+int pass_fetch(sqlite3_file* pf, sqlite3_int64 off, int n, void** out) { return real_methods(pf).xFetch(real(pf), off, n, out); }
+int pass_unfetch(sqlite3_file* pf, sqlite3_int64 off, void* p) { return real_methods(pf).xUnfetch(real(pf), off, p); }
+
+// ---- WAL files -------------------------------------------------------------------------------------
+
 int wal_close(sqlite3_file* pf) {
-  WalFile* f = self(pf);
-  int rc = write_out(f);
+  WalFile* f = wal_of(pf);
+  const int rc = write_out(f);
   if (f->db && f->db->wal == f) f->db->wal = nullptr;
-  int closed = real_methods(f).xClose(f->real);
+  const int closed = pass_close(pf);
   std::free(f->buffer);
   f->buffer = nullptr;
   return rc != SQLITE_OK ? rc : closed;
-}
-
-int wal_read(sqlite3_file* pf, void* out, int n, sqlite3_int64 off) {
-  WalFile* f = self(pf);
-  f->header_at = kAfterRead;
-  if (int rc = write_out(f); rc != SQLITE_OK) return rc;
-  return real_methods(f).xRead(f->real, out, n, off);
-}
-
-int write_through(WalFile* f, const void* data, int n, sqlite3_int64 off) {
-  f->header_at = -1;
-  if (int rc = write_out(f); rc != SQLITE_OK) return rc;
-  g_os_writes.fetch_add(1, std::memory_order_relaxed);
-  return real_methods(f).xWrite(f->real, data, n, off);
 }
 
 int gather(WalFile* f, const void* data, std::size_t size, sqlite3_int64 off) {
@@ -121,18 +153,19 @@ int gather(WalFile* f, const void* data, std::size_t size, sqlite3_int64 off) {
 // frame), then the page right behind it. Anything else goes straight through, after what is
 // gathered: the log's own header, pieces of a frame cut at a sync point, rewritten headers.
 int wal_write(sqlite3_file* pf, const void* data, int n, sqlite3_int64 off) {
-  WalFile* f = self(pf);
+  WalFile* f = wal_of(pf);
   g_gathered.fetch_add(1, std::memory_order_relaxed);
   const auto size = static_cast<std::size_t>(n);
-  const bool after_read = f->header_at == kAfterRead;
-  if (n == kFrameHeaderBytes && !after_read) {
+  if (n == kFrameHeaderBytes && f->header_at != kAfterRead) {
     if (int rc = gather(f, data, size, off); rc != SQLITE_OK) return rc;
     f->header_at = off;
     f->header_ends_commit = is_commit_header(data, n);
     return SQLITE_OK;
   }
-  if (f->header_at < 0 || off != f->header_at + kFrameHeaderBytes || size > kBufferBytes)
-    return write_through(f, data, n, off);
+  if (f->header_at < 0 || off != f->header_at + kFrameHeaderBytes || size > kBufferBytes) {
+    if (int rc = settle(pf); rc != SQLITE_OK) return rc;
+    return write_chunks(pf, static_cast<const char*>(data), size, off);
+  }
   f->header_at = -1;
   if (int rc = gather(f, data, size, off); rc != SQLITE_OK) return rc;
   // The page of a commit's last frame: the commit is written out now, before SQLite syncs it or
@@ -140,107 +173,57 @@ int wal_write(sqlite3_file* pf, const void* data, int n, sqlite3_int64 off) {
   return f->header_ends_commit ? write_out(f) : SQLITE_OK;
 }
 
+int wal_read(sqlite3_file* pf, void* out, int n, sqlite3_int64 off) {
+  if (int rc = settle(pf, kAfterRead); rc != SQLITE_OK) return rc;
+  return pass_read(pf, out, n, off);
+}
 int wal_truncate(sqlite3_file* pf, sqlite3_int64 size) {
-  WalFile* f = self(pf);
-  f->header_at = -1;
-  if (int rc = write_out(f); rc != SQLITE_OK) return rc;
-  return real_methods(f).xTruncate(f->real, size);
+  if (int rc = settle(pf); rc != SQLITE_OK) return rc;
+  return pass_truncate(pf, size);
 }
-
 int wal_sync(sqlite3_file* pf, int flags) {
-  WalFile* f = self(pf);
-  f->header_at = -1;
-  if (int rc = write_out(f); rc != SQLITE_OK) return rc;
-  return real_methods(f).xSync(f->real, flags);
+  if (int rc = settle(pf); rc != SQLITE_OK) return rc;
+  return pass_sync(pf, flags);
 }
-
 int wal_file_size(sqlite3_file* pf, sqlite3_int64* size) {
-  WalFile* f = self(pf);
-  f->header_at = -1;
-  if (int rc = write_out(f); rc != SQLITE_OK) return rc;
-  return real_methods(f).xFileSize(f->real, size);
+  if (int rc = settle(pf); rc != SQLITE_OK) return rc;
+  return pass_file_size(pf, size);
 }
-
 int wal_file_control(sqlite3_file* pf, int op, void* arg) {
-  WalFile* f = self(pf);
-  f->header_at = -1;
-  if (int rc = write_out(f); rc != SQLITE_OK) return rc;
-  return real_methods(f).xFileControl(f->real, op, arg);
+  if (int rc = settle(pf); rc != SQLITE_OK) return rc;
+  return pass_file_control(pf, op, arg);
 }
-
-int wal_lock(sqlite3_file* pf, int level) { return real_methods(self(pf)).xLock(self(pf)->real, level); }
-int wal_unlock(sqlite3_file* pf, int level) { return real_methods(self(pf)).xUnlock(self(pf)->real, level); }
-int wal_check_reserved(sqlite3_file* pf, int* out) {
-  return real_methods(self(pf)).xCheckReservedLock(self(pf)->real, out);
-}
-int wal_sector_size(sqlite3_file* pf) { return real_methods(self(pf)).xSectorSize(self(pf)->real); }
-int wal_device(sqlite3_file* pf) { return real_methods(self(pf)).xDeviceCharacteristics(self(pf)->real); }
-
-// Savepoint (statement) journals: SQLite keeps one in memory up to a threshold, then writes all
-// of it to its file in one call (sqlite_connection.cpp); that write is handed over in chunks.
-int split_write(sqlite3_file* pf, const void* data, int n, sqlite3_int64 off) {
-  WalFile* f = self(pf);
-  g_journal_writes.fetch_add(1, std::memory_order_relaxed);
-  const auto* bytes = static_cast<const char*>(data);
-  int rc = SQLITE_OK;
-  for (std::size_t done = 0; done < static_cast<std::size_t>(n) && rc == SQLITE_OK;) {
-    const std::size_t part = std::min(kChunkBytes, static_cast<std::size_t>(n) - done);
-    rc = real_methods(f).xWrite(f->real, bytes + done, static_cast<int>(part), off + static_cast<sqlite3_int64>(done));
-    done += part;
-  }
-  return rc;
-}
-int pass_close(sqlite3_file* pf) { return real_methods(self(pf)).xClose(self(pf)->real); }
-int pass_read(sqlite3_file* pf, void* out, int n, sqlite3_int64 off) {
-  return real_methods(self(pf)).xRead(self(pf)->real, out, n, off);
-}
-int pass_truncate(sqlite3_file* pf, sqlite3_int64 size) { return real_methods(self(pf)).xTruncate(self(pf)->real, size); }
-int pass_sync(sqlite3_file* pf, int flags) { return real_methods(self(pf)).xSync(self(pf)->real, flags); }
-int pass_file_size(sqlite3_file* pf, sqlite3_int64* size) { return real_methods(self(pf)).xFileSize(self(pf)->real, size); }
-int pass_file_control(sqlite3_file* pf, int op, void* arg) {
-  return real_methods(self(pf)).xFileControl(self(pf)->real, op, arg);
-}
-
-const sqlite3_io_methods kSplitMethods = {
-    1,          pass_close, pass_read,          split_write,       pass_truncate,   pass_sync, pass_file_size,
-    wal_lock,   wal_unlock, wal_check_reserved, pass_file_control, wal_sector_size, wal_device,
-    nullptr,    nullptr,    nullptr,            nullptr,           nullptr,         nullptr,
-};
 
 // Version 1: SQLite uses no shared memory or memory mapping on a WAL file.
 const sqlite3_io_methods kWalMethods = {
-    1,          wal_close,  wal_read,           wal_write,        wal_truncate,    wal_sync, wal_file_size,
-    wal_lock,   wal_unlock, wal_check_reserved, wal_file_control, wal_sector_size, wal_device,
-    nullptr,    nullptr,    nullptr,            nullptr,          nullptr,         nullptr,
+    1,         wal_close,   wal_read,            wal_write,        wal_truncate,     wal_sync,    wal_file_size,
+    pass_lock, pass_unlock, pass_check_reserved, wal_file_control, pass_sector_size, pass_device,
+    nullptr,   nullptr,     nullptr,             nullptr,          nullptr,          nullptr,
+};
+
+// ---- savepoint and temporary journals --------------------------------------------------------------
+
+// SQLite keeps such a journal in memory up to a threshold, then writes all of it to its file in
+// one call (sqlite_connection.cpp); that write is handed over in chunks.
+int split_write(sqlite3_file* pf, const void* data, int n, sqlite3_int64 off) {
+  g_journal_writes.fetch_add(1, std::memory_order_relaxed);
+  return write_chunks(pf, static_cast<const char*>(data), static_cast<std::size_t>(n), off);
+}
+
+const sqlite3_io_methods kSplitMethods = {
+    1,         pass_close,  pass_read,           split_write,       pass_truncate,    pass_sync,   pass_file_size,
+    pass_lock, pass_unlock, pass_check_reserved, pass_file_control, pass_sector_size, pass_device,
+    nullptr,   nullptr,     nullptr,             nullptr,           nullptr,          nullptr,
 };
 
 // ---- database files ------------------------------------------------------------------------------
 
-DbFile* db_self(sqlite3_file* f) { return reinterpret_cast<DbFile*>(f); }
-const sqlite3_io_methods& db_real(sqlite3_file* f) { return *db_self(f)->real->pMethods; }
-sqlite3_file* db_inner(sqlite3_file* f) { return db_self(f)->real; }
-
 int db_close(sqlite3_file* pf) {
-  DbFile* f = db_self(pf);
+  DbFile* f = db_of(pf);
   if (f->wal && f->wal->db == f) f->wal->db = nullptr;
-  return db_real(pf).xClose(f->real);
+  return pass_close(pf);
 }
-int db_read(sqlite3_file* pf, void* out, int n, sqlite3_int64 off) { return db_real(pf).xRead(db_inner(pf), out, n, off); }
-int db_write(sqlite3_file* pf, const void* data, int n, sqlite3_int64 off) {
-  return db_real(pf).xWrite(db_inner(pf), data, n, off);
-}
-int db_truncate(sqlite3_file* pf, sqlite3_int64 size) { return db_real(pf).xTruncate(db_inner(pf), size); }
-int db_sync(sqlite3_file* pf, int flags) { return db_real(pf).xSync(db_inner(pf), flags); }
-int db_file_size(sqlite3_file* pf, sqlite3_int64* size) { return db_real(pf).xFileSize(db_inner(pf), size); }
-int db_lock(sqlite3_file* pf, int level) { return db_real(pf).xLock(db_inner(pf), level); }
-int db_unlock(sqlite3_file* pf, int level) { return db_real(pf).xUnlock(db_inner(pf), level); }
-int db_check_reserved(sqlite3_file* pf, int* out) { return db_real(pf).xCheckReservedLock(db_inner(pf), out); }
-int db_file_control(sqlite3_file* pf, int op, void* arg) { return db_real(pf).xFileControl(db_inner(pf), op, arg); }
-int db_sector_size(sqlite3_file* pf) { return db_real(pf).xSectorSize(db_inner(pf)); }
-int db_device(sqlite3_file* pf) { return db_real(pf).xDeviceCharacteristics(db_inner(pf)); }
-int db_shm_map(sqlite3_file* pf, int region, int size, int extend, void volatile** out) {
-  return db_real(pf).xShmMap(db_inner(pf), region, size, extend, out);
-}
+
 // WAL_WRITE_LOCK in wal.c: the first lock slot, held exclusively by the one writer of the log.
 constexpr int kWalWriteLockSlot = 0;
 // Before the connection gives up the log's write lock, nothing of the log may stay gathered:
@@ -249,29 +232,17 @@ constexpr int kWalWriteLockSlot = 0;
 // writer's commit. Committed frames are never here (written out with the commit's last frame),
 // so a failure to write rolled-back frames loses nothing.
 int db_shm_lock(sqlite3_file* pf, int offset, int n, int flags) {
-  DbFile* f = db_self(pf);
-  if (f->wal && offset == kWalWriteLockSlot && n == 1 && flags == (SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE)) {
-    f->wal->header_at = -1;
-    (void)write_out(f->wal);
-  }
-  return db_real(pf).xShmLock(f->real, offset, n, flags);
+  DbFile* f = db_of(pf);
+  if (f->wal && offset == kWalWriteLockSlot && n == 1 && flags == (SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE))
+    (void)settle(&f->wal->shim.base);
+  return real_methods(pf).xShmLock(real(pf), offset, n, flags);
 }
-void db_shm_barrier(sqlite3_file* pf) { db_real(pf).xShmBarrier(db_inner(pf)); }
-int db_shm_unmap(sqlite3_file* pf, int remove) { return db_real(pf).xShmUnmap(db_inner(pf), remove); }
-int db_fetch(sqlite3_file* pf, sqlite3_int64 off, int n, void** out) { return db_real(pf).xFetch(db_inner(pf), off, n, out); }
-int db_unfetch(sqlite3_file* pf, sqlite3_int64 off, void* p) { return db_real(pf).xUnfetch(db_inner(pf), off, p); }
 
 const sqlite3_io_methods kDbMethods = {
-    3,           db_close,      db_read,           db_write,        db_truncate,    db_sync,     db_file_size,
-    db_lock,     db_unlock,     db_check_reserved, db_file_control, db_sector_size, db_device,   db_shm_map,
-    db_shm_lock, db_shm_barrier, db_shm_unmap,     db_fetch,        db_unfetch,
+    3,           db_close,         pass_read,           pass_write,        pass_truncate,    pass_sync,   pass_file_size,
+    pass_lock,   pass_unlock,      pass_check_reserved, pass_file_control, pass_sector_size, pass_device, pass_shm_map,
+    db_shm_lock, pass_shm_barrier, pass_shm_unmap,      pass_fetch,        pass_unfetch,
 };
-
-// Room for either header before the default VFS's file.
-constexpr std::size_t kHeaderBytes = (std::max(sizeof(WalFile), sizeof(DbFile)) + 15) / 16 * 16;
-sqlite3_file* inner_of(sqlite3_file* pf) {
-  return reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(pf) + kHeaderBytes);
-}
 
 int vfs_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* pf, int flags, int* out_flags) {
   const bool wal = (flags & SQLITE_OPEN_WAL) != 0, db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
@@ -279,24 +250,16 @@ int vfs_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* pf, int flags, i
   // Anything else (rollback journals, temporary files) is the default VFS's own file, in place.
   if (!wal && !db && !split) return g_default->xOpen(g_default, name, pf, flags, out_flags);
   std::memset(pf, 0, kHeaderBytes);
-  sqlite3_file* real = inner_of(pf);
-  int rc = g_default->xOpen(g_default, name, real, flags, out_flags);
-  if (rc != SQLITE_OK || !real->pMethods) return rc;  // pMethods stays null: nothing to close
-  if (db) {
-    DbFile* f = db_self(pf);
-    f->real = real;
-    f->base.pMethods = &kDbMethods;
-    return SQLITE_OK;
-  }
-  WalFile* f = self(pf);
-  f->real = real;
-  f->header_at = -1;
-  f->base.pMethods = split ? &kSplitMethods : &kWalMethods;
-  if (wal && name) {
+  int rc = g_default->xOpen(g_default, name, real(pf), flags, out_flags);
+  if (rc != SQLITE_OK || !real(pf)->pMethods) return rc;  // pMethods stays null: nothing to close
+  pf->pMethods = db ? &kDbMethods : split ? &kSplitMethods : &kWalMethods;
+  if (wal) {
+    WalFile* f = wal_of(pf);
+    f->header_at = -1;
     // The log's database file, opened by the same connection (through this VFS, or not at all).
-    sqlite3_file* main = sqlite3_database_file_object(name);
+    sqlite3_file* main = name ? sqlite3_database_file_object(name) : nullptr;
     if (main && main->pMethods == &kDbMethods) {
-      f->db = db_self(main);
+      f->db = db_of(main);
       f->db->wal = f;
     }
   }

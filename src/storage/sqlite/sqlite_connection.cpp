@@ -10,15 +10,15 @@ namespace {
 constexpr int kBusyTimeoutMs = 10000;  // readers wait this long for a checkpoint; the writer is single
 
 // Savepoint (statement) journals stay in memory up to kStatementJournalSpillBytes: each
-// group-commit job runs in a SAVEPOINT whose journal (about 120 KiB for a submission, more for
-// the first jobs of a batch) goes to a temporary file past SQLite's 64 KiB default. Past the
-// threshold SQLite writes all of the journal to its file in one call, which the unix VFS cannot
-// take beyond 128 KiB - 1 bytes (it reports a full disk: `registry import` batches failed so,
-// RegistryImport.EveryBatchOfALargeImportLands); writers open files through batched_wal_vfs(),
-// which hands such a write over in chunks, so the threshold can be higher. 512 KiB keeps every
-// submission's journal in memory (bench/writer_cpu.sh: writer 116-117 against 152-154 µs per
-// submission at 128 KiB - 1); SQLite allocates one chunk of this size per journal. Wholly in
-// memory (temp_store=MEMORY) made large imports slower.
+// group-commit job runs in a SAVEPOINT whose journal (about 120 KiB for a submission, sometimes
+// more: about one job per group commit spilled at 128 KiB - 1, by strace) goes to a temporary file
+// past the threshold. Past it SQLite writes all of the journal to its file in one call, which the
+// unix VFS cannot take beyond 128 KiB - 1 bytes (it reports a full disk: `registry import`
+// batches failed so, RegistryImport.EveryBatchOfALargeImportLands); writers open files through
+// batched_wal_vfs(), which hands such a write over in chunks, so the threshold can be higher. At
+// 512 KiB the writer spent 116-117 µs per submission against 157-159 µs at 128 KiB - 1 with the
+// same shim (bench/writer_cpu.sh, interleaved); SQLite allocates one chunk of this size per
+// journal. Wholly in memory (temp_store=MEMORY) made large imports slower.
 constexpr int kStatementJournalSpillBytes = 512 * 1024;
 
 // Once, before the library's first use: the journal threshold above, and no global memory
