@@ -88,17 +88,21 @@ http::HandlerResult submitted_reply(App& app, Result<applications::Submitted> s,
 
 }  // namespace
 
-http::HandlerResult submit_application(App& app, http::Request& req) {
+// Asynchronous (Dispatch::async): no thread waits for the durable write.
+void submit_application(App& app, http::Request& req, http::Responder respond) {
   auto in = JsonInput::from(req, {"service_id", "on_behalf_of", "data", "draft"});
-  if (!in.ok()) return in.take_error();
+  if (!in.ok()) return respond(in.take_error());
   applications::SubmitInput s;
   s.service_id = in->str_or_empty("service_id");
   s.on_behalf_of = in->str_or_empty("on_behalf_of");
   s.data = in->object("data").value_or(json::object());
   s.draft = in->boolean("draft").value_or(false);
-  if (Status st = in->finish(); !st.ok()) return st.take_error();
+  if (Status st = in->finish(); !st.ok()) return respond(st.take_error());
   s.idempotency_key = std::string(req.header("Idempotency-Key"));
-  return submitted_reply(app, app.applications.submit(req.principal, s, req.lang), req);
+  app.applications.submit_async(req.principal, std::move(s), req.lang, req.post,
+                                [&app, &req, respond = std::move(respond)](Result<applications::Submitted> r) {
+                                  respond(submitted_reply(app, std::move(r), req));
+                                });
 }
 
 http::HandlerResult my_applications(App& app, http::Request& req) {

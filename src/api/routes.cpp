@@ -19,6 +19,9 @@ void register_routes(http::Router& r, App& app) {
   using namespace http;
   using V = bhttp::verb;
   auto h = [&app](HandlerResult (*fn)(App&, Request&)) { return [&app, fn](Request& req) { return fn(app, req); }; };
+  auto async = [&app](void (*fn)(App&, Request&, Responder)) {
+    return [&app, fn](Request& req, Responder respond) { fn(app, req, std::move(respond)); };
+  };
   // Inline: answered on the I/O thread. Only for handlers that never wait: health and metrics,
   // and short indexed reads (SQLite readers in WAL mode do not wait for the writer); the hop to
   // the handler pool costs more than such a read.
@@ -79,7 +82,8 @@ void register_routes(http::Router& r, App& app) {
 
   // Applications: the domain checks who relates to each application (applicant, organisation
   // member, officer of the owning agency); the route admits the roles that can relate at all.
-  r.add(V::post, "/v1/applications", kCitizen, h(handlers::submit_application));
+  // Asynchronous: checked on the I/O thread, answered there once the writer has made it durable.
+  r.add_async(V::post, "/v1/applications", kCitizen, async(handlers::submit_application));
   r.add(V::get, "/v1/applications", kCitizen, h(handlers::my_applications));
   r.add(V::get, "/v1/applications/{id}", kCitizen, h(handlers::get_application));
   r.add(V::patch, "/v1/applications/{id}", kCitizen, h(handlers::update_draft));

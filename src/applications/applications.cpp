@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "applications/acts.hpp"
 #include "applications/errors.hpp"
 #include "audit/audit.hpp"
 #include "registries/registries.hpp"
@@ -23,20 +24,6 @@ namespace darwaza::applications {
 using catalog::ServiceDefinition;
 using nlohmann::json;
 
-struct Applications::Access {
-  bool applicant = false;  // filed it, or belongs to the organisation it was filed for
-  bool officer = false;    // officer or agency admin of the owning agency
-  bool admin = false;      // agency admin of the owning agency
-  bool any() const { return applicant || officer; }
-  bool may(const std::vector<std::string>& roles) const {
-    for (const auto& r : roles) {
-      if ((r == "applicant" && applicant) || (r == "officer" && officer) || (r == "agency_admin" && admin)) return true;
-    }
-    return false;
-  }
-  std::string role() const { return admin ? "agency_admin" : officer ? "officer" : "applicant"; }
-};
-
 namespace {
 
 std::vector<std::string> allowed_for(const ServiceDefinition& def, const std::string& state,
@@ -46,33 +33,6 @@ std::vector<std::string> allowed_for(const ServiceDefinition& def, const std::st
     if (std::find(t.from.begin(), t.from.end(), state) != t.from.end() && may(t)) out.push_back(t.id);
   }
   return out;
-}
-
-// Every document the form references must exist and belong to the applicant; the links let
-// the owning agency's officers download them.
-Status link_documents(storage::Tx& tx, const ServiceDefinition& def, const json& data, const std::string& owner,
-                      const std::string& application_id, const std::string& lang) {
-  FieldErrors errs(lang);
-  std::vector<std::string> ids;
-  auto check = [&](const json& v, const std::string& path) {
-    if (!v.is_string()) return;
-    auto d = tx.documents().by_id(v.get<std::string>());
-    if (!d || d->owner_user_id != owner) errs.add(path, "document");
-    else ids.push_back(d->id);
-  };
-  for (const auto& f : def.form) {
-    if (f.type != catalog::FieldType::document) continue;
-    auto it = data.find(f.name);
-    if (it == data.end()) continue;
-    if (it->is_array()) {
-      for (std::size_t i = 0; i < it->size(); ++i) check((*it)[i], "/" + f.name + "/" + std::to_string(i));
-    } else {
-      check(*it, "/" + f.name);
-    }
-  }
-  if (!errs.empty()) return errs.to_error();
-  for (const auto& id : ids) tx.documents().link(application_id, id);
-  return ok_status();
 }
 
 Status page_errors(int page, int page_size, const std::string& lang) {
@@ -103,11 +63,36 @@ std::string new_tracking_number() {
   return out;
 }
 
-namespace {
-// The audit record of an act on an application: the applicant's (and firm's) data.
 audit::Act act_on(const Application& a, std::string action) {
   return {std::move(action), "application", a.id, a.applicant_user_id, a.org_id, "", "ok"};
 }
+
+Status link_documents(storage::Tx& tx, const ServiceDefinition& def, const json& data, const std::string& owner,
+                      const std::string& application_id, const std::string& lang) {
+  FieldErrors errs(lang);
+  std::vector<std::string> ids;
+  auto check = [&](const json& v, const std::string& path) {
+    if (!v.is_string()) return;
+    auto d = tx.documents().by_id(v.get<std::string>());
+    if (!d || d->owner_user_id != owner) errs.add(path, "document");
+    else ids.push_back(d->id);
+  };
+  for (const auto& f : def.form) {
+    if (f.type != catalog::FieldType::document) continue;
+    auto it = data.find(f.name);
+    if (it == data.end()) continue;
+    if (it->is_array()) {
+      for (std::size_t i = 0; i < it->size(); ++i) check((*it)[i], "/" + f.name + "/" + std::to_string(i));
+    } else {
+      check(*it, "/" + f.name);
+    }
+  }
+  if (!errs.empty()) return errs.to_error();
+  for (const auto& id : ids) tx.documents().link(application_id, id);
+  return ok_status();
+}
+
+namespace {
 
 notifications::Fact fact_of(const Application& a, const ServiceDefinition& def, notifications::EventKind e) {
   notifications::Fact f;
@@ -255,13 +240,6 @@ Status Applications::prepare_submit(storage::Tx& tx, Application& a, const Servi
   return ok_status();
 }
 
-namespace {
-// The timeline event of a new draft.
-Event draft_created_event(const Principal& who, const Application& a, UnixMs now) {
-  return Event{0, a.id, now, who.user_id, "applicant", "created", "", kDraftState, "", ""};
-}
-}  // namespace
-
 Event Applications::submission_event(const Principal& who, const Application& a, const ServiceDefinition& def,
                                      UnixMs now) {
   return Event{0, a.id, now, who.user_id, "applicant", "submitted", kDraftState, def.workflow.initial, "", ""};
@@ -274,93 +252,6 @@ void Applications::record_submission(storage::Tx& tx, const Principal& who, cons
   if (const catalog::State* st = def.workflow.state(def.workflow.initial))
     if (auto event = event_on_entering(def, *st)) facts.push_back(fact_of(a, def, *event));
   notifications::notify(tx, templates_, facts, now);
-}
-
-Result<Submitted> Applications::with_receipt(Result<Committed> c) const {
-  // Signing is CPU work: done here, on the caller's thread, rather than inside the transaction
-  // on the single writer. A replay signs the content the first answer had (kept with the key);
-  // Ed25519 gives the same signature for the same content and key.
-  if (!c.ok()) return c.take_error();
-  Submitted out = std::move(c->submitted);
-  if (!c->receipt_body.is_null())
-    out.receipt = {{"receipt", c->receipt_body}, {"signature", certificates::signature_of(c->receipt_body, key_)}};
-  return out;
-}
-
-Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& in, const std::string& lang) {
-  FieldErrors errs(lang);
-  if (in.service_id.empty()) errs.add("/service_id", "required");
-  if (in.idempotency_key.size() > kMaxIdempotencyKeyChars)
-    errs.add("/Idempotency-Key", "max_length", std::to_string(kMaxIdempotencyKeyChars));
-  if (!errs.empty()) return errs.to_error();
-  auto def_r = catalog_.current(in.service_id);
-  if (!def_r.ok()) return def_r.take_error();
-  const ServiceDefinition& def = **def_r;
-  bool for_org = !in.on_behalf_of.empty();
-  if ((for_org && def.applicant == catalog::Applicant::citizen) ||
-      (!for_org && def.applicant == catalog::Applicant::organisation))
-    return error(Errc::wrong_applicant_kind);
-  auto data = validate_form(def.form, in.data, lang, in.draft ? FormMode::draft : FormMode::submit);
-  if (!data.ok()) return data.take_error();
-
-  const std::string request_hash =
-      crypto::sha256_hex(in.service_id + "\n" + in.on_behalf_of + "\n" + (in.draft ? "draft" : "submit") + "\n" +
-                         in.data.dump());
-  const std::string principal_key = who.actor();
-  const UnixMs now = clock_.now_ms();
-  // Everything that needs no database is made here, on the caller's thread, so that the single
-  // writer only writes: the row, the receipt's content and what an idempotency key keeps.
-  Application fresh;
-  fresh.id = crypto::time_ordered_id("app", now);
-  fresh.tracking_number = new_tracking_number();
-  fresh.service_id = def.id;
-  fresh.service_version = def.version;
-  fresh.agency_id = def.agency;
-  fresh.applicant_user_id = who.user_id;
-  fresh.org_id = in.on_behalf_of;
-  fresh.state = kDraftState;
-  fresh.data = data->dump();
-  fresh.fee_paisa = def.fee.amount_paisa;
-  fresh.created_at = fresh.updated_at = fresh.state_entered_at = now;
-  json body = in.draft ? json() : receipt_body(fresh, def);  // submitted_at: now, as created_at
-  // The receipt's content, so that a replay answers with the same receipt as the first time.
-  const std::string kept = in.idempotency_key.empty() ? std::string()
-                                                      : json{{"application_id", fresh.id}, {"receipt_body", body}}.dump();
-  auto out = with_receipt(storage::write_value<Committed>(db_, [&](storage::Tx& tx) -> Result<Committed> {
-    if (!in.idempotency_key.empty()) {
-      if (auto prior = tx.applications().idempotent(principal_key, in.idempotency_key)) {
-        if (prior->request_hash != request_hash) return error(Errc::idempotency_key_reused);
-        auto stored = json::parse(prior->response);
-        auto a = tx.applications().by_id(stored.value("application_id", ""));
-        if (!a) return internal_error("idempotency record points at a missing application");
-        // Records written before receipts were signed after the commit hold the signed receipt.
-        return Committed{Submitted{std::move(*a), stored.value("receipt", json()), true, nullptr},
-                         stored.value("receipt_body", json())};
-      }
-    }
-    if (for_org && !tx.organisations().membership(in.on_behalf_of, who.user_id)) return error(Errc::not_org_member);
-    Application a = fresh;
-    if (!in.draft)
-      if (Status s = prepare_submit(tx, a, def, *data, now, lang); !s.ok()) return s.take_error();
-    tx.applications().insert(a);  // in its final state: the row is written once
-    if (Status s = link_documents(tx, def, *data, who.user_id, a.id, lang); !s.ok()) return s.take_error();
-    if (in.draft)
-      tx.applications().add_event(draft_created_event(who, a, now));
-    else
-      record_submission(tx, who, a, def, now);
-    if (!in.idempotency_key.empty())
-      tx.applications().put_idempotent(principal_key, in.idempotency_key, {request_hash, 201, kept}, now);
-    audit::record(tx, who, now, act_on(a, in.draft ? "application.draft" : "application.submit"));
-    return Committed{Submitted{std::move(a), json(), false, nullptr}, std::move(body)};
-  }));
-  // A new application's timeline is the one event its transaction wrote, and it has no payments:
-  // its view needs no read after the commit.
-  if (out.ok() && !out->replayed) {
-    const Application& a = out->application;
-    Event first = in.draft ? draft_created_event(who, a, now) : submission_event(who, a, def, now);
-    out->view = std::make_shared<View>(view_of(a, {std::move(first)}, {}, *def_r, access_of_filer(who, a)));
-  }
-  return out;
 }
 
 Result<View> Applications::update_draft(const Principal& who, const std::string& id, const json& data,

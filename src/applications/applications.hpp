@@ -3,6 +3,7 @@
 // Every rule about who may do what to an application lives here.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,6 +103,10 @@ class Applications {
                const notifications::Templates& templates, Options options);
 
   Result<Submitted> submit(const Principal& who, const SubmitInput& in, const std::string& lang);
+  // submit() without a waiting thread: the checks and the signing run on the caller's thread,
+  // and `done` gets the result through `post` once the write is durable (submit.cpp).
+  void submit_async(const Principal& who, SubmitInput in, const std::string& lang, storage::Post post,
+                    std::function<void(Result<Submitted>)> done);
   Result<View> update_draft(const Principal& who, const std::string& id, const nlohmann::json& data,
                             const std::string& lang);
   Result<Submitted> submit_draft(const Principal& who, const std::string& id, const std::string& lang);
@@ -179,6 +184,11 @@ class Applications {
   };
   // The committed submission with its receipt signed here, off the writer thread.
   Result<Submitted> with_receipt(Result<Committed> c) const;
+  // A submission's three steps (submit.cpp): before, in and after its one transaction.
+  struct SubmitPlan;
+  Result<std::shared_ptr<SubmitPlan>> plan_submit(const Principal& who, SubmitInput in, const std::string& lang);
+  Result<Committed> commit_submit(storage::Tx& tx, SubmitPlan& p);
+  Result<Submitted> finish_submit(const SubmitPlan& p, Result<Committed> c) const;
 
   storage::Database& db_;
   const Clock& clock_;

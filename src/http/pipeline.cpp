@@ -171,26 +171,46 @@ Status Pipeline::check_access(Request& req, const Route& route) {
   return ok_status();
 }
 
-RawResponse Pipeline::execute(Request& req, const Route& route, TimePoint started) {
-  Reply reply;
-  try {
-    if (route.options.expensive) {
-      if (int wait = limiter_.acquire(req.remote_ip); wait > 0) {
-        metrics_.rejected_rate_limit().fetch_add(1, std::memory_order_relaxed);
-        Error e = make_error(ErrorKind::rate_limited, "rate-limited", "Too many requests",
-                             "Too many requests from this client; retry later.");
-        e.retry_after_s = wait;
-        return reject(req, &route, e, started);
-      }
+std::optional<RawResponse> Pipeline::admit(Request& req, const Route& route, TimePoint started) {
+  if (route.options.expensive) {
+    if (int wait = limiter_.acquire(req.remote_ip); wait > 0) {
+      metrics_.rejected_rate_limit().fetch_add(1, std::memory_order_relaxed);
+      Error e = make_error(ErrorKind::rate_limited, "rate-limited", "Too many requests",
+                           "Too many requests from this client; retry later.");
+      e.retry_after_s = wait;
+      return reject(req, &route, e, started);
     }
-    if (Status s = check_access(req, route); !s.ok()) return reject(req, &route, s.error(), started);
-    HandlerResult r = route.handler(req);
-    if (!r.ok()) return reject(req, &route, r.error(), started);
-    reply = std::move(r).value();
+  }
+  if (Status s = check_access(req, route); !s.ok()) return reject(req, &route, s.error(), started);
+  return std::nullopt;
+}
+
+RawResponse Pipeline::conclude(Request& req, const Route& route, HandlerResult r, TimePoint started) {
+  if (!r.ok()) return reject(req, &route, r.error(), started);
+  return finish(req, &route, std::move(r).value(), started);
+}
+
+RawResponse Pipeline::execute(Request& req, const Route& route, TimePoint started) {
+  try {
+    if (auto refused = admit(req, route, started)) return std::move(*refused);
+    return conclude(req, route, route.handler(req), started);
   } catch (const std::exception& ex) {
     return reject(req, &route, internal_error(ex.what()), started);
   }
-  return finish(req, &route, std::move(reply), started);
+}
+
+void Pipeline::execute_async(Request& req, const Route& route, TimePoint started,
+                             std::function<void(RawResponse)> send) {
+  std::optional<RawResponse> refused;
+  try {
+    refused = admit(req, route, started);
+  } catch (const std::exception& ex) {
+    refused = reject(req, &route, internal_error(ex.what()), started);
+  }
+  if (refused) return send(std::move(*refused));
+  route.async_handler(req, [this, &req, &route, started, send = std::move(send)](HandlerResult r) {
+    send(conclude(req, route, std::move(r), started));
+  });
 }
 
 RawResponse Pipeline::reject(Request& req, const Route* route, const Error& error, TimePoint started) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,6 +54,10 @@ class Pipeline {
   Result<const Route*> prepare(Request& req) const;
   // Runs everything from the rate limit to the handler and renders the response.
   RawResponse execute(Request& req, const Route& route, TimePoint started);
+  // The same for a Dispatch::async route: `send` gets the response once the handler answers
+  // (at once for a refusal). Exceptions from the handler or its continuation reach the caller,
+  // which answers 500 if nothing was sent.
+  void execute_async(Request& req, const Route& route, TimePoint started, std::function<void(RawResponse)> send);
   // A response for an error found before the handler ran (limits, overload, bad syntax).
   RawResponse reject(Request& req, const Route* route, const Error& error, TimePoint started);
 
@@ -60,6 +65,10 @@ class Pipeline {
   Metrics& metrics() { return metrics_; }
 
  private:
+  // The rate limit and the access check: a refusal's response, or nothing.
+  std::optional<RawResponse> admit(Request& req, const Route& route, TimePoint started);
+  // The handler's result rendered: its reply, or its error as a problem.
+  RawResponse conclude(Request& req, const Route& route, HandlerResult r, TimePoint started);
   Status check_access(Request& req, const Route& route);
   Status check_member(Request& req);
   RawResponse finish(Request& req, const Route* route, Reply reply, TimePoint started);

@@ -1,6 +1,7 @@
 // The request as handlers see it, and the reply they give back. Knows nothing of domains.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,9 @@ struct Request {
   Principal principal;
   bool via_cookie = false;  // the session token came from the cookie (browser)
   std::string lang = "en";  // from ?lang= or Accept-Language: "en" or "ur"
+  // Asynchronous routes only: runs a function later on this connection's I/O thread (how a
+  // handler that waited for nothing gets back to the connection; see Dispatch::async).
+  std::function<void(std::function<void()>)> post;
 
   std::string_view header(bhttp::field f) const;
   std::string_view header(std::string_view name) const;

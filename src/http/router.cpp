@@ -113,9 +113,20 @@ bool admits(AccessMask mask, const Principal& p, std::string_view agency) {
 
 void Router::add(bhttp::verb method, std::string pattern, AccessMask access, Handler handler,
                  RouteOptions options) {
+  if (options.dispatch == Dispatch::async) throw std::invalid_argument("async route without an async handler: " + pattern);
+  add_route(Route{method, std::move(pattern), access, std::move(handler), nullptr, options});
+}
+
+void Router::add_async(bhttp::verb method, std::string pattern, AccessMask access, AsyncHandler handler,
+                       RouteOptions options) {
+  options.dispatch = Dispatch::async;
+  add_route(Route{method, std::move(pattern), access, nullptr, std::move(handler), options});
+}
+
+void Router::add_route(Route r) {
   Compiled c;
   std::vector<std::string> raw;
-  if (!split_path(pattern, raw)) throw std::invalid_argument("bad route pattern: " + pattern);
+  if (!split_path(r.pattern, raw)) throw std::invalid_argument("bad route pattern: " + r.pattern);
   for (auto& s : raw) {
     Segment seg;
     if (s.size() > 2 && s.front() == '{' && s.back() == '}') {
@@ -125,11 +136,11 @@ void Router::add(bhttp::verb method, std::string pattern, AccessMask access, Han
     }
     c.segments.push_back(std::move(seg));
   }
-  for (const auto& r : routes_) {
-    if (r.method == method && r.pattern == pattern) throw std::invalid_argument("duplicate route: " + pattern);
+  for (const auto& other : routes_) {
+    if (other.method == r.method && other.pattern == r.pattern) throw std::invalid_argument("duplicate route: " + r.pattern);
   }
-  if (access == 0) throw std::invalid_argument("route without access policy: " + pattern);
-  Route r{method, std::move(pattern), access, std::move(handler), options, routes_.size()};
+  if (r.access == 0) throw std::invalid_argument("route without access policy: " + r.pattern);
+  r.index = routes_.size();
   routes_.push_back(std::move(r));
   compiled_.push_back(std::move(c));
 }

@@ -34,8 +34,10 @@ bool admits(AccessMask mask, const Principal& p, std::string_view agency);
 
 // How the server runs a handler.
 enum class Dispatch {
-  pool,    // on the bounded handler pool (may block on the database or CPU-heavy work)
-  inline_  // on the I/O thread: only for handlers that never block (health, metrics)
+  pool,     // on the bounded handler pool (may block on the database or CPU-heavy work)
+  inline_,  // on the I/O thread: only for handlers that never block (health, metrics)
+  async     // an AsyncHandler on the I/O thread: it starts its work (a queued durable write) and
+            // answers later through its Responder, so no thread waits for the write
 };
 
 struct RouteOptions {
@@ -50,12 +52,17 @@ struct RouteOptions {
 inline constexpr RouteOptions kExpensiveRoute{Dispatch::pool, true, 0};
 
 using Handler = std::function<HandlerResult(Request&)>;
+// An asynchronous handler answers exactly once, through the Responder, on the connection's I/O
+// thread (Request::post gets it there); the request lives until then.
+using Responder = std::function<void(HandlerResult)>;
+using AsyncHandler = std::function<void(Request&, Responder)>;
 
 struct Route {
   bhttp::verb method;
   std::string pattern;
   AccessMask access;
-  Handler handler;
+  Handler handler;             // Dispatch::pool and inline_
+  AsyncHandler async_handler;  // Dispatch::async
   RouteOptions options;
   std::size_t index = 0;  // position in the table, for metrics
 };
@@ -64,6 +71,9 @@ class Router {
  public:
   void add(bhttp::verb method, std::string pattern, AccessMask access, Handler handler,
            RouteOptions options = {});
+  // A route answered by an AsyncHandler (its options' dispatch becomes Dispatch::async).
+  void add_async(bhttp::verb method, std::string pattern, AccessMask access, AsyncHandler handler,
+                 RouteOptions options = {});
 
   struct Match {
     const Route* route = nullptr;
@@ -84,6 +94,8 @@ class Router {
   struct Compiled {
     std::vector<Segment> segments;
   };
+  void add_route(Route r);
+
   std::vector<Route> routes_;
   std::vector<Compiled> compiled_;
 };

@@ -134,11 +134,44 @@ class Session : public std::enable_shared_from_this<Session> {
       e.retry_after_s = 1;
       return reject(route, e);
     }
+    if (route->options.dispatch == Dispatch::async) return run_async(route);
     net::post(server_.handler_pool(), [self = shared_from_this(), route] {
       auto res = std::make_shared<RawResponse>(self->server_.pipeline().execute(*self->req_, *route, self->started_));
       self->server_.leave_flight();
       net::post(self->stream_.get_executor(), [self, res] { self->send(std::move(*res)); });
     });
+  }
+
+  // Dispatch::async: the handler starts here, on this connection's I/O thread, and answers later
+  // on it (req_->post). Whatever it or its continuation throws before answering becomes a 500,
+  // never an exception out of the I/O loop.
+  void run_async(const Route* route) {
+    awaiting_ = true;
+    req_->post = [ex = stream_.get_executor(), weak = weak_from_this()](std::function<void()> fn) {
+      net::post(ex, [weak, fn = std::move(fn)] {
+        if (auto self = weak.lock()) self->guarded(fn);
+      });
+    };
+    guarded([this, route] {
+      server_.pipeline().execute_async(*req_, *route, started_,
+                                       [self = shared_from_this()](RawResponse res) { self->answer(std::move(res)); });
+    });
+  }
+
+  void answer(RawResponse res) {
+    if (!awaiting_) return;  // a handler answers once
+    awaiting_ = false;
+    server_.leave_flight();
+    send(std::move(res));
+  }
+
+  void guarded(const std::function<void()>& fn) {
+    try {
+      fn();
+    } catch (const std::exception& e) {
+      if (awaiting_) return answer(server_.pipeline().reject(*req_, route_, internal_error(e.what()), started_));
+      logging::app().error("request {}: after its answer: {}", req_ ? req_->request_id : std::string("-"), e.what());
+    }
   }
 
   // Errors found before the handler: answer and close, because the rest of the stream
@@ -211,6 +244,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point started_ = Clock::now();
   bool busy_ = false;
   bool close_after_ = false;
+  bool awaiting_ = false;  // an asynchronous handler has yet to answer
   std::vector<char> drain_;
 };
 
@@ -349,6 +383,15 @@ void Server::run() {
   keep_running_.clear();  // the others return once their last connection's work is done
   for (auto& t : threads) t.join();
   handler_pool_.join();
+  // Asynchronous handlers whose writes were still queued when the drain deadline stopped the
+  // loops answer on those loops: run them again until every one has (the pool's join above is
+  // the same wait for blocking handlers), so that no queued write outlives the loop it answers on.
+  while (in_flight_.load() > 0) {
+    for (auto& c : iocs_) {
+      c->restart();
+      c->run_for(std::chrono::milliseconds(kAnswerWaitSliceMs));
+    }
+  }
   logging::app().info("server stopped");
 }
 

@@ -1,6 +1,7 @@
 // The HTTP/1.1 server on Boost.Beast: an acceptor, I/O threads (= cores by default) that never
 // block, each running its own io_context (a connection stays on one, so its handlers need no
-// strand and no lock), and a bounded handler pool for handlers that may block.
+// strand and no lock), and a bounded handler pool for handlers that may block. Asynchronous
+// routes (Dispatch::async) start on the I/O thread and answer on it once their write is durable.
 // Limits: header bytes, body bytes (per route), connections, requests in flight, read/idle/
 // write timeouts. SIGTERM/SIGINT stop accepting, let in-flight requests finish, then return.
 #pragma once
@@ -27,7 +28,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;               // 0 = ephemeral
   int io_threads = 0;                      // 0 = number of cores
-  int handler_threads = 64;                // blocking handlers run here; also the group-commit fan-in
+  int handler_threads = 64;                // blocking handlers (and their writes: group-commit fan-in)
   std::size_t max_in_flight = 1024;        // pool requests queued or running; beyond → 503
   std::size_t max_connections = 10000;     // beyond → the connection is closed at once
   std::size_t max_header_bytes = 16 * 1024;
@@ -70,6 +71,8 @@ class Server {
   void poll_drain();
 
   using IoContext = boost::asio::io_context;
+  // After the drain: how long each loop runs per turn while asynchronous answers are awaited.
+  static constexpr int kAnswerWaitSliceMs = 10;
 
   ServerOptions options_;
   Pipeline& pipeline_;

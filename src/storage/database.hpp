@@ -50,6 +50,10 @@ class Tx {
 };
 
 using TxFn = std::function<Status(Tx&)>;
+// Runs a function later on the caller's own thread (its event loop): how an asynchronous write
+// comes back to, say, an HTTP connection's I/O thread instead of a waiting thread.
+using Post = std::function<void(std::function<void()>)>;
+using WriteDone = std::function<void(Status)>;
 
 struct DatabaseOptions {
   std::string url;              // a file path, sqlite:PATH, or postgresql://... (libpq URI)
@@ -74,6 +78,9 @@ class Database {
   virtual Status read(const TxFn& fn) = 0;
   // Durable when it returns ok: committed and synced to disk.
   virtual Status write(const TxFn& fn) = 0;
+  // The same write without a waiting thread: `done` gets what write() would have returned, run
+  // through `post` once the write is durable (or refused). The database keeps `fn` until then.
+  virtual void write_async(TxFn fn, Post post, WriteDone done) = 0;
   // Cheap liveness probe for /readyz.
   virtual bool ready() = 0;
   virtual std::string engine() const = 0;
@@ -101,6 +108,14 @@ Result<T> read_value(Database& db, F&& fn) {
   return std::move(*out);
 }
 
+// What a write_value gives back: the function's own result, or the write's error when the
+// function's success was not committed (or it never ran).
+template <class T>
+Result<T> written_value(Status s, std::optional<Result<T>>& out) {
+  if (!s.ok() && (!out || out->ok())) return s.take_error();
+  return std::move(*out);
+}
+
 template <class T, class F>
 Result<T> write_value(Database& db, F&& fn) {
   std::optional<Result<T>> out;
@@ -108,8 +123,20 @@ Result<T> write_value(Database& db, F&& fn) {
     out.emplace(fn(tx));
     return out->ok() ? ok_status() : Status(out->error());
   });
-  if (!s.ok() && (!out || out->ok())) return s.take_error();
-  return std::move(*out);
+  return written_value(std::move(s), out);
+}
+
+// write_value through write_async: `fn` (copied into the write, so it must own what it uses) runs
+// on the writer, `done` through `post` once the write is durable or refused.
+template <class T, class F>
+void write_value_async(Database& db, F fn, Post post, std::function<void(Result<T>)> done) {
+  auto out = std::make_shared<std::optional<Result<T>>>();
+  db.write_async(
+      [out, fn = std::move(fn)](Tx& tx) -> Status {
+        out->emplace(fn(tx));
+        return (*out)->ok() ? ok_status() : Status((*out)->error());
+      },
+      std::move(post), [out, done = std::move(done)](Status s) { done(written_value(std::move(s), *out)); });
 }
 
 }  // namespace darwaza::storage

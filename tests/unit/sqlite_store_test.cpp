@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 #include <filesystem>
 #include <thread>
 
@@ -94,6 +97,78 @@ TEST(SqliteStore, FailedWriteRollsBackAloneInItsBatch) {
     return ok_status();
   });
   EXPECT_EQ(count, 1);
+}
+
+// An asynchronous write hands its result to the caller's `post`, and only once it is durable:
+// nothing reaches the caller before the writer has committed, the result is the function's own
+// (a refusal rolls back alone, as with write()), and the writer thread never runs the caller's next step.
+TEST(SqliteStore, AsyncWriteAnswersThroughThePostOnceCommitted) {
+  TempDb t;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::function<void()>> posted;  // the caller's "event loop"
+  storage::Post post = [&](std::function<void()> fn) {
+    std::lock_guard lock(mu);
+    posted.push_back(std::move(fn));
+    cv.notify_all();
+  };
+  auto run_posted = [&] {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return !posted.empty(); }));
+    auto fn = std::move(posted.front());
+    posted.erase(posted.begin());
+    lock.unlock();
+    fn();
+  };
+  const auto caller = std::this_thread::get_id();
+  std::optional<Status> good, refused;
+  std::thread::id ran_on, answered_on;
+  int commits_seen = -1;
+  const int commits_before = t.commits.load();
+  t.db->write_async(
+      [&](storage::Tx& tx) {
+        ran_on = std::this_thread::get_id();
+        tx.users().insert(user(1));
+        return ok_status();
+      },
+      post,
+      [&](Status s) {
+        answered_on = std::this_thread::get_id();
+        commits_seen = t.commits.load();
+        good = std::move(s);
+      });
+  t.db->write_async(
+      [&](storage::Tx& tx) -> Status {
+        tx.users().insert(user(2));
+        return identity::error(identity::Errc::duplicate_cnic);
+      },
+      post, [&](Status s) { refused = std::move(s); });
+  run_posted();
+  run_posted();
+  ASSERT_TRUE(good && refused);
+  EXPECT_TRUE(good->ok());
+  EXPECT_NE(ran_on, caller);        // the writer ran the function
+  EXPECT_EQ(answered_on, caller);   // the caller's loop ran the answer
+  EXPECT_GT(commits_seen, commits_before);  // after the commit
+  ASSERT_FALSE(refused->ok());
+  EXPECT_EQ(refused->error().type, "duplicate-cnic");
+  std::int64_t count = -1;
+  (void)t.db->read([&](storage::Tx& tx) {
+    count = tx.users().count();
+    return ok_status();
+  });
+  EXPECT_EQ(count, 1);
+  // write_value_async carries the function's value out the same way.
+  std::optional<Result<std::string>> value;
+  storage::write_value_async<std::string>(
+      *t.db, [](storage::Tx& tx) -> Result<std::string> {
+        tx.users().insert(user(3));
+        return std::string("usr-3");
+      },
+      post, [&](Result<std::string> r) { value = std::move(r); });
+  run_posted();
+  ASSERT_TRUE(value && value->ok());
+  EXPECT_EQ(**value, "usr-3");
 }
 
 TEST(SqliteStore, ReadsCannotWrite) {

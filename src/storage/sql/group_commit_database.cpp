@@ -110,16 +110,47 @@ void GroupCommitDatabase::stop() {
 
 GroupCommitDatabase::~GroupCommitDatabase() { stop(); }
 
-Status GroupCommitDatabase::write(const TxFn& fn) {
-  Job job{&fn, {}};
-  auto fut = job.done.get_future();
+struct GroupCommitDatabase::AsyncJob : Job {
+  TxFn owned;
+};
+
+namespace {
+Error closing_error() {
+  return make_error(ErrorKind::unavailable, "shutting-down", "Shutting down", "The database is closing.");
+}
+}  // namespace
+
+bool GroupCommitDatabase::enqueue(Job* job) {
   {
     std::lock_guard lock(queue_mu_);
-    if (stopping_) return make_error(ErrorKind::unavailable, "shutting-down", "Shutting down", "The database is closing.");
-    queue_.push_back(&job);
+    if (stopping_) return false;
+    queue_.push_back(job);
   }
   queue_cv_.notify_one();
+  return true;
+}
+
+Status GroupCommitDatabase::write(const TxFn& fn) {
+  std::promise<Status> done;
+  auto fut = done.get_future();
+  Job job{&fn, [&done](Status s) { done.set_value(std::move(s)); }};
+  if (!enqueue(&job)) return closing_error();
   return fut.get();
+}
+
+// The caller's thread does not wait: the job owns the function, and its completion (which owns
+// the job) hands the result to `post`, so the writer thread only queues the caller's next step.
+void GroupCommitDatabase::write_async(TxFn fn, Post post, WriteDone done) {
+  auto job = std::make_shared<AsyncJob>();
+  job->owned = std::move(fn);
+  job->fn = &job->owned;
+  job->complete = [job, post = std::move(post), done = std::move(done)](Status s) mutable {
+    post([done = std::move(done), s = std::move(s)]() mutable { done(std::move(s)); });
+  };
+  if (!enqueue(job.get())) {
+    auto complete = std::move(job->complete);  // as the writer would: the job goes with it
+    complete(closing_error());
+  }
 }
 
 void GroupCommitDatabase::writer_loop() {
@@ -166,7 +197,8 @@ void GroupCommitDatabase::run_batch(std::vector<Job*>& batch) {
     batch_error = internal_error(std::string("commit failed: ") + e.what());
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    batch[i]->done.set_value(batch_error.ok() ? std::move(results[i]) : batch_error);
+    auto complete = std::move(batch[i]->complete);  // the job may be gone once it has run
+    complete(batch_error.ok() ? std::move(results[i]) : batch_error);
   }
 }
 

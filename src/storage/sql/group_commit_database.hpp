@@ -29,6 +29,7 @@ class GroupCommitDatabase : public Database {
 
   Status read(const TxFn& fn) override;
   Status write(const TxFn& fn) override;
+  void write_async(TxFn fn, Post post, WriteDone done) override;
   bool ready() override;
   int schema_version() override;
 
@@ -54,12 +55,17 @@ class GroupCommitDatabase : public Database {
   const std::size_t max_batch_;
 
  private:
+  // A queued write. `complete` runs on the writer thread once the batch is durable (or failed); it
+  // is moved out of the job before it runs, so it may own the job (an asynchronous write does).
   struct Job {
-    const TxFn* fn;
-    std::promise<Status> done;
+    const TxFn* fn = nullptr;
+    std::function<void(Status)> complete;
   };
+  struct AsyncJob;
   struct Reader;
 
+  // Queues `job`; false when the database is closing (the job was not queued).
+  bool enqueue(Job* job);
   void writer_loop();
   void run_batch(std::vector<Job*>& batch);
   // Runs `fn` on a reader inside a read-only snapshot (begin_read, end_read; ROLLBACK on a throw).

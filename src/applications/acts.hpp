@@ -1,0 +1,39 @@
+// What the applications module's source files share beyond its public header.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "applications/applications.hpp"
+#include "applications/types.hpp"
+#include "audit/audit.hpp"
+#include "catalog/types.hpp"
+#include "core/result.hpp"
+#include "storage/database.hpp"
+
+namespace darwaza::applications {
+
+// What the caller is to an application: decides what they see and which transitions they take.
+struct Applications::Access {
+  bool applicant = false;  // filed it, or belongs to the organisation it was filed for
+  bool officer = false;    // officer or agency admin of the owning agency
+  bool admin = false;      // agency admin of the owning agency
+  bool any() const { return applicant || officer; }
+  bool may(const std::vector<std::string>& roles) const {
+    for (const auto& r : roles) {
+      if ((r == "applicant" && applicant) || (r == "officer" && officer) || (r == "agency_admin" && admin)) return true;
+    }
+    return false;
+  }
+  std::string role() const { return admin ? "agency_admin" : officer ? "officer" : "applicant"; }
+};
+
+// The audit record of an act on an application: the applicant's (and firm's) data.
+audit::Act act_on(const Application& a, std::string action);
+// Every document the form references must exist and belong to the applicant (`owner`); the links
+// let the owning agency's officers download them.
+Status link_documents(storage::Tx& tx, const catalog::ServiceDefinition& def, const nlohmann::json& data,
+                      const std::string& owner, const std::string& application_id, const std::string& lang);
+
+}  // namespace darwaza::applications

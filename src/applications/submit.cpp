@@ -1,0 +1,158 @@
+// Submitting an application (or saving a new draft) in three steps: plan_submit works out
+// everything that needs no database on the caller's thread (the checked form, the new row, the
+// receipt's content); commit_submit is the one transaction, on the single writer; finish_submit
+// signs the receipt and builds the view, off the writer. submit() waits for the write between
+// them; submit_async() does not: the writer hands the result back through the caller's `post`.
+#include "applications/acts.hpp"
+#include "applications/applications.hpp"
+#include "applications/errors.hpp"
+#include "applications/form_validation.hpp"
+#include "certificates/certificate.hpp"
+#include "certificates/signing.hpp"
+#include "core/crypto.hpp"
+#include "core/validation.hpp"
+
+namespace darwaza::applications {
+
+using catalog::ServiceDefinition;
+using nlohmann::json;
+
+namespace {
+// The timeline event of a new draft.
+Event draft_created_event(const Principal& who, const Application& a, UnixMs now) {
+  return Event{0, a.id, now, who.user_id, "applicant", "created", "", kDraftState, "", ""};
+}
+}  // namespace
+
+struct Applications::SubmitPlan {
+  Principal who;
+  SubmitInput in;
+  std::string lang;
+  catalog::DefinitionPtr def;
+  json data;  // the form data as validated and normalised
+  std::string request_hash;
+  std::string principal_key;
+  UnixMs now = 0;
+  Application fresh;  // the new row, before the transaction's checks set its submitted state
+  json body;          // the receipt's content (null for a draft); moved into the commit's result
+  std::string kept;   // what an idempotency key keeps, so that a replay answers with the same receipt
+};
+
+Result<Submitted> Applications::with_receipt(Result<Committed> c) const {
+  // Signing is CPU work: done here, on the caller's thread, rather than inside the transaction
+  // on the single writer. A replay signs the content the first answer had (kept with the key);
+  // Ed25519 gives the same signature for the same content and key.
+  if (!c.ok()) return c.take_error();
+  Submitted out = std::move(c->submitted);
+  if (!c->receipt_body.is_null())
+    out.receipt = {{"receipt", c->receipt_body}, {"signature", certificates::signature_of(c->receipt_body, key_)}};
+  return out;
+}
+
+Result<std::shared_ptr<Applications::SubmitPlan>> Applications::plan_submit(const Principal& who, SubmitInput in,
+                                                                            const std::string& lang) {
+  FieldErrors errs(lang);
+  if (in.service_id.empty()) errs.add("/service_id", "required");
+  if (in.idempotency_key.size() > kMaxIdempotencyKeyChars)
+    errs.add("/Idempotency-Key", "max_length", std::to_string(kMaxIdempotencyKeyChars));
+  if (!errs.empty()) return errs.to_error();
+  auto def_r = catalog_.current(in.service_id);
+  if (!def_r.ok()) return def_r.take_error();
+  const ServiceDefinition& def = **def_r;
+  const bool for_org = !in.on_behalf_of.empty();
+  if ((for_org && def.applicant == catalog::Applicant::citizen) ||
+      (!for_org && def.applicant == catalog::Applicant::organisation))
+    return error(Errc::wrong_applicant_kind);
+  auto data = validate_form(def.form, in.data, lang, in.draft ? FormMode::draft : FormMode::submit);
+  if (!data.ok()) return data.take_error();
+
+  auto p = std::make_shared<SubmitPlan>();
+  p->request_hash = crypto::sha256_hex(in.service_id + "\n" + in.on_behalf_of + "\n" +
+                                       (in.draft ? "draft" : "submit") + "\n" + in.data.dump());
+  p->principal_key = who.actor();
+  p->now = clock_.now_ms();
+  p->who = who;
+  p->lang = lang;
+  p->def = std::move(def_r).value();
+  p->data = std::move(data).value();
+  // Everything that needs no database is made here, on the caller's thread, so that the single
+  // writer only writes: the row, the receipt's content and what an idempotency key keeps.
+  Application& fresh = p->fresh;
+  fresh.id = crypto::time_ordered_id("app", p->now);
+  fresh.tracking_number = new_tracking_number();
+  fresh.service_id = def.id;
+  fresh.service_version = def.version;
+  fresh.agency_id = def.agency;
+  fresh.applicant_user_id = who.user_id;
+  fresh.org_id = in.on_behalf_of;
+  fresh.state = kDraftState;
+  fresh.data = p->data.dump();
+  fresh.fee_paisa = def.fee.amount_paisa;
+  fresh.created_at = fresh.updated_at = fresh.state_entered_at = p->now;
+  p->body = in.draft ? json() : receipt_body(fresh, def);  // submitted_at: now, as created_at
+  if (!in.idempotency_key.empty()) p->kept = json{{"application_id", fresh.id}, {"receipt_body", p->body}}.dump();
+  p->in = std::move(in);
+  return p;
+}
+
+Result<Applications::Committed> Applications::commit_submit(storage::Tx& tx, SubmitPlan& p) {
+  const SubmitInput& in = p.in;
+  if (!in.idempotency_key.empty()) {
+    if (auto prior = tx.applications().idempotent(p.principal_key, in.idempotency_key)) {
+      if (prior->request_hash != p.request_hash) return error(Errc::idempotency_key_reused);
+      auto stored = json::parse(prior->response);
+      auto a = tx.applications().by_id(stored.value("application_id", ""));
+      if (!a) return internal_error("idempotency record points at a missing application");
+      // Records written before receipts were signed after the commit hold the signed receipt.
+      return Committed{Submitted{std::move(*a), stored.value("receipt", json()), true, nullptr},
+                       stored.value("receipt_body", json())};
+    }
+  }
+  if (!in.on_behalf_of.empty() && !tx.organisations().membership(in.on_behalf_of, p.who.user_id))
+    return error(Errc::not_org_member);
+  const ServiceDefinition& def = *p.def;
+  Application a = p.fresh;
+  if (!in.draft)
+    if (Status s = prepare_submit(tx, a, def, p.data, p.now, p.lang); !s.ok()) return s.take_error();
+  tx.applications().insert(a);  // in its final state: the row is written once
+  if (Status s = link_documents(tx, def, p.data, p.who.user_id, a.id, p.lang); !s.ok()) return s.take_error();
+  if (in.draft)
+    tx.applications().add_event(draft_created_event(p.who, a, p.now));
+  else
+    record_submission(tx, p.who, a, def, p.now);
+  if (!in.idempotency_key.empty())
+    tx.applications().put_idempotent(p.principal_key, in.idempotency_key, {p.request_hash, 201, p.kept}, p.now);
+  audit::record(tx, p.who, p.now, act_on(a, in.draft ? "application.draft" : "application.submit"));
+  return Committed{Submitted{std::move(a), json(), false, nullptr}, std::move(p.body)};
+}
+
+Result<Submitted> Applications::finish_submit(const SubmitPlan& p, Result<Committed> c) const {
+  auto out = with_receipt(std::move(c));
+  // A new application's timeline is the one event its transaction wrote, and it has no payments:
+  // its view needs no read after the commit.
+  if (out.ok() && !out->replayed) {
+    const Application& a = out->application;
+    Event first = p.in.draft ? draft_created_event(p.who, a, p.now) : submission_event(p.who, a, *p.def, p.now);
+    out->view = std::make_shared<View>(view_of(a, {std::move(first)}, {}, p.def, access_of_filer(p.who, a)));
+  }
+  return out;
+}
+
+Result<Submitted> Applications::submit(const Principal& who, const SubmitInput& in, const std::string& lang) {
+  auto plan = plan_submit(who, in, lang);
+  if (!plan.ok()) return plan.take_error();
+  SubmitPlan& p = **plan;
+  return finish_submit(p, storage::write_value<Committed>(db_, [&](storage::Tx& tx) { return commit_submit(tx, p); }));
+}
+
+void Applications::submit_async(const Principal& who, SubmitInput in, const std::string& lang, storage::Post post,
+                                std::function<void(Result<Submitted>)> done) {
+  auto plan = plan_submit(who, std::move(in), lang);
+  if (!plan.ok()) return done(plan.take_error());
+  std::shared_ptr<SubmitPlan> p = std::move(plan).value();
+  storage::write_value_async<Committed>(
+      db_, [this, p](storage::Tx& tx) { return commit_submit(tx, *p); }, std::move(post),
+      [this, p, done = std::move(done)](Result<Committed> c) { done(finish_submit(*p, std::move(c))); });
+}
+
+}  // namespace darwaza::applications
