@@ -115,6 +115,9 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   dbo.on_commit = [&metrics_ptr](double s) {
     if (auto* m = metrics_ptr.load(std::memory_order_acquire)) m->db_commit_latency().observe(s);
   };
+  dbo.on_sync = [&metrics_ptr](double s) {
+    if (auto* m = metrics_ptr.load(std::memory_order_acquire)) m->db_sync_latency().observe(s);
+  };
   dbo.audit = !o.unaudited_benchmark;
   if (o.unaudited_benchmark)
     logging::app().warn("UNAUDITED BENCHMARK MODE: no audit entries are written; never run a real platform like this");

@@ -57,6 +57,9 @@ std::string Metrics::render() const {
   out += "# HELP darwaza_db_commit_duration_seconds Database commit latency (one per group commit).\n";
   out += "# TYPE darwaza_db_commit_duration_seconds histogram\n";
   db_commit_.render(out, "darwaza_db_commit_duration_seconds", "");
+  out += "# HELP darwaza_db_sync_duration_seconds Log flush latency (SQLite: one flush makes every commit before it durable).\n";
+  out += "# TYPE darwaza_db_sync_duration_seconds histogram\n";
+  db_sync_.render(out, "darwaza_db_sync_duration_seconds", "");
   out += "# HELP darwaza_http_open_connections Open client connections.\n";
   out += "# TYPE darwaza_http_open_connections gauge\n";
   out += fmt::format("darwaza_http_open_connections {}\n", open_connections_.load());

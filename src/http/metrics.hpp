@@ -33,6 +33,7 @@ class Metrics {
   void record_request(std::size_t route_index, unsigned status, double seconds);
   std::size_t unmatched_index() const { return route_names_.size(); }
   Histogram& db_commit_latency() { return db_commit_; }
+  Histogram& db_sync_latency() { return db_sync_; }
   std::atomic<std::int64_t>& open_connections() { return open_connections_; }
   std::atomic<std::int64_t>& in_flight() { return in_flight_; }
   std::atomic<std::uint64_t>& rejected_overload() { return rejected_overload_; }
@@ -51,6 +52,7 @@ class Metrics {
   std::vector<std::string> route_names_;
   std::unique_ptr<RouteStats[]> stats_;
   Histogram db_commit_;
+  Histogram db_sync_;
   std::atomic<std::int64_t> open_connections_{0};
   std::atomic<std::int64_t> in_flight_{0};
   std::atomic<std::uint64_t> rejected_overload_{0};

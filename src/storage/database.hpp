@@ -59,6 +59,8 @@ struct DatabaseOptions {
   std::string url;              // a file path, sqlite:PATH, or postgresql://... (libpq URI)
   int reader_connections = 72;  // upper bound on concurrent readers
   std::function<void(double)> on_commit;  // observes each commit's latency in seconds
+  // Observes each flush of SQLite's log that made commits durable, in seconds (its syncer thread).
+  std::function<void(double)> on_sync;
   // Benchmarks only (bench/audit.sh measures the audit's cost): when false, audit entries are
   // neither hashed nor stored. Never set in production; `serve` warns loudly when it is.
   bool audit = true;

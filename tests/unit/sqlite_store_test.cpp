@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <filesystem>
+#include <future>
 #include <thread>
 
 #include <fmt/format.h>
@@ -178,6 +179,38 @@ TEST(SqliteStore, ReadsCannotWrite) {
     return ok_status();
   });
   EXPECT_FALSE(s.ok());
+}
+
+// The writer commits without flushing the log; a write is answered only after a flush that
+// began once it had committed (the syncer's), whether its caller waits or not.
+TEST(SqliteStore, AWriteIsAnsweredOnlyAfterTheLogIsFlushed) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("dz-unit-" + crypto::random_hex(6));
+  std::filesystem::create_directories(dir);
+  std::atomic<int> flushes{0};
+  storage::DatabaseOptions o;
+  o.url = (dir / "f.db").string();
+  o.on_sync = [&](double) { ++flushes; };
+  {
+    auto db = storage::open_database(o);
+    for (int i = 0; i < 3; ++i) {
+      const int before = flushes.load();
+      ASSERT_TRUE(db->write([&](storage::Tx& tx) {
+                      tx.users().insert(user(10 + i));
+                      return ok_status();
+                    }).ok());
+      EXPECT_GT(flushes.load(), before) << "write " << i << " answered before a flush";
+    }
+    std::promise<int> seen;
+    const int before = flushes.load();
+    db->write_async([](storage::Tx& tx) {
+                      tx.users().insert(user(20));
+                      return ok_status();
+                    },
+                    [](std::function<void()> fn) { fn(); },  // answered on the syncer itself
+                    [&](Status s) { seen.set_value(s.ok() ? flushes.load() : -1); });
+    EXPECT_GT(seen.get_future().get(), before);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(SqliteStore, DataPersistsAcrossReopen) {

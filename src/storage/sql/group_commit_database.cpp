@@ -196,10 +196,15 @@ void GroupCommitDatabase::run_batch(std::vector<Job*>& batch) {
     }
     batch_error = internal_error(std::string("commit failed: ") + e.what());
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    auto complete = std::move(batch[i]->complete);  // the job may be gone once it has run
-    complete(batch_error.ok() ? std::move(results[i]) : batch_error);
-  }
+  Completions done;
+  done.reserve(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i)  // moved out: the job may be gone once it has run
+    done.emplace_back(std::move(batch[i]->complete), batch_error.ok() ? std::move(results[i]) : batch_error);
+  deliver(std::move(done));
+}
+
+void GroupCommitDatabase::deliver(Completions done) {
+  for (auto& [complete, result] : done) complete(std::move(result));
 }
 
 std::unique_ptr<GroupCommitDatabase::Reader> GroupCommitDatabase::acquire_reader() {

@@ -50,6 +50,12 @@ class GroupCommitDatabase : public Database {
   virtual void end_read(Connection& c);
   // Ends a read that threw (ROLLBACK; an engine may have nothing to roll back).
   virtual void abort_read(Connection& c);
+  // A batch's results with the functions that hand them over, once its COMMIT has returned (or
+  // the batch failed). The default hands them over at once: the engine's COMMIT made the batch
+  // durable. An engine whose COMMIT does not (SQLite, whose log a syncer thread flushes) hands
+  // them over once the batch is durable. Called on the writer thread.
+  using Completions = std::vector<std::pair<std::function<void(Status)>, Status>>;
+  virtual void deliver(Completions done);
 
   DatabaseOptions options_;
   const std::size_t max_batch_;

@@ -1,6 +1,7 @@
-// SQLite engine: WAL, foreign keys, synchronous=FULL, one writer thread with durable group
-// commit (sql::GroupCommitDatabase), a pool of read-only connections, a checkpointer thread
-// (the writer never copies the WAL back itself), migrations compiled into the binary.
+// SQLite engine: WAL, foreign keys, one writer thread with durable group commit
+// (sql::GroupCommitDatabase) whose log a syncer thread flushes while the writer goes on with the
+// next batch, a pool of read-only connections, a checkpointer thread (the writer never copies
+// the WAL back itself), migrations compiled into the binary.
 #pragma once
 
 #include <condition_variable>
@@ -33,6 +34,8 @@ class SqliteDatabase final : public sql::GroupCommitDatabase {
   std::unique_ptr<sql::Connection> open_reader() override;
   void begin_write(sql::Connection& c) override;
   void begin_read(sql::Connection& c) override;
+  // Queues the batch for the syncer: its writers hear back once the log is flushed past it.
+  void deliver(Completions done) override;
 
  private:
   // The checkpointer: copies the WAL into the database file on its own connection, when the
@@ -40,6 +43,14 @@ class SqliteDatabase final : public sql::GroupCommitDatabase {
   // kWalLimitFrames the hook checkpoints on the writer itself.
   void checkpoint_loop();
   static int on_commit(void* self, sqlite3* db, const char* name, int wal_frames);
+  // The syncer: the writer commits without flushing the log (synchronous=NORMAL), then queues the
+  // batch here; one fdatasync of the log makes every batch queued before it durable, and only
+  // then are their writers answered. So the writer runs the next batch during the flush instead
+  // of waiting for it. (Readers may see a batch during its flush, before its writer is answered,
+  // as they would under PostgreSQL's synchronous replication.)
+  void sync_loop();
+  Status sync_log();
+  void stop_syncer();
 
   std::string path_;
   std::mutex checkpoint_mu_;
@@ -47,6 +58,13 @@ class SqliteDatabase final : public sql::GroupCommitDatabase {
   bool checkpoint_due_ = false;
   bool stopping_ = false;
   std::thread checkpointer_;
+
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  Completions unsynced_;  // committed, waiting for the next flush
+  bool sync_stopping_ = false;
+  int log_fd_ = -1;       // the -wal file, opened at the first flush
+  std::thread syncer_;
 };
 
 }  // namespace darwaza::storage::sqlite
