@@ -153,13 +153,17 @@ class Session : public std::enable_shared_from_this<Session> {
       });
     };
     guarded([this, route] {
-      server_.pipeline().execute_async(*req_, *route, started_,
-                                       [self = shared_from_this()](RawResponse res) { self->answer(std::move(res)); });
+      server_.pipeline().execute_async(*req_, *route, started_, [self = shared_from_this(), req = req_](RawResponse res) {
+        self->answer(req, std::move(res));
+      });
     });
   }
 
-  void answer(RawResponse res) {
-    if (!awaiting_) return;  // a handler answers once
+  // The answer to `req`: only while it is the request awaiting one (a handler answers once, and
+  // never in place of the connection's next request). The callback holds `req`, so the
+  // pipeline's reference to it stays valid.
+  void answer(const std::shared_ptr<Request>& req, RawResponse res) {
+    if (!awaiting_ || req != req_) return;
     awaiting_ = false;
     server_.leave_flight();
     send(std::move(res));
@@ -169,7 +173,7 @@ class Session : public std::enable_shared_from_this<Session> {
     try {
       fn();
     } catch (const std::exception& e) {
-      if (awaiting_) return answer(server_.pipeline().reject(*req_, route_, internal_error(e.what()), started_));
+      if (awaiting_) return answer(req_, server_.pipeline().reject(*req_, route_, internal_error(e.what()), started_));
       logging::app().error("request {}: after its answer: {}", req_ ? req_->request_id : std::string("-"), e.what());
     }
   }
@@ -386,12 +390,14 @@ void Server::run() {
   // Asynchronous handlers whose writes were still queued when the drain deadline stopped the
   // loops answer on those loops: run them again until every one has (the pool's join above is
   // the same wait for blocking handlers), so that no queued write outlives the loop it answers on.
-  while (in_flight_.load() > 0) {
+  const auto give_up = Clock::now() + std::chrono::milliseconds(options_.shutdown_grace_ms);
+  while (in_flight_.load() > 0 && Clock::now() < give_up) {
     for (auto& c : iocs_) {
       c->restart();
       c->run_for(std::chrono::milliseconds(kAnswerWaitSliceMs));
     }
   }
+  if (auto n = in_flight_.load(); n > 0) logging::app().error("stopped with {} requests unanswered", n);
   logging::app().info("server stopped");
 }
 

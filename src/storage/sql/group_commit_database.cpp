@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <map>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -141,6 +142,7 @@ Status GroupCommitDatabase::write(const TxFn& fn) {
 // The caller's thread does not wait: the job owns the function, and its completion (which owns
 // the job) hands the result to `post`, so the writer thread only queues the caller's next step.
 void GroupCommitDatabase::write_async(TxFn fn, Post post, WriteDone done) {
+  if (!post || !done) throw std::invalid_argument("write_async needs a post and a done function");
   auto job = std::make_shared<AsyncJob>();
   job->owned = std::move(fn);
   job->fn = &job->owned;
@@ -203,8 +205,16 @@ void GroupCommitDatabase::run_batch(std::vector<Job*>& batch) {
   deliver(std::move(done));
 }
 
-void GroupCommitDatabase::deliver(Completions done) {
-  for (auto& [complete, result] : done) complete(std::move(result));
+void GroupCommitDatabase::deliver(Completions done) { complete_all(done, nullptr); }
+
+void GroupCommitDatabase::complete_all(Completions& done, const Status* failure) {
+  for (auto& [complete, result] : done) {
+    try {
+      complete(failure ? *failure : std::move(result));
+    } catch (const std::exception& e) {
+      logging::app().error("handing over a write's result failed: {}", e.what());
+    }
+  }
 }
 
 std::unique_ptr<GroupCommitDatabase::Reader> GroupCommitDatabase::acquire_reader() {

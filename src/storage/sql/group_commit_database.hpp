@@ -56,6 +56,9 @@ class GroupCommitDatabase : public Database {
   // them over once the batch is durable. Called on the writer thread.
   using Completions = std::vector<std::pair<std::function<void(Status)>, Status>>;
   virtual void deliver(Completions done);
+  // Hands each result over (or `failure` instead, when given); a completion that throws is
+  // logged, so the writer or syncer thread never dies of one.
+  static void complete_all(Completions& done, const Status* failure);
 
   DatabaseOptions options_;
   const std::size_t max_batch_;

@@ -4,6 +4,7 @@
 // the WAL back itself), migrations compiled into the binary.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -28,6 +29,8 @@ class SqliteDatabase final : public sql::GroupCommitDatabase {
   ~SqliteDatabase() override;
 
   std::string engine() const override { return "sqlite"; }
+  // Not ready once a flush of the log has failed (see sync_log).
+  bool ready() override;
   const std::string& path() const { return path_; }
 
  protected:
@@ -49,6 +52,10 @@ class SqliteDatabase final : public sql::GroupCommitDatabase {
   // of waiting for it. (Readers may see a batch during its flush, before its writer is answered,
   // as they would under PostgreSQL's synchronous replication.)
   void sync_loop();
+  // One fdatasync of the log. A failure is for good: the kernel reports a lost write-back once,
+  // so a later flush could succeed over frames that never reached the disk; from then on every
+  // write is refused and /readyz says not ready, until an operator restarts the node (SQLite's
+  // recovery then keeps what is on disk). PostgreSQL stops the server for the same reason.
   Status sync_log();
   void stop_syncer();
 
@@ -63,7 +70,9 @@ class SqliteDatabase final : public sql::GroupCommitDatabase {
   std::condition_variable sync_cv_;
   Completions unsynced_;  // committed, waiting for the next flush
   bool sync_stopping_ = false;
-  int log_fd_ = -1;       // the -wal file, opened at the first flush
+  std::string log_path_;  // the log SQLite writes (its own name for it); empty: an in-memory database
+  int log_fd_ = -1;       // log_path_, opened at the first flush
+  std::atomic<bool> log_failed_{false};
   std::thread syncer_;
 };
 
