@@ -114,7 +114,7 @@ Result<Principal> Sessions::authenticate(std::string_view token, bool with_perso
   const std::string h = hash_token(token);
   const UnixMs now = clock_.now_ms();
   return storage::read_value<Principal>(db_, [&](storage::Tx& tx) -> Result<Principal> {
-    auto found = tx.sessions().with_roles(h);
+    auto found = with_person ? tx.sessions().with_roles_and_person(h) : tx.sessions().with_roles(h);
     if (!found) return error(Errc::invalid_token);
     const Session* s = &found->session;
     if (s->revoked_at || s->expires_at <= now) return error(Errc::invalid_token);
@@ -125,10 +125,8 @@ Result<Principal> Sessions::authenticate(std::string_view token, bool with_perso
       p.user_id = s->subject_id;
       p.roles = std::move(found->roles);
       if (with_person) {
-        auto u = tx.users().by_id(s->subject_id);
-        if (!u) return error(Errc::invalid_token);
-        u->password_hash.clear();
-        p.person = std::make_shared<const User>(std::move(*u));
+        if (!found->person) return error(Errc::invalid_token);
+        p.person = std::make_shared<const User>(std::move(*found->person));  // without its password hash
       }
     } else {
       auto c = tx.agencies().client(s->subject_id);

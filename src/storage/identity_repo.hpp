@@ -30,10 +30,12 @@ class UserRepo {
   virtual std::vector<identity::StaffMember> staff_of(const std::string& agency_id) = 0;
 };
 
-// A session with its person's roles (none for an API client's session).
+// A session with its person's roles (none for an API client's session), and with the person's
+// record when asked for (without the password hash).
 struct SessionAndRoles {
   identity::Session session;
   std::vector<RoleGrant> roles;
+  std::optional<identity::User> person;
 };
 
 class SessionRepo {
@@ -44,6 +46,9 @@ class SessionRepo {
   // by_hash and the roles of the person it signs in, in one statement (every authenticated
   // request asks; on a database server that is one round trip instead of two).
   virtual std::optional<SessionAndRoles> with_roles(const std::string& token_hash) = 0;
+  // with_roles and the person's record, still one statement (routes that show the person their
+  // own record: GET /v1/me).
+  virtual std::optional<SessionAndRoles> with_roles_and_person(const std::string& token_hash) = 0;
   virtual void revoke(const std::string& token_hash, UnixMs at) = 0;
   virtual void revoke_all_of(const std::string& subject_id, UnixMs at) = 0;
   virtual std::int64_t delete_expired(UnixMs now) = 0;

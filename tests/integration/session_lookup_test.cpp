@@ -1,6 +1,7 @@
 // SessionRepo::with_roles, the one statement every authenticated request makes, on both engines:
 // the session and exactly its person's roles (sorted), none for a person without roles or for an
-// API client's session (whose id must not pick up a person's roles), nothing for an unknown hash.
+// API client's session (whose id must not pick up a person's roles), nothing for an unknown hash;
+// and with_roles_and_person, which adds the person's record (no password hash) in that statement.
 #include <gtest/gtest.h>
 
 #include "identity/synth.hpp"
@@ -62,6 +63,27 @@ TEST(SessionLookup, ASessionComesWithExactlyItsPersonsRoles) {
       EXPECT_TRUE(k1->roles.empty());
     }
     EXPECT_FALSE(tx.sessions().with_roles("h-unknown").has_value());
+    EXPECT_FALSE(o1 && o1->person.has_value());  // only asked for below
+
+    // The same statement with the person's record (GET /v1/me): the same roles, the record
+    // without its password hash, none for a client's session.
+    auto o2 = tx.sessions().with_roles_and_person("h-officer");
+    EXPECT_TRUE(o2 && o2->person);
+    if (o2 && o2->person) {
+      EXPECT_EQ(o2->roles.size(), 3u);
+      EXPECT_EQ(o2->person->id, officer.id);
+      EXPECT_EQ(o2->person->cnic, officer.cnic);
+      EXPECT_EQ(o2->person->name, officer.name);
+      EXPECT_EQ(o2->person->email, officer.email);
+      EXPECT_EQ(o2->person->mobile, officer.mobile);
+      EXPECT_EQ(o2->person->created_at, officer.created_at);
+      EXPECT_TRUE(o2->person->password_hash.empty());
+    }
+    auto c2 = tx.sessions().with_roles_and_person("h-citizen");
+    EXPECT_TRUE(c2 && c2->person && c2->person->id == citizen.id && c2->roles.empty());
+    auto k2 = tx.sessions().with_roles_and_person("h-client");
+    EXPECT_TRUE(k2 && !k2->person && k2->roles.empty());
+    EXPECT_FALSE(tx.sessions().with_roles_and_person("h-unknown").has_value());
     return ok_status();
   }).ok());
 }

@@ -36,6 +36,13 @@ constexpr const char* kSessionWithRoles =
     "SELECT s.token_hash, s.kind, s.subject_id, s.created_at, s.expires_at, s.revoked_at, r.role, r.agency_id "
     "FROM sessions s LEFT JOIN user_roles r ON s.kind = 'user' AND r.user_id = s.subject_id "
     "WHERE s.token_hash = ? ORDER BY r.role, r.agency_id";
+// The same with the person's record (columns 8-15; NULL for a client's session).
+constexpr const char* kSessionWithRolesAndPerson =
+    "SELECT s.token_hash, s.kind, s.subject_id, s.created_at, s.expires_at, s.revoked_at, r.role, r.agency_id, "
+    "u.id, u.cnic, u.name, u.email, u.mobile, u.preferred_lang, u.created_at, u.updated_at "
+    "FROM sessions s LEFT JOIN user_roles r ON s.kind = 'user' AND r.user_id = s.subject_id "
+    "LEFT JOIN users u ON s.kind = 'user' AND u.id = s.subject_id "
+    "WHERE s.token_hash = ? ORDER BY r.role, r.agency_id";
 constexpr const char* kRevokeSession = "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL";
 constexpr const char* kRevokeSessionsOf =
     "UPDATE sessions SET revoked_at = ? WHERE subject_id = ? AND revoked_at IS NULL";
@@ -195,10 +202,22 @@ std::optional<Session> SqlSessionRepo::by_hash(const std::string& token_hash) {
 }
 
 std::optional<SessionAndRoles> SqlSessionRepo::with_roles(const std::string& token_hash) {
-  auto q = c_.query(kSessionWithRoles);
+  return session_rows(kSessionWithRoles, token_hash, false);
+}
+
+std::optional<SessionAndRoles> SqlSessionRepo::with_roles_and_person(const std::string& token_hash) {
+  return session_rows(kSessionWithRolesAndPerson, token_hash, true);
+}
+
+std::optional<SessionAndRoles> SqlSessionRepo::session_rows(const char* sql, const std::string& token_hash,
+                                                            bool person) {
+  auto q = c_.query(sql);
   q.bind(1, token_hash);
   if (!q.step()) return std::nullopt;
-  SessionAndRoles out{session_from(q), {}};
+  SessionAndRoles out{session_from(q), {}, std::nullopt};
+  if (person && !q.is_null(8))
+    out.person = User{q.text(8),  q.text(9),     q.text(10),    q.text(11), q.text(12),
+                      std::string(), q.text(13), q.integer(14), q.integer(15)};
   do {
     if (!q.is_null(6)) out.roles.push_back(RoleGrant{role_from(q.text(6)), q.text(7)});
   } while (q.step());

@@ -32,6 +32,7 @@ class SqlSessionRepo final : public SessionRepo {
   void insert(const identity::Session& s) override;
   std::optional<identity::Session> by_hash(const std::string& token_hash) override;
   std::optional<SessionAndRoles> with_roles(const std::string& token_hash) override;
+  std::optional<SessionAndRoles> with_roles_and_person(const std::string& token_hash) override;
   void revoke(const std::string& token_hash, UnixMs at) override;
   void revoke_all_of(const std::string& subject_id, UnixMs at) override;
   std::int64_t delete_expired(UnixMs now) override;
@@ -40,6 +41,8 @@ class SqlSessionRepo final : public SessionRepo {
   void clear_throttle(const std::string& key) override;
 
  private:
+  // The rows of kSessionWithRoles or kSessionWithRolesAndPerson (`person`: the latter).
+  std::optional<SessionAndRoles> session_rows(const char* sql, const std::string& token_hash, bool person);
   Connection& c_;
 };
 
