@@ -3,21 +3,17 @@
 #include <algorithm>
 #include <functional>
 
-#include <sodium.h>
-
-#include "applications/acts.hpp"
 #include "applications/errors.hpp"
-#include "audit/audit.hpp"
-#include "registries/registries.hpp"
 #include "applications/form_validation.hpp"
+#include "applications/internal.hpp"
 #include "applications/steps.hpp"
-#include "certificates/certificate.hpp"
-#include "certificates/signing.hpp"
+#include "audit/audit.hpp"
 #include "core/crypto.hpp"
 #include "core/money.hpp"
 #include "core/validation.hpp"
 #include "core/working_days.hpp"
 #include "notifications/notifications.hpp"
+#include "registries/registries.hpp"
 
 namespace darwaza::applications {
 

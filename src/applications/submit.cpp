@@ -3,7 +3,7 @@
 // receipt's content); commit_submit is the one transaction, on the single writer; finish_submit
 // signs the receipt and builds the view, off the writer. submit() waits for the write between
 // them; submit_async() does not: the writer hands the result back through the caller's `post`.
-#include "applications/acts.hpp"
+#include "applications/internal.hpp"
 #include "applications/applications.hpp"
 #include "applications/errors.hpp"
 #include "applications/form_validation.hpp"
@@ -30,7 +30,7 @@ struct Applications::SubmitPlan {
   std::string lang;
   catalog::DefinitionPtr def;
   json data;  // the form data as validated and normalised
-  std::string request_hash;
+  std::string request_hash;  // with an idempotency key only
   std::string principal_key;
   UnixMs now = 0;
   Application fresh;  // the new row, before the transaction's checks set its submitted state
@@ -67,8 +67,9 @@ Result<std::shared_ptr<Applications::SubmitPlan>> Applications::plan_submit(cons
   if (!data.ok()) return data.take_error();
 
   auto p = std::make_shared<SubmitPlan>();
-  p->request_hash = crypto::sha256_hex(in.service_id + "\n" + in.on_behalf_of + "\n" +
-                                       (in.draft ? "draft" : "submit") + "\n" + in.data.dump());
+  if (!in.idempotency_key.empty())  // what a replay with the key must match; nothing to match without one
+    p->request_hash = crypto::sha256_hex(in.service_id + "\n" + in.on_behalf_of + "\n" +
+                                         (in.draft ? "draft" : "submit") + "\n" + in.data.dump());
   p->principal_key = who.actor();
   p->now = clock_.now_ms();
   p->who = who;

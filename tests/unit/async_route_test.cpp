@@ -135,7 +135,7 @@ TEST(AsyncRoute, AThrowBeforeTheAnswerIsAProblemAndTheConnectionGoesOn) {
     auto res = c.get(target);
     EXPECT_EQ(res.result_int(), 500u) << target;
     auto body = json::parse(res.body());
-    EXPECT_EQ(body["type"].get<std::string>().find("internal") != std::string::npos, true) << res.body();
+    EXPECT_NE(body["type"].get<std::string>().find("internal"), std::string::npos) << res.body();
     EXPECT_EQ(res.body().find("failed"), std::string::npos) << "internal detail leaked: " << res.body();
   }
   auto after = c.get("/later");  // same connection, still served

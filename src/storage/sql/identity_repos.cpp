@@ -36,10 +36,11 @@ constexpr const char* kSessionWithRoles =
     "SELECT s.token_hash, s.kind, s.subject_id, s.created_at, s.expires_at, s.revoked_at, r.role, r.agency_id "
     "FROM sessions s LEFT JOIN user_roles r ON s.kind = 'user' AND r.user_id = s.subject_id "
     "WHERE s.token_hash = ? ORDER BY r.role, r.agency_id";
-// The same with the person's record (columns 8-15; NULL for a client's session).
+// The same with the person's record from column 8 on, as read_user reads it, with an empty
+// password hash (u.id is NULL for a client's session).
 constexpr const char* kSessionWithRolesAndPerson =
     "SELECT s.token_hash, s.kind, s.subject_id, s.created_at, s.expires_at, s.revoked_at, r.role, r.agency_id, "
-    "u.id, u.cnic, u.name, u.email, u.mobile, u.preferred_lang, u.created_at, u.updated_at "
+    "u.id, u.cnic, u.name, u.email, u.mobile, '', u.preferred_lang, u.created_at, u.updated_at "
     "FROM sessions s LEFT JOIN user_roles r ON s.kind = 'user' AND r.user_id = s.subject_id "
     "LEFT JOIN users u ON s.kind = 'user' AND u.id = s.subject_id "
     "WHERE s.token_hash = ? ORDER BY r.role, r.agency_id";
@@ -97,8 +98,10 @@ constexpr const char* kMembers =
     "WHERE m.org_id = ? ORDER BY m.role DESC, u.name";
 constexpr const char* kRemoveMember = "DELETE FROM org_members WHERE org_id = ? AND user_id = ?";
 
-User read_user(Query& q) {
-  return User{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6), q.integer(7), q.integer(8)};
+// The users columns of kUserById and the like, from column `at` on.
+User read_user(Query& q, int at = 0) {
+  return User{q.text(at),     q.text(at + 1), q.text(at + 2),    q.text(at + 3),   q.text(at + 4),
+              q.text(at + 5), q.text(at + 6), q.integer(at + 7), q.integer(at + 8)};
 }
 
 Agency read_agency(Query& q) { return Agency{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5)}; }
@@ -215,9 +218,7 @@ std::optional<SessionAndRoles> SqlSessionRepo::session_rows(const char* sql, con
   q.bind(1, token_hash);
   if (!q.step()) return std::nullopt;
   SessionAndRoles out{session_from(q), {}, std::nullopt};
-  if (person && !q.is_null(8))
-    out.person = User{q.text(8),  q.text(9),     q.text(10),    q.text(11), q.text(12),
-                      std::string(), q.text(13), q.integer(14), q.integer(15)};
+  if (person && !q.is_null(8)) out.person = read_user(q, 8);
   do {
     if (!q.is_null(6)) out.roles.push_back(RoleGrant{role_from(q.text(6)), q.text(7)});
   } while (q.step());

@@ -1,4 +1,5 @@
-// What the applications module's source files share beyond its public header.
+// What the applications module's source files share beyond its public header: the caller's
+// access to an application, the audit act of a change, and the check of referenced documents.
 #pragma once
 
 #include <string>
