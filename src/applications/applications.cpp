@@ -153,9 +153,17 @@ View Applications::view_of(Application a, std::vector<Event> events, std::vector
 }
 
 Result<View> Applications::view_in(storage::Tx& tx, const Principal& who, const Application& a) {
-  auto def = catalog_.at_version(a.service_id, a.service_version);
+  auto filed = tx.applications().filed_by_id(a.id);
+  if (!filed) return error(Errc::not_found);  // not within the transaction that holds `a`
+  filed->application = a;
+  return view_in(tx, who, std::move(*filed));
+}
+
+Result<View> Applications::view_in(storage::Tx& tx, const Principal& who, storage::FiledApplication f) {
+  auto def = catalog_.at_version(f.application.service_id, f.application.service_version);
   if (!def.ok()) return def.take_error();
-  return view_of(a, tx.applications().events(a.id), tx.applications().payments(a.id), *def, access_of(tx, who, a));
+  Access acc = access_of(tx, who, f.application);
+  return view_of(std::move(f.application), std::move(f.events), std::move(f.payments), *def, acc);
 }
 
 json Applications::receipt_body(const Application& a, const ServiceDefinition& def) const {
@@ -318,9 +326,10 @@ Result<View> Applications::get(const Principal& who, const std::string& id) {
   return audit::read_personal<View>(
       db_, who, clock_.now_ms(),
       [&](storage::Tx& tx) -> Result<View> {
-        auto a = looks_like_tracking_number(id) ? tx.applications().by_tracking(id) : tx.applications().by_id(id);
-        if (!a || !may_see(tx, who, *a)) return error(Errc::not_found);
-        return view_in(tx, who, *a);
+        auto f = looks_like_tracking_number(id) ? tx.applications().filed_by_tracking(id)
+                                                : tx.applications().filed_by_id(id);
+        if (!f || !may_see(tx, who, f->application)) return error(Errc::not_found);
+        return view_in(tx, who, std::move(*f));
       },
       [&](const View& v) {
         // Staff reading an application of their own (as applicant) is not someone else's look.

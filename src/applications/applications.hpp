@@ -147,6 +147,7 @@ class Applications {
   bool may_see(storage::Tx& tx, const Principal& who, const Application& a);
   Result<Visible> visible(const Principal& who, const std::string& id);
   Result<View> view_in(storage::Tx& tx, const Principal& who, const Application& a);
+  Result<View> view_in(storage::Tx& tx, const Principal& who, storage::FiledApplication f);
   // Approval writes the registry record (reported in `effect`, applied to in-memory indexes
   // after the commit) and issues the certificate; either may refuse, rolling the move back.
   // Entering a state that the applicant is told of (approved, rejected, more information

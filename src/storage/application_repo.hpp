@@ -9,6 +9,13 @@
 
 namespace darwaza::storage {
 
+// An application with its whole timeline and its payments, read together.
+struct FiledApplication {
+  applications::Application application;
+  std::vector<applications::Event> events;      // oldest first
+  std::vector<applications::Payment> payments;  // oldest first
+};
+
 struct ApplicationPage {
   std::vector<applications::Application> items;
   std::int64_t total = 0;
@@ -21,6 +28,9 @@ class ApplicationRepo {
   virtual void update(const applications::Application& a) = 0;
   virtual std::optional<applications::Application> by_id(const std::string& id) = 0;
   virtual std::optional<applications::Application> by_tracking(const std::string& tracking) = 0;
+  // The same with the timeline and payments, in one statement (one round trip on PostgreSQL).
+  virtual std::optional<FiledApplication> filed_by_id(const std::string& id) = 0;
+  virtual std::optional<FiledApplication> filed_by_tracking(const std::string& tracking) = 0;
   // Every application, drafts included (operator checks such as `darwaza synth`'s summary).
   virtual std::int64_t count() = 0;
   // The person's own applications and those of organisations they belong to, newest first.
@@ -29,11 +39,9 @@ class ApplicationRepo {
   virtual ApplicationPage queue(const applications::QueueFilter& f) = 0;
 
   virtual void add_event(const applications::Event& e) = 0;
-  virtual std::vector<applications::Event> events(const std::string& application_id) = 0;
 
   virtual void insert_payment(const applications::Payment& p) = 0;
   virtual std::optional<applications::Payment> payment_by_reference(const std::string& reference) = 0;
-  virtual std::vector<applications::Payment> payments(const std::string& application_id) = 0;
 
   virtual std::optional<applications::IdempotentResponse> idempotent(const std::string& principal,
                                                                       const std::string& key) = 0;

@@ -3,6 +3,10 @@
 // both engines (on SQLite the option changes nothing, so the same assertions hold there):
 // rows read back exactly as their inserts wrote them (escapes, NULLs, Urdu), a read inside the
 // write sees the rows queued before it, and a bad row fails its whole write and nothing else.
+// Also the application store's one-statement read of an application with its timeline.
+#include <algorithm>
+#include <tuple>
+
 #include <gtest/gtest.h>
 
 #include "applications/synth.hpp"
@@ -101,7 +105,7 @@ TEST(BulkLoad, RowsReadBackAsTheirInsertsWroteThem) {
       auto back = tx.users().by_cnic(users[0].cnic);
       EXPECT_TRUE(back && back->name == odd_name);
       for (const auto& a : apps) applications::write_synth(tx, a);
-      EXPECT_EQ(tx.applications().events(apps[0].application.id).size(), apps[0].events.size());
+      EXPECT_EQ(tx.applications().filed_by_id(apps[0].application.id)->events.size(), apps[0].events.size());
       return ok_status();
     });
     ASSERT_TRUE(s.ok()) << s.error().detail;
@@ -124,13 +128,13 @@ TEST(BulkLoad, RowsReadBackAsTheirInsertsWroteThem) {
     }
     std::size_t with_payment = 0;
     for (const auto& a : apps) {
-      auto back = tx.applications().by_id(a.application.id);
-      if (!back) {
+      auto filed = tx.applications().filed_by_id(a.application.id);
+      if (!filed) {
         ADD_FAILURE() << "application " << a.application.id << " missing";
         continue;
       }
-      expect_same(*back, a.application);
-      auto events = tx.applications().events(a.application.id);
+      expect_same(filed->application, a.application);
+      const auto& events = filed->events;
       EXPECT_EQ(events.size(), a.events.size());
       for (std::size_t i = 0; i < std::min(events.size(), a.events.size()); ++i) {
         EXPECT_EQ(events[i].at, a.events[i].at);
@@ -141,7 +145,7 @@ TEST(BulkLoad, RowsReadBackAsTheirInsertsWroteThem) {
         EXPECT_EQ(events[i].transition, a.events[i].transition);
         EXPECT_EQ(events[i].comment, a.events[i].comment);
       }
-      auto payments = tx.applications().payments(a.application.id);
+      const auto& payments = filed->payments;
       EXPECT_EQ(payments.size(), a.payment ? 1u : 0u);
       if (a.payment && !payments.empty()) {
         ++with_payment;
@@ -185,4 +189,101 @@ TEST(BulkLoad, ABadRowFailsItsWholeWriteAndTheNextWriteLands) {
                   return ok_status();
                 }).ok());
   EXPECT_EQ(count, 2);
+}
+
+// ApplicationRepo::filed_by_id / filed_by_tracking (GET /v1/applications/{id}: one statement on
+// both engines): the application with exactly its own events in id order (even when their times
+// run backwards) and its own payments in (recorded_at, id) order; an application with neither
+// comes back with empty lists; unknown keys find nothing.
+TEST(ApplicationStore, AFiledApplicationComesWithExactlyItsOwnTimelineInOrder) {
+  const std::string data = make_temp_dir("dz-filed");
+  SystemClock clock;
+  auto db = open_data(data, /*bulk=*/false);
+  auto services = load_services(*db, clock);
+  identity::User owner = person(0, "Filed Owner");
+  applications::ApplicationSynth synth(services, kSeed, clock.now_ms());
+  ASSERT_GT(synth.usable_services(), 0u);
+  auto mine = synth.make(0, owner.id), other = synth.make(1, owner.id);
+  applications::Application bare = other.application;  // no events, no payments
+  bare.id = "app-bare-0001";
+  bare.tracking_number = "DZ-BARE-0000-0000-0001";
+  using applications::Event;
+  using applications::Payment;
+  const std::string id = mine.application.id;
+  const UnixMs t = 1'700'000'000'000;
+  ASSERT_TRUE(db->write([&](storage::Tx& tx) -> Status {
+    tx.users().insert(owner);
+    applications::write_synth(tx, mine);
+    applications::write_synth(tx, other);
+    tx.applications().insert(bare);
+    tx.applications().add_event(Event{0, id, t + 1000, owner.id, "applicant", "note", "", "", "", "later first"});
+    tx.applications().add_event(Event{0, id, t + 500, "", "system", "note", "", "", "", "earlier second"});
+    tx.applications().insert_payment(Payment{"pay-b", id, 300, "REF-B", "officer-1", t + 2000});
+    tx.applications().insert_payment(Payment{"pay-c", id, 100, "REF-C", "officer-2", t + 1500});
+    tx.applications().insert_payment(Payment{"pay-a", id, 200, "REF-A", "officer-1", t + 2000});
+    return ok_status();
+  }).ok());
+
+  ASSERT_TRUE(db->read([&](storage::Tx& tx) -> Status {
+    auto by_id = tx.applications().filed_by_id(id);
+    auto by_tracking = tx.applications().filed_by_tracking(mine.application.tracking_number);
+    EXPECT_TRUE(by_id && by_tracking);
+    if (!by_id || !by_tracking) return ok_status();
+    expect_same(by_id->application, mine.application);
+    expect_same(by_tracking->application, mine.application);
+
+    const auto& ev = by_id->events;
+    EXPECT_EQ(ev.size(), mine.events.size() + 2);
+    for (std::size_t i = 0; i < ev.size(); ++i) {
+      EXPECT_EQ(ev[i].application_id, id);
+      if (i > 0) EXPECT_LT(ev[i - 1].id, ev[i].id);
+      if (i < mine.events.size()) EXPECT_EQ(ev[i].kind, mine.events[i].kind);
+    }
+    if (ev.size() >= 2) {
+      const Event& a = ev[ev.size() - 2];
+      const Event& b = ev.back();
+      EXPECT_EQ(a.comment, "later first");
+      EXPECT_EQ(a.at, t + 1000);
+      EXPECT_EQ(a.actor_user_id, owner.id);
+      EXPECT_EQ(a.actor_role, "applicant");
+      EXPECT_EQ(b.comment, "earlier second");
+      EXPECT_EQ(b.actor_user_id, "");
+      EXPECT_EQ(b.from_state, "");
+    }
+
+    std::vector<Payment> want;
+    if (mine.payment) want.push_back(*mine.payment);
+    want.push_back(Payment{"pay-a", id, 200, "REF-A", "officer-1", t + 2000});
+    want.push_back(Payment{"pay-b", id, 300, "REF-B", "officer-1", t + 2000});
+    want.push_back(Payment{"pay-c", id, 100, "REF-C", "officer-2", t + 1500});
+    std::sort(want.begin(), want.end(), [](const Payment& x, const Payment& y) {
+      return std::tie(x.recorded_at, x.id) < std::tie(y.recorded_at, y.id);
+    });
+    const auto& got = by_id->payments;
+    EXPECT_EQ(got.size(), want.size());
+    for (std::size_t i = 0; i < std::min(got.size(), want.size()); ++i) {
+      EXPECT_EQ(got[i].id, want[i].id);
+      EXPECT_EQ(got[i].application_id, id);
+      EXPECT_EQ(got[i].amount_paisa, want[i].amount_paisa);
+      EXPECT_EQ(got[i].reference, want[i].reference);
+      EXPECT_EQ(got[i].recorded_by, want[i].recorded_by);
+      EXPECT_EQ(got[i].recorded_at, want[i].recorded_at);
+    }
+    // The tracking-number form reads the same rows.
+    EXPECT_EQ(by_tracking->events.size(), ev.size());
+    EXPECT_EQ(by_tracking->payments.size(), got.size());
+
+    auto empty = tx.applications().filed_by_tracking(bare.tracking_number);
+    EXPECT_TRUE(empty.has_value());
+    if (empty) {
+      EXPECT_EQ(empty->application.id, bare.id);
+      EXPECT_TRUE(empty->events.empty());
+      EXPECT_TRUE(empty->payments.empty());
+    }
+    auto theirs = tx.applications().filed_by_id(other.application.id);
+    EXPECT_TRUE(theirs && theirs->events.size() == other.events.size());
+    EXPECT_FALSE(tx.applications().filed_by_id("app-unknown").has_value());
+    EXPECT_FALSE(tx.applications().filed_by_tracking("DZ-NONE-NONE-NONE-NONE").has_value());
+    return ok_status();
+  }).ok());
 }

@@ -22,6 +22,27 @@ constexpr const char* kApplicationByTracking =
     "state, is_open, data, fee_paisa, paid_paisa, coalesce(assigned_to, ''), coalesce(certificate_id, ''), "
     "created_at, submitted_at, updated_at, decided_at, state_entered_at, sla_due_at FROM applications "
     "WHERE tracking_number = ?";
+// An application, then its timeline and payments as rows after its columns, in one statement:
+// columns 20-30 are (k, n, payment id, at, actor, role, kind, from, to, transition, comment) with
+// k = 0 for an event (n its id) and k = 1 for a payment (n its amount, actor who recorded it, role
+// its reference); k is NULL when there is neither. Events come in id order, payments in
+// (recorded_at, id) order, as the view lists them. The WHERE of the first line picks the application.
+#define DARWAZA_FILED_APPLICATION(where)                                                                     \
+  "WITH a AS (SELECT id, tracking_number, service_id, service_version, agency_id, applicant_user_id, "        \
+  "coalesce(org_id, ''), state, is_open, data, fee_paisa, paid_paisa, coalesce(assigned_to, ''), "             \
+  "coalesce(certificate_id, ''), created_at, submitted_at, updated_at, decided_at, state_entered_at, "         \
+  "sla_due_at FROM applications WHERE " where ") "                                                            \
+  "SELECT a.*, t.* FROM a LEFT JOIN ("                                                                          \
+  "SELECT 0 AS k, e.id AS n, '' AS payment_id, e.at AS at, coalesce(e.actor_user_id, '') AS actor, "            \
+  "e.actor_role AS role, e.kind AS kind, coalesce(e.from_state, '') AS from_state, "                           \
+  "coalesce(e.to_state, '') AS to_state, coalesce(e.transition, '') AS transition, "                           \
+  "coalesce(e.comment, '') AS comment FROM application_events e WHERE e.application_id = (SELECT id FROM a) " \
+  "UNION ALL SELECT 1, p.amount_paisa, p.id, p.recorded_at, p.recorded_by, p.reference, '', '', '', '', '' "  \
+  "FROM payments p WHERE p.application_id = (SELECT id FROM a)"                                               \
+  ") t ON 1 = 1 ORDER BY t.k, CASE WHEN t.k = 0 THEN t.n ELSE t.at END, t.payment_id"
+constexpr const char* kFiledById = DARWAZA_FILED_APPLICATION("id = ?1");
+constexpr const char* kFiledByTracking = DARWAZA_FILED_APPLICATION("tracking_number = ?1");
+#undef DARWAZA_FILED_APPLICATION
 constexpr const char* kCountApplications = "SELECT count(*) FROM applications";
 constexpr const char* kForUser =
     "SELECT id, tracking_number, service_id, service_version, agency_id, applicant_user_id, coalesce(org_id, ''), "
@@ -46,18 +67,11 @@ constexpr const char* kQueueCount =
 constexpr const char* kInsertEvent =
     "INSERT INTO application_events (application_id, at, actor_user_id, actor_role, kind, from_state, to_state, "
     "transition, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr const char* kEvents =
-    "SELECT id, application_id, at, coalesce(actor_user_id, ''), actor_role, kind, coalesce(from_state, ''), "
-    "coalesce(to_state, ''), coalesce(transition, ''), coalesce(comment, '') FROM application_events "
-    "WHERE application_id = ? ORDER BY id";
 constexpr const char* kInsertPayment =
     "INSERT INTO payments (id, application_id, amount_paisa, reference, recorded_by, recorded_at) "
     "VALUES (?, ?, ?, ?, ?, ?)";
 constexpr const char* kPaymentByReference =
     "SELECT id, application_id, amount_paisa, reference, recorded_by, recorded_at FROM payments WHERE reference = ?";
-constexpr const char* kPayments =
-    "SELECT id, application_id, amount_paisa, reference, recorded_by, recorded_at FROM payments "
-    "WHERE application_id = ? ORDER BY recorded_at, id";
 constexpr const char* kIdempotent =
     "SELECT request_hash, status, response FROM idempotency_keys WHERE principal = ? AND key = ?";
 constexpr const char* kPutIdempotent =
@@ -144,6 +158,28 @@ std::optional<Application> SqlApplicationRepo::by_id(const std::string& id) {
   return read_application(q);
 }
 
+std::optional<FiledApplication> SqlApplicationRepo::filed_by_id(const std::string& id) { return filed(kFiledById, id); }
+
+std::optional<FiledApplication> SqlApplicationRepo::filed_by_tracking(const std::string& tracking) {
+  return filed(kFiledByTracking, tracking);
+}
+
+std::optional<FiledApplication> SqlApplicationRepo::filed(const char* sql, const std::string& key) {
+  auto q = c_.query(sql);
+  q.bind(1, key);
+  if (!q.step()) return std::nullopt;
+  FiledApplication f{read_application(q), {}, {}};
+  do {
+    if (q.is_null(20)) continue;
+    if (q.integer(20) == 0)
+      f.events.push_back(Event{q.integer(21), f.application.id, q.integer(23), q.text(24), q.text(25), q.text(26),
+                               q.text(27), q.text(28), q.text(29), q.text(30)});
+    else
+      f.payments.push_back(Payment{q.text(22), f.application.id, q.integer(21), q.text(25), q.text(24), q.integer(23)});
+  } while (q.step());
+  return f;
+}
+
 std::int64_t SqlApplicationRepo::count() {
   auto q = c_.query(kCountApplications);
   q.step();
@@ -193,16 +229,6 @@ void SqlApplicationRepo::add_event(const Event& e) {
   q.exec();
 }
 
-std::vector<Event> SqlApplicationRepo::events(const std::string& application_id) {
-  std::vector<Event> out;
-  auto q = c_.query(kEvents);
-  q.bind(1, application_id);
-  while (q.step())
-    out.push_back(Event{q.integer(0), q.text(1), q.integer(2), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7),
-                        q.text(8), q.text(9)});
-  return out;
-}
-
 void SqlApplicationRepo::insert_payment(const Payment& p) {
   c_.query(kInsertPayment).bind_all(p.id, p.application_id, p.amount_paisa, p.reference, p.recorded_by, p.recorded_at).exec();
 }
@@ -212,14 +238,6 @@ std::optional<Payment> SqlApplicationRepo::payment_by_reference(const std::strin
   q.bind(1, reference);
   if (!q.step()) return std::nullopt;
   return read_payment(q);
-}
-
-std::vector<Payment> SqlApplicationRepo::payments(const std::string& application_id) {
-  std::vector<Payment> out;
-  auto q = c_.query(kPayments);
-  q.bind(1, application_id);
-  while (q.step()) out.push_back(read_payment(q));
-  return out;
 }
 
 std::optional<IdempotentResponse> SqlApplicationRepo::idempotent(const std::string& principal, const std::string& key) {

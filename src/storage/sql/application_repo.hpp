@@ -13,14 +13,14 @@ class SqlApplicationRepo final : public ApplicationRepo {
   void update(const applications::Application& a) override;
   std::optional<applications::Application> by_id(const std::string& id) override;
   std::optional<applications::Application> by_tracking(const std::string& tracking) override;
+  std::optional<FiledApplication> filed_by_id(const std::string& id) override;
+  std::optional<FiledApplication> filed_by_tracking(const std::string& tracking) override;
   std::int64_t count() override;
   ApplicationPage for_user(const std::string& user_id, int offset, int limit) override;
   ApplicationPage queue(const applications::QueueFilter& f) override;
   void add_event(const applications::Event& e) override;
-  std::vector<applications::Event> events(const std::string& application_id) override;
   void insert_payment(const applications::Payment& p) override;
   std::optional<applications::Payment> payment_by_reference(const std::string& reference) override;
-  std::vector<applications::Payment> payments(const std::string& application_id) override;
   std::optional<applications::IdempotentResponse> idempotent(const std::string& principal, const std::string& key) override;
   void put_idempotent(const std::string& principal, const std::string& key, const applications::IdempotentResponse& r,
                       UnixMs at) override;
@@ -31,6 +31,7 @@ class SqlApplicationRepo final : public ApplicationRepo {
   std::vector<applications::CertificateRow> certificates_of(const std::string& user_id) override;
 
  private:
+  std::optional<FiledApplication> filed(const char* sql, const std::string& key);
   Connection& c_;
 };
 
