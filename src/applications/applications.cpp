@@ -334,7 +334,10 @@ Result<View> Applications::get(const Principal& who, const std::string& id) {
       [&](const View& v) {
         // Staff reading an application of their own (as applicant) is not someone else's look.
         return v.application.applicant_user_id == who.user_id ? audit::Act{} : act_on(v.application, "application.read");
-      });
+      },
+      // The application with its timeline is one statement; an organisation member's membership,
+      // when asked, is a separate fact.
+      storage::ReadMode::per_statement);
 }
 
 Result<storage::ApplicationPage> Applications::mine(const Principal& who, int page, int page_size,

@@ -65,10 +65,11 @@ inline bool audited_reader(const Principal& who) { return who.is_client() || !wh
 
 // A read that returns personal data. For audited readers it runs in a write transaction that
 // also records act_of(value), so the entry exists exactly when the data was read; for everyone
-// else it is a plain read.
+// else it is a plain read (in `mode`).
 template <class T, class F, class A>
-Result<T> read_personal(storage::Database& db, const Principal& who, UnixMs now, F&& fn, A&& act_of) {
-  if (!audited_reader(who)) return storage::read_value<T>(db, fn);
+Result<T> read_personal(storage::Database& db, const Principal& who, UnixMs now, F&& fn, A&& act_of,
+                        storage::ReadMode mode = storage::ReadMode::snapshot) {
+  if (!audited_reader(who)) return storage::read_value<T>(db, fn, mode);
   return storage::write_value<T>(db, [&](storage::Tx& tx) -> Result<T> {
     Result<T> r = fn(tx);
     if (r.ok()) {

@@ -113,6 +113,7 @@ Result<Principal> Sessions::authenticate(std::string_view token, bool with_perso
   if (token.empty() || token.size() > kMaxTokenChars) return error(Errc::invalid_token);
   const std::string h = hash_token(token);
   const UnixMs now = clock_.now_ms();
+  // One statement for a person's session; an API client's record is a separate fact.
   return storage::read_value<Principal>(db_, [&](storage::Tx& tx) -> Result<Principal> {
     auto found = with_person ? tx.sessions().with_roles_and_person(h) : tx.sessions().with_roles(h);
     if (!found) return error(Errc::invalid_token);
@@ -136,7 +137,7 @@ Result<Principal> Sessions::authenticate(std::string_view token, bool with_perso
       p.agency_id = c->agency_id;
     }
     return p;
-  });
+  }, storage::ReadMode::per_statement);
 }
 
 Result<Principal> Sessions::member_client(const std::string& agency_id, const std::string& client_id) {

@@ -78,6 +78,11 @@ class Database {
   virtual ~Database() = default;
   // A consistent snapshot; writes inside fail.
   virtual Status read(const TxFn& fn) = 0;
+  // A read whose statements need not agree with one another (one statement, or separate facts
+  // such as a session and then its API client): each statement sees what was committed when it
+  // began, with no transaction around them. PostgreSQL then sends no BEGIN and no COMMIT; an
+  // engine may give a snapshot all the same (the default). Writes inside fail.
+  virtual Status read_statements(const TxFn& fn) { return read(fn); }
   // Durable when it returns ok: committed and synced to disk.
   virtual Status write(const TxFn& fn) = 0;
   // The same write without a waiting thread: `done` gets what write() would have returned, run
@@ -99,13 +104,16 @@ bool is_postgresql_url(std::string_view url);
 std::string sqlite_path(std::string_view url);
 
 // Helpers that carry a value out of a transaction function.
+enum class ReadMode { snapshot, per_statement };  // Database::read, Database::read_statements
+
 template <class T, class F>
-Result<T> read_value(Database& db, F&& fn) {
+Result<T> read_value(Database& db, F&& fn, ReadMode mode = ReadMode::snapshot) {
   std::optional<Result<T>> out;
-  Status s = db.read([&](Tx& tx) -> Status {
+  auto body = [&](Tx& tx) -> Status {
     out.emplace(fn(tx));
     return out->ok() ? ok_status() : Status(out->error());
-  });
+  };
+  Status s = mode == ReadMode::snapshot ? db.read(body) : db.read_statements(body);
   if (!s.ok() && (!out || out->ok())) return s.take_error();
   return std::move(*out);
 }

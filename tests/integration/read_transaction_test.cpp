@@ -4,6 +4,7 @@
 // on one reader connection so every read reuses the previous one's: a read is one snapshot, the
 // next read sees what was committed since, a read that fails (before any statement, at its first
 // statement, or later) leaves the connection usable, and the readiness probe asks the database.
+// Also Database::read_statements, which on PostgreSQL sends its statements with no transaction.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -96,6 +97,58 @@ TEST_F(ReadTransactions, AFailedReadLeavesTheConnectionUsable) {
   }).ok());
   ASSERT_TRUE(add_person(2).ok());
   EXPECT_EQ(people(), 2);
+  EXPECT_TRUE(db_->ready());
+}
+
+// Database::read_statements: on PostgreSQL no transaction surrounds the statements (each sees
+// the latest commit); SQLite keeps its snapshot (the interface's default). On both, writes fail,
+// and snapshot reads on the same connection before and after behave as ever.
+TEST_F(ReadTransactions, ReadStatementsSeeEachCommitAndRefuseWrites) {
+  ASSERT_TRUE(add_person(1).ok());
+  std::int64_t first = -1, second = -1;
+  Status s = db_->read_statements([&](storage::Tx& tx) {
+    first = tx.users().count();
+    Status w;
+    std::thread writer([&] { w = add_person(2); });
+    writer.join();
+    EXPECT_TRUE(w.ok());
+    second = tx.users().count();
+    return ok_status();
+  });
+  ASSERT_TRUE(s.ok()) << s.error().detail;
+  EXPECT_EQ(first, 1);
+  EXPECT_EQ(second, db_->engine() == "postgresql" ? 2 : 1);
+  EXPECT_EQ(people(), 2);
+
+  // A write is refused (PostgreSQL: the reader's session is read-only), at the first statement
+  // or after one, and the connection serves the next reads of either kind.
+  EXPECT_FALSE(db_->read_statements([](storage::Tx& tx) {
+    tx.users().insert(identity::synth_citizen(kSeed, 9, "hash", 1'700'000'000'009));
+    return ok_status();
+  }).ok());
+  EXPECT_FALSE(db_->read_statements([](storage::Tx& tx) {
+    tx.users().count();
+    tx.users().insert(identity::synth_citizen(kSeed, 10, "hash", 1'700'000'000'010));
+    return ok_status();
+  }).ok());
+  EXPECT_FALSE(db_->read_statements([](storage::Tx&) -> Status { throw std::runtime_error("no statement"); }).ok());
+  EXPECT_EQ(people(), 2);
+  std::int64_t n = -1;
+  EXPECT_TRUE(db_->read_statements([&](storage::Tx& tx) {
+    n = tx.users().count();
+    return ok_status();
+  }).ok());
+  EXPECT_EQ(n, 2);
+  // A snapshot read right after still is one.
+  EXPECT_TRUE(db_->read([&](storage::Tx& tx) {
+    first = tx.users().count();
+    std::thread writer([&] { EXPECT_TRUE(add_person(3).ok()); });
+    writer.join();
+    second = tx.users().count();
+    return ok_status();
+  }).ok());
+  EXPECT_EQ(first, 2);
+  EXPECT_EQ(second, 2);
   EXPECT_TRUE(db_->ready());
 }
 

@@ -21,6 +21,7 @@ constexpr const char* kKeepalivesIdleS = "30";
 // cluster-wide write lock; the server ends such a session after a minute, freeing the other nodes.
 constexpr const char* kSessionSettings =
     "SET client_min_messages = warning; SET idle_in_transaction_session_timeout = '60s'";
+constexpr const char* kReadOnlySession = "SET default_transaction_read_only = on";
 // A deferred BEGIN and the statement it goes out with.
 constexpr int kPipelinedCommands = 2;
 // Bulk mode hands libpq the queued COPY text in pieces of this size.
@@ -190,7 +191,7 @@ void PgStatement::reset() {
   types_.assign(params_, kUnknownOid);
 }
 
-PgConnection::PgConnection(std::string url) : url_(std::move(url)) {
+PgConnection::PgConnection(std::string url, Use use) : url_(std::move(url)), use_(use) {
   // Defaults the URL may override (it is expanded in place of dbname, after them): give up on an
   // unreachable server, and notice a dead peer.
   const char* const keys[] = {"connect_timeout", "keepalives_idle", "dbname", nullptr};
@@ -209,7 +210,9 @@ PgConnection::PgConnection(std::string url) : url_(std::move(url)) {
 // Straight on the new session: never inside a transaction (a deferred BEGIN stays deferred), so
 // a later ROLLBACK cannot undo the settings.
 void PgConnection::configure_session() {
-  PGresult* r = PQexec(conn_, kSessionSettings);
+  std::string settings = kSessionSettings;
+  if (use_ == Use::read_only) settings = settings + "; " + kReadOnlySession;
+  PGresult* r = PQexec(conn_, settings.c_str());
   if (PQresultStatus(r) != PGRES_COMMAND_OK) fail("session settings", r);
   PQclear(r);
 }

@@ -66,7 +66,10 @@ class PgStatement final : public sql::Statement {
 
 class PgConnection final : public sql::Connection {
  public:
-  explicit PgConnection(std::string url);
+  // read_only: every transaction on the session is READ ONLY (SET default_transaction_read_only),
+  // so statements sent with no BEGIN (Database::read_statements) cannot write either.
+  enum class Use { read_write, read_only };
+  explicit PgConnection(std::string url, Use use = Use::read_write);
   ~PgConnection() override;
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
@@ -123,6 +126,7 @@ class PgConnection final : public sql::Connection {
   void send_deferred_begin();  // synchronously, when a simple command comes first
   PGresult* pipeline_after_begin(const std::string& name, int params, const char* const* values);
   std::string url_;
+  Use use_;
   PGconn* conn_ = nullptr;
   std::uint64_t session_ = 1;
   std::uint64_t statements_ = 0;

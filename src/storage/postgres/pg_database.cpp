@@ -37,7 +37,9 @@ PgDatabase::PgDatabase(std::string url, const DatabaseOptions& options)
 
 PgDatabase::~PgDatabase() { stop(); }
 
-std::unique_ptr<sql::Connection> PgDatabase::open_reader() { return std::make_unique<PgConnection>(url_); }
+std::unique_ptr<sql::Connection> PgDatabase::open_reader() {
+  return std::make_unique<PgConnection>(url_, PgConnection::Use::read_only);
+}
 
 void PgDatabase::begin_write(sql::Connection& c) { c.exec_script(kBeginWrite); }
 

@@ -256,7 +256,7 @@ void GroupCommitDatabase::end_read(Connection& c) { c.query(kCommit).exec(); }
 
 void GroupCommitDatabase::abort_read(Connection& c) { c.exec_script(kRollback); }
 
-Status GroupCommitDatabase::with_reader(const std::function<Status(Reader&)>& fn) {
+Status GroupCommitDatabase::with_reader(const std::function<Status(Reader&)>& fn, bool snapshot) {
   std::unique_ptr<Reader> r;
   try {
     r = acquire_reader();
@@ -265,13 +265,13 @@ Status GroupCommitDatabase::with_reader(const std::function<Status(Reader&)>& fn
   }
   Status s;
   try {
-    begin_read(*r->conn);
+    if (snapshot) begin_read(*r->conn);
     s = fn(*r);
-    end_read(*r->conn);
+    if (snapshot) end_read(*r->conn);
   } catch (const std::exception& e) {
     s = internal_error(std::string("read: ") + e.what());
     try {
-      abort_read(*r->conn);
+      if (snapshot) abort_read(*r->conn);
     } catch (...) {
       r.reset();  // a connection that cannot roll back is not reused
     }
@@ -282,6 +282,10 @@ Status GroupCommitDatabase::with_reader(const std::function<Status(Reader&)>& fn
 
 Status GroupCommitDatabase::read(const TxFn& fn) {
   return with_reader([&fn](Reader& r) { return run_guarded(fn, r.tx); });
+}
+
+Status GroupCommitDatabase::read_without_transaction(const TxFn& fn) {
+  return with_reader([&fn](Reader& r) { return run_guarded(fn, r.tx); }, /*snapshot=*/false);
 }
 
 bool GroupCommitDatabase::ready() {

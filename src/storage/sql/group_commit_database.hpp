@@ -40,6 +40,9 @@ class GroupCommitDatabase : public Database {
   // Drains the queue and joins the writer thread; engines call it first in their destructor.
   void stop();
   Connection* writer_connection() { return writer_conn_.get(); }
+  // Runs `fn` on a reader with no transaction around its statements (for read_statements, on an
+  // engine whose reader connections refuse writes by themselves).
+  Status read_without_transaction(const TxFn& fn);
 
   virtual std::unique_ptr<Connection> open_reader() = 0;
   // Opens the write transaction on the writer connection (and takes any engine lock).
@@ -77,8 +80,9 @@ class GroupCommitDatabase : public Database {
   bool enqueue(Job* job);
   void writer_loop();
   void run_batch(std::vector<Job*>& batch);
-  // Runs `fn` on a reader inside a read-only snapshot (begin_read, end_read; ROLLBACK on a throw).
-  Status with_reader(const std::function<Status(Reader&)>& fn);
+  // Runs `fn` on a reader inside a read-only snapshot (begin_read, end_read; ROLLBACK on a throw),
+  // or, when `snapshot` is false, with no transaction at all.
+  Status with_reader(const std::function<Status(Reader&)>& fn, bool snapshot = true);
   std::unique_ptr<Reader> acquire_reader();
   void release_reader(std::unique_ptr<Reader> r);
 
