@@ -85,7 +85,7 @@ void register_routes(http::Router& r, App& app) {
   // Asynchronous: checked on the I/O thread, answered there once the writer has made it durable.
   r.add_async(V::post, "/v1/applications", kCitizen, async(handlers::submit_application));
   r.add(V::get, "/v1/applications", kCitizen, h(handlers::my_applications));
-  r.add(V::get, "/v1/applications/{id}", kCitizen, h(handlers::get_application));
+  r.add_async(V::get, "/v1/applications/{id}", kCitizen, async(handlers::get_application));
   r.add(V::patch, "/v1/applications/{id}", kCitizen, h(handlers::update_draft));
   r.add(V::post, "/v1/applications/{id}/submit", kCitizen, h(handlers::submit_draft));
   r.add(V::post, "/v1/applications/{id}/transitions", kCitizen, h(handlers::transition_application));

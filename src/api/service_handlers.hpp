@@ -11,7 +11,7 @@ http::HandlerResult list_categories(App& app, http::Request& req);
 
 void submit_application(App& app, http::Request& req, http::Responder respond);
 http::HandlerResult my_applications(App& app, http::Request& req);
-http::HandlerResult get_application(App& app, http::Request& req);
+void get_application(App& app, http::Request& req, http::Responder respond);
 http::HandlerResult update_draft(App& app, http::Request& req);
 http::HandlerResult submit_draft(App& app, http::Request& req);
 http::HandlerResult transition_application(App& app, http::Request& req);

@@ -12,6 +12,18 @@ std::string_view Request::header(std::string_view name) const {
   return it == raw.end() ? std::string_view{} : std::string_view(it->value().data(), it->value().size());
 }
 
+void answer_from_pool(Request& req, std::function<HandlerResult()> work, Responder respond) {
+  req.offload([post = req.post, work = std::move(work), respond = std::move(respond)] {
+    auto result = std::make_shared<HandlerResult>(internal_error("no result"));
+    try {
+      *result = work();
+    } catch (const std::exception& e) {
+      *result = internal_error(e.what());
+    }
+    post([result, respond] { respond(std::move(*result)); });
+  });
+}
+
 const std::string& Request::param(const std::string& name) const {
   static const std::string kEmpty;
   auto it = params.find(name);

@@ -34,6 +34,8 @@ struct Request {
   // Asynchronous routes only: runs a function later on this connection's I/O thread (how a
   // handler that waited for nothing gets back to the connection; see Dispatch::async).
   std::function<void(std::function<void()>)> post;
+  // Asynchronous routes only: runs a function on the handler pool (see answer_from_pool).
+  std::function<void(std::function<void()>)> offload;
 
   std::string_view header(bhttp::field f) const;
   std::string_view header(std::string_view name) const;
@@ -54,6 +56,12 @@ struct Reply {
 };
 
 using HandlerResult = Result<Reply>;
+using Responder = std::function<void(HandlerResult)>;
+
+// For an asynchronous route whose work may block for some requests (a durable write, remote
+// calls): runs `work` on the handler pool and answers with its result on the connection's I/O
+// thread (req.post). A throw from `work` becomes a 500 problem.
+void answer_from_pool(Request& req, std::function<HandlerResult()> work, Responder respond);
 
 // Parses the body as a JSON object; refuses other media types and malformed JSON.
 Result<nlohmann::json> json_body(const Request& req);

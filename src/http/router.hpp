@@ -54,7 +54,6 @@ inline constexpr RouteOptions kExpensiveRoute{Dispatch::pool, true, 0};
 using Handler = std::function<HandlerResult(Request&)>;
 // An asynchronous handler answers exactly once, through the Responder, on the connection's I/O
 // thread (Request::post gets it there); the request lives until then.
-using Responder = std::function<void(HandlerResult)>;
 using AsyncHandler = std::function<void(Request&, Responder)>;
 
 struct Route {

@@ -152,6 +152,7 @@ class Session : public std::enable_shared_from_this<Session> {
         if (auto self = weak.lock()) self->guarded(fn);
       });
     };
+    req_->offload = [pool = &server_.handler_pool()](std::function<void()> fn) { net::post(*pool, std::move(fn)); };
     guarded([this, route] {
       server_.pipeline().execute_async(*req_, *route, started_, [self = shared_from_this(), req = req_](RawResponse res) {
         self->answer(req, std::move(res));

@@ -1,7 +1,8 @@
 // Dispatch::async routes on a real http::Server (loopback, ephemeral port): the handler starts
 // on the connection's I/O thread and answers later on that same thread; a throw before the
 // answer, in the handler or in its continuation, becomes a 500 problem and the connection and
-// the server go on; a refused request never reaches the handler.
+// the server go on; a refused request never reaches the handler; work handed to the handler pool
+// (answer_from_pool) runs there and is answered on the connection's thread.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -58,6 +59,27 @@ struct AsyncServer {
     });
     router.add_async(http::bhttp::verb::get, "/throws-now", http::kPublic,
                      [](http::Request&, http::Responder) { throw std::runtime_error("handler failed"); });
+    // Work handed to the handler pool (http::answer_from_pool): it runs off the I/O thread, and
+    // its result is answered back on it.
+    router.add_async(http::bhttp::verb::get, "/pooled", http::kPublic, [](http::Request& req, http::Responder respond) {
+      std::string started_on = thread_name(std::this_thread::get_id());
+      auto worker = std::make_shared<std::string>();
+      http::answer_from_pool(
+          req,
+          [worker] {
+            *worker = thread_name(std::this_thread::get_id());
+            return http::HandlerResult(http::Reply::json(200, json::object()));
+          },
+          [respond, started_on, worker](http::HandlerResult r) {
+            std::string here = thread_name(std::this_thread::get_id());
+            respond(http::Reply::json(200, {{"ok", r.ok()}, {"same_thread", here == started_on},
+                                            {"worked_elsewhere", !worker->empty() && *worker != started_on}}));
+          });
+    });
+    router.add_async(http::bhttp::verb::get, "/pooled-throws", http::kPublic, [](http::Request& req, http::Responder respond) {
+      http::answer_from_pool(
+          req, []() -> http::HandlerResult { throw std::runtime_error("pooled work failed"); }, std::move(respond));
+    });
     router.add_async(http::bhttp::verb::get, "/citizens-only", http::kCitizen, [this](http::Request&, http::Responder respond) {
       ++citizen_handler_runs;
       respond(http::Reply::json(200, json::object()));
@@ -140,6 +162,23 @@ TEST(AsyncRoute, AThrowBeforeTheAnswerIsAProblemAndTheConnectionGoesOn) {
   }
   auto after = c.get("/later");  // same connection, still served
   EXPECT_EQ(after.result_int(), 200u);
+}
+
+TEST(AsyncRoute, WorkHandedToThePoolRunsThereAndIsAnsweredOnTheConnectionsThread) {
+  AsyncServer s;
+  Client c(s.port);
+  for (int i = 0; i < 3; ++i) {
+    auto res = c.get("/pooled");
+    ASSERT_EQ(res.result_int(), 200u) << res.body();
+    auto body = json::parse(res.body());
+    EXPECT_TRUE(body["ok"].get<bool>());
+    EXPECT_TRUE(body["same_thread"].get<bool>());
+    EXPECT_TRUE(body["worked_elsewhere"].get<bool>());
+  }
+  auto failed = c.get("/pooled-throws");  // a throw on the pool is a 500 problem, detail kept for the log
+  EXPECT_EQ(failed.result_int(), 500u);
+  EXPECT_EQ(failed.body().find("pooled work failed"), std::string::npos) << failed.body();
+  EXPECT_EQ(c.get("/pooled").result_int(), 200u);  // and the connection goes on
 }
 
 TEST(AsyncRoute, ARefusedRequestNeverReachesTheHandler) {
