@@ -22,26 +22,32 @@ constexpr const char* kApplicationByTracking =
     "state, is_open, data, fee_paisa, paid_paisa, coalesce(assigned_to, ''), coalesce(certificate_id, ''), "
     "created_at, submitted_at, updated_at, decided_at, state_entered_at, sla_due_at FROM applications "
     "WHERE tracking_number = ?";
-// An application, then its timeline and payments as rows after its columns, in one statement:
-// columns 20-30 are (k, n, payment id, at, actor, role, kind, from, to, transition, comment) with
-// k = 0 for an event (n its id) and k = 1 for a payment (n its amount, actor who recorded it, role
-// its reference); k is NULL when there is neither. Events come in id order, payments in
-// (recorded_at, id) order, as the view lists them. The WHERE of the first line picks the application.
-#define DARWAZA_FILED_APPLICATION(where)                                                                     \
-  "WITH a AS (SELECT id, tracking_number, service_id, service_version, agency_id, applicant_user_id, "        \
-  "coalesce(org_id, ''), state, is_open, data, fee_paisa, paid_paisa, coalesce(assigned_to, ''), "             \
-  "coalesce(certificate_id, ''), created_at, submitted_at, updated_at, decided_at, state_entered_at, "         \
-  "sla_due_at FROM applications WHERE " where ") "                                                            \
-  "SELECT a.*, t.* FROM a LEFT JOIN ("                                                                          \
-  "SELECT 0 AS k, e.id AS n, '' AS payment_id, e.at AS at, coalesce(e.actor_user_id, '') AS actor, "            \
-  "e.actor_role AS role, e.kind AS kind, coalesce(e.from_state, '') AS from_state, "                           \
-  "coalesce(e.to_state, '') AS to_state, coalesce(e.transition, '') AS transition, "                           \
-  "coalesce(e.comment, '') AS comment FROM application_events e WHERE e.application_id = (SELECT id FROM a) " \
-  "UNION ALL SELECT 1, p.amount_paisa, p.id, p.recorded_at, p.recorded_by, p.reference, '', '', '', '', '' "  \
-  "FROM payments p WHERE p.application_id = (SELECT id FROM a)"                                               \
-  ") t ON 1 = 1 ORDER BY t.k, CASE WHEN t.k = 0 THEN t.n ELSE t.at END, t.payment_id"
+// An application, then its timeline and payments, in one statement. The first row is the
+// application (k = -1: columns 0-19 as read_application reads them); then come its events (k = 0)
+// and payments (k = 1) with columns 20-30 = (k, n, payment id, at, actor, role, kind, from, to,
+// transition, comment): for an event n is its id, for a payment n is its amount, actor who
+// recorded it and role its reference. The application's columns come once, not on every row.
+// Events come in id order, payments in (recorded_at, id) order, as the view lists them. The
+// WHERE of the first line picks the application; nothing comes back when none matches.
+#define DARWAZA_FILED_APPLICATION(where)                                                                      \
+  "WITH a AS (SELECT id, tracking_number, service_id, service_version, agency_id, applicant_user_id, "         \
+  "coalesce(org_id, '') AS org_id, state, is_open, data, fee_paisa, paid_paisa, "                              \
+  "coalesce(assigned_to, '') AS assigned_to, coalesce(certificate_id, '') AS certificate_id, created_at, "      \
+  "submitted_at, updated_at, decided_at, state_entered_at, sla_due_at FROM applications WHERE " where ") "     \
+  "SELECT * FROM ("                                                                                            \
+  "SELECT a.*, -1 AS k, NULL AS n, NULL AS payment_id, NULL AS at, NULL AS actor, NULL AS role, NULL AS kind, " \
+  "NULL AS from_state, NULL AS to_state, NULL AS transition, NULL AS comment FROM a "                          \
+  "UNION ALL SELECT " DARWAZA_NO_APPLICATION_COLUMNS ", 0, e.id, '', e.at, coalesce(e.actor_user_id, ''), "      \
+  "e.actor_role, e.kind, coalesce(e.from_state, ''), coalesce(e.to_state, ''), coalesce(e.transition, ''), "   \
+  "coalesce(e.comment, '') FROM application_events e WHERE e.application_id = (SELECT id FROM a) "             \
+  "UNION ALL SELECT " DARWAZA_NO_APPLICATION_COLUMNS ", 1, p.amount_paisa, p.id, p.recorded_at, "                \
+  "p.recorded_by, p.reference, '', '', '', '', '' FROM payments p WHERE p.application_id = (SELECT id FROM a)"  \
+  ") u ORDER BY u.k, CASE WHEN u.k = 0 THEN u.n ELSE u.at END, u.payment_id"
+#define DARWAZA_NO_APPLICATION_COLUMNS \
+  "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
 constexpr const char* kFiledById = DARWAZA_FILED_APPLICATION("id = ?1");
 constexpr const char* kFiledByTracking = DARWAZA_FILED_APPLICATION("tracking_number = ?1");
+#undef DARWAZA_NO_APPLICATION_COLUMNS
 #undef DARWAZA_FILED_APPLICATION
 constexpr const char* kCountApplications = "SELECT count(*) FROM applications";
 constexpr const char* kForUser =
@@ -167,16 +173,15 @@ std::optional<FiledApplication> SqlApplicationRepo::filed_by_tracking(const std:
 std::optional<FiledApplication> SqlApplicationRepo::filed(const char* sql, const std::string& key) {
   auto q = c_.query(sql);
   q.bind(1, key);
-  if (!q.step()) return std::nullopt;
+  if (!q.step()) return std::nullopt;  // no application: its arms find nothing either
   FiledApplication f{read_application(q), {}, {}};
-  do {
-    if (q.is_null(20)) continue;
+  while (q.step()) {
     if (q.integer(20) == 0)
       f.events.push_back(Event{q.integer(21), f.application.id, q.integer(23), q.text(24), q.text(25), q.text(26),
                                q.text(27), q.text(28), q.text(29), q.text(30)});
     else
       f.payments.push_back(Payment{q.text(22), f.application.id, q.integer(21), q.text(25), q.text(24), q.integer(23)});
-  } while (q.step());
+  }
   return f;
 }
 
