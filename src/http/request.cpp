@@ -14,12 +14,13 @@ std::string_view Request::header(std::string_view name) const {
 
 void answer_from_pool(Request& req, std::function<HandlerResult()> work, Responder respond) {
   req.offload([post = req.post, work = std::move(work), respond = std::move(respond)] {
-    auto result = std::make_shared<HandlerResult>(internal_error("no result"));
-    try {
-      *result = work();
-    } catch (const std::exception& e) {
-      *result = internal_error(e.what());
-    }
+    auto result = std::make_shared<HandlerResult>([&work]() -> HandlerResult {
+      try {
+        return work();
+      } catch (const std::exception& e) {
+        return internal_error(e.what());
+      }
+    }());
     post([result, respond] { respond(std::move(*result)); });
   });
 }

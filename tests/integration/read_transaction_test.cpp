@@ -50,6 +50,24 @@ class ReadTransactions : public ::testing::Test {
     return n;
   }
 
+  // The person count at the start and at the end of `read` (Database::read or read_statements),
+  // with person `i` added by another thread's committed write in between.
+  using ReadFn = Status (storage::Database::*)(const storage::TxFn&);
+  std::pair<std::int64_t, std::int64_t> counts_around_a_write(ReadFn read, int i) {
+    std::int64_t first = -1, second = -1;
+    Status s = (db_.get()->*read)([&](storage::Tx& tx) {
+      first = tx.users().count();
+      Status w;
+      std::thread writer([&] { w = add_person(i); });  // commits while the read is open
+      writer.join();
+      EXPECT_TRUE(w.ok());
+      second = tx.users().count();
+      return ok_status();
+    });
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().detail);
+    return {first, second};
+  }
+
   std::unique_ptr<storage::Database> db_;
 };
 
@@ -63,17 +81,7 @@ TEST_F(ReadTransactions, EachReadSeesWhatWasCommittedBeforeIt) {
 
 TEST_F(ReadTransactions, AReadIsOneSnapshotEvenWhenAWriteCommitsDuringIt) {
   ASSERT_TRUE(add_person(1).ok());
-  std::int64_t first = -1, second = -1;
-  Status s = db_->read([&](storage::Tx& tx) {
-    first = tx.users().count();
-    Status w;
-    std::thread writer([&] { w = add_person(2); });  // commits while this read is open
-    writer.join();
-    EXPECT_TRUE(w.ok());
-    second = tx.users().count();
-    return ok_status();
-  });
-  ASSERT_TRUE(s.ok());
+  auto [first, second] = counts_around_a_write(&storage::Database::read, 2);
   EXPECT_EQ(first, 1);
   EXPECT_EQ(second, 1);  // without the BEGIN each statement would see the latest commit
   EXPECT_EQ(people(), 2);
@@ -105,17 +113,7 @@ TEST_F(ReadTransactions, AFailedReadLeavesTheConnectionUsable) {
 // and snapshot reads on the same connection before and after behave as ever.
 TEST_F(ReadTransactions, ReadStatementsSeeEachCommitAndRefuseWrites) {
   ASSERT_TRUE(add_person(1).ok());
-  std::int64_t first = -1, second = -1;
-  Status s = db_->read_statements([&](storage::Tx& tx) {
-    first = tx.users().count();
-    Status w;
-    std::thread writer([&] { w = add_person(2); });
-    writer.join();
-    EXPECT_TRUE(w.ok());
-    second = tx.users().count();
-    return ok_status();
-  });
-  ASSERT_TRUE(s.ok()) << s.error().detail;
+  auto [first, second] = counts_around_a_write(&storage::Database::read_statements, 2);
   EXPECT_EQ(first, 1);
   EXPECT_EQ(second, db_->engine() == "postgresql" ? 2 : 1);
   EXPECT_EQ(people(), 2);
@@ -140,15 +138,9 @@ TEST_F(ReadTransactions, ReadStatementsSeeEachCommitAndRefuseWrites) {
   }).ok());
   EXPECT_EQ(n, 2);
   // A snapshot read right after still is one.
-  EXPECT_TRUE(db_->read([&](storage::Tx& tx) {
-    first = tx.users().count();
-    std::thread writer([&] { EXPECT_TRUE(add_person(3).ok()); });
-    writer.join();
-    second = tx.users().count();
-    return ok_status();
-  }).ok());
-  EXPECT_EQ(first, 2);
-  EXPECT_EQ(second, 2);
+  auto [before, after] = counts_around_a_write(&storage::Database::read, 3);
+  EXPECT_EQ(before, 2);
+  EXPECT_EQ(after, 2);
   EXPECT_TRUE(db_->ready());
 }
 
