@@ -5,7 +5,8 @@
 # serves it on 127.0.0.1, 20 synthetic citizens sign in, and wrk measures (2 s warm-up, DURATION s)
 #   profile      GET /v1/me                  (each citizen's own token)
 #   application  GET /v1/applications/{id}   (each citizen's own application, timeline included)
-# at 1 connection (latency of one request alone) and at 4 (-t2 -c4, as bench/scale.sh).
+# at 1 connection (latency of one request alone) and at 4 (-t2 -c4, as bench/scale.sh). The nodes
+# write no access log, as in bench/scale.sh (until session 14 this script's nodes wrote one to a file).
 # Interleaving the binaries round by round is what makes the comparison fair on a shared machine.
 #
 #   bench/pg_lookup_ab.sh OLD_BINARY NEW_BINARY [...]       tunables: ROUNDS (3), DURATION (6)
@@ -51,7 +52,7 @@ LUA
 
 for round in $(seq "$ROUNDS"); do
   for b in "$@"; do
-    "$b" serve --listen "127.0.0.1:$PORT" --data "$d/dz" --db "$url" >"$d/serve.log" 2>&1 &
+    "$b" serve --listen "127.0.0.1:$PORT" --data "$d/dz" --db "$url" --access-log off >"$d/serve.log" 2>&1 &
     pid=$!
     for _ in $(seq 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
     : >"$d/profile"

@@ -1,15 +1,19 @@
 #include "core/log.hpp"
 
-#include <spdlog/async.h>
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
 
 namespace darwaza::logging {
 namespace {
 std::shared_ptr<spdlog::logger> g_app;     // set once at start-up, before threads run
-std::shared_ptr<spdlog::logger> g_access;  // idem
+std::unique_ptr<LineLog> g_access;         // idem; written out and closed at exit
 }  // namespace
 
 void init(const Options& opts) {
@@ -21,16 +25,16 @@ void init(const Options& opts) {
   if (opts.access_log == "off") {
     g_access.reset();
   } else if (!g_access) {
-    spdlog::init_thread_pool(65536, 1);
-    std::shared_ptr<spdlog::sinks::sink> sink;
     if (opts.access_log == "-") {
-      sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+      g_access = std::make_unique<LineLog>(STDERR_FILENO, false);
     } else {
-      sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(opts.access_log);
+      // As spdlog's file sinks did: the folder is made when missing (the data folder, say, on a first start).
+      std::error_code ec;
+      if (auto dir = std::filesystem::path(opts.access_log).parent_path(); !dir.empty()) std::filesystem::create_directories(dir, ec);
+      int fd = ::open(opts.access_log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+      if (fd < 0) throw spdlog::spdlog_ex("cannot open the access log " + opts.access_log + ": " + std::strerror(errno));
+      g_access = std::make_unique<LineLog>(fd, true);
     }
-    g_access = std::make_shared<spdlog::async_logger>("access", sink, spdlog::thread_pool(),
-                                                      spdlog::async_overflow_policy::overrun_oldest);
-    g_access->set_pattern("%v");
   }
 }
 
@@ -39,7 +43,7 @@ spdlog::logger& app() {
   return *g_app;
 }
 
-spdlog::logger* access() { return g_access.get(); }
+LineLog* access() { return g_access.get(); }
 
 std::string json_escape(std::string_view s) {
   return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

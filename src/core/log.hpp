@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/line_log.hpp"
+
 namespace darwaza::logging {
 
 struct Options {
@@ -15,8 +17,8 @@ struct Options {
 
 void init(const Options& opts);
 spdlog::logger& app();
-// Null when access logging is off.
-spdlog::logger* access();
+// The access log (JSON lines, written in batches: core/line_log.hpp); null when it is off.
+LineLog* access();
 
 // JSON string escaping for hand-built log lines.
 std::string json_escape(std::string_view s);

@@ -250,11 +250,14 @@ RawResponse Pipeline::finish(Request& req, const Route* route, Reply reply, Time
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics_.record_request(route ? route->index : metrics_.unmatched_index(), reply.status, secs);
   if (auto* log = logging::access()) {
-    log->info(R"({{"ts":"{}","rid":"{}","ip":{},"method":"{}","path":{},"route":{},"status":{},"ms":{:.3f},"bytes":{},"actor":{}}})",
+    thread_local fmt::memory_buffer line;
+    line.clear();
+    fmt::format_to(std::back_inserter(line), R"({{"ts":"{}","rid":"{}","ip":{},"method":"{}","path":{},"route":{},"status":{},"ms":{:.3f},"bytes":{},"actor":{}}})",
               format_rfc3339(SystemClock().now_ms()), req.request_id, logging::json_escape(req.remote_ip),
               std::string(bhttp::to_string(req.raw.method())), logging::json_escape(req.path),
               logging::json_escape(route ? route->pattern : std::string("-")), reply.status, secs * 1000.0,
               res.body().size(), logging::json_escape(req.principal.actor()));
+    log->add(std::string_view(line.data(), line.size()));
   }
   return res;
 }
