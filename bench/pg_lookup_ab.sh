@@ -36,7 +36,7 @@ mkdir -p "$d/dz"
 "$1" synth --data "$d/dz" --db "$url" --citizens 1000 --applications 1000 --services 8000 --seed 1 \
   --sample-out "$d/sample.tsv" --sample-rows 500 >"$d/synth.log" 2>&1 || { tail -n 5 "$d/synth.log" >&2; exit 1; }
 password=$(sed -n 's/^password of every synthetic account: //p' "$d/synth.log")
-grep -v '^#' "$d/sample.tsv" | awk -F'\t' '!seen[$1]++ { print $1, $3 }' | head -n 20 >"$d/pairs"
+grep -v '^#' "$d/sample.tsv" | awk -F'\t' '!seen[$1]++ && n++ < 20 { print $1, $3 }' >"$d/pairs"
 
 # Each line of TARGETS: a token, then the path (none: /v1/me). Requests rotate over the lines.
 cat >"$d/rotate.lua" <<'LUA'

@@ -11,6 +11,7 @@
 #   2. the full database: `darwaza synth --citizens SCALE_CITIZENS --applications SCALE_APPLICATIONS`, through the
 #      product's own batched write path; the load is timed and bounded by SYNTH_TIMEOUT_S; the database's size gives the
 #      bytes per million rows (rows = citizens + applications; each application also has its timeline events);
+#      on PostgreSQL each load is followed by VACUUM (ANALYZE) and CHECKPOINT (timed apart), as after any bulk load;
 #   3. on each database in turn: `darwaza serve`, LOOKUP_USERS synthetic citizens log in (the password synth prints),
 #      one officer of the agency with the most sampled applications is created, then wrk measures (WARMUP s warm-up,
 #      DURATION s run, -t THREADS -c CONNECTIONS), rotating over many people and records so no single row stays hot:
@@ -73,7 +74,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 LOADAVG_BEFORE=$(cut -d" " -f1-3 /proc/loadavg)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/darwaza-scale.XXXXXX")
 
-declare -A LOAD_S BYTES ROWS EVENTS
+declare -A LOAD_S SETTLE_S BYTES ROWS EVENTS
 
 # ---------------------------------------------------------------- per database
 # db_url ENGINE NAME: the --db URL ("" for SQLite in the data folder).
@@ -106,6 +107,14 @@ synth() {
   t1=$(date +%s.%N)
   cat "$TMP/synth-$engine-$name.log" >&2
   LOAD_S[$key]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+  if [[ -n "$url" ]]; then
+    # What an operator does after a bulk load, so that the look-ups measure a settled server and not
+    # the load's aftermath (autovacuum's first pass over the new rows, the write-back of gigabytes of
+    # dirty buffers by the checkpointer): statistics and visibility now, then a checkpoint. Timed apart.
+    step "$engine, $name database: VACUUM (ANALYZE), then CHECKPOINT"
+    psql "$url" -qc 'VACUUM (ANALYZE)' && psql "$url" -qc 'CHECKPOINT' || die "VACUUM or CHECKPOINT failed ($key)"
+    SETTLE_S[$key]=$(awk -v a="$t1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  fi
   BYTES[$key]=$(db_bytes "$engine" "$name")
   ROWS[$key]=$(($3 + $4))
   EVENTS[$key]=$(field events "$(grep '^SYNTH ' "$TMP/synth-$engine-$name.log")")
@@ -253,6 +262,7 @@ for engine in "${ENGINES[@]}"; do
   echo "$engine: load of the full database ${LOAD_S[$f]} s ($rate citizens+applications/s; ${EVENTS[$f]} timeline events as well);" \
     "size $(awk -v b="${BYTES[$f]}" 'BEGIN { printf "%.1f MiB", b / 1048576 }') (empty: $(awk -v b="${BYTES[$e]}" 'BEGIN { printf "%.1f MiB", b / 1048576 }'));" \
     "$per_m per million rows (citizens + applications, with their events, payments and indexes)"
+  [[ -z "${SETTLE_S[$f]:-}" ]] || echo "$engine: then VACUUM (ANALYZE) and CHECKPOINT of the full database ${SETTLE_S[$f]} s, before any look-up"
 done
 bad=0
 for k in "${!NON2XX[@]}"; do ((${NON2XX[$k]:-0} == 0)) || { echo "WARNING: $k saw ${NON2XX[$k]} non-2xx responses (${CODES[$k]})"; bad=1; }; done
