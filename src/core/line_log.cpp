@@ -1,7 +1,11 @@
 #include "core/line_log.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+
+#include <pthread.h>
+#include <signal.h>
 
 #include <unistd.h>
 
@@ -42,36 +46,53 @@ std::uint64_t LineLog::dropped() const {
 }
 
 void LineLog::run() {
+  // A destination that went away (a closed pipe) must fail the write with EPIPE, not kill the
+  // process: SIGPIPE goes to the thread that wrote, and this thread never takes it.
+  sigset_t pipe_signal;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
   std::string batch;
   for (;;) {
     bool last = false;
+    std::uint64_t to_report = 0;
     {
       std::unique_lock lock(mutex_);
       wake_.wait_for(lock, std::chrono::milliseconds(options_.flush_interval_ms),
                      [&] { return stopping_ || pending_.size() >= options_.flush_bytes; });
       last = stopping_;
-      batch.clear();
-      if (dropped_ > reported_) {
-        batch = "{\"log\":\"lines dropped: the log could not keep up\",\"dropped\":" +
-                std::to_string(dropped_ - reported_) + "}\n";
-        reported_ = dropped_;
-      }
-      batch.append(pending_);
+      to_report = dropped_ - reported_;
+      reported_ = dropped_;
+      batch.swap(pending_);  // the buffers trade places: no copy under the lock
       pending_.clear();
     }
-    if (!batch.empty()) write_all(batch);
+    std::uint64_t unreported = 0;
+    if (to_report > 0) {
+      const std::string note = "{\"log\":\"lines dropped: the log could not keep up\",\"dropped\":" +
+                               std::to_string(to_report) + "}\n";
+      if (!write_all(note).empty()) unreported = to_report;  // said again with the next write
+    }
+    const std::string_view rest = write_all(batch);  // a line cut short counts as lost
+    const auto lost = static_cast<std::uint64_t>(std::count(rest.begin(), rest.end(), '\n'));
+    if (unreported > 0 || lost > 0) {
+      std::lock_guard lock(mutex_);
+      dropped_ += lost;
+      reported_ -= unreported;
+    }
     if (last) return;
   }
 }
 
-// A failed write (disk full, closed pipe) loses that batch; the server goes on.
-void LineLog::write_all(std::string_view bytes) {
+// What could not be written (disk full, a closed pipe): empty when everything was. The server
+// goes on; the caller counts the lines lost.
+std::string_view LineLog::write_all(std::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = ::write(fd_, bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
+    if (n <= 0) break;
     bytes.remove_prefix(static_cast<std::size_t>(n));
   }
+  return bytes;
 }
 
 }  // namespace darwaza::logging

@@ -2,8 +2,8 @@
 // caller a copy into a buffer under a short lock, not a system call or a thread's wake-up. The
 // thread writes what has gathered every flush_interval_ms, or sooner once flush_bytes have
 // gathered, and everything left when the log is destroyed. When the file cannot keep up and
-// max_buffered_bytes are waiting, new lines are dropped and counted; a line saying how many
-// comes first in the next write.
+// max_buffered_bytes are waiting, new lines are dropped and counted, as are lines a failed write
+// loses (disk full, a closed pipe: never a SIGPIPE); a line saying how many comes before the next.
 #pragma once
 
 #include <condition_variable>
@@ -32,12 +32,12 @@ class LineLog {
 
   // Adds one line (a newline is appended). Never blocks on the file.
   void add(std::string_view line);
-  // Lines dropped so far because the buffer was full.
+  // Lines dropped so far: the buffer was full, or a write failed.
   std::uint64_t dropped() const;
 
  private:
   void run();
-  void write_all(std::string_view bytes);
+  std::string_view write_all(std::string_view bytes);  // returns what could not be written
 
   const int fd_;
   const bool owns_fd_;

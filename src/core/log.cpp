@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -32,7 +33,7 @@ void init(const Options& opts) {
       std::error_code ec;
       if (auto dir = std::filesystem::path(opts.access_log).parent_path(); !dir.empty()) std::filesystem::create_directories(dir, ec);
       int fd = ::open(opts.access_log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-      if (fd < 0) throw spdlog::spdlog_ex("cannot open the access log " + opts.access_log + ": " + std::strerror(errno));
+      if (fd < 0) throw std::runtime_error("cannot open the access log " + opts.access_log + ": " + std::strerror(errno));
       g_access = std::make_unique<LineLog>(fd, true);
     }
   }
