@@ -310,6 +310,26 @@ end
 LUA
   } | wrk_script "$1"
 }
+# paced_script IN OUT RATE CONNECTIONS: IN (a wrk script) with a pause before each request, so that CONNECTIONS
+# connections together offer about RATE requests per second: below saturation, the latency a request meets at a given
+# load, not the queue a closed loop at full speed builds. Each pause is drawn from an exponential distribution (mean
+# CONNECTIONS/RATE s), so requests arrive like independent users, in bursts as well as gaps. wrk times a request from
+# its write, so the pause is not counted in its latency; it takes whole milliseconds (rounded), and the rate actually
+# reached is what wrk reports.
+paced_script() {
+  local mean
+  mean=$(awk -v r="$3" -v c="$4" 'BEGIN { if (r > 0) printf "%.3f", c * 1000 / r; else print "" }')
+  [[ -n "$mean" ]] || die "paced_script: the rate must be above zero (not '$3')"
+  { cat "$1"; cat <<LUA
+local pause_mean_ms = $mean
+local seeded = false
+function delay()
+  if not seeded then math.randomseed((tid or 1) * 7919 + os.time()); seeded = true end
+  return math.floor(-pause_mean_ms * math.log(1 - math.random()) + 0.5)
+end
+LUA
+  } >"$2"
+}
 # search_script FILE: every request takes the next of PATHS.
 search_script() {
   {
