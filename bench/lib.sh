@@ -313,7 +313,8 @@ LUA
 # paced_script IN OUT RATE CONNECTIONS: IN (a wrk script) with a pause before each request, so that CONNECTIONS
 # connections together offer about RATE requests per second: below saturation, the latency a request meets at a given
 # load, not the queue a closed loop at full speed builds. Each pause is drawn from an exponential distribution (mean
-# CONNECTIONS/RATE s), so requests arrive like independent users, in bursts as well as gaps. wrk times a request from
+# CONNECTIONS/RATE s), so requests arrive like independent users, in bursts as well as gaps (each connection still
+# waits for its answer before its next pause, so the arrivals are close to, not exactly, Poisson). wrk times a request from
 # its write, so the pause is not counted in its latency; it takes whole milliseconds (rounded), and the rate actually
 # reached is what wrk reports.
 paced_script() {
@@ -419,6 +420,24 @@ metric() { awk -v n="$1" '$1 == n { v = $2 } END { print (v == "" ? 0 : v) }' "$
 # submit201 FILE...: the 201 counter of the submission route in /metrics pages (summed), whatever the route label
 # looks like. The label holds a space (route="POST /v1/applications"), so the value is the last field.
 submit201() { awk '/^darwaza_http_requests_total\{route="POST \/v1\/applications",status="201"\}/ { s += $NF } END { print s + 0 }' "$@"; }
+# route_p99 ROUTE BEFORE AFTER: the 99th percentile in ms of ROUTE's requests counted between two /metrics pages (its
+# darwaza_http_request_duration_seconds histogram: the time inside darwaza from a request's header read to its answer
+# ready to write), interpolated inside the bucket it falls in as Prometheus's histogram_quantile does, so a figure
+# between two bounds is an estimate; "n/a" when a page is missing or the route counted nothing in between.
+route_p99() {
+  local pattern="darwaza_http_request_duration_seconds_bucket{route=\"$1\",le=\""
+  awk -v p="$pattern" 'index($0, p) == 1 { le = substr($0, length(p) + 1); sub(/".*/, "", le)
+      if (FILENAME == ARGV[1]) { nb++; before[le] = $NF } else { n++; bound[n] = le; count[n] = $NF - before[le] } }
+    END {
+      if (nb == 0 || n == 0 || count[n] <= 0) { print "n/a"; exit }
+      want = 0.99 * count[n]; lo = 0; below = 0
+      for (i = 1; i <= n; i++) {
+        if (count[i] < want) { lo = bound[i]; below = count[i]; continue }
+        if (bound[i] == "+Inf") printf ">%.1f\n", lo * 1000
+        else printf "%.3f\n", (lo + (bound[i] - lo) * (want - below) / (count[i] - below)) * 1000
+        exit
+      } }' "$2" "$3"
+}
 
 # count_check DATABASE SERVER201 WRK201 CONNECTIONS: prints whether the applications stored match the 201s darwaza
 # counted and the 201s wrk (and curl) saw, over one warm-up and one run of CONNECTIONS connections; returns 1 if not.

@@ -23,9 +23,11 @@
 #                     per look-up, so its latency includes a durable commit.
 #      Each look-up is then run again at a steady load below saturation: PACE_FRACTION of the rate the empty database
 #      reached for it, offered by PACE_CONNECTIONS connections with random pauses (paced_script in bench/lib.sh), the
-#      same offered rate on both databases. At full speed (the first run) wrk's closed loop keeps every core busy, and its
-#      p99 is mostly the queue of 4 connections over 2 cores shared by wrk, darwaza and PostgreSQL; the paced run is the
-#      latency a look-up meets on a node with headroom, which is how a node is sized (docs/deployment.md).
+#      same offered rate on both databases. At full speed (the first run) wrk's closed loop sends each request as soon
+#      as the last is answered, so its p99 holds the queue of CONNECTIONS connections for the cores wrk, darwaza and
+#      PostgreSQL share; the paced run is the latency of requests arriving at random on a node with headroom. Each run
+#      also gives the node's own p99 for the route (from its /metrics histogram), to tell the node's time from the
+#      machine's (bench/RESULTS.md, session 15).
 #   4. prints p50/p99 per look-up on both databases, the full/empty ratio, and the goals of issue 9 (p99 < 2 ms, and at
 #      most 2x the empty database's p99) with MET / NOT MET, for both runs, plus load time and bytes per million rows.
 # PostgreSQL runs on a throw-away server from scripts/pg_test_server.sh (fsync off unless PG_DURABLE=1: load and
@@ -133,37 +135,17 @@ synth() {
   [[ -n "$PASSWORD" ]] || die "darwaza synth printed no password"
 }
 
-# route_buckets ROUTE: the node's latency histogram of one route, from /metrics: "UPPER_BOUND COUNT" lines, cumulative.
-route_buckets() {
-  curl -sf "$BASE/metrics" | awk -v r="route=\"$1\"" 'index($0, "darwaza_http_request_duration_seconds_bucket{" r ",") == 1 {
-    le = $0; sub(/.*le="/, "", le); sub(/".*/, "", le); print le, $NF }'
-}
-# server_p99 BEFORE AFTER: the 99th percentile in ms of the requests counted between two route_buckets snapshots, with
-# Prometheus's histogram_quantile interpolation inside the bucket it falls in (so a figure between two bucket bounds
-# is an estimate). This is the time inside darwaza from the request's header read to its answer ready to write.
-server_p99() {
-  paste -d' ' "$1" "$2" | awk '{ le[NR] = $3; n[NR] = $4 - $2 } END {
-    total = n[NR]; if (total <= 0) { print "n/a"; exit }
-    want = 0.99 * total; lo = 0; below = 0
-    for (i = 1; i <= NR; i++) {
-      if (n[i] >= want) {
-        if (le[i] == "+Inf") { printf ">%.1f\n", lo * 1000; exit }
-        printf "%.3f\n", (lo + (le[i] - lo) * (want - below) / (n[i] - below)) * 1000; exit
-      }
-      lo = le[i]; below = n[i]
-    } }'
-}
-
 # wrk_once KEY SCRIPT CONNECTIONS ROUTE: one measured run; fills P50/P99/RPS/CODES under KEY (parse_result in
-# bench/lib.sh) and SP99 (the node's own p99 for ROUTE, server_p99).
+# bench/lib.sh) and SP99 (the node's own p99 for ROUTE over the run: route_p99 in bench/lib.sh; "n/a" if /metrics
+# did not answer).
 wrk_once() {
   local out line
-  route_buckets "$4" >"$TMP/buckets.before"
+  curl -sf -o "$TMP/metrics.before" "$BASE/metrics" || : >"$TMP/metrics.before"
   out=$(wrk -t"$THREADS" -c"$3" -d"${DURATION}s" --latency -s "$2" "$BASE" 2>&1) || die "wrk ($1) failed: $out"
   line=$(grep '^RESULT ' <<<"$out") || die "no RESULT line from wrk ($1): $out"
   parse_result "$1" "$line"
-  route_buckets "$4" >"$TMP/buckets.after"
-  SP99[$1]=$(server_p99 "$TMP/buckets.before" "$TMP/buckets.after")
+  curl -sf -o "$TMP/metrics.after" "$BASE/metrics" || : >"$TMP/metrics.after"
+  SP99[$1]=$(route_p99 "$4" "$TMP/metrics.before" "$TMP/metrics.after")
   printf '%-48s %s server_p99_ms=%s\n' "$1" "${line#RESULT }" "${SP99[$1]}" >&2
 }
 
@@ -309,9 +291,9 @@ table() {
   done
 }
 echo "(p50 and p99 in ms as wrk sees them, the goals' figures; \"node p99 e/f\" is darwaza's own p99 on the empty/full database,"
-echo " from the header read to the answer ready to write, interpolated in its /metrics histogram: the rest of wrk's p99 is the kernel and"
-echo " the scheduler of a 2-core machine that runs wrk, darwaza and PostgreSQL together.)"
-echo "At full speed (wrk's closed loop, -c$CONNECTIONS: every core busy, p99 is mostly queueing):"
+echo " from the header read to the answer ready to write, interpolated in its /metrics histogram: the rest of wrk's p99 is the"
+echo " queue, the kernel and the scheduler of the machine that runs wrk, darwaza and PostgreSQL together.)"
+echo "At full speed (wrk's closed loop, -c$CONNECTIONS: each request sent as soon as the last is answered):"
 table ""
 if paced; then
   echo
