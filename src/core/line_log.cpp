@@ -84,8 +84,21 @@ void LineLog::run() {
 }
 
 // What could not be written (disk full, a closed pipe): empty when everything was. The server
-// goes on; the caller counts the lines lost.
+// goes on; the caller counts the lines lost. A write that stopped inside a line left the file
+// mid-line: this one ends that line before anything else, or writes nothing.
 std::string_view LineLog::write_all(std::string_view bytes) {
+  if (bytes.empty()) return bytes;
+  if (mid_line_) {
+    if (!write_raw("\n").empty()) return bytes;
+    mid_line_ = false;
+  }
+  const std::string_view rest = write_raw(bytes);
+  const std::size_t written = bytes.size() - rest.size();
+  if (written > 0) mid_line_ = bytes[written - 1] != '\n';
+  return rest;
+}
+
+std::string_view LineLog::write_raw(std::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = ::write(fd_, bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;

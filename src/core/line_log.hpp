@@ -4,6 +4,8 @@
 // gathered, and everything left when the log is destroyed. When the file cannot keep up and
 // max_buffered_bytes are waiting, new lines are dropped and counted, as are lines a failed write
 // loses (disk full, a closed pipe: never a SIGPIPE); a line saying how many comes before the next.
+// A write cut inside a line leaves that line's start in the file: the next write ends it first,
+// so the cut line stands alone (and is counted as lost) and never runs into the line after it.
 #pragma once
 
 #include <condition_variable>
@@ -38,6 +40,7 @@ class LineLog {
  private:
   void run();
   std::string_view write_all(std::string_view bytes);  // returns what could not be written
+  std::string_view write_raw(std::string_view bytes);  // the same, without ending a cut line first
 
   const int fd_;
   const bool owns_fd_;
@@ -48,6 +51,7 @@ class LineLog {
   std::uint64_t dropped_ = 0;      // guarded by mutex_: every line dropped so far
   std::uint64_t reported_ = 0;     // guarded by mutex_: of those, how many a line has reported
   bool stopping_ = false;          // guarded by mutex_
+  bool mid_line_ = false;          // the writer thread's own: the last write ended inside a line
   std::thread writer_;
 };
 
