@@ -130,13 +130,20 @@ Applications::Access Applications::access_of_filer(const Principal& who, const A
     acc.officer = who.is_staff_of(a.agency_id);
     acc.admin = who.is_admin_of(a.agency_id);
   }
+  acc.recuse_if_applicant();
   return acc;
 }
 
 Applications::Access Applications::access_of(storage::Tx& tx, const Principal& who, const Application& a) {
   Access acc = access_of_filer(who, a);
-  if (who.is_user() && !acc.applicant && !a.org_id.empty())
+  if (who.is_user() && !acc.applicant && !a.org_id.empty()) {
     acc.applicant = tx.organisations().membership(a.org_id, who.user_id).has_value();
+    if (acc.applicant) {
+      acc.officer = who.is_staff_of(a.agency_id);
+      acc.admin = who.is_admin_of(a.agency_id);
+      acc.recuse_if_applicant();
+    }
+  }
   return acc;
 }
 
@@ -365,6 +372,7 @@ Result<View> Applications::claim(const Principal& who, const std::string& id) {
     auto a = tx.applications().by_id(id);
     if (!a || a->state == kDraftState) return error(Errc::not_found);
     Access acc = access_of(tx, who, *a);
+    if (acc.recused) return error(Errc::own_application);
     if (!acc.officer) return acc.any() ? Result<View>(make_error(ErrorKind::forbidden, "forbidden", "Forbidden",
                                                                  "Only the owning agency's officers can claim."))
                                        : Result<View>(error(Errc::not_found));
@@ -411,10 +419,12 @@ Result<View> Applications::transition(const Principal& who, const std::string& i
     Access acc = access_of(tx, who, *a);
     if (in.task) {
       // On an officer's task the caller acts as an officer of the owning agency, never as the applicant.
-      if (!acc.officer) return error(Errc::not_found);
+      if (!acc.officer) return error(acc.recused ? Errc::own_application : Errc::not_found);
       if (a->state != in.task->state || a->state_entered_at != in.task->entered_at) return error(Errc::step_changed);
       acc.applicant = false;
     }
+    if (acc.recused && t && std::find(t->roles.begin(), t->roles.end(), "applicant") == t->roles.end())
+      return error(Errc::own_application);
     auto allowed = allowed_for(*def, a->state, [&](const catalog::Transition& x) { return acc.may(x.roles); });
     if (!t || a->state == kDraftState || std::find(allowed.begin(), allowed.end(), t->id) == allowed.end()) {
       Error e = error(Errc::transition_not_allowed);
@@ -468,7 +478,7 @@ Result<View> Applications::record_payment(const Principal& who, const std::strin
     if (!a || a->state == kDraftState) return error(Errc::not_found);
     Access acc = access_of(tx, who, *a);
     bool agency_client = who.is_client() && who.agency_id == a->agency_id;
-    if (!acc.officer && !agency_client) return error(Errc::not_found);
+    if (!acc.officer && !agency_client) return error(acc.recused ? Errc::own_application : Errc::not_found);
     if (tx.applications().payment_by_reference(reference)) return error(Errc::duplicate_payment);
     Payment p{crypto::random_id("pay"), a->id, *amount, reference, who.actor(), now};
     tx.applications().insert_payment(p);

@@ -24,6 +24,7 @@ enum class Errc {
   not_applicant,
   not_editable,
   wrong_form,
+  own_application,
 };
 
 Error error(Errc code, std::string detail = {});

@@ -20,6 +20,15 @@ struct Applications::Access {
   bool applicant = false;  // filed it, or belongs to the organisation it was filed for
   bool officer = false;    // officer or agency admin of the owning agency
   bool admin = false;      // agency admin of the owning agency
+  // An officer of the owning agency who is also its applicant: no officer's power on it (no claim,
+  // no decision, no payment recorded), only the applicant's. Nobody decides their own case.
+  bool recused = false;
+  void recuse_if_applicant() {
+    if (applicant && officer) {
+      recused = true;
+      officer = admin = false;
+    }
+  }
   bool any() const { return applicant || officer; }
   bool may(const std::vector<std::string>& roles) const {
     for (const auto& r : roles) {

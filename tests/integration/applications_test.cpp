@@ -283,6 +283,61 @@ TEST_F(Applications, ConcurrentTransitionsAreSerialised) {
   EXPECT_EQ(transitions, 1);
 }
 
+// Nobody decides their own case: an officer (or agency admin) who filed with their own agency, or
+// whose firm did, acts on the application only as its applicant; another officer decides it.
+TEST_F(Applications, OfficersCannotDecideTheirOwnApplications) {
+  Person filer = officer("pta"), colleague = officer("pta"), admin = officer("pta", "agency_admin");
+  std::string id = submit(filer, good_data()).json()["id"];
+  auto own_claim = c.post_json("/v1/applications/" + id + "/claim", json::object(), bearer(filer.token));
+  EXPECT_EQ(own_claim.status, 403u) << own_claim.body;
+  EXPECT_EQ(type_of(own_claim), "/problems/own-application");
+  ASSERT_EQ(c.post_json("/v1/applications/" + id + "/claim", json::object(), bearer(colleague.token)).status, 200u);
+  ASSERT_EQ(act(colleague, id, "start_review").status, 200u);
+  ASSERT_EQ(act(colleague, id, "request_payment").status, 200u);
+  auto own_payment = c.post_json("/v1/applications/" + id + "/payments",
+                                 {{"amount_pkr", "1500"}, {"reference", "PSID-own-" + id}}, bearer(filer.token));
+  EXPECT_EQ(own_payment.status, 403u) << own_payment.body;
+  EXPECT_EQ(type_of(own_payment), "/problems/own-application");
+  ASSERT_EQ(c.post_json("/v1/applications/" + id + "/payments", {{"amount_pkr", "1500"}, {"reference", "PSID-" + id}},
+                        bearer(colleague.token))
+                .status,
+            201u);
+  auto own_approval = act(filer, id, "approve", "Looks fine to me");
+  EXPECT_EQ(own_approval.status, 403u) << own_approval.body;
+  EXPECT_EQ(type_of(own_approval), "/problems/own-application");
+  // The filer sees it as its applicant: only the applicant's ways on.
+  auto seen = c.get("/v1/applications/" + id, bearer(filer.token));
+  ASSERT_EQ(seen.status, 200u);
+  EXPECT_EQ(seen.json()["allowed_transitions"], json::array({"withdraw"})) << seen.body;
+  EXPECT_EQ(c.get("/v1/applications/" + id, bearer(filer.token)).json()["state"], "awaiting_payment");
+  ASSERT_EQ(act(colleague, id, "approve").status, 200u);
+
+  // An agency admin, who needs no claim, is refused the same way on their own application.
+  std::string admins = submit(admin, good_data()).json()["id"];
+  EXPECT_EQ(type_of(act(admin, admins, "start_review")), "/problems/own-application");
+  EXPECT_EQ(type_of(act(admin, admins, "reject", "No")), "/problems/own-application");
+  EXPECT_EQ(act(admin, admins, "withdraw").status, 200u);
+
+  // A firm's application: its members include an officer of the agency, who may not decide it.
+  Person owner = signed_in(c);
+  std::string ntn = "35" + owner.cnic.substr(0, 5);
+  auto org = c.post_json("/v1/organisations", {{"name", "Kohsar Systems"}, {"ntn", ntn}}, bearer(owner.token));
+  ASSERT_EQ(org.status, 201u) << org.body;
+  std::string org_id = org.json()["id"];
+  auto joined = c.post_json("/v1/organisations/" + org_id + "/members", {{"person", colleague.email}}, bearer(owner.token));
+  ASSERT_EQ(joined.status / 100, 2u) << joined.body;
+  auto firm = c.post_json("/v1/applications",
+                          {{"service_id", "test-firm-licence"}, {"on_behalf_of", org_id}, {"data", good_data()}},
+                          bearer(owner.token));
+  ASSERT_EQ(firm.status, 201u) << firm.body;
+  std::string firms = firm.json()["id"];
+  EXPECT_EQ(type_of(c.post_json("/v1/applications/" + firms + "/claim", json::object(), bearer(colleague.token))),
+            "/problems/own-application");
+  EXPECT_EQ(type_of(act(colleague, firms, "start_review")), "/problems/own-application");
+  ASSERT_EQ(c.post_json("/v1/applications/" + firms + "/claim", json::object(), bearer(filer.token)).status, 200u);
+  EXPECT_EQ(act(filer, firms, "start_review").status, 200u);
+}
+
 TEST_F(Applications, DraftsEditSubmitAndStayPrivate) {
   Person a = signed_in(c);
   Person pta = officer("pta");
