@@ -29,7 +29,7 @@ void register_verify_chain(CLI::App& parent, DataOptions& data) {
                 "Exit 0: intact; 1: broken (edited, deleted, reordered or inserted entries); 2: cannot check");
   add_data_options(*cmd, data);
   cmd->add_option("--public-key", *key_file,
-                  "Public key (base64url) that signed the checkpoints (default: the platform key in DATA/keys)");
+                  "Public key (base64url) that signed the checkpoints (default: the platform key, --signing-key)");
   cmd->callback([&data, key_file] {
     std::string public_key = *key_file;
     if (public_key.empty()) public_key = platform_key(data).public_key_b64();
@@ -117,8 +117,7 @@ void register_synth(CLI::App& parent, DataOptions& data) {
 }  // namespace
 
 certificates::SigningKey platform_key(const DataOptions& data) {
-  auto key = certificates::SigningKey::load_or_create(
-      (std::filesystem::path(data.data_dir) / "keys" / "signing.key").string());
+  auto key = certificates::SigningKey::load_or_create(data.signing_key_path());
   if (!key.ok()) {
     std::cerr << "darwaza: " << operator_message(key.error()) << "\n";
     throw CLI::RuntimeError(2);  // "cannot check"

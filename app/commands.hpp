@@ -21,8 +21,11 @@ struct DataOptions {
   std::string db_url;  // default: sqlite:<data_dir>/darwaza.db
   std::string seed_dir = DARWAZA_SOURCE_DIR "/data";
   std::string log_level = "info";
+  std::string signing_key;  // default: <data_dir>/keys/signing.key
 
   std::string resolved_db_url() const;
+  // The platform's Ed25519 signing key file (--signing-key; its public key is beside it, as .pub).
+  std::string signing_key_path() const;
   // Creates the data folder with owner-only permissions if missing.
   void ensure_data_dir() const;
   // For one-shot commands: logging to stderr at --log-level, the data folder, the database
@@ -31,9 +34,9 @@ struct DataOptions {
   std::unique_ptr<storage::Database> open_for_command(int reader_connections, bool bulk_load = false) const;
 };
 
-// --data, --db, --seed-dir and --log-level.
+// --data, --signing-key, --db, --seed-dir and --log-level.
 void add_data_options(CLI::App& cmd, DataOptions& d);
-// Only --data (for the platform key) and --log-level: for commands that name their databases themselves.
+// Only --data, --signing-key and --log-level: for commands that name their databases themselves.
 void add_key_options(CLI::App& cmd, DataOptions& d);
 
 void register_serve(CLI::App& app, DataOptions& data);
@@ -47,7 +50,8 @@ void register_catalog(CLI::App& app, DataOptions& data);
 void register_registry(CLI::App& app, DataOptions& data);
 // Checks and loads a folder of registry schemas (serve --registry-dir); throws on any problem.
 void load_registry_dir(registries::Registries& regs, const std::string& dir);
-// The platform signing key in DATA/keys (created if missing); exits 2 when it cannot be read.
+// The platform signing key (--signing-key, default DATA/keys/signing.key; created if missing);
+// exits 2 when it cannot be read.
 certificates::SigningKey platform_key(const DataOptions& data);
 // `darwaza migrate-data --from sqlite:PATH --to postgresql://...` (app/migrate_data_command.cpp).
 void register_migrate_data(CLI::App& app, DataOptions& data);

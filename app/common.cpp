@@ -11,6 +11,11 @@ std::string DataOptions::resolved_db_url() const {
   return "sqlite:" + (std::filesystem::path(data_dir) / "darwaza.db").string();
 }
 
+std::string DataOptions::signing_key_path() const {
+  if (!signing_key.empty()) return signing_key;
+  return (std::filesystem::path(data_dir) / "keys" / "signing.key").string();
+}
+
 void DataOptions::ensure_data_dir() const {
   std::error_code ec;
   if (!std::filesystem::exists(data_dir)) {
@@ -34,6 +39,11 @@ void add_key_options(CLI::App& cmd, DataOptions& d) {
   cmd.add_option("--data", d.data_dir, "Folder for the database and keys (created owner-only)")
       ->envname("DARWAZA_DATA")
       ->capture_default_str();
+  cmd.add_option("--signing-key", d.signing_key,
+                 "The platform's Ed25519 signing key file, kept outside the database (created owner-only if "
+                 "missing; its public key is written beside it as FILE.pub). Default: DATA/keys/signing.key. "
+                 "`darwaza backup` copies only DATA/keys: keep a key elsewhere with your other secrets")
+      ->envname("DARWAZA_SIGNING_KEY");
   cmd.add_option("--log-level", d.log_level, "trace, debug, info, warn or error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();

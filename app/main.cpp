@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "config_file.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 
@@ -10,7 +11,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Darwaza: Pakistan's digital public services platform.\n"
                "Run `darwaza serve` to start the HTTP server; see each sub-command's --help."};
   app.require_subcommand(1);
-  app.set_config("--config", "", "Read options from a TOML/INI config file (keys as the long option names)");
+  darwaza::cli::add_config_file_option(app);
   darwaza::cli::DataOptions data;
   darwaza::cli::register_serve(app, data);
   darwaza::cli::register_migrate(app, data);

@@ -133,8 +133,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   ao.public_url = o.public_url.empty() ? "http://" + o.listen : o.public_url;
   ao.documents_dir = (std::filesystem::path(data.data_dir) / "documents").string();
   ao.catalog_search = catalog::parse_search_engine(o.catalog_search).value_or(catalog::SearchEngine::memory);
-  auto key = certificates::SigningKey::load_or_create(
-      (std::filesystem::path(data.data_dir) / "keys" / "signing.key").string());
+  auto key = certificates::SigningKey::load_or_create(data.signing_key_path());
   if (!key.ok()) throw std::runtime_error(operator_message(key.error()));
   logging::app().info("signing key {}", key->key_id());
   api::App app(*db, clock, ao, std::move(key).value());

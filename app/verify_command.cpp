@@ -54,7 +54,7 @@ std::string member_text(const nlohmann::json& obj, const char* name) {
 
 // The public key: a file holding it (a `.pub` file), or the base64 key itself.
 std::optional<std::string> resolve_public_key(const std::string& given, const DataOptions& data) {
-  const std::string path = given.empty() ? data.data_dir + "/keys/signing.key.pub" : given;
+  const std::string path = given.empty() ? data.signing_key_path() + ".pub" : given;
   if (std::ifstream in(path, std::ios::binary); in) {
     auto text = read_limited(in, 4096);
     if (!text) {
@@ -132,7 +132,7 @@ void register_verify(CLI::App& app, DataOptions& data) {
   add_data_options(*cmd, data);
   cmd->add_option("FILE", o->file, "Certificate JSON file, or - for standard input")->required();
   cmd->add_option("--public-key", o->public_key,
-                  "Public key: a .pub file or the base64 key itself (default: DATA/keys/signing.key.pub)");
+                  "Public key: a .pub file or the base64 key itself (default: the --signing-key file's .pub, DATA/keys/signing.key.pub)");
   cmd->callback([&data, o] {
     int rc = run_verify(o->file, o->public_key, data);
     if (rc != kExitValid) throw CLI::RuntimeError(rc);
