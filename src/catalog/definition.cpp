@@ -245,6 +245,31 @@ void check_graph(Reader& r, const json& j, const Workflow& w, const std::string&
   }
 }
 
+// In a fee-bearing service every way to an approval passes a payment step: no approving state is
+// reachable from the initial one through transitions that do not require the fee paid.
+void check_fee_before_approval(Reader& r, const Workflow& w) {
+  std::set<std::string> reached{w.initial};
+  std::set<std::size_t> reported;
+  std::vector<std::string> todo{w.initial};
+  while (!todo.empty()) {
+    const std::string from = todo.back();
+    todo.pop_back();
+    for (std::size_t i = 0; i < w.transitions.size(); ++i) {
+      const Transition& t = w.transitions[i];
+      if (t.requires_payment || std::find(t.from.begin(), t.from.end(), from) == t.from.end()) continue;
+      const State* to = w.state(t.to);
+      if (to && to->outcome == Outcome::approved) {
+        if (reported.insert(i).second)
+          r.problem(at(at("/workflow/transitions", i), "requires_payment"),
+                    "leads to the approval \"" + t.to + "\" with the fee unpaid: in a service that charges a fee, "
+                    "every way to an approval must pass a transition with requires_payment");
+        continue;
+      }
+      if (reached.insert(t.to).second) todo.push_back(t.to);
+    }
+  }
+}
+
 Workflow parse_workflow(Reader& r, const json& j, const std::string& path) {
   Workflow w;
   if (!r.object(j, path, {"initial", "states", "transitions"})) return w;
@@ -378,6 +403,8 @@ Result<ServiceDefinition> parse_definition(const json& j, const std::string& fil
                                     [](const Transition& t) { return t.requires_payment; });
     if (d.fee.required() && !payment_step)
       r.problem("/fee", "the service charges a fee but no transition has requires_payment");
+    else if (d.fee.required())
+      check_fee_before_approval(r, d.workflow);
     if (!d.fee.required() && payment_step) {
       for (std::size_t i = 0; i < d.workflow.transitions.size(); ++i)
         if (d.workflow.transitions[i].requires_payment)

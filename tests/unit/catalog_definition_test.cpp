@@ -282,6 +282,14 @@ TEST(CatalogDefinition, EachRefusalNamesItsPath) {
       {"fee as a string", [](json& j) { j["fee"] = {{"amount_pkr", "100"}}; }, "/fee/amount_pkr", "number"},
       {"fee in another currency", [](json& j) { j["fee"] = {{"amount_usd", 10}}; }, "/fee/amount_usd", "unknown key"},
       {"fee without a payment step", [](json& j) { j["fee"] = {{"amount_pkr", 2000}}; }, "/fee", "requires_payment"},
+      {"an approval around the payment step",
+       [](json& j) {
+         j["fee"] = {{"amount_pkr", 2000}};
+         j["workflow"]["transitions"][1]["requires_payment"] = true;
+         j["workflow"]["transitions"].push_back({{"id", "fast_track"}, {"from", {"submitted"}}, {"to", "approved"},
+                                                 {"roles", {"agency_admin"}}, {"label", tr("Fast track", "فوری")}});
+       },
+       "/workflow/transitions/3/requires_payment", "fee unpaid"},
       {"payment step without a fee", [](json& j) { j["workflow"]["transitions"][1]["requires_payment"] = true; },
        "/workflow/transitions/1/requires_payment", "no fee"},
       {"certificate type not a slug", [](json& j) { j["certificate"]["type"] = "Test Certificate"; },
