@@ -269,8 +269,9 @@ Result<View> Applications::update_draft(const Principal& who, const std::string&
                                         const std::string& lang) {
   auto current = visible(who, id);
   if (!current.ok()) return current.take_error();
-  if (current->application.state != kDraftState || current->application.applicant_user_id != who.user_id)
-    return error(Errc::not_a_draft);
+  if (current->application.state != kDraftState) return error(Errc::not_a_draft);
+  // A draft is its author's alone (fellow members of its organisation may see it, not change it).
+  if (current->application.applicant_user_id != who.user_id) return error(Errc::not_applicant);
   auto normalised = validate_form(current->definition->form, data, lang, FormMode::draft);
   if (!normalised.ok()) return normalised.take_error();
   UnixMs now = clock_.now_ms();
@@ -290,8 +291,9 @@ Result<View> Applications::update_draft(const Principal& who, const std::string&
 Result<Submitted> Applications::submit_draft(const Principal& who, const std::string& id, const std::string& lang) {
   auto current = visible(who, id);
   if (!current.ok()) return current.take_error();
-  if (current->application.state != kDraftState || current->application.applicant_user_id != who.user_id)
-    return error(Errc::not_a_draft);
+  if (current->application.state != kDraftState) return error(Errc::not_a_draft);
+  // A draft is its author's alone (fellow members of its organisation may see it, not change it).
+  if (current->application.applicant_user_id != who.user_id) return error(Errc::not_applicant);
   // The draft is bound to the version it was started under; it must now pass in full.
   auto normalised = validate_form(current->definition->form, json::parse(current->application.data), lang, FormMode::submit);
   if (!normalised.ok()) return normalised.take_error();
@@ -479,6 +481,7 @@ Result<View> Applications::record_payment(const Principal& who, const std::strin
     Access acc = access_of(tx, who, *a);
     bool agency_client = who.is_client() && who.agency_id == a->agency_id;
     if (!acc.officer && !agency_client) return error(acc.recused ? Errc::own_application : Errc::not_found);
+    if (!a->open) return error(Errc::closed);
     if (tx.applications().payment_by_reference(reference)) return error(Errc::duplicate_payment);
     Payment p{crypto::random_id("pay"), a->id, *amount, reference, who.actor(), now};
     tx.applications().insert_payment(p);

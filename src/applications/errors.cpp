@@ -21,6 +21,7 @@ ErrorSpec spec_of(Errc code) {
     case Errc::not_editable: return {ErrorKind::conflict, "not-editable", "Not editable", "The application's data can be changed only while it is a draft or sent back to the applicant."};
     case Errc::wrong_form: return {ErrorKind::validation, "wrong-form", "Wrong form", "The data was filled in on another service's form."};
     case Errc::own_application: return {ErrorKind::forbidden, "own-application", "Your own application", "Officers cannot claim, decide or record a payment on an application they filed or that was filed for their organisation: another officer of the agency must."};
+    case Errc::closed: return {ErrorKind::conflict, "application-closed", "Application closed", "The application is decided or withdrawn: no payment can be recorded on it."};
     case Errc::step_changed: return {ErrorKind::conflict, "step-changed", "Step already completed", "The application has moved on from this step of its workflow."};
   }
   return {ErrorKind::internal, "internal", "Internal error", ""};

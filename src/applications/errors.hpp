@@ -25,6 +25,7 @@ enum class Errc {
   not_editable,
   wrong_form,
   own_application,
+  closed,
 };
 
 Error error(Errc code, std::string detail = {});

@@ -368,6 +368,65 @@ TEST_F(Applications, ApplicantWithdraws) {
   EXPECT_EQ(act(a, id, "withdraw").status, 409u);
 }
 
+// What nobody may do once an application is decided or withdrawn, or to a draft that is someone
+// else's (a fellow member of the firm sees it, but it is its author's to change).
+TEST_F(Applications, DecidedAndOthersApplicationsAreRefused) {
+  Person a = signed_in(c);
+  Person o = officer("pta");
+  std::string id = submit(a, good_data()).json()["id"];
+  ASSERT_EQ(c.post_json("/v1/applications/" + id + "/claim", json::object(), bearer(o.token)).status, 200u);
+  ASSERT_EQ(act(o, id, "start_review").status, 200u);
+  ASSERT_EQ(act(o, id, "reject", "Incomplete").status, 200u);
+  auto late_withdraw = act(a, id, "withdraw");
+  EXPECT_EQ(late_withdraw.status, 409u) << late_withdraw.body;
+  EXPECT_EQ(late_withdraw.json()["allowed"], json::array());
+  EXPECT_EQ(type_of(act(o, id, "start_review")), "/problems/transition-not-allowed");
+  auto late_payment = c.post_json("/v1/applications/" + id + "/payments",
+                                  {{"amount_pkr", "1500"}, {"reference", "PSID-late-" + id}}, bearer(o.token));
+  EXPECT_EQ(late_payment.status, 409u) << late_payment.body;
+  EXPECT_EQ(type_of(late_payment), "/problems/application-closed");
+  std::string withdrawn = submit(a, good_data()).json()["id"];
+  ASSERT_EQ(act(a, withdrawn, "withdraw").status, 200u);
+  EXPECT_EQ(type_of(c.post_json("/v1/applications/" + withdrawn + "/payments",
+                                {{"amount_pkr", "1500"}, {"reference", "PSID-w-" + withdrawn}}, bearer(o.token))),
+            "/problems/application-closed");
+  EXPECT_EQ(c.get("/v1/applications/" + withdrawn, bearer(a.token)).json()["payments"], json::array());
+
+  // An officer may not answer for the applicant: resubmitting is the applicant's.
+  std::string asked = submit(a, good_data()).json()["id"];
+  ASSERT_EQ(c.post_json("/v1/applications/" + asked + "/claim", json::object(), bearer(o.token)).status, 200u);
+  ASSERT_EQ(act(o, asked, "start_review").status, 200u);
+  ASSERT_EQ(act(o, asked, "request_info", "Which office?").status, 200u);
+  EXPECT_EQ(act(o, asked, "resubmit", "", good_data()).status, 409u);
+  // A resubmission is checked against the form like a submission.
+  auto bad = act(a, asked, "resubmit", "", json{{"purpose", ""}, {"endpoints", {"10.0.0.0/8"}}});
+  EXPECT_EQ(bad.status, 422u) << bad.body;
+  EXPECT_EQ(c.get("/v1/applications/" + asked, bearer(a.token)).json()["state"], "info_requested");
+
+  // A firm's draft: its author's to change; a fellow member sees it but is refused.
+  Person owner = signed_in(c), member = signed_in(c), stranger = signed_in(c);
+  std::string ntn = "36" + owner.cnic.substr(0, 5);
+  auto org = c.post_json("/v1/organisations", {{"name", "Shalimar Digital"}, {"ntn", ntn}}, bearer(owner.token));
+  ASSERT_EQ(org.status, 201u) << org.body;
+  std::string org_id = org.json()["id"];
+  ASSERT_EQ(c.post_json("/v1/organisations/" + org_id + "/members", {{"person", member.email}}, bearer(owner.token)).status / 100,
+            2u);
+  auto draft = c.post_json("/v1/applications",
+                           {{"service_id", "test-firm-licence"}, {"on_behalf_of", org_id}, {"draft", true},
+                            {"data", {{"purpose", "Half done"}}}},
+                           bearer(owner.token));
+  ASSERT_EQ(draft.status, 201u) << draft.body;
+  std::string draft_id = draft.json()["id"];
+  EXPECT_EQ(c.get("/v1/applications/" + draft_id, bearer(member.token)).status, 200u);
+  auto edit = c.patch_json("/v1/applications/" + draft_id, {{"data", good_data()}}, bearer(member.token));
+  EXPECT_EQ(edit.status, 403u) << edit.body;
+  EXPECT_EQ(type_of(edit), "/problems/not-the-applicant");
+  auto send = c.request("POST", "/v1/applications/" + draft_id + "/submit", "", {{"Authorization", "Bearer " + member.token}});
+  EXPECT_EQ(send.status, 403u) << send.body;
+  EXPECT_EQ(c.patch_json("/v1/applications/" + draft_id, {{"data", good_data()}}, bearer(stranger.token)).status, 404u);
+  EXPECT_EQ(c.get("/v1/applications/" + draft_id, bearer(owner.token)).json()["data"]["purpose"], "Half done");
+}
+
 TEST_F(Applications, OrganisationServicesNeedMembership) {
   Person owner = signed_in(c), outsider = signed_in(c);
   std::string ntn = "33" + owner.cnic.substr(0, 5);
