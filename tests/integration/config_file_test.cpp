@@ -26,24 +26,26 @@ std::string sqlite_url(const fs::path& p) { return "sqlite:" + p.string(); }
 
 TEST(ConfigFile, APlainKeyAppliesToTheCommandRunAndASectionToItsCommandOnly) {
   fs::path dir = make_temp_dir("darwaza-config");
-  std::string data = (dir / "data").string(), out;
+  std::string out;
+  // The data folder comes from the file too (so the test harness adds no --db of its own).
+  const std::string data = "data = \"" + (dir / "data").string() + "\"\n";
   // `listen` is serve's: a file shared by serve and migrate leaves it to serve.
-  auto flat = write_config(dir, "flat.toml", "db = \"" + sqlite_url(dir / "flat.db") + "\"\nlisten = \"127.0.0.1:1\"\n");
-  ASSERT_EQ(run_darwaza({"--config", flat.string(), "migrate", "--data", data}, out), 0) << out;
+  auto flat = write_config(dir, "flat.toml",
+                           data + "db = \"" + sqlite_url(dir / "flat.db") + "\"\nlisten = \"127.0.0.1:1\"\n");
+  ASSERT_EQ(run_darwaza({"--config", flat.string(), "migrate"}, out), 0) << out;
   EXPECT_NE(out.find("database " + sqlite_url(dir / "flat.db")), std::string::npos) << out;
   EXPECT_TRUE(fs::exists(dir / "flat.db"));
   EXPECT_FALSE(fs::exists(dir / "data" / "darwaza.db")) << "the file's db was ignored";
 
   auto sections = write_config(dir, "sections.toml",
-                               "[serve]\ndb = \"" + sqlite_url(dir / "serve.db") + "\"\n[migrate]\ndb = \"" +
+                               data + "[serve]\ndb = \"" + sqlite_url(dir / "serve.db") + "\"\n[migrate]\ndb = \"" +
                                    sqlite_url(dir / "migrate.db") + "\"\n");
-  ASSERT_EQ(run_darwaza({"--config", sections.string(), "migrate", "--data", data}, out), 0) << out;
+  ASSERT_EQ(run_darwaza({"--config", sections.string(), "migrate"}, out), 0) << out;
   EXPECT_TRUE(fs::exists(dir / "migrate.db"));
   EXPECT_FALSE(fs::exists(dir / "serve.db"));
 
   // The command line wins over the file.
-  ASSERT_EQ(run_darwaza({"--config", flat.string(), "migrate", "--data", data, "--db", sqlite_url(dir / "cli.db")}, out), 0)
-      << out;
+  ASSERT_EQ(run_darwaza({"--config", flat.string(), "migrate", "--db", sqlite_url(dir / "cli.db")}, out), 0) << out;
   EXPECT_TRUE(fs::exists(dir / "cli.db"));
   fs::remove_all(dir);
 }
