@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 
 #include "catalog/catalog.hpp"
@@ -22,19 +23,16 @@ void print_problem(const catalog::DefinitionProblem& p) {
 }
 
 // Definitions name their owner by id; a typo there would only surface when the catalog is loaded.
-void check_agencies(const std::string& agencies_file, const std::vector<catalog::ServiceDefinition>& defs,
-                    const std::string& dir, std::vector<catalog::DefinitionProblem>& problems) {
+// The agency ids of `agencies_file`, or nothing (with a warning) when it cannot be read.
+std::optional<std::set<std::string>> agency_ids(const std::string& agencies_file) {
   auto agencies = identity::load_agencies_file(agencies_file);
   if (!agencies.ok()) {
     std::cerr << "darwaza: agencies not checked: cannot read " << agencies_file << "\n";
-    return;
+    return std::nullopt;
   }
   std::set<std::string> ids;
   for (const auto& a : *agencies) ids.insert(a.id);
-  for (const auto& d : defs) {
-    if (!ids.count(d.agency))
-      problems.push_back({dir, "", "service \"" + d.id + "\": /agency: no agency \"" + d.agency + "\" in " + agencies_file});
-  }
+  return ids;
 }
 
 void register_check(CLI::App& catalog, DataOptions& data) {
@@ -52,8 +50,8 @@ void register_check(CLI::App& catalog, DataOptions& data) {
                                              "(default: SEED_DIR/agencies.json)");
   cmd->callback([&data, o] {
     std::vector<catalog::ServiceDefinition> defs;
-    auto problems = catalog::check_directory(o->dir, &defs);
-    check_agencies(o->agencies.empty() ? data.seed_dir + "/agencies.json" : o->agencies, defs, o->dir, problems);
+    auto agencies = agency_ids(o->agencies.empty() ? data.seed_dir + "/agencies.json" : o->agencies);
+    auto problems = catalog::check_directory(o->dir, &defs, agencies ? &*agencies : nullptr);
     for (const auto& p : problems) print_problem(p);
     if (!problems.empty()) {
       std::cerr << problems.size() << " problem(s)\n";
@@ -66,13 +64,13 @@ void register_check(CLI::App& catalog, DataOptions& data) {
 void register_synth(CLI::App& catalog) {
   struct Opts {
     int count = 0;
-    std::string out;
+    std::string out = "synthetic-services";
     std::uint64_t seed = 1;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = catalog.add_subcommand("synth", "Write N synthetic, valid, bilingual service definitions (scale tests)");
   cmd->add_option("--count", o->count, "How many definitions")->required()->check(CLI::Range(1, kMaxSynthCount));
-  cmd->add_option("--out", o->out, "Folder to write ID.json files into (created if missing)")->required();
+  cmd->add_option("--out", o->out, "Folder to write ID.json files into (created if missing)")->capture_default_str();
   cmd->add_option("--seed", o->seed, "Generator seed; the same seed gives the same files")->capture_default_str();
   cmd->callback([o] {
     std::error_code ec;
@@ -98,19 +96,23 @@ void register_load(CLI::App& catalog, DataOptions& data) {
   add_data_options(*cmd, data);
   cmd->add_option("DIR", *dir, "Folder of service definition files (*.json)")->required();
   cmd->callback([&data, dir] {
+    auto db = data.open_for_command(4);
+    // Agencies come from the seed file, so that a fresh database can take definitions; the
+    // definitions are checked against the database's agencies (and again in the load's transaction).
+    SystemClock clock;
+    identity::Agencies agencies(*db, clock);
+    if (auto list = identity::load_agencies_file(data.seed_dir + "/agencies.json"); list.ok()) (void)agencies.seed(*list);
+    std::optional<std::set<std::string>> known;
+    if (auto list = agencies.list(); list.ok()) {
+      known.emplace();
+      for (const auto& a : *list) known->insert(a.id);
+    }
     std::vector<catalog::ServiceDefinition> defs;
-    auto problems = catalog::check_directory(*dir, &defs);
+    auto problems = catalog::check_directory(*dir, &defs, known ? &*known : nullptr);
     for (const auto& p : problems) print_problem(p);
     if (!problems.empty()) {
       std::cerr << problems.size() << " problem(s); nothing was loaded\n";
       throw CLI::RuntimeError(1);
-    }
-    auto db = data.open_for_command(4);
-    // Agencies come from the seed file, so that a fresh database can take definitions.
-    SystemClock clock;
-    if (auto list = identity::load_agencies_file(data.seed_dir + "/agencies.json"); list.ok()) {
-      identity::Agencies agencies(*db, clock);
-      (void)agencies.seed(*list);
     }
     catalog::Catalog cat(*db, clock);
     auto report = cat.load(defs);

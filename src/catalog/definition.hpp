@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,8 +48,10 @@ nlohmann::json i18n_json(const I18n& t);
 
 // Parses every *.json file of `dir` (sorted by name). Reports unreadable files, malformed JSON
 // (with line and column), invalid definitions and ids defined by more than one file.
-// Definitions without problems are appended to `out` when given.
-std::vector<DefinitionProblem> check_directory(const std::string& dir, std::vector<ServiceDefinition>* out);
+// Definitions without problems are appended to `out` when given. With `agencies`, a definition
+// whose owning agency is not among them is a problem of its file, at /agency.
+std::vector<DefinitionProblem> check_directory(const std::string& dir, std::vector<ServiceDefinition>* out,
+                                               const std::set<std::string>* agencies = nullptr);
 
 // The *.json files of `dir`, sorted by name (problems: not a directory, cannot list).
 std::vector<std::string> json_files_in(const std::string& dir, std::vector<DefinitionProblem>& problems);

@@ -144,7 +144,8 @@ std::optional<json> read_json_file(const std::string& file, std::vector<Definiti
   return j;
 }
 
-std::vector<DefinitionProblem> check_directory(const std::string& dir, std::vector<ServiceDefinition>* out) {
+std::vector<DefinitionProblem> check_directory(const std::string& dir, std::vector<ServiceDefinition>* out,
+                                               const std::set<std::string>* agencies) {
   std::vector<DefinitionProblem> problems;
   std::map<std::string, std::string> id_file;  // id → first file defining it
   for (const auto& file : json_files_in(dir, problems)) {
@@ -153,6 +154,10 @@ std::vector<DefinitionProblem> check_directory(const std::string& dir, std::vect
     std::size_t before = problems.size();
     auto d = parse_definition(*j, file, problems);
     if (!d.ok() || problems.size() != before) continue;
+    if (agencies && !agencies->count(d->agency)) {
+      problems.push_back({file, "/agency", "no agency \"" + d->agency + "\" is known (agencies.json of the seed folder)"});
+      continue;
+    }
     auto [it, fresh] = id_file.emplace(d->id, file);
     if (!fresh) {
       problems.push_back({file, "/id", "id \"" + d->id + "\" is also defined in " + it->second});

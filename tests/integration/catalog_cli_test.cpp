@@ -31,9 +31,12 @@ TEST(CatalogCli, LoadIsAllOrNothingAndVersioned) {
   write(defs / "b.json", bad);
   std::string out;
   std::string data = (dir / "data").string();
+  // Each problem as `file: path: message`.
+  const std::string unknown_agency = (defs / "b.json").string() + ": /agency: no agency \"no-such-agency\"";
   EXPECT_NE(run_darwaza({"catalog", "check", defs.string()}, out), 0);
-  EXPECT_NE(out.find("no-such-agency"), std::string::npos) << out;
+  EXPECT_NE(out.find(unknown_agency), std::string::npos) << out;
   EXPECT_EQ(run_darwaza({"catalog", "load", defs.string(), "--data", data}, out), 1) << out;
+  EXPECT_NE(out.find(unknown_agency), std::string::npos) << out;
   EXPECT_NE(out.find("nothing was loaded"), std::string::npos) << out;
 
   fs::remove(defs / "b.json");
