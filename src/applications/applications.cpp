@@ -63,14 +63,14 @@ audit::Act act_on(const Application& a, std::string action) {
   return {std::move(action), "application", a.id, a.applicant_user_id, a.org_id, "", "ok"};
 }
 
-Status link_documents(storage::Tx& tx, const ServiceDefinition& def, const json& data, const std::string& owner,
-                      const std::string& application_id, const std::string& lang) {
+Status link_documents(storage::Tx& tx, const ServiceDefinition& def, const json& data,
+                      const std::vector<std::string>& owners, const std::string& application_id, const std::string& lang) {
   FieldErrors errs(lang);
   std::vector<std::string> ids;
   auto check = [&](const json& v, const std::string& path) {
     if (!v.is_string()) return;
     auto d = tx.documents().by_id(v.get<std::string>());
-    if (!d || d->owner_user_id != owner) errs.add(path, "document");
+    if (!d || std::find(owners.begin(), owners.end(), d->owner_user_id) == owners.end()) errs.add(path, "document");
     else ids.push_back(d->id);
   };
   for (const auto& f : def.form) {
@@ -280,7 +280,10 @@ Result<View> Applications::update_draft(const Principal& who, const std::string&
     if (!a || a->state != kDraftState) return error(Errc::not_a_draft);
     a->data = normalised->dump();
     a->updated_at = now;
-    if (Status s = link_documents(tx, *current->definition, *normalised, a->applicant_user_id, a->id, lang); !s.ok())
+    // The draft's links are its current documents only: one taken out of it must not reach the
+    // agency when it is submitted.
+    tx.documents().unlink_all(a->id);
+    if (Status s = link_documents(tx, *current->definition, *normalised, {a->applicant_user_id}, a->id, lang); !s.ok())
       return s.take_error();
     tx.applications().update(*a);
     audit::record(tx, who, now, act_on(*a, "application.draft.update"));
@@ -448,7 +451,8 @@ Result<View> Applications::transition(const Principal& who, const std::string& i
       return e;
     }
     if (new_data) {
-      if (Status s = link_documents(tx, *def, *new_data, a->applicant_user_id, a->id, lang); !s.ok())
+      // Documents sent before stay linked: the agency has seen them and keeps its record.
+      if (Status s = link_documents(tx, *def, *new_data, {a->applicant_user_id, who.user_id}, a->id, lang); !s.ok())
         return s.take_error();
       a->data = new_data->dump();
       if (Status s = registries_.check_references(tx, *def, *new_data, *a, lang); !s.ok()) return s.take_error();

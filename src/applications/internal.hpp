@@ -41,9 +41,11 @@ struct Applications::Access {
 
 // The audit record of an act on an application: the applicant's (and firm's) data.
 audit::Act act_on(const Application& a, std::string action);
-// Every document the form references must exist and belong to the applicant (`owner`); the links
-// let the owning agency's officers download them.
+// Every document the form references must exist and belong to one of `owners` (the filer, and the
+// member of its organisation who changes it); the links let the owning agency's officers (and the
+// organisation's members) download them.
 Status link_documents(storage::Tx& tx, const catalog::ServiceDefinition& def, const nlohmann::json& data,
-                      const std::string& owner, const std::string& application_id, const std::string& lang);
+                      const std::vector<std::string>& owners, const std::string& application_id,
+                      const std::string& lang);
 
 }  // namespace darwaza::applications

@@ -116,7 +116,7 @@ Result<Applications::Committed> Applications::commit_submit(storage::Tx& tx, Sub
   if (!in.draft)
     if (Status s = prepare_submit(tx, a, def, p.data, p.now, p.lang); !s.ok()) return s.take_error();
   tx.applications().insert(a);  // in its final state: the row is written once
-  if (Status s = link_documents(tx, def, p.data, p.who.user_id, a.id, p.lang); !s.ok()) return s.take_error();
+  if (Status s = link_documents(tx, def, p.data, {p.who.user_id}, a.id, p.lang); !s.ok()) return s.take_error();
   if (in.draft)
     tx.applications().add_event(draft_created_event(p.who, a, p.now));
   else

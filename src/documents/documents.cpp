@@ -113,6 +113,7 @@ Result<Download> Documents::download(const Principal& who, const std::string& id
         auto d = tx.documents().by_id(id);
         if (!d) return document_not_found();
         if (who.is_user() && d->owner_user_id == who.user_id) return std::move(*d);
+        if (who.is_user() && tx.documents().shared_with_member(id, who.user_id)) return std::move(*d);
         for (const auto& agency : tx.documents().agencies_referencing(id))
           if (who.is_staff_of(agency)) return std::move(*d);
         return document_not_found();

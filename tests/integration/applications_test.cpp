@@ -486,4 +486,59 @@ TEST_F(Documents, UploadTypeFromContentLimitsAndAccess) {
   EXPECT_EQ(c.get("/v1/documents/" + doc).status, 401u);
 }
 
+// A document taken out of a draft never reaches the agency when the draft is submitted; a firm's
+// members share the documents of its applications, and one who answers a request for more
+// information may attach their own.
+TEST_F(Documents, DraftLinksFollowTheDraftAndAFirmsMembersShareItsDocuments) {
+  Person a = signed_in(c), pta = officer("pta"), outsider = signed_in(c);
+  auto upload = [&](const Person& p, const std::string& text) {
+    auto r = c.request("POST", "/v1/documents?filename=letter.pdf", "%PDF-1.7\n" + text,
+                       {{"Authorization", "Bearer " + p.token}, {"Content-Type", "application/pdf"}});
+    EXPECT_EQ(r.status, 201u) << r.body;
+    return r.json().value("id", std::string());
+  };
+  std::string first = upload(a, "first draft"), second = upload(a, "final");
+  auto draft = c.post_json("/v1/applications",
+                           {{"service_id", "test-permit"}, {"draft", true},
+                            {"data", {{"purpose", "Half done"}, {"supporting_letter", first}}}},
+                           bearer(a.token));
+  ASSERT_EQ(draft.status, 201u) << draft.body;
+  std::string id = draft.json()["id"];
+  json data = good_data();
+  data["supporting_letter"] = second;
+  ASSERT_EQ(c.patch_json("/v1/applications/" + id, {{"data", data}}, bearer(a.token)).status, 200u);
+  ASSERT_EQ(c.request("POST", "/v1/applications/" + id + "/submit", "", {{"Authorization", "Bearer " + a.token}}).status,
+            201u);
+  EXPECT_EQ(c.get("/v1/documents/" + second, bearer(pta.token)).status, 200u);
+  EXPECT_EQ(c.get("/v1/documents/" + first, bearer(pta.token)).status, 404u) << "a document taken out of the draft";
+
+  Person owner = signed_in(c), member = signed_in(c);
+  std::string ntn = "37" + owner.cnic.substr(0, 5);
+  auto org = c.post_json("/v1/organisations", {{"name", "Ravi Cloudworks"}, {"ntn", ntn}}, bearer(owner.token));
+  ASSERT_EQ(org.status, 201u) << org.body;
+  std::string org_id = org.json()["id"];
+  ASSERT_EQ(c.post_json("/v1/organisations/" + org_id + "/members", {{"person", member.email}}, bearer(owner.token)).status / 100,
+            2u);
+  std::string owners = upload(owner, "owner's letter"), members = upload(member, "member's letter");
+  json firm_data = good_data();
+  firm_data["supporting_letter"] = owners;
+  auto firm = c.post_json("/v1/applications",
+                          {{"service_id", "test-firm-licence"}, {"on_behalf_of", org_id}, {"data", firm_data}},
+                          bearer(owner.token));
+  ASSERT_EQ(firm.status, 201u) << firm.body;
+  std::string firm_id = firm.json()["id"];
+  EXPECT_EQ(c.get("/v1/documents/" + owners, bearer(member.token)).status, 200u);
+  EXPECT_EQ(c.get("/v1/documents/" + owners, bearer(outsider.token)).status, 404u);
+  ASSERT_EQ(c.post_json("/v1/applications/" + firm_id + "/claim", json::object(), bearer(pta.token)).status, 200u);
+  ASSERT_EQ(act(pta, firm_id, "start_review").status, 200u);
+  ASSERT_EQ(act(pta, firm_id, "request_info", "A letter from your director, please").status, 200u);
+  firm_data["supporting_letter"] = members;
+  auto answered = act(member, firm_id, "resubmit", "", firm_data);
+  ASSERT_EQ(answered.status, 200u) << answered.body;
+  EXPECT_EQ(c.get("/v1/documents/" + members, bearer(pta.token)).status, 200u);
+  EXPECT_EQ(c.get("/v1/documents/" + members, bearer(owner.token)).status, 200u);
+  EXPECT_EQ(c.get("/v1/documents/" + owners, bearer(pta.token)).status, 200u) << "documents sent before stay on record";
+  EXPECT_EQ(c.get("/v1/documents/" + members, bearer(outsider.token)).status, 404u);
+}
+
 }  // namespace

@@ -8,6 +8,10 @@ constexpr const char* kDocumentById =
     "SELECT id, sha256, media_type, size, coalesce(filename, ''), owner_user_id, created_at FROM documents WHERE id = ?";
 constexpr const char* kLinkDocument =
     "INSERT INTO application_documents (application_id, document_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
+constexpr const char* kUnlinkAll = "DELETE FROM application_documents WHERE application_id = ?";
+constexpr const char* kSharedWithMember =
+    "SELECT 1 FROM application_documents d JOIN applications a ON a.id = d.application_id "
+    "JOIN org_members m ON m.org_id = a.org_id WHERE d.document_id = ? AND m.user_id = ? LIMIT 1";
 constexpr const char* kAgenciesReferencing =
     "SELECT DISTINCT a.agency_id FROM application_documents d JOIN applications a ON a.id = d.application_id "
     "WHERE d.document_id = ? AND a.state <> 'draft'";
@@ -29,6 +33,16 @@ std::optional<documents::Document> SqlDocumentRepo::by_id(const std::string& id)
 
 void SqlDocumentRepo::link(const std::string& application_id, const std::string& document_id) {
   c_.query(kLinkDocument).bind_all(application_id, document_id).exec();
+}
+
+void SqlDocumentRepo::unlink_all(const std::string& application_id) {
+  c_.query(kUnlinkAll).bind(1, application_id).exec();
+}
+
+bool SqlDocumentRepo::shared_with_member(const std::string& document_id, const std::string& user_id) {
+  auto q = c_.query(kSharedWithMember);
+  q.bind_all(document_id, user_id);
+  return q.step();
 }
 
 std::vector<std::string> SqlDocumentRepo::agencies_referencing(const std::string& document_id) {

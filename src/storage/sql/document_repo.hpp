@@ -12,6 +12,8 @@ class SqlDocumentRepo final : public DocumentRepo {
   void insert(const documents::Document& d) override;
   std::optional<documents::Document> by_id(const std::string& id) override;
   void link(const std::string& application_id, const std::string& document_id) override;
+  void unlink_all(const std::string& application_id) override;
+  bool shared_with_member(const std::string& document_id, const std::string& user_id) override;
   std::vector<std::string> agencies_referencing(const std::string& document_id) override;
 
  private:
