@@ -33,6 +33,8 @@ struct ServeOptions {
   std::string public_url;   // default: http://<listen>
   std::string catalog_dir;  // load service definitions from here at start
   std::string catalog_search = "memory";  // catalog::SearchEngine
+  std::int64_t document_quota_mib = documents::Quota{}.max_bytes / (1024 * 1024);
+  std::int64_t document_quota_count = documents::Quota{}.max_documents;
   std::string registry_dir;  // load registry schemas (and their seed records) from here at start
   std::string web_dir;       // serve the web pages from here (web/ after scripts/build.sh); empty: none
   int audit_checkpoint_s = 60;      // sign the audit chain head this often (and at shutdown); 0: only at shutdown
@@ -132,6 +134,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   ao.cookie_secure = o.cookie_secure;
   ao.public_url = o.public_url.empty() ? "http://" + o.listen : o.public_url;
   ao.documents_dir = (std::filesystem::path(data.data_dir) / "documents").string();
+  ao.document_quota = documents::Quota{o.document_quota_mib * 1024 * 1024, o.document_quota_count};
   ao.catalog_search = catalog::parse_search_engine(o.catalog_search).value_or(catalog::SearchEngine::memory);
   auto key = certificates::SigningKey::load_or_create(data.signing_key_path());
   if (!key.ok()) throw std::runtime_error(operator_message(key.error()));
@@ -338,6 +341,12 @@ void register_serve(CLI::App& app, DataOptions& data) {
                   "Load (or update) registry schemas and their seed records from this folder at start");
   cmd->add_option("--catalog-dir", o->catalog_dir, "Load (or update) service definitions from this folder at start")
       ->envname("DARWAZA_CATALOG_DIR");
+  cmd->add_option("--document-quota-mib", o->document_quota_mib, "Bytes of documents one person may upload, in MiB")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20))
+      ->capture_default_str();
+  cmd->add_option("--document-quota-count", o->document_quota_count, "Documents one person may upload")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{10'000'000}))
+      ->capture_default_str();
   cmd->add_option("--catalog-search", o->catalog_search,
                   "Where catalog searches run: memory (an index on each node, rebuilt when the catalog changes; "
                   "other nodes' changes show within a second) or database (full-text search on every request)")

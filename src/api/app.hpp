@@ -38,6 +38,7 @@ struct AppOptions {
   std::string session_cookie = "darwaza_session";
   std::string public_url = "http://127.0.0.1:8080";  // base of links in certificates and QR codes
   std::string documents_dir = "./darwaza-data/documents";  // content-addressed uploads
+  documents::Quota document_quota;
   catalog::SearchEngine catalog_search = catalog::SearchEngine::memory;
 };
 

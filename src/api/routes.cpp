@@ -93,9 +93,10 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::post, "/v1/applications/{id}/payments", kAgencyOfficer | kApiClient, h(handlers::record_payment));
   r.add(V::get, "/v1/agencies/{agency}/queue", kAgencyOfficer, h(handlers::agency_queue));
 
-  // Supporting documents: the only route that takes large bodies.
+  // Supporting documents: the only route that takes large bodies; under the per-client rate limit
+  // and each person's quota.
   r.add(V::post, "/v1/documents", kCitizen, h(handlers::upload_document),
-        RouteOptions{Dispatch::pool, false, documents::kMaxDocumentBytes});
+        RouteOptions{Dispatch::pool, true, documents::kMaxDocumentBytes});
   r.add(V::get, "/v1/documents/{id}", kCitizen, h(handlers::download_document));
 
   // Certificates

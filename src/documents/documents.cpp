@@ -61,8 +61,24 @@ std::optional<std::string> sniff_media_type(std::string_view b) {
   return std::nullopt;
 }
 
-Documents::Documents(storage::Database& db, const Clock& clock, std::string blob_root)
-    : db_(db), clock_(clock), root_(std::move(blob_root)) {}
+Documents::Documents(storage::Database& db, const Clock& clock, std::string blob_root, Quota quota)
+    : db_(db), clock_(clock), root_(std::move(blob_root)), quota_(quota) {}
+
+namespace {
+Status within_quota(const Quota& quota, const Usage& used, std::int64_t size) {
+  if (used.documents + 1 <= quota.max_documents && used.bytes + size <= quota.max_bytes) return ok_status();
+  Error e = make_error(ErrorKind::forbidden, "document-quota-exceeded", "Document quota exceeded",
+                       "You have uploaded " + std::to_string(used.documents) + " documents (" +
+                           std::to_string(used.bytes / (1024 * 1024)) + " MiB); the limit is " +
+                           std::to_string(quota.max_documents) + " documents and " +
+                           std::to_string(quota.max_bytes / (1024 * 1024)) + " MiB per person.");
+  e.extensions["documents"] = used.documents;
+  e.extensions["bytes"] = used.bytes;
+  e.extensions["max_documents"] = quota.max_documents;
+  e.extensions["max_bytes"] = quota.max_bytes;
+  return e;
+}
+}  // namespace
 
 std::string Documents::path_for(const std::string& sha) const { return root_ + "/" + sha.substr(0, 2) + "/" + sha; }
 
@@ -95,9 +111,14 @@ Result<Document> Documents::upload(const Principal& who, std::string_view bytes,
                       "Only PDF, JPEG and PNG files are accepted (recognised from their content).");
   Document d{crypto::random_id("doc"), crypto::sha256_hex(bytes), *type, static_cast<std::int64_t>(bytes.size()),
              clean_filename(filename), who.user_id, clock_.now_ms()};
+  // Checked before the bytes are stored, and again in the write, where uploads are serialised.
+  auto used = storage::read_value<Usage>(db_, [&](storage::Tx& tx) -> Result<Usage> { return tx.documents().usage(who.user_id); });
+  if (!used.ok()) return used.take_error();
+  if (Status s = within_quota(quota_, *used, d.size); !s.ok()) return s.take_error();
   // Content first: a row never points at missing bytes (an orphan blob is harmless).
   if (Status s = write_blob(d.sha256, bytes); !s.ok()) return s.take_error();
-  Status s = db_.write([&](storage::Tx& tx) {
+  Status s = db_.write([&](storage::Tx& tx) -> Status {
+    if (Status q = within_quota(quota_, tx.documents().usage(who.user_id), d.size); !q.ok()) return q;
     tx.documents().insert(d);
     audit::record(tx, who, d.created_at, {"document.upload", "document", d.id, who.user_id, "", "", "ok"});
     return ok_status();

@@ -25,8 +25,9 @@ struct Download {
 class Documents {
  public:
   // blob_root: folder for the content (created owner-only).
-  Documents(storage::Database& db, const Clock& clock, std::string blob_root);
+  Documents(storage::Database& db, const Clock& clock, std::string blob_root, Quota quota = {});
 
+  // Refused (403 document-quota-exceeded) when it would take the person past their quota.
   Result<Document> upload(const Principal& who, std::string_view bytes, const std::string& filename);
   Result<Download> download(const Principal& who, const std::string& id);
 
@@ -37,6 +38,7 @@ class Documents {
   storage::Database& db_;
   const Clock& clock_;
   std::string root_;
+  Quota quota_;
 };
 
 Error document_not_found();

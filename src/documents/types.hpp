@@ -10,6 +10,19 @@ namespace darwaza::documents {
 constexpr std::size_t kMaxDocumentBytes = 10 * 1024 * 1024;  // the upload route's body limit
 constexpr std::size_t kMaxFilenameChars = 200;
 
+// What one person may keep uploaded (serve --document-quota-mib, --document-quota-count): enough
+// for many applications' letters and scans, not a way to fill the platform's disk 10 MB at a time.
+struct Quota {
+  std::int64_t max_bytes = 250LL * 1024 * 1024;
+  std::int64_t max_documents = 1000;
+};
+
+// What one person has uploaded so far.
+struct Usage {
+  std::int64_t documents = 0;
+  std::int64_t bytes = 0;
+};
+
 struct Document {
   std::string id;
   std::string sha256;

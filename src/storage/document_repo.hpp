@@ -14,6 +14,8 @@ class DocumentRepo {
   virtual ~DocumentRepo() = default;
   virtual void insert(const documents::Document& d) = 0;
   virtual std::optional<documents::Document> by_id(const std::string& id) = 0;
+  // How many documents `owner_user_id` has uploaded, and their bytes.
+  virtual documents::Usage usage(const std::string& owner_user_id) = 0;
   virtual void link(const std::string& application_id, const std::string& document_id) = 0;
   // Removes every link of the application (a draft's, before its current documents are linked).
   virtual void unlink_all(const std::string& application_id) = 0;

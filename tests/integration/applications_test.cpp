@@ -542,3 +542,27 @@ TEST_F(Documents, DraftLinksFollowTheDraftAndAFirmsMembersShareItsDocuments) {
 }
 
 }  // namespace
+
+// Each person's uploads are bounded (serve --document-quota-mib / --document-quota-count): the
+// upload that would pass either limit is refused with what was used, and nothing is stored.
+TEST(DocumentQuota, AnUploadPastEitherLimitIsRefusedAndOthersAreNotAffected) {
+  ServerProcess server({"--document-quota-mib", "1", "--document-quota-count", "3"});
+  server.start();
+  HttpClient c = server.client();
+  Person a = signed_in(c), b = signed_in(c);
+  auto upload = [&](const Person& p, std::size_t bytes, char fill) {
+    return c.request("POST", "/v1/documents", "%PDF-1.7\n" + std::string(bytes, fill),
+                     {{"Authorization", "Bearer " + p.token}, {"Content-Type", "application/pdf"}});
+  };
+  EXPECT_EQ(upload(a, 400 * 1024, 'a').status, 201u);
+  EXPECT_EQ(upload(a, 400 * 1024, 'b').status, 201u);
+  auto over_bytes = upload(a, 400 * 1024, 'c');  // 1.2 MiB in all
+  EXPECT_EQ(over_bytes.status, 403u) << over_bytes.body;
+  EXPECT_EQ(over_bytes.json()["type"], "/problems/document-quota-exceeded");
+  EXPECT_EQ(over_bytes.json()["documents"], 2);
+  EXPECT_EQ(upload(a, 1000, 'd').status, 201u);  // the third document, within the bytes
+  auto over_count = upload(a, 1000, 'e');
+  EXPECT_EQ(over_count.status, 403u) << over_count.body;
+  EXPECT_EQ(over_count.json()["max_documents"], 3);
+  EXPECT_EQ(upload(b, 400 * 1024, 'f').status, 201u);  // another person's quota is their own
+}

@@ -6,6 +6,7 @@ constexpr const char* kInsertDocument =
     "INSERT INTO documents (id, sha256, media_type, size, filename, owner_user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kDocumentById =
     "SELECT id, sha256, media_type, size, coalesce(filename, ''), owner_user_id, created_at FROM documents WHERE id = ?";
+constexpr const char* kUsage = "SELECT count(*), coalesce(sum(size), 0) FROM documents WHERE owner_user_id = ?";
 constexpr const char* kLinkDocument =
     "INSERT INTO application_documents (application_id, document_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
 constexpr const char* kUnlinkAll = "DELETE FROM application_documents WHERE application_id = ?";
@@ -29,6 +30,13 @@ std::optional<documents::Document> SqlDocumentRepo::by_id(const std::string& id)
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return documents::Document{q.text(0), q.text(1), q.text(2), q.integer(3), q.text(4), q.text(5), q.integer(6)};
+}
+
+documents::Usage SqlDocumentRepo::usage(const std::string& owner_user_id) {
+  auto q = c_.query(kUsage);
+  q.bind(1, owner_user_id);
+  if (!q.step()) return {};
+  return documents::Usage{q.integer(0), q.integer(1)};
 }
 
 void SqlDocumentRepo::link(const std::string& application_id, const std::string& document_id) {

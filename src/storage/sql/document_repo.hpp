@@ -11,6 +11,7 @@ class SqlDocumentRepo final : public DocumentRepo {
   explicit SqlDocumentRepo(Connection& c) : c_(c) {}
   void insert(const documents::Document& d) override;
   std::optional<documents::Document> by_id(const std::string& id) override;
+  documents::Usage usage(const std::string& owner_user_id) override;
   void link(const std::string& application_id, const std::string& document_id) override;
   void unlink_all(const std::string& application_id) override;
   bool shared_with_member(const std::string& document_id, const std::string& user_id) override;
