@@ -1,6 +1,10 @@
-// `darwaza migrate-data --from sqlite:PATH --to postgresql://...`: moves a (stopped) SQLite pilot
-// to PostgreSQL, then checks that every table has the same number of rows on both sides and that
-// the audit chain verifies on the new database with the platform key.
+// `darwaza migrate-data --from sqlite:PATH --to postgresql://...`: moves a SQLite pilot to
+// PostgreSQL, then checks that every table has the same number of rows on both sides, that the
+// copy ends at the same audit entry (sequence and hash) as the source, and that the audit chain
+// verifies on the new database with the platform key. The pilot may keep serving: the copy is one
+// consistent snapshot of it, and says which audit entry it ends at; writes after that are not in
+// it, so the switch-over is: stop the pilot's nodes, run migrate-data, start the nodes on PostgreSQL
+// (a run while the pilot serves rehearses that and times it).
 #include <iostream>
 
 #include "audit/audit.hpp"
@@ -24,8 +28,10 @@ void register_migrate_data(CLI::App& app, DataOptions& data) {
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand(
-      "migrate-data", "Copy a stopped SQLite database into an empty PostgreSQL database, then verify row counts and "
-                      "the audit chain.\nExit 0: moved and verified; 1: copied but a check failed; 2: nothing moved");
+      "migrate-data", "Copy a SQLite database into an empty PostgreSQL database as one consistent snapshot (the pilot\n"
+                      "may keep serving; its writes after the snapshot are not copied: stop it for the switch-over),\n"
+                      "then verify row counts, the audit head and the audit chain.\n"
+                      "Exit 0: moved and verified; 1: copied but a check failed; 2: nothing moved");
   add_key_options(*cmd, data);  // the databases are --from and --to
   cmd->add_option("--from", o->from, "Source: sqlite:PATH")->required();
   cmd->add_option("--to", o->to, "Target: postgresql://USER@HOST:PORT/DB (empty, or created by `darwaza migrate`)")
@@ -37,10 +43,10 @@ void register_migrate_data(CLI::App& app, DataOptions& data) {
       throw CLI::RuntimeError(kExitCannotMove);
     }
     const std::string public_key = platform_key(data).public_key_b64();
-    std::vector<storage::postgres::TableCount> counts;
+    storage::postgres::ImportReport report;
     try {
       ProgressBar bar("copy");
-      counts = storage::postgres::import_sqlite(storage::sqlite_path(o->from), o->to,
+      report = storage::postgres::import_sqlite(storage::sqlite_path(o->from), o->to,
                                                 [&](std::int64_t done, std::int64_t total) { bar.update(done, total); });
     } catch (const std::exception& e) {
       std::cerr << "darwaza: nothing moved: " << e.what() << "\n";
@@ -48,6 +54,7 @@ void register_migrate_data(CLI::App& app, DataOptions& data) {
     }
     int exit_code = kExitMoved;
     std::int64_t rows = 0;
+    const auto& counts = report.tables;
     for (const auto& c : counts) {
       rows += c.target;
       if (c.source != c.target) {
@@ -55,6 +62,13 @@ void register_migrate_data(CLI::App& app, DataOptions& data) {
         exit_code = kExitMismatch;
       }
     }
+    if (!(report.source_head == report.target_head)) {
+      std::cout << "MISMATCH audit head: SQLite ends at entry " << report.source_head.seq << " (" << report.source_head.hash
+                << "), PostgreSQL at " << report.target_head.seq << " (" << report.target_head.hash << ")\n";
+      exit_code = kExitMismatch;
+    }
+    std::cout << "copied as of audit entry " << report.source_head.seq
+              << "; anything the pilot wrote after that is not in the copy\n";
     storage::DatabaseOptions dbo;
     dbo.url = o->to;
     dbo.reader_connections = 2;

@@ -12,7 +12,10 @@ set -euo pipefail
 
 cmd=${1:?start|stop}
 dir=${2:?folder}
-pgbin=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+# PostgreSQL 15 (the version the platform is tested on, Debian 12's) when installed, else the newest.
+default_pgbin=/usr/lib/postgresql/15/bin
+[ -x "$default_pgbin/initdb" ] || default_pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+pgbin=${PG_BIN:-$default_pgbin}
 [ -x "$pgbin/initdb" ] || { echo "pg_test_server: no PostgreSQL server binaries (apt-get install postgresql)" >&2; exit 1; }
 
 as_pg() {

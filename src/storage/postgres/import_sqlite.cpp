@@ -19,8 +19,9 @@ namespace {
 constexpr std::int64_t kProgressEveryRows = 1000;
 
 constexpr const char* kSqliteTables =
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts%' "
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%\\_fts%' ESCAPE '\\' "
     "AND name <> 'schema_migrations' ORDER BY name";
+constexpr const char* kAuditHead = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
 constexpr const char* kSchemaVersion = "SELECT coalesce(max(version), 0) FROM schema_migrations";
 // Columns PostgreSQL fills itself (service_current.rowid): not copied.
 constexpr const char* kGeneratedColumns =
@@ -156,6 +157,30 @@ std::string joined(const std::vector<std::string>& cols) {
   return out;
 }
 
+AuditHead audit_head(sql::Connection& c) {
+  auto q = c.query(kAuditHead);
+  if (!q.step()) return {};
+  return AuditHead{q.integer(0), q.text(1)};
+}
+
+// The source's read transaction: every statement of the copy sees one snapshot of the pilot, which
+// may keep writing (WAL mode); ended however the copy ends.
+class Snapshot {
+ public:
+  explicit Snapshot(sqlite::Connection& c) : c_(c) { c_.exec_script("BEGIN"); }
+  ~Snapshot() {
+    try {
+      c_.exec_script("COMMIT");
+    } catch (...) {
+    }
+  }
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+
+ private:
+  sqlite::Connection& c_;
+};
+
 std::int64_t schema_version(sql::Connection& c) {
   auto q = c.query(kSchemaVersion);
   q.step();
@@ -164,26 +189,29 @@ std::int64_t schema_version(sql::Connection& c) {
 
 }  // namespace
 
-std::vector<TableCount> import_sqlite(const std::string& sqlite_path, const std::string& postgresql_url,
-                                      const std::function<void(std::int64_t, std::int64_t)>& progress) {
+ImportReport import_sqlite(const std::string& sqlite_path, const std::string& postgresql_url,
+                           const std::function<void(std::int64_t, std::int64_t)>& progress) {
   {
     DatabaseOptions o;
     o.url = postgresql_url;
     PgDatabase migrated(postgresql_url, o);  // creates and migrates the schema, then closes
   }
   sqlite::Connection src(sqlite_path, true);
+  Snapshot snapshot(src);
   PgConnection dst(postgresql_url);
   if (schema_version(src) != schema_version(dst))
     throw StorageError(fmt::format("schema versions differ (SQLite {}, PostgreSQL {}): run `darwaza migrate` on the "
                                    "SQLite file with this binary first", schema_version(src), schema_version(dst)));
   const auto order = copy_order(src);
-  std::vector<TableCount> counts;
+  ImportReport report;
+  auto& counts = report.tables;
   std::int64_t total = 0, done = 0;
   for (const auto& t : order) {
     if (count_rows(dst, t) != 0) throw StorageError("the target database is not empty (table " + t + ")");
     counts.push_back({t, count_rows(src, t), 0});
     total += counts.back().source;
   }
+  report.source_head = audit_head(src);
   auto on_rows = [&](std::int64_t n) {
     done += n;
     if (progress) progress(done, total);
@@ -221,6 +249,8 @@ std::vector<TableCount> import_sqlite(const std::string& sqlite_path, const std:
           table, column);
       dst.exec_script(setval.c_str());
     }
+    for (auto& c : counts) c.target = count_rows(dst, c.table);
+    report.target_head = audit_head(dst);
     dst.exec_script("COMMIT");
   } catch (...) {
     try {
@@ -229,8 +259,7 @@ std::vector<TableCount> import_sqlite(const std::string& sqlite_path, const std:
     }
     throw;
   }
-  for (auto& c : counts) c.target = count_rows(dst, c.table);
-  return counts;
+  return report;
 }
 
 }  // namespace darwaza::storage::postgres
