@@ -6,8 +6,13 @@
 #include <future>
 #include <regex>
 
+#include <sqlite3.h>
+
+#include "certificates/qr.hpp"
 #include "certificates/signing.hpp"
+#include "storage/postgres/pg_connection.hpp"
 #include "support/fixtures.hpp"
+#include "support/test_database.hpp"
 
 using namespace darwaza::test;
 using nlohmann::json;
@@ -225,11 +230,27 @@ TEST_F(Applications, FullWorkflowToVerifiedCertificate) {
   std::string cert = aj["certificate_id"];
   ASSERT_TRUE(cert.starts_with("crt_"));
 
-  // Timeline: who by role, in order.
+  // Timeline: who by role, when, with the officers' comments, in order.
   std::vector<std::string> kinds;
   for (auto& e : aj["timeline"]) kinds.push_back(e["kind"]);
   EXPECT_EQ(kinds.front(), "submitted");
   EXPECT_EQ(aj["timeline"].back()["kind"], "certificate");
+  std::string last_at;
+  bool asked = false, answered = false, approved_by_officer = false;
+  for (auto& e : aj["timeline"]) {
+    const std::string at = e["at"];
+    EXPECT_TRUE(std::regex_match(at, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)"))) << at;
+    EXPECT_GE(at, last_at) << "out of order";
+    last_at = at;
+    asked |= e.value("transition", "") == "request_info" && e["by_role"] == "officer" &&
+             e.value("comment", "") == "Please add your office address range";
+    answered |= e.value("transition", "") == "resubmit" && e["by_role"] == "applicant";
+    approved_by_officer |= e.value("transition", "") == "approve" && e["by_role"] == "officer" &&
+                           e.value("comment", "") == "All in order";
+  }
+  EXPECT_TRUE(asked && answered && approved_by_officer) << aj["timeline"].dump();
+  // The timeline names roles, never the officers themselves.
+  if (!o1.id.empty()) EXPECT_EQ(aj["timeline"].dump().find(o1.id), std::string::npos);
 
   // Public verification, QR, holder download; others refused.
   auto v = c.get("/v1/certificates/" + cert + "/verify");
@@ -239,6 +260,11 @@ TEST_F(Applications, FullWorkflowToVerifiedCertificate) {
   auto qr = c.get("/v1/certificates/" + cert + "/qr.svg");
   EXPECT_EQ(qr.status, 200u);
   EXPECT_NE(qr.body.find("<svg"), std::string::npos);
+  // The QR code is the one of the certificate's own verify link, and of nothing else.
+  const std::string verify_url = v.json()["certificate"]["certificate"]["verify_url"];
+  EXPECT_NE(verify_url.find("/v1/certificates/" + cert + "/verify"), std::string::npos) << verify_url;
+  EXPECT_EQ(qr.body, darwaza::certificates::qr_svg(verify_url));
+  EXPECT_NE(qr.body, darwaza::certificates::qr_svg(verify_url + "x"));
   auto doc = c.get("/v1/certificates/" + cert, bearer(a.token));
   ASSERT_EQ(doc.status, 200u);
   Person stranger = signed_in(c);
@@ -565,4 +591,76 @@ TEST(DocumentQuota, AnUploadPastEitherLimitIsRefusedAndOthersAreNotAffected) {
   EXPECT_EQ(over_count.status, 403u) << over_count.body;
   EXPECT_EQ(over_count.json()["max_documents"], 3);
   EXPECT_EQ(upload(b, 400 * 1024, 'f').status, 201u);  // another person's quota is their own
+}
+
+namespace {
+
+// Runs SQL on a running server's own database (SQLite in its data folder, or its PostgreSQL
+// database): how a test stands in for time passing.
+void run_sql_on(const ServerProcess& s, const std::string& statement) {
+  if (testing_postgresql()) {
+    darwaza::storage::postgres::PgConnection(test_db_url(s.data_dir() + "/d")).exec_script(statement.c_str());
+    return;
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((s.data_dir() + "/d/darwaza.db").c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "") << statement;
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+std::vector<std::string> queue_ids(HttpClient& c, const Person& officer, const std::string& query) {
+  auto r = c.get("/v1/agencies/pta/queue" + query, bearer(officer.token));
+  EXPECT_EQ(r.status, 200u) << query << ": " << r.body;
+  std::vector<std::string> ids;
+  if (r.status != 200u) return ids;
+  const json page = r.json();  // kept: a range over a temporary's member would dangle
+  for (const auto& item : page["items"]) ids.push_back(item["id"]);
+  return ids;
+}
+
+}  // namespace
+
+// An agency's queue: open applications oldest first; filtered by state, by service and to those
+// past their SLA; decided ones leave it; pages do not overlap.
+TEST(Queue, OldestFirstFilteredByStateServiceAndOverdue) {
+  ServerProcess server({"--catalog-dir", DARWAZA_TEST_FIXTURES "/services"});
+  server.start();
+  HttpClient c = server.client();
+  Person citizen = signed_in(c), pta = cli_user(server, "officer", "pta");
+  pta.token = login(c, pta);
+  std::string ntn = "38" + citizen.cnic.substr(0, 5);
+  auto org = c.post_json("/v1/organisations", {{"name", "Queue Testers"}, {"ntn", ntn}}, bearer(citizen.token));
+  ASSERT_EQ(org.status, 201u) << org.body;
+  const json data = {{"purpose", "Remote development for export clients"}, {"endpoints", {"8.8.8.0/24"}}};
+  auto file = [&](const std::string& service, bool firm) {
+    json body = {{"service_id", service}, {"data", data}};
+    if (firm) body["on_behalf_of"] = org.json()["id"];
+    auto r = c.post_json("/v1/applications", body, bearer(citizen.token));
+    EXPECT_EQ(r.status, 201u) << r.body;
+    return r.json().value("id", std::string());
+  };
+  const std::string p1 = file("test-permit", false), p2 = file("test-permit", false), f1 = file("test-firm-licence", true),
+                    p3 = file("test-permit", false);
+  EXPECT_EQ(queue_ids(c, pta, ""), (std::vector<std::string>{p1, p2, f1, p3}));
+  EXPECT_EQ(queue_ids(c, pta, "?service=test-firm-licence"), std::vector<std::string>{f1});
+  EXPECT_EQ(queue_ids(c, pta, "?page_size=2&page=2"), (std::vector<std::string>{f1, p3}));
+
+  // Time passes for one of them: its SLA is due in the past.
+  run_sql_on(server, "UPDATE applications SET sla_due_at = 1000 WHERE id = '" + p2 + "'");
+  EXPECT_EQ(queue_ids(c, pta, "?overdue=true"), std::vector<std::string>{p2});
+  auto all = c.get("/v1/agencies/pta/queue", bearer(pta.token)).json();
+  for (const auto& item : all["items"]) EXPECT_EQ(item["overdue"], item["id"] == p2) << item.dump();
+
+  ASSERT_EQ(c.post_json("/v1/applications/" + p3 + "/claim", json::object(), bearer(pta.token)).status, 200u);
+  ASSERT_EQ(apply_transition(c, pta, p3, "start_review").status, 200u);
+  EXPECT_EQ(queue_ids(c, pta, "?state=under_review"), std::vector<std::string>{p3});
+  ASSERT_EQ(c.post_json("/v1/applications/" + p1 + "/claim", json::object(), bearer(pta.token)).status, 200u);
+  ASSERT_EQ(apply_transition(c, pta, p1, "start_review").status, 200u);
+  ASSERT_EQ(apply_transition(c, pta, p1, "reject", "Incomplete").status, 200u);
+  EXPECT_EQ(queue_ids(c, pta, ""), (std::vector<std::string>{p2, f1, p3}));  // decided: out of the queue
+  EXPECT_EQ(queue_ids(c, pta, "?state=rejected"), std::vector<std::string>{p1});  // unless asked for
+  EXPECT_EQ(c.get("/v1/agencies/pta/queue?page=0", bearer(pta.token)).status, 422u);
 }

@@ -194,3 +194,30 @@ TEST(PgReaderConnection, SurvivesItsServerSessionBeingKilled) {
   reader.query("SELECT 1").step();
   EXPECT_EQ(PQtransactionStatus(reader.handle()), PQTRANS_IDLE);
 }
+
+// The writer's server session killed (a restart or fail-over ends every session): the first write
+// after it succeeds. Its batch's BEGIN finds the connection gone and, since nothing of the batch
+// has run, starts it again on a new session instead of failing the batch's callers.
+TEST(PgWriterConnection, TheFirstWriteAfterItsServerSessionWasKilledSucceeds) {
+  if (!testing_postgresql()) GTEST_SKIP() << "PostgreSQL only";
+  const std::string url = test_db_url(make_temp_dir("dz-pgkill-writer"));
+  storage::DatabaseOptions o;
+  o.url = url;
+  auto db = storage::open_database(o);
+  const auto write_one = [&] { return db->write([](storage::Tx&) { return ok_status(); }); };
+  ASSERT_TRUE(write_one().ok());
+  storage::postgres::PgConnection killer(url);
+  killer.exec_script(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+      "AND pid <> pg_backend_pid()");
+  for (int i = 0; i < 100; ++i) {  // until the sessions are gone (at most 5 s)
+    auto alive = killer.query(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    alive.step();
+    if (alive.integer(0) == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  Status first = write_one();
+  EXPECT_TRUE(first.ok()) << first.error().detail;
+  EXPECT_TRUE(write_one().ok());
+}

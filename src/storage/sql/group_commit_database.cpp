@@ -173,12 +173,26 @@ void GroupCommitDatabase::writer_loop() {
   }
 }
 
+void GroupCommitDatabase::begin_batch() {
+  try {
+    begin_write(*writer_conn_);
+    return;
+  } catch (const std::exception& e) {
+    logging::app().warn("starting a write batch failed ({}); trying once more", e.what());
+  }
+  try {
+    writer_conn_->exec_script(kRollback);  // whatever part of the start did run
+  } catch (...) {
+  }
+  begin_write(*writer_conn_);
+}
+
 void GroupCommitDatabase::run_batch(std::vector<Job*>& batch) {
   std::vector<Status> results(batch.size());
   Status batch_error;
   SqlTx tx(*writer_conn_, options_.audit);
   try {
-    begin_write(*writer_conn_);
+    begin_batch();
     for (std::size_t i = 0; i < batch.size(); ++i) {
       writer_conn_->query(kSavepoint).exec();
       results[i] = run_guarded(*batch[i]->fn, tx);

@@ -80,6 +80,9 @@ class GroupCommitDatabase : public Database {
   bool enqueue(Job* job);
   void writer_loop();
   void run_batch(std::vector<Job*>& batch);
+  // begin_write, tried a second time if the first fails: nothing of the batch has run then, and
+  // a connection whose server restarted or failed over learns it only here (the retry reconnects).
+  void begin_batch();
   // Runs `fn` on a reader inside a read-only snapshot (begin_read, end_read; ROLLBACK on a throw),
   // or, when `snapshot` is false, with no transaction at all.
   Status with_reader(const std::function<Status(Reader&)>& fn, bool snapshot = true);
