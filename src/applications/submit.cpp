@@ -36,6 +36,10 @@ struct Applications::SubmitPlan {
   Application fresh;  // the new row, before the transaction's checks set its submitted state
   json body;          // the receipt's content (null for a draft); moved into the commit's result
   std::string kept;   // what an idempotency key keeps, so that a replay answers with the same receipt
+  // With an idempotency key, a request that fails the service's checks is still taken to the
+  // writer: a retry of a request that succeeded before (the form has changed since, or the
+  // service was withdrawn) answers with its first result, and only a new one gets this error.
+  std::optional<Error> refused;
 };
 
 Result<Submitted> Applications::with_receipt(Result<Committed> c) const {
@@ -56,16 +60,6 @@ Result<std::shared_ptr<Applications::SubmitPlan>> Applications::plan_submit(cons
   if (in.idempotency_key.size() > kMaxIdempotencyKeyChars)
     errs.add("/Idempotency-Key", "max_length", std::to_string(kMaxIdempotencyKeyChars));
   if (!errs.empty()) return errs.to_error();
-  auto def_r = catalog_.current(in.service_id);
-  if (!def_r.ok()) return def_r.take_error();
-  const ServiceDefinition& def = **def_r;
-  const bool for_org = !in.on_behalf_of.empty();
-  if ((for_org && def.applicant == catalog::Applicant::citizen) ||
-      (!for_org && def.applicant == catalog::Applicant::organisation))
-    return error(Errc::wrong_applicant_kind);
-  auto data = validate_form(def.form, in.data, lang, in.draft ? FormMode::draft : FormMode::submit);
-  if (!data.ok()) return data.take_error();
-
   auto p = std::make_shared<SubmitPlan>();
   if (!in.idempotency_key.empty())  // what a replay with the key must match; nothing to match without one
     p->request_hash = crypto::sha256_hex(in.service_id + "\n" + in.on_behalf_of + "\n" +
@@ -74,6 +68,21 @@ Result<std::shared_ptr<Applications::SubmitPlan>> Applications::plan_submit(cons
   p->now = clock_.now_ms();
   p->who = who;
   p->lang = lang;
+  auto refuse = [&](Error e) -> Result<std::shared_ptr<SubmitPlan>> {
+    if (in.idempotency_key.empty()) return e;
+    p->refused = std::move(e);
+    p->in = std::move(in);
+    return p;
+  };
+  auto def_r = catalog_.current(in.service_id);
+  if (!def_r.ok()) return refuse(def_r.take_error());
+  const ServiceDefinition& def = **def_r;
+  const bool for_org = !in.on_behalf_of.empty();
+  if ((for_org && def.applicant == catalog::Applicant::citizen) ||
+      (!for_org && def.applicant == catalog::Applicant::organisation))
+    return refuse(error(Errc::wrong_applicant_kind));
+  auto data = validate_form(def.form, in.data, lang, in.draft ? FormMode::draft : FormMode::submit);
+  if (!data.ok()) return refuse(data.take_error());
   p->def = std::move(def_r).value();
   p->data = std::move(data).value();
   // Everything that needs no database is made here, on the caller's thread, so that the single
@@ -109,6 +118,7 @@ Result<Applications::Committed> Applications::commit_submit(storage::Tx& tx, Sub
                        stored.value("receipt_body", json())};
     }
   }
+  if (p.refused) return *p.refused;
   if (!in.on_behalf_of.empty() && !tx.organisations().membership(in.on_behalf_of, p.who.user_id))
     return error(Errc::not_org_member);
   const ServiceDefinition& def = *p.def;

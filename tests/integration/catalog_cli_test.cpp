@@ -65,7 +65,8 @@ TEST(CatalogCli, ApplicationsStayBoundToTheirVersion) {
     s.start();
     auto c = s.client();
     p = signed_in(c);
-    auto r = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", data}}, bearer(p.token));
+    auto r = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", data}},
+                         {{"Authorization", "Bearer " + p.token}, {"Idempotency-Key", "filed-before-the-change"}});
     ASSERT_EQ(r.status, 201u) << r.body;
     first_id = r.json()["id"];
     EXPECT_EQ(r.json()["service_version"], 1);
@@ -82,6 +83,16 @@ TEST(CatalogCli, ApplicationsStayBoundToTheirVersion) {
   ASSERT_EQ(old.status, 200u) << old.body;
   EXPECT_EQ(old.json()["service_version"], 1);
   EXPECT_EQ(old.json()["state_label"], "Submitted");  // version 1's label
+  // A retry of the first filing (same key, same body) answers with its first result, although
+  // the body no longer passes the form; without the key, the same body is a new filing and refused.
+  auto retry = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", data}},
+                           {{"Authorization", "Bearer " + p.token}, {"Idempotency-Key", "filed-before-the-change"}});
+  ASSERT_EQ(retry.status, 201u) << retry.body;
+  EXPECT_EQ(retry.json()["id"], first_id);
+  EXPECT_EQ(retry.header("idempotent-replayed"), "true");
+  auto fresh_key = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", data}},
+                               {{"Authorization", "Bearer " + p.token}, {"Idempotency-Key", "a-new-filing"}});
+  EXPECT_EQ(fresh_key.status, 422u) << fresh_key.body;
   auto r = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", data}}, bearer(p.token));
   EXPECT_EQ(r.status, 422u) << r.body;  // version 2's rule applies to new filings
   data["purpose"] = "Short";
