@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -11,6 +12,8 @@
 #include "storage/database.hpp"
 #include "commands.hpp"
 #include "identity/agencies.hpp"
+#include "registries/schema.hpp"
+#include "registries/service_links.hpp"
 
 namespace darwaza::cli {
 namespace {
@@ -35,10 +38,24 @@ std::optional<std::set<std::string>> agency_ids(const std::string& agencies_file
   return ids;
 }
 
+// The registry schemas of `dir` by name, or nothing (with a warning) when they cannot be read.
+std::optional<std::map<std::string, registries::Schema>> registry_schemas(const std::string& dir) {
+  std::vector<registries::SchemaFile> files;
+  auto problems = registries::check_registry_directory(dir, &files);
+  if (!problems.empty()) {
+    std::cerr << "darwaza: registries not checked: " << dir << " has problems (see darwaza registry check)\n";
+    return std::nullopt;
+  }
+  std::map<std::string, registries::Schema> out;
+  for (auto& f : files) out.emplace(f.schema.name, std::move(f.schema));
+  return out;
+}
+
 void register_check(CLI::App& catalog, DataOptions& data) {
   struct Opts {
     std::string dir;
     std::string agencies;
+    std::string registries;
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = catalog.add_subcommand(
@@ -48,10 +65,22 @@ void register_check(CLI::App& catalog, DataOptions& data) {
   cmd->add_option("dir", o->dir, "Folder of definition files")->required();
   cmd->add_option("--agencies", o->agencies, "Agencies file the definitions' agency ids must appear in "
                                              "(default: SEED_DIR/agencies.json)");
+  cmd->add_option("--registries", o->registries,
+                  "Folder of registry schemas the definitions' registries must be in, with the fields their "
+                  "approvals fill (default: SEED_DIR/registries)");
   cmd->callback([&data, o] {
     std::vector<catalog::ServiceDefinition> defs;
     auto agencies = agency_ids(o->agencies.empty() ? data.seed_dir + "/agencies.json" : o->agencies);
-    auto problems = catalog::check_directory(o->dir, &defs, agencies ? &*agencies : nullptr);
+    auto schemas = registry_schemas(o->registries.empty() ? data.seed_dir + "/registries" : o->registries);
+    catalog::DirectoryChecks checks;
+    checks.agencies = agencies ? &*agencies : nullptr;
+    if (schemas) checks.more = [&](const catalog::ServiceDefinition& d, const std::string& file) {
+      return registries::check_service_links(d, file, [&](const std::string& name) -> const registries::Schema* {
+        auto it = schemas->find(name);
+        return it == schemas->end() ? nullptr : &it->second;
+      });
+    };
+    auto problems = catalog::check_directory(o->dir, &defs, checks);
     for (const auto& p : problems) print_problem(p);
     if (!problems.empty()) {
       std::cerr << problems.size() << " problem(s)\n";
@@ -83,7 +112,20 @@ void register_synth(CLI::App& catalog) {
       f << j.dump(2) << "\n";
       if (!f) throw std::runtime_error("cannot write " + path.string());
     }
-    std::cout << "wrote " << defs.size() << " definitions to " << o->out << "\n";
+    // The registries they name, beside them (serve --registry-dir OUT/registries; catalog check
+    // --registries OUT/registries).
+    const auto schemas = catalog::synth_registry_schemas(defs);
+    const std::filesystem::path registries = std::filesystem::path(o->out) / "registries";
+    std::filesystem::create_directories(registries, ec);
+    if (ec) throw std::runtime_error("cannot create " + registries.string() + ": " + ec.message());
+    for (const auto& j : schemas) {
+      auto path = registries / (j.at("name").get<std::string>() + ".json");
+      std::ofstream f(path, std::ios::binary | std::ios::trunc);
+      f << j.dump(2) << "\n";
+      if (!f) throw std::runtime_error("cannot write " + path.string());
+    }
+    std::cout << "wrote " << defs.size() << " definitions to " << o->out << " and the " << schemas.size()
+              << " registries they name to " << registries.string() << "\n";
   });
 }
 
@@ -108,7 +150,9 @@ void register_load(CLI::App& catalog, DataOptions& data) {
       for (const auto& a : *list) known->insert(a.id);
     }
     std::vector<catalog::ServiceDefinition> defs;
-    auto problems = catalog::check_directory(*dir, &defs, known ? &*known : nullptr);
+    catalog::DirectoryChecks checks;
+    checks.agencies = known ? &*known : nullptr;
+    auto problems = catalog::check_directory(*dir, &defs, checks);
     for (const auto& p : problems) print_problem(p);
     if (!problems.empty()) {
       std::cerr << problems.size() << " problem(s); nothing was loaded\n";

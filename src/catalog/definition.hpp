@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -48,10 +49,17 @@ nlohmann::json i18n_json(const I18n& t);
 
 // Parses every *.json file of `dir` (sorted by name). Reports unreadable files, malformed JSON
 // (with line and column), invalid definitions and ids defined by more than one file.
-// Definitions without problems are appended to `out` when given. With `agencies`, a definition
-// whose owning agency is not among them is a problem of its file, at /agency.
+// Checks of a definition against what it names outside itself, for check_directory.
+struct DirectoryChecks {
+  const std::set<std::string>* agencies = nullptr;  // when given, the owning agency must be one of them
+  // When given, further problems of a definition that parsed (its file is the second argument).
+  std::function<std::vector<DefinitionProblem>(const ServiceDefinition&, const std::string&)> more;
+};
+
+// Definitions without problems are appended to `out` when given. A definition that fails
+// `checks` is a problem of its file (an unknown agency at /agency).
 std::vector<DefinitionProblem> check_directory(const std::string& dir, std::vector<ServiceDefinition>* out,
-                                               const std::set<std::string>* agencies = nullptr);
+                                               const DirectoryChecks& checks = {});
 
 // The *.json files of `dir`, sorted by name (problems: not a directory, cannot list).
 std::vector<std::string> json_files_in(const std::string& dir, std::vector<DefinitionProblem>& problems);
@@ -63,5 +71,9 @@ std::optional<nlohmann::json> read_json_file(const std::string& file, std::vecto
 
 // `count` realistic, valid, bilingual definitions, the same for the same seed.
 std::vector<nlohmann::json> synth_definitions(int count, std::uint64_t seed);
+// The registry schemas (data/registries format) that `defs` (from synth_definitions) name, so that
+// a synthetic catalog can be approved as well as applied for: registries of any subject whose
+// fields are all optional, and the reference registries of registry_ref fields.
+std::vector<nlohmann::json> synth_registry_schemas(const std::vector<nlohmann::json>& defs);
 
 }  // namespace darwaza::catalog

@@ -145,7 +145,7 @@ std::optional<json> read_json_file(const std::string& file, std::vector<Definiti
 }
 
 std::vector<DefinitionProblem> check_directory(const std::string& dir, std::vector<ServiceDefinition>* out,
-                                               const std::set<std::string>* agencies) {
+                                               const DirectoryChecks& checks) {
   std::vector<DefinitionProblem> problems;
   std::map<std::string, std::string> id_file;  // id → first file defining it
   for (const auto& file : json_files_in(dir, problems)) {
@@ -154,9 +154,16 @@ std::vector<DefinitionProblem> check_directory(const std::string& dir, std::vect
     std::size_t before = problems.size();
     auto d = parse_definition(*j, file, problems);
     if (!d.ok() || problems.size() != before) continue;
-    if (agencies && !agencies->count(d->agency)) {
+    if (checks.agencies && !checks.agencies->count(d->agency)) {
       problems.push_back({file, "/agency", "no agency \"" + d->agency + "\" is known (agencies.json of the seed folder)"});
       continue;
+    }
+    if (checks.more) {
+      auto more = checks.more(*d, file);
+      if (!more.empty()) {
+        problems.insert(problems.end(), more.begin(), more.end());
+        continue;
+      }
     }
     auto [it, fresh] = id_file.emplace(d->id, file);
     if (!fresh) {

@@ -1,7 +1,9 @@
 // synth_definitions: bilingual definitions that look like a national catalog, for scale tests
 // (search, load, listing). Uses its own generator so that a seed gives the same output everywhere.
 #include <array>
+#include <cctype>
 #include <cstdio>
+#include <map>
 #include <string_view>
 
 #include "catalog/definition.hpp"
@@ -412,6 +414,48 @@ std::vector<nlohmann::json> synth_definitions(int count, std::uint64_t seed) {
     out.push_back(std::move(j));
   }
   return out;
+}
+
+
+using nlohmann::json;
+
+std::vector<json> synth_registry_schemas(const std::vector<json>& defs) {
+  std::map<std::string, json> out;  // by name: the first definition naming a registry gives its agency
+  auto text = [](const char* name, const char* en, const char* ur, bool required) {
+    return json{{"name", name}, {"type", "text"}, {"label", {{"en", en}, {"ur", ur}}}, {"required", required},
+                {"max", 200}, {"public", true}};
+  };
+  auto schema = [&](const std::string& name, const std::string& agency, const char* subject, json fields) {
+    return json{{"name", name},
+                {"version", 1},
+                {"agency", agency},
+                {"title", {{"en", "Synthetic register " + name}, {"ur", "مصنوعی رجسٹر " + name}}},
+                {"description",
+                 {{"en", "Written by darwaza catalog synth for scale tests."},
+                  {"ur", "پیمانے کی جانچ کے لیے darwaza catalog synth کا لکھا ہوا۔"}}},
+                {"subject", subject},
+                {"fields", std::move(fields)}};
+  };
+  for (const auto& d : defs) {
+    const std::string agency = d.at("agency");
+    if (auto r = d.find("registry"); r != d.end()) {
+      const std::string name = r->at("registry");
+      json j = schema(name, agency, "both", json::array({text("notes", "Notes", "نوٹ", false)}));
+      std::string prefix = "SYN-";  // and the name's initials: at most 20 of A-Z, 0-9 and -
+      for (std::size_t i = 0; i < name.size() && prefix.size() < 12; ++i)
+        if (i == 0 || name[i - 1] == '-') prefix += static_cast<char>(std::toupper(static_cast<unsigned char>(name[i])));
+      j["number_prefix"] = prefix;
+      out.emplace(name, std::move(j));
+    }
+    for (const auto& f : d.at("form"))
+      if (f.at("type") == "registry_ref") {
+        const std::string name = f.at("registry");
+        out.emplace(name, schema(name, agency, "none", json::array({text("name", "Name", "نام", true)})));
+      }
+  }
+  std::vector<json> list;
+  for (auto& [name, j] : out) list.push_back(std::move(j));
+  return list;
 }
 
 }  // namespace darwaza::catalog

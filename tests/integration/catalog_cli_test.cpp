@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "support/fixtures.hpp"
 
@@ -108,7 +109,56 @@ TEST(CatalogCli, SynthWritesValidDefinitions) {
   fs::path dir = make_temp_dir("darwaza-synth");
   std::string out;
   ASSERT_EQ(run_darwaza({"catalog", "synth", "--count", "40", "--out", dir.string()}, out), 0) << out;
-  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}), 40);
-  EXPECT_EQ(run_darwaza({"catalog", "check", dir.string()}, out), 0) << out;
+  // 40 definitions, and the folder of the registries they name.
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}), 41);
+  EXPECT_EQ(run_darwaza({"registry", "check", (dir / "registries").string()}, out), 0) << out;
+  EXPECT_EQ(run_darwaza({"catalog", "check", dir.string(), "--registries", (dir / "registries").string()}, out), 0)
+      << out;
+  EXPECT_EQ(out.find("not checked"), std::string::npos) << out;
+  // Without them, the registries the definitions name are not there.
+  EXPECT_EQ(run_darwaza({"catalog", "check", dir.string()}, out), 1) << out;
+  EXPECT_NE(out.find("no registry"), std::string::npos) << out;
+  fs::remove_all(dir);
+}
+
+// What a definition asks of the registries is checked before it is loaded: an approval could
+// otherwise never write its record (each problem names the file and the definition's path).
+TEST(CatalogCli, CheckNamesWhatTheRegistriesCannotGive) {
+  fs::path dir = make_temp_dir("darwaza-catalog-registries");
+  std::ifstream in(std::string(DARWAZA_SOURCE_DIR) + "/data/services/stp-tenancy.json");
+  const json good = json::parse(in);
+  struct Case {
+    std::string name, path, words;
+    std::function<void(json&)> edit;
+  };
+  const std::vector<Case> cases = {
+      {"unknown registry", "/registry/registry", "no registry \"no-such-registry\"",
+       [](json& j) { j["registry"]["registry"] = "no-such-registry"; }},
+      {"unknown registry of a reference", "/form/2/registry", "no registry \"no-such-parks\"",
+       [](json& j) { j["form"][2]["registry"] = "no-such-parks"; }},
+      {"citizens applying for an organisations' registry", "/applicant", "organisations only",
+       [](json& j) { j["applicant"] = "both"; }},
+      {"a mapping to a field the registry lacks", "/registry/map/no_such_field", "has no field",
+       [](json& j) { j["registry"]["map"] = {{"no_such_field", "form.firm_name"}}; }},
+      {"a required registry field from an optional form field", "/registry", "optional",
+       [](json& j) { j["form"][3]["required"] = false; }},
+  };
+  for (const auto& k : cases) {
+    fs::path defs = dir / k.name;
+    fs::create_directories(defs);
+    json j = good;
+    k.edit(j);
+    write(defs / "stp-tenancy.json", j);
+    std::string out;
+    EXPECT_EQ(run_darwaza({"catalog", "check", defs.string()}, out), 1) << k.name << ": " << out;
+    EXPECT_NE(out.find((defs / "stp-tenancy.json").string() + ": " + k.path + ": "), std::string::npos)
+        << k.name << ": " << out;
+    EXPECT_NE(out.find(k.words), std::string::npos) << k.name << ": " << out;
+  }
+  fs::path defs = dir / "good";
+  fs::create_directories(defs);
+  write(defs / "stp-tenancy.json", good);
+  std::string out;
+  EXPECT_EQ(run_darwaza({"catalog", "check", defs.string()}, out), 0) << out;
   fs::remove_all(dir);
 }
