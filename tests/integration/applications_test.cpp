@@ -50,6 +50,23 @@ class Applications : public ::testing::Test {
                    std::optional<json> data = std::nullopt) {
     return apply_transition(c, p, id, transition, comment, std::move(data));
   }
+  // A new organisation of `owner`'s with `member` added to it; its id ("" after a failure).
+  std::string firm_with_member(const Person& owner, const Person& member, const std::string& name,
+                               const std::string& ntn_prefix) {
+    auto org = c.post_json("/v1/organisations", {{"name", name}, {"ntn", ntn_prefix + owner.cnic.substr(0, 5)}},
+                           bearer(owner.token));
+    EXPECT_EQ(org.status, 201u) << org.body;
+    if (org.status != 201u) return "";
+    std::string id = org.json()["id"];
+    auto joined = c.post_json("/v1/organisations/" + id + "/members", {{"person", member.email}}, bearer(owner.token));
+    EXPECT_EQ(joined.status / 100, 2u) << joined.body;
+    return id;
+  }
+  // Records the fee of test-permit (PKR 1,500) with a payment reference.
+  HttpResponse pay(const Person& who, const std::string& id, const std::string& reference) {
+    return c.post_json("/v1/applications/" + id + "/payments", {{"amount_pkr", "1500"}, {"reference", reference}},
+                       bearer(who.token));
+  }
   static std::string type_of(const HttpResponse& r) { return r.json().value("type", ""); }
 };
 
@@ -215,13 +232,9 @@ TEST_F(Applications, FullWorkflowToVerifiedCertificate) {
   auto unpaid = act(o1, id, "approve");
   EXPECT_EQ(type_of(unpaid), "/problems/payment-required");
   EXPECT_EQ(unpaid.json()["fee_pkr"], "1500.00");
-  auto pay = c.post_json("/v1/applications/" + id + "/payments", {{"amount_pkr", "1500"}, {"reference", "PSID-" + id}},
-                         bearer(o1.token));
-  ASSERT_EQ(pay.status, 201u) << pay.body;
-  EXPECT_EQ(c.post_json("/v1/applications/" + id + "/payments", {{"amount_pkr", "1500"}, {"reference", "PSID-" + id}},
-                        bearer(o1.token))
-                .status,
-            409u);
+  auto paid = pay(o1, id, "PSID-" + id);
+  ASSERT_EQ(paid.status, 201u) << paid.body;
+  EXPECT_EQ(pay(o1, id, "PSID-" + id).status, 409u);
   auto approved = act(o1, id, "approve", "All in order");
   ASSERT_EQ(approved.status, 200u) << approved.body;
   auto aj = approved.json();
@@ -320,14 +333,10 @@ TEST_F(Applications, OfficersCannotDecideTheirOwnApplications) {
   ASSERT_EQ(c.post_json("/v1/applications/" + id + "/claim", json::object(), bearer(colleague.token)).status, 200u);
   ASSERT_EQ(act(colleague, id, "start_review").status, 200u);
   ASSERT_EQ(act(colleague, id, "request_payment").status, 200u);
-  auto own_payment = c.post_json("/v1/applications/" + id + "/payments",
-                                 {{"amount_pkr", "1500"}, {"reference", "PSID-own-" + id}}, bearer(filer.token));
+  auto own_payment = pay(filer, id, "PSID-own-" + id);
   EXPECT_EQ(own_payment.status, 403u) << own_payment.body;
   EXPECT_EQ(type_of(own_payment), "/problems/own-application");
-  ASSERT_EQ(c.post_json("/v1/applications/" + id + "/payments", {{"amount_pkr", "1500"}, {"reference", "PSID-" + id}},
-                        bearer(colleague.token))
-                .status,
-            201u);
+  ASSERT_EQ(pay(colleague, id, "PSID-" + id).status, 201u);
   auto own_approval = act(filer, id, "approve", "Looks fine to me");
   EXPECT_EQ(own_approval.status, 403u) << own_approval.body;
   EXPECT_EQ(type_of(own_approval), "/problems/own-application");
@@ -346,12 +355,8 @@ TEST_F(Applications, OfficersCannotDecideTheirOwnApplications) {
 
   // A firm's application: its members include an officer of the agency, who may not decide it.
   Person owner = signed_in(c);
-  std::string ntn = "35" + owner.cnic.substr(0, 5);
-  auto org = c.post_json("/v1/organisations", {{"name", "Kohsar Systems"}, {"ntn", ntn}}, bearer(owner.token));
-  ASSERT_EQ(org.status, 201u) << org.body;
-  std::string org_id = org.json()["id"];
-  auto joined = c.post_json("/v1/organisations/" + org_id + "/members", {{"person", colleague.email}}, bearer(owner.token));
-  ASSERT_EQ(joined.status / 100, 2u) << joined.body;
+  const std::string org_id = firm_with_member(owner, colleague, "Kohsar Systems", "35");
+  ASSERT_FALSE(org_id.empty());
   auto firm = c.post_json("/v1/applications",
                           {{"service_id", "test-firm-licence"}, {"on_behalf_of", org_id}, {"data", good_data()}},
                           bearer(owner.token));
@@ -407,15 +412,12 @@ TEST_F(Applications, DecidedAndOthersApplicationsAreRefused) {
   EXPECT_EQ(late_withdraw.status, 409u) << late_withdraw.body;
   EXPECT_EQ(late_withdraw.json()["allowed"], json::array());
   EXPECT_EQ(type_of(act(o, id, "start_review")), "/problems/transition-not-allowed");
-  auto late_payment = c.post_json("/v1/applications/" + id + "/payments",
-                                  {{"amount_pkr", "1500"}, {"reference", "PSID-late-" + id}}, bearer(o.token));
+  auto late_payment = pay(o, id, "PSID-late-" + id);
   EXPECT_EQ(late_payment.status, 409u) << late_payment.body;
   EXPECT_EQ(type_of(late_payment), "/problems/application-closed");
   std::string withdrawn = submit(a, good_data()).json()["id"];
   ASSERT_EQ(act(a, withdrawn, "withdraw").status, 200u);
-  EXPECT_EQ(type_of(c.post_json("/v1/applications/" + withdrawn + "/payments",
-                                {{"amount_pkr", "1500"}, {"reference", "PSID-w-" + withdrawn}}, bearer(o.token))),
-            "/problems/application-closed");
+  EXPECT_EQ(type_of(pay(o, withdrawn, "PSID-w-" + withdrawn)), "/problems/application-closed");
   EXPECT_EQ(c.get("/v1/applications/" + withdrawn, bearer(a.token)).json()["payments"], json::array());
 
   // An officer may not answer for the applicant: resubmitting is the applicant's.
@@ -431,12 +433,8 @@ TEST_F(Applications, DecidedAndOthersApplicationsAreRefused) {
 
   // A firm's draft: its author's to change; a fellow member sees it but is refused.
   Person owner = signed_in(c), member = signed_in(c), stranger = signed_in(c);
-  std::string ntn = "36" + owner.cnic.substr(0, 5);
-  auto org = c.post_json("/v1/organisations", {{"name", "Shalimar Digital"}, {"ntn", ntn}}, bearer(owner.token));
-  ASSERT_EQ(org.status, 201u) << org.body;
-  std::string org_id = org.json()["id"];
-  ASSERT_EQ(c.post_json("/v1/organisations/" + org_id + "/members", {{"person", member.email}}, bearer(owner.token)).status / 100,
-            2u);
+  const std::string org_id = firm_with_member(owner, member, "Shalimar Digital", "36");
+  ASSERT_FALSE(org_id.empty());
   auto draft = c.post_json("/v1/applications",
                            {{"service_id", "test-firm-licence"}, {"on_behalf_of", org_id}, {"draft", true},
                             {"data", {{"purpose", "Half done"}}}},
@@ -539,12 +537,8 @@ TEST_F(Documents, DraftLinksFollowTheDraftAndAFirmsMembersShareItsDocuments) {
   EXPECT_EQ(c.get("/v1/documents/" + first, bearer(pta.token)).status, 404u) << "a document taken out of the draft";
 
   Person owner = signed_in(c), member = signed_in(c);
-  std::string ntn = "37" + owner.cnic.substr(0, 5);
-  auto org = c.post_json("/v1/organisations", {{"name", "Ravi Cloudworks"}, {"ntn", ntn}}, bearer(owner.token));
-  ASSERT_EQ(org.status, 201u) << org.body;
-  std::string org_id = org.json()["id"];
-  ASSERT_EQ(c.post_json("/v1/organisations/" + org_id + "/members", {{"person", member.email}}, bearer(owner.token)).status / 100,
-            2u);
+  const std::string org_id = firm_with_member(owner, member, "Ravi Cloudworks", "37");
+  ASSERT_FALSE(org_id.empty());
   std::string owners = upload(owner, "owner's letter"), members = upload(member, "member's letter");
   json firm_data = good_data();
   firm_data["supporting_letter"] = owners;
