@@ -32,8 +32,8 @@ if [ "${1:-}" != "--sanitize" ]; then
   trap '"$root/scripts/pg_test_server.sh" stop "$pgdir"' EXIT
   DARWAZA_TEST_DB_URL_BASE=$("$root/scripts/pg_test_server.sh" start "$pgdir")
   export DARWAZA_TEST_DB_URL_BASE
-  echo "darwaza: end-to-end and crash suites on PostgreSQL ($DARWAZA_TEST_DB_URL_BASE)"
-  ctest --output-on-failure -j "$(nproc)" --timeout 600 -L "e2e|crash"
+  echo "darwaza: end-to-end, authorisation-matrix and crash suites on PostgreSQL ($DARWAZA_TEST_DB_URL_BASE)"
+  ctest --output-on-failure -j "$(nproc)" --timeout 600 -L "e2e|authz|crash"
   exit 0
 fi
 
