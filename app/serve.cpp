@@ -36,6 +36,7 @@ struct ServeOptions {
   std::int64_t document_quota_mib = documents::Quota{}.max_bytes / (1024 * 1024);
   std::int64_t document_quota_count = documents::Quota{}.max_documents;
   std::string registry_dir;  // load registry schemas (and their seed records) from here at start
+  std::string holidays_file;  // public holidays; default: SEED_DIR/holidays.json when present
   std::string web_dir;       // serve the web pages from here (web/ after scripts/build.sh); empty: none
   int audit_checkpoint_s = 60;      // sign the audit chain head this often (and at shutdown); 0: only at shutdown
   bool unaudited_benchmark = false;  // bench/audit.sh only: measures what the audit costs
@@ -58,6 +59,33 @@ std::unique_ptr<notifications::Transport> transport_for(const std::string& kind,
   if (kind == "smtp") return notifications::make_smtp_transport(o.smtp);
   if (kind == "file") return notifications::make_file_transport(dir, o.smtp.from);
   return nullptr;
+}
+
+constexpr std::size_t kMaxHolidaysFileBytes = 1 << 20;
+
+// The public holidays that SLA deadlines skip (data/holidays.json, or --holidays FILE), read on
+// every start; a bad file stops the start, naming the entry.
+Holidays load_holidays(const std::string& file) {
+  std::vector<catalog::DefinitionProblem> problems;
+  auto j = catalog::read_json_file(file, problems, kMaxHolidaysFileBytes);
+  if (!j) {
+    const auto& p = problems.empty() ? catalog::DefinitionProblem{file, "", "cannot be read"} : problems.front();
+    throw std::runtime_error(p.file + ": " + p.path + ": " + p.message);
+  }
+  auto list = j->is_object() ? j->find("holidays") : j->end();
+  if (!j->is_object() || list == j->end() || !list->is_array())
+    throw std::runtime_error(file + ": must be an object with a \"holidays\" array");
+  Holidays out;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const auto& h = (*list)[i];
+    const std::string at = file + ": /holidays/" + std::to_string(i);
+    auto date = h.is_object() ? h.find("date") : h.end();
+    if (!h.is_object() || date == h.end() || !date->is_string() || !is_iso_date(date->get<std::string>()))
+      throw std::runtime_error(at + "/date: must be a date written YYYY-MM-DD");
+    if (!out.insert(date->get<std::string>()).second)
+      throw std::runtime_error(at + "/date: " + date->get<std::string>() + " is listed twice");
+  }
+  return out;
 }
 
 // The legal bases shown to citizens and applied by the data exchange (data/legal-bases.json),
@@ -136,6 +164,12 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   ao.documents_dir = (std::filesystem::path(data.data_dir) / "documents").string();
   ao.document_quota = documents::Quota{o.document_quota_mib * 1024 * 1024, o.document_quota_count};
   ao.catalog_search = catalog::parse_search_engine(o.catalog_search).value_or(catalog::SearchEngine::memory);
+  const std::string holidays_file =
+      o.holidays_file.empty() ? (std::filesystem::path(data.seed_dir) / "holidays.json").string() : o.holidays_file;
+  if (!o.holidays_file.empty() || std::filesystem::exists(holidays_file)) {
+    ao.holidays = load_holidays(holidays_file);
+    logging::app().info("public holidays: {} dates from {}", ao.holidays.size(), holidays_file);
+  }
   auto key = certificates::SigningKey::load_or_create(data.signing_key_path());
   if (!key.ok()) throw std::runtime_error(operator_message(key.error()));
   logging::app().info("signing key {}", key->key_id());
@@ -337,6 +371,9 @@ void register_serve(CLI::App& app, DataOptions& data) {
       ->capture_default_str();
   cmd->add_flag("--unaudited-benchmark-mode", o->unaudited_benchmark,
                "Benchmarks only (bench/audit.sh): write no audit entries, to measure what auditing costs");
+  cmd->add_option("--holidays", o->holidays_file,
+                  "Public holidays that SLA deadlines skip: {\"holidays\": [{\"date\": \"YYYY-MM-DD\", \"name\": ...}]} "
+                  "(default: SEED_DIR/holidays.json when present)");
   cmd->add_option("--registry-dir", o->registry_dir,
                   "Load (or update) registry schemas and their seed records from this folder at start");
   cmd->add_option("--catalog-dir", o->catalog_dir, "Load (or update) service definitions from this folder at start")

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "core/working_days.hpp"
 #include "core/clock.hpp"
 #include "core/parallel.hpp"
 #include "applications/applications.hpp"
@@ -39,6 +40,7 @@ struct AppOptions {
   std::string public_url = "http://127.0.0.1:8080";  // base of links in certificates and QR codes
   std::string documents_dir = "./darwaza-data/documents";  // content-addressed uploads
   documents::Quota document_quota;
+  Holidays holidays;  // public holidays (SLAs count working days)
   catalog::SearchEngine catalog_search = catalog::SearchEngine::memory;
 };
 

@@ -192,7 +192,7 @@ void Applications::set_state(Application& a, const ServiceDefinition& def, const
   a.state = state_id;
   a.state_entered_at = now;
   a.updated_at = now;
-  a.sla_due_at = st && st->sla_working_days ? std::optional<UnixMs>(add_working_days(now, *st->sla_working_days))
+  a.sla_due_at = st && st->sla_working_days ? std::optional<UnixMs>(add_working_days(now, *st->sla_working_days, options_.holidays))
                                             : std::nullopt;
   a.open = !(st && st->terminal());
   if (st && (st->outcome == catalog::Outcome::approved || st->outcome == catalog::Outcome::rejected)) a.decided_at = now;

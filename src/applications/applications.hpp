@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/working_days.hpp"
 #include "applications/types.hpp"
 #include "catalog/catalog.hpp"
 #include "core/principal.hpp"
@@ -94,6 +95,7 @@ struct View {
 
 struct Options {
   std::string public_url = "http://127.0.0.1:8080";  // base of verify links in certificates and QR codes
+  Holidays holidays;  // public holidays: not working days for the SLAs
 };
 
 class Applications {

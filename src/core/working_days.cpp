@@ -17,15 +17,17 @@ int pkt_weekday(UnixMs t) {  // 0 = Sunday
 }
 }  // namespace
 
-UnixMs add_working_days(UnixMs from, int days) {
+UnixMs add_working_days(UnixMs from, int days, const Holidays& holidays) {
   UnixMs t = from;
   while (days > 0) {
     t += kDayMs;
     int wd = pkt_weekday(t);
-    if (wd != 0 && wd != 6) --days;
+    if (wd != 0 && wd != 6 && (holidays.empty() || !holidays.count(pkt_date(t)))) --days;
   }
   return t;
 }
+
+bool is_iso_date(const std::string& ymd) { return ymd.size() == 10 && date_plus_days(ymd, 0) == ymd; }
 
 std::string pkt_date(UnixMs t) {
   std::time_t s = static_cast<std::time_t>((t + kPktOffsetMs) / 1000);

@@ -10,6 +10,7 @@
 
 #include "certificates/qr.hpp"
 #include "certificates/signing.hpp"
+#include "core/working_days.hpp"
 #include "storage/postgres/pg_connection.hpp"
 #include "support/fixtures.hpp"
 #include "support/test_database.hpp"
@@ -657,4 +658,42 @@ TEST(Queue, OldestFirstFilteredByStateServiceAndOverdue) {
   EXPECT_EQ(queue_ids(c, pta, ""), (std::vector<std::string>{p2, f1, p3}));  // decided: out of the queue
   EXPECT_EQ(queue_ids(c, pta, "?state=rejected"), std::vector<std::string>{p1});  // unless asked for
   EXPECT_EQ(c.get("/v1/agencies/pta/queue?page=0", bearer(pta.token)).status, 422u);
+}
+
+// SLA deadlines skip public holidays (serve --holidays FILE; data/holidays.json by default), and a
+// bad holidays file stops the start with the entry named.
+TEST(Holidays, SlaDeadlinesSkipThemAndABadFileStopsTheStart) {
+  const std::string dir = make_temp_dir("darwaza-holidays");
+  // The next two weekdays after today (in Pakistan) are holidays.
+  const darwaza::UnixMs now = darwaza::SystemClock().now_ms();
+  darwaza::Holidays holidays{darwaza::pkt_date(darwaza::add_working_days(now, 1)),
+                             darwaza::pkt_date(darwaza::add_working_days(now, 2))};
+  json file = {{"holidays", json::array()}};
+  for (const auto& d : holidays) file["holidays"].push_back({{"date", d}, {"name", "Test holiday"}});
+  std::ofstream(dir + "/holidays.json") << file.dump();
+  ServerProcess server({"--catalog-dir", DARWAZA_TEST_FIXTURES "/services", "--holidays", dir + "/holidays.json"});
+  server.start();
+  HttpClient c = server.client();
+  Person p = signed_in(c);
+  auto r = c.post_json("/v1/applications",
+                       {{"service_id", "test-permit"},
+                        {"data", {{"purpose", "Remote development for export clients"}, {"endpoints", {"8.8.8.0/24"}}}}},
+                       bearer(p.token));
+  ASSERT_EQ(r.status, 201u) << r.body;
+  auto submitted = darwaza::parse_rfc3339(r.json()["submitted_at"].get<std::string>());
+  ASSERT_TRUE(submitted);
+  // test-permit's first state has an SLA of 3 working days.
+  EXPECT_EQ(r.json()["sla_due_at"], darwaza::format_rfc3339(darwaza::add_working_days(*submitted, 3, holidays)));
+  EXPECT_NE(r.json()["sla_due_at"], darwaza::format_rfc3339(darwaza::add_working_days(*submitted, 3)));
+
+  std::ofstream(dir + "/bad.json") << R"({"holidays": [{"date": "2026-02-30"}]})";
+  ServerProcess bad({"--holidays", dir + "/bad.json"});
+  try {
+    bad.start();
+    ADD_FAILURE() << "a node started with a bad holidays file";
+  } catch (const std::runtime_error& e) {
+    const std::string why = e.what();
+    EXPECT_NE(why.find("exited during start-up"), std::string::npos) << why;
+    EXPECT_NE(why.find("/holidays/0/date: must be a date"), std::string::npos) << why;
+  }
 }

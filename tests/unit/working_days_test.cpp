@@ -14,3 +14,15 @@ TEST(WorkingDays, SkipsWeekendsInPakistanTime) {
   // 23:00 UTC on Sunday is already Monday in Pakistan.
   EXPECT_EQ(pkt_date(1795388400000), "2026-11-23");
 }
+
+TEST(WorkingDays, PublicHolidaysDoNotCount) {
+  UnixMs friday = 1795150800000;  // 2026-11-20 10:00 PKT
+  const Holidays holidays{"2026-11-23", "2026-11-25"};
+  EXPECT_EQ(pkt_date(add_working_days(friday, 1, holidays)), "2026-11-24");  // Monday is a holiday
+  EXPECT_EQ(pkt_date(add_working_days(friday, 3, holidays)), "2026-11-27");  // and so is Wednesday
+  EXPECT_EQ(pkt_date(add_working_days(friday, 1, {"2026-11-21"})), "2026-11-23");  // a Saturday changes nothing
+  EXPECT_TRUE(is_iso_date("2026-02-28"));
+  EXPECT_FALSE(is_iso_date("2026-02-30"));
+  EXPECT_FALSE(is_iso_date("2026-2-8"));
+  EXPECT_FALSE(is_iso_date("tomorrow"));
+}
