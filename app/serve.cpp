@@ -82,7 +82,7 @@ Holidays load_holidays(const std::string& file) {
     auto date = h.is_object() ? h.find("date") : h.end();
     if (!h.is_object() || date == h.end() || !date->is_string() || !is_iso_date(date->get<std::string>()))
       throw std::runtime_error(at + "/date: must be a date written YYYY-MM-DD");
-    if (!out.insert(date->get<std::string>()).second)
+    if (!out.insert(*day_of_date(date->get<std::string>())).second)
       throw std::runtime_error(at + "/date: " + date->get<std::string>() + " is listed twice");
   }
   return out;

@@ -138,11 +138,7 @@ Applications::Access Applications::access_of(storage::Tx& tx, const Principal& w
   Access acc = access_of_filer(who, a);
   if (who.is_user() && !acc.applicant && !a.org_id.empty()) {
     acc.applicant = tx.organisations().membership(a.org_id, who.user_id).has_value();
-    if (acc.applicant) {
-      acc.officer = who.is_staff_of(a.agency_id);
-      acc.admin = who.is_admin_of(a.agency_id);
-      acc.recuse_if_applicant();
-    }
+    acc.recuse_if_applicant();  // a member of the firm is its applicant, officer or not
   }
   return acc;
 }

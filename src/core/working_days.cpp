@@ -9,20 +9,29 @@ namespace darwaza {
 namespace {
 constexpr UnixMs kDayMs = 24LL * 3600 * 1000;
 
-int pkt_weekday(UnixMs t) {  // 0 = Sunday
-  std::time_t s = static_cast<std::time_t>((t + kPktOffsetMs) / 1000);
-  std::tm tm{};
-  gmtime_r(&s, &tm);
-  return tm.tm_wday;
-}
+int pkt_weekday(UnixMs t) { return static_cast<int>((pkt_day(t) + 4) % 7); }  // 0 = Sunday; 1970-01-01 was a Thursday
 }  // namespace
+
+std::int64_t pkt_day(UnixMs t) {
+  const UnixMs local = t + kPktOffsetMs;
+  return local >= 0 ? local / kDayMs : (local - kDayMs + 1) / kDayMs;
+}
+
+std::optional<std::int64_t> day_of_date(const std::string& ymd) {
+  if (!is_iso_date(ymd)) return std::nullopt;
+  std::tm tm{};
+  std::sscanf(ymd.c_str(), "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<std::int64_t>(timegm(&tm)) / 86400;
+}
 
 UnixMs add_working_days(UnixMs from, int days, const Holidays& holidays) {
   UnixMs t = from;
   while (days > 0) {
     t += kDayMs;
     int wd = pkt_weekday(t);
-    if (wd != 0 && wd != 6 && (holidays.empty() || !holidays.count(pkt_date(t)))) --days;
+    if (wd != 0 && wd != 6 && !holidays.count(pkt_day(t))) --days;
   }
   return t;
 }

@@ -3,6 +3,8 @@
 // data/holidays.json and serve --holidays).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -12,8 +14,14 @@ namespace darwaza {
 
 constexpr UnixMs kPktOffsetMs = 5LL * 3600 * 1000;
 
-// Public holidays, as YYYY-MM-DD dates in Pakistan.
-using Holidays = std::set<std::string>;
+// Public holidays, as day numbers in Pakistan (pkt_day): counting working days compares numbers,
+// with no date formatting on the way (it runs on every submission and transition).
+using Holidays = std::set<std::int64_t>;
+
+// The day of a moment in Pakistan Standard Time, counted from 1970-01-01.
+std::int64_t pkt_day(UnixMs t);
+// The day number of a YYYY-MM-DD date (nothing when `ymd` is not one).
+std::optional<std::int64_t> day_of_date(const std::string& ymd);
 
 // The moment `days` working days after `from` (same time of day): weekends and `holidays` do not count.
 UnixMs add_working_days(UnixMs from, int days, const Holidays& holidays = {});

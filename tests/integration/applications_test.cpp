@@ -666,10 +666,13 @@ TEST(Holidays, SlaDeadlinesSkipThemAndABadFileStopsTheStart) {
   const std::string dir = make_temp_dir("darwaza-holidays");
   // The next two weekdays after today (in Pakistan) are holidays.
   const darwaza::UnixMs now = darwaza::SystemClock().now_ms();
-  darwaza::Holidays holidays{darwaza::pkt_date(darwaza::add_working_days(now, 1)),
-                             darwaza::pkt_date(darwaza::add_working_days(now, 2))};
+  const std::vector<darwaza::UnixMs> days{darwaza::add_working_days(now, 1), darwaza::add_working_days(now, 2)};
+  darwaza::Holidays holidays;
   json file = {{"holidays", json::array()}};
-  for (const auto& d : holidays) file["holidays"].push_back({{"date", d}, {"name", "Test holiday"}});
+  for (auto d : days) {
+    holidays.insert(darwaza::pkt_day(d));
+    file["holidays"].push_back({{"date", darwaza::pkt_date(d)}, {"name", "Test holiday"}});
+  }
   std::ofstream(dir + "/holidays.json") << file.dump();
   ServerProcess server({"--catalog-dir", DARWAZA_TEST_FIXTURES "/services", "--holidays", dir + "/holidays.json"});
   server.start();
