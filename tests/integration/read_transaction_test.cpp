@@ -195,6 +195,66 @@ TEST(PgReaderConnection, SurvivesItsServerSessionBeingKilled) {
   EXPECT_EQ(PQtransactionStatus(reader.handle()), PQTRANS_IDLE);
 }
 
+namespace {
+// Ends every other session of the test database (as a restart or fail-over does) and waits until
+// they are gone.
+void kill_other_sessions(storage::postgres::PgConnection& killer) {
+  killer.exec_script(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+      "AND pid <> pg_backend_pid()");
+  for (int i = 0; i < 100; ++i) {  // at most 5 s
+    auto alive = killer.query(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    alive.step();
+    if (alive.integer(0) == 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+}  // namespace
+
+// A pooled reader's server session killed while it sat idle in the pool: the next read through
+// it succeeds (its first statement is sent again on a new session), in a snapshot read and in a
+// read of single statements, and so does a read whose first statement is a new one for the
+// connection (prepared first).
+TEST(PgReaderConnection, TheFirstReadAfterItsServerSessionWasKilledSucceeds) {
+  if (!testing_postgresql()) GTEST_SKIP() << "PostgreSQL only";
+  const std::string url = test_db_url(make_temp_dir("dz-pgkill-reader"));
+  storage::DatabaseOptions o;
+  o.url = url;
+  o.reader_connections = 1;  // the read after the kill takes the killed connection
+  auto db = storage::open_database(o);
+  ASSERT_TRUE(db->write([](storage::Tx& tx) {
+    tx.users().insert(identity::synth_citizen(kSeed, 1, "hash", 1'700'000'000'000));
+    return ok_status();
+  }).ok());
+  const auto count = [](std::int64_t& n) {
+    return [&n](storage::Tx& tx) {
+      n = tx.users().count();
+      return ok_status();
+    };
+  };
+  std::int64_t n = -1;
+  ASSERT_TRUE(db->read(count(n)).ok());
+  ASSERT_TRUE(db->read_statements(count(n)).ok());
+  storage::postgres::PgConnection killer(url);
+  for (bool snapshot : {true, false}) {
+    SCOPED_TRACE(snapshot ? "Database::read" : "Database::read_statements");
+    kill_other_sessions(killer);
+    n = -1;
+    Status s = snapshot ? db->read(count(n)) : db->read_statements(count(n));
+    EXPECT_TRUE(s.ok()) << s.error().detail;
+    EXPECT_EQ(n, 1);
+  }
+  kill_other_sessions(killer);
+  bool found = false;
+  Status s = db->read([&](storage::Tx& tx) {
+    found = tx.users().by_cnic(identity::synth_citizen(kSeed, 1, "hash", 0).cnic).has_value();
+    return ok_status();
+  });
+  EXPECT_TRUE(s.ok()) << s.error().detail;
+  EXPECT_TRUE(found);
+}
+
 // The writer's server session killed (a restart or fail-over ends every session): the first write
 // after it succeeds. Its batch's BEGIN finds the connection gone and, since nothing of the batch
 // has run, starts it again on a new session instead of failing the batch's callers.
@@ -207,16 +267,7 @@ TEST(PgWriterConnection, TheFirstWriteAfterItsServerSessionWasKilledSucceeds) {
   const auto write_one = [&] { return db->write([](storage::Tx&) { return ok_status(); }); };
   ASSERT_TRUE(write_one().ok());
   storage::postgres::PgConnection killer(url);
-  killer.exec_script(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-      "AND pid <> pg_backend_pid()");
-  for (int i = 0; i < 100; ++i) {  // until the sessions are gone (at most 5 s)
-    auto alive = killer.query(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
-    alive.step();
-    if (alive.integer(0) == 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  kill_other_sessions(killer);
   Status first = write_one();
   EXPECT_TRUE(first.ok()) << first.error().detail;
   EXPECT_TRUE(write_one().ok());

@@ -119,6 +119,18 @@ void PgStatement::execute() {
     return;
   }
   conn_.before_statement(sql_.c_str());
+  // A reader's first statement finding its server session gone (a restart or fail-over) is sent
+  // again, once, on a new session: it has handed nothing to its caller and cannot have written.
+  const PgConnection::Start start = conn_.start_statement();
+  try {
+    execute_once();
+  } catch (const StorageError&) {
+    if (!conn_.resume_after_loss(start)) throw;
+    execute_once();
+  }
+}
+
+void PgStatement::execute_once() {
   PGconn* pg = conn_.handle();
   if (prepared_session_ != conn_.session()) {
     prepared_.clear();
@@ -230,6 +242,27 @@ PGconn* PgConnection::handle() {
   // The server went away (restart, fail-over): reconnect once; statements are re-prepared.
   if (PQstatus(conn_) == CONNECTION_BAD) reconnect();
   return conn_;
+}
+
+PgConnection::Start PgConnection::start_statement() {
+  PGconn* pg = handle();  // reads an unread COMMIT answer first, so the status below is current
+  const bool first = use_ == Use::read_only && (deferred_begin_ || PQtransactionStatus(pg) == PQTRANS_IDLE);
+  return Start{first, deferred_begin_, session_};
+}
+
+bool PgConnection::resume_after_loss(const Start& start) {
+  if (!start.retryable) return false;
+  const bool lost = session_ != start.session || PQstatus(conn_) == CONNECTION_BAD;
+  if (!lost) return false;  // the server answered: an error of the statement itself
+  if (PQstatus(conn_) == CONNECTION_BAD) {
+    try {
+      reconnect();
+    } catch (const StorageError&) {
+      return false;  // still unreachable: the caller gets the first error
+    }
+  }
+  deferred_begin_ = start.deferred_begin;
+  return true;
 }
 
 void PgConnection::reconnect() {

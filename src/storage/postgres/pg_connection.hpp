@@ -48,6 +48,7 @@ class PgStatement final : public sql::Statement {
  private:
   void slot(int i, Oid type);
   void execute();
+  void execute_once();
 
   PgConnection& conn_;
   std::string sql_;
@@ -98,6 +99,19 @@ class PgConnection final : public sql::Connection {
   // the caller got ready with handle() (PgStatement prepares it there first). Returns the
   // result of a successful execution; throws StorageError otherwise.
   PGresult* exec_prepared(const std::string& name, int params, const char* const* values);
+
+  // Whether a statement may be sent again after its connection is found lost: on a read-only
+  // session, when it starts its transaction (a deferred BEGIN) or runs outside one, it has handed
+  // nothing to its caller and cannot have written. start_statement is taken before it is sent;
+  // resume_after_loss, after it failed, reconnects and re-arms the BEGIN when the failure was the
+  // connection's (and returns false when it was the statement's, or the server is still gone).
+  struct Start {
+    bool retryable;
+    const char* deferred_begin;
+    std::uint64_t session;
+  };
+  Start start_statement();
+  bool resume_after_loss(const Start& start);
 
   // Changes whenever the connection is re-established (server-side statements are gone then).
   std::uint64_t session() const { return session_; }
