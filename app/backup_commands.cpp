@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <iostream>
+#include <utility>
+#include <vector>
 
 #include "commands.hpp"
 #include "storage/backup.hpp"
@@ -16,8 +18,10 @@ namespace fs = std::filesystem;
 
 constexpr const char* kDatabaseFile = "darwaza.db";
 // Copied after the database snapshot: a document or key the snapshot names was on disk before
-// the row naming it committed, so the copy holds it.
-constexpr const char* kFolders[] = {"keys", "documents"};
+// the row naming it committed, so the copy holds it. In the backup they are these folders; in the
+// data they are DATA/keys and the documents folder (--documents-dir, default DATA/documents).
+constexpr const char* kKeysFolder = "keys";
+constexpr const char* kDocumentsFolder = "documents";
 constexpr int kExitFailed = 1;
 // The tables whose rows the commands report (the rest are listed only in the summary count).
 constexpr const char* kReportedTables[] = {"users", "applications", "certificates", "documents", "registry_records",
@@ -65,6 +69,11 @@ void print_summary(const std::string& what, const storage::CopySummary& s, std::
 
 bool empty_or_missing(const fs::path& dir) { return !fs::exists(dir) || (fs::is_directory(dir) && fs::is_empty(dir)); }
 
+// Each folder of a backup, with where it lives in the data.
+std::vector<std::pair<std::string, fs::path>> folders(const DataOptions& data) {
+  return {{kKeysFolder, fs::path(data.data_dir) / kKeysFolder}, {kDocumentsFolder, fs::path(data.documents_path())}};
+}
+
 }  // namespace
 
 void register_backup(CLI::App& app, DataOptions& data) {
@@ -81,7 +90,7 @@ void register_backup(CLI::App& app, DataOptions& data) {
     auto summary = storage::backup_database(data.resolved_db_url(), (out / kDatabaseFile).string());
     if (!summary.ok()) fail(operator_message(summary.error()));
     std::size_t files = 0;
-    for (const char* f : kFolders) files += copy_owner_only(fs::path(data.data_dir) / f, out / f);
+    for (const auto& [name, live] : folders(data)) files += copy_owner_only(live, out / name);
     print_summary("backup written to " + out.string(), *summary, files);
   });
 }
@@ -95,14 +104,13 @@ void register_restore(CLI::App& app, DataOptions& data) {
   cmd->add_option("PATH", *src, "The backup folder")->required()->check(CLI::ExistingDirectory);
   cmd->callback([&data, src] {
     fs::path in(*src);
-    for (const char* f : kFolders)
-      if (fs::exists(fs::path(data.data_dir) / f) && !fs::is_empty(fs::path(data.data_dir) / f))
-        fail((fs::path(data.data_dir) / f).string() + " exists; restore into a fresh data folder");
+    for (const auto& [name, live] : folders(data))
+      if (!empty_or_missing(live)) fail(live.string() + " exists; restore into a fresh data folder");
     make_owner_only_dir(data.data_dir);
     auto summary = storage::restore_database((in / kDatabaseFile).string(), data.resolved_db_url());
     if (!summary.ok()) fail(operator_message(summary.error()));
     std::size_t files = 0;
-    for (const char* f : kFolders) files += copy_owner_only(in / f, fs::path(data.data_dir) / f);
+    for (const auto& [name, live] : folders(data)) files += copy_owner_only(in / name, live);
     print_summary("restored into " + data.data_dir, *summary, files);
   });
 }

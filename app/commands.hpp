@@ -22,10 +22,13 @@ struct DataOptions {
   std::string seed_dir = DARWAZA_SOURCE_DIR "/data";
   std::string log_level = "info";
   std::string signing_key;  // default: <data_dir>/keys/signing.key
+  std::string documents_dir;  // default: <data_dir>/documents
 
   std::string resolved_db_url() const;
   // The platform's Ed25519 signing key file (--signing-key; its public key is beside it, as .pub).
   std::string signing_key_path() const;
+  // Uploaded documents' content (--documents-dir): every node of a cluster must see one folder.
+  std::string documents_path() const;
   // Creates the data folder with owner-only permissions if missing.
   void ensure_data_dir() const;
   // For one-shot commands: logging to stderr at --log-level, the data folder, the database

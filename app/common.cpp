@@ -16,6 +16,11 @@ std::string DataOptions::signing_key_path() const {
   return (std::filesystem::path(data_dir) / "keys" / "signing.key").string();
 }
 
+std::string DataOptions::documents_path() const {
+  if (!documents_dir.empty()) return documents_dir;
+  return (std::filesystem::path(data_dir) / "documents").string();
+}
+
 void DataOptions::ensure_data_dir() const {
   std::error_code ec;
   if (!std::filesystem::exists(data_dir)) {
@@ -52,6 +57,10 @@ void add_key_options(CLI::App& cmd, DataOptions& d) {
 void add_data_options(CLI::App& cmd, DataOptions& d) {
   add_key_options(cmd, d);
   cmd.add_option("--db", d.db_url, "Database URL: sqlite:PATH or postgresql://USER@HOST:PORT/DB (default: sqlite:DATA/darwaza.db)")->envname("DARWAZA_DB");
+  cmd.add_option("--documents-dir", d.documents_dir,
+                 "Folder of uploaded documents' content (created owner-only). Default: DATA/documents. Nodes "
+                 "over one PostgreSQL database must all name one shared folder (a shared volume)")
+      ->envname("DARWAZA_DOCUMENTS_DIR");
   cmd.add_option("--seed-dir", d.seed_dir, "Folder with agencies.json and other seed data")
       ->envname("DARWAZA_SEED_DIR")
       ->capture_default_str();

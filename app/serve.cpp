@@ -161,7 +161,11 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   ao.sessions.session_ttl_ms = static_cast<UnixMs>(o.session_ttl_min) * 60000;
   ao.cookie_secure = o.cookie_secure;
   ao.public_url = o.public_url.empty() ? "http://" + o.listen : o.public_url;
-  ao.documents_dir = (std::filesystem::path(data.data_dir) / "documents").string();
+  ao.documents_dir = data.documents_path();
+  if (db->engine() != "sqlite" && data.documents_dir.empty())
+    logging::app().warn("documents are kept in {}: nodes sharing this database must name one shared folder "
+                        "with --documents-dir, or a document uploaded through one node is missing on the others",
+                        ao.documents_dir);
   ao.document_quota = documents::Quota{o.document_quota_mib * 1024 * 1024, o.document_quota_count};
   ao.catalog_search = catalog::parse_search_engine(o.catalog_search).value_or(catalog::SearchEngine::memory);
   const std::string holidays_file =

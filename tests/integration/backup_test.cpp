@@ -150,6 +150,46 @@ TEST(Backup, RestoresAConsistentCopyTakenWhileServing) {
   fs::remove_all(fresh);
 }
 
+// Documents kept outside the data folder (--documents-dir, a shared volume in a cluster): the
+// server writes them there and nowhere else, a backup copies that folder, and a restore puts
+// them in the folder it is given, from which a new server serves them.
+TEST(Backup, FollowsTheDocumentsFolder) {
+  if (testing_postgresql()) GTEST_SKIP() << "backup and restore copy SQLite; PostgreSQL uses pg_dump (checked on SQLite)";
+  const std::string root = make_temp_dir("darwaza-docs-elsewhere");
+  ServerProcess s({"--documents-dir", root + "/shared"});
+  s.start();
+  Person p;
+  const std::string doc_id = person_with_document(s, p);
+  ASSERT_FALSE(doc_id.empty());
+  ASSERT_EQ(s.stop(), 0);
+  EXPECT_FALSE(fs::exists(s.data_dir() + "/d/documents"));
+  EXPECT_EQ(mode_of(root + "/shared"), 0700u);
+
+  std::string out;
+  ASSERT_EQ(run_darwaza({"backup", root + "/b", "--data", s.data_dir() + "/d", "--documents-dir", root + "/shared"}, out), 0)
+      << out;
+  std::size_t in_backup = 0;
+  for (const auto& e : fs::recursive_directory_iterator(root + "/b/documents")) in_backup += e.is_regular_file();
+  EXPECT_EQ(in_backup, 1u);
+  const std::string fresh = make_temp_dir("darwaza-docs-restored");
+  ASSERT_EQ(run_darwaza({"restore", root + "/b", "--data", fresh + "/d", "--documents-dir", fresh + "/volume"}, out), 0)
+      << out;
+  // A restore into a documents folder that holds content is refused.
+  EXPECT_NE(run_darwaza({"restore", root + "/b", "--data", fresh + "/e", "--documents-dir", fresh + "/volume"}, out), 0);
+  EXPECT_NE(out.find("fresh data folder"), std::string::npos) << out;
+
+  ServerProcess r({"--documents-dir", fresh + "/volume"}, fresh);
+  r.start();
+  HttpClient c = r.client();
+  const std::string token = login(c, p);
+  auto doc = c.get("/v1/documents/" + doc_id, bearer(token));
+  EXPECT_EQ(doc.status, 200u) << doc.body;
+  EXPECT_EQ(doc.body, "%PDF-1.7\nkept papers\n");
+  ASSERT_EQ(r.stop(), 0);
+  fs::remove_all(root);
+  fs::remove_all(fresh);
+}
+
 TEST(Backup, RefusesWhatItCannotDo) {
   if (testing_postgresql()) GTEST_SKIP() << "backup and restore copy SQLite; PostgreSQL uses pg_dump (checked on SQLite)";
   std::string out;

@@ -87,6 +87,40 @@ class Balancer {
 
 bool have_haproxy() { return std::system("command -v haproxy >/dev/null 2>&1") == 0; }
 
+// Node A started with `args`, then node B over A's database with the same arguments, its own
+// folder for logs and a copy of A's signing keys (every node of a cluster has the same key).
+class NodePair {
+ public:
+  explicit NodePair(std::vector<std::string> args) : a(args), b_dir_(make_temp_dir("darwaza-node-b")) {
+    a.start();
+    std::filesystem::create_directories(b_dir_ + "/d");
+    std::filesystem::copy(a.data_dir() + "/d/keys", b_dir_ + "/d/keys", std::filesystem::copy_options::recursive);
+    const std::string db = a.data_dir() + "/d";
+    args.insert(args.end(), {"--db", testing_postgresql() ? test_db_url(db) : "sqlite:" + db + "/darwaza.db"});
+    b = std::make_unique<ServerProcess>(args, b_dir_);
+    b->start();
+  }
+  ~NodePair() {
+    b.reset();
+    std::filesystem::remove_all(b_dir_);
+  }
+  NodePair(const NodePair&) = delete;
+  NodePair& operator=(const NodePair&) = delete;
+  // Stops B, then A (each must exit cleanly).
+  void stop() {
+    ASSERT_EQ(b->stop(), 0);
+    ASSERT_EQ(a.stop(), 0);
+  }
+
+  ServerProcess a;
+
+ private:
+  std::string b_dir_;
+
+ public:
+  std::unique_ptr<ServerProcess> b;
+};
+
 json permit_data() {
   return {{"purpose", "Remote development for export clients"}, {"endpoints", {"8.8.8.0/24"}}};
 }
@@ -97,17 +131,8 @@ TEST(TwoNodes, BehaveAsOnePlatform) {
   if (!testing_postgresql()) GTEST_SKIP() << "needs PostgreSQL (the second run of scripts/test.sh)";
   if (!have_haproxy()) GTEST_SKIP() << "haproxy is not installed (scripts/deps.sh installs it)";
 
-  const std::vector<std::string> catalog = {"--catalog-dir", DARWAZA_TEST_FIXTURES "/services"};
-  ServerProcess a(catalog);
-  a.start();
-  // Node B: its own folder for logs, the same database and the same platform signing key.
-  std::string b_dir = make_temp_dir("darwaza-node-b");
-  std::filesystem::create_directories(b_dir + "/d");
-  std::filesystem::copy(a.data_dir() + "/d/keys", b_dir + "/d/keys", std::filesystem::copy_options::recursive);
-  auto b_args = catalog;
-  b_args.insert(b_args.end(), {"--db", test_db_url(a.data_dir() + "/d")});
-  ServerProcess b(b_args, b_dir);
-  b.start();
+  NodePair nodes({"--catalog-dir", DARWAZA_TEST_FIXTURES "/services"});
+  const ServerProcess &a = nodes.a, &b = *nodes.b;
   Balancer lb(a.data_dir(), a.port(), b.port());
 
   // A session made on node A works on node B.
@@ -186,12 +211,10 @@ TEST(TwoNodes, BehaveAsOnePlatform) {
   EXPECT_EQ(rejections, 1);
 
   // Both nodes appended to one audit chain: it verifies, with both nodes' checkpoints.
-  ASSERT_EQ(b.stop(), 0);
-  ASSERT_EQ(a.stop(), 0);
+  nodes.stop();
   std::string out;
   EXPECT_EQ(run_darwaza({"audit", "verify", "--data", a.data_dir() + "/d"}, out), 0) << out;
   EXPECT_NE(out.find("OK: "), std::string::npos) << out;
-  std::filesystem::remove_all(b_dir);
 }
 
 namespace {
@@ -216,14 +239,8 @@ json lookup_until(HttpClient& c, const std::string& token, bool covered) {
 // imported with the command-line tool reaches both nodes' look-ups, and a suspension through
 // node A reaches node B, without a restart.
 TEST(TwoNodes, AddressIndexesFollowChangesMadeElsewhere) {
-  ServerProcess a({"--registry-dir", DARWAZA_SOURCE_DIR "/data/registries"});
-  a.start();
-  std::string b_dir = make_temp_dir("darwaza-node-b");
-  std::filesystem::create_directories(b_dir + "/d");
-  std::filesystem::copy(a.data_dir() + "/d/keys", b_dir + "/d/keys", std::filesystem::copy_options::recursive);
-  const std::string url = testing_postgresql() ? test_db_url(a.data_dir() + "/d") : "sqlite:" + a.data_dir() + "/d/darwaza.db";
-  ServerProcess b({"--db", url}, b_dir);
-  b.start();
+  NodePair nodes({"--registry-dir", DARWAZA_SOURCE_DIR "/data/registries"});
+  ServerProcess &a = nodes.a, &b = *nodes.b;
   HttpClient ca = a.client(), cb = b.client();
   Person admin = cli_user(a, "agency_admin", "pta"), officer = cli_user(a, "officer", "pta");
   admin.token = login(ca, admin);
@@ -258,8 +275,120 @@ TEST(TwoNodes, AddressIndexesFollowChangesMadeElsewhere) {
                            {{"action", "reinstate"}, {"reason", "Cleared"}}, bearer(officer.token));
   ASSERT_EQ(back.status, 200u) << back.body;
   EXPECT_EQ(lookup_until(ca, op, true)["covered"], true);
+  nodes.stop();
+}
 
-  ASSERT_EQ(b.stop(), 0);
-  ASSERT_EQ(a.stop(), 0);
-  std::filesystem::remove_all(b_dir);
+namespace {
+
+std::string type_of(const HttpResponse& r) { return r.json().value("type", ""); }
+// Unique per test person (the CNIC's middle part is a per-process counter).
+std::string ntn_of(const Person& p) { return p.cnic.substr(6, 7) + "-5"; }
+
+constexpr int kSameKeyClients = 8;  // send one idempotency key at once, alternating nodes
+constexpr int kParkFirms = 6;       // ask for space in one park; three fit
+
+}  // namespace
+
+// The races a cluster must settle as one platform, run through both nodes at once (PostgreSQL):
+// one Idempotency-Key sent concurrently to node A and node B files one application; approvals
+// that allocate space in one technology park never allocate more than it has; and a document
+// uploaded through one node downloads through the other (both name one --documents-dir, the
+// shared volume docs/deployment.md asks for).
+TEST(TwoNodes, RacesThroughBothNodesEndAsOnOne) {
+  if (!testing_postgresql()) GTEST_SKIP() << "needs PostgreSQL (the second run of scripts/test.sh)";
+  const std::string shared = make_temp_dir("darwaza-shared-documents");
+  NodePair nodes({"--catalog-dir", DARWAZA_SOURCE_DIR "/data/services", "--registry-dir",
+                  DARWAZA_SOURCE_DIR "/data/registries", "--documents-dir", shared});
+  const ServerProcess* node[] = {&nodes.a, nodes.b.get()};
+  HttpClient ca = nodes.a.client(), cb = nodes.b->client();
+
+  // A document uploaded through A, downloaded through B.
+  Person citizen = signed_in(ca, "Two Node Freelancer");
+  const std::string pdf = "%PDF-1.7\nshared volume papers\n";
+  auto up = ca.request("POST", "/v1/documents", pdf,
+                       {{"Content-Type", "application/pdf"}, {"Authorization", "Bearer " + citizen.token}});
+  ASSERT_EQ(up.status, 201u) << up.body;
+  const std::string doc = up.json().value("id", "");
+  auto down = cb.get("/v1/documents/" + doc, bearer(citizen.token));
+  ASSERT_EQ(down.status, 200u) << down.body;
+  EXPECT_EQ(down.body, pdf);
+
+  // One idempotency key, sent by several clients at once through both nodes: one application,
+  // and every answer is its 201.
+  const json filing = {{"service_id", "pseb-freelancer-registration"},
+                       {"data",
+                        {{"full_name", citizen.name}, {"cnic", citizen.cnic}, {"email", citizen.email},
+                         {"mobile", citizen.mobile}, {"skills", {"Rust"}}, {"documents", {doc}}}}};
+  std::vector<std::future<HttpResponse>> sends;
+  for (int i = 0; i < kSameKeyClients; ++i)
+    sends.push_back(std::async(std::launch::async, [&, i] {
+      return node[i % 2]->client().post_json(
+          "/v1/applications", filing, {{"Authorization", "Bearer " + citizen.token}, {"Idempotency-Key", "race-1"}});
+    }));
+  std::set<std::string> ids;
+  for (auto& f : sends) {
+    auto r = f.get();
+    ASSERT_EQ(r.status, 201u) << r.body;
+    ids.insert(r.json().value("id", ""));
+  }
+  EXPECT_EQ(ids.size(), 1u);
+  auto mine = cb.get("/v1/applications?page_size=100", bearer(citizen.token));
+  ASSERT_EQ(mine.status, 200u) << mine.body;
+  EXPECT_EQ(mine.json()["total"], 1) << mine.body;
+  // The agency's officer, signed in on B, reads the document A stored.
+  Person pseb = cli_user(nodes.a, "officer", "pseb");
+  pseb.token = login(cb, pseb);
+  EXPECT_EQ(cb.get("/v1/documents/" + doc, bearer(pseb.token)).body, pdf);
+
+  // Park space: six firms ask for a quarter of one park and a bit more; all six approvals are
+  // sent at once, alternating nodes. Three fit; the others are refused and stay under review.
+  const std::string park = "stp-bagh-women";
+  const int total = ca.get("/v1/registries/stp-parks/records/" + park).json()["fields"]["total_sq_ft"];
+  const int ask = total / 4 + 1;
+  std::vector<std::pair<Person, std::string>> officer_and_app;
+  for (int i = 0; i < kParkFirms; ++i) {
+    Person owner = signed_in(ca, "Two Node Tenant " + std::to_string(i));
+    auto org = ca.post_json("/v1/organisations", {{"name", "Two Node Firm " + std::to_string(i)}, {"ntn", ntn_of(owner)}},
+                            bearer(owner.token));
+    ASSERT_EQ(org.status, 201u) << org.body;
+    auto app = ca.post_json("/v1/applications",
+                            {{"service_id", "stp-tenancy"},
+                             {"on_behalf_of", org.json()["id"]},
+                             {"data",
+                              {{"firm_name", "Two Node Firm " + std::to_string(i)}, {"ntn", ntn_of(owner)},
+                               {"park", park}, {"floor_space_sq_ft", ask}, {"term_months", 24},
+                               {"start_date", "2027-01-01"}, {"staff_count", 12}}}},
+                            bearer(owner.token));
+    ASSERT_EQ(app.status, 201u) << app.body;
+    const std::string id = app.json()["id"];
+    Person officer = cli_user(nodes.a, "officer", "stp");
+    officer.token = login(ca, officer);
+    ASSERT_EQ(ca.post_json("/v1/applications/" + id + "/claim", json::object(), bearer(officer.token)).status, 200u);
+    ASSERT_EQ(apply_transition(cb, officer, id, "start_review").status, 200u);
+    officer_and_app.push_back({officer, id});
+  }
+  std::vector<std::future<HttpResponse>> approvals;
+  for (int i = 0; i < kParkFirms; ++i)
+    approvals.push_back(std::async(std::launch::async, [&, i] {
+      HttpClient c = node[i % 2]->client();
+      return apply_transition(c, officer_and_app[i].first, officer_and_app[i].second, "approve");
+    }));
+  int approved = 0;
+  for (int i = 0; i < kParkFirms; ++i) {
+    auto r = approvals[i].get();
+    if (r.status == 200u) {
+      ++approved;
+      continue;
+    }
+    EXPECT_EQ(r.status, 409u) << r.body;
+    EXPECT_EQ(type_of(r), "/problems/capacity-exhausted") << r.body;
+    EXPECT_EQ(ca.get("/v1/applications/" + officer_and_app[i].second, bearer(officer_and_app[i].first.token)).json()["state"],
+              "under_review");
+  }
+  EXPECT_EQ(approved, 3);
+  auto after = cb.get("/v1/registries/stp-parks/records/" + park).json();
+  ASSERT_EQ(after["capacity"].size(), 1u) << after;
+  EXPECT_EQ(after["capacity"][0]["allocated"], 3 * ask);
+  nodes.stop();
+  std::filesystem::remove_all(shared);
 }
