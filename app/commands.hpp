@@ -67,6 +67,8 @@ void register_backup(CLI::App& app, DataOptions& data);
 void register_restore(CLI::App& app, DataOptions& data);
 // `darwaza synth`: synthetic citizens, services and applications for scale tests (app/synth_command.cpp).
 void register_synth_command(CLI::App& app, DataOptions& data);
+// `darwaza documents purge` (app/document_commands.cpp).
+void register_documents(CLI::App& app, DataOptions& data);
 // `darwaza verify FILE`: offline check of a signed certificate (app/verify_command.cpp).
 void register_verify(CLI::App& app, DataOptions& data);
 

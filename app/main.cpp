@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   darwaza::cli::register_backup(app, data);
   darwaza::cli::register_restore(app, data);
   darwaza::cli::register_synth_command(app, data);
+  darwaza::cli::register_documents(app, data);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -41,6 +41,7 @@ struct ServeOptions {
   int audit_checkpoint_s = 60;      // sign the audit chain head this often (and at shutdown); 0: only at shutdown
   bool unaudited_benchmark = false;  // bench/audit.sh only: measures what the audit costs
   int session_purge_s = 3600;        // delete expired and revoked sessions this often; 0: never
+  int unreferenced_document_days = documents::kDefaultUnreferencedDays;  // 0: never purge them
   // Notifications' outbox (docs/notifications.md).
   std::string outbox_transport = "none";  // e-mail: smtp, file or none (messages stay queued)
   std::string sms_transport = "none";     // SMS: file or none (no SMS gateway yet)
@@ -62,6 +63,7 @@ std::unique_ptr<notifications::Transport> transport_for(const std::string& kind,
 }
 
 constexpr std::size_t kMaxHolidaysFileBytes = 1 << 20;
+constexpr int kDocumentPurgeIntervalS = 3600;
 
 // The public holidays that SLA deadlines skip (data/holidays.json, or --holidays FILE), read on
 // every start; a bad file stops the start, naming the entry.
@@ -273,6 +275,22 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     if (!n.ok()) logging::app().error("purging expired sessions failed: {}", operator_message(n.error()));
     else if (*n > 0) logging::app().info("purged {} expired sessions", *n);
   }, /*run_at_stop=*/false);
+  // Uploads no application has referenced for --unreferenced-document-days, hourly.
+  Periodic document_purge(std::chrono::seconds(o.unreferenced_document_days > 0 ? kDocumentPurgeIntervalS : 0),
+                          [&app, days = o.unreferenced_document_days] {
+    for (int total = 0;;) {
+      auto n = app.documents.purge_unreferenced(static_cast<std::int64_t>(days) * kDayMs);
+      if (!n.ok()) {
+        logging::app().error("purging unreferenced documents failed: {}", operator_message(n.error()));
+        return;
+      }
+      total += *n;
+      if (*n < documents::kMaxPurgedPerRound) {
+        if (total > 0) logging::app().info("purged {} documents unreferenced for {} days", total, days);
+        return;
+      }
+    }
+  }, /*run_at_stop=*/false);
   // Registry changes made on other nodes (and by command-line tools) reach this node's IP indexes.
   Periodic follow_registries(std::chrono::milliseconds(registries::kFollowIntervalMs), [&app] {
     auto n = app.registries.follow_changes();
@@ -313,6 +331,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   rate_cells_purge.stop();
   govstack.stop();
   purge.stop();
+  document_purge.stop();
   checkpoints.stop();
   app.metrics = nullptr;
   metrics_ptr.store(nullptr);
@@ -384,6 +403,11 @@ void register_serve(CLI::App& app, DataOptions& data) {
       ->envname("DARWAZA_CATALOG_DIR");
   cmd->add_option("--document-quota-mib", o->document_quota_mib, "Bytes of documents one person may upload, in MiB")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20))
+      ->capture_default_str();
+  cmd->add_option("--unreferenced-document-days", o->unreferenced_document_days,
+                  "Delete uploads that no application (a draft included) has referenced for this many days, "
+                  "checked hourly (0: keep them)")
+      ->check(CLI::Range(0, 36500))
       ->capture_default_str();
   cmd->add_option("--document-quota-count", o->document_quota_count, "Documents one person may upload")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{10'000'000}))

@@ -278,7 +278,7 @@ Result<View> Applications::update_draft(const Principal& who, const std::string&
     a->updated_at = now;
     // The draft's links are its current documents only: one taken out of it must not reach the
     // agency when it is submitted.
-    tx.documents().unlink_all(a->id);
+    tx.documents().unlink_all(a->id, now);
     if (Status s = link_documents(tx, *current->definition, *normalised, {a->applicant_user_id}, a->id, lang); !s.ok())
       return s.take_error();
     tx.applications().update(*a);

@@ -9,7 +9,6 @@
 namespace darwaza::applications {
 namespace {
 
-constexpr UnixMs kDayMs = 24LL * 3600 * 1000;
 
 std::string date_of_day(std::int64_t day) { return pkt_date(day * kDayMs - kPktOffsetMs); }
 

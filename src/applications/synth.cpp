@@ -15,7 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr UnixMs kDayMs = 24LL * 60 * 60 * 1000;
 constexpr UnixMs kHistoryMs = 730 * kDayMs;     // applications were filed over the last two years
 constexpr UnixMs kMaxStepMs = 6 * kDayMs;       // between one step of a timeline and the next
 constexpr std::size_t kDataVariants = 4;        // form data variants kept per service

@@ -10,6 +10,7 @@
 namespace darwaza {
 
 using UnixMs = std::int64_t;
+constexpr UnixMs kDayMs = 24LL * 60 * 60 * 1000;
 
 class Clock {
  public:

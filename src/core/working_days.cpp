@@ -7,7 +7,6 @@
 
 namespace darwaza {
 namespace {
-constexpr UnixMs kDayMs = 24LL * 3600 * 1000;
 
 int pkt_weekday(UnixMs t) { return static_cast<int>((pkt_day(t) + 4) % 7); }  // 0 = Sunday; 1970-01-01 was a Thursday
 }  // namespace

@@ -119,12 +119,51 @@ Result<Document> Documents::upload(const Principal& who, std::string_view bytes,
   if (Status s = write_blob(d.sha256, bytes); !s.ok()) return s.take_error();
   Status s = db_.write([&](storage::Tx& tx) -> Status {
     if (Status q = within_quota(quota_, tx.documents().usage(who.user_id), d.size); !q.ok()) return q;
+    // A purge committed since the write above may have taken this content (another document
+    // held it, and was purged): writes serialise, so looking again here settles it.
+    if (!std::filesystem::exists(path_for(d.sha256)))
+      if (Status w = write_blob(d.sha256, bytes); !w.ok()) return w;
     tx.documents().insert(d);
     audit::record(tx, who, d.created_at, {"document.upload", "document", d.id, who.user_id, "", "", "ok"});
     return ok_status();
   });
   if (!s.ok()) return s.take_error();
   return d;
+}
+
+std::string Documents::set_aside(const std::string& sha) {
+  const std::string from = path_for(sha);
+  const std::string aside = root_ + "/" + sha.substr(0, 2) + "/." + sha + ".purged." + crypto::random_hex(6);
+  std::error_code ec;
+  std::filesystem::rename(from, aside, ec);
+  return ec ? std::string() : aside;  // already gone: nothing to delete
+}
+
+Result<int> Documents::purge_unreferenced(std::int64_t older_than_ms) {
+  const UnixMs now = clock_.now_ms();
+  std::vector<std::pair<std::string, std::string>> aside;  // content path, where it was moved
+  auto purged = storage::write_value<int>(db_, [&](storage::Tx& tx) -> Result<int> {
+    aside.clear();
+    int n = 0;
+    for (const auto& d : tx.documents().unreferenced_before(now - older_than_ms, kMaxPurgedPerRound)) {
+      if (tx.documents().linked(d.id)) {  // marked by a draft edit, but another application names it
+        tx.documents().clear_unreferenced(d.id);
+        continue;
+      }
+      tx.documents().remove(d.id);
+      audit::record(tx, audit::system_actor(), now, {"document.purge", "document", d.id, d.owner_user_id, "", "", "ok"});
+      ++n;
+      if (tx.documents().content_named(d.sha256)) continue;
+      if (std::string moved = set_aside(d.sha256); !moved.empty()) aside.emplace_back(path_for(d.sha256), moved);
+    }
+    return n;
+  });
+  std::error_code ec;
+  for (const auto& [path, moved] : aside) {
+    if (purged.ok()) std::filesystem::remove(moved, ec);
+    else std::filesystem::rename(moved, path, ec);  // the rows are back: so is their content
+  }
+  return purged;
 }
 
 Result<Download> Documents::download(const Principal& who, const std::string& id) {

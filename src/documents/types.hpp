@@ -17,6 +17,13 @@ struct Quota {
   std::int64_t max_documents = 1000;
 };
 
+// Uploads that no application references are deleted after this long (serve
+// --unreferenced-document-days): long enough to finish a form, short enough that papers a person
+// never filed are not kept.
+constexpr int kDefaultUnreferencedDays = 14;
+// Documents one purge transaction deletes at most (Documents::purge_unreferenced).
+constexpr int kMaxPurgedPerRound = 500;
+
 // What one person has uploaded so far.
 struct Usage {
   std::int64_t documents = 0;

@@ -700,3 +700,77 @@ TEST(Holidays, SlaDeadlinesSkipThemAndABadFileStopsTheStart) {
     EXPECT_NE(why.find("/holidays/0/date: must be a date"), std::string::npos) << why;
   }
 }
+
+namespace {
+
+// Files of stored content under a documents folder (the content's names, not the temporary or
+// set-aside ones, which start with a dot).
+std::size_t stored_contents(const std::string& dir) {
+  std::size_t n = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    n += e.is_regular_file() && e.path().filename().string()[0] != '.';
+  return n;
+}
+
+}  // namespace
+
+// Uploads that no application references are deleted once unreferenced for the retention
+// (`darwaza documents purge`, which serve runs hourly with --unreferenced-document-days): a lone
+// upload, one taken out of a draft, and a second upload of filed content go; what a filed
+// application or a draft names stays, and content goes only when no remaining document names it.
+// An application naming a purged document is refused at its field.
+TEST(DocumentPurge, UnreferencedUploadsGoAndReferencedOnesStay) {
+  ServerProcess server({"--catalog-dir", DARWAZA_TEST_FIXTURES "/services"});
+  server.start();
+  HttpClient c = server.client();
+  Person a = signed_in(c), b = signed_in(c);
+  auto upload = [&](const Person& p, const std::string& text) {
+    auto r = c.request("POST", "/v1/documents", "%PDF-1.7\n" + text,
+                       {{"Authorization", "Bearer " + p.token}, {"Content-Type", "application/pdf"}});
+    EXPECT_EQ(r.status, 201u) << r.body;
+    return r.json().value("id", std::string());
+  };
+  auto with_letter = [](const std::string& doc) {
+    return json{{"purpose", "Remote development for export clients"}, {"endpoints", {"8.8.8.0/24"}}, {"supporting_letter", doc}};
+  };
+  const std::string lone = upload(a, "never used"), filed = upload(a, "filed letter"), twin = upload(b, "filed letter"),
+                    dropped = upload(a, "first draft"), kept = upload(a, "second draft"),
+                    pair_a = upload(a, "same scan"), pair_b = upload(b, "same scan");
+  ASSERT_EQ(c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", with_letter(filed)}}, bearer(a.token)).status,
+            201u);
+  auto draft = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"draft", true}, {"data", with_letter(dropped)}},
+                           bearer(a.token));
+  ASSERT_EQ(draft.status, 201u) << draft.body;
+  ASSERT_EQ(c.patch_json("/v1/applications/" + draft.json()["id"].get<std::string>(), {{"data", with_letter(kept)}},
+                         bearer(a.token)).status,
+            200u);
+  const std::string docs = server.data_dir() + "/d/documents";
+  EXPECT_EQ(stored_contents(docs), 5u);  // never used, filed letter, first draft, second draft, same scan
+
+  std::string out;
+  ASSERT_EQ(run_darwaza({"documents", "purge", "--data", server.data_dir() + "/d"}, out), 0) << out;
+  EXPECT_NE(out.find("purged 0 "), std::string::npos) << "nothing is 14 days old yet: " << out;
+  run_sql_on(server, "UPDATE unreferenced_documents SET since = since - 15 * 86400000");
+  ASSERT_EQ(run_darwaza({"documents", "purge", "--data", server.data_dir() + "/d"}, out), 0) << out;
+  EXPECT_NE(out.find("purged 5 "), std::string::npos) << out;  // lone, twin, dropped and the pair
+
+  for (const auto& [who, id] : std::vector<std::pair<Person, std::string>>{{a, lone}, {b, twin}, {a, dropped}, {a, pair_a}, {b, pair_b}})
+    EXPECT_EQ(c.get("/v1/documents/" + id, bearer(who.token)).status, 404u) << id;
+  for (const auto& id : {filed, kept}) {
+    auto r = c.get("/v1/documents/" + id, bearer(a.token));
+    EXPECT_EQ(r.status, 200u) << r.body;
+  }
+  EXPECT_EQ(stored_contents(docs), 2u);  // the filed letter (the twin's too) and the second draft
+  auto late = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", with_letter(lone)}}, bearer(a.token));
+  EXPECT_EQ(late.status, 422u) << late.body;
+  EXPECT_NE(late.body.find("/supporting_letter"), std::string::npos) << late.body;
+
+  // Content purged can be uploaded again, and is stored again.
+  const std::string again = upload(a, "never used");
+  EXPECT_EQ(c.get("/v1/documents/" + again, bearer(a.token)).status, 200u);
+  EXPECT_EQ(stored_contents(docs), 3u);
+  ASSERT_EQ(run_darwaza({"documents", "purge", "--data", server.data_dir() + "/d"}, out), 0) << out;
+  EXPECT_NE(out.find("purged 0 "), std::string::npos) << out;
+  ASSERT_EQ(server.stop(), 0);
+  ASSERT_EQ(run_darwaza({"audit", "verify", "--data", server.data_dir() + "/d"}, out), 0) << out;
+}

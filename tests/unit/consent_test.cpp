@@ -16,7 +16,6 @@ using namespace darwaza;
 
 namespace {
 
-constexpr UnixMs kDayMs = 24LL * 3600 * 1000;
 constexpr UnixMs kStart = 1'795'000'000'000;  // 2026-11-18, mid-morning in Pakistan
 
 struct World {

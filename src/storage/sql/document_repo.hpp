@@ -13,7 +13,12 @@ class SqlDocumentRepo final : public DocumentRepo {
   std::optional<documents::Document> by_id(const std::string& id) override;
   documents::Usage usage(const std::string& owner_user_id) override;
   void link(const std::string& application_id, const std::string& document_id) override;
-  void unlink_all(const std::string& application_id) override;
+  void unlink_all(const std::string& application_id, UnixMs now) override;
+  std::vector<documents::Document> unreferenced_before(UnixMs cutoff, int limit) override;
+  bool linked(const std::string& document_id) override;
+  void clear_unreferenced(const std::string& document_id) override;
+  void remove(const std::string& document_id) override;
+  bool content_named(const std::string& sha256) override;
   bool shared_with_member(const std::string& document_id, const std::string& user_id) override;
   std::vector<std::string> agencies_referencing(const std::string& document_id) override;
 

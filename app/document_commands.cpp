@@ -1,0 +1,39 @@
+// `darwaza documents purge`: deletes uploads that no application has referenced for a number of
+// days, and the content no remaining document names (what `serve` does every hour with
+// --unreferenced-document-days), for an operator who wants it now or on their own schedule.
+#include <iostream>
+
+#include "commands.hpp"
+#include "documents/documents.hpp"
+
+namespace darwaza::cli {
+
+void register_documents(CLI::App& app, DataOptions& data) {
+  auto days = std::make_shared<int>(documents::kDefaultUnreferencedDays);
+  auto* documents = app.add_subcommand("documents", "Uploaded documents");
+  documents->require_subcommand(1);
+  auto* purge = documents->add_subcommand(
+      "purge", "Delete uploads that no application (a draft included) has referenced for DAYS days, and their content");
+  add_data_options(*purge, data);
+  purge->add_option("--unreferenced-days", *days, "Delete those unreferenced for at least this many days (0: all of them)")
+      ->check(CLI::Range(0, 36500))
+      ->capture_default_str();
+  purge->callback([&data, days] {
+    auto db = data.open_for_command(2);
+    SystemClock clock;
+    documents::Documents docs(*db, clock, data.documents_path());
+    int total = 0;
+    for (;;) {
+      auto n = docs.purge_unreferenced(static_cast<std::int64_t>(*days) * kDayMs);
+      if (!n.ok()) {
+        std::cerr << "darwaza: " << operator_message(n.error()) << "\n";
+        throw CLI::RuntimeError(1);
+      }
+      total += *n;
+      if (*n < documents::kMaxPurgedPerRound) break;
+    }
+    std::cout << "purged " << total << " unreferenced documents\n";
+  });
+}
+
+}  // namespace darwaza::cli
