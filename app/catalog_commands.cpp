@@ -12,6 +12,7 @@
 #include "storage/database.hpp"
 #include "commands.hpp"
 #include "identity/agencies.hpp"
+#include "registries/registries.hpp"
 #include "registries/schema.hpp"
 #include "registries/service_links.hpp"
 
@@ -149,10 +150,20 @@ void register_load(CLI::App& catalog, DataOptions& data) {
       known.emplace();
       for (const auto& a : *list) known->insert(a.id);
     }
+    // The registries stored in the database: a definition must fit those it names. One not
+    // stored yet is a warning, since registries may be loaded after the catalog.
+    registries::Registries regs(*db, clock, /*address_indexes=*/false);
+    if (Status s = regs.open(); !s.ok()) {
+      std::cerr << "darwaza: " << operator_message(s.error()) << "\n";
+      throw CLI::RuntimeError(1);
+    }
+    std::vector<std::string> unloaded;
     std::vector<catalog::ServiceDefinition> defs;
     catalog::DirectoryChecks checks;
     checks.agencies = known ? &*known : nullptr;
+    checks.more = stored_registry_checks(regs, unloaded);
     auto problems = catalog::check_directory(*dir, &defs, checks);
+    for (const auto& w : unloaded) std::cerr << "darwaza: warning: " << w << " (darwaza registry load)\n";
     for (const auto& p : problems) print_problem(p);
     if (!problems.empty()) {
       std::cerr << problems.size() << " problem(s); nothing was loaded\n";
@@ -170,6 +181,18 @@ void register_load(CLI::App& catalog, DataOptions& data) {
 }
 
 }  // namespace
+
+DefinitionCheck stored_registry_checks(const registries::Registries& regs, std::vector<std::string>& missing) {
+  return [&regs, &missing](const catalog::ServiceDefinition& d, const std::string& file) {
+    const auto stored = [&regs](const std::string& name) -> const registries::Schema* {
+      auto s = regs.schema(name);
+      return s.ok() ? s->get() : nullptr;
+    };
+    for (const auto& name : registries::registries_named(d))
+      if (!stored(name)) missing.push_back("service " + d.id + " names registry " + name + ", which is not loaded");
+    return registries::check_service_links(d, file, stored, registries::MissingRegistry::allowed);
+  };
+}
 
 void register_catalog(CLI::App& app, DataOptions& data) {
   auto* catalog = app.add_subcommand("catalog", "Service definitions: check, load and generate definition files");

@@ -3,8 +3,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <string>
+#include <vector>
 
+#include "catalog/definition.hpp"
 #include "certificates/signing.hpp"
 #include "core/crypto.hpp"
 #include "storage/database.hpp"
@@ -49,6 +52,13 @@ void register_version(CLI::App& app);
 void register_routes_command(CLI::App& app);
 // `darwaza catalog check|synth` (app/catalog_commands.cpp).
 void register_catalog(CLI::App& app, DataOptions& data);
+// catalog::DirectoryChecks::more for definitions loaded into a database: what they ask of the
+// registries stored there (`regs`, opened), by registries::check_service_links. A registry not
+// stored yet is not a problem (it may be loaded after the catalog): a warning for it is appended
+// to `missing`. Both must outlive the check.
+using DefinitionCheck =
+    std::function<std::vector<catalog::DefinitionProblem>(const catalog::ServiceDefinition&, const std::string&)>;
+DefinitionCheck stored_registry_checks(const registries::Registries& regs, std::vector<std::string>& missing);
 // `darwaza registry check|load|export` (app/registry_commands.cpp).
 void register_registry(CLI::App& app, DataOptions& data);
 // Checks and loads a folder of registry schemas (serve --registry-dir); throws on any problem.

@@ -191,23 +191,18 @@ int run_serve(DataOptions& data, ServeOptions& o) {
 
   if (!o.catalog_dir.empty()) {
     std::vector<catalog::ServiceDefinition> defs;
-    auto problems = catalog::check_directory(o.catalog_dir, &defs);
+    std::vector<std::string> unloaded;
+    catalog::DirectoryChecks checks;
+    checks.more = stored_registry_checks(app.registries, unloaded);
+    auto problems = catalog::check_directory(o.catalog_dir, &defs, checks);
+    // A service naming a registry that is not loaded can be applied for but not approved.
+    for (const auto& w : unloaded) logging::app().warn("{} (see --registry-dir)", w);
     for (const auto& p : problems) logging::app().error("{}: {}: {}", p.file, p.path, p.message);
     if (!problems.empty()) throw std::runtime_error("service definitions in " + o.catalog_dir + " have problems");
     auto report = app.catalog.load(defs);
     if (!report.ok()) throw std::runtime_error(operator_message(report.error()));
     logging::app().info("catalog: {} added, {} updated, {} unchanged", report->added, report->updated,
                         report->unchanged);
-    // A service naming a registry that is not loaded can be applied for but not approved.
-    for (const auto& d : defs) {
-      std::vector<std::string> names;
-      if (d.registry && d.registry->action == catalog::RegistryAction::create) names.push_back(d.registry->registry);
-      for (const auto& f : d.form)
-        if (f.type == catalog::FieldType::registry_ref) names.push_back(f.registry);
-      for (const auto& n : names)
-        if (!app.registries.schema(n).ok())
-          logging::app().warn("service {} names registry {}, which is not loaded (see --registry-dir)", d.id, n);
-    }
   }
 
   if (o.catalog_search == "memory") {  // built before the first request, not by it

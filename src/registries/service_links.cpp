@@ -1,5 +1,7 @@
 #include "registries/service_links.hpp"
 
+#include <algorithm>
+
 namespace darwaza::registries {
 namespace {
 
@@ -9,20 +11,32 @@ bool is_form_source(const std::string& source) { return source.rfind("form.", 0)
 
 }  // namespace
 
+std::vector<std::string> registries_named(const catalog::ServiceDefinition& d) {
+  std::vector<std::string> names;
+  if (d.registry) names.push_back(d.registry->registry);
+  for (const auto& f : d.form)
+    if (f.type == catalog::FieldType::registry_ref && std::find(names.begin(), names.end(), f.registry) == names.end())
+      names.push_back(f.registry);
+  return names;
+}
+
 std::vector<catalog::DefinitionProblem> check_service_links(const catalog::ServiceDefinition& d, const std::string& file,
-                                                            const SchemaLookup& schema_of) {
+                                                            const SchemaLookup& schema_of, MissingRegistry missing) {
   std::vector<catalog::DefinitionProblem> out;
   auto problem = [&](std::string path, std::string message) { out.push_back({file, std::move(path), std::move(message)}); };
+  auto absent = [&](std::string path, const std::string& name) {
+    if (missing == MissingRegistry::problem) problem(std::move(path), "no registry \"" + name + "\" " + kHowToLoad);
+  };
   for (std::size_t i = 0; i < d.form.size(); ++i) {
     const catalog::FormField& f = d.form[i];
     if (f.type == catalog::FieldType::registry_ref && !schema_of(f.registry))
-      problem("/form/" + std::to_string(i) + "/registry", "no registry \"" + f.registry + "\" " + kHowToLoad);
+      absent("/form/" + std::to_string(i) + "/registry", f.registry);
   }
   if (!d.registry) return out;
   const catalog::RegistryOutput& r = *d.registry;
   const Schema* s = schema_of(r.registry);
   if (!s) {
-    problem("/registry/registry", "no registry \"" + r.registry + "\" " + kHowToLoad);
+    absent("/registry/registry", r.registry);
     return out;
   }
   if (r.action != catalog::RegistryAction::create) return out;

@@ -15,8 +15,17 @@ namespace darwaza::registries {
 // The schema of a registry by name, or nullptr when there is none.
 using SchemaLookup = std::function<const Schema*(const std::string&)>;
 
+// What check_service_links makes of a registry that does not exist: a problem (a folder of
+// schemas checked with the definitions), or nothing (a database the registry may be loaded into
+// after the catalog: the caller warns, from registries_named).
+enum class MissingRegistry { problem, allowed };
+
 // Problems of `file` (the definition's file) at the definition's paths.
 std::vector<catalog::DefinitionProblem> check_service_links(const catalog::ServiceDefinition& d, const std::string& file,
-                                                            const SchemaLookup& schema_of);
+                                                            const SchemaLookup& schema_of,
+                                                            MissingRegistry missing = MissingRegistry::problem);
+
+// The registries a definition names: the one its approvals write to, and its registry_ref fields'.
+std::vector<std::string> registries_named(const catalog::ServiceDefinition& d);
 
 }  // namespace darwaza::registries

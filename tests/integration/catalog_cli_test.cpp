@@ -162,3 +162,37 @@ TEST(CatalogCli, CheckNamesWhatTheRegistriesCannotGive) {
   EXPECT_EQ(run_darwaza({"catalog", "check", defs.string()}, out), 0) << out;
   fs::remove_all(dir);
 }
+
+// `catalog load` checks the same against the registries its database holds: a definition that
+// does not fit a stored registry is refused by file and path, and nothing of its folder is
+// loaded; one naming a registry the database does not hold yet loads with a warning (registries
+// may be loaded after the catalog).
+TEST(CatalogCli, LoadChecksTheRegistriesItsDatabaseHolds) {
+  fs::path dir = make_temp_dir("darwaza-catalog-load-registries");
+  const std::string data = (dir / "d").string();
+  std::ifstream in(std::string(DARWAZA_SOURCE_DIR) + "/data/services/stp-tenancy.json");
+  const json good = json::parse(in);
+  std::string out;
+  ASSERT_EQ(run_darwaza({"registry", "load", DARWAZA_SOURCE_DIR "/data/registries", "--data", data}, out), 0) << out;
+
+  fs::path bad = dir / "bad";
+  fs::create_directories(bad);
+  json mapped = good;
+  mapped["registry"]["map"] = {{"no_such_field", "form.firm_name"}};
+  write(bad / "stp-tenancy.json", mapped);
+  fs::copy_file(DARWAZA_TEST_FIXTURES "/services/test-permit.json", bad / "test-permit.json");
+  EXPECT_EQ(run_darwaza({"catalog", "load", bad.string(), "--data", data}, out), 1) << out;
+  EXPECT_NE(out.find((bad / "stp-tenancy.json").string() + ": /registry/map/no_such_field: "), std::string::npos) << out;
+  EXPECT_NE(out.find("nothing was loaded"), std::string::npos) << out;
+
+  fs::path later = dir / "later";
+  fs::create_directories(later);
+  json unloaded = good;
+  unloaded["registry"]["registry"] = "stp-tenancies-2027";
+  write(later / "stp-tenancy.json", unloaded);
+  fs::copy_file(DARWAZA_TEST_FIXTURES "/services/test-permit.json", later / "test-permit.json");
+  EXPECT_EQ(run_darwaza({"catalog", "load", later.string(), "--data", data}, out), 0) << out;
+  EXPECT_NE(out.find("names registry stp-tenancies-2027, which is not loaded"), std::string::npos) << out;
+  EXPECT_NE(out.find("2 added"), std::string::npos) << "the refused folder loaded nothing: " << out;
+  fs::remove_all(dir);
+}
