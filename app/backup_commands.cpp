@@ -18,8 +18,10 @@ namespace fs = std::filesystem;
 
 constexpr const char* kDatabaseFile = "darwaza.db";
 // Copied after the database snapshot: a document or key the snapshot names was on disk before
-// the row naming it committed, so the copy holds it. In the backup they are these folders; in the
-// data they are DATA/keys and the documents folder (--documents-dir, default DATA/documents).
+// the row naming it committed, so the copy holds it, unless a purge of unreferenced uploads
+// deleted it in between (a document no application names: the restored platform's own purge
+// deletes its row). In the backup they are these folders; in the data they are DATA/keys and the
+// documents folder (--documents-dir, default DATA/documents).
 constexpr const char* kKeysFolder = "keys";
 constexpr const char* kDocumentsFolder = "documents";
 constexpr int kExitFailed = 1;
@@ -40,7 +42,8 @@ void make_owner_only_dir(const fs::path& dir) {
 }
 
 // Copies a folder tree with owner-only permissions (0700 folders, 0600 files); returns the
-// number of files copied. A missing source is an empty tree.
+// number of files copied. A missing source is an empty tree. Hidden files (content being written)
+// are left out, and so is a file deleted while the copy runs (a purged document's content).
 std::size_t copy_owner_only(const fs::path& from, const fs::path& to) {
   std::size_t files = 0;
   if (!fs::is_directory(from)) return 0;
@@ -50,8 +53,9 @@ std::size_t copy_owner_only(const fs::path& from, const fs::path& to) {
     std::error_code ec;
     if (entry.is_directory()) {
       make_owner_only_dir(target);
-    } else if (entry.is_regular_file()) {
+    } else if (entry.is_regular_file() && entry.path().filename().string().front() != '.') {
       fs::copy_file(entry.path(), target, fs::copy_options::skip_existing, ec);
+      if (ec && !fs::exists(entry.path())) continue;  // deleted since it was listed
       if (ec) fail("cannot copy " + entry.path().string() + ": " + ec.message());
       ::chmod(target.c_str(), 0600);
       ++files;
@@ -82,6 +86,7 @@ void register_backup(CLI::App& app, DataOptions& data) {
                                  "Copy the data folder into PATH (a new folder) while the server keeps serving:\n"
                                  "the database as one consistent snapshot, then the signing key and documents");
   add_data_options(*cmd, data);
+  add_documents_option(*cmd, data);
   cmd->add_option("PATH", *dest, "New folder for the backup (created owner-only)")->required();
   cmd->callback([&data, dest] {
     fs::path out(*dest);
@@ -101,6 +106,7 @@ void register_restore(CLI::App& app, DataOptions& data) {
                                  "Restore a backup folder made by `darwaza backup` into a fresh data folder (--data);\n"
                                  "then check it with `darwaza audit verify --data DATA`");
   add_data_options(*cmd, data);
+  add_documents_option(*cmd, data);
   cmd->add_option("PATH", *src, "The backup folder")->required()->check(CLI::ExistingDirectory);
   cmd->callback([&data, src] {
     fs::path in(*src);

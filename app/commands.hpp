@@ -42,6 +42,8 @@ struct DataOptions {
 
 // --data, --signing-key, --db, --seed-dir and --log-level.
 void add_data_options(CLI::App& cmd, DataOptions& d);
+// --documents-dir: for the commands that read or write uploaded documents' content.
+void add_documents_option(CLI::App& cmd, DataOptions& d);
 // Only --data, --signing-key and --log-level: for commands that name their databases themselves.
 void add_key_options(CLI::App& cmd, DataOptions& d);
 

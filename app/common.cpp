@@ -57,13 +57,16 @@ void add_key_options(CLI::App& cmd, DataOptions& d) {
 void add_data_options(CLI::App& cmd, DataOptions& d) {
   add_key_options(cmd, d);
   cmd.add_option("--db", d.db_url, "Database URL: sqlite:PATH or postgresql://USER@HOST:PORT/DB (default: sqlite:DATA/darwaza.db)")->envname("DARWAZA_DB");
+  cmd.add_option("--seed-dir", d.seed_dir, "Folder with agencies.json and other seed data")
+      ->envname("DARWAZA_SEED_DIR")
+      ->capture_default_str();
+}
+
+void add_documents_option(CLI::App& cmd, DataOptions& d) {
   cmd.add_option("--documents-dir", d.documents_dir,
                  "Folder of uploaded documents' content (created owner-only). Default: DATA/documents. Nodes "
                  "over one PostgreSQL database must all name one shared folder (a shared volume)")
       ->envname("DARWAZA_DOCUMENTS_DIR");
-  cmd.add_option("--seed-dir", d.seed_dir, "Folder with agencies.json and other seed data")
-      ->envname("DARWAZA_SEED_DIR")
-      ->capture_default_str();
 }
 
 }  // namespace darwaza::cli

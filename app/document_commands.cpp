@@ -2,6 +2,7 @@
 // days, and the content no remaining document names (what `serve` does every hour with
 // --unreferenced-document-days), for an operator who wants it now or on their own schedule.
 #include <iostream>
+#include <limits>
 
 #include "commands.hpp"
 #include "documents/documents.hpp"
@@ -15,24 +16,20 @@ void register_documents(CLI::App& app, DataOptions& data) {
   auto* purge = documents->add_subcommand(
       "purge", "Delete uploads that no application (a draft included) has referenced for DAYS days, and their content");
   add_data_options(*purge, data);
-  purge->add_option("--unreferenced-days", *days, "Delete those unreferenced for at least this many days (0: all of them)")
-      ->check(CLI::Range(0, 36500))
+  add_documents_option(*purge, data);
+  purge->add_option("--unreferenced-days", *days, "Delete those unreferenced for at least this many days")
+      ->check(CLI::Range(1, 36500))
       ->capture_default_str();
   purge->callback([&data, days] {
     auto db = data.open_for_command(2);
     SystemClock clock;
     documents::Documents docs(*db, clock, data.documents_path());
-    int total = 0;
-    for (;;) {
-      auto n = docs.purge_unreferenced(static_cast<std::int64_t>(*days) * kDayMs);
-      if (!n.ok()) {
-        std::cerr << "darwaza: " << operator_message(n.error()) << "\n";
-        throw CLI::RuntimeError(1);
-      }
-      total += *n;
-      if (*n < documents::kMaxPurgedPerRound) break;
+    auto total = docs.purge_unreferenced(static_cast<std::int64_t>(*days) * kDayMs, std::numeric_limits<int>::max());
+    if (!total.ok()) {
+      std::cerr << "darwaza: " << operator_message(total.error()) << "\n";
+      throw CLI::RuntimeError(1);
     }
-    std::cout << "purged " << total << " unreferenced documents\n";
+    std::cout << "purged " << *total << " unreferenced documents\n";
   });
 }
 

@@ -273,18 +273,9 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   // Uploads no application has referenced for --unreferenced-document-days, hourly.
   Periodic document_purge(std::chrono::seconds(o.unreferenced_document_days > 0 ? kDocumentPurgeIntervalS : 0),
                           [&app, days = o.unreferenced_document_days] {
-    for (int total = 0;;) {
-      auto n = app.documents.purge_unreferenced(static_cast<std::int64_t>(days) * kDayMs);
-      if (!n.ok()) {
-        logging::app().error("purging unreferenced documents failed: {}", operator_message(n.error()));
-        return;
-      }
-      total += *n;
-      if (*n < documents::kMaxPurgedPerRound) {
-        if (total > 0) logging::app().info("purged {} documents unreferenced for {} days", total, days);
-        return;
-      }
-    }
+    auto n = app.documents.purge_unreferenced(static_cast<std::int64_t>(days) * kDayMs, documents::kMaxPurgeRoundsPerRun);
+    if (!n.ok()) logging::app().error("purging unreferenced documents failed: {}", operator_message(n.error()));
+    else if (*n > 0) logging::app().info("purged {} documents unreferenced for {} days", *n, days);
   }, /*run_at_stop=*/false);
   // Registry changes made on other nodes (and by command-line tools) reach this node's IP indexes.
   Periodic follow_registries(std::chrono::milliseconds(registries::kFollowIntervalMs), [&app] {
@@ -339,6 +330,7 @@ void register_serve(CLI::App& app, DataOptions& data) {
   auto o = std::make_shared<ServeOptions>();
   auto* cmd = app.add_subcommand("serve", "Start the HTTP/JSON API server (creates and migrates the database)");
   add_data_options(*cmd, data);
+  add_documents_option(*cmd, data);
   cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0 = ephemeral)")
       ->envname("DARWAZA_LISTEN")
       ->capture_default_str();

@@ -9,7 +9,6 @@
 namespace darwaza::applications {
 namespace {
 
-
 std::string date_of_day(std::int64_t day) { return pkt_date(day * kDayMs - kPktOffsetMs); }
 
 // The first and last date of the period holding `day`.

@@ -1,6 +1,7 @@
 #include "documents/documents.hpp"
 #include "audit/audit.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -35,6 +36,15 @@ void sync_dir(const std::string& dir) {
     ::fsync(fd);
     ::close(fd);
   }
+}
+
+// Opened, not only looked up: a shared folder over NFS checks with the server on open, where a
+// cached look-up could still see a file another node has just deleted.
+bool content_present(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
 }
 
 std::string clean_filename(std::string_view name) {
@@ -84,7 +94,7 @@ std::string Documents::path_for(const std::string& sha) const { return root_ + "
 
 Status Documents::write_blob(const std::string& sha, std::string_view bytes) {
   std::string final_path = path_for(sha);
-  if (std::filesystem::exists(final_path)) return ok_status();  // same content, already stored
+  if (content_present(final_path)) return ok_status();  // same content, already stored
   std::string dir = root_ + "/" + sha.substr(0, 2);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -121,7 +131,7 @@ Result<Document> Documents::upload(const Principal& who, std::string_view bytes,
     if (Status q = within_quota(quota_, tx.documents().usage(who.user_id), d.size); !q.ok()) return q;
     // A purge committed since the write above may have taken this content (another document
     // held it, and was purged): writes serialise, so looking again here settles it.
-    if (!std::filesystem::exists(path_for(d.sha256)))
+    if (!content_present(path_for(d.sha256)))
       if (Status w = write_blob(d.sha256, bytes); !w.ok()) return w;
     tx.documents().insert(d);
     audit::record(tx, who, d.created_at, {"document.upload", "document", d.id, who.user_id, "", "", "ok"});
@@ -131,21 +141,14 @@ Result<Document> Documents::upload(const Principal& who, std::string_view bytes,
   return d;
 }
 
-std::string Documents::set_aside(const std::string& sha) {
-  const std::string from = path_for(sha);
-  const std::string aside = root_ + "/" + sha.substr(0, 2) + "/." + sha + ".purged." + crypto::random_hex(6);
-  std::error_code ec;
-  std::filesystem::rename(from, aside, ec);
-  return ec ? std::string() : aside;  // already gone: nothing to delete
-}
-
-Result<int> Documents::purge_unreferenced(std::int64_t older_than_ms) {
+Result<int> Documents::purge_round(UnixMs cutoff, int& examined, std::vector<std::string>& unnamed) {
   const UnixMs now = clock_.now_ms();
-  std::vector<std::pair<std::string, std::string>> aside;  // content path, where it was moved
-  auto purged = storage::write_value<int>(db_, [&](storage::Tx& tx) -> Result<int> {
-    aside.clear();
+  return storage::write_value<int>(db_, [&](storage::Tx& tx) -> Result<int> {
+    examined = 0;
+    unnamed.clear();
     int n = 0;
-    for (const auto& d : tx.documents().unreferenced_before(now - older_than_ms, kMaxPurgedPerRound)) {
+    for (const auto& d : tx.documents().unreferenced_before(cutoff, kMaxPurgedPerRound)) {
+      ++examined;
       if (tx.documents().linked(d.id)) {  // marked by a draft edit, but another application names it
         tx.documents().clear_unreferenced(d.id);
         continue;
@@ -153,17 +156,38 @@ Result<int> Documents::purge_unreferenced(std::int64_t older_than_ms) {
       tx.documents().remove(d.id);
       audit::record(tx, audit::system_actor(), now, {"document.purge", "document", d.id, d.owner_user_id, "", "", "ok"});
       ++n;
-      if (tx.documents().content_named(d.sha256)) continue;
-      if (std::string moved = set_aside(d.sha256); !moved.empty()) aside.emplace_back(path_for(d.sha256), moved);
+      if (!tx.documents().content_named(d.sha256) &&
+          std::find(unnamed.begin(), unnamed.end(), d.sha256) == unnamed.end())
+        unnamed.push_back(d.sha256);
     }
     return n;
   });
-  std::error_code ec;
-  for (const auto& [path, moved] : aside) {
-    if (purged.ok()) std::filesystem::remove(moved, ec);
-    else std::filesystem::rename(moved, path, ec);  // the rows are back: so is their content
+}
+
+Status Documents::delete_unnamed(const std::vector<std::string>& sha256s) {
+  if (sha256s.empty()) return ok_status();
+  return db_.write([&](storage::Tx& tx) -> Status {
+    std::error_code ec;
+    for (const auto& sha : sha256s)
+      if (!tx.documents().content_named(sha)) std::filesystem::remove(path_for(sha), ec);
+    return ok_status();
+  });
+}
+
+Result<int> Documents::purge_unreferenced(std::int64_t older_than_ms, int max_rounds) {
+  const UnixMs cutoff = clock_.now_ms() - older_than_ms;
+  int total = 0;
+  for (int round = 0; round < max_rounds; ++round) {
+    int examined = 0;
+    std::vector<std::string> unnamed;
+    auto n = purge_round(cutoff, examined, unnamed);
+    if (!n.ok()) return n;
+    total += *n;
+    // Rows first, content after: a stop in between leaves content nothing names, never the reverse.
+    if (Status s = delete_unnamed(unnamed); !s.ok()) return s.take_error();
+    if (examined < kMaxPurgedPerRound) break;
   }
-  return purged;
+  return total;
 }
 
 Result<Download> Documents::download(const Principal& who, const std::string& id) {

@@ -31,16 +31,21 @@ class Documents {
   Result<Document> upload(const Principal& who, std::string_view bytes, const std::string& filename);
   Result<Download> download(const Principal& who, const std::string& id);
   // Deletes documents that no application has referenced (a draft's links count) for `older_than`
-  // ms or more, each audited (document.purge), and then the content no remaining document names;
-  // at most kMaxPurgedPerRound per call. Returns how many documents it deleted.
-  Result<int> purge_unreferenced(std::int64_t older_than_ms);
+  // ms or more, each audited (document.purge), then the content no remaining document names. Works
+  // in transactions of at most kMaxPurgedPerRound documents, at most `max_rounds` of them (a node
+  // stopping waits for one call). Returns how many documents it deleted.
+  Result<int> purge_unreferenced(std::int64_t older_than_ms, int max_rounds);
 
  private:
   std::string path_for(const std::string& sha256) const;
   Status write_blob(const std::string& sha256, std::string_view bytes);
-  // Content a purge deletes is first moved aside (a name of its own) inside the purge's
-  // transaction, then deleted once that commits, or put back if it does not.
-  std::string set_aside(const std::string& sha256);
+  // One purge transaction: deletes up to kMaxPurgedPerRound documents; `examined` is how many
+  // unreferenced marks it looked at, `unnamed` the content no remaining document names.
+  Result<int> purge_round(UnixMs cutoff, int& examined, std::vector<std::string>& unnamed);
+  // Deletes each content file that no document names, in a write of its own: writes are
+  // serialised, so an upload of the same bytes either commits its row first (the file stays) or
+  // finds the file gone in its own transaction and writes it again.
+  Status delete_unnamed(const std::vector<std::string>& sha256s);
 
   storage::Database& db_;
   const Clock& clock_;

@@ -21,8 +21,11 @@ struct Quota {
 // --unreferenced-document-days): long enough to finish a form, short enough that papers a person
 // never filed are not kept.
 constexpr int kDefaultUnreferencedDays = 14;
-// Documents one purge transaction deletes at most (Documents::purge_unreferenced).
+// Documents one purge transaction deletes at most, and the transactions of one hourly run of a
+// node (Documents::purge_unreferenced): a backlog is worked off over several hours, and a node
+// stopping waits for one run at most.
 constexpr int kMaxPurgedPerRound = 500;
+constexpr int kMaxPurgeRoundsPerRun = 20;
 
 // What one person has uploaded so far.
 struct Usage {

@@ -20,9 +20,10 @@ class DocumentRepo {
   // Links the document to the application; it is no longer unreferenced.
   virtual void link(const std::string& application_id, const std::string& document_id) = 0;
   // Removes every link of the application (a draft's, before its current documents are linked),
-  // marking each document unreferenced since `now` (linking it again takes the mark off).
+  // marking each document unreferenced since `now` (linking it again takes the mark off; a mark
+  // it had already, from another draft's edit, moves to `now`, when its last link may have gone).
   virtual void unlink_all(const std::string& application_id, UnixMs now) = 0;
-  // Documents marked unreferenced since before `cutoff`, oldest first, at most `limit`.
+  // Documents marked unreferenced since `cutoff` or before, oldest first, at most `limit`.
   virtual std::vector<documents::Document> unreferenced_before(UnixMs cutoff, int limit) = 0;
   // Whether any application links the document.
   virtual bool linked(const std::string& document_id) = 0;

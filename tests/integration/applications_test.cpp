@@ -6,12 +6,9 @@
 #include <future>
 #include <regex>
 
-#include <sqlite3.h>
-
 #include "certificates/qr.hpp"
 #include "certificates/signing.hpp"
 #include "core/working_days.hpp"
-#include "storage/postgres/pg_connection.hpp"
 #include "support/fixtures.hpp"
 #include "support/test_database.hpp"
 
@@ -590,20 +587,9 @@ TEST(DocumentQuota, AnUploadPastEitherLimitIsRefusedAndOthersAreNotAffected) {
 
 namespace {
 
-// Runs SQL on a running server's own database (SQLite in its data folder, or its PostgreSQL
-// database): how a test stands in for time passing.
+// Runs SQL on a running server's own database: how a test stands in for time passing.
 void run_sql_on(const ServerProcess& s, const std::string& statement) {
-  if (testing_postgresql()) {
-    darwaza::storage::postgres::PgConnection(test_db_url(s.data_dir() + "/d")).exec_script(statement.c_str());
-    return;
-  }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((s.data_dir() + "/d/darwaza.db").c_str(), &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  char* err = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "") << statement;
-  sqlite3_free(err);
-  sqlite3_close(db);
+  ASSERT_EQ(run_sql_in(s.data_dir() + "/d", statement), "") << statement;
 }
 
 std::vector<std::string> queue_ids(HttpClient& c, const Person& officer, const std::string& query) {
@@ -699,78 +685,4 @@ TEST(Holidays, SlaDeadlinesSkipThemAndABadFileStopsTheStart) {
     EXPECT_NE(why.find("exited during start-up"), std::string::npos) << why;
     EXPECT_NE(why.find("/holidays/0/date: must be a date"), std::string::npos) << why;
   }
-}
-
-namespace {
-
-// Files of stored content under a documents folder (the content's names, not the temporary or
-// set-aside ones, which start with a dot).
-std::size_t stored_contents(const std::string& dir) {
-  std::size_t n = 0;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
-    n += e.is_regular_file() && e.path().filename().string()[0] != '.';
-  return n;
-}
-
-}  // namespace
-
-// Uploads that no application references are deleted once unreferenced for the retention
-// (`darwaza documents purge`, which serve runs hourly with --unreferenced-document-days): a lone
-// upload, one taken out of a draft, and a second upload of filed content go; what a filed
-// application or a draft names stays, and content goes only when no remaining document names it.
-// An application naming a purged document is refused at its field.
-TEST(DocumentPurge, UnreferencedUploadsGoAndReferencedOnesStay) {
-  ServerProcess server({"--catalog-dir", DARWAZA_TEST_FIXTURES "/services"});
-  server.start();
-  HttpClient c = server.client();
-  Person a = signed_in(c), b = signed_in(c);
-  auto upload = [&](const Person& p, const std::string& text) {
-    auto r = c.request("POST", "/v1/documents", "%PDF-1.7\n" + text,
-                       {{"Authorization", "Bearer " + p.token}, {"Content-Type", "application/pdf"}});
-    EXPECT_EQ(r.status, 201u) << r.body;
-    return r.json().value("id", std::string());
-  };
-  auto with_letter = [](const std::string& doc) {
-    return json{{"purpose", "Remote development for export clients"}, {"endpoints", {"8.8.8.0/24"}}, {"supporting_letter", doc}};
-  };
-  const std::string lone = upload(a, "never used"), filed = upload(a, "filed letter"), twin = upload(b, "filed letter"),
-                    dropped = upload(a, "first draft"), kept = upload(a, "second draft"),
-                    pair_a = upload(a, "same scan"), pair_b = upload(b, "same scan");
-  ASSERT_EQ(c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", with_letter(filed)}}, bearer(a.token)).status,
-            201u);
-  auto draft = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"draft", true}, {"data", with_letter(dropped)}},
-                           bearer(a.token));
-  ASSERT_EQ(draft.status, 201u) << draft.body;
-  ASSERT_EQ(c.patch_json("/v1/applications/" + draft.json()["id"].get<std::string>(), {{"data", with_letter(kept)}},
-                         bearer(a.token)).status,
-            200u);
-  const std::string docs = server.data_dir() + "/d/documents";
-  EXPECT_EQ(stored_contents(docs), 5u);  // never used, filed letter, first draft, second draft, same scan
-
-  std::string out;
-  ASSERT_EQ(run_darwaza({"documents", "purge", "--data", server.data_dir() + "/d"}, out), 0) << out;
-  EXPECT_NE(out.find("purged 0 "), std::string::npos) << "nothing is 14 days old yet: " << out;
-  run_sql_on(server, "UPDATE unreferenced_documents SET since = since - 15 * 86400000");
-  ASSERT_EQ(run_darwaza({"documents", "purge", "--data", server.data_dir() + "/d"}, out), 0) << out;
-  EXPECT_NE(out.find("purged 5 "), std::string::npos) << out;  // lone, twin, dropped and the pair
-
-  for (const auto& [who, id] : std::vector<std::pair<Person, std::string>>{{a, lone}, {b, twin}, {a, dropped}, {a, pair_a}, {b, pair_b}})
-    EXPECT_EQ(c.get("/v1/documents/" + id, bearer(who.token)).status, 404u) << id;
-  for (const auto& id : {filed, kept}) {
-    auto r = c.get("/v1/documents/" + id, bearer(a.token));
-    EXPECT_EQ(r.status, 200u) << r.body;
-  }
-  EXPECT_EQ(stored_contents(docs), 2u);  // the filed letter (the twin's too) and the second draft
-  auto late = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", with_letter(lone)}}, bearer(a.token));
-  EXPECT_EQ(late.status, 422u) << late.body;
-  EXPECT_NE(late.body.find("/supporting_letter"), std::string::npos) << late.body;
-
-  // Content purged can be uploaded again, and is stored again.
-  const std::string again = upload(a, "never used");
-  EXPECT_EQ(c.get("/v1/documents/" + again, bearer(a.token)).status, 200u);
-  EXPECT_EQ(stored_contents(docs), 3u);
-  ASSERT_EQ(run_darwaza({"documents", "purge", "--data", server.data_dir() + "/d"}, out), 0) << out;
-  EXPECT_NE(out.find("purged 0 "), std::string::npos) << out;
-  ASSERT_EQ(server.stop(), 0);
-  ASSERT_EQ(run_darwaza({"audit", "verify", "--data", server.data_dir() + "/d"}, out), 0) << out;
 }

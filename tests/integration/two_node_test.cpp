@@ -108,17 +108,15 @@ class NodePair {
   NodePair& operator=(const NodePair&) = delete;
   // Stops B, then A (each must exit cleanly).
   void stop() {
-    ASSERT_EQ(b->stop(), 0);
-    ASSERT_EQ(a.stop(), 0);
+    EXPECT_EQ(b->stop(), 0);
+    EXPECT_EQ(a.stop(), 0);
   }
 
   ServerProcess a;
+  std::unique_ptr<ServerProcess> b;  // started in the constructor, after A
 
  private:
   std::string b_dir_;
-
- public:
-  std::unique_ptr<ServerProcess> b;
 };
 
 json permit_data() {

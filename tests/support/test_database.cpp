@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include <libpq-fe.h>
+#include <sqlite3.h>
 
 #include "core/crypto.hpp"
 
@@ -70,6 +71,34 @@ std::string test_db_url(const std::string& data_dir) {
     throw std::runtime_error("CREATE DATABASE failed: " + err);
   dbs.name_by_dir.emplace(key, name);
   return dbs.url_by_dir.emplace(key, std::string(base_url()) + name).first->second;
+}
+
+std::string run_sql_in(const std::string& data_dir, const std::string& sql) {
+  constexpr int kBusyTimeoutMs = 5000;
+  if (testing_postgresql()) {
+    PGconn* c = PQconnectdb(test_db_url(data_dir).c_str());
+    std::string msg = PQstatus(c) == CONNECTION_OK ? "" : PQerrorMessage(c);
+    if (msg.empty()) {
+      PGresult* r = PQexec(c, sql.c_str());
+      if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) msg = PQresultErrorMessage(r);
+      PQclear(r);
+    }
+    PQfinish(c);
+    return msg;
+  }
+  sqlite3* db = nullptr;
+  if (sqlite3_open((data_dir + "/darwaza.db").c_str(), &db) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "cannot open";
+    sqlite3_close(db);
+    return msg;
+  }
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  char* err = nullptr;
+  std::string msg;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) msg = err ? err : "failed";
+  sqlite3_free(err);
+  sqlite3_close(db);
+  return msg;
 }
 
 }  // namespace darwaza::test

@@ -15,4 +15,9 @@ bool testing_postgresql();
 // same database, whether a server or a CLI command opens it first.
 std::string test_db_url(const std::string& data_dir);
 
+// Runs SQL on the database of a data folder (its SQLite file, or its PostgreSQL database), beside
+// whatever server or command uses it: how a test stands in for time passing. Returns "" or the
+// error.
+std::string run_sql_in(const std::string& data_dir, const std::string& sql);
+
 }  // namespace darwaza::test

@@ -227,6 +227,7 @@ void PgConnection::configure_session() {
   PGresult* r = PQexec(conn_, settings.c_str());
   if (PQresultStatus(r) != PGRES_COMMAND_OK) fail("session settings", r);
   PQclear(r);
+  configured_ = true;
 }
 
 PgConnection::~PgConnection() {
@@ -239,8 +240,9 @@ PGconn* PgConnection::handle() {
     unread_ = false;
     while (PGresult* r = PQgetResult(conn_)) PQclear(r);
   }
-  // The server went away (restart, fail-over): reconnect once; statements are re-prepared.
-  if (PQstatus(conn_) == CONNECTION_BAD) reconnect();
+  // The server went away (restart, fail-over): reconnect once; statements are re-prepared. A
+  // session whose settings failed after a reconnect is not used as it is either.
+  if (PQstatus(conn_) == CONNECTION_BAD || !configured_) reconnect();
   return conn_;
 }
 
@@ -254,7 +256,7 @@ bool PgConnection::resume_after_loss(const Start& start) {
   if (!start.retryable) return false;
   const bool lost = session_ != start.session || PQstatus(conn_) == CONNECTION_BAD;
   if (!lost) return false;  // the server answered: an error of the statement itself
-  if (PQstatus(conn_) == CONNECTION_BAD) {
+  if (PQstatus(conn_) == CONNECTION_BAD || !configured_) {
     try {
       reconnect();
     } catch (const StorageError&) {
@@ -266,6 +268,7 @@ bool PgConnection::resume_after_loss(const Start& start) {
 }
 
 void PgConnection::reconnect() {
+  configured_ = false;
   PQreset(conn_);
   ++session_;
   if (PQstatus(conn_) != CONNECTION_OK) fail("reconnect");

@@ -151,6 +151,7 @@ class PgConnection final : public sql::Connection {
   };
   const char* deferred_begin_ = nullptr;
   bool unread_ = false;  // a command was sent whose answer is not read yet
+  bool configured_ = false;  // the session has its settings (configure_session) since the last (re)connect
   bool bulk_ = false;
   std::vector<PendingCopy> pending_;
 };

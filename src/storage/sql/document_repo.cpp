@@ -13,7 +13,7 @@ constexpr const char* kMarkUnreferenced =
     "INSERT INTO unreferenced_documents (document_id, since) VALUES (?, ?) ON CONFLICT DO NOTHING";
 constexpr const char* kMarkLinksUnreferenced =
     "INSERT INTO unreferenced_documents (document_id, since) SELECT document_id, ?2 FROM application_documents "
-    "WHERE application_id = ?1 ON CONFLICT DO NOTHING";
+    "WHERE application_id = ?1 ON CONFLICT (document_id) DO UPDATE SET since = excluded.since";
 constexpr const char* kClearUnreferenced = "DELETE FROM unreferenced_documents WHERE document_id = ?";
 constexpr const char* kUnlinkAll = "DELETE FROM application_documents WHERE application_id = ?";
 constexpr const char* kUnreferencedBefore =
