@@ -255,6 +255,33 @@ TEST(PgReaderConnection, TheFirstReadAfterItsServerSessionWasKilledSucceeds) {
   EXPECT_TRUE(found);
 }
 
+// What is never sent again after a lost session: a reader's statement inside a snapshot that
+// already handed rows over (a new session would answer from another snapshot), and any statement
+// of a read-write connection (it may have written). Each fails; the connection's next use works.
+TEST(PgReaderConnection, NoStatementAfterTheFirstOfASnapshotNorAnyWriteIsSentAgain) {
+  if (!testing_postgresql()) GTEST_SKIP() << "PostgreSQL only";
+  const std::string url = test_db_url(make_temp_dir("dz-pgkill-noretry"));
+  storage::DatabaseOptions o;
+  o.url = url;
+  storage::open_database(o);  // creates and migrates the database
+  using storage::postgres::PgConnection;
+  PgConnection reader(url, PgConnection::Use::read_only), writer(url), killer(url);
+  const auto pid_of = [](PgConnection& c) {
+    auto q = c.query("SELECT pg_backend_pid()::text");
+    EXPECT_TRUE(q.step());
+    return q.text(0);
+  };
+  reader.defer_begin("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+  const std::string reader_pid = pid_of(reader);  // the snapshot's first statement: rows handed over
+  const std::string writer_pid = pid_of(writer);
+  kill_other_sessions(killer);
+  EXPECT_THROW(reader.query("SELECT 1").step(), storage::StorageError);
+  EXPECT_THROW(writer.query("SELECT 1").step(), storage::StorageError);
+  reader.rollback_read();
+  EXPECT_NE(pid_of(reader), reader_pid);
+  EXPECT_NE(pid_of(writer), writer_pid);
+}
+
 // The writer's server session killed (a restart or fail-over ends every session): the first write
 // after it succeeds. Its batch's BEGIN finds the connection gone and, since nothing of the batch
 // has run, starts it again on a new session instead of failing the batch's callers.
