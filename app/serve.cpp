@@ -277,6 +277,11 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     if (!n.ok()) logging::app().error("purging unreferenced documents failed: {}", operator_message(n.error()));
     else if (*n > 0) logging::app().info("purged {} documents unreferenced for {} days", *n, days);
   }, /*run_at_stop=*/false);
+  // Catalog changes made on other nodes (and by `darwaza catalog load`) reach this node's search index.
+  Periodic catalog_refresh(std::chrono::milliseconds(o.catalog_search == "memory" ? catalog::kIndexRecheckMs : 0), [&app] {
+    if (Status s = app.catalog.refresh_index(); !s.ok())
+      logging::app().error("refreshing the catalog search index failed: {}", operator_message(s.error()));
+  }, /*run_at_stop=*/false);
   // Registry changes made on other nodes (and by command-line tools) reach this node's IP indexes.
   Periodic follow_registries(std::chrono::milliseconds(registries::kFollowIntervalMs), [&app] {
     auto n = app.registries.follow_changes();
@@ -314,6 +319,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   expiry_scan.stop();
   outbox_rounds.stop();
   follow_registries.stop();
+  catalog_refresh.stop();
   rate_cells_purge.stop();
   govstack.stop();
   purge.stop();

@@ -75,10 +75,12 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::post, "/v1/organisations/{org}/members", kCitizen, h(handlers::add_member));
   r.add(V::delete_, "/v1/organisations/{org}/members/{user}", kCitizen, h(handlers::remove_member));
 
-  // Catalog
-  r.add(V::get, "/v1/services", kPublic, h(handlers::list_services), expensive_read);
+  // Catalog. Searching and browsing with the in-memory index never wait on the database (the
+  // index follows other writers from a background refresh): answered on the I/O thread.
+  const RouteOptions browse = app.catalog.engine() == catalog::SearchEngine::memory ? fast : expensive_read;
+  r.add(V::get, "/v1/services", kPublic, h(handlers::list_services), browse);
   r.add(V::get, "/v1/services/{id}", kPublic, h(handlers::get_service));
-  r.add(V::get, "/v1/categories", kPublic, h(handlers::list_categories));
+  r.add(V::get, "/v1/categories", kPublic, h(handlers::list_categories), browse);
 
   // Applications: the domain checks who relates to each application (applicant, organisation
   // member, officer of the owning agency); the route admits the roles that can relate at all.

@@ -81,21 +81,25 @@ Result<LoadReport> Catalog::load(const std::vector<ServiceDefinition>& defs) {
 }
 
 Result<std::shared_ptr<const SearchIndex>> Catalog::search_index() {
-  const UnixMs now = clock_.now_ms();
-  bool stale = false;  // this node loaded definitions since the index was built
   {
     std::lock_guard lock(index_mu_);
-    stale = !index_ || indexed_loads_ != loads_;
-    if (!stale && now - index_checked_at_ < kIndexRecheckMs) return index_;
-    // Time to ask the store: this thread asks, the others go on with the index they have.
-    if (!stale) index_checked_at_ = now;
+    if (index_ && indexed_loads_ == loads_) return index_;
   }
+  return rebuild_index(/*only_if_stale=*/true);
+}
+
+Status Catalog::refresh_index() {
+  auto r = rebuild_index(/*only_if_stale=*/false);
+  return r.ok() ? ok_status() : r.take_error();
+}
+
+Result<std::shared_ptr<const SearchIndex>> Catalog::rebuild_index(bool only_if_stale) {
   std::lock_guard rebuild(rebuild_mu_);
   std::uint64_t loads = 0;
   std::shared_ptr<const SearchIndex> have;
   {
     std::lock_guard lock(index_mu_);
-    if (stale && index_ && indexed_loads_ == loads_) return index_;  // another thread just rebuilt it
+    if (only_if_stale && index_ && indexed_loads_ == loads_) return index_;  // another thread just rebuilt it
     loads = loads_;
     have = index_;
   }
@@ -112,7 +116,6 @@ Result<std::shared_ptr<const SearchIndex>> Catalog::search_index() {
   std::lock_guard lock(index_mu_);
   index_ = built;
   indexed_loads_ = std::max(indexed_loads_, loads);
-  index_checked_at_ = now;
   return built;
 }
 

@@ -36,7 +36,7 @@ enum class SearchEngine { memory, database };
 std::optional<SearchEngine> parse_search_engine(std::string_view name);
 
 // How often a node asks the store whether another node (or `darwaza catalog load`) changed the
-// catalog; its own loads refresh the index at once.
+// catalog (serve calls Catalog::refresh_index); its own loads refresh the index at once.
 constexpr UnixMs kIndexRecheckMs = 1000;
 
 class Catalog {
@@ -44,6 +44,7 @@ class Catalog {
   Catalog(storage::Database& db, const Clock& clock, SearchEngine engine = SearchEngine::memory)
       : db_(db), clock_(clock), engine_(engine) {}
 
+  SearchEngine engine() const { return engine_; }
   Result<LoadReport> load(const std::vector<ServiceDefinition>& defs);
   // page is 1-based.
   Result<storage::ServicePage> search(const std::string& text, const std::string& agency, const std::string& category,
@@ -51,18 +52,25 @@ class Catalog {
   Result<std::vector<storage::CategoryCount>> categories(const std::string& agency);
   Result<DefinitionPtr> current(const std::string& id);
   Result<DefinitionPtr> at_version(const std::string& id, int version);
-  // The current search index, rebuilt first if the catalog changed (memory engine).
+  // The current search index (memory engine). It asks the store only when there is none yet or
+  // this node loaded definitions since it was built, so a search answers from memory without
+  // waiting on the database; other nodes' changes come in through refresh_index.
   Result<std::shared_ptr<const SearchIndex>> search_index();
+  // Asks the store for the catalog's generation and rebuilds the index if another writer changed
+  // it (serve calls it every kIndexRecheckMs).
+  Status refresh_index();
 
  private:
   Result<DefinitionPtr> parse_stored(const storage::StoredService& s);
+  // Rebuilds the index if the store's catalog generation moved; with `only_if_stale`, returns the
+  // index at once when another thread brought it up to date with this node's loads meanwhile.
+  Result<std::shared_ptr<const SearchIndex>> rebuild_index(bool only_if_stale);
 
   storage::Database& db_;
   const Clock& clock_;
   const SearchEngine engine_;
-  std::mutex index_mu_;  // guards the four below
+  std::mutex index_mu_;  // guards the three below
   std::shared_ptr<const SearchIndex> index_;
-  UnixMs index_checked_at_ = 0;
   std::uint64_t loads_ = 0;          // this node's catalog loads ...
   std::uint64_t indexed_loads_ = 0;  // ... and how many of them index_ includes
   std::mutex rebuild_mu_;            // one rebuild at a time
