@@ -76,8 +76,10 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::delete_, "/v1/organisations/{org}/members/{user}", kCitizen, h(handlers::remove_member));
 
   // Catalog. Searching and browsing with the in-memory index never wait on the database (the
-  // index follows other writers from a background refresh): answered on the I/O thread.
-  const RouteOptions browse = app.catalog.engine() == catalog::SearchEngine::memory ? fast : expensive_read;
+  // index follows other writers from a background refresh, and the caller's session is not looked
+  // up: the answer is the same for everyone): answered on the I/O thread.
+  RouteOptions browse = app.catalog.engine() == catalog::SearchEngine::memory ? fast : expensive_read;
+  browse.caller_unused = true;
   r.add(V::get, "/v1/services", kPublic, h(handlers::list_services), browse);
   r.add(V::get, "/v1/services/{id}", kPublic, h(handlers::get_service));
   r.add(V::get, "/v1/categories", kPublic, h(handlers::list_categories), browse);

@@ -137,7 +137,7 @@ bool changes_state(bhttp::verb method) {
 
 Status Pipeline::check_access(Request& req, const Route& route) {
   auto token = presented_token(req, options_.session_cookie, req.via_cookie);
-  if (token) {
+  if (token && !(route.options.caller_unused && (route.access & kPublic))) {
     auto p = auth_.authenticate(*token, route.options.with_person);
     const bool csrf_refused = p.ok() && req.via_cookie && changes_state(req.raw.method()) &&
                               !(options_.csrf && options_.csrf->matches(p->session_id, req.header(kCsrfHeader)));

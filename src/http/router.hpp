@@ -35,7 +35,8 @@ bool admits(AccessMask mask, const Principal& p, std::string_view agency);
 // How the server runs a handler.
 enum class Dispatch {
   pool,     // on the bounded handler pool (may block on the database or CPU-heavy work)
-  inline_,  // on the I/O thread: only for handlers that never block (health, metrics)
+  inline_,  // on the I/O thread: only for handlers that never block (health, metrics, short reads, the
+            // catalog's in-memory search)
   async     // an AsyncHandler on the I/O thread: it starts its work (a queued durable write) and
             // answers later through its Responder, so no thread waits for the write
 };
@@ -45,6 +46,9 @@ struct RouteOptions {
   bool expensive = false;           // subject to the per-client rate limit
   std::size_t max_body_bytes = 0;   // 0 = the server default
   bool with_person = false;         // the handler shows the signed-in person their own record
+  // A public route whose answer is the same whoever asks: a token or session cookie the request
+  // carries is not looked up (no database read for it), and the handler sees an anonymous caller.
+  bool caller_unused = false;
 };
 
 // Routes that cost a caller little and the server much (sign-in, tokens, searches that match

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <thread>
 
 #include "support/fixtures.hpp"
 
@@ -194,5 +195,40 @@ TEST(CatalogCli, LoadChecksTheRegistriesItsDatabaseHolds) {
   EXPECT_EQ(run_darwaza({"catalog", "load", later.string(), "--data", data}, out), 0) << out;
   EXPECT_NE(out.find("names registry stp-tenancies-2027, which is not loaded"), std::string::npos) << out;
   EXPECT_NE(out.find("2 added"), std::string::npos) << "the refused folder loaded nothing: " << out;
+  fs::remove_all(dir);
+}
+
+// A catalog loaded into a running server's database by the command-line tool (or by another
+// node) is found by that server's search within seconds, without a restart: the server refreshes
+// its in-memory index in the background. A signed-in caller's search answers the same as anyone's.
+TEST(CatalogCli, ALoadIntoARunningServersDatabaseIsSearchableThere) {
+  constexpr int kFollowDeadlineMs = 15000;  // the server refreshes every second; allow plenty
+  fs::path dir = make_temp_dir("darwaza-catalog-follow");
+  {  // the server's log is collected (for the log scan) when it is destroyed, before the folder goes
+    ServerProcess s({"--catalog-dir", DARWAZA_TEST_FIXTURES "/services"}, (dir / "srv").string());
+    s.start();
+    HttpClient c = s.client();
+    ASSERT_EQ(c.get("/v1/services?q=quokka").json()["total"], 0);
+    fs::create_directories(dir / "more");
+    json extra = fixture("test-permit");
+    extra["id"] = "quokka-permit";
+    extra["title"]["en"] = "Quokka husbandry permit";
+    write(dir / "more" / "quokka-permit.json", extra);
+    std::string out;
+    ASSERT_EQ(run_darwaza({"catalog", "load", (dir / "more").string(), "--data", s.data_dir() + "/d"}, out), 0) << out;
+    json found;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kFollowDeadlineMs);
+    while (std::chrono::steady_clock::now() < deadline) {
+      found = c.get("/v1/services?q=quokka").json();
+      if (found["total"] == 1) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // polling interval
+    }
+    ASSERT_EQ(found["total"], 1) << found;
+    EXPECT_EQ(found["items"][0]["id"], "quokka-permit");
+    Person p = signed_in(c);
+    EXPECT_EQ(c.get("/v1/services?q=quokka", bearer(p.token)).json(), found);
+    EXPECT_EQ(c.get("/v1/services?q=quokka", bearer("not-a-session-token")).json(), found);
+    EXPECT_EQ(s.stop(), 0);
+  }
   fs::remove_all(dir);
 }
