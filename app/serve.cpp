@@ -205,7 +205,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
                         report->unchanged);
   }
 
-  if (o.catalog_search == "memory") {  // built before the first request, not by it
+  if (app.catalog.engine() == catalog::SearchEngine::memory) {  // built before the first request, not by it
     auto index = app.catalog.search_index();
     if (!index.ok()) throw std::runtime_error("building the catalog search index failed: " + operator_message(index.error()));
     logging::app().info("catalog search index: {} services", (*index)->size());
@@ -278,7 +278,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     else if (*n > 0) logging::app().info("purged {} documents unreferenced for {} days", *n, days);
   }, /*run_at_stop=*/false);
   // Catalog changes made on other nodes (and by `darwaza catalog load`) reach this node's search index.
-  Periodic catalog_refresh(std::chrono::milliseconds(o.catalog_search == "memory" ? catalog::kIndexRecheckMs : 0), [&app] {
+  Periodic catalog_refresh(std::chrono::milliseconds(app.catalog.engine() == catalog::SearchEngine::memory ? catalog::kIndexRecheckMs : 0), [&app] {
     if (Status s = app.catalog.refresh_index(); !s.ok())
       logging::app().error("refreshing the catalog search index failed: {}", operator_message(s.error()));
   }, /*run_at_stop=*/false);

@@ -8,7 +8,8 @@
 namespace darwaza {
 namespace {
 
-int pkt_weekday(UnixMs t) { return static_cast<int>((pkt_day(t) + 4) % 7); }  // 0 = Sunday; 1970-01-01 was a Thursday
+// 0 = Sunday, of a pkt_day at or after 1970-01-01 (a Thursday).
+int weekday_of(std::int64_t day) { return static_cast<int>((day + 4) % 7); }
 }  // namespace
 
 std::int64_t pkt_day(UnixMs t) {
@@ -22,15 +23,16 @@ std::optional<std::int64_t> day_of_date(const std::string& ymd) {
   std::sscanf(ymd.c_str(), "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
-  return static_cast<std::int64_t>(timegm(&tm)) / 86400;
+  return static_cast<std::int64_t>(timegm(&tm)) / (kDayMs / 1000);
 }
 
 UnixMs add_working_days(UnixMs from, int days, const Holidays& holidays) {
   UnixMs t = from;
   while (days > 0) {
     t += kDayMs;
-    int wd = pkt_weekday(t);
-    if (wd != 0 && wd != 6 && !holidays.count(pkt_day(t))) --days;
+    const std::int64_t day = pkt_day(t);
+    const int wd = weekday_of(day);
+    if (wd != 0 && wd != 6 && !holidays.count(day)) --days;
   }
   return t;
 }

@@ -144,6 +144,40 @@ TEST_F(ReadTransactions, ReadStatementsSeeEachCommitAndRefuseWrites) {
   EXPECT_TRUE(db_->ready());
 }
 
+// Ends the test database's other sessions (`pid`, or every one when it is 0), as a restart or
+// fail-over ends them, and waits until they are gone (at most 5 s). The SQL is constant: a
+// connection caches its statements by the text's address.
+constexpr const char* kTerminate =
+    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() "
+    "AND pid <> pg_backend_pid() AND (?1::int = 0 OR pid = ?1::int)";
+constexpr const char* kAlive =
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+    "AND (?1::int = 0 OR pid = ?1::int)";
+
+void kill_sessions(storage::postgres::PgConnection& killer, std::int64_t pid) {
+  auto kill = killer.query(kTerminate);
+  kill.bind(1, pid);
+  kill.step();
+  for (int i = 0; i < 100; ++i) {
+    auto alive = killer.query(kAlive);
+    alive.bind(1, pid);
+    alive.step();
+    if (alive.integer(0) == 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ADD_FAILURE() << "sessions still alive 5 s after they were ended";
+}
+
+void kill_other_sessions(storage::postgres::PgConnection& killer) { kill_sessions(killer, 0); }
+
+// A fresh, migrated PostgreSQL database for a test of bare connections; its URL.
+std::string migrated_database(const std::string& prefix) {
+  storage::DatabaseOptions o;
+  o.url = test_db_url(make_temp_dir(prefix));
+  storage::open_database(o);
+  return o.url;
+}
+
 }  // namespace
 
 // A reader whose server session is killed (fail-over, restart, an administrator): the command
@@ -151,10 +185,7 @@ TEST_F(ReadTransactions, ReadStatementsSeeEachCommitAndRefuseWrites) {
 // settings, whether the kill came while a read's COMMIT answer was still unread or not.
 TEST(PgReaderConnection, SurvivesItsServerSessionBeingKilled) {
   if (!testing_postgresql()) GTEST_SKIP() << "PostgreSQL only";
-  const std::string url = test_db_url(make_temp_dir("dz-pgkill"));
-  storage::DatabaseOptions o;
-  o.url = url;
-  storage::open_database(o);  // creates and migrates the database
+  const std::string url = migrated_database("dz-pgkill");
   storage::postgres::PgConnection reader(url), killer(url);
   constexpr const char* kBegin = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
   const auto read_one = [&](const char* sql) {
@@ -170,16 +201,7 @@ TEST(PgReaderConnection, SurvivesItsServerSessionBeingKilled) {
     SCOPED_TRACE(commit_unread ? "killed with a COMMIT answer unread" : "killed while idle");
     const std::string pid = read_one("SELECT pg_backend_pid()::text");
     if (!commit_unread) reader.query("SELECT 1").step();  // reads the COMMIT's answer
-    auto kill = killer.query("SELECT pg_terminate_backend(?::int)");
-    kill.bind(1, pid);
-    ASSERT_TRUE(kill.step());
-    for (int i = 0; i < 100; ++i) {  // until the backend is gone (at most 5 s)
-      auto alive = killer.query("SELECT count(*) FROM pg_stat_activity WHERE pid = ?::int");
-      alive.bind(1, pid);
-      alive.step();
-      if (alive.integer(0) == 0) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    kill_sessions(killer, std::stoll(pid));
     try {
       read_one("SELECT 1");  // may learn of the kill here
     } catch (const storage::StorageError&) {
@@ -195,32 +217,14 @@ TEST(PgReaderConnection, SurvivesItsServerSessionBeingKilled) {
   EXPECT_EQ(PQtransactionStatus(reader.handle()), PQTRANS_IDLE);
 }
 
-namespace {
-// Ends every other session of the test database (as a restart or fail-over does) and waits until
-// they are gone.
-void kill_other_sessions(storage::postgres::PgConnection& killer) {
-  killer.exec_script(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-      "AND pid <> pg_backend_pid()");
-  for (int i = 0; i < 100; ++i) {  // at most 5 s
-    auto alive = killer.query(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
-    alive.step();
-    if (alive.integer(0) == 0) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-}
-}  // namespace
-
 // A pooled reader's server session killed while it sat idle in the pool: the next read through
 // it succeeds (its first statement is sent again on a new session), in a snapshot read and in a
 // read of single statements, and so does a read whose first statement is a new one for the
 // connection (prepared first).
 TEST(PgReaderConnection, TheFirstReadAfterItsServerSessionWasKilledSucceeds) {
   if (!testing_postgresql()) GTEST_SKIP() << "PostgreSQL only";
-  const std::string url = test_db_url(make_temp_dir("dz-pgkill-reader"));
   storage::DatabaseOptions o;
-  o.url = url;
+  o.url = test_db_url(make_temp_dir("dz-pgkill-reader"));
   o.reader_connections = 1;  // the read after the kill takes the killed connection
   auto db = storage::open_database(o);
   ASSERT_TRUE(db->write([](storage::Tx& tx) {
@@ -236,7 +240,7 @@ TEST(PgReaderConnection, TheFirstReadAfterItsServerSessionWasKilledSucceeds) {
   std::int64_t n = -1;
   ASSERT_TRUE(db->read(count(n)).ok());
   ASSERT_TRUE(db->read_statements(count(n)).ok());
-  storage::postgres::PgConnection killer(url);
+  storage::postgres::PgConnection killer(o.url);
   for (bool snapshot : {true, false}) {
     SCOPED_TRACE(snapshot ? "Database::read" : "Database::read_statements");
     kill_other_sessions(killer);
@@ -260,10 +264,7 @@ TEST(PgReaderConnection, TheFirstReadAfterItsServerSessionWasKilledSucceeds) {
 // of a read-write connection (it may have written). Each fails; the connection's next use works.
 TEST(PgReaderConnection, NoStatementAfterTheFirstOfASnapshotNorAnyWriteIsSentAgain) {
   if (!testing_postgresql()) GTEST_SKIP() << "PostgreSQL only";
-  const std::string url = test_db_url(make_temp_dir("dz-pgkill-noretry"));
-  storage::DatabaseOptions o;
-  o.url = url;
-  storage::open_database(o);  // creates and migrates the database
+  const std::string url = migrated_database("dz-pgkill-noretry");
   using storage::postgres::PgConnection;
   PgConnection reader(url, PgConnection::Use::read_only), writer(url), killer(url);
   const auto pid_of = [](PgConnection& c) {
@@ -287,13 +288,12 @@ TEST(PgReaderConnection, NoStatementAfterTheFirstOfASnapshotNorAnyWriteIsSentAga
 // has run, starts it again on a new session instead of failing the batch's callers.
 TEST(PgWriterConnection, TheFirstWriteAfterItsServerSessionWasKilledSucceeds) {
   if (!testing_postgresql()) GTEST_SKIP() << "PostgreSQL only";
-  const std::string url = test_db_url(make_temp_dir("dz-pgkill-writer"));
   storage::DatabaseOptions o;
-  o.url = url;
+  o.url = test_db_url(make_temp_dir("dz-pgkill-writer"));
   auto db = storage::open_database(o);
   const auto write_one = [&] { return db->write([](storage::Tx&) { return ok_status(); }); };
   ASSERT_TRUE(write_one().ok());
-  storage::postgres::PgConnection killer(url);
+  storage::postgres::PgConnection killer(o.url);
   kill_other_sessions(killer);
   Status first = write_one();
   EXPECT_TRUE(first.ok()) << first.error().detail;
