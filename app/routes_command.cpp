@@ -8,7 +8,8 @@
 namespace darwaza::cli {
 
 // `darwaza routes`: the route table as text (METHOD PATTERN ACCESS), for operators and for the
-// tests that check the OpenAPI document and the authorisation matrix against it.
+// tests that check the OpenAPI document and the authorisation matrix against it; --json adds
+// whether a read-only node (serve --read-only) serves the route.
 void register_routes_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("routes", "Print every HTTP route with its access policy (METHOD PATH ACCESS)");
   auto json = std::make_shared<bool>(false);
@@ -29,7 +30,10 @@ void register_routes_command(CLI::App& app) {
     for (const auto& r : router.routes()) {
       std::string method(http::bhttp::to_string(r.method));
       if (*json) {
-        std::cout << nlohmann::json{{"method", method}, {"path", r.pattern}, {"access", http::describe_access(r.access)}}
+        std::cout << nlohmann::json{{"method", method},
+                                    {"path", r.pattern},
+                                    {"access", http::describe_access(r.access)},
+                                    {"replica", r.options.replica}}
                          .dump()
                   << "\n";
       } else {

@@ -51,9 +51,23 @@ struct ServeOptions {
   long long outbox_retry_base_ms = notifications::kDefaultRetryBaseMs;
   int outbox_max_attempts = notifications::kMaxDeliveryAttempts;
   int expiry_scan_s = 86400;              // look for certificates expiring within 30 days; 0: never
+  // A node on a PostgreSQL replica: public reads only, nothing written (docs/deployment.md).
+  bool read_only = false;
+  double max_replica_lag_s = 30;  // /readyz answers 503 while the replica is further behind
   http::ServerOptions server;
   GovStackServeOptions govstack;
 };
+
+// What a read-only node cannot do, refused before anything starts.
+void check_read_only_options(const DataOptions& data, const ServeOptions& o) {
+  if (!storage::is_postgresql_url(data.resolved_db_url()))
+    throw std::runtime_error("--read-only serves from a PostgreSQL replica: give its --db postgresql://...");
+  if (!o.catalog_dir.empty() || !o.registry_dir.empty())
+    throw std::runtime_error("--catalog-dir and --registry-dir load into the database: a --read-only node cannot; "
+                             "load them through a read-write node");
+  if (o.govstack.threads() > 0)
+    throw std::runtime_error("the GovStack listeners write (audit entries, registrations): not on a --read-only node");
+}
 
 std::unique_ptr<notifications::Transport> transport_for(const std::string& kind, const ServeOptions& o,
                                                         const std::string& dir) {
@@ -135,6 +149,8 @@ void seed_transparency(api::App& app, const std::string& seed_dir) {
 int run_serve(DataOptions& data, ServeOptions& o) {
   logging::init({data.log_level, o.access_log});
   split_listen(o.listen, o.server, "--listen");
+  if (o.read_only) check_read_only_options(data, o);
+  const bool writes = !o.read_only;  // seeds, loads and background jobs that write
   data.ensure_data_dir();
 
   std::atomic<http::Metrics*> metrics_ptr{nullptr};
@@ -151,6 +167,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     if (auto* m = metrics_ptr.load(std::memory_order_acquire)) m->db_sync_latency().observe(s);
   };
   dbo.audit = !o.unaudited_benchmark;
+  dbo.read_only = o.read_only;
   if (o.unaudited_benchmark)
     logging::app().warn("UNAUDITED BENCHMARK MODE: no audit entries are written; never run a real platform like this");
   auto db = storage::open_database(dbo);
@@ -164,7 +181,9 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   ao.cookie_secure = o.cookie_secure;
   ao.public_url = o.public_url.empty() ? "http://" + o.listen : o.public_url;
   ao.documents_dir = data.documents_path();
-  if (db->engine() != "sqlite" && data.documents_dir.empty())
+  ao.read_only = o.read_only;
+  ao.max_replica_lag_s = o.max_replica_lag_s;
+  if (writes && db->engine() != "sqlite" && data.documents_dir.empty())
     logging::app().warn("documents are kept in {}: nodes sharing this database must name one shared folder "
                         "with --documents-dir, or a document uploaded through one node is missing on the others",
                         ao.documents_dir);
@@ -176,7 +195,9 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     ao.holidays = load_holidays(holidays_file);
     logging::app().info("public holidays: {} dates from {}", ao.holidays.size(), holidays_file);
   }
-  auto key = certificates::SigningKey::load_or_create(data.signing_key_path());
+  // A read-only node verifies certificates with the platform's key and never makes one of its own.
+  auto key = o.read_only ? certificates::SigningKey::load_existing(data.signing_key_path())
+                         : certificates::SigningKey::load_or_create(data.signing_key_path());
   if (!key.ok()) throw std::runtime_error(operator_message(key.error()));
   logging::app().info("signing key {}", key->key_id());
   api::App app(*db, clock, ao, std::move(key).value());
@@ -184,7 +205,8 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   std::string agencies_file = (std::filesystem::path(data.seed_dir) / "agencies.json").string();
   auto agencies = identity::load_agencies_file(agencies_file);
   if (!agencies.ok()) throw std::runtime_error(operator_message(agencies.error()));
-  if (Status s = app.agencies.seed(*agencies); !s.ok()) throw std::runtime_error("seeding agencies failed");
+  if (writes)
+    if (Status s = app.agencies.seed(*agencies); !s.ok()) throw std::runtime_error("seeding agencies failed");
 
   if (Status s = app.registries.open(); !s.ok()) throw std::runtime_error("opening registries failed");
   if (!o.registry_dir.empty()) load_registry_dir(app.registries, o.registry_dir);
@@ -218,7 +240,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     logging::app().info("web pages: {} files from {}", app.web.size(), o.web_dir);
   }
 
-  seed_transparency(app, data.seed_dir);
+  if (writes) seed_transparency(app, data.seed_dir);
   load_legal_bases(app, data.seed_dir);
 
   http::Router router;
@@ -234,7 +256,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   std::unique_ptr<storage::RateLimitStore> rate_cells;
   api::DatabaseRateLimiter* shared_limiter = nullptr;
   std::unique_ptr<http::RateLimiter> limiter;
-  if (storage::is_postgresql_url(dbo.url) && o.rate_per_minute > 0) {
+  if (writes && storage::is_postgresql_url(dbo.url) && o.rate_per_minute > 0) {
     rate_cells = storage::open_rate_limit_store(dbo.url, api::DatabaseRateLimiter::kConnections);
     auto shared = std::make_unique<api::DatabaseRateLimiter>(*rate_cells, clock, o.rate_per_minute, o.rate_burst,
                                                              metrics.rate_limit_fail_open());
@@ -245,7 +267,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     limiter = std::make_unique<http::MemoryRateLimiter>(clock, o.rate_per_minute, o.rate_burst);
   }
   api::SessionAuthenticator auth(app.sessions);
-  http::Pipeline pipeline(router, auth, metrics, *limiter, {.session_cookie = ao.session_cookie, .tls = o.cookie_secure, .csrf = &app.csrf});
+  http::Pipeline pipeline(router, auth, metrics, *limiter, {.session_cookie = ao.session_cookie, .tls = o.cookie_secure, .csrf = &app.csrf, .read_only = o.read_only});
   http::Server server(o.server, pipeline);
   GovStackListeners govstack(app, o.govstack, o.server, *limiter, o.cookie_secure);
   govstack.start(o.port_file);  // before the main port file, which tells waiting tools all are up
@@ -256,22 +278,25 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     std::ofstream(tmp) << port << "\n";
     std::filesystem::rename(tmp, o.port_file);
   }
+  if (o.read_only)
+    logging::app().info("read-only node: public reads from a replica; every other route answers 503 read-only-node");
   logging::app().info("darwaza {} listening on http://{}:{} ({} I/O threads, {} handler threads)", DARWAZA_VERSION,
                       o.server.host, port, o.server.io_threads > 0 ? o.server.io_threads : (int)std::thread::hardware_concurrency(),
                       o.server.handler_threads);
   // Sign the audit chain head at intervals and once more at shutdown, so at most one interval of
   // entries is ever without a signature over it; purge expired sessions now and then.
-  Periodic checkpoints(std::chrono::seconds(o.audit_checkpoint_s), [&app] {
+  // A read-only node runs only the jobs that read: the catalog index and registry changes.
+  Periodic checkpoints(std::chrono::seconds(writes ? o.audit_checkpoint_s : 0), [&app] {
     auto r = app.audit.checkpoint();
     if (!r.ok()) logging::app().error("audit checkpoint failed: {}", operator_message(r.error()));
-  }, /*run_at_stop=*/true);
-  Periodic purge(std::chrono::seconds(o.session_purge_s), [&app] {
+  }, /*run_at_stop=*/writes);
+  Periodic purge(std::chrono::seconds(writes ? o.session_purge_s : 0), [&app] {
     auto n = app.sessions.purge_expired();
     if (!n.ok()) logging::app().error("purging expired sessions failed: {}", operator_message(n.error()));
     else if (*n > 0) logging::app().info("purged {} expired sessions", *n);
   }, /*run_at_stop=*/false);
   // Uploads no application has referenced for --unreferenced-document-days, hourly.
-  Periodic document_purge(std::chrono::seconds(o.unreferenced_document_days > 0 ? kDocumentPurgeIntervalS : 0),
+  Periodic document_purge(std::chrono::seconds(writes && o.unreferenced_document_days > 0 ? kDocumentPurgeIntervalS : 0),
                           [&app, days = o.unreferenced_document_days] {
     auto n = app.documents.purge_unreferenced(static_cast<std::int64_t>(days) * kDayMs, documents::kMaxPurgeRoundsPerRun);
     if (!n.ok()) logging::app().error("purging unreferenced documents failed: {}", operator_message(n.error()));
@@ -303,14 +328,14 @@ int run_serve(DataOptions& data, ServeOptions& o) {
       transport_for(o.sms_transport, o, (std::filesystem::path(outbox_dir) / "sms").string()),
       notifications::OutboxOptions{o.outbox_retry_base_ms, notifications::kDefaultLeaseMs, o.outbox_max_attempts,
                                    o.outbox_transport == "smtp" ? o.smtp.timeout_ms : notifications::kDefaultSendTimeoutMs});
-  logging::app().info("outbox: e-mail via {}, SMS via {}", o.outbox_transport, o.sms_transport);
+  if (writes) logging::app().info("outbox: e-mail via {}, SMS via {}", o.outbox_transport, o.sms_transport);
   Periodic outbox_rounds(std::chrono::milliseconds(
-                             o.outbox_transport == "none" && o.sms_transport == "none" ? 0 : o.outbox_poll_ms),
+                             !writes || (o.outbox_transport == "none" && o.sms_transport == "none") ? 0 : o.outbox_poll_ms),
                          [&outbox] {
                            auto r = outbox.run_once();
                            if (!r.ok()) logging::app().error("outbox round failed: {}", operator_message(r.error()));
                          }, /*run_at_stop=*/false);
-  Periodic expiry_scan(std::chrono::seconds(o.expiry_scan_s), [&app] {
+  Periodic expiry_scan(std::chrono::seconds(writes ? o.expiry_scan_s : 0), [&app] {
     auto n = app.notifications.scan_expiring();
     if (!n.ok()) logging::app().error("certificate expiry scan failed: {}", operator_message(n.error()));
     else if (*n > 0) logging::app().info("expiry notices for {} certificates", *n);
@@ -453,6 +478,15 @@ void register_serve(CLI::App& app, DataOptions& data) {
       ->capture_default_str();
   cmd->add_option("--web-dir", o->web_dir, "Serve the web pages from this folder (web/, vendored by scripts/build.sh)")
       ->envname("DARWAZA_WEB_DIR");
+  cmd->add_flag("--read-only", o->read_only,
+                "Serve public reads (catalog, registries' public search, dashboards, certificate checks) from a "
+                "PostgreSQL streaming replica named by --db; write nothing, answer every other route 503 "
+                "(docs/deployment.md)")
+      ->envname("DARWAZA_READ_ONLY");
+  cmd->add_option("--max-replica-lag-s", o->max_replica_lag_s,
+                  "--read-only: /readyz answers 503 while the replica is more than this many seconds behind")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
   cmd->add_flag("--cookie-secure", o->cookie_secure, "Mark cookies Secure and send HSTS (serving behind TLS)");
   cmd->callback([&data, o] {
     int rc = run_serve(data, *o);

@@ -42,6 +42,10 @@ struct AppOptions {
   documents::Quota document_quota;
   Holidays holidays;  // public holidays (SLAs count working days)
   catalog::SearchEngine catalog_search = catalog::SearchEngine::memory;
+  // A read-only node on a database replica (serve --read-only): /readyz reports the replica's lag
+  // and answers 503 while it is over max_replica_lag_s.
+  bool read_only = false;
+  double max_replica_lag_s = 30;
 };
 
 struct App {

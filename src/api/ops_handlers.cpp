@@ -1,5 +1,7 @@
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "api/identity_handlers.hpp"
 
 namespace darwaza::embedded {
@@ -14,7 +16,19 @@ http::HandlerResult readyz(App& app, http::Request&) {
   if (app.draining && app.draining->load())
     return make_error(ErrorKind::unavailable, "draining", "Shutting down", "This node is draining.");
   if (!app.db.ready()) return make_error(ErrorKind::unavailable, "database-unavailable", "Database unavailable", "");
-  return http::Reply::json(200, {{"status", "ready"}, {"engine", app.db.engine()}});
+  if (!app.options.read_only) return http::Reply::json(200, {{"status", "ready"}, {"engine", app.db.engine()}});
+  auto lag = app.db.replica_lag_s();
+  if (!lag) return make_error(ErrorKind::unavailable, "database-unavailable", "Database unavailable", "");
+  if (*lag > app.options.max_replica_lag_s) {
+    Error e = make_error(ErrorKind::unavailable, "replica-lagging", "Replica behind",
+                         fmt::format("This node's database replica is {:.1f} s behind its primary (at most {:.1f} s "
+                                     "allowed: --max-replica-lag-s).",
+                                     *lag, app.options.max_replica_lag_s));
+    e.extensions["replica_lag_s"] = *lag;
+    return e;
+  }
+  return http::Reply::json(
+      200, {{"status", "ready"}, {"engine", app.db.engine()}, {"read_only", true}, {"replica_lag_s", *lag}});
 }
 
 http::HandlerResult metrics(App& app, http::Request&) {

@@ -30,17 +30,23 @@ void register_routes(http::Router& r, App& app) {
   const RouteOptions fast_self{Dispatch::inline_, false, 0, true};
   const RouteOptions expensive = kExpensiveRoute;
   const RouteOptions expensive_read{Dispatch::pool, false, 0};
+  // Also served by read-only nodes on a replica (RouteOptions::replica): public reads that write
+  // nothing, not even an audit entry (a read-only node's callers are all anonymous).
+  auto replica = [](RouteOptions o) {
+    o.replica = true;
+    return o;
+  };
 
   // Operations
-  r.add(V::get, "/healthz", kPublic, h(handlers::healthz), fast);
-  r.add(V::get, "/readyz", kPublic, h(handlers::readyz));
-  r.add(V::get, "/metrics", kPublic, h(handlers::metrics), fast);
-  r.add(V::get, "/openapi.yaml", kPublic, h(handlers::openapi), fast);
+  r.add(V::get, "/healthz", kPublic, h(handlers::healthz), replica(fast));
+  r.add(V::get, "/readyz", kPublic, h(handlers::readyz), replica({}));
+  r.add(V::get, "/metrics", kPublic, h(handlers::metrics), replica(fast));
+  r.add(V::get, "/openapi.yaml", kPublic, h(handlers::openapi), replica(fast));
 
   // The web pages (serve --web-dir): the HTML shell and its static assets, from memory.
-  r.add(V::get, "/", kPublic, h(handlers::web_index), fast);
-  r.add(V::get, "/assets/{file}", kPublic, h(handlers::web_asset), fast);
-  r.add(V::get, "/assets/{dir}/{file}", kPublic, h(handlers::web_nested_asset), fast);
+  r.add(V::get, "/", kPublic, h(handlers::web_index), replica(fast));
+  r.add(V::get, "/assets/{file}", kPublic, h(handlers::web_asset), replica(fast));
+  r.add(V::get, "/assets/{dir}/{file}", kPublic, h(handlers::web_nested_asset), replica(fast));
 
   // Accounts and sessions (browsers use web-login: an HttpOnly cookie and a CSRF token)
   r.add(V::post, "/v1/auth/signup", kPublic, h(handlers::signup), expensive);
@@ -53,8 +59,8 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::post, "/v1/oauth/token", kPublic, h(handlers::oauth_token), expensive);
 
   // Agencies, their staff and API clients
-  r.add(V::get, "/v1/agencies", kPublic, h(handlers::list_agencies));
-  r.add(V::get, "/v1/agencies/{agency}", kPublic, h(handlers::get_agency));
+  r.add(V::get, "/v1/agencies", kPublic, h(handlers::list_agencies), replica({}));
+  r.add(V::get, "/v1/agencies/{agency}", kPublic, h(handlers::get_agency), replica({}));
   r.add(V::get, "/v1/agencies/{agency}/staff", kAgencyOfficer | kPlatformAdmin | kAuditor, h(handlers::list_staff));
   r.add(V::post, "/v1/agencies/{agency}/staff", kAgencyAdmin | kPlatformAdmin, h(handlers::add_staff));
   r.add(V::delete_, "/v1/agencies/{agency}/staff/{user}", kAgencyAdmin | kPlatformAdmin, h(handlers::remove_staff));
@@ -80,9 +86,9 @@ void register_routes(http::Router& r, App& app) {
   // up: the answer is the same for everyone): answered on the I/O thread.
   RouteOptions browse = app.catalog.engine() == catalog::SearchEngine::memory ? fast : expensive_read;
   browse.caller_unused = true;
-  r.add(V::get, "/v1/services", kPublic, h(handlers::list_services), browse);
-  r.add(V::get, "/v1/services/{id}", kPublic, h(handlers::get_service));
-  r.add(V::get, "/v1/categories", kPublic, h(handlers::list_categories), browse);
+  r.add(V::get, "/v1/services", kPublic, h(handlers::list_services), replica(browse));
+  r.add(V::get, "/v1/services/{id}", kPublic, h(handlers::get_service), replica({}));
+  r.add(V::get, "/v1/categories", kPublic, h(handlers::list_categories), replica(browse));
 
   // Applications: the domain checks who relates to each application (applicant, organisation
   // member, officer of the owning agency); the route admits the roles that can relate at all.
@@ -104,19 +110,19 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::get, "/v1/documents/{id}", kCitizen, h(handlers::download_document));
 
   // Certificates
-  r.add(V::get, "/v1/certificates/{id}/verify", kPublic, h(handlers::verify_certificate));
-  r.add(V::get, "/v1/certificates/{id}/qr.svg", kPublic, h(handlers::certificate_qr));
+  r.add(V::get, "/v1/certificates/{id}/verify", kPublic, h(handlers::verify_certificate), replica({}));
+  r.add(V::get, "/v1/certificates/{id}/qr.svg", kPublic, h(handlers::certificate_qr), replica({}));
   r.add(V::get, "/v1/certificates/{id}", kCitizen, h(handlers::get_certificate));
   r.add(V::get, "/v1/me/certificates", kCitizen, h(handlers::my_certificates));
-  r.add(V::get, "/v1/keys/signing", kPublic, h(handlers::signing_key));
+  r.add(V::get, "/v1/keys/signing", kPublic, h(handlers::signing_key), replica({}));
 
   // Digital registries: public search shows public fields only; the domain shows every field to
   // the owning agency's staff, platform admins, auditors and the record's subject, and checks
   // the owning agency for changes of fields and status, and address look-ups.
-  r.add(V::get, "/v1/registries", kPublic, h(handlers::list_registries));
-  r.add(V::get, "/v1/registries/{name}", kPublic, h(handlers::get_registry));
-  r.add(V::get, "/v1/registries/{name}/records", kPublic, h(handlers::search_records), expensive_read);
-  r.add(V::get, "/v1/registries/{name}/records/{id}", kPublic, h(handlers::get_record));
+  r.add(V::get, "/v1/registries", kPublic, h(handlers::list_registries), replica({}));
+  r.add(V::get, "/v1/registries/{name}", kPublic, h(handlers::get_registry), replica({}));
+  r.add(V::get, "/v1/registries/{name}/records", kPublic, h(handlers::search_records), replica(expensive_read));
+  r.add(V::get, "/v1/registries/{name}/records/{id}", kPublic, h(handlers::get_record), replica({}));
   r.add(V::patch, "/v1/registries/{name}/records/{id}", kAgencyOfficer | kPlatformAdmin, h(handlers::update_record));
   r.add(V::post, "/v1/registries/{name}/records/{id}/status", kAgencyOfficer | kPlatformAdmin,
         h(handlers::change_record_status));
@@ -143,21 +149,21 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::post, "/v1/me/consents", kCitizen, h(handlers::grant_consent));
   r.add(V::get, "/v1/me/consents", kCitizen, h(handlers::my_consents));
   r.add(V::delete_, "/v1/me/consents/{id}", kCitizen, h(handlers::revoke_consent));
-  r.add(V::get, "/v1/legal-bases", kPublic, h(handlers::list_legal_bases));
+  r.add(V::get, "/v1/legal-bases", kPublic, h(handlers::list_legal_bases), replica({}));
   r.add(V::post, "/v1/exchange/registries/{name}/query", kApiClient | kAgencyOfficer, h(handlers::exchange_query));
 
   // Public transparency: IT-sector indicators (imported with `darwaza indicators import`) and the
   // follow-through of foreign engagements. Anyone reads; recording engagements is for MoITT
   // officers and platform admins: the route admits staff of any agency and the domain narrows
   // it to MoITT (there is no {agency} in these paths).
-  r.add(V::get, "/v1/indicators", kPublic, h(handlers::list_indicators));
-  r.add(V::get, "/v1/indicators/live", kPublic, h(handlers::live_indicators));
-  r.add(V::get, "/v1/indicators/{series}", kPublic, h(handlers::get_indicator));
-  r.add(V::get, "/v1/indicators/{series}/yoy", kPublic, h(handlers::indicator_yoy));
-  r.add(V::get, "/v1/indicators/{series}/fytd", kPublic, h(handlers::indicator_fytd));
-  r.add(V::get, "/v1/engagements", kPublic, h(handlers::list_engagements));
-  r.add(V::get, "/v1/engagements/summary", kPublic, h(handlers::engagement_summary));
-  r.add(V::get, "/v1/engagements/{id}", kPublic, h(handlers::get_engagement));
+  r.add(V::get, "/v1/indicators", kPublic, h(handlers::list_indicators), replica({}));
+  r.add(V::get, "/v1/indicators/live", kPublic, h(handlers::live_indicators), replica({}));
+  r.add(V::get, "/v1/indicators/{series}", kPublic, h(handlers::get_indicator), replica({}));
+  r.add(V::get, "/v1/indicators/{series}/yoy", kPublic, h(handlers::indicator_yoy), replica({}));
+  r.add(V::get, "/v1/indicators/{series}/fytd", kPublic, h(handlers::indicator_fytd), replica({}));
+  r.add(V::get, "/v1/engagements", kPublic, h(handlers::list_engagements), replica({}));
+  r.add(V::get, "/v1/engagements/summary", kPublic, h(handlers::engagement_summary), replica({}));
+  r.add(V::get, "/v1/engagements/{id}", kPublic, h(handlers::get_engagement), replica({}));
   r.add(V::post, "/v1/engagements", kAgencyOfficer | kPlatformAdmin, h(handlers::create_engagement));
   r.add(V::patch, "/v1/engagements/{id}", kAgencyOfficer | kPlatformAdmin, h(handlers::update_engagement));
   r.add(V::post, "/v1/engagements/{id}/commitments", kAgencyOfficer | kPlatformAdmin, h(handlers::add_commitment));

@@ -287,22 +287,33 @@ std::string SigningKey::sign(std::string_view msg) const {
   return b64url(sig, sizeof sig);
 }
 
+Result<SigningKey> SigningKey::read_opened(const std::string& path, int fd) {
+  auto contents = read_key_file(path, fd);
+  if (!contents.ok()) return contents.take_error();
+  SigningKey key = from_seed(contents->seed.data());
+  if ((!contents->public_key.empty() && contents->public_key != key.public_key_b64()) ||
+      (!contents->key_id.empty() && contents->key_id != key.key_id())) {
+    return error(Errc::key_file_malformed, fmt::format("{}: \"public_key\" or \"key_id\" does not belong to \"secret_seed\"", path));
+  }
+  // Best effort: the key may sit on a read-only secret mount, and the key file is what counts.
+  (void)ensure_public_file(path, key);
+  return key;
+}
+
+Result<SigningKey> SigningKey::load_existing(const std::string& path) {
+  crypto::init();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) return read_opened(path, fd);
+  if (errno != ENOENT) return error(Errc::key_file_unreadable, fmt::format("cannot open {}: {}", path, errno_text(errno)));
+  return error(Errc::key_file_unreadable,
+               fmt::format("no signing key at {}: this node does not create one; give it the platform's key file", path));
+}
+
 Result<SigningKey> SigningKey::load_or_create(const std::string& path) {
   crypto::init();
   for (int attempt = 0; attempt < 2; ++attempt) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-      auto contents = read_key_file(path, fd);
-      if (!contents.ok()) return contents.take_error();
-      SigningKey key = from_seed(contents->seed.data());
-      if ((!contents->public_key.empty() && contents->public_key != key.public_key_b64()) ||
-          (!contents->key_id.empty() && contents->key_id != key.key_id())) {
-        return error(Errc::key_file_malformed, fmt::format("{}: \"public_key\" or \"key_id\" does not belong to \"secret_seed\"", path));
-      }
-      // Best effort: the key may sit on a read-only secret mount, and the key file is what counts.
-      (void)ensure_public_file(path, key);
-      return key;
-    }
+    if (fd >= 0) return read_opened(path, fd);
     if (errno != ENOENT) return error(Errc::key_file_unreadable, fmt::format("cannot open {}: {}", path, errno_text(errno)));
 
     // First use. Write the whole key to a temporary file, then link() it into place: link never

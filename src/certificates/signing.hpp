@@ -44,6 +44,8 @@ class SigningKey {
   // `<path>.pub` (mode 0644): the public key on one line, ready for `darwaza verify --public-key`.
   // Safe against a concurrent first start: exactly one key wins and both processes use it.
   static Result<SigningKey> load_or_create(const std::string& path);
+  // The key at `path`, which must exist: for a node that must not create one (serve --read-only).
+  static Result<SigningKey> load_existing(const std::string& path);
   // A fresh key that lives only in memory (tests, tooling).
   static SigningKey generate();
 
@@ -64,6 +66,8 @@ class SigningKey {
  private:
   SigningKey() = default;
   static SigningKey from_seed(const unsigned char* seed);
+  // Reads the key file open on `fd` (and closes it).
+  static Result<SigningKey> read_opened(const std::string& path, int fd);
 
   std::array<unsigned char, 64> secret_{};  // libsodium layout: seed || public key
   std::array<unsigned char, 32> public_{};

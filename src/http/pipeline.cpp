@@ -137,7 +137,8 @@ bool changes_state(bhttp::verb method) {
 
 Status Pipeline::check_access(Request& req, const Route& route) {
   auto token = presented_token(req, options_.session_cookie, req.via_cookie);
-  if (token && !(route.options.caller_unused && (route.access & kPublic))) {
+  const bool look_up = !options_.read_only && !(route.options.caller_unused && (route.access & kPublic));
+  if (token && look_up) {
     auto p = auth_.authenticate(*token, route.options.with_person);
     const bool csrf_refused = p.ok() && req.via_cookie && changes_state(req.raw.method()) &&
                               !(options_.csrf && options_.csrf->matches(p->session_id, req.header(kCsrfHeader)));
@@ -172,6 +173,13 @@ Status Pipeline::check_access(Request& req, const Route& route) {
 }
 
 std::optional<RawResponse> Pipeline::admit(Request& req, const Route& route, TimePoint started) {
+  if (options_.read_only && !route.options.replica) {
+    return reject(req, &route,
+                  make_error(ErrorKind::unavailable, "read-only-node", "Not served by this node",
+                             "This node serves public reads from a database replica; send this request to the "
+                             "platform's main address."),
+                  started);
+  }
   if (route.options.expensive) {
     if (int wait = limiter_.acquire(req.remote_ip); wait > 0) {
       metrics_.rejected_rate_limit().fetch_add(1, std::memory_order_relaxed);

@@ -40,6 +40,10 @@ struct PipelineOptions {
   // Checks X-CSRF-Token on state-changing requests authenticated by the cookie (required: a
   // pipeline without it refuses every such request).
   const CsrfTokens* csrf = nullptr;
+  // A read-only node (serve --read-only): only routes marked RouteOptions::replica are served,
+  // and every caller is anonymous (no token or session cookie is looked up: a replica's sessions
+  // lag the primary's logins and logouts).
+  bool read_only = false;
 };
 
 class Pipeline {

@@ -49,6 +49,10 @@ struct RouteOptions {
   // A public route whose answer is the same whoever asks: a token or session cookie the request
   // carries is not looked up (no database read for it), and the handler sees an anonymous caller.
   bool caller_unused = false;
+  // Served by read-only nodes (serve --read-only, on a database replica): a public read that
+  // writes nothing, whose answer may be a few seconds behind the primary. A read-only node
+  // answers every other route with 503 `read-only-node`.
+  bool replica = false;
 };
 
 // Routes that cost a caller little and the server much (sign-in, tokens, searches that match

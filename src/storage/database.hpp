@@ -71,6 +71,10 @@ struct DatabaseOptions {
   // insert a row referencing a row of a table it first wrote later in the same run of inserts.
   // SQLite ignores it (its inserts make no round trips).
   bool bulk_load = false;
+  // A node on a PostgreSQL streaming replica (`serve --read-only`): nothing is migrated (the
+  // schema must already hold every migration of this binary) and there is no writer: write() and
+  // write_async() refuse with `read-only-node`. SQLite has no replicas and refuses the option.
+  bool read_only = false;
 };
 
 class Database {
@@ -92,6 +96,10 @@ class Database {
   virtual bool ready() = 0;
   virtual std::string engine() const = 0;
   virtual int schema_version() = 0;
+  // How far behind its primary the database this node reads is, in seconds; 0 on a primary or a
+  // replica that has replayed all it received; nullopt when the engine has no replicas (SQLite)
+  // or the question cannot be answered now.
+  virtual std::optional<double> replica_lag_s() { return std::nullopt; }
 };
 
 // Opens (creating and migrating) the database named by options.url.

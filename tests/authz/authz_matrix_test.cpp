@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -18,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "support/fixtures.hpp"
+#include "support/test_database.hpp"
 
 using namespace darwaza::test;
 using nlohmann::json;
@@ -44,6 +46,7 @@ const std::map<std::string, std::vector<std::string>> kGroups = {
 
 struct Route {
   std::string method, path, access;
+  bool replica = false;  // served by read-only nodes too
   std::string key() const { return method + " " + path; }
 };
 
@@ -55,7 +58,7 @@ std::vector<Route> route_table() {
   for (std::string line; std::getline(in, line);) {
     if (line.empty()) continue;
     auto j = json::parse(line);
-    routes.push_back({j["method"], j["path"], j["access"]});
+    routes.push_back({j["method"], j["path"], j["access"], j.value("replica", false)});
   }
   return routes;
 }
@@ -295,7 +298,9 @@ class AuthzMatrix : public ShippedDataSuite {
     return json::object();
   }
 
-  HttpResponse call(const Route& route, const std::string& role) {
+  // Calls `route` as `role` on the shared server, or through `via` (the resources it names are
+  // made on the shared server all the same).
+  HttpResponse call(const Route& route, const std::string& role, HttpClient* via = nullptr) {
     std::string target;
     std::size_t pos = 0;
     while (pos < route.path.size()) {
@@ -322,7 +327,7 @@ class AuthzMatrix : public ShippedDataSuite {
         payload = body(route).dump();
       }
     }
-    return c.request(route.method, target, payload, headers);
+    return (via ? *via : c).request(route.method, target, payload, headers);
   }
 
   static std::map<std::string, Actor> actors_;
@@ -363,6 +368,38 @@ TEST_F(AuthzMatrix, EveryRouteAndRoleMatchesThePolicy) {
   std::ofstream(out) << observed;
   std::cout << "authz matrix: " << routes.size() << " routes x " << kRoles.size() << " roles = " << checked
             << " calls checked, " << mismatches << " mismatches (observed matrix in " << out << ")\n";
+}
+
+// A read-only node (serve --read-only) over the shared server's database, which stands in for a
+// replica with no lag: every route it serves answers every role as the read-write node answers
+// an anonymous caller (it looks up no session), and every other route answers every role 503
+// read-only-node.
+TEST_F(AuthzMatrix, AReadOnlyNodeServesItsPublicReadsToAllAndNothingElse) {
+  if (!testing_postgresql()) GTEST_SKIP() << "read-only nodes run on PostgreSQL";
+  const std::string dir = make_temp_dir("darwaza-authz-read-only");
+  std::filesystem::create_directories(dir + "/d");
+  std::filesystem::copy(server().data_dir() + "/d/keys", dir + "/d/keys", std::filesystem::copy_options::recursive);
+  {
+    ServerProcess node({"--read-only", "--db", server().db_url(), "--web-dir", DARWAZA_SOURCE_DIR "/web"}, dir);
+    node.start();
+    HttpClient via = node.client();
+    int served = 0, refused = 0;
+    for (const auto& route : route_table()) {
+      const unsigned anonymous = route.replica ? call(route, "anonymous").status : 503u;
+      for (const auto& role : kRoles) {
+        auto r = call(route, role, &via);
+        EXPECT_EQ(r.status, anonymous) << route.key() << " as " << role << " on the read-only node: " << r.body;
+        if (!route.replica) EXPECT_EQ(problem_type(r), "/problems/read-only-node") << route.key() << " as " << role;
+      }
+      ++(route.replica ? served : refused);
+    }
+    std::cout << "read-only node: " << served << " routes served, " << refused << " refused, x " << kRoles.size()
+              << " roles\n";
+    EXPECT_GT(served, 0);
+    EXPECT_GT(refused, 0);
+    EXPECT_EQ(node.stop(), 0);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -43,6 +43,7 @@ Person cli_user(const ServerProcess& s, const std::string& role, const std::stri
                                    p.name, "--email", p.email, "--mobile", p.mobile, "--password-stdin"};
   if (!role.empty()) args.insert(args.end(), {"--role", role});
   if (!agency.empty()) args.insert(args.end(), {"--agency", agency});
+  if (std::string db = s.db_url(); !db.empty()) args.insert(args.end(), {"--db", db});
   std::string out;
   int rc = run_darwaza(args, out, p.password + "\n");
   EXPECT_EQ(rc, 0) << out;

@@ -74,6 +74,12 @@ ServerProcess::~ServerProcess() {
   }
 }
 
+std::string ServerProcess::db_url() const {
+  auto db = std::find(extra_.begin(), extra_.end(), "--db");
+  if (db != extra_.end() && db + 1 != extra_.end()) return *(db + 1);
+  return test_db_url(data_dir_ + "/d");
+}
+
 void ServerProcess::start() {
   std::string port_file = data_dir_ + "/port";
   std::filesystem::remove(port_file);
@@ -88,7 +94,7 @@ void ServerProcess::start() {
   }
   args.insert(args.end(), extra_.begin(), extra_.end());
   if (!has_flag(extra_, "--db"))  // a test naming its own database gets no extra one created
-    if (std::string url = test_db_url(data_dir_ + "/d"); !url.empty()) args.insert(args.end(), {"--db", url});
+    if (std::string url = db_url(); !url.empty()) args.insert(args.end(), {"--db", url});
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {

@@ -29,6 +29,9 @@ class ServerProcess {
 
   unsigned short port() const { return port_; }
   const std::string& data_dir() const { return data_dir_; }
+  // The database the server opens: its --db when the test named one, else the test run's
+  // database of its data folder ("" for the SQLite default).
+  std::string db_url() const;
   const std::string& log_path() const { return log_path_; }
   HttpClient client() const { return HttpClient("127.0.0.1", port_); }
   // Extra listeners (e.g. "govstack-registries" for --govstack-registries) write their port to

@@ -21,20 +21,7 @@ const char* base_url() {
 }
 
 // Runs one statement on the server's maintenance database; returns "" or the error.
-std::string run_on_server(const std::string& sql) {
-  std::string admin = std::string(base_url()) + "postgres";
-  PGconn* c = PQconnectdb(admin.c_str());
-  if (PQstatus(c) != CONNECTION_OK) {
-    std::string msg = PQerrorMessage(c);
-    PQfinish(c);
-    return "test database server: " + msg;
-  }
-  PGresult* r = PQexec(c, sql.c_str());
-  std::string msg = PQresultStatus(r) == PGRES_COMMAND_OK ? "" : PQresultErrorMessage(r);
-  PQclear(r);
-  PQfinish(c);
-  return msg;
-}
+std::string run_on_server(const std::string& sql) { return run_sql_at(std::string(base_url()) + "postgres", sql); }
 
 // The databases this test process made, by data folder; dropped when the process ends (the
 // servers that used them have stopped by then; FORCE ends any connection left behind).
@@ -55,6 +42,20 @@ Databases& databases() {
 }
 
 }  // namespace
+
+std::string run_sql_at(const std::string& url, const std::string& sql) {
+  PGconn* c = PQconnectdb(url.c_str());
+  if (PQstatus(c) != CONNECTION_OK) {
+    std::string msg = PQerrorMessage(c);
+    PQfinish(c);
+    return "test database server: " + msg;
+  }
+  PGresult* r = PQexec(c, sql.c_str());
+  std::string msg = PQresultStatus(r) == PGRES_COMMAND_OK ? "" : PQresultErrorMessage(r);
+  PQclear(r);
+  PQfinish(c);
+  return msg;
+}
 
 bool testing_postgresql() { return base_url() != nullptr; }
 

@@ -8,6 +8,9 @@
 
 namespace darwaza::test {
 
+// Runs one statement (not a query) on the PostgreSQL database at `url`; returns "" or the error.
+std::string run_sql_at(const std::string& url, const std::string& sql);
+
 // True when the suite runs against PostgreSQL.
 bool testing_postgresql();
 

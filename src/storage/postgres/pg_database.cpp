@@ -15,6 +15,12 @@ constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ 
 constexpr const char* kBeginMigration = "BEGIN";
 constexpr const char* kLockMigrations = "SELECT pg_advisory_lock(4466877082847302)";
 constexpr const char* kUnlockMigrations = "SELECT pg_advisory_unlock(4466877082847302)";
+// Seconds since the last transaction this server replayed, unless it has replayed all it has
+// received (an idle primary sends nothing, which is no lag) or it is a primary itself.
+constexpr const char* kReplicaLag =
+    "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0"
+    " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+    " ELSE coalesce(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0) END";
 
 }  // namespace
 
@@ -22,6 +28,11 @@ PgDatabase::PgDatabase(std::string url, const DatabaseOptions& options)
     : GroupCommitDatabase(options, std::clamp(options.reader_connections, 1, kMaxReaderConnections),
                           kMaxWritesPerBatch),
       url_(std::move(url)) {
+  if (options.read_only) {  // a replica: check the schema, open no writer (write() refuses)
+    PgConnection check(url_, PgConnection::Use::read_only);
+    sql::check_schema(check, migrations());
+    return;
+  }
   auto writer = std::make_unique<PgConnection>(url_);
   writer->exec_script(kLockMigrations);
   try {
@@ -36,6 +47,8 @@ PgDatabase::PgDatabase(std::string url, const DatabaseOptions& options)
 }
 
 PgDatabase::~PgDatabase() { stop(); }
+
+std::optional<double> PgDatabase::replica_lag_s() { return number_on_reader(kReplicaLag); }
 
 std::unique_ptr<sql::Connection> PgDatabase::open_reader() {
   return std::make_unique<PgConnection>(url_, PgConnection::Use::read_only);

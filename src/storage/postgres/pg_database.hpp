@@ -29,6 +29,7 @@ class PgDatabase final : public sql::GroupCommitDatabase {
   // No BEGIN, no COMMIT: each statement is its own transaction (one round trip, and less work
   // for the server than three commands); reader connections refuse writes by their settings.
   Status read_statements(const TxFn& fn) override { return read_without_transaction(fn); }
+  std::optional<double> replica_lag_s() override;
 
  protected:
   std::unique_ptr<sql::Connection> open_reader() override;

@@ -90,6 +90,29 @@ int migrate(Connection& conn, std::span<const MigrationFile> migrations, const c
   return version;
 }
 
+void check_schema(Connection& conn, std::span<const MigrationFile> migrations) {
+  if (migrations.empty()) return;
+  const int expected = migrations.back().version;
+  std::map<int, std::string> applied;
+  try {
+    auto q = conn.query(kAppliedMigrations);
+    while (q.step()) applied[static_cast<int>(q.integer(0))] = q.text(2);
+  } catch (const std::exception&) {
+    throw StorageError("the database has no schema (no schema_migrations table): start a read-write node on its "
+                       "primary first, which creates and migrates it");
+  }
+  for (const auto& m : migrations) {
+    auto it = applied.find(m.version);
+    if (it == applied.end())
+      throw StorageError(fmt::format(
+          "the database lacks migration {} (its schema is at version {}, this binary needs {}): migrate the "
+          "primary (start a read-write node of this version there) and let the replica catch up",
+          m.name, applied.empty() ? 0 : applied.rbegin()->first, expected));
+    if (it->second != crypto::sha256_hex(m.sql))
+      throw StorageError(fmt::format("migration {} in the database differs from this binary's", m.name));
+  }
+}
+
 GroupCommitDatabase::GroupCommitDatabase(DatabaseOptions options, int max_readers, std::size_t max_batch)
     : options_(std::move(options)), max_batch_(max_batch), max_readers_(max_readers) {}
 
@@ -131,7 +154,15 @@ bool GroupCommitDatabase::enqueue(Job* job) {
   return true;
 }
 
+namespace {
+Error read_only_error() {
+  return make_error(ErrorKind::unavailable, "read-only-node", "Read-only node",
+                    "This node reads a database replica and cannot write.");
+}
+}  // namespace
+
 Status GroupCommitDatabase::write(const TxFn& fn) {
+  if (options_.read_only) return read_only_error();
   std::promise<Status> done;
   auto fut = done.get_future();
   Job job{&fn, [&done](Status s) { done.set_value(std::move(s)); }};
@@ -143,6 +174,7 @@ Status GroupCommitDatabase::write(const TxFn& fn) {
 // the job) hands the result to `post`, so the writer thread only queues the caller's next step.
 void GroupCommitDatabase::write_async(TxFn fn, Post post, WriteDone done) {
   if (!post || !done) throw std::invalid_argument("write_async needs a post and a done function");
+  if (options_.read_only) return post([done = std::move(done)]() mutable { done(read_only_error()); });
   auto job = std::make_shared<AsyncJob>();
   job->owned = std::move(fn);
   job->fn = &job->owned;
@@ -312,14 +344,18 @@ bool GroupCommitDatabase::ready() {
 }
 
 int GroupCommitDatabase::schema_version() {
-  int v = 0;
-  Status s = write([&](Tx&) {
-    auto q = writer_conn_->query(kSchemaVersion);
-    q.step();
-    v = static_cast<int>(q.integer(0));
+  auto v = number_on_reader(kSchemaVersion);
+  return v ? static_cast<int>(*v) : -1;
+}
+
+std::optional<double> GroupCommitDatabase::number_on_reader(const char* sql) {
+  std::optional<double> v;
+  Status s = with_reader([&](Reader& r) {
+    auto q = r.conn->query(sql);
+    if (q.step() && !q.is_null(0)) v = q.real(0);
     return ok_status();
   });
-  return s.ok() ? v : -1;
+  return s.ok() ? v : std::nullopt;
 }
 
 }  // namespace darwaza::storage::sql

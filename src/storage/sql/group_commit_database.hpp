@@ -43,6 +43,9 @@ class GroupCommitDatabase : public Database {
   // Runs `fn` on a reader with no transaction around its statements (for read_statements, on an
   // engine whose reader connections refuse writes by themselves).
   Status read_without_transaction(const TxFn& fn);
+  // The first column of the first row of `sql` (constant text) on a reader, as a number; nullopt
+  // when it is NULL, there is no row, or the read failed.
+  std::optional<double> number_on_reader(const char* sql);
 
   virtual std::unique_ptr<Connection> open_reader() = 0;
   // Opens the write transaction on the writer connection (and takes any engine lock).
@@ -107,5 +110,9 @@ class GroupCommitDatabase : public Database {
 // Applies pending migrations on `conn`; returns the schema version. `begin` opens the
 // transaction each step runs in.
 int migrate(Connection& conn, std::span<const MigrationFile> migrations, const char* begin);
+// For a node that must not migrate (a read-only node on a replica): throws StorageError, saying
+// what to do, unless the database holds every one of `migrations` unchanged (a newer binary's
+// further migrations are allowed, as a read-write node allows them).
+void check_schema(Connection& conn, std::span<const MigrationFile> migrations);
 
 }  // namespace darwaza::storage::sql

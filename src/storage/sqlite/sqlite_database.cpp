@@ -36,6 +36,8 @@ constexpr const char* kCheckpointOnClose = "PRAGMA wal_checkpoint(TRUNCATE)";
 
 SqliteDatabase::SqliteDatabase(std::string path, const DatabaseOptions& options)
     : GroupCommitDatabase(options, options.reader_connections), path_(std::move(path)) {
+  if (options.read_only)
+    throw StorageError("read-only nodes serve from a PostgreSQL replica (--db postgresql://...); SQLite has none");
   bool fresh = !std::filesystem::exists(path_);
   std::unique_ptr<Connection> writer;
   {

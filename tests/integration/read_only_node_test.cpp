@@ -1,0 +1,213 @@
+// End-to-end: a read-only node (`serve --read-only`) on a PostgreSQL streaming replica serves the
+// public reads (catalog, registries' public search, certificate checks, dashboards) of what was
+// written through a read-write node on the primary, follows the primary's later changes, answers
+// every other route 503 `read-only-node`, and refuses to start where it cannot work. The replica
+// is a real hot standby (pg_basebackup of a private primary, both on loopback), since a standby
+// refusing every write is what proves that the node writes nothing.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <thread>
+
+#include "support/fixtures.hpp"
+#include "support/test_database.hpp"
+
+using namespace darwaza::test;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The replica replays within milliseconds and the node refreshes its indexes every second.
+constexpr int kReplicaDeadlineMs = 15000;
+constexpr const char* kScript = DARWAZA_SOURCE_DIR "/scripts/pg_test_server.sh";
+
+// The output of a shell command; fails (throws) unless it exits 0.
+std::string output_of(const std::string& command) {
+  FILE* p = popen(command.c_str(), "r");
+  if (!p) throw std::runtime_error("popen failed");
+  std::string out;
+  std::array<char, 256> buf{};
+  while (std::fgets(buf.data(), buf.size(), p)) out += buf.data();
+  if (pclose(p) != 0) throw std::runtime_error(command + " failed: " + out);
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+// A private PostgreSQL primary and a hot standby streaming from it, stopped on destruction.
+class PrimaryAndStandby {
+ public:
+  PrimaryAndStandby() : dir_(make_temp_dir("darwaza-pg-replica")) {
+    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);  // the server's user
+    primary = output_of(std::string(kScript) + " start " + dir_ + "/primary");
+    standby = output_of(std::string(kScript) + " standby " + dir_ + "/standby " + primary);
+  }
+  ~PrimaryAndStandby() {
+    std::system((std::string(kScript) + " stop " + dir_ + "/standby").c_str());
+    std::system((std::string(kScript) + " stop " + dir_ + "/primary").c_str());
+    fs::remove_all(dir_);
+  }
+  PrimaryAndStandby(const PrimaryAndStandby&) = delete;
+  PrimaryAndStandby& operator=(const PrimaryAndStandby&) = delete;
+
+  std::string primary, standby;  // base URLs (postgresql://postgres@127.0.0.1:PORT/)
+
+ private:
+  std::string dir_;
+};
+
+// Polls `done` until it holds or the replica's deadline passes.
+bool eventually(const std::function<bool()>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kReplicaDeadlineMs);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // polling interval
+  }
+  return done();
+}
+
+// The start-up error of a `serve` that must refuse to start with `args` ("" if it started).
+std::string refusal(const std::vector<std::string>& args) {
+  ServerProcess s(args);
+  try {
+    s.start();
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  s.stop();
+  return "";
+}
+
+json vpn_form(const Person& p) {
+  return {{"registrant_name", p.name}, {"cnic", p.cnic}, {"email", p.email}, {"mobile", p.mobile},
+          {"vpn_type", "ipsec"}, {"endpoints", {"41.202.7.0/24"}}, {"purpose", "Remote work for a replica test"},
+          {"isp", "PTCL"}};
+}
+
+}  // namespace
+
+TEST(ReadOnlyNode, ServesPublicReadsFromAStreamingReplicaAndNothingElse) {
+  if (!testing_postgresql()) GTEST_SKIP() << "PostgreSQL only: SQLite has no replicas";
+  PrimaryAndStandby pg;
+  ASSERT_EQ(run_sql_at(pg.primary + "postgres", "CREATE DATABASE dz"), "");
+  const std::string primary_db = pg.primary + "dz", replica_db = pg.standby + "dz";
+
+  // Through the read-write node on the primary: the shipped services and registries, and a VPN
+  // registration approved (a certificate and a public registry record).
+  ServerProcess a({"--db", primary_db, "--catalog-dir", DARWAZA_SOURCE_DIR "/data/services", "--registry-dir",
+                   DARWAZA_SOURCE_DIR "/data/registries"});
+  a.start();
+  HttpClient ca = a.client();
+  Person citizen = signed_in(ca, "Replica Citizen");
+  Person officer = cli_user(a, "officer", "pta");
+  officer.token = login(ca, officer);
+  auto filed = ca.post_json("/v1/applications", {{"service_id", "pta-vpn-registration"}, {"data", vpn_form(citizen)}},
+                            bearer(citizen.token));
+  ASSERT_EQ(filed.status, 201u) << filed.body;
+  const std::string app_id = filed.json()["id"];
+  auto approved = approve_application(ca, officer, app_id);
+  ASSERT_EQ(approved.status, 200u) << approved.body;
+  const std::string cert = approved.json().value("certificate_id", "");
+  ASSERT_FALSE(cert.empty()) << approved.body;
+
+  // The read-only node, with the platform's key (every node has the same one).
+  const std::string r_dir = make_temp_dir("darwaza-replica-node");
+  fs::create_directories(r_dir + "/d");
+  EXPECT_NE(refusal({"--read-only", "--db", replica_db}).find("no signing key"), std::string::npos)
+      << "a read-only node must not make a key of its own";
+  fs::copy(a.data_dir() + "/d/keys", r_dir + "/d/keys", fs::copy_options::recursive);
+  {
+    ServerProcess r({"--read-only", "--db", replica_db}, r_dir);
+    r.start();
+    HttpClient cr = r.client();
+    json ready = cr.get("/readyz").json();
+    EXPECT_EQ(ready["read_only"], true) << ready;
+    EXPECT_TRUE(ready["replica_lag_s"].is_number()) << ready;
+
+    // Public reads answer as the read-write node does, once the replica has replayed the writes.
+    const std::string verify = "/v1/certificates/" + cert + "/verify";
+    ASSERT_TRUE(eventually([&] { return cr.get(verify).status == 200; })) << cr.get(verify).body;
+    json checked = cr.get(verify).json();
+    EXPECT_EQ(checked["valid"], true) << checked;
+    EXPECT_EQ(checked["status"], ca.get(verify).json()["status"]);
+    EXPECT_EQ(cr.get("/v1/certificates/" + cert + "/qr.svg").status, 200u);
+    EXPECT_EQ(cr.get("/v1/keys/signing").json(), ca.get("/v1/keys/signing").json());
+    const std::string records = "/v1/registries/pta-vpn-endpoints/records";  // the one approved above
+    ASSERT_TRUE(eventually([&] { return cr.get(records).json().value("total", 0) == 1; })) << cr.get(records).body;
+    EXPECT_EQ(cr.get(records).json(), ca.get(records).json());
+    for (const char* path : {"/v1/services?q=vpn", "/v1/services/pta-vpn-registration", "/v1/categories",
+                             "/v1/registries", "/v1/agencies/pta", "/v1/engagements/summary", "/v1/indicators"}) {
+      auto got = cr.get(path);
+      EXPECT_EQ(got.status, 200u) << path << ": " << got.body;
+      EXPECT_EQ(got.json(), ca.get(path).json()) << path;
+    }
+    // A public route with a token answers as to anyone: the node looks up no session.
+    const std::string record_id = cr.get(records).json()["items"][0]["id"];
+    const std::string record = "/v1/registries/pta-vpn-endpoints/records/" + record_id;
+    EXPECT_EQ(cr.get(record, bearer(officer.token)).json(), ca.get(record).json());
+    EXPECT_NE(ca.get(record, bearer(officer.token)).json(), ca.get(record).json())
+        << "the officer sees more on the read-write node, or the line above proves nothing";
+
+    // Everything else: 503 read-only-node, whoever asks.
+    std::vector<HttpResponse> refused = {
+        cr.post_json("/v1/auth/login", {{"login", citizen.cnic}, {"password", citizen.password}}),
+        cr.get("/v1/me", bearer(citizen.token)),
+        cr.get("/v1/applications/" + app_id, bearer(citizen.token)),
+        cr.post_json("/v1/applications", {{"service_id", "pta-vpn-registration"}, {"data", vpn_form(citizen)}},
+                     bearer(citizen.token)),
+        cr.get("/v1/agencies/pta/queue", bearer(officer.token)),
+        cr.get("/v1/audit/entries", bearer(officer.token)),
+    };
+    for (const auto& resp : refused) {
+      EXPECT_EQ(resp.status, 503u) << resp.body;
+      EXPECT_EQ(problem_type(resp), "/problems/read-only-node") << resp.body;
+    }
+
+    // Later changes on the primary reach the node: a catalog load through the command line.
+    const std::string more = r_dir + "/more";
+    fs::create_directories(more);
+    std::ifstream in(DARWAZA_TEST_FIXTURES "/services/test-permit.json");
+    json extra = json::parse(in);
+    extra["id"] = "quokka-permit";
+    extra["title"]["en"] = "Quokka husbandry permit";
+    std::ofstream(more + "/quokka-permit.json") << extra.dump(2);
+    std::string out;
+    ASSERT_EQ(run_darwaza({"catalog", "load", more, "--data", a.data_dir() + "/d", "--db", primary_db}, out), 0) << out;
+    EXPECT_TRUE(eventually([&] { return cr.get("/v1/services?q=quokka").json().value("total", 0) == 1; }))
+        << cr.get("/v1/services?q=quokka").body;
+
+    EXPECT_EQ(r.stop(), 0);
+    std::ifstream log(r.log_path());
+    std::string text((std::istreambuf_iterator<char>(log)), {});
+    EXPECT_EQ(text.find(" error "), std::string::npos) << text;
+    EXPECT_EQ(text.find(" warn "), std::string::npos) << text;
+  }
+  fs::remove_all(r_dir);
+  EXPECT_EQ(a.stop(), 0);
+}
+
+TEST(ReadOnlyNode, RefusesToStartWhereItCannotServe) {
+  const std::string dir = make_temp_dir("darwaza-read-only-refused");
+  std::string why = refusal({"--read-only", "--db", "sqlite:" + dir + "/darwaza.db"});
+  EXPECT_NE(why.find("PostgreSQL replica"), std::string::npos) << why;
+  EXPECT_FALSE(fs::exists(dir + "/darwaza.db")) << "nothing is created";
+  if (testing_postgresql()) {
+    // A database nobody has migrated: the node does not migrate it.
+    const std::string empty = test_db_url(dir + "/empty");
+    why = refusal({"--read-only", "--db", empty});
+    EXPECT_NE(why.find("no schema"), std::string::npos) << why;
+    EXPECT_NE(run_sql_at(empty, "SELECT 1 FROM schema_migrations"), "") << "the refused node migrated it";
+    // Loading a folder is a write.
+    ServerProcess rw;
+    rw.start();
+    why = refusal({"--read-only", "--db", rw.db_url(), "--catalog-dir", DARWAZA_TEST_FIXTURES "/services"});
+    EXPECT_NE(why.find("--catalog-dir"), std::string::npos) << why;
+    EXPECT_EQ(rw.stop(), 0);
+  }
+  fs::remove_all(dir);
+}
