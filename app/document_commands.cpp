@@ -1,6 +1,8 @@
 // `darwaza documents purge`: deletes uploads that no application has referenced for a number of
 // days, and the content no remaining document names (what `serve` does every hour with
-// --unreferenced-document-days), for an operator who wants it now or on their own schedule.
+// --unreferenced-document-days), then content files no document names that are a day old (serve
+// sweeps them a part at a time, all in a day), for an operator who wants it now or on their own
+// schedule.
 #include <iostream>
 #include <limits>
 
@@ -30,6 +32,12 @@ void register_documents(CLI::App& app, DataOptions& data) {
       throw CLI::RuntimeError(1);
     }
     std::cout << "purged " << *total << " unreferenced documents\n";
+    auto swept = docs.sweep_unnamed_content(documents::kUnnamedContentMinAgeMs, 0, documents::kContentShards);
+    if (!swept.ok()) {
+      std::cerr << "darwaza: " << operator_message(swept.error()) << "\n";
+      throw CLI::RuntimeError(1);
+    }
+    std::cout << "deleted " << *swept << " content files no document names\n";
   });
 }
 

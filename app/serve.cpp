@@ -302,6 +302,14 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     if (!n.ok()) logging::app().error("purging unreferenced documents failed: {}", operator_message(n.error()));
     else if (*n > 0) logging::app().info("purged {} documents unreferenced for {} days", *n, days);
   }, /*run_at_stop=*/false);
+  // Content files no document names (left by cut-off uploads and purges): a part of the shard
+  // folders each hour, all of them in a day.
+  Periodic content_sweep(std::chrono::seconds(writes ? kDocumentPurgeIntervalS : 0), [&app, next = 0]() mutable {
+    auto n = app.documents.sweep_unnamed_content(documents::kUnnamedContentMinAgeMs, next, documents::kSweepShardsPerRun);
+    next = (next + documents::kSweepShardsPerRun) % documents::kContentShards;
+    if (!n.ok()) logging::app().error("sweeping unnamed document content failed: {}", operator_message(n.error()));
+    else if (*n > 0) logging::app().info("deleted {} document content files no document names", *n);
+  }, /*run_at_stop=*/false);
   // Catalog changes made on other nodes (and by `darwaza catalog load`) reach this node's search index.
   Periodic catalog_refresh(std::chrono::milliseconds(app.catalog.engine() == catalog::SearchEngine::memory ? catalog::kIndexRecheckMs : 0), [&app] {
     if (Status s = app.catalog.refresh_index(); !s.ok())
@@ -349,6 +357,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   govstack.stop();
   purge.stop();
   document_purge.stop();
+  content_sweep.stop();
   checkpoints.stop();
   app.metrics = nullptr;
   metrics_ptr.store(nullptr);

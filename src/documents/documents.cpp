@@ -11,6 +11,8 @@
 
 #include "core/crypto.hpp"
 
+#include <fmt/format.h>
+
 namespace darwaza::documents {
 namespace {
 
@@ -164,13 +166,14 @@ Result<int> Documents::purge_round(UnixMs cutoff, int& examined, std::vector<std
   });
 }
 
-Status Documents::delete_unnamed(const std::vector<std::string>& sha256s) {
-  if (sha256s.empty()) return ok_status();
-  return db_.write([&](storage::Tx& tx) -> Status {
+Result<int> Documents::delete_unnamed(const std::vector<std::string>& sha256s) {
+  if (sha256s.empty()) return 0;
+  return storage::write_value<int>(db_, [&](storage::Tx& tx) -> Result<int> {
     std::error_code ec;
+    int removed = 0;
     for (const auto& sha : sha256s)
-      if (!tx.documents().content_named(sha)) std::filesystem::remove(path_for(sha), ec);
-    return ok_status();
+      if (!tx.documents().content_named(sha) && std::filesystem::remove(path_for(sha), ec)) ++removed;
+    return removed;
   });
 }
 
@@ -184,10 +187,53 @@ Result<int> Documents::purge_unreferenced(std::int64_t older_than_ms, int max_ro
     if (!n.ok()) return n;
     total += *n;
     // Rows first, content after: a stop in between leaves content nothing names, never the reverse.
-    if (Status s = delete_unnamed(unnamed); !s.ok()) return s.take_error();
+    if (auto removed = delete_unnamed(unnamed); !removed.ok()) return removed.take_error();
     if (examined < kMaxPurgedPerRound) break;
   }
   return total;
+}
+
+namespace {
+bool is_sha256_name(const std::string& name) {
+  return name.size() == 64 && std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+}  // namespace
+
+Result<int> Documents::sweep_unnamed_content(std::int64_t min_age_ms, int first_shard, int shards) {
+  const auto cutoff = std::filesystem::file_time_type::clock::now() - std::chrono::milliseconds(min_age_ms);
+  int deleted = 0;
+  for (int i = 0; i < shards; ++i) {
+    const std::string shard = fmt::format("{:02x}", (first_shard + i) % kContentShards);
+    std::error_code ec;
+    std::vector<std::string> candidates;
+    for (const auto& entry : std::filesystem::directory_iterator(root_ + "/" + shard, ec)) {
+      std::error_code fec;
+      if (!entry.is_regular_file(fec) || entry.last_write_time(fec) >= cutoff || fec) continue;
+      const std::string name = entry.path().filename().string();
+      if (name.starts_with(".")) {  // a temporary file of a write that never finished
+        if (std::filesystem::remove(entry.path(), fec)) ++deleted;
+      } else if (is_sha256_name(name) && name.starts_with(shard)) {
+        candidates.push_back(name);
+      }
+    }
+    for (std::size_t at = 0; at < candidates.size(); at += kSweepBatch) {
+      const std::size_t end = std::min(candidates.size(), at + kSweepBatch);
+      auto unnamed = storage::read_value<std::vector<std::string>>(
+          db_, [&](storage::Tx& tx) -> Result<std::vector<std::string>> {
+            std::vector<std::string> out;
+            for (std::size_t k = at; k < end; ++k)
+              if (!tx.documents().content_named(candidates[k])) out.push_back(candidates[k]);
+            return out;
+          });
+      if (!unnamed.ok()) return unnamed.take_error();
+      auto removed = delete_unnamed(*unnamed);
+      if (!removed.ok()) return removed.take_error();
+      deleted += *removed;
+    }
+  }
+  return deleted;
 }
 
 Result<Download> Documents::download(const Principal& who, const std::string& id) {

@@ -35,6 +35,12 @@ class Documents {
   // in transactions of at most kMaxPurgedPerRound documents, at most `max_rounds` of them (a node
   // stopping waits for one call). Returns how many documents it deleted.
   Result<int> purge_unreferenced(std::int64_t older_than_ms, int max_rounds);
+  // Deletes content files that no document names and leftover temporary files, once they are
+  // `min_age_ms` old, in the shard folders first_shard .. first_shard + shards - 1 (of
+  // kContentShards). Which files no document names is read first; each is deleted in a write that
+  // looks again (see delete_unnamed), so an upload of the same bytes keeps or rewrites its content.
+  // Returns how many files it deleted.
+  Result<int> sweep_unnamed_content(std::int64_t min_age_ms, int first_shard, int shards);
 
  private:
   std::string path_for(const std::string& sha256) const;
@@ -44,8 +50,8 @@ class Documents {
   Result<int> purge_round(UnixMs cutoff, int& examined, std::vector<std::string>& unnamed);
   // Deletes each content file that no document names, in a write of its own: writes are
   // serialised, so an upload of the same bytes either commits its row first (the file stays) or
-  // finds the file gone in its own transaction and writes it again.
-  Status delete_unnamed(const std::vector<std::string>& sha256s);
+  // finds the file gone in its own transaction and writes it again. Returns how many it deleted.
+  Result<int> delete_unnamed(const std::vector<std::string>& sha256s);
 
   storage::Database& db_;
   const Clock& clock_;

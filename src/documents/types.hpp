@@ -1,6 +1,8 @@
 // Supporting documents uploaded by applicants (PDF, JPEG, PNG), stored content-addressed.
 #pragma once
 
+#include <cstdint>
+
 #include <string>
 
 #include "core/clock.hpp"
@@ -26,6 +28,17 @@ constexpr int kDefaultUnreferencedDays = 14;
 // stopping waits for one run at most.
 constexpr int kMaxPurgedPerRound = 500;
 constexpr int kMaxPurgeRoundsPerRun = 20;
+// Content files no document names (an upload whose write failed or was cut off after its content
+// was stored, a purge stopped between its two transactions) and leftover temporary files are
+// deleted once this old (Documents::sweep_unnamed_content): an upload stores its content before
+// its row, and no upload takes a day.
+constexpr std::int64_t kUnnamedContentMinAgeMs = 24LL * 3600 * 1000;
+// Content is kept in 256 shard folders (the first two hex digits of its SHA-256); serve sweeps
+// kSweepShardsPerRun of them each hour, all of them in a day.
+constexpr int kContentShards = 256;
+constexpr int kSweepShardsPerRun = 11;
+// Content files one read checks against the documents table.
+constexpr std::size_t kSweepBatch = 500;
 
 // What one person has uploaded so far.
 struct Usage {

@@ -3,10 +3,13 @@
 // their content once no remaining document names it; what applications and drafts name stays.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 
 #include "support/fixtures.hpp"
 #include "support/test_database.hpp"
+#include "core/crypto.hpp"
 
 using namespace darwaza::test;
 using nlohmann::json;
@@ -133,4 +136,56 @@ TEST(DocumentPurge, ADocumentTwoDraftsNameCountsFromItsLastLink) {
   EXPECT_EQ(purge(server), 1);
   EXPECT_EQ(c.get("/v1/documents/" + shared, bearer(a.token)).status, 404u);
   EXPECT_EQ(c.get("/v1/documents/" + other, bearer(a.token)).status, 200u);
+}
+
+// Content files that no document names (left by an upload cut off after storing its content, or
+// by a purge stopped between its two transactions) and leftover temporary files are deleted by
+// `darwaza documents purge` once a day old, and only then; content a document names stays however
+// old it is, and an upload of swept bytes stores them again.
+TEST(DocumentPurge, ContentNoDocumentNamesIsSweptOnceADayOld) {
+  namespace fs = std::filesystem;
+  ServerProcess server;
+  server.start();
+  HttpClient c = server.client();
+  Person p = signed_in(c, "Sweep Citizen");
+  upload_pdf(c, p, "kept: a document names this content");
+  const std::string docs = server.data_dir() + "/d/documents";
+  ASSERT_EQ(stored_contents(docs), 1u);
+  fs::path named;
+  for (const auto& e : fs::recursive_directory_iterator(docs))
+    if (e.is_regular_file()) named = e.path();
+  // Left behind, as a cut-off upload leaves them: content of its own (its SHA-256 as name) and a
+  // temporary file; one pair two days old, one pair just written.
+  auto leave = [&](const std::string& text, const std::string& temp_suffix, bool old) {
+    const std::string bytes = "%PDF-1.7\n" + text;
+    const std::string sha = darwaza::crypto::sha256_hex(bytes);
+    const fs::path dir = fs::path(docs) / sha.substr(0, 2);
+    fs::create_directories(dir);
+    std::ofstream(dir / sha) << bytes;
+    std::ofstream(dir / ("." + sha + "." + temp_suffix)) << bytes;
+    if (old)
+      for (const auto& f : {dir / sha, dir / ("." + sha + "." + temp_suffix)})
+        fs::last_write_time(f, fs::file_time_type::clock::now() - std::chrono::hours(48));
+    return dir / sha;
+  };
+  const fs::path stale = leave("orphan: two days old", "a1b2c3", true);
+  const fs::path fresh = leave("orphan: just written", "d4e5f6", false);
+  fs::last_write_time(named, fs::file_time_type::clock::now() - std::chrono::hours(48));
+
+  std::string out;
+  ASSERT_EQ(run_darwaza({"documents", "purge", "--data", server.data_dir() + "/d"}, out), 0) << out;
+  EXPECT_NE(out.find("deleted 2 content files"), std::string::npos) << out;  // the stale pair
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(fresh));
+  EXPECT_TRUE(fs::exists(named)) << "a document names it";
+  std::size_t temporaries = 0;
+  for (const auto& e : fs::recursive_directory_iterator(docs))
+    temporaries += e.path().filename().string().starts_with(".");
+  EXPECT_EQ(temporaries, 1u) << "the two-day-old temporary file goes, the fresh one stays";
+
+  // The swept bytes uploaded again: stored again, and downloadable.
+  const std::string id = upload_pdf(c, p, "orphan: two days old");
+  EXPECT_TRUE(fs::exists(stale));
+  EXPECT_EQ(c.get("/v1/documents/" + id, bearer(p.token)).status, 200u);
+  EXPECT_EQ(server.stop(), 0);
 }
