@@ -195,8 +195,8 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     ao.holidays = load_holidays(holidays_file);
     logging::app().info("public holidays: {} dates from {}", ao.holidays.size(), holidays_file);
   }
-  // A read-only node verifies certificates with the platform's key and never makes one of its own.
-  auto key = o.read_only ? certificates::SigningKey::load_existing(data.signing_key_path())
+  // A read-only node checks certificates with the platform's public key (<key>.pub) and holds no secret.
+  auto key = o.read_only ? certificates::SigningKey::load_public(data.signing_key_path())
                          : certificates::SigningKey::load_or_create(data.signing_key_path());
   if (!key.ok()) throw std::runtime_error(operator_message(key.error()));
   logging::app().info("signing key {}", key->key_id());
@@ -368,7 +368,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
 
 void register_serve(CLI::App& app, DataOptions& data) {
   auto o = std::make_shared<ServeOptions>();
-  auto* cmd = app.add_subcommand("serve", "Start the HTTP/JSON API server (creates and migrates the database)");
+  auto* cmd = app.add_subcommand("serve", "Start the HTTP/JSON API server (creates and migrates the database; with --read-only, neither)");
   add_data_options(*cmd, data);
   add_documents_option(*cmd, data);
   cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0 = ephemeral)")

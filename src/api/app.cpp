@@ -1,4 +1,5 @@
 #include "api/app.hpp"
+#include "core/crypto.hpp"
 #include "indicators/platform_figures.hpp"
 
 #include <algorithm>
@@ -28,7 +29,9 @@ App::App(storage::Database& db_, const Clock& clock_, AppOptions options_, certi
       consents(db, clock, registries),
       exchange(db, clock, registries, consents),
       notifications(db, clock, catalog, notifications::Templates::builtin()),
-      csrf(signing_key.derive_secret(http::kCsrfKeyContext)) {
+      // A node holding the public key only (serve --read-only) has no cookie sessions to protect:
+      // its CSRF key is random, matching no other node's.
+      csrf(signing_key.can_sign() ? signing_key.derive_secret(http::kCsrfKeyContext) : crypto::random_hex(32)) {
   for (auto& source : indicators::platform_figures()) indicators.add_live_source(std::move(source));
 }
 

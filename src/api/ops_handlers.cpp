@@ -18,7 +18,10 @@ http::HandlerResult readyz(App& app, http::Request&) {
   if (!app.db.ready()) return make_error(ErrorKind::unavailable, "database-unavailable", "Database unavailable", "");
   if (!app.options.read_only) return http::Reply::json(200, {{"status", "ready"}, {"engine", app.db.engine()}});
   auto lag = app.db.replica_lag_s();
-  if (!lag) return make_error(ErrorKind::unavailable, "database-unavailable", "Database unavailable", "");
+  if (!lag)
+    return make_error(ErrorKind::unavailable, "replica-disconnected", "Replica not streaming",
+                      "This node's database replica receives nothing from its primary, so how far behind it is "
+                      "cannot be known.");
   if (*lag > app.options.max_replica_lag_s) {
     Error e = make_error(ErrorKind::unavailable, "replica-lagging", "Replica behind",
                          fmt::format("This node's database replica is {:.1f} s behind its primary (at most {:.1f} s "

@@ -277,11 +277,13 @@ SigningKey::~SigningKey() { sodium_memzero(secret_.data(), secret_.size()); }
 std::string SigningKey::public_key_b64() const { return b64url(public_.data(), public_.size()); }
 
 std::string SigningKey::derive_secret(std::string_view context) const {
+  if (!can_sign_) throw std::logic_error("derive_secret: this key is a public key only");
   const std::string_view seed(reinterpret_cast<const char*>(secret_.data()), crypto_sign_SEEDBYTES);
   return crypto::keyed_blake2b256(seed, context);
 }
 
 std::string SigningKey::sign(std::string_view msg) const {
+  if (!can_sign_) throw std::logic_error("sign: this key is a public key only");
   unsigned char sig[crypto_sign_BYTES];
   crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), secret_.data());
   return b64url(sig, sizeof sig);
@@ -300,13 +302,25 @@ Result<SigningKey> SigningKey::read_opened(const std::string& path, int fd) {
   return key;
 }
 
-Result<SigningKey> SigningKey::load_existing(const std::string& path) {
+Result<SigningKey> SigningKey::load_public(const std::string& key_path) {
   crypto::init();
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) return read_opened(path, fd);
-  if (errno != ENOENT) return error(Errc::key_file_unreadable, fmt::format("cannot open {}: {}", path, errno_text(errno)));
-  return error(Errc::key_file_unreadable,
-               fmt::format("no signing key at {}: this node does not create one; give it the platform's key file", path));
+  const std::string pub_path = key_path + ".pub";
+  int fd = ::open(pub_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return error(Errc::key_file_unreadable,
+                 fmt::format("cannot open {}: {} (the platform's public key, beside its key file on every other node)",
+                             pub_path, errno_text(errno)));
+  FdCloser closer(fd);
+  char buf[256];
+  ssize_t n = ::read(fd, buf, sizeof buf);
+  std::string_view text(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+  SigningKey k;
+  if (!decode_public_key(text, k.public_.data()))
+    return error(Errc::key_file_malformed, fmt::format("{}: not an Ed25519 public key", pub_path));
+  k.key_id_ = key_id_of(k.public_.data());
+  k.can_sign_ = false;
+  return k;
 }
 
 Result<SigningKey> SigningKey::load_or_create(const std::string& path) {

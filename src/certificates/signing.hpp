@@ -44,8 +44,11 @@ class SigningKey {
   // `<path>.pub` (mode 0644): the public key on one line, ready for `darwaza verify --public-key`.
   // Safe against a concurrent first start: exactly one key wins and both processes use it.
   static Result<SigningKey> load_or_create(const std::string& path);
-  // The key at `path`, which must exist: for a node that must not create one (serve --read-only).
-  static Result<SigningKey> load_existing(const std::string& path);
+  // The public key only, from `<key_path>.pub`: for a node that checks signatures and never makes
+  // one (serve --read-only), so that it holds no secret. sign() and derive_secret() then throw.
+  static Result<SigningKey> load_public(const std::string& key_path);
+  // False for a key loaded by load_public.
+  bool can_sign() const { return can_sign_; }
   // A fresh key that lives only in memory (tests, tooling).
   static SigningKey generate();
 
@@ -72,6 +75,7 @@ class SigningKey {
   std::array<unsigned char, 64> secret_{};  // libsodium layout: seed || public key
   std::array<unsigned char, 32> public_{};
   std::string key_id_;
+  bool can_sign_ = true;
 };
 
 // True if `sig_b64` is a valid Ed25519 signature of `msg` by `public_key_b64`. Never throws;

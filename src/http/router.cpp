@@ -140,6 +140,9 @@ void Router::add_route(Route r) {
     if (other.method == r.method && other.pattern == r.pattern) throw std::invalid_argument("duplicate route: " + r.pattern);
   }
   if (r.access == 0) throw std::invalid_argument("route without access policy: " + r.pattern);
+  // A read-only node answers its replica routes to anonymous callers and cannot write.
+  if (r.options.replica && (r.method != bhttp::verb::get || !(r.access & kPublic)))
+    throw std::invalid_argument("a replica route must be a public GET: " + r.pattern);
   r.index = routes_.size();
   routes_.push_back(std::move(r));
   compiled_.push_back(std::move(c));

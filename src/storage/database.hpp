@@ -97,8 +97,8 @@ class Database {
   virtual std::string engine() const = 0;
   virtual int schema_version() = 0;
   // How far behind its primary the database this node reads is, in seconds; 0 on a primary or a
-  // replica that has replayed all it received; nullopt when the engine has no replicas (SQLite)
-  // or the question cannot be answered now.
+  // replica that has replayed all it received; nullopt when the engine has no replicas (SQLite),
+  // the replica receives nothing from a primary, or the question cannot be answered now.
   virtual std::optional<double> replica_lag_s() { return std::nullopt; }
 };
 

@@ -1,9 +1,9 @@
 // End-to-end: a read-only node (`serve --read-only`) on a PostgreSQL streaming replica serves the
 // public reads (catalog, registries' public search, certificate checks, dashboards) of what was
 // written through a read-write node on the primary, follows the primary's later changes, answers
-// every other route 503 `read-only-node`, and refuses to start where it cannot work. The replica
-// is a real hot standby (pg_basebackup of a private primary, both on loopback), since a standby
-// refusing every write is what proves that the node writes nothing.
+// every other route 503 `read-only-node`, reports its replica's lag and loss of its primary on
+// /readyz, and refuses to start where it cannot work. The replica is a real hot standby
+// (pg_basebackup of a private primary, both on loopback).
 #include <gtest/gtest.h>
 
 #include <array>
@@ -39,26 +39,44 @@ std::string output_of(const std::string& command) {
   return out;
 }
 
-// A private PostgreSQL primary and a hot standby streaming from it, stopped on destruction.
-class PrimaryAndStandby {
+// A private PostgreSQL server (scripts/pg_test_server.sh `how`: "start", or "standby URL" for a
+// hot standby of the server at URL), stopped and removed on destruction or by stop().
+class PgServer {
  public:
-  PrimaryAndStandby() : dir_(make_temp_dir("darwaza-pg-replica")) {
+  explicit PgServer(const std::string& how) : dir_(make_temp_dir("darwaza-pg-replica")) {
     fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);  // the server's user
-    primary = output_of(std::string(kScript) + " start " + dir_ + "/primary");
-    standby = output_of(std::string(kScript) + " standby " + dir_ + "/standby " + primary);
+    const std::string verb = how.substr(0, how.find(' '));
+    const std::string rest = how.size() > verb.size() ? how.substr(verb.size()) : "";
+    try {
+      url = output_of(std::string(kScript) + " " + verb + " " + dir_ + "/pg" + rest);
+    } catch (...) {
+      stop();
+      throw;
+    }
   }
-  ~PrimaryAndStandby() {
-    std::system((std::string(kScript) + " stop " + dir_ + "/standby").c_str());
-    std::system((std::string(kScript) + " stop " + dir_ + "/primary").c_str());
+  ~PgServer() { stop(); }
+  PgServer(const PgServer&) = delete;
+  PgServer& operator=(const PgServer&) = delete;
+  void stop() {
+    if (dir_.empty()) return;
+    std::system((std::string(kScript) + " stop " + dir_ + "/pg").c_str());
     fs::remove_all(dir_);
+    dir_.clear();
   }
-  PrimaryAndStandby(const PrimaryAndStandby&) = delete;
-  PrimaryAndStandby& operator=(const PrimaryAndStandby&) = delete;
 
-  std::string primary, standby;  // base URLs (postgresql://postgres@127.0.0.1:PORT/)
+  std::string url;  // base URL (postgresql://postgres@127.0.0.1:PORT/)
 
  private:
   std::string dir_;
+};
+
+// A folder removed on destruction.
+struct TempDir {
+  explicit TempDir(const std::string& prefix) : path(make_temp_dir(prefix)) {}
+  ~TempDir() { fs::remove_all(path); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string path;
 };
 
 // Polls `done` until it holds or the replica's deadline passes.
@@ -93,9 +111,10 @@ json vpn_form(const Person& p) {
 
 TEST(ReadOnlyNode, ServesPublicReadsFromAStreamingReplicaAndNothingElse) {
   if (!testing_postgresql()) GTEST_SKIP() << "PostgreSQL only: SQLite has no replicas";
-  PrimaryAndStandby pg;
-  ASSERT_EQ(run_sql_at(pg.primary + "postgres", "CREATE DATABASE dz"), "");
-  const std::string primary_db = pg.primary + "dz", replica_db = pg.standby + "dz";
+  PgServer primary("start");
+  PgServer standby("standby " + primary.url);
+  ASSERT_EQ(run_sql_at(primary.url + "postgres", "CREATE DATABASE dz"), "");
+  const std::string primary_db = primary.url + "dz", replica_db = standby.url + "dz";
 
   // Through the read-write node on the primary: the shipped services and registries, and a VPN
   // registration approved (a certificate and a public registry record).
@@ -115,14 +134,15 @@ TEST(ReadOnlyNode, ServesPublicReadsFromAStreamingReplicaAndNothingElse) {
   const std::string cert = approved.json().value("certificate_id", "");
   ASSERT_FALSE(cert.empty()) << approved.body;
 
-  // The read-only node, with the platform's key (every node has the same one).
-  const std::string r_dir = make_temp_dir("darwaza-replica-node");
-  fs::create_directories(r_dir + "/d");
-  EXPECT_NE(refusal({"--read-only", "--db", replica_db}).find("no signing key"), std::string::npos)
+  // The read-only node, with the platform's public key only (no secret on it).
+  TempDir r_folder("darwaza-replica-node");
+  const std::string& r_dir = r_folder.path;
+  fs::create_directories(r_dir + "/d/keys");
+  EXPECT_NE(refusal({"--read-only", "--db", replica_db}).find("signing.key.pub"), std::string::npos)
       << "a read-only node must not make a key of its own";
-  fs::copy(a.data_dir() + "/d/keys", r_dir + "/d/keys", fs::copy_options::recursive);
+  fs::copy_file(a.data_dir() + "/d/keys/signing.key.pub", r_dir + "/d/keys/signing.key.pub");
   {
-    ServerProcess r({"--read-only", "--db", replica_db}, r_dir);
+    ServerProcess r({"--read-only", "--db", replica_db, "--max-replica-lag-s", "1"}, r_dir);
     r.start();
     HttpClient cr = r.client();
     json ready = cr.get("/readyz").json();
@@ -180,15 +200,31 @@ TEST(ReadOnlyNode, ServesPublicReadsFromAStreamingReplicaAndNothingElse) {
     ASSERT_EQ(run_darwaza({"catalog", "load", more, "--data", a.data_dir() + "/d", "--db", primary_db}, out), 0) << out;
     EXPECT_TRUE(eventually([&] { return cr.get("/v1/services?q=quokka").json().value("total", 0) == 1; }))
         << cr.get("/v1/services?q=quokka").body;
+    EXPECT_FALSE(fs::exists(r_dir + "/d/keys/signing.key")) << "the node made a secret key";
+
+    // A replica that stops replaying is reported once it is over --max-replica-lag-s (1 s here),
+    // and ready again once it has caught up.
+    ASSERT_EQ(run_sql_at(replica_db, "SELECT pg_wal_replay_pause()"), "");
+    signed_in(ca, "Written While The Replica Waits");
+    EXPECT_TRUE(eventually([&] { return problem_type(cr.get("/readyz")) == "/problems/replica-lagging"; }))
+        << cr.get("/readyz").body;
+    EXPECT_GT(cr.get("/readyz").json().value("replica_lag_s", 0.0), 1.0);
+    ASSERT_EQ(run_sql_at(replica_db, "SELECT pg_wal_replay_resume()"), "");
+    EXPECT_TRUE(eventually([&] { return cr.get("/readyz").status == 200; })) << cr.get("/readyz").body;
+
+    // A replica whose primary is gone has replayed all it received, yet is not current: not ready.
+    EXPECT_EQ(a.stop(), 0);
+    primary.stop();
+    EXPECT_TRUE(eventually([&] { return problem_type(cr.get("/readyz")) == "/problems/replica-disconnected"; }))
+        << cr.get("/readyz").body;
+    EXPECT_EQ(cr.get(verify).status, 200u) << "it still serves what it has";
 
     EXPECT_EQ(r.stop(), 0);
     std::ifstream log(r.log_path());
     std::string text((std::istreambuf_iterator<char>(log)), {});
     EXPECT_EQ(text.find(" error "), std::string::npos) << text;
-    EXPECT_EQ(text.find(" warn "), std::string::npos) << text;
+    EXPECT_EQ(text.find(" warning "), std::string::npos) << text;
   }
-  fs::remove_all(r_dir);
-  EXPECT_EQ(a.stop(), 0);
 }
 
 TEST(ReadOnlyNode, RefusesToStartWhereItCannotServe) {

@@ -51,7 +51,8 @@ std::string run_sql_at(const std::string& url, const std::string& sql) {
     return "test database server: " + msg;
   }
   PGresult* r = PQexec(c, sql.c_str());
-  std::string msg = PQresultStatus(r) == PGRES_COMMAND_OK ? "" : PQresultErrorMessage(r);
+  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+  std::string msg = ok ? "" : PQresultErrorMessage(r);
   PQclear(r);
   PQfinish(c);
   return msg;

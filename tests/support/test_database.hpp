@@ -8,7 +8,8 @@
 
 namespace darwaza::test {
 
-// Runs one statement (not a query) on the PostgreSQL database at `url`; returns "" or the error.
+// Runs one statement on the PostgreSQL database at `url` (a query's rows are not kept); returns ""
+// or the error.
 std::string run_sql_at(const std::string& url, const std::string& sql);
 
 // True when the suite runs against PostgreSQL.

@@ -15,10 +15,14 @@ constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ 
 constexpr const char* kBeginMigration = "BEGIN";
 constexpr const char* kLockMigrations = "SELECT pg_advisory_lock(4466877082847302)";
 constexpr const char* kUnlockMigrations = "SELECT pg_advisory_unlock(4466877082847302)";
+constexpr const char* kHasSchema = "SELECT (to_regclass('schema_migrations') IS NOT NULL)::int";
 // Seconds since the last transaction this server replayed, unless it has replayed all it has
-// received (an idle primary sends nothing, which is no lag) or it is a primary itself.
+// received (an idle primary sends nothing, which is no lag) or it is a primary itself. NULL when
+// it is a standby receiving nothing: with no WAL receiver (the primary gone, the connection
+// lost) it would replay all it has and look current while falling behind.
 constexpr const char* kReplicaLag =
     "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0"
+    " WHEN NOT EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE pid IS NOT NULL) THEN NULL"
     " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
     " ELSE coalesce(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0) END";
 
@@ -30,6 +34,10 @@ PgDatabase::PgDatabase(std::string url, const DatabaseOptions& options)
       url_(std::move(url)) {
   if (options.read_only) {  // a replica: check the schema, open no writer (write() refuses)
     PgConnection check(url_, PgConnection::Use::read_only);
+    auto has = check.query(kHasSchema);
+    if (!has.step() || has.integer(0) == 0)
+      throw StorageError("the database has no schema (no schema_migrations table): start a read-write node on its "
+                         "primary first, which creates and migrates it");
     sql::check_schema(check, migrations());
     return;
   }

@@ -110,9 +110,10 @@ class GroupCommitDatabase : public Database {
 // Applies pending migrations on `conn`; returns the schema version. `begin` opens the
 // transaction each step runs in.
 int migrate(Connection& conn, std::span<const MigrationFile> migrations, const char* begin);
-// For a node that must not migrate (a read-only node on a replica): throws StorageError, saying
-// what to do, unless the database holds every one of `migrations` unchanged (a newer binary's
-// further migrations are allowed, as a read-write node allows them).
+// For a node that must not migrate (a read-only node on a replica), on a database that has a
+// schema_migrations table: throws StorageError, saying what to do, unless the database holds every
+// one of `migrations` unchanged (a newer binary's further migrations are allowed, as a read-write
+// node allows them).
 void check_schema(Connection& conn, std::span<const MigrationFile> migrations);
 
 }  // namespace darwaza::storage::sql
