@@ -1,4 +1,5 @@
 #include <atomic>
+#include <limits>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -78,6 +79,8 @@ std::unique_ptr<notifications::Transport> transport_for(const std::string& kind,
 
 constexpr std::size_t kMaxHolidaysFileBytes = 1 << 20;
 constexpr int kDocumentPurgeIntervalS = 3600;
+constexpr int kReplicaLagSampleMs = 1000;
+constexpr UnixMs kHourMs = 3600 * 1000;
 
 // The public holidays that SLA deadlines skip (data/holidays.json, or --holidays FILE), read on
 // every start; a bad file stops the start, naming the entry.
@@ -146,6 +149,18 @@ void seed_transparency(api::App& app, const std::string& seed_dir) {
   }
 }
 
+// A read-only node's public key must be the one that signs its database's audit checkpoints: a
+// wrong or stale <key>.pub would report every genuine certificate as invalid.
+void check_public_key(storage::Database& db, const certificates::SigningKey& key, const std::string& key_path) {
+  auto last = storage::read_value<std::optional<audit::Checkpoint>>(
+      db, [](storage::Tx& tx) -> Result<std::optional<audit::Checkpoint>> { return tx.audit().last_checkpoint(); });
+  if (!last.ok()) throw std::runtime_error(operator_message(last.error()));
+  if (*last && !certificates::verify_signature(key.public_key_b64(), audit::checkpoint_payload(**last), (*last)->signature))
+    throw std::runtime_error(fmt::format("{}.pub (key id {}) did not sign this database's audit checkpoints (key id {}): "
+                                         "give this node the platform's public key",
+                                         key_path, key.key_id(), (*last)->key_id));
+}
+
 int run_serve(DataOptions& data, ServeOptions& o) {
   logging::init({data.log_level, o.access_log});
   split_listen(o.listen, o.server, "--listen");
@@ -199,6 +214,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   auto key = o.read_only ? certificates::SigningKey::load_public(data.signing_key_path())
                          : certificates::SigningKey::load_or_create(data.signing_key_path());
   if (!key.ok()) throw std::runtime_error(operator_message(key.error()));
+  if (o.read_only) check_public_key(*db, *key, data.signing_key_path());
   logging::app().info("signing key {}", key->key_id());
   api::App app(*db, clock, ao, std::move(key).value());
 
@@ -304,9 +320,11 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   }, /*run_at_stop=*/false);
   // Content files no document names (left by cut-off uploads and purges): a part of the shard
   // folders each hour, all of them in a day.
-  Periodic content_sweep(std::chrono::seconds(writes ? kDocumentPurgeIntervalS : 0), [&app, next = 0]() mutable {
-    auto n = app.documents.sweep_unnamed_content(documents::kUnnamedContentMinAgeMs, next, documents::kSweepShardsPerRun);
-    next = (next + documents::kSweepShardsPerRun) % documents::kContentShards;
+  // The part is the hour of the day's, so a node restarted often still covers every shard.
+  Periodic content_sweep(std::chrono::seconds(writes ? kDocumentPurgeIntervalS : 0), [&app, &clock] {
+    const int hour = static_cast<int>(clock.now_ms() / kHourMs % 24);
+    auto n = app.documents.sweep_unnamed_content(documents::kUnnamedContentMinAgeMs,
+                                                 hour * documents::kSweepShardsPerRun, documents::kSweepShardsPerRun);
     if (!n.ok()) logging::app().error("sweeping unnamed document content failed: {}", operator_message(n.error()));
     else if (*n > 0) logging::app().info("deleted {} document content files no document names", *n);
   }, /*run_at_stop=*/false);
@@ -314,6 +332,10 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   Periodic catalog_refresh(std::chrono::milliseconds(app.catalog.engine() == catalog::SearchEngine::memory ? catalog::kIndexRecheckMs : 0), [&app] {
     if (Status s = app.catalog.refresh_index(); !s.ok())
       logging::app().error("refreshing the catalog search index failed: {}", operator_message(s.error()));
+  }, /*run_at_stop=*/false);
+  // A read-only node's replica lag for /metrics, sampled here: /metrics answers on the I/O thread.
+  Periodic replica_lag(std::chrono::milliseconds(o.read_only ? kReplicaLagSampleMs : 0), [&app, &metrics] {
+    metrics.set_replica_lag(app.db.replica_lag_s().value_or(std::numeric_limits<double>::quiet_NaN()));
   }, /*run_at_stop=*/false);
   // Registry changes made on other nodes (and by command-line tools) reach this node's IP indexes.
   Periodic follow_registries(std::chrono::milliseconds(registries::kFollowIntervalMs), [&app] {
@@ -352,6 +374,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   expiry_scan.stop();
   outbox_rounds.stop();
   follow_registries.stop();
+  replica_lag.stop();
   catalog_refresh.stop();
   rate_cells_purge.stop();
   govstack.stop();

@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "core/log.hpp"
+
 namespace darwaza::documents {
 namespace {
 
@@ -194,41 +196,73 @@ Result<int> Documents::purge_unreferenced(std::int64_t older_than_ms, int max_ro
 }
 
 namespace {
-bool is_sha256_name(const std::string& name) {
-  return name.size() == 64 && std::all_of(name.begin(), name.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
+bool is_hex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// The names in one shard folder, without a stat each: content (its SHA-256, sorted) and the
+// temporary files write_blob leaves when cut off (".<sha256>.<12 hex>"); nothing else is touched.
+// False when the folder cannot be read to its end (a listing error ends the walk, never the node).
+bool list_shard(const std::string& dir, const std::string& shard, std::vector<std::string>& content,
+                std::vector<std::string>& temporaries) {
+  std::error_code ec;
+  std::filesystem::directory_iterator it(dir, ec), end;
+  if (ec) return false;
+  for (; it != end; it.increment(ec)) {
+    if (ec) return false;
+    const std::string name = it->path().filename().string();
+    if (name.size() == 64 && name.starts_with(shard) && is_hex(name)) {
+      content.push_back(name);
+    } else if (name.size() == 1 + 64 + 1 + 12 && name[0] == '.' && name[65] == '.' &&
+               is_hex(std::string_view(name).substr(1, 64)) && is_hex(std::string_view(name).substr(66))) {
+      temporaries.push_back(name);
+    }
+  }
+  if (ec) return false;
+  std::sort(content.begin(), content.end());
+  return true;
+}
+
+bool older_than(const std::filesystem::path& p, std::filesystem::file_time_type cutoff) {
+  std::error_code ec;
+  auto t = std::filesystem::last_write_time(p, ec);
+  return !ec && t < cutoff;
 }
 }  // namespace
 
 Result<int> Documents::sweep_unnamed_content(std::int64_t min_age_ms, int first_shard, int shards) {
   const auto cutoff = std::filesystem::file_time_type::clock::now() - std::chrono::milliseconds(min_age_ms);
+  auto any = storage::read_value<bool>(db_, [](storage::Tx& tx) -> Result<bool> { return tx.documents().any(); });
+  if (!any.ok()) return any.take_error();
   int deleted = 0;
   for (int i = 0; i < shards; ++i) {
     const std::string shard = fmt::format("{:02x}", (first_shard + i) % kContentShards);
-    std::error_code ec;
-    std::vector<std::string> candidates;
-    for (const auto& entry : std::filesystem::directory_iterator(root_ + "/" + shard, ec)) {
-      std::error_code fec;
-      if (!entry.is_regular_file(fec) || entry.last_write_time(fec) >= cutoff || fec) continue;
-      const std::string name = entry.path().filename().string();
-      if (name.starts_with(".")) {  // a temporary file of a write that never finished
-        if (std::filesystem::remove(entry.path(), fec)) ++deleted;
-      } else if (is_sha256_name(name) && name.starts_with(shard)) {
-        candidates.push_back(name);
-      }
+    const std::string dir = root_ + "/" + shard;
+    std::vector<std::string> files, temporaries;
+    if (!list_shard(dir, shard, files, temporaries)) continue;  // missing (nothing stored there yet) or unreadable
+    for (const auto& t : temporaries) {
+      std::error_code ec;
+      if (older_than(dir + "/" + t, cutoff) && std::filesystem::remove(dir + "/" + t, ec)) ++deleted;
     }
-    for (std::size_t at = 0; at < candidates.size(); at += kSweepBatch) {
-      const std::size_t end = std::min(candidates.size(), at + kSweepBatch);
-      auto unnamed = storage::read_value<std::vector<std::string>>(
-          db_, [&](storage::Tx& tx) -> Result<std::vector<std::string>> {
-            std::vector<std::string> out;
-            for (std::size_t k = at; k < end; ++k)
-              if (!tx.documents().content_named(candidates[k])) out.push_back(candidates[k]);
-            return out;
-          });
-      if (!unnamed.ok()) return unnamed.take_error();
-      auto removed = delete_unnamed(*unnamed);
+    // Which files no document names: one ordered read for the shard, then a stat for those only.
+    auto named = storage::read_value<std::vector<std::string>>(
+        db_, [&](storage::Tx& tx) -> Result<std::vector<std::string>> { return tx.documents().content_with_prefix(shard); });
+    if (!named.ok()) return named.take_error();
+    std::vector<std::string> unnamed;
+    std::set_difference(files.begin(), files.end(), named->begin(), named->end(), std::back_inserter(unnamed));
+    std::erase_if(unnamed, [&](const std::string& sha) { return !older_than(path_for(sha), cutoff); });
+    if (unnamed.empty()) continue;
+    // A node pointed at the wrong database (a new empty one, another platform's) would find most
+    // files unnamed: it deletes nothing, and says so.
+    if (!*any || (unnamed.size() > kSweepMaxUnnamed && unnamed.size() * 100 > files.size())) {
+      logging::app().error("documents: {} of {} content files in {} are named by no document of this database; not "
+                           "deleting them (is this node on the right database?)",
+                           unnamed.size(), files.size(), dir);
+      continue;
+    }
+    for (std::size_t at = 0; at < unnamed.size(); at += kSweepDeleteBatch) {
+      const auto end = unnamed.begin() + static_cast<std::ptrdiff_t>(std::min(unnamed.size(), at + kSweepDeleteBatch));
+      auto removed = delete_unnamed(std::vector<std::string>(unnamed.begin() + static_cast<std::ptrdiff_t>(at), end));
       if (!removed.ok()) return removed.take_error();
       deleted += *removed;
     }

@@ -37,9 +37,11 @@ class Documents {
   Result<int> purge_unreferenced(std::int64_t older_than_ms, int max_rounds);
   // Deletes content files that no document names and leftover temporary files, once they are
   // `min_age_ms` old, in the shard folders first_shard .. first_shard + shards - 1 (of
-  // kContentShards). Which files no document names is read first; each is deleted in a write that
-  // looks again (see delete_unnamed), so an upload of the same bytes keeps or rewrites its content.
-  // Returns how many files it deleted.
+  // kContentShards). Which files no document names is read first (one ordered read per shard);
+  // each is deleted in a write that looks again (see delete_unnamed), so an upload of the same
+  // bytes keeps or rewrites its content. A database naming no document at all, or a shard with
+  // more than kSweepMaxUnnamed and 1 % unnamed, is logged and left alone. Returns how many files
+  // it deleted.
   Result<int> sweep_unnamed_content(std::int64_t min_age_ms, int first_shard, int shards);
 
  private:

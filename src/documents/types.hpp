@@ -37,8 +37,11 @@ constexpr std::int64_t kUnnamedContentMinAgeMs = 24LL * 3600 * 1000;
 // kSweepShardsPerRun of them each hour, all of them in a day.
 constexpr int kContentShards = 256;
 constexpr int kSweepShardsPerRun = 11;
-// Content files one read checks against the documents table.
-constexpr std::size_t kSweepBatch = 500;
+// Files one write deletes (each unlink under the write lock; on a shared volume, a network call).
+constexpr std::size_t kSweepDeleteBatch = 50;
+// A shard in which more files than this, and more than 1 % of them, are unnamed is not swept: the
+// sign of a node on the wrong database (docs/deployment.md), not of cut-off uploads.
+constexpr std::size_t kSweepMaxUnnamed = 100;
 
 // What one person has uploaded so far.
 struct Usage {

@@ -1,5 +1,7 @@
 #include "http/metrics.hpp"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 namespace darwaza::http {
@@ -74,7 +76,20 @@ std::string Metrics::render() const {
          "database of the shared rate limit did not answer.\n";
   out += "# TYPE darwaza_rate_limit_fail_open_total counter\n";
   out += fmt::format("darwaza_rate_limit_fail_open_total {}\n", rate_limit_fail_open_.load());
+  if (replica_sampled_.load(std::memory_order_acquire)) {
+    out += "# HELP darwaza_db_replica_lag_seconds How far this read-only node's database replica is behind its "
+           "primary (NaN: it receives nothing from a primary).\n";
+    out += "# TYPE darwaza_db_replica_lag_seconds gauge\n";
+    const double lag = replica_lag_.load(std::memory_order_relaxed);
+    out += std::isnan(lag) ? std::string("darwaza_db_replica_lag_seconds NaN\n")
+                           : fmt::format("darwaza_db_replica_lag_seconds {:.3f}\n", lag);
+  }
   return out;
+}
+
+void Metrics::set_replica_lag(double seconds) {
+  replica_lag_.store(seconds, std::memory_order_relaxed);
+  replica_sampled_.store(true, std::memory_order_release);
 }
 
 }  // namespace darwaza::http

@@ -42,6 +42,9 @@ class Metrics {
   std::atomic<std::uint64_t>& rejected_rate_limit() { return rejected_rate_limit_; }
   // Expensive requests admitted unchecked because the shared rate limiter's database did not answer.
   std::atomic<std::uint64_t>& rate_limit_fail_open() { return rate_limit_fail_open_; }
+  // A read-only node's replica lag in seconds, as last sampled (NaN: the replica receives nothing
+  // or could not be asked); shown from the first sample on, so only by read-only nodes.
+  void set_replica_lag(double seconds);
 
   std::string render() const;
 
@@ -60,6 +63,8 @@ class Metrics {
   std::atomic<std::uint64_t> rejected_overload_{0};
   std::atomic<std::uint64_t> rejected_rate_limit_{0};
   std::atomic<std::uint64_t> rate_limit_fail_open_{0};
+  std::atomic<bool> replica_sampled_{false};
+  std::atomic<double> replica_lag_{0};
 };
 
 }  // namespace darwaza::http

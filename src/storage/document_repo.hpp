@@ -33,6 +33,10 @@ class DocumentRepo {
   virtual void remove(const std::string& document_id) = 0;
   // Whether any document names this content.
   virtual bool content_named(const std::string& sha256) = 0;
+  // The distinct content (SHA-256s) documents name whose hex starts with `prefix`, in order.
+  virtual std::vector<std::string> content_with_prefix(const std::string& prefix) = 0;
+  // Whether the database holds any document at all.
+  virtual bool any() = 0;
   // Whether the document is referenced by an application filed for an organisation `user_id`
   // belongs to (the firm's members share its application's documents).
   virtual bool shared_with_member(const std::string& document_id, const std::string& user_id) = 0;

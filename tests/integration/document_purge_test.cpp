@@ -154,6 +154,17 @@ TEST(DocumentPurge, ContentNoDocumentNamesIsSweptOnceADayOld) {
   fs::path named;
   for (const auto& e : fs::recursive_directory_iterator(docs))
     if (e.is_regular_file()) named = e.path();
+  fs::last_write_time(named, fs::file_time_type::clock::now() - std::chrono::hours(48));
+  // A purge pointed at another database (here a new, empty one) with this documents folder finds
+  // every file unnamed: it deletes nothing and says why.
+  std::string out;
+  const std::string other = make_temp_dir("darwaza-sweep-other-db");
+  ASSERT_EQ(run_darwaza({"documents", "purge", "--data", other, "--documents-dir", docs}, out), 0) << out;
+  EXPECT_NE(out.find("deleted 0 content files"), std::string::npos) << out;
+  EXPECT_NE(out.find("right database"), std::string::npos) << out;
+  EXPECT_TRUE(fs::exists(named));
+  fs::remove_all(other);
+
   // Left behind, as a cut-off upload leaves them: content of its own (its SHA-256 as name) and a
   // temporary file; one pair two days old, one pair just written.
   auto leave = [&](const std::string& text, const std::string& temp_suffix, bool old) {
@@ -168,11 +179,9 @@ TEST(DocumentPurge, ContentNoDocumentNamesIsSweptOnceADayOld) {
         fs::last_write_time(f, fs::file_time_type::clock::now() - std::chrono::hours(48));
     return dir / sha;
   };
-  const fs::path stale = leave("orphan: two days old", "a1b2c3", true);
-  const fs::path fresh = leave("orphan: just written", "d4e5f6", false);
-  fs::last_write_time(named, fs::file_time_type::clock::now() - std::chrono::hours(48));
+  const fs::path stale = leave("orphan: two days old", "a1b2c3d4e5f6", true);
+  const fs::path fresh = leave("orphan: just written", "d4e5f6a1b2c3", false);
 
-  std::string out;
   ASSERT_EQ(run_darwaza({"documents", "purge", "--data", server.data_dir() + "/d"}, out), 0) << out;
   EXPECT_NE(out.find("deleted 2 content files"), std::string::npos) << out;  // the stale pair
   EXPECT_FALSE(fs::exists(stale));

@@ -44,10 +44,10 @@ std::string output_of(const std::string& command) {
 class PgServer {
  public:
   explicit PgServer(const std::string& how) : dir_(make_temp_dir("darwaza-pg-replica")) {
-    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);  // the server's user
     const std::string verb = how.substr(0, how.find(' '));
     const std::string rest = how.size() > verb.size() ? how.substr(verb.size()) : "";
     try {
+      fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);  // the server's user
       url = output_of(std::string(kScript) + " " + verb + " " + dir_ + "/pg" + rest);
     } catch (...) {
       stop();
@@ -89,9 +89,10 @@ bool eventually(const std::function<bool()>& done) {
   return done();
 }
 
-// The start-up error of a `serve` that must refuse to start with `args` ("" if it started).
-std::string refusal(const std::vector<std::string>& args) {
-  ServerProcess s(args);
+// The start-up error of a `serve` that must refuse to start with `args` ("" if it started), in
+// the data folder `dir` (a new one if empty).
+std::string refusal(const std::vector<std::string>& args, const std::string& dir = {}) {
+  ServerProcess s(args, dir);
   try {
     s.start();
   } catch (const std::runtime_error& e) {
@@ -119,7 +120,7 @@ TEST(ReadOnlyNode, ServesPublicReadsFromAStreamingReplicaAndNothingElse) {
   // Through the read-write node on the primary: the shipped services and registries, and a VPN
   // registration approved (a certificate and a public registry record).
   ServerProcess a({"--db", primary_db, "--catalog-dir", DARWAZA_SOURCE_DIR "/data/services", "--registry-dir",
-                   DARWAZA_SOURCE_DIR "/data/registries"});
+                   DARWAZA_SOURCE_DIR "/data/registries", "--audit-checkpoint-s", "1"});
   a.start();
   HttpClient ca = a.client();
   Person citizen = signed_in(ca, "Replica Citizen");
@@ -140,7 +141,13 @@ TEST(ReadOnlyNode, ServesPublicReadsFromAStreamingReplicaAndNothingElse) {
   fs::create_directories(r_dir + "/d/keys");
   EXPECT_NE(refusal({"--read-only", "--db", replica_db}).find("signing.key.pub"), std::string::npos)
       << "a read-only node must not make a key of its own";
-  fs::copy_file(a.data_dir() + "/d/keys/signing.key.pub", r_dir + "/d/keys/signing.key.pub");
+  // A public key that did not sign the database's audit checkpoints (A writes one each second).
+  std::ofstream(r_dir + "/d/keys/signing.key.pub") << std::string(43, 'A') << "\n";
+  const std::vector<std::string> wrong_key = {"--read-only", "--db", replica_db};
+  EXPECT_TRUE(eventually([&] { return refusal(wrong_key, r_dir).find("did not sign") != std::string::npos; }))
+      << refusal(wrong_key, r_dir);
+  fs::copy_file(a.data_dir() + "/d/keys/signing.key.pub", r_dir + "/d/keys/signing.key.pub",
+                fs::copy_options::overwrite_existing);
   {
     ServerProcess r({"--read-only", "--db", replica_db, "--max-replica-lag-s", "1"}, r_dir);
     r.start();
@@ -148,6 +155,9 @@ TEST(ReadOnlyNode, ServesPublicReadsFromAStreamingReplicaAndNothingElse) {
     json ready = cr.get("/readyz").json();
     EXPECT_EQ(ready["read_only"], true) << ready;
     EXPECT_TRUE(ready["replica_lag_s"].is_number()) << ready;
+    EXPECT_TRUE(eventually([&] { return cr.get("/metrics").body.find("\ndarwaza_db_replica_lag_seconds 0.") != std::string::npos; }))
+        << "the lag gauge, sampled each second";
+    EXPECT_EQ(ca.get("/metrics").body.find("darwaza_db_replica_lag_seconds"), std::string::npos) << "a read-write node has none";
 
     // Public reads answer as the read-write node does, once the replica has replayed the writes.
     const std::string verify = "/v1/certificates/" + cert + "/verify";
@@ -218,6 +228,7 @@ TEST(ReadOnlyNode, ServesPublicReadsFromAStreamingReplicaAndNothingElse) {
     EXPECT_TRUE(eventually([&] { return problem_type(cr.get("/readyz")) == "/problems/replica-disconnected"; }))
         << cr.get("/readyz").body;
     EXPECT_EQ(cr.get(verify).status, 200u) << "it still serves what it has";
+    EXPECT_TRUE(eventually([&] { return cr.get("/metrics").body.find("\ndarwaza_db_replica_lag_seconds NaN") != std::string::npos; }));
 
     EXPECT_EQ(r.stop(), 0);
     std::ifstream log(r.log_path());

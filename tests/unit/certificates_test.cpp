@@ -86,6 +86,27 @@ TEST(SigningKeyTest, CreatedOwnerOnlyAndReloadedWithSameKeyId) {
   EXPECT_NE(SigningKey::generate().derive_secret("ctx"), created->derive_secret("ctx"));
 }
 
+// What a read-only node loads: the public key beside the key file, which checks what the key
+// signed and can sign nothing itself.
+TEST(SigningKeyTest, APublicKeyOnlyChecksSignaturesAndCannotSign) {
+  TempDir dir;
+  const std::string path = dir.file("signing.key");
+  EXPECT_FALSE(SigningKey::load_public(path).ok()) << "no .pub yet";
+  auto full = SigningKey::load_or_create(path);
+  ASSERT_TRUE(full.ok()) << full.error().detail;
+  auto pub = SigningKey::load_public(path);
+  ASSERT_TRUE(pub.ok()) << pub.error().detail;
+  EXPECT_TRUE(full->can_sign());
+  EXPECT_FALSE(pub->can_sign());
+  EXPECT_EQ(pub->key_id(), full->key_id());
+  EXPECT_EQ(pub->public_key_b64(), full->public_key_b64());
+  EXPECT_TRUE(verify_signature(pub->public_key_b64(), "hello", full->sign("hello")));
+  EXPECT_THROW(pub->sign("hello"), std::logic_error);
+  EXPECT_THROW(pub->derive_secret("ctx"), std::logic_error);
+  std::ofstream(path + ".pub") << "not a key\n";
+  EXPECT_FALSE(SigningKey::load_public(path).ok());
+}
+
 TEST(SigningKeyTest, KeyFileIsOwnerOnlyEvenUnderAPermissiveUmask) {
   TempDir dir;
   const mode_t old = ::umask(0);

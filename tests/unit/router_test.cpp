@@ -52,6 +52,18 @@ TEST(Router, RefusesRoutesWithoutPolicyAndDuplicates) {
   EXPECT_THROW(r.add(bhttp::verb::get, "/x", kPublic, ok), std::invalid_argument);
 }
 
+// A read-only node answers its replica routes to anonymous callers and cannot write: only a
+// public GET may be one.
+TEST(Router, AReplicaRouteMustBeAPublicGet) {
+  Router r;
+  RouteOptions replica;
+  replica.replica = true;
+  EXPECT_THROW(r.add(bhttp::verb::post, "/p", kPublic, ok, replica), std::invalid_argument);
+  EXPECT_THROW(r.add(bhttp::verb::get, "/c", kCitizen, ok, replica), std::invalid_argument);
+  r.add(bhttp::verb::get, "/g", kPublic | kCitizen, ok, replica);
+  EXPECT_EQ(r.routes().size(), 1u);
+}
+
 TEST(Router, QueryParsing) {
   std::unordered_map<std::string, std::string> q;
   parse_query("q=tech+park&lang=ur&q=second&empty=&%zz=bad", q);

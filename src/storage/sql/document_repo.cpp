@@ -23,6 +23,10 @@ constexpr const char* kUnreferencedBefore =
 constexpr const char* kLinked = "SELECT 1 FROM application_documents WHERE document_id = ? LIMIT 1";
 constexpr const char* kDeleteDocument = "DELETE FROM documents WHERE id = ?";
 constexpr const char* kContentNamed = "SELECT 1 FROM documents WHERE sha256 = ? LIMIT 1";
+// SHA-256s are lower-case hex, so every one starting with PREFIX sorts in [PREFIX, PREFIX || 'g').
+constexpr const char* kContentWithPrefix =
+    "SELECT DISTINCT sha256 FROM documents WHERE sha256 >= ?1 AND sha256 < ?1 || 'g' ORDER BY sha256";
+constexpr const char* kAnyDocument = "SELECT 1 FROM documents LIMIT 1";
 constexpr const char* kSharedWithMember =
     "SELECT 1 FROM application_documents d JOIN applications a ON a.id = d.application_id "
     "JOIN org_members m ON m.org_id = a.org_id WHERE d.document_id = ? AND m.user_id = ? LIMIT 1";
@@ -97,6 +101,16 @@ bool SqlDocumentRepo::content_named(const std::string& sha256) {
   q.bind(1, sha256);
   return q.step();
 }
+
+std::vector<std::string> SqlDocumentRepo::content_with_prefix(const std::string& prefix) {
+  auto q = c_.query(kContentWithPrefix);
+  q.bind(1, prefix);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.text(0));
+  return out;
+}
+
+bool SqlDocumentRepo::any() { return c_.query(kAnyDocument).step(); }
 
 bool SqlDocumentRepo::shared_with_member(const std::string& document_id, const std::string& user_id) {
   auto q = c_.query(kSharedWithMember);

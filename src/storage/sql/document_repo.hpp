@@ -19,6 +19,8 @@ class SqlDocumentRepo final : public DocumentRepo {
   void clear_unreferenced(const std::string& document_id) override;
   void remove(const std::string& document_id) override;
   bool content_named(const std::string& sha256) override;
+  std::vector<std::string> content_with_prefix(const std::string& prefix) override;
+  bool any() override;
   bool shared_with_member(const std::string& document_id, const std::string& user_id) override;
   std::vector<std::string> agencies_referencing(const std::string& document_id) override;
 
