@@ -80,7 +80,6 @@ std::unique_ptr<notifications::Transport> transport_for(const std::string& kind,
 constexpr std::size_t kMaxHolidaysFileBytes = 1 << 20;
 constexpr int kDocumentPurgeIntervalS = 3600;
 constexpr int kReplicaLagSampleMs = 1000;
-constexpr UnixMs kHourMs = 3600 * 1000;
 
 // The public holidays that SLA deadlines skip (data/holidays.json, or --holidays FILE), read on
 // every start; a bad file stops the start, naming the entry.

@@ -20,6 +20,7 @@ DARWAZA_PID=""
 NGINX_PID=""
 BENCH_PIDS=""  # more processes the script started (more darwaza nodes, a load balancer): stopped on exit too
 PG_DIR=""      # the throw-away PostgreSQL server of pg_start, stopped on exit
+PG_STANDBY_DIR=""  # its hot standby (pg_standby), stopped on exit
 # stop_pid PID: SIGTERM, up to 10 s to exit, then SIGKILL; reaps it. Does nothing if it is not running.
 stop_pid() {
   kill -0 "$1" 2>/dev/null || return 0
@@ -43,6 +44,7 @@ cleanup() {
     tail -n 10 "$TMP/nginx/error.log" >&2
   fi
   for pid in $NGINX_PID $BENCH_PIDS $DARWAZA_PID; do stop_pid "$pid"; done
+  [[ -n "$PG_STANDBY_DIR" ]] && scripts/pg_test_server.sh stop "$PG_STANDBY_DIR" >/dev/null 2>&1
   [[ -n "$PG_DIR" ]] && scripts/pg_test_server.sh stop "$PG_DIR" >/dev/null 2>&1
   [[ -n "$TMP" && -d "$TMP" ]] && rm -rf "$TMP"
   exit $rc
@@ -218,6 +220,13 @@ pg_start() {
 pg_stop() {
   scripts/pg_test_server.sh stop "$PG_DIR"
   PG_DIR=""
+}
+# pg_standby: a hot standby streaming from the server of pg_start (pg_basebackup); sets PG_STANDBY_DIR and
+# PG_STANDBY_BASE; cleanup() stops it.
+pg_standby() {
+  PG_STANDBY_DIR=$(mktemp -d "${TMPDIR:-/tmp}/darwaza-pg-standby.XXXXXX")
+  PG_STANDBY_BASE=$(scripts/pg_test_server.sh standby "$PG_STANDBY_DIR" "$PG_BASE") ||
+    die "scripts/pg_test_server.sh could not start a standby"
 }
 # pg_pid: the pid of the PostgreSQL server (postmaster) of pg_start.
 pg_pid() { head -n1 "$PG_DIR/data/postmaster.pid"; }

@@ -7,67 +7,60 @@
 #
 #   bench/read_only_node.sh [RECORDS] [ROUNDS]     # default 100000 VPN registrations, 3 rounds
 #
-# Set-up: a throw-away primary and a pg_basebackup standby (scripts/pg_test_server.sh, test
-# settings: fsync off), RECORDS synthetic registrations imported with `darwaza registry import`,
+# Set-up: a throw-away primary and a pg_basebackup standby (bench/lib.sh pg_start, pg_standby: test
+# settings, fsync off), RECORDS synthetic registrations imported with `darwaza registry import`,
 # node A read-write on the primary, node R read-only on the standby with the public key only.
 # Each round, each node, each route: wrk -t2 -c8, 2 s of warm-up then 6 s measured:
 #   record  GET /v1/registries/pta-vpn-endpoints/records/{number}, 100 numbers in turn;
 #   search  GET /v1/registries/pta-vpn-endpoints/records?q=firm%20N, N in turn (every name holds
 #           "firm", so each query ranks the records whose number starts with N).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+BENCH_NAME=read_only_node
+BENCH_EXTRA_TOOLS="python3 psql:postgresql"
+source "$(dirname "$0")/lib.sh"
 N=${1:-100000}
 ROUNDS=${2:-3}
-DARWAZA=${DARWAZA:-./build/darwaza}
-for tool in wrk psql python3 curl; do command -v $tool >/dev/null || { echo "needs $tool" >&2; exit 1; }; done
-W=$(mktemp -d /tmp/read-only-bench.XXXX)
-chmod 755 "$W"  # the PostgreSQL servers run as their own user
-A=; R=
-cleanup() {
-  [ -n "$A" ] && kill "$A" 2>/dev/null || true
-  [ -n "$R" ] && kill "$R" 2>/dev/null || true
-  wait 2>/dev/null || true
-  scripts/pg_test_server.sh stop "$W/s" || true
-  scripts/pg_test_server.sh stop "$W/p" || true
-  rm -rf "$W"
-}
-trap cleanup EXIT
-P=$(scripts/pg_test_server.sh start "$W/p")
-psql "${P}postgres" -qc "CREATE DATABASE dz"
-python3 bench/gen_vpn_ranges.py "$N" "$W/vpn.jsonl" "$W/probes.txt"
-"$DARWAZA" registry load data/registries --data "$W/a" --db "${P}dz" >/dev/null 2>&1
-"$DARWAZA" registry import pta-vpn-endpoints "$W/vpn.jsonl" --data "$W/a" --db "${P}dz" >/dev/null 2>&1
-psql "${P}dz" -qc "VACUUM ANALYZE"
-S=$(scripts/pg_test_server.sh standby "$W/s" "$P")
-"$DARWAZA" serve --listen 127.0.0.1:0 --port-file "$W/a.port" --data "$W/a" --db "${P}dz" --access-log off >"$W/a.log" 2>&1 &
-A=$!
-for _ in $(seq 100); do [ -s "$W/a.port" ] && break; sleep 0.1; done
-mkdir -p "$W/r/keys"
-cp "$W/a/keys/signing.key.pub" "$W/r/keys/"
-"$DARWAZA" serve --read-only --listen 127.0.0.1:0 --port-file "$W/r.port" --data "$W/r" --db "${S}dz" --access-log off >"$W/r.log" 2>&1 &
-R=$!
-for _ in $(seq 100); do [ -s "$W/r.port" ] && break; sleep 0.1; done
-AP=$(cat "$W/a.port"); RP=$(cat "$W/r.port")
-echo "read-only node: $(curl -s "127.0.0.1:$RP/readyz")"
+[[ "$N" =~ ^[0-9]+$ && "$N" -ge 1000 && "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "usage: $0 [RECORDS >= 1000] [ROUNDS >= 1]"
+TMP=$(mktemp -d)
+
+step "primary, $N registrations, standby"
+pg_start
+pg_create dz
+python3 bench/gen_vpn_ranges.py "$N" "$TMP/vpn.jsonl" "$TMP/probes.txt"
+"$DARWAZA" registry load data/registries --data "$TMP/a/data" --db "${PG_BASE}dz" >/dev/null 2>&1
+"$DARWAZA" registry import pta-vpn-endpoints "$TMP/vpn.jsonl" --data "$TMP/a/data" --db "${PG_BASE}dz" >/dev/null 2>&1
+psql "${PG_BASE}dz" -qc "VACUUM ANALYZE"
+pg_standby
+
+step "node A (read-write, primary) and node R (read-only, standby, public key only)"
+start_node "$TMP/a" --db "${PG_BASE}dz"
+AP=$NODE_PORT
+mkdir -p "$TMP/r/data/keys"
+cp "$TMP/a/data/keys/signing.key.pub" "$TMP/r/data/keys/"
+start_node "$TMP/r" --read-only --db "${PG_STANDBY_BASE}dz"
+RP=$NODE_PORT
+echo "read-only node: $(curl -s "127.0.0.1:$RP/readyz")" >&2
 curl -s "127.0.0.1:$AP/v1/registries/pta-vpn-endpoints/records?page_size=100&q=Synthetic" |
-  python3 -c "import sys,json; print('\n'.join(i['number'] for i in json.load(sys.stdin)['items']))" >"$W/nums"
-cat >"$W/record.lua" <<LUA
+  python3 -c "import sys,json; print('\n'.join(i['number'] for i in json.load(sys.stdin)['items']))" >"$TMP/nums"
+cat >"$TMP/record.lua" <<LUA
 local nums = {}
-for l in io.lines("$W/nums") do nums[#nums+1] = l end
+for l in io.lines("$TMP/nums") do nums[#nums+1] = l end
 local i = 0
 request = function() i = i + 1; return wrk.format("GET", "/v1/registries/pta-vpn-endpoints/records/" .. nums[(i % #nums) + 1]) end
 LUA
-cat >"$W/search.lua" <<LUA
+cat >"$TMP/search.lua" <<LUA
 local i = 0
 request = function() i = i + 1; return wrk.format("GET", "/v1/registries/pta-vpn-endpoints/records?q=firm%20" .. (i % $N)) end
 LUA
+
+step "wrk -t2 -c8, 2 s warm-up + 6 s, $ROUNDS rounds (binary of $commit)"
 echo "| round | node | route | req/s | p50 | p99 | non-2xx |"
 echo "|---|---|---|---:|---:|---:|---:|"
 for round in $(seq "$ROUNDS"); do
   for node in "A:$AP" "R:$RP"; do
     for route in record search; do
-      wrk -t2 -c8 -d2s -s "$W/$route.lua" "http://127.0.0.1:${node#*:}/" >/dev/null 2>&1
-      out=$(wrk -t2 -c8 -d6s --latency -s "$W/$route.lua" "http://127.0.0.1:${node#*:}/" 2>&1)
+      wrk -t2 -c8 -d2s -s "$TMP/$route.lua" "http://127.0.0.1:${node#*:}/" >/dev/null 2>&1
+      out=$(wrk -t2 -c8 -d6s --latency -s "$TMP/$route.lua" "http://127.0.0.1:${node#*:}/" 2>&1)
       echo "| $round | ${node%%:*} | $route | $(awk '/Requests\/sec/ {print $2}' <<<"$out") | $(awk '$1=="50%" {print $2}' <<<"$out") | $(awk '$1=="99%" {print $2}' <<<"$out") | $(awk '/Non-2xx/ {print $NF}' <<<"$out") |"
     done
   done

@@ -15,13 +15,16 @@ http::HandlerResult healthz(App&, http::Request&) { return http::Reply::json(200
 http::HandlerResult readyz(App& app, http::Request&) {
   if (app.draining && app.draining->load())
     return make_error(ErrorKind::unavailable, "draining", "Shutting down", "This node is draining.");
-  if (!app.db.ready()) return make_error(ErrorKind::unavailable, "database-unavailable", "Database unavailable", "");
-  if (!app.options.read_only) return http::Reply::json(200, {{"status", "ready"}, {"engine", app.db.engine()}});
+  if (!app.options.read_only) {
+    if (!app.db.ready()) return make_error(ErrorKind::unavailable, "database-unavailable", "Database unavailable", "");
+    return http::Reply::json(200, {{"status", "ready"}, {"engine", app.db.engine()}});
+  }
+  // A read-only node: the lag query is the database's round trip (nullopt also when it fails).
   auto lag = app.db.replica_lag_s();
   if (!lag)
     return make_error(ErrorKind::unavailable, "replica-disconnected", "Replica not streaming",
-                      "This node's database replica receives nothing from its primary, so how far behind it is "
-                      "cannot be known.");
+                      "This node's database replica does not answer, or receives nothing from its primary, so how "
+                      "far behind it is cannot be known.");
   if (*lag > app.options.max_replica_lag_s) {
     Error e = make_error(ErrorKind::unavailable, "replica-lagging", "Replica behind",
                          fmt::format("This node's database replica is {:.1f} s behind its primary (at most {:.1f} s "

@@ -36,10 +36,11 @@ void register_routes(http::Router& r, App& app) {
     o.replica = true;
     return o;
   };
+  const RouteOptions public_read = replica({});
 
   // Operations
   r.add(V::get, "/healthz", kPublic, h(handlers::healthz), replica(fast));
-  r.add(V::get, "/readyz", kPublic, h(handlers::readyz), replica({}));
+  r.add(V::get, "/readyz", kPublic, h(handlers::readyz), public_read);
   r.add(V::get, "/metrics", kPublic, h(handlers::metrics), replica(fast));
   r.add(V::get, "/openapi.yaml", kPublic, h(handlers::openapi), replica(fast));
 
@@ -59,8 +60,8 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::post, "/v1/oauth/token", kPublic, h(handlers::oauth_token), expensive);
 
   // Agencies, their staff and API clients
-  r.add(V::get, "/v1/agencies", kPublic, h(handlers::list_agencies), replica({}));
-  r.add(V::get, "/v1/agencies/{agency}", kPublic, h(handlers::get_agency), replica({}));
+  r.add(V::get, "/v1/agencies", kPublic, h(handlers::list_agencies), public_read);
+  r.add(V::get, "/v1/agencies/{agency}", kPublic, h(handlers::get_agency), public_read);
   r.add(V::get, "/v1/agencies/{agency}/staff", kAgencyOfficer | kPlatformAdmin | kAuditor, h(handlers::list_staff));
   r.add(V::post, "/v1/agencies/{agency}/staff", kAgencyAdmin | kPlatformAdmin, h(handlers::add_staff));
   r.add(V::delete_, "/v1/agencies/{agency}/staff/{user}", kAgencyAdmin | kPlatformAdmin, h(handlers::remove_staff));
@@ -87,7 +88,7 @@ void register_routes(http::Router& r, App& app) {
   RouteOptions browse = app.catalog.engine() == catalog::SearchEngine::memory ? fast : expensive_read;
   browse.caller_unused = true;
   r.add(V::get, "/v1/services", kPublic, h(handlers::list_services), replica(browse));
-  r.add(V::get, "/v1/services/{id}", kPublic, h(handlers::get_service), replica({}));
+  r.add(V::get, "/v1/services/{id}", kPublic, h(handlers::get_service), public_read);
   r.add(V::get, "/v1/categories", kPublic, h(handlers::list_categories), replica(browse));
 
   // Applications: the domain checks who relates to each application (applicant, organisation
@@ -110,19 +111,19 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::get, "/v1/documents/{id}", kCitizen, h(handlers::download_document));
 
   // Certificates
-  r.add(V::get, "/v1/certificates/{id}/verify", kPublic, h(handlers::verify_certificate), replica({}));
-  r.add(V::get, "/v1/certificates/{id}/qr.svg", kPublic, h(handlers::certificate_qr), replica({}));
+  r.add(V::get, "/v1/certificates/{id}/verify", kPublic, h(handlers::verify_certificate), public_read);
+  r.add(V::get, "/v1/certificates/{id}/qr.svg", kPublic, h(handlers::certificate_qr), public_read);
   r.add(V::get, "/v1/certificates/{id}", kCitizen, h(handlers::get_certificate));
   r.add(V::get, "/v1/me/certificates", kCitizen, h(handlers::my_certificates));
-  r.add(V::get, "/v1/keys/signing", kPublic, h(handlers::signing_key), replica({}));
+  r.add(V::get, "/v1/keys/signing", kPublic, h(handlers::signing_key), public_read);
 
   // Digital registries: public search shows public fields only; the domain shows every field to
   // the owning agency's staff, platform admins, auditors and the record's subject, and checks
   // the owning agency for changes of fields and status, and address look-ups.
-  r.add(V::get, "/v1/registries", kPublic, h(handlers::list_registries), replica({}));
-  r.add(V::get, "/v1/registries/{name}", kPublic, h(handlers::get_registry), replica({}));
+  r.add(V::get, "/v1/registries", kPublic, h(handlers::list_registries), public_read);
+  r.add(V::get, "/v1/registries/{name}", kPublic, h(handlers::get_registry), public_read);
   r.add(V::get, "/v1/registries/{name}/records", kPublic, h(handlers::search_records), replica(expensive_read));
-  r.add(V::get, "/v1/registries/{name}/records/{id}", kPublic, h(handlers::get_record), replica({}));
+  r.add(V::get, "/v1/registries/{name}/records/{id}", kPublic, h(handlers::get_record), public_read);
   r.add(V::patch, "/v1/registries/{name}/records/{id}", kAgencyOfficer | kPlatformAdmin, h(handlers::update_record));
   r.add(V::post, "/v1/registries/{name}/records/{id}/status", kAgencyOfficer | kPlatformAdmin,
         h(handlers::change_record_status));
@@ -149,21 +150,21 @@ void register_routes(http::Router& r, App& app) {
   r.add(V::post, "/v1/me/consents", kCitizen, h(handlers::grant_consent));
   r.add(V::get, "/v1/me/consents", kCitizen, h(handlers::my_consents));
   r.add(V::delete_, "/v1/me/consents/{id}", kCitizen, h(handlers::revoke_consent));
-  r.add(V::get, "/v1/legal-bases", kPublic, h(handlers::list_legal_bases), replica({}));
+  r.add(V::get, "/v1/legal-bases", kPublic, h(handlers::list_legal_bases), public_read);
   r.add(V::post, "/v1/exchange/registries/{name}/query", kApiClient | kAgencyOfficer, h(handlers::exchange_query));
 
   // Public transparency: IT-sector indicators (imported with `darwaza indicators import`) and the
   // follow-through of foreign engagements. Anyone reads; recording engagements is for MoITT
   // officers and platform admins: the route admits staff of any agency and the domain narrows
   // it to MoITT (there is no {agency} in these paths).
-  r.add(V::get, "/v1/indicators", kPublic, h(handlers::list_indicators), replica({}));
-  r.add(V::get, "/v1/indicators/live", kPublic, h(handlers::live_indicators), replica({}));
-  r.add(V::get, "/v1/indicators/{series}", kPublic, h(handlers::get_indicator), replica({}));
-  r.add(V::get, "/v1/indicators/{series}/yoy", kPublic, h(handlers::indicator_yoy), replica({}));
-  r.add(V::get, "/v1/indicators/{series}/fytd", kPublic, h(handlers::indicator_fytd), replica({}));
-  r.add(V::get, "/v1/engagements", kPublic, h(handlers::list_engagements), replica({}));
-  r.add(V::get, "/v1/engagements/summary", kPublic, h(handlers::engagement_summary), replica({}));
-  r.add(V::get, "/v1/engagements/{id}", kPublic, h(handlers::get_engagement), replica({}));
+  r.add(V::get, "/v1/indicators", kPublic, h(handlers::list_indicators), public_read);
+  r.add(V::get, "/v1/indicators/live", kPublic, h(handlers::live_indicators), public_read);
+  r.add(V::get, "/v1/indicators/{series}", kPublic, h(handlers::get_indicator), public_read);
+  r.add(V::get, "/v1/indicators/{series}/yoy", kPublic, h(handlers::indicator_yoy), public_read);
+  r.add(V::get, "/v1/indicators/{series}/fytd", kPublic, h(handlers::indicator_fytd), public_read);
+  r.add(V::get, "/v1/engagements", kPublic, h(handlers::list_engagements), public_read);
+  r.add(V::get, "/v1/engagements/summary", kPublic, h(handlers::engagement_summary), public_read);
+  r.add(V::get, "/v1/engagements/{id}", kPublic, h(handlers::get_engagement), public_read);
   r.add(V::post, "/v1/engagements", kAgencyOfficer | kPlatformAdmin, h(handlers::create_engagement));
   r.add(V::patch, "/v1/engagements/{id}", kAgencyOfficer | kPlatformAdmin, h(handlers::update_engagement));
   r.add(V::post, "/v1/engagements/{id}/commitments", kAgencyOfficer | kPlatformAdmin, h(handlers::add_commitment));

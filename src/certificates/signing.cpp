@@ -154,20 +154,22 @@ Status write_public_file(const std::string& path, const std::string& public_b64)
 }
 
 // The .pub file is a convenience copy; the key file is authoritative. Rewritten if missing or stale.
+// The public key file's text without its line end; nullopt (errno set) when it cannot be opened.
+std::optional<std::string> read_public_file(const std::string& pub_path) {
+  int fd = ::open(pub_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  FdCloser closer(fd);
+  char buf[256];
+  ssize_t n = ::read(fd, buf, sizeof buf);
+  std::string_view text(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+  return std::string(text);
+}
+
 Status ensure_public_file(const std::string& key_path, const SigningKey& key) {
   const std::string pub_path = key_path + ".pub";
   const std::string want = key.public_key_b64();
-  int fd = ::open(pub_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    FdCloser closer(fd);
-    char buf[256];
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n > 0) {
-      std::string_view have(buf, static_cast<std::size_t>(n));
-      while (!have.empty() && (have.back() == '\n' || have.back() == '\r' || have.back() == ' ')) have.remove_suffix(1);
-      if (have == want) return ok_status();
-    }
-  }
+  if (read_public_file(pub_path) == want) return ok_status();
   return write_public_file(pub_path, want);
 }
 
@@ -305,18 +307,13 @@ Result<SigningKey> SigningKey::read_opened(const std::string& path, int fd) {
 Result<SigningKey> SigningKey::load_public(const std::string& key_path) {
   crypto::init();
   const std::string pub_path = key_path + ".pub";
-  int fd = ::open(pub_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  auto text = read_public_file(pub_path);
+  if (!text)
     return error(Errc::key_file_unreadable,
                  fmt::format("cannot open {}: {} (the platform's public key, beside its key file on every other node)",
                              pub_path, errno_text(errno)));
-  FdCloser closer(fd);
-  char buf[256];
-  ssize_t n = ::read(fd, buf, sizeof buf);
-  std::string_view text(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
   SigningKey k;
-  if (!decode_public_key(text, k.public_.data()))
+  if (!decode_public_key(*text, k.public_.data()))
     return error(Errc::key_file_malformed, fmt::format("{}: not an Ed25519 public key", pub_path));
   k.key_id_ = key_id_of(k.public_.data());
   k.can_sign_ = false;

@@ -10,7 +10,8 @@
 namespace darwaza {
 
 using UnixMs = std::int64_t;
-constexpr UnixMs kDayMs = 24LL * 60 * 60 * 1000;
+constexpr UnixMs kHourMs = 60LL * 60 * 1000;
+constexpr UnixMs kDayMs = 24 * kHourMs;
 
 class Clock {
  public:
