@@ -24,16 +24,19 @@ void split_listen(const std::string& listen, http::ServerOptions& s, const std::
 
 struct GovStackListeners::Listener {
   Listener(api::App& app, govstack::Adapter a, const GovStackServeOptions& o, http::ServerOptions so,
-           http::RateLimiter& limiter, bool tls)
+           http::RateLimiter& limiter, bool tls, const http::TrustedProxies& proxies)
       : adapter(a), ctx{app, o.ids}, auth(app.sessions, o.ids) {
     govstack::register_routes(a, router, ctx);
     std::vector<std::string> names;
     for (const auto& r : router.routes()) names.push_back(std::string(http::bhttp::to_string(r.method)) + " " + r.pattern);
     metrics = std::make_unique<http::Metrics>(names);
-    http::PipelineOptions po{app.options.session_cookie, tls};
+    http::PipelineOptions po;
+    po.session_cookie = app.options.session_cookie;
+    po.tls = tls;
     po.member_headers = {govstack::kClientHeader};
     if (a == govstack::Adapter::mediator) po.member_headers.push_back(govstack::kMediatorClientHeader);
     po.member_required = o.require_client;
+    po.trusted_proxies = proxies;
     pipeline = std::make_unique<http::Pipeline>(router, auth, *metrics, limiter, po);
     server = std::make_unique<http::Server>(std::move(so), *pipeline);
   }
@@ -49,14 +52,15 @@ struct GovStackListeners::Listener {
 };
 
 GovStackListeners::GovStackListeners(api::App& app, const GovStackServeOptions& options,
-                                     const http::ServerOptions& base, http::RateLimiter& limiter, bool tls) {
+                                     const http::ServerOptions& base, http::RateLimiter& limiter, bool tls,
+                                     const http::TrustedProxies& proxies) {
   for (const auto& [adapter, listen] : options.listen) {
     if (listen.empty()) continue;
     http::ServerOptions so = base;
     split_listen(listen, so, std::string("--govstack-") + govstack::to_string(adapter));
     so.io_threads = GovStackServeOptions::kIoThreads;
     so.handler_threads = options.handler_threads;
-    listeners_.push_back(std::make_unique<Listener>(app, adapter, options, std::move(so), limiter, tls));
+    listeners_.push_back(std::make_unique<Listener>(app, adapter, options, std::move(so), limiter, tls, proxies));
   }
 }
 

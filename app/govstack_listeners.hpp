@@ -30,7 +30,7 @@ struct GovStackServeOptions {
 class GovStackListeners {
  public:
   GovStackListeners(api::App& app, const GovStackServeOptions& options, const http::ServerOptions& base,
-                    http::RateLimiter& limiter, bool tls);
+                    http::RateLimiter& limiter, bool tls, const http::TrustedProxies& proxies);
   ~GovStackListeners();
   // Binds every listener and writes each bound port to `<port_file>.govstack-<adapter>` (when
   // port_file is set), then serves on background threads.

@@ -55,6 +55,7 @@ struct ServeOptions {
   // A node on a PostgreSQL replica: public reads only, nothing written (docs/deployment.md).
   bool read_only = false;
   double max_replica_lag_s = 30;  // /readyz answers 503 while the replica is further behind
+  std::vector<std::string> trusted_proxies;  // load balancers whose X-Forwarded-For names the client
   http::ServerOptions server;
   GovStackServeOptions govstack;
 };
@@ -164,6 +165,8 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   logging::init({data.log_level, o.access_log});
   split_listen(o.listen, o.server, "--listen");
   if (o.read_only) check_read_only_options(data, o);
+  auto proxies = http::TrustedProxies::parse(o.trusted_proxies);
+  if (!proxies.ok()) throw std::runtime_error("--trusted-proxy: " + proxies.error().detail);
   const bool writes = !o.read_only;  // seeds, loads and background jobs that write
   data.ensure_data_dir();
 
@@ -282,9 +285,15 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     limiter = std::make_unique<http::MemoryRateLimiter>(clock, o.rate_per_minute, o.rate_burst);
   }
   api::SessionAuthenticator auth(app.sessions);
-  http::Pipeline pipeline(router, auth, metrics, *limiter, {.session_cookie = ao.session_cookie, .tls = o.cookie_secure, .csrf = &app.csrf, .read_only = o.read_only});
+  http::PipelineOptions po;
+  po.session_cookie = ao.session_cookie;
+  po.tls = o.cookie_secure;
+  po.csrf = &app.csrf;
+  po.read_only = o.read_only;
+  po.trusted_proxies = *proxies;
+  http::Pipeline pipeline(router, auth, metrics, *limiter, po);
   http::Server server(o.server, pipeline);
-  GovStackListeners govstack(app, o.govstack, o.server, *limiter, o.cookie_secure);
+  GovStackListeners govstack(app, o.govstack, o.server, *limiter, o.cookie_secure, *proxies);
   govstack.start(o.port_file);  // before the main port file, which tells waiting tools all are up
   std::uint16_t port = server.bind();
   app.draining = &server.draining_flag();
@@ -293,6 +302,8 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     std::ofstream(tmp) << port << "\n";
     std::filesystem::rename(tmp, o.port_file);
   }
+  if (!proxies->empty())
+    logging::app().info("trusted proxies: {} range(s); their X-Forwarded-For names the client", proxies->ranges().size());
   if (o.read_only)
     logging::app().info("read-only node: public reads from a replica; every other route answers 503 read-only-node");
   logging::app().info("darwaza {} listening on http://{}:{} ({} I/O threads, {} handler threads)", DARWAZA_VERSION,
@@ -396,6 +407,12 @@ void register_serve(CLI::App& app, DataOptions& data) {
   cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0 = ephemeral)")
       ->envname("DARWAZA_LISTEN")
       ->capture_default_str();
+  cmd->add_option("--trusted-proxy", o->trusted_proxies,
+                  "Address or CIDR block of a load balancer in front of this node (repeatable, or comma-separated): "
+                  "for requests from it, the client address that rate limits and login throttling count is read "
+                  "from X-Forwarded-For (docs/deployment.md)")
+      ->delimiter(',')
+      ->envname("DARWAZA_TRUSTED_PROXIES");
   cmd->add_option("--port-file", o->port_file, "Write the bound port to this file once listening");
   cmd->add_option("--access-log", o->access_log, "JSON access log: - (stderr), off, or a file path")->capture_default_str();
   cmd->add_option("--io-threads", o->server.io_threads, "I/O threads (0 = number of cores)")->capture_default_str();

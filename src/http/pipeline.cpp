@@ -94,6 +94,12 @@ Result<const Route*> Pipeline::prepare(Request& req) const {
   req.path = std::string(target.substr(0, qpos));
   if (qpos != std::string_view::npos) parse_query(target.substr(qpos + 1), req.query);
   req.lang = pick_lang(req);
+  if (!options_.trusted_proxies.empty()) {
+    std::vector<std::string_view> forwarded;
+    for (const auto& f : req.raw)  // every line, in the order received
+      if (boost::beast::iequals(f.name_string(), "X-Forwarded-For")) forwarded.push_back(f.value());
+    req.remote_ip = client_address(req.peer_ip, forwarded, options_.trusted_proxies);
+  }
   if (req.path.empty() || req.path.front() != '/') {
     return make_error(ErrorKind::invalid_request, "bad-request-target", "Bad request target",
                       "The request target must be an absolute path.");
@@ -260,8 +266,9 @@ RawResponse Pipeline::finish(Request& req, const Route* route, Reply reply, Time
   if (auto* log = logging::access()) {
     thread_local fmt::memory_buffer line;
     line.clear();
-    fmt::format_to(std::back_inserter(line), R"({{"ts":"{}","rid":"{}","ip":{},"method":"{}","path":{},"route":{},"status":{},"ms":{:.3f},"bytes":{},"actor":{}}})",
+    fmt::format_to(std::back_inserter(line), R"({{"ts":"{}","rid":"{}","ip":{},"peer":{},"method":"{}","path":{},"route":{},"status":{},"ms":{:.3f},"bytes":{},"actor":{}}})",
               format_rfc3339(SystemClock().now_ms()), req.request_id, logging::json_escape(req.remote_ip),
+              logging::json_escape(req.peer_ip.empty() ? req.remote_ip : req.peer_ip),
               std::string(bhttp::to_string(req.raw.method())), logging::json_escape(req.path),
               logging::json_escape(route ? route->pattern : std::string("-")), reply.status, secs * 1000.0,
               res.body().size(), logging::json_escape(req.principal.actor()));

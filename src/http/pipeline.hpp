@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "http/client_address.hpp"
 #include "http/csrf.hpp"
 #include "http/metrics.hpp"
 #include "http/rate_limit.hpp"
@@ -44,6 +45,9 @@ struct PipelineOptions {
   // and every caller is anonymous (no token or session cookie is looked up: a replica's sessions
   // lag the primary's logins and logouts).
   bool read_only = false;
+  // Load balancers whose X-Forwarded-For names the client (serve --trusted-proxy); empty: the
+  // connection's peer is the client.
+  TrustedProxies trusted_proxies;
 };
 
 class Pipeline {

@@ -23,7 +23,10 @@ using RawResponse = bhttp::response<bhttp::string_body>;
 
 struct Request {
   RawRequest raw;
+  // The client's address: the connection's peer, or behind a trusted proxy the address that
+  // proxy saw (http/client_address.hpp). Per-client limits and the logs use it.
   std::string remote_ip;
+  std::string peer_ip;  // the connection's peer (a load balancer, when there is one)
   std::string request_id;
   std::string path;   // decoded path without the query
   std::unordered_map<std::string, std::string> query;

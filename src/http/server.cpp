@@ -64,7 +64,8 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = true;
     req_ = std::make_shared<Request>();
     if (peer_ip_.empty()) peer_ip_ = remote_ip();  // once per connection: the peer does not change
-    req_->remote_ip = peer_ip_;
+    req_->peer_ip = peer_ip_;
+    req_->remote_ip = peer_ip_;  // until the pipeline reads a trusted proxy's X-Forwarded-For
     if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
       return reject(nullptr, make_error(ErrorKind::headers_too_large, "headers-too-large",
                                         "Request headers too large", "The request headers exceed the limit."));

@@ -78,8 +78,10 @@ World& world() {
     }
     out->metrics = std::make_unique<http::Metrics>(names);
     out->limiter = std::make_unique<http::MemoryRateLimiter>(out->clock, 0, 0);
-    out->pipeline = std::make_unique<http::Pipeline>(out->router, out->auth, *out->metrics, *out->limiter,
-                                                     http::PipelineOptions{});
+    // The peer below is a trusted proxy, so every input's X-Forwarded-For lines are read.
+    http::PipelineOptions po;
+    po.trusted_proxies = *http::TrustedProxies::parse({"127.0.0.0/8", "::1"});
+    out->pipeline = std::make_unique<http::Pipeline>(out->router, out->auth, *out->metrics, *out->limiter, po);
     return out;
   }();
   return *w;
@@ -99,7 +101,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)used;
   if (ec || !parser.is_header_done()) return 0;
   http::Request req;
-  req.remote_ip = "127.0.0.1";
+  req.peer_ip = req.remote_ip = "127.0.0.1";
   req.raw = parser.release();
   auto route = w.pipeline->prepare(req);
   auto started = std::chrono::steady_clock::now();

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support/balancer.hpp"
 #include "support/fixtures.hpp"
 #include "support/test_database.hpp"
 
@@ -28,64 +29,8 @@ namespace {
 
 constexpr int kWriters = 6;                // concurrent clients
 constexpr int kSubmissionsPerWriter = 5;   // each alternates node A, node B and the balancer
-constexpr int kBalancerStartTimeoutMs = 10000;
 // Other nodes' registry changes reach a node within about kFollowIntervalMs (1 s); allow plenty.
 constexpr int kFollowDeadlineMs = 15000;
-
-unsigned short free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-// haproxy in the foreground, round robin over the two nodes.
-class Balancer {
- public:
-  Balancer(const std::string& dir, unsigned short a, unsigned short b) : port_(free_port()) {
-    std::string cfg = dir + "/haproxy.cfg";
-    std::ofstream(cfg) << "global\n  maxconn 256\ndefaults\n  mode http\n  timeout connect 5s\n"
-                          "  timeout client 60s\n  timeout server 60s\n"
-                       << "frontend fe\n  bind 127.0.0.1:" << port_ << "\n  default_backend nodes\n"
-                       << "backend nodes\n  balance roundrobin\n  server a 127.0.0.1:" << a
-                       << "\n  server b 127.0.0.1:" << b << "\n";
-    pid_ = fork();
-    if (pid_ == 0) {
-      std::string log = dir + "/haproxy.log";
-      FILE* f = std::freopen(log.c_str(), "w", stdout);
-      (void)f;
-      dup2(1, 2);
-      execlp("haproxy", "haproxy", "-db", "-f", cfg.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBalancerStartTimeoutMs);
-    while (std::chrono::steady_clock::now() < deadline) {
-      try {
-        if (client().get("/readyz").status == 200) return;
-      } catch (const std::exception&) {
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling interval
-    }
-    throw std::runtime_error("haproxy did not start");
-  }
-  ~Balancer() {
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  HttpClient client() const { return HttpClient("127.0.0.1", port_); }
-
- private:
-  unsigned short port_;
-  pid_t pid_ = -1;
-};
-
-bool have_haproxy() { return std::system("command -v haproxy >/dev/null 2>&1") == 0; }
 
 // Node A started with `args`, then node B over A's database with the same arguments, its own
 // folder for logs and a copy of A's signing keys (every node of a cluster has the same key).
@@ -129,9 +74,11 @@ TEST(TwoNodes, BehaveAsOnePlatform) {
   if (!testing_postgresql()) GTEST_SKIP() << "needs PostgreSQL (the second run of scripts/test.sh)";
   if (!have_haproxy()) GTEST_SKIP() << "haproxy is not installed (scripts/deps.sh installs it)";
 
-  NodePair nodes({"--catalog-dir", DARWAZA_TEST_FIXTURES "/services"});
+  // As docs/deployment.md configures a cluster: the balancer names each client in
+  // X-Forwarded-For, and the nodes trust it to.
+  NodePair nodes({"--catalog-dir", DARWAZA_TEST_FIXTURES "/services", "--trusted-proxy", "127.0.0.1"});
   const ServerProcess &a = nodes.a, &b = *nodes.b;
-  Balancer lb(a.data_dir(), a.port(), b.port());
+  Balancer lb(a.data_dir(), {a.port(), b.port()}, /*forward_for=*/true);
 
   // A session made on node A works on node B.
   HttpClient ca = a.client(), cb = b.client();

@@ -37,6 +37,11 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (!impl_->stream) {
       impl_->stream.emplace(impl_->ioc);
+      if (!source_.empty()) {
+        auto& socket = impl_->stream->socket();
+        socket.open(tcp::v4());
+        socket.bind(tcp::endpoint(net::ip::make_address(source_), 0));
+      }
       impl_->stream->connect(tcp::endpoint(net::ip::make_address(host_), port_));
       impl_->buffer.clear();
     }

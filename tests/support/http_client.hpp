@@ -37,12 +37,16 @@ class HttpClient {
   std::string raw(const std::string& bytes, int timeout_ms = 5000);
 
   unsigned short port() const { return port_; }
+  // Connect from this local address (any of 127.0.0.0/8 on loopback), so one test can be several
+  // clients; applies from the next connection.
+  void set_source(std::string address) { source_ = std::move(address); }
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::string host_;
   unsigned short port_;
+  std::string source_;
 };
 
 std::map<std::string, std::string> bearer(const std::string& token);
