@@ -168,7 +168,11 @@ http::HandlerResult search_records(App& app, http::Request& req) {
   if (!r.ok()) return r.take_error();
   json items = json::array();
   for (const auto& v : r->items) items.push_back(record_json(v, req.lang));
-  return http::Reply::json(200, {{"items", items}, {"page", page}, {"page_size", size}, {"total", r->total}});
+  return http::Reply::json(200, {{"items", items},
+                                 {"page", page},
+                                 {"page_size", size},
+                                 {"total", r->total},
+                                 {"total_exact", r->total_exact}});
 }
 
 http::HandlerResult get_record(App& app, http::Request& req) {

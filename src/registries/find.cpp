@@ -66,21 +66,37 @@ Status Registries::each_match(const Schema& s, const json& equals, const std::st
   }
   // The text search narrows the candidates (public text holds every public value and the
   // number); each candidate is then compared field by field. Only current records: the same
-  // status filter as the portal's public list.
+  // status filter as the portal's public list. The candidates are read in registration order, a
+  // page after the last one seen (not ranked, and not by OFFSET): each page costs the same.
   std::string terms = text;
   for (const auto& [k, v] : equals.items()) terms += " " + text_of(v);
   if (terms.size() > kMaxSearchChars) terms.resize(kMaxSearchChars);  // words are matched as prefixes
-  const std::string current = to_string(RecordStatus::active);
-  for (int p = 1;; ++p) {
-    auto hits = search(s.name, terms, current, p, kMaxPageSize);
-    if (!hits.ok()) return hits.take_error();
-    if (!equals.empty() && hits->total > kMaxMatchCandidates)
+  storage::RecordQuery q{.registry = s.name, .text = terms, .status = to_string(RecordStatus::active),
+                         .limit = kMaxPageSize};
+  if (!equals.empty()) {
+    auto n = storage::read_value<std::int64_t>(db_, [&](storage::Tx& tx) -> Result<std::int64_t> {
+      return tx.registries().count_matches(q, kMaxMatchCandidates + 1);
+    });
+    if (!n.ok()) return n.take_error();
+    if (*n > kMaxMatchCandidates)
       return error(Errc::query_too_broad,
-                   fmt::format("{} records could match; at most {} are compared. Add fields or search words.",
-                               hits->total, kMaxMatchCandidates));
-    for (auto& v : hits->items)
+                   fmt::format("More than {} records could match, and at most that many are compared. Add fields or "
+                               "search words.",
+                               kMaxMatchCandidates));
+  }
+  const std::string today = pkt_date(clock_.now_ms());
+  for (std::int64_t after = 0;;) {
+    auto page = storage::read_value<std::vector<RecordView>>(db_, [&](storage::Tx& tx) -> Result<std::vector<RecordView>> {
+      std::vector<RecordView> views;
+      for (auto& r : tx.registries().matches_after(q, after)) views.push_back(view(tx, s, std::move(r), false, today));
+      return views;
+    });
+    if (!page.ok()) return page.take_error();
+    if (page->empty()) return ok_status();
+    after = page->back().record.seq;  // before on_match, which may take the views
+    for (auto& v : *page)
       if (matches(v.record, v.fields, equals) && !on_match(v)) return ok_status();
-    if (static_cast<std::int64_t>(p) * kMaxPageSize >= hits->total) return ok_status();
+    if (static_cast<int>(page->size()) < q.limit) return ok_status();
   }
 }
 

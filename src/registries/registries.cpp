@@ -252,13 +252,17 @@ Result<RecordList> Registries::search(const std::string& name, const std::string
   if (page < 1) errs.add("/page", "min", "1");
   if (page > kMaxPage) errs.add("/page", "max", std::to_string(kMaxPage));
   if (page_size < 1 || page_size > kMaxPageSize) errs.add("/page_size", "range", "1.." + std::to_string(kMaxPageSize));
+  const std::int64_t offset = static_cast<std::int64_t>(page - 1) * page_size;
+  if (errs.empty() && !text.empty() && offset >= kMaxSearchHits)  // the last page holding a ranked match
+    errs.add("/page", "max", std::to_string((kMaxSearchHits - 1) / page_size + 1));
   if (!errs.empty()) return errs.to_error();
   const std::string today = pkt_date(clock_.now_ms());
-  const std::int64_t offset = static_cast<std::int64_t>(page - 1) * page_size;
   return storage::read_value<RecordList>(db_, [&](storage::Tx& tx) -> Result<RecordList> {
-    auto p = tx.registries().search({name, text, status, offset, page_size});
+    auto p = tx.registries().search(
+        {.registry = name, .text = text, .status = status, .offset = offset, .limit = page_size, .max_hits = kMaxSearchHits});
     RecordList out;
-    out.total = p.total;
+    out.total_exact = text.empty() || p.total <= kMaxSearchHits;
+    out.total = out.total_exact ? p.total : kMaxSearchHits;
     for (auto& r : p.items) out.items.push_back(view(tx, **s, std::move(r), false, today));
     return out;
   });

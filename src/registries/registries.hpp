@@ -43,6 +43,11 @@ constexpr std::size_t kMaxLookupBatch = 10'000;   // addresses per look-up reque
 constexpr std::size_t kMinLookupPart = 1'000;
 constexpr std::size_t kMaxReasonChars = 2'000;
 constexpr int kScanPageRecords = 1'000;           // records read per transaction when streaming
+// Text matches a public search ranks. A search matching more ranks the first kMaxSearchHits in
+// registration order, says its total is a lower bound (RecordList::total_exact), and has no
+// pages beyond them (narrow the words for the rest): a public query's cost is bounded whatever
+// its words match (a word every name holds, one digit of a number).
+constexpr int kMaxSearchHits = 1'000;
 // Text-search hits find() checks field by field; a query with more is refused (query-too-broad)
 // rather than answered from a part of them.
 constexpr int kMaxMatchCandidates = 10'000;
@@ -77,6 +82,7 @@ struct RecordView {
 struct RecordList {
   std::vector<RecordView> items;
   std::int64_t total = 0;
+  bool total_exact = true;  // false: more match than total (a text search's kMaxSearchHits)
 };
 
 // The answer to a batch of address look-ups, item i for address i: either unreadable (not an

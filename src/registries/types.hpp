@@ -62,6 +62,7 @@ const char* to_string(RecordStatus s);
 bool parse_status(const std::string& s, RecordStatus& out);
 
 struct Record {
+  std::int64_t seq = 0;         // registration order, as the store numbers it (0: not stored yet)
   std::string id;               // "rec_" + random
   std::string registry;
   int registry_version = 1;

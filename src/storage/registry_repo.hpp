@@ -26,10 +26,14 @@ struct RecordQuery {
   std::string status;       // stored status filter; empty: all
   std::int64_t offset = 0;
   int limit = 20;
+  // With text: the matches ranked and counted, at most; the first ones in registration order.
+  std::int64_t max_hits = 1'000;
 };
 
 struct RecordPage {
   std::vector<registries::Record> items;
+  // Every match without text; with text, the matches up to max_hits + 1 (more than max_hits:
+  // the query matches more than were ranked).
   std::int64_t total = 0;
 };
 
@@ -48,7 +52,14 @@ class RegistryRepo {
   // Records of a citizen or organisation in one registry (empty registry: all), newest first.
   virtual std::vector<registries::Record> of_subject(const std::string& user_id, const std::string& org_id,
                                                      const std::string& registry) = 0;
+  // Without text, the records in registration order; with text, the first q.max_hits matches in
+  // registration order, best first (a bounded cost whatever the words match).
   virtual RecordPage search(const RecordQuery& q) = 0;
+  // Text matches in registration order after `after_seq`, at most q.limit, unranked (q.offset and
+  // q.max_hits unused): candidates compared field by field, page after page at one cost per page.
+  virtual std::vector<registries::Record> matches_after(const RecordQuery& q, std::int64_t after_seq) = 0;
+  // Text matches counted up to `cap` (a query matching more answers cap).
+  virtual std::int64_t count_matches(const RecordQuery& q, std::int64_t cap) = 0;
   // Records of a registry in insertion order after `after_seq`, at most `limit`; returns the last
   // seq seen (0 when none), for streaming exports and index loads.
   virtual std::int64_t scan(const std::string& registry, std::int64_t after_seq, int limit,

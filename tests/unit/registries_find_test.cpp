@@ -3,6 +3,8 @@
 // refused rather than answered from a part of them, and deep pages never overflow an offset.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "identity/agencies.hpp"
@@ -137,6 +139,52 @@ TEST(RegistriesFind, TooManyCandidatesIsRefusedNotTruncated) {
   // Listing without a match is the search's paging, whatever the registry's size.
   EXPECT_EQ(regs.find("gs-persons", json::object(), "", 3, 100)->total, registries::kMaxMatchCandidates + 3);
   EXPECT_EQ(regs.first_match("gs-persons", json::object())->has_value(), true);
+}
+
+TEST(RegistriesFind, ASearchRanksItsFirstHitsAndSaysWhenMoreMatch) {
+  World w;
+  const int n = registries::kMaxSearchHits + 5;
+  auto numbers = w.add(n, "Quetta", 1);
+  auto& regs = *w.regs;
+  // Every record matches "quetta": the search ranks the first kMaxSearchHits registered, and its
+  // total says more match.
+  auto first = regs.search("gs-persons", "quetta", "active", 1, 100);
+  ASSERT_TRUE(first.ok()) << first.error().detail;
+  EXPECT_EQ(first->total, registries::kMaxSearchHits);
+  EXPECT_FALSE(first->total_exact);
+  EXPECT_EQ(first->items.size(), 100u);
+  // Its pages hold those records, each once, and end with them.
+  std::set<std::string> seen;
+  const int pages = registries::kMaxSearchHits / 100;
+  for (int p = 1; p <= pages; ++p) {
+    auto page = regs.search("gs-persons", "quetta", "active", p, 100);
+    ASSERT_TRUE(page.ok()) << p;
+    for (const auto& v : page->items) EXPECT_TRUE(seen.insert(v.record.number).second) << v.record.number;
+  }
+  EXPECT_EQ(seen, std::set<std::string>(numbers.begin(), numbers.begin() + registries::kMaxSearchHits));
+  auto beyond = regs.search("gs-persons", "quetta", "active", pages + 1, 100);
+  ASSERT_FALSE(beyond.ok());
+  EXPECT_EQ(beyond.error().kind, ErrorKind::validation);
+  ASSERT_EQ(beyond.error().fields.size(), 1u);
+  EXPECT_EQ(beyond.error().fields[0].path, "/page");
+  EXPECT_EQ(beyond.error().fields[0].rule, "max");
+  EXPECT_TRUE(regs.search("gs-persons", "quetta", "active", 50, 20).ok());   // offset 980: the last 20
+  EXPECT_FALSE(regs.search("gs-persons", "quetta", "active", 51, 20).ok());  // offset 1000
+  // Narrower words: every match is ranked and counted ("P77", "P770".."P779").
+  auto narrow = regs.search("gs-persons", "quetta p77", "active", 1, 100);
+  ASSERT_TRUE(narrow.ok());
+  EXPECT_EQ(narrow->total, 11);
+  EXPECT_TRUE(narrow->total_exact);
+  // Listing without words is exact at any size, and a field match compares every candidate up
+  // to kMaxMatchCandidates (in registration order, not through the ranked window).
+  auto all = regs.search("gs-persons", "", "active", 1, 10);
+  EXPECT_EQ(all->total, n);
+  EXPECT_TRUE(all->total_exact);
+  auto city = regs.find("gs-persons", {{"city", "Quetta"}}, "", 11, 100);
+  ASSERT_TRUE(city.ok()) << city.error().detail;
+  EXPECT_EQ(city->total, n);
+  ASSERT_EQ(city->items.size(), 5u);
+  EXPECT_EQ(city->items.back().record.number, numbers.back());
 }
 
 TEST(RegistriesFind, DeepPagesAreRefusedWithoutOverflow) {

@@ -69,7 +69,9 @@ export async function registries(main, _p, query) {
     const f = (schema?.public_fields || schema?.fields || []).find((x) => x.name === n);
     return f?.label ? (document.documentElement.lang === 'ur' ? f.label.ur : f.label.en) || n : n;
   };
-  main.append(table(t('registry.results', { n: fmtNum(r.data.total) }), [t('registry.number'), t('registry.status'), ...cols.map(label)],
+  // A search matching more than the platform ranks says so (total_exact false), with the way on.
+  const caption = r.data.total_exact === false ? 'registry.results_more' : 'registry.results';
+  main.append(table(t(caption, { n: fmtNum(r.data.total) }), [t('registry.number'), t('registry.status'), ...cols.map(label)],
     r.data.items.map((rec) => [rec.number, tOr(`status.${rec.status}`, rec.status),
       ...cols.map((c) => { const v = rec.fields?.[c]; return v === undefined ? '—' : Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v); })]),
     t('registry.none')));

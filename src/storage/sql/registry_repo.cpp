@@ -37,28 +37,44 @@ constexpr const char* kRecordsOfOrg =
 constexpr const char* kBrowseRecords =
     "SELECT " DZ_RECORD_COLUMNS " FROM registry_records WHERE registry = ?1 AND (?2 = '' OR status = ?2) "
     "ORDER BY seq LIMIT ?3 OFFSET ?4";
+constexpr const char* kBrowseAfter =
+    "SELECT " DZ_RECORD_COLUMNS " FROM registry_records WHERE registry = ?1 AND (?2 = '' OR status = ?2) AND seq > ?3 "
+    "ORDER BY seq LIMIT ?4";
 constexpr const char* kCountBrowse =
     "SELECT count(*) FROM registry_records WHERE registry = ?1 AND (?2 = '' OR status = ?2)";
+// A text search ranks at most ?6 matches (the inner query stops there), then pages through them
+// best first: its cost is bounded whatever the words match. SQLite: CROSS JOIN keeps the text
+// index as the outer loop (its planner otherwise walks every record of the registry and runs the
+// MATCH once for each), so matches come in registration order. PostgreSQL: the matches in the
+// order the index's bitmap returns them (table order, close to registration order), ranked after
+// the limit so that only those are ranked.
+#define DZ_RECORD_COLUMNS_OF_R                                                                          \
+  "r.seq, r.id, r.registry, r.registry_version, r.number, coalesce(r.subject_user_id, ''), "          \
+  "coalesce(r.subject_org_id, ''), coalesce(r.application_id, ''), r.status, r.valid_from, "           \
+  "coalesce(r.valid_until, ''), r.data, r.created_at, r.updated_at"
+#define DZ_MATCH_FILTER " AND r.registry = ?2 AND (?3 = '' OR r.status = ?3) "
+#define DZ_MATCH_SQLITE                                                                                  \
+  "FROM registry_fts f CROSS JOIN registry_records r WHERE registry_fts MATCH ?1 AND r.seq = f.rowid" \
+  DZ_MATCH_FILTER
+#define DZ_MATCH_PG \
+  "FROM registry_fts f JOIN registry_records r ON r.seq = f.rowid WHERE f.doc @@ to_tsquery('simple', ?1)" DZ_MATCH_FILTER
 constexpr const char* kSearchRecords =
-    "SELECT r.seq, r.id, r.registry, r.registry_version, r.number, coalesce(r.subject_user_id, ''), "
-    "coalesce(r.subject_org_id, ''), coalesce(r.application_id, ''), r.status, r.valid_from, "
-    "coalesce(r.valid_until, ''), r.data, r.created_at, r.updated_at "
-    "FROM registry_fts f JOIN registry_records r ON r.seq = f.rowid "
-    "WHERE registry_fts MATCH ?1 AND r.registry = ?2 AND (?3 = '' OR r.status = ?3) "
-    "ORDER BY bm25(registry_fts), r.seq LIMIT ?4 OFFSET ?5";
-constexpr const char* kCountSearch =
-    "SELECT count(*) FROM registry_fts f JOIN registry_records r ON r.seq = f.rowid "
-    "WHERE registry_fts MATCH ?1 AND r.registry = ?2 AND (?3 = '' OR r.status = ?3)";
+    "SELECT " DZ_RECORD_COLUMNS_OF_R " FROM (SELECT f.rowid AS seq, bm25(registry_fts) AS score " DZ_MATCH_SQLITE
+    "LIMIT ?6) h CROSS JOIN registry_records r WHERE r.seq = h.seq ORDER BY h.score, r.seq LIMIT ?4 OFFSET ?5";
 constexpr const char* kSearchRecordsPg =
-    "SELECT r.seq, r.id, r.registry, r.registry_version, r.number, coalesce(r.subject_user_id, ''), "
-    "coalesce(r.subject_org_id, ''), coalesce(r.application_id, ''), r.status, r.valid_from, "
-    "coalesce(r.valid_until, ''), r.data, r.created_at, r.updated_at "
-    "FROM registry_fts f JOIN registry_records r ON r.seq = f.rowid "
-    "WHERE f.doc @@ to_tsquery('simple', ?1) AND r.registry = ?2 AND (?3 = '' OR r.status = ?3) "
-    "ORDER BY ts_rank(f.doc, to_tsquery('simple', ?1)) DESC, r.seq LIMIT ?4 OFFSET ?5";
-constexpr const char* kCountSearchPg =
-    "SELECT count(*) FROM registry_fts f JOIN registry_records r ON r.seq = f.rowid "
-    "WHERE f.doc @@ to_tsquery('simple', ?1) AND r.registry = ?2 AND (?3 = '' OR r.status = ?3)";
+    "SELECT " DZ_RECORD_COLUMNS_OF_R " FROM (SELECT f.rowid AS seq, f.doc " DZ_MATCH_PG "LIMIT ?6) h "
+    "JOIN registry_records r ON r.seq = h.seq ORDER BY ts_rank(h.doc, to_tsquery('simple', ?1)) DESC, r.seq "
+    "LIMIT ?4 OFFSET ?5";
+constexpr const char* kCountMatches = "SELECT count(*) FROM (SELECT 1 " DZ_MATCH_SQLITE "LIMIT ?4) c";
+constexpr const char* kCountMatchesPg = "SELECT count(*) FROM (SELECT 1 " DZ_MATCH_PG "LIMIT ?4) c";
+constexpr const char* kMatchesAfter =
+    "SELECT " DZ_RECORD_COLUMNS_OF_R " " DZ_MATCH_SQLITE "AND f.rowid > ?4 ORDER BY f.rowid LIMIT ?5";
+constexpr const char* kMatchesAfterPg =
+    "SELECT " DZ_RECORD_COLUMNS_OF_R " " DZ_MATCH_PG "AND f.rowid > ?4 ORDER BY f.rowid LIMIT ?5";
+#undef DZ_MATCH_PG
+#undef DZ_MATCH_SQLITE
+#undef DZ_MATCH_FILTER
+#undef DZ_RECORD_COLUMNS_OF_R
 constexpr const char* kScanRecords =
     "SELECT " DZ_RECORD_COLUMNS " FROM registry_records WHERE registry = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
 constexpr const char* kCountRecords = "SELECT count(*) FROM registry_records WHERE registry = ?";
@@ -110,6 +126,7 @@ StoredRegistry read_registry(Query& q) {
 
 Record read_record(Query& q) {
   Record r;
+  r.seq = q.integer(0);
   r.id = q.text(1);
   r.registry = q.text(2);
   r.registry_version = static_cast<int>(q.integer(3));
@@ -229,11 +246,9 @@ RecordPage SqlRegistryRepo::search(const RecordQuery& rq) {
     std::string match = fts_query(rq.text, c_.dialect());
     if (match.empty()) return page;
     auto q = c_.query(c_.pick(kSearchRecords, kSearchRecordsPg));
-    q.bind_all(match, rq.registry, rq.status, rq.limit, rq.offset);
+    q.bind_all(match, rq.registry, rq.status, rq.limit, rq.offset, rq.max_hits);
     page.items = read_records(q);
-    auto n = c_.query(c_.pick(kCountSearch, kCountSearchPg));
-    n.bind_all(match, rq.registry, rq.status);
-    if (n.step()) page.total = n.integer(0);
+    page.total = count_matches(rq, rq.max_hits + 1);
     return page;
   }
   auto q = c_.query(kBrowseRecords);
@@ -243,6 +258,27 @@ RecordPage SqlRegistryRepo::search(const RecordQuery& rq) {
   n.bind_all(rq.registry, rq.status);
   if (n.step()) page.total = n.integer(0);
   return page;
+}
+
+std::vector<Record> SqlRegistryRepo::matches_after(const RecordQuery& rq, std::int64_t after_seq) {
+  if (rq.text.empty()) {
+    auto q = c_.query(kBrowseAfter);
+    q.bind_all(rq.registry, rq.status, after_seq, rq.limit);
+    return read_records(q);
+  }
+  std::string match = fts_query(rq.text, c_.dialect());
+  if (match.empty()) return {};
+  auto q = c_.query(c_.pick(kMatchesAfter, kMatchesAfterPg));
+  q.bind_all(match, rq.registry, rq.status, after_seq, rq.limit);
+  return read_records(q);
+}
+
+std::int64_t SqlRegistryRepo::count_matches(const RecordQuery& rq, std::int64_t cap) {
+  std::string match = fts_query(rq.text, c_.dialect());
+  if (match.empty()) return 0;
+  auto n = c_.query(c_.pick(kCountMatches, kCountMatchesPg));
+  n.bind_all(match, rq.registry, rq.status, cap);
+  return n.step() ? n.integer(0) : 0;
 }
 
 std::int64_t SqlRegistryRepo::scan(const std::string& registry, std::int64_t after_seq, int limit,

@@ -19,6 +19,8 @@ class SqlRegistryRepo final : public RegistryRepo {
   std::vector<registries::Record> of_subject(const std::string& user_id, const std::string& org_id,
                                              const std::string& registry) override;
   RecordPage search(const RecordQuery& q) override;
+  std::vector<registries::Record> matches_after(const RecordQuery& q, std::int64_t after_seq) override;
+  std::int64_t count_matches(const RecordQuery& q, std::int64_t cap) override;
   std::int64_t scan(const std::string& registry, std::int64_t after_seq, int limit,
                     const std::function<void(const registries::Record&)>& fn) override;
   std::int64_t count(const std::string& registry) override;
