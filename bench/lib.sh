@@ -131,6 +131,14 @@ staff_token() {
     "$BASE/v1/auth/login" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
 }
 
+# records_and_rounds [RECORDS] [ROUNDS]: sets N (default 100000, at least 1000) and ROUNDS (default 3)
+# from a script's arguments, or dies with its usage.
+records_and_rounds() {
+  N=${1:-100000}
+  ROUNDS=${2:-3}
+  [[ "$N" =~ ^[0-9]+$ && "$N" -ge 1000 && "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "usage: $0 [RECORDS >= 1000] [ROUNDS >= 1]"
+}
+
 # machine: CPUs, processor, kernel and memory of this machine, for the reports.
 machine() {
   echo "$(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), Linux $(uname -r), $(awk '/^MemTotal:/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"

@@ -18,9 +18,7 @@ set -euo pipefail
 BENCH_NAME=read_only_node
 BENCH_EXTRA_TOOLS="python3 psql:postgresql"
 source "$(dirname "$0")/lib.sh"
-N=${1:-100000}
-ROUNDS=${2:-3}
-[[ "$N" =~ ^[0-9]+$ && "$N" -ge 1000 && "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "usage: $0 [RECORDS >= 1000] [ROUNDS >= 1]"
+records_and_rounds "$@"
 TMP=$(mktemp -d)
 
 step "primary, $N registrations, standby"

@@ -19,9 +19,7 @@ set -euo pipefail
 BENCH_NAME=registry_search
 BENCH_EXTRA_TOOLS="python3 psql:postgresql"
 source "$(dirname "$0")/lib.sh"
-N=${1:-100000}
-ROUNDS=${2:-3}
-[[ "$N" =~ ^[0-9]+$ && "$N" -ge 1000 && "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "usage: $0 [RECORDS >= 1000] [ROUNDS >= 1]"
+records_and_rounds "$@"
 BINARIES=("current:$DARWAZA")
 if [[ -n "${BASELINE_DARWAZA:-}" ]]; then
   [[ -x "$BASELINE_DARWAZA" ]] || die "BASELINE_DARWAZA=$BASELINE_DARWAZA is not an executable"

@@ -188,9 +188,8 @@ HandlerResult data_list(Context& ctx, Request& req) {
   if (!found.ok()) return found.take_error();
   json results = json::array();
   for (const auto& v : found->items) results.push_back(content_of(v.record.number, v.fields));
-  const bool more = static_cast<std::int64_t>(page) * page_size < found->total;
   return http::Reply::json(200, {{"count", found->total},
-                                 {"next", more ? json(page_link(req, page + 1, page_size)) : json(nullptr)},
+                                 {"next", found->more ? json(page_link(req, page + 1, page_size)) : json(nullptr)},
                                  {"previous", page > 1 ? json(page_link(req, page - 1, page_size)) : json(nullptr)},
                                  {"results", std::move(results)}});
 }

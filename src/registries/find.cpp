@@ -117,6 +117,7 @@ Result<RecordList> Registries::find(const std::string& name, const json& equals,
     return true;
   });
   if (!st.ok()) return st.take_error();
+  out.more = skip + page_size < out.total;
   return out;
 }
 

@@ -258,11 +258,17 @@ Result<RecordList> Registries::search(const std::string& name, const std::string
   if (!errs.empty()) return errs.to_error();
   const std::string today = pkt_date(clock_.now_ms());
   return storage::read_value<RecordList>(db_, [&](storage::Tx& tx) -> Result<RecordList> {
+    const std::int64_t counted = text.empty() ? kMaxCountedRecords : kMaxSearchHits;
     auto p = tx.registries().search(
-        {.registry = name, .text = text, .status = status, .offset = offset, .limit = page_size, .max_hits = kMaxSearchHits});
+        {.registry = name, .text = text, .status = status, .offset = offset, .limit = page_size, .max_hits = counted});
     RecordList out;
-    out.total_exact = text.empty() || p.total <= kMaxSearchHits;
-    out.total = out.total_exact ? p.total : kMaxSearchHits;
+    out.total_exact = p.total <= counted;
+    out.total = std::min(p.total, counted);
+    const std::int64_t shown_to = offset + static_cast<std::int64_t>(p.items.size());
+    // Past an inexact total, a full page may have a next one (listings), unless the ranked
+    // matches end there (searches).
+    out.more = shown_to < out.total ||
+               (!out.total_exact && static_cast<int>(p.items.size()) == page_size && (text.empty() || shown_to < counted));
     for (auto& r : p.items) out.items.push_back(view(tx, **s, std::move(r), false, today));
     return out;
   });

@@ -48,6 +48,10 @@ constexpr int kScanPageRecords = 1'000;           // records read per transactio
 // pages beyond them (narrow the words for the rest): a public query's cost is bounded whatever
 // its words match (a word every name holds, one digit of a number).
 constexpr int kMaxSearchHits = 1'000;
+// Records a listing without words counts. A registry holding more lists every page as before, and
+// its total says "more than" (RecordList::total_exact): counting millions of records on every
+// public page view would cost more than the page.
+constexpr int kMaxCountedRecords = 10'000;
 // Text-search hits find() checks field by field; a query with more is refused (query-too-broad)
 // rather than answered from a part of them.
 constexpr int kMaxMatchCandidates = 10'000;
@@ -82,7 +86,8 @@ struct RecordView {
 struct RecordList {
   std::vector<RecordView> items;
   std::int64_t total = 0;
-  bool total_exact = true;  // false: more match than total (a text search's kMaxSearchHits)
+  bool total_exact = true;  // false: more match than total (kMaxSearchHits, kMaxCountedRecords)
+  bool more = false;        // a further page holds records
 };
 
 // The answer to a batch of address look-ups, item i for address i: either unreadable (not an

@@ -26,14 +26,13 @@ struct RecordQuery {
   std::string status;       // stored status filter; empty: all
   std::int64_t offset = 0;
   int limit = 20;
-  // With text: the matches ranked and counted, at most; the first ones in registration order.
+  // Records counted, at most, and with text the matches ranked (the first the text index returns).
   std::int64_t max_hits = 1'000;
 };
 
 struct RecordPage {
   std::vector<registries::Record> items;
-  // Every match without text; with text, the matches up to max_hits + 1 (more than max_hits:
-  // the query matches more than were ranked).
+  // The records (or matches) counted up to max_hits + 1: more than max_hits means more exist.
   std::int64_t total = 0;
 };
 
@@ -52,8 +51,8 @@ class RegistryRepo {
   // Records of a citizen or organisation in one registry (empty registry: all), newest first.
   virtual std::vector<registries::Record> of_subject(const std::string& user_id, const std::string& org_id,
                                                      const std::string& registry) = 0;
-  // Without text, the records in registration order; with text, the first q.max_hits matches in
-  // registration order, best first (a bounded cost whatever the words match).
+  // Without text, the records in registration order; with text, at most q.max_hits matches, best
+  // first. Either way a bounded count: a public query's cost does not grow with the registry.
   virtual RecordPage search(const RecordQuery& q) = 0;
   // Text matches in registration order after `after_seq`, at most q.limit, unranked (q.offset and
   // q.max_hits unused): candidates compared field by field, page after page at one cost per page.

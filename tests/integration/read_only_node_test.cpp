@@ -91,16 +91,6 @@ bool eventually(const std::function<bool()>& done) {
 
 // The start-up error of a `serve` that must refuse to start with `args` ("" if it started), in
 // the data folder `dir` (a new one if empty).
-std::string refusal(const std::vector<std::string>& args, const std::string& dir = {}) {
-  ServerProcess s(args, dir);
-  try {
-    s.start();
-  } catch (const std::runtime_error& e) {
-    return e.what();
-  }
-  s.stop();
-  return "";
-}
 
 json vpn_form(const Person& p) {
   return {{"registrant_name", p.name}, {"cnic", p.cnic}, {"email", p.email}, {"mobile", p.mobile},
@@ -139,13 +129,13 @@ TEST(ReadOnlyNode, ServesPublicReadsFromAStreamingReplicaAndNothingElse) {
   TempDir r_folder("darwaza-replica-node");
   const std::string& r_dir = r_folder.path;
   fs::create_directories(r_dir + "/d/keys");
-  EXPECT_NE(refusal({"--read-only", "--db", replica_db}).find("signing.key.pub"), std::string::npos)
+  EXPECT_NE(refusal_to_start({"--read-only", "--db", replica_db}).find("signing.key.pub"), std::string::npos)
       << "a read-only node must not make a key of its own";
   // A public key that did not sign the database's audit checkpoints (A writes one each second).
   std::ofstream(r_dir + "/d/keys/signing.key.pub") << std::string(43, 'A') << "\n";
   const std::vector<std::string> wrong_key = {"--read-only", "--db", replica_db};
-  EXPECT_TRUE(eventually([&] { return refusal(wrong_key, r_dir).find("did not sign") != std::string::npos; }))
-      << refusal(wrong_key, r_dir);
+  EXPECT_TRUE(eventually([&] { return refusal_to_start(wrong_key, r_dir).find("did not sign") != std::string::npos; }))
+      << refusal_to_start(wrong_key, r_dir);
   fs::copy_file(a.data_dir() + "/d/keys/signing.key.pub", r_dir + "/d/keys/signing.key.pub",
                 fs::copy_options::overwrite_existing);
   {
@@ -240,19 +230,19 @@ TEST(ReadOnlyNode, ServesPublicReadsFromAStreamingReplicaAndNothingElse) {
 
 TEST(ReadOnlyNode, RefusesToStartWhereItCannotServe) {
   const std::string dir = make_temp_dir("darwaza-read-only-refused");
-  std::string why = refusal({"--read-only", "--db", "sqlite:" + dir + "/darwaza.db"});
+  std::string why = refusal_to_start({"--read-only", "--db", "sqlite:" + dir + "/darwaza.db"});
   EXPECT_NE(why.find("PostgreSQL replica"), std::string::npos) << why;
   EXPECT_FALSE(fs::exists(dir + "/darwaza.db")) << "nothing is created";
   if (testing_postgresql()) {
     // A database nobody has migrated: the node does not migrate it.
     const std::string empty = test_db_url(dir + "/empty");
-    why = refusal({"--read-only", "--db", empty});
+    why = refusal_to_start({"--read-only", "--db", empty});
     EXPECT_NE(why.find("no schema"), std::string::npos) << why;
     EXPECT_NE(run_sql_at(empty, "SELECT 1 FROM schema_migrations"), "") << "the refused node migrated it";
     // Loading a folder is a write.
     ServerProcess rw;
     rw.start();
-    why = refusal({"--read-only", "--db", rw.db_url(), "--catalog-dir", DARWAZA_TEST_FIXTURES "/services"});
+    why = refusal_to_start({"--read-only", "--db", rw.db_url(), "--catalog-dir", DARWAZA_TEST_FIXTURES "/services"});
     EXPECT_NE(why.find("--catalog-dir"), std::string::npos) << why;
     EXPECT_EQ(rw.stop(), 0);
   }

@@ -16,16 +16,6 @@ namespace {
 
 const json kBadLogin = {{"login", "nobody@example.pk"}, {"password", "x"}};
 
-std::string refusal(const std::vector<std::string>& args) {
-  ServerProcess s(args);
-  try {
-    s.start();
-  } catch (const std::runtime_error& e) {
-    return e.what();
-  }
-  s.stop();
-  return "";
-}
 
 }  // namespace
 
@@ -81,9 +71,9 @@ TEST(TrustedProxy, EachClientOfABalancerHasItsOwnRateLimitAndNoClientChoosesItsA
 }
 
 TEST(TrustedProxy, ARangeThatIsNotOneOrTrustsEveryoneStopsTheStart) {
-  std::string why = refusal({"--trusted-proxy", "lb.internal"});
+  std::string why = refusal_to_start({"--trusted-proxy", "lb.internal"});
   EXPECT_NE(why.find("--trusted-proxy: 'lb.internal' is not an IPv4 or IPv6 address or CIDR block"), std::string::npos)
       << why;
-  why = refusal({"--trusted-proxy", "10.0.0.0/8,0.0.0.0/0"});
+  why = refusal_to_start({"--trusted-proxy", "10.0.0.0/8,0.0.0.0/0"});
   EXPECT_NE(why.find("trusts every address"), std::string::npos) << why;
 }

@@ -165,6 +165,17 @@ void ServerProcess::kill_hard() {
   pid_ = -1;
 }
 
+std::string refusal_to_start(const std::vector<std::string>& args, const std::string& data_dir) {
+  ServerProcess s(args, data_dir);
+  try {
+    s.start();
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  s.stop();
+  return "";
+}
+
 int run_darwaza(const std::vector<std::string>& args, std::string& output, const std::string& stdin_text) {
   std::string dir = make_temp_dir("darwaza-cli");
   std::string out_path = dir + "/out", in_path = dir + "/in";

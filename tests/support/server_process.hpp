@@ -48,6 +48,10 @@ class ServerProcess {
   unsigned short port_ = 0;
 };
 
+// Starts `serve` with `args` (and `data_dir`, when given) expecting it to refuse: what it said as
+// it exited, or "" when it started after all (it is then stopped).
+std::string refusal_to_start(const std::vector<std::string>& args, const std::string& data_dir = {});
+
 // Runs the darwaza binary with arguments; returns exit status and fills output (stdout+stderr).
 int run_darwaza(const std::vector<std::string>& args, std::string& output, const std::string& stdin_text = {});
 

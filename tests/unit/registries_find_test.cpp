@@ -136,8 +136,17 @@ TEST(RegistriesFind, TooManyCandidatesIsRefusedNotTruncated) {
   ASSERT_TRUE(one.ok()) << one.error().detail;
   EXPECT_EQ(one->total, 1);
   EXPECT_TRUE(regs.first_match("gs-persons", {{"first_name", "P77"}, {"city", "Quetta"}})->has_value());
-  // Listing without a match is the search's paging, whatever the registry's size.
-  EXPECT_EQ(regs.find("gs-persons", json::object(), "", 3, 100)->total, registries::kMaxMatchCandidates + 3);
+  // Listing without a match is the search's paging, whatever the registry's size; its count
+  // stops at kMaxCountedRecords, and every page is still listed.
+  static_assert(registries::kMaxMatchCandidates + 3 > registries::kMaxCountedRecords);
+  auto listed = regs.find("gs-persons", json::object(), "", 3, 100);
+  EXPECT_EQ(listed->total, registries::kMaxCountedRecords);
+  EXPECT_FALSE(listed->total_exact);
+  EXPECT_TRUE(listed->more);
+  auto last = regs.find("gs-persons", json::object(), "", (registries::kMaxMatchCandidates + 3) / 100 + 1, 100);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->items.size(), static_cast<std::size_t>((registries::kMaxMatchCandidates + 3) % 100));
+  EXPECT_FALSE(last->more);
   EXPECT_EQ(regs.first_match("gs-persons", json::object())->has_value(), true);
 }
 
@@ -153,6 +162,7 @@ TEST(RegistriesFind, ASearchRanksItsFirstHitsAndSaysWhenMoreMatch) {
   EXPECT_EQ(first->total, registries::kMaxSearchHits);
   EXPECT_FALSE(first->total_exact);
   EXPECT_EQ(first->items.size(), 100u);
+  EXPECT_TRUE(first->more);
   // Its pages hold those records, each once, and end with them.
   std::set<std::string> seen;
   const int pages = registries::kMaxSearchHits / 100;
@@ -162,6 +172,7 @@ TEST(RegistriesFind, ASearchRanksItsFirstHitsAndSaysWhenMoreMatch) {
     for (const auto& v : page->items) EXPECT_TRUE(seen.insert(v.record.number).second) << v.record.number;
   }
   EXPECT_EQ(seen, std::set<std::string>(numbers.begin(), numbers.begin() + registries::kMaxSearchHits));
+  EXPECT_FALSE(regs.search("gs-persons", "quetta", "active", pages, 100)->more);  // the ranked matches end
   auto beyond = regs.search("gs-persons", "quetta", "active", pages + 1, 100);
   ASSERT_FALSE(beyond.ok());
   EXPECT_EQ(beyond.error().kind, ErrorKind::validation);

@@ -70,7 +70,7 @@ export async function registries(main, _p, query) {
     return f?.label ? (document.documentElement.lang === 'ur' ? f.label.ur : f.label.en) || n : n;
   };
   // A search matching more than the platform ranks says so (total_exact false), with the way on.
-  const caption = r.data.total_exact === false ? 'registry.results_more' : 'registry.results';
+  const caption = r.data.total_exact !== false ? 'registry.results' : q ? 'registry.results_more' : 'registry.results_over';
   main.append(table(t(caption, { n: fmtNum(r.data.total) }), [t('registry.number'), t('registry.status'), ...cols.map(label)],
     r.data.items.map((rec) => [rec.number, tOr(`status.${rec.status}`, rec.status),
       ...cols.map((c) => { const v = rec.fields?.[c]; return v === undefined ? '—' : Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v); })]),

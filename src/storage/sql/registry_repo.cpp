@@ -41,7 +41,7 @@ constexpr const char* kBrowseAfter =
     "SELECT " DZ_RECORD_COLUMNS " FROM registry_records WHERE registry = ?1 AND (?2 = '' OR status = ?2) AND seq > ?3 "
     "ORDER BY seq LIMIT ?4";
 constexpr const char* kCountBrowse =
-    "SELECT count(*) FROM registry_records WHERE registry = ?1 AND (?2 = '' OR status = ?2)";
+    "SELECT count(*) FROM (SELECT 1 FROM registry_records WHERE registry = ?1 AND (?2 = '' OR status = ?2) LIMIT ?3) c";
 // A text search ranks at most ?6 matches (the inner query stops there), then pages through them
 // best first: its cost is bounded whatever the words match. SQLite: CROSS JOIN keeps the text
 // index as the outer loop (its planner otherwise walks every record of the registry and runs the
@@ -255,7 +255,7 @@ RecordPage SqlRegistryRepo::search(const RecordQuery& rq) {
   q.bind_all(rq.registry, rq.status, rq.limit, rq.offset);
   page.items = read_records(q);
   auto n = c_.query(kCountBrowse);
-  n.bind_all(rq.registry, rq.status);
+  n.bind_all(rq.registry, rq.status, rq.max_hits + 1);
   if (n.step()) page.total = n.integer(0);
   return page;
 }
