@@ -5,6 +5,7 @@
 #include "api/json_input.hpp"
 #include "api/render.hpp"
 #include "core/crypto.hpp"
+#include "http/client_address.hpp"
 #include "identity/errors.hpp"
 
 namespace darwaza::api::handlers {
@@ -68,7 +69,7 @@ Result<identity::LoginResult> log_in(App& app, http::Request& req) {
   if (identifier.empty()) errs.add("/login", "required");
   if (!password || password->empty()) errs.add("/password", "required");
   if (!errs.empty()) return errs.to_error();
-  return app.sessions.login(req.principal, identifier, *password, req.remote_ip);
+  return app.sessions.login(req.principal, identifier, *password, http::client_key(req.remote_ip));
 }
 
 }  // namespace

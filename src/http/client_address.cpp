@@ -17,8 +17,8 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// "::ffff:a.b.c.d" as a.b.c.d: how a dual-stack socket reports an IPv4 peer. Only for the peer,
-// so that an IPv4 proxy range matches it and one client has one key either way.
+// "::ffff:a.b.c.d" as a.b.c.d: how a dual-stack socket reports an IPv4 peer (and a dual-stack
+// proxy may write one), so that an IPv4 proxy range matches it and one client has one key.
 IpRange unmapped(IpRange a) {
   if (a.family != 6 || !a.is_host()) return a;
   for (int i = 0; i < 10; ++i)
@@ -79,6 +79,19 @@ std::optional<IpRange> parse_forwarded_entry(std::string_view entry) {
   return parse_ip(entry);
 }
 
+std::string client_key(std::string_view client) {
+  constexpr int kSubscriberPrefix = 64;
+  auto a = parse_ip(client);
+  if (!a || a->family != 6) return std::string(client);
+  IpRange block = unmapped(*a);
+  if (block.family == 4) return block.canonical();
+  std::fill(block.first.begin() + kSubscriberPrefix / 8, block.first.end(), 0);
+  block.last = block.first;
+  std::fill(block.last.begin() + kSubscriberPrefix / 8, block.last.end(), 0xff);
+  block.prefix = kSubscriberPrefix;
+  return block.canonical();
+}
+
 std::string client_address(std::string_view peer, const std::vector<std::string_view>& forwarded_for,
                            const TrustedProxies& proxies) {
   if (proxies.empty()) return std::string(peer);
@@ -95,7 +108,7 @@ std::string client_address(std::string_view peer, const std::vector<std::string_
       if (++read > kMaxForwardedHops) return hop->canonical();
       auto next = parse_forwarded_entry(entry);
       if (!next) return hop->canonical();
-      *hop = *next;
+      *hop = unmapped(*next);
       if (!proxies.contains(*hop)) return hop->canonical();
       if (comma == std::string_view::npos) break;
       rest = rest.substr(0, comma);

@@ -52,6 +52,12 @@ class TrustedProxies {
 std::string client_address(std::string_view peer, const std::vector<std::string_view>& forwarded_for,
                            const TrustedProxies& proxies);
 
+// The key per-client limits count a client address under: the address itself for IPv4, its /64
+// for IPv6 ("2001:db8:1:2::/64"), since one IPv6 subscriber is given a whole /64 and could
+// otherwise take a fresh budget with each of its addresses. Text that is not an address is its
+// own key.
+std::string client_key(std::string_view client);
+
 // One X-Forwarded-For entry as an address, or nothing (exposed for the fuzzer and tests).
 std::optional<IpRange> parse_forwarded_entry(std::string_view entry);
 

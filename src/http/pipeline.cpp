@@ -187,7 +187,7 @@ std::optional<RawResponse> Pipeline::admit(Request& req, const Route& route, Tim
                   started);
   }
   if (route.options.expensive) {
-    if (int wait = limiter_.acquire(req.remote_ip); wait > 0) {
+    if (int wait = limiter_.acquire(client_key(req.remote_ip)); wait > 0) {
       metrics_.rejected_rate_limit().fetch_add(1, std::memory_order_relaxed);
       Error e = make_error(ErrorKind::rate_limited, "rate-limited", "Too many requests",
                            "Too many requests from this client; retry later.");

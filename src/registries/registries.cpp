@@ -259,16 +259,19 @@ Result<RecordList> Registries::search(const std::string& name, const std::string
   const std::string today = pkt_date(clock_.now_ms());
   return storage::read_value<RecordList>(db_, [&](storage::Tx& tx) -> Result<RecordList> {
     const std::int64_t counted = text.empty() ? kMaxCountedRecords : kMaxSearchHits;
-    auto p = tx.registries().search(
-        {.registry = name, .text = text, .status = status, .offset = offset, .limit = page_size, .max_hits = counted});
+    // One record more than the page: whether a next page holds any (a search's ranked matches end
+    // at `counted`, so it never has one past them).
+    auto p = tx.registries().search({.registry = name,
+                                     .text = text,
+                                     .status = status,
+                                     .offset = offset,
+                                     .limit = page_size + 1,
+                                     .max_counted = counted});
     RecordList out;
     out.total_exact = p.total <= counted;
     out.total = std::min(p.total, counted);
-    const std::int64_t shown_to = offset + static_cast<std::int64_t>(p.items.size());
-    // Past an inexact total, a full page may have a next one (listings), unless the ranked
-    // matches end there (searches).
-    out.more = shown_to < out.total ||
-               (!out.total_exact && static_cast<int>(p.items.size()) == page_size && (text.empty() || shown_to < counted));
+    out.more = static_cast<int>(p.items.size()) > page_size;
+    if (out.more) p.items.pop_back();
     for (auto& r : p.items) out.items.push_back(view(tx, **s, std::move(r), false, today));
     return out;
   });

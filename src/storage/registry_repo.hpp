@@ -26,13 +26,14 @@ struct RecordQuery {
   std::string status;       // stored status filter; empty: all
   std::int64_t offset = 0;
   int limit = 20;
-  // Records counted, at most, and with text the matches ranked (the first the text index returns).
-  std::int64_t max_hits = 1'000;
+  // Records counted, at most, and with text the matches ranked (the first the text index returns:
+  // registration order on SQLite, table order on PostgreSQL). Set by the caller.
+  std::int64_t max_counted = 0;
 };
 
 struct RecordPage {
   std::vector<registries::Record> items;
-  // The records (or matches) counted up to max_hits + 1: more than max_hits means more exist.
+  // The records (or matches) counted up to max_counted + 1: more than max_counted means more exist.
   std::int64_t total = 0;
 };
 
@@ -51,11 +52,12 @@ class RegistryRepo {
   // Records of a citizen or organisation in one registry (empty registry: all), newest first.
   virtual std::vector<registries::Record> of_subject(const std::string& user_id, const std::string& org_id,
                                                      const std::string& registry) = 0;
-  // Without text, the records in registration order; with text, at most q.max_hits matches, best
-  // first. Either way a bounded count: a public query's cost does not grow with the registry.
+  // Without text, the records in registration order; with text, at most q.max_counted matches, best
+  // first. Either way the count stops at q.max_counted + 1 (a listing's OFFSET still reads every
+  // record it skips).
   virtual RecordPage search(const RecordQuery& q) = 0;
   // Text matches in registration order after `after_seq`, at most q.limit, unranked (q.offset and
-  // q.max_hits unused): candidates compared field by field, page after page at one cost per page.
+  // q.max_counted unused): candidates compared field by field, page after page at one cost per page.
   virtual std::vector<registries::Record> matches_after(const RecordQuery& q, std::int64_t after_seq) = 0;
   // Text matches counted up to `cap` (a query matching more answers cap).
   virtual std::int64_t count_matches(const RecordQuery& q, std::int64_t cap) = 0;

@@ -89,9 +89,6 @@ bool eventually(const std::function<bool()>& done) {
   return done();
 }
 
-// The start-up error of a `serve` that must refuse to start with `args` ("" if it started), in
-// the data folder `dir` (a new one if empty).
-
 json vpn_form(const Person& p) {
   return {{"registrant_name", p.name}, {"cnic", p.cnic}, {"email", p.email}, {"mobile", p.mobile},
           {"vpn_type", "ipsec"}, {"endpoints", {"41.202.7.0/24"}}, {"purpose", "Remote work for a replica test"},

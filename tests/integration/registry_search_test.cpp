@@ -1,6 +1,8 @@
 // End-to-end (SQLite and PostgreSQL): the public registry search's cost is bounded whatever its
-// words match. A search matching more than kMaxSearchHits (1,000) records ranks 1,000 of them, says its total is a lower bound (total_exact false), and refuses pages beyond them
-// with 422; narrower words are ranked and counted in full, and a listing without words is exact.
+// words match. A search matching more than kMaxSearchHits (1,000) records ranks 1,000 of them,
+// says its total is a lower bound (total_exact false), and refuses pages beyond them with 422;
+// narrower words are ranked and counted in full, and a listing of fewer than
+// kMaxCountedRecords (10,000) records counts them exactly.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -20,7 +22,8 @@ constexpr int kRecords = kMaxSearchHits + 50;
 }  // namespace
 
 TEST(RegistrySearch, ABroadSearchRanksItsFirstThousandAndSaysMoreMatch) {
-  ServerProcess s({"--registry-dir", DARWAZA_SOURCE_DIR "/data/registries"});
+  ServerProcess s({"--registry-dir", DARWAZA_SOURCE_DIR "/data/registries", "--govstack-registries", "127.0.0.1:0",
+                   "--rate-limit-per-minute", "0"});
   s.start();
   const std::string file = s.data_dir() + "/vpn.jsonl";
   {
@@ -64,6 +67,17 @@ TEST(RegistrySearch, ABroadSearchRanksItsFirstThousandAndSaysMoreMatch) {
   EXPECT_EQ(narrow["total"], 11);
   EXPECT_EQ(narrow["total_exact"], true);
   EXPECT_EQ(narrow["items"][0]["fields"]["registrant_name"], "Window Firm 104");
+  // The GovStack Data API's list with `search` is the same search: count 1,000, no page past them
+  // (400 invalid-page, as the specification answers an out-of-range page), no next link there.
+  auto gs = s.client_of("govstack-registries");
+  const std::string data = "/data/pta-vpn-endpoints/1.0";
+  auto gs_first = gs.get(data + "?search=window&page_size=100");
+  ASSERT_EQ(gs_first.status, 200u) << gs_first.body;
+  EXPECT_EQ(gs_first.json()["count"], kMaxSearchHits);
+  EXPECT_EQ(gs.get(data + "?search=window&page_size=100&page=10").json()["next"], nullptr);
+  auto gs_beyond = gs.get(data + "?search=window&page_size=100&page=11");
+  EXPECT_EQ(gs_beyond.status, 400u) << gs_beyond.body;
+  EXPECT_EQ(gs_beyond.json()["type"], "/problems/invalid-page");
   // A listing without words counts every record.
   auto all = c.get(base + "?page_size=1").json();
   EXPECT_EQ(all["total"], kRecords);

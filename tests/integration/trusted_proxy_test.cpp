@@ -16,7 +16,6 @@ namespace {
 
 const json kBadLogin = {{"login", "nobody@example.pk"}, {"password", "x"}};
 
-
 }  // namespace
 
 TEST(TrustedProxy, EachClientOfABalancerHasItsOwnRateLimitAndNoClientChoosesItsAddress) {

@@ -100,3 +100,20 @@ TEST(ClientAddress, WhatNoTrustedProxyVouchesForIsNotBelieved) {
   for (std::size_t i = 0; i + 1 < http::kMaxForwardedHops; ++i) chain += ", 10.0.0.5";
   EXPECT_EQ(client("10.0.0.1", {chain}, p), "203.0.113.9");
 }
+
+TEST(ClientAddress, AnIpv4MappedEntryIsItsIpv4Address) {
+  auto p = proxies({"10.0.0.0/24"});
+  // A dual-stack proxy writing its hop as ::ffff:10.0.0.5 is still a trusted hop.
+  EXPECT_EQ(client("10.0.0.1", {"203.0.113.9, ::ffff:10.0.0.5"}, p), "203.0.113.9");
+  EXPECT_EQ(client("10.0.0.1", {"::ffff:203.0.113.9"}, p), "203.0.113.9");
+}
+
+TEST(ClientKey, AnIpv6ClientIsCountedByItsSlash64AndAnIpv4ClientByItsAddress) {
+  using http::client_key;
+  EXPECT_EQ(client_key("203.0.113.9"), "203.0.113.9");
+  EXPECT_EQ(client_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::/64");
+  EXPECT_EQ(client_key("2001:db8:1:2::1"), client_key("2001:db8:1:2:ffff::9"));
+  EXPECT_NE(client_key("2001:db8:1:2::1"), client_key("2001:db8:1:3::1"));
+  EXPECT_EQ(client_key("::ffff:198.51.100.4"), "198.51.100.4");
+  EXPECT_EQ(client_key("unknown"), "unknown");
+}

@@ -147,6 +147,12 @@ TEST(RegistriesFind, TooManyCandidatesIsRefusedNotTruncated) {
   ASSERT_TRUE(last.ok());
   EXPECT_EQ(last->items.size(), static_cast<std::size_t>((registries::kMaxMatchCandidates + 3) % 100));
   EXPECT_FALSE(last->more);
+  // A last page that is full has no next one either (10,003 = 7 x 1,429).
+  static_assert((registries::kMaxMatchCandidates + 3) % 7 == 0);
+  auto full_last = regs.find("gs-persons", json::object(), "", (registries::kMaxMatchCandidates + 3) / 7, 7);
+  ASSERT_TRUE(full_last.ok());
+  EXPECT_EQ(full_last->items.size(), 7u);
+  EXPECT_FALSE(full_last->more);
   EXPECT_EQ(regs.first_match("gs-persons", json::object())->has_value(), true);
 }
 
@@ -186,8 +192,8 @@ TEST(RegistriesFind, ASearchRanksItsFirstHitsAndSaysWhenMoreMatch) {
   ASSERT_TRUE(narrow.ok());
   EXPECT_EQ(narrow->total, 11);
   EXPECT_TRUE(narrow->total_exact);
-  // Listing without words is exact at any size, and a field match compares every candidate up
-  // to kMaxMatchCandidates (in registration order, not through the ranked window).
+  // Listing without words counts exactly up to kMaxCountedRecords, and a field match compares
+  // every candidate up to kMaxMatchCandidates (in registration order, not through the ranked window).
   auto all = regs.search("gs-persons", "", "active", 1, 10);
   EXPECT_EQ(all->total, n);
   EXPECT_TRUE(all->total_exact);

@@ -246,16 +246,16 @@ RecordPage SqlRegistryRepo::search(const RecordQuery& rq) {
     std::string match = fts_query(rq.text, c_.dialect());
     if (match.empty()) return page;
     auto q = c_.query(c_.pick(kSearchRecords, kSearchRecordsPg));
-    q.bind_all(match, rq.registry, rq.status, rq.limit, rq.offset, rq.max_hits);
+    q.bind_all(match, rq.registry, rq.status, rq.limit, rq.offset, rq.max_counted);
     page.items = read_records(q);
-    page.total = count_matches(rq, rq.max_hits + 1);
+    page.total = count_matches(rq, rq.max_counted + 1);
     return page;
   }
   auto q = c_.query(kBrowseRecords);
   q.bind_all(rq.registry, rq.status, rq.limit, rq.offset);
   page.items = read_records(q);
   auto n = c_.query(kCountBrowse);
-  n.bind_all(rq.registry, rq.status, rq.max_hits + 1);
+  n.bind_all(rq.registry, rq.status, rq.max_counted + 1);
   if (n.step()) page.total = n.integer(0);
   return page;
 }
