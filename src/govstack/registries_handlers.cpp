@@ -184,13 +184,6 @@ HandlerResult data_list(Context& ctx, Request& req) {
   json equals = json::object();
   for (const auto& [k, v] : req.query)
     if (k.starts_with("query.") && k.size() > 6) equals[k.substr(6)] = v;
-  // A search without field matches is the portal's public search, whose ranked matches end at
-  // kMaxSearchHits: a page past them is out of range, as the specification answers one (400).
-  if (!text.empty() && equals.empty() &&
-      static_cast<std::int64_t>(page - 1) * page_size >= registries::kMaxSearchHits)
-    return bad_request("invalid-page", "Invalid page",
-                       fmt::format("A search ranks its first {} matches; add search words to reach others.",
-                                   registries::kMaxSearchHits));
   auto found = ctx.app.registries.find((*s)->name, equals, text, page, page_size);
   if (!found.ok()) return found.take_error();
   json results = json::array();

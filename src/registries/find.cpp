@@ -107,7 +107,14 @@ Result<RecordList> Registries::find(const std::string& name, const json& equals,
   if (Status st = check_query(**s, equals); !st.ok()) return st.take_error();
   if (page < 1 || page > kMaxPage || page_size < 1 || page_size > kMaxPageSize)
     return error(Errc::page_invalid, fmt::format("page is 1 to {}; page_size is 1 to {}.", kMaxPage, kMaxPageSize));
-  if (equals.empty()) return search(name, text, to_string(RecordStatus::active), page, page_size);
+  if (equals.empty()) {
+    // The portal's search, whose ranked matches end at kMaxSearchHits: a page past them is out
+    // of range here as any other (search() says so as a field error, for the portal's 422).
+    if (!text.empty() && static_cast<std::int64_t>(page - 1) * page_size >= kMaxSearchHits)
+      return error(Errc::page_invalid,
+                   fmt::format("A search ranks its first {} matches; add search words to reach others.", kMaxSearchHits));
+    return search(name, text, to_string(RecordStatus::active), page, page_size);
+  }
   // Every match is counted (the total), the page's are kept.
   RecordList out;
   const std::int64_t skip = static_cast<std::int64_t>(page - 1) * page_size;

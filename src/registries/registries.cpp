@@ -1,6 +1,7 @@
 #include "registries/registries.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -259,8 +260,9 @@ Result<RecordList> Registries::search(const std::string& name, const std::string
   const std::string today = pkt_date(clock_.now_ms());
   return storage::read_value<RecordList>(db_, [&](storage::Tx& tx) -> Result<RecordList> {
     const std::int64_t counted = text.empty() ? kMaxCountedRecords : kMaxSearchHits;
-    // One record more than the page: whether a next page holds any (a search's ranked matches end
-    // at `counted`, so it never has one past them).
+    // One record more than the page: whether a next page holds any. A search's pages end with its
+    // `counted` best matches (the store ranks one more, to know whether more match).
+    const std::int64_t shown_to = text.empty() ? std::numeric_limits<std::int64_t>::max() : counted;
     auto p = tx.registries().search({.registry = name,
                                      .text = text,
                                      .status = status,
@@ -270,8 +272,8 @@ Result<RecordList> Registries::search(const std::string& name, const std::string
     RecordList out;
     out.total_exact = p.total <= counted;
     out.total = std::min(p.total, counted);
-    out.more = static_cast<int>(p.items.size()) > page_size;
-    if (out.more) p.items.pop_back();
+    out.more = static_cast<int>(p.items.size()) > page_size && offset + page_size < shown_to;
+    p.items.resize(std::min<std::int64_t>({static_cast<std::int64_t>(p.items.size()), page_size, shown_to - offset}));
     for (auto& r : p.items) out.items.push_back(view(tx, **s, std::move(r), false, today));
     return out;
   });

@@ -43,10 +43,11 @@ constexpr std::size_t kMaxLookupBatch = 10'000;   // addresses per look-up reque
 constexpr std::size_t kMinLookupPart = 1'000;
 constexpr std::size_t kMaxReasonChars = 2'000;
 constexpr int kScanPageRecords = 1'000;           // records read per transaction when streaming
-// Text matches a public search ranks. A search matching more ranks the first kMaxSearchHits the
-// text index returns (registration order on SQLite, table order on PostgreSQL), says its total is
-// a lower bound (RecordList::total_exact), and has no pages beyond them (narrow the words): a public query's cost is bounded whatever
-// its words match (a word every name holds, one digit of a number).
+// Matches a public search shows, best first. A search matching more shows the best of the first
+// kMaxSearchHits + 1 the text index returns (registration order on SQLite, table order on
+// PostgreSQL), says its total is a lower bound (RecordList::total_exact), and has no pages beyond
+// them (narrow the words): a public query's cost is bounded whatever its words match (a word
+// every name holds, one digit of a number).
 constexpr int kMaxSearchHits = 1'000;
 // Records a listing without words counts. A registry holding more lists every page as before, and
 // its total says "more than" (RecordList::total_exact): counting millions of records on every

@@ -26,8 +26,9 @@ struct RecordQuery {
   std::string status;       // stored status filter; empty: all
   std::int64_t offset = 0;
   int limit = 20;
-  // Records counted, at most, and with text the matches ranked (the first the text index returns:
-  // registration order on SQLite, table order on PostgreSQL). Set by the caller.
+  // Records counted, at most. With text, the first max_counted + 1 matches the text index returns
+  // (registration order on SQLite, table order on PostgreSQL) are ranked: one more than counted,
+  // to know whether more match. Set by the caller.
   std::int64_t max_counted = 0;
 };
 

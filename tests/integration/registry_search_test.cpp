@@ -67,6 +67,10 @@ TEST(RegistrySearch, ABroadSearchRanksItsFirstThousandAndSaysMoreMatch) {
   EXPECT_EQ(narrow["total"], 11);
   EXPECT_EQ(narrow["total_exact"], true);
   EXPECT_EQ(narrow["items"][0]["fields"]["registrant_name"], "Window Firm 104");
+  // A page past the last still says how many match (the count is then read on its own).
+  auto past = c.get(base + "?q=window%20firm%20104&page=2").json();
+  EXPECT_EQ(past["total"], 11);
+  EXPECT_TRUE(past["items"].empty());
   // The GovStack Data API's list with `search` is the same search: count 1,000, no page past them
   // (400 invalid-page, as the specification answers an out-of-range page), no next link there.
   auto gs = s.client_of("govstack-registries");

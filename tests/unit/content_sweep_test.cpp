@@ -11,6 +11,7 @@
 #include "core/crypto.hpp"
 #include "documents/documents.hpp"
 #include "identity/accounts.hpp"
+#include "temp_db.hpp"
 
 using namespace darwaza;
 namespace fs = std::filesystem;
@@ -50,19 +51,15 @@ class ActsBetweenReads final : public storage::Database {
 }  // namespace
 
 TEST(ContentSweep, AnUploadCommittedBetweenItsReadAndItsWriteKeepsItsContent) {
-  crypto::init();
-  const fs::path dir = fs::temp_directory_path() / ("dz-sweep-" + crypto::random_hex(6));
-  fs::create_directories(dir);
+  testing_support::TempDb tmp("dz-sweep");  // its folder also holds the documents; removed even on failure
+  storage::Database* db = tmp.db.get();
   {
-    storage::DatabaseOptions o;
-    o.url = (dir / "s.db").string();
-    auto db = storage::open_database(o);
     ManualClock clock{1'700'000'000'000};
     identity::PasswordHasher hasher(crypto::PasswordParams{1, 8 * 1024});
     identity::Accounts accounts(*db, clock, hasher);
     auto user = accounts.signup(Principal{}, {"35202-7654321-1", "Sweep", "s@example.pk", "+923001112223", "long enough pw", {}}, "en");
     ASSERT_TRUE(user.ok());
-    const std::string root = (dir / "documents").string();
+    const std::string root = (tmp.dir / "documents").string();
     ActsBetweenReads between(*db);
     documents::Documents docs(between, clock, root);
     Principal owner;
@@ -105,5 +102,4 @@ TEST(ContentSweep, AnUploadCommittedBetweenItsReadAndItsWriteKeepsItsContent) {
     EXPECT_EQ(*swept, 1);
     EXPECT_FALSE(fs::exists(file));
   }
-  fs::remove_all(dir);
 }

@@ -42,8 +42,9 @@ constexpr const char* kBrowseAfter =
     "ORDER BY seq LIMIT ?4";
 constexpr const char* kCountBrowse =
     "SELECT count(*) FROM (SELECT 1 FROM registry_records WHERE registry = ?1 AND (?2 = '' OR status = ?2) LIMIT ?3) c";
-// A text search ranks at most ?6 matches (the inner query stops there), then pages through them
-// best first: its cost is bounded whatever the words match. SQLite: CROSS JOIN keeps the text
+// A text search takes at most ?6 matches (the inner query stops there), ranks them and pages
+// through them best first, each row carrying how many were taken (the count, so the matches are
+// read once): its cost is bounded whatever the words match. SQLite: CROSS JOIN keeps the text
 // index as the outer loop (its planner otherwise walks every record of the registry and runs the
 // MATCH once for each), so matches come in registration order. PostgreSQL: the matches in the
 // order the index's bitmap returns them (table order, close to registration order), ranked after
@@ -59,10 +60,11 @@ constexpr const char* kCountBrowse =
 #define DZ_MATCH_PG \
   "FROM registry_fts f JOIN registry_records r ON r.seq = f.rowid WHERE f.doc @@ to_tsquery('simple', ?1)" DZ_MATCH_FILTER
 constexpr const char* kSearchRecords =
-    "SELECT " DZ_RECORD_COLUMNS_OF_R " FROM (SELECT f.rowid AS seq, bm25(registry_fts) AS score " DZ_MATCH_SQLITE
-    "LIMIT ?6) h CROSS JOIN registry_records r WHERE r.seq = h.seq ORDER BY h.score, r.seq LIMIT ?4 OFFSET ?5";
+    "SELECT " DZ_RECORD_COLUMNS_OF_R ", count(*) OVER () FROM (SELECT f.rowid AS seq, bm25(registry_fts) AS score "
+    DZ_MATCH_SQLITE "LIMIT ?6) h CROSS JOIN registry_records r WHERE r.seq = h.seq ORDER BY h.score, r.seq "
+    "LIMIT ?4 OFFSET ?5";
 constexpr const char* kSearchRecordsPg =
-    "SELECT " DZ_RECORD_COLUMNS_OF_R " FROM (SELECT f.rowid AS seq, f.doc " DZ_MATCH_PG "LIMIT ?6) h "
+    "SELECT " DZ_RECORD_COLUMNS_OF_R ", count(*) OVER () FROM (SELECT f.rowid AS seq, f.doc " DZ_MATCH_PG "LIMIT ?6) h "
     "JOIN registry_records r ON r.seq = h.seq ORDER BY ts_rank(h.doc, to_tsquery('simple', ?1)) DESC, r.seq "
     "LIMIT ?4 OFFSET ?5";
 constexpr const char* kCountMatches = "SELECT count(*) FROM (SELECT 1 " DZ_MATCH_SQLITE "LIMIT ?4) c";
@@ -75,6 +77,7 @@ constexpr const char* kMatchesAfterPg =
 #undef DZ_MATCH_SQLITE
 #undef DZ_MATCH_FILTER
 #undef DZ_RECORD_COLUMNS_OF_R
+constexpr int kRecordColumns = 14;  // DZ_RECORD_COLUMNS; a further column follows them
 constexpr const char* kScanRecords =
     "SELECT " DZ_RECORD_COLUMNS " FROM registry_records WHERE registry = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
 constexpr const char* kCountRecords = "SELECT count(*) FROM registry_records WHERE registry = ?";
@@ -246,9 +249,12 @@ RecordPage SqlRegistryRepo::search(const RecordQuery& rq) {
     std::string match = fts_query(rq.text, c_.dialect());
     if (match.empty()) return page;
     auto q = c_.query(c_.pick(kSearchRecords, kSearchRecordsPg));
-    q.bind_all(match, rq.registry, rq.status, rq.limit, rq.offset, rq.max_counted);
-    page.items = read_records(q);
-    page.total = count_matches(rq, rq.max_counted + 1);
+    q.bind_all(match, rq.registry, rq.status, rq.limit, rq.offset, rq.max_counted + 1);
+    while (q.step()) {
+      page.items.push_back(read_record(q));
+      page.total = q.integer(kRecordColumns);
+    }
+    if (page.items.empty() && rq.offset > 0) page.total = count_matches(rq, rq.max_counted + 1);  // past the last page
     return page;
   }
   auto q = c_.query(kBrowseRecords);
