@@ -71,6 +71,24 @@ TEST(RegistrySearch, ABroadSearchRanksItsFirstThousandAndSaysMoreMatch) {
   auto past = c.get(base + "?q=window%20firm%20104&page=2").json();
   EXPECT_EQ(past["total"], 11);
   EXPECT_TRUE(past["items"].empty());
+  // A search reads the registry searched and nothing else. Words that match a thousand VPN
+  // registrations match no park; the parks' own words find parks only; and the registry's name
+  // in the text index (SQLite: the token 'r' + hex of the name; PostgreSQL: the lexeme '#name')
+  // is matched by no search word, not even as a prefix.
+  auto parks = c.get("/v1/registries/stp-parks/records?q=window").json();
+  EXPECT_EQ(parks["total"], 0) << parks;
+  EXPECT_EQ(parks["total_exact"], true);
+  auto park_words = c.get("/v1/registries/stp-parks/records?q=software%20park&page_size=100");
+  ASSERT_EQ(park_words.status, 200u) << park_words.body;
+  const json park_page = park_words.json();
+  EXPECT_GT(park_page["total"].get<int>(), 0);
+  for (const auto& item : park_page["items"]) EXPECT_EQ(item["registry"], "stp-parks") << item;
+  for (const char* words : {"r70", "r7074612d76706e", "registry", "pta%20r7", "r7374"}) {
+    auto r = c.get(base + "?q=" + words);
+    ASSERT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(r.json()["total"], 0) << words;
+  }
+  EXPECT_EQ(c.get("/v1/registries/stp-parks/records?q=r7374").json()["total"], 0);
   // The GovStack Data API's list with `search` is the same search: count 1,000, no page past them
   // (400 invalid-page, as the specification answers an out-of-range page), no next link there.
   auto gs = s.client_of("govstack-registries");

@@ -21,6 +21,13 @@ TEST(PgMigrations, Fts5TablesAreDropped) {
             "CREATE TABLE a (x TEXT);\nCREATE INDEX i ON a (x);\n");
 }
 
+TEST(PgMigrations, SqliteOnlyBlocksAreDropped) {
+  EXPECT_EQ(translate_sqlite_migration("-- a note\n-- begin sqlite only\nDROP TABLE f;\nALTER TABLE g RENAME TO f;\n"
+                                       "-- end sqlite only\nCREATE INDEX i ON a (x);\n-- begin sqlite only\n"
+                                       "DROP TABLE h;\n-- end sqlite only\n"),
+            "-- a note\nCREATE INDEX i ON a (x);\n");
+}
+
 TEST(PgMigrations, EveryStepHasNoSqliteSpellingAndTheSearchTablesAreAdded) {
   auto all = migrations();
   ASSERT_GE(all.size(), 9u);
@@ -29,9 +36,10 @@ TEST(PgMigrations, EveryStepHasNoSqliteSpellingAndTheSearchTablesAreAdded) {
     EXPECT_EQ(all[i].version, static_cast<int>(i) + 1) << all[i].name;
     schema += all[i].sql;
   }
-  for (const char* sqlite_only : {"VIRTUAL", "fts5", "WITHOUT ROWID", " INTEGER", " REAL"})
+  for (const char* sqlite_only : {"VIRTUAL", "fts5", "sqlite only", "hex(", "WITHOUT ROWID", " INTEGER", " REAL"})
     EXPECT_EQ(schema.find(sqlite_only), std::string::npos) << sqlite_only;
   for (const char* pg : {"CREATE TABLE service_fts", "CREATE TABLE registry_fts", "USING GIN",
-                         "ADD COLUMN rowid BIGINT GENERATED ALWAYS AS IDENTITY"})
+                         "ADD COLUMN rowid BIGINT GENERATED ALWAYS AS IDENTITY",
+                         "ARRAY['#' || r.registry]"})
     EXPECT_NE(schema.find(pg), std::string::npos) << pg;
 }

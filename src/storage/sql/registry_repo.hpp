@@ -39,7 +39,7 @@ class SqlRegistryRepo final : public RegistryRepo {
   std::vector<registries::CapacityUse> pool_use(const std::string& pool_record_id) override;
 
  private:
-  void index_text(std::int64_t seq, const std::string& public_text);
+  void index_text(std::int64_t seq, const std::string& registry, const std::string& public_text);
   Connection& c_;
 };
 
