@@ -422,6 +422,11 @@ void register_serve(CLI::App& app, DataOptions& data) {
   cmd->add_option("--max-in-flight", o->server.max_in_flight, "Requests queued or running before 503")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  cmd->add_option("--max-costly-reads", o->server.max_costly_reads,
+                  "Public searches over the database (registry records; the catalog without its in-memory index) "
+                  "queued or running at once before 503 busy")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   cmd->add_option("--max-connections", o->server.max_connections, "Open connections before new ones are closed")
       ->capture_default_str();
   cmd->add_option("--max-body-bytes", o->server.max_body_bytes, "Default request body limit (bytes)")->capture_default_str();

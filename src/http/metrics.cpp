@@ -71,6 +71,7 @@ std::string Metrics::render() const {
   out += "# HELP darwaza_http_rejected_total Requests refused by overload protection.\n";
   out += "# TYPE darwaza_http_rejected_total counter\n";
   out += fmt::format("darwaza_http_rejected_total{{reason=\"overload\"}} {}\n", rejected_overload_.load());
+  out += fmt::format("darwaza_http_rejected_total{{reason=\"costly_reads\"}} {}\n", rejected_costly_read_.load());
   out += fmt::format("darwaza_http_rejected_total{{reason=\"rate_limit\"}} {}\n", rejected_rate_limit_.load());
   out += "# HELP darwaza_rate_limit_fail_open_total Expensive requests let through unchecked because the "
          "database of the shared rate limit did not answer.\n";

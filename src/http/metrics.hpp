@@ -39,6 +39,7 @@ class Metrics {
   std::atomic<std::int64_t>& open_connections() { return open_connections_; }
   std::atomic<std::int64_t>& in_flight() { return in_flight_; }
   std::atomic<std::uint64_t>& rejected_overload() { return rejected_overload_; }
+  std::atomic<std::uint64_t>& rejected_costly_read() { return rejected_costly_read_; }
   std::atomic<std::uint64_t>& rejected_rate_limit() { return rejected_rate_limit_; }
   // Expensive requests admitted unchecked because the shared rate limiter's database did not answer.
   std::atomic<std::uint64_t>& rate_limit_fail_open() { return rate_limit_fail_open_; }
@@ -61,6 +62,7 @@ class Metrics {
   std::atomic<std::int64_t> open_connections_{0};
   std::atomic<std::int64_t> in_flight_{0};
   std::atomic<std::uint64_t> rejected_overload_{0};
+  std::atomic<std::uint64_t> rejected_costly_read_{0};
   std::atomic<std::uint64_t> rejected_rate_limit_{0};
   std::atomic<std::uint64_t> rate_limit_fail_open_{0};
   std::atomic<bool> replica_sampled_{false};

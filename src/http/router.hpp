@@ -53,6 +53,11 @@ struct RouteOptions {
   // writes nothing, whose answer may be a few seconds behind the primary. A read-only node
   // answers every other route with 503 `read-only-node`.
   bool replica = false;
+  // A public read whose cost grows with what it matches (a search over the database): at most
+  // ServerOptions::max_costly_reads of them run at once; more are answered 503 `busy` with
+  // Retry-After. It keeps anonymous searches from taking the whole handler pool, whoever sends
+  // them (a carrier's NAT puts many people on one address, so no per-client limit is fair here).
+  bool costly_read = false;
 };
 
 // Routes that cost a caller little and the server much (sign-in, tokens, searches that match

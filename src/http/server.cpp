@@ -135,9 +135,18 @@ class Session : public std::enable_shared_from_this<Session> {
       e.retry_after_s = 1;
       return reject(route, e);
     }
+    if (route->options.costly_read && !server_.try_enter_costly_read()) {
+      server_.leave_flight();
+      server_.pipeline().metrics().rejected_costly_read().fetch_add(1, std::memory_order_relaxed);
+      Error e = make_error(ErrorKind::unavailable, "busy", "Too many searches at once",
+                           "This server is answering as many searches as it runs at once; retry shortly.");
+      e.retry_after_s = 1;
+      return reject(route, e);
+    }
     if (route->options.dispatch == Dispatch::async) return run_async(route);
     net::post(server_.handler_pool(), [self = shared_from_this(), route] {
       auto res = std::make_shared<RawResponse>(self->server_.pipeline().execute(*self->req_, *route, self->started_));
+      if (route->options.costly_read) self->server_.leave_costly_read();
       self->server_.leave_flight();
       net::post(self->stream_.get_executor(), [self, res] { self->send(std::move(*res)); });
     });
@@ -288,6 +297,14 @@ std::uint16_t Server::bind() {
   acceptor_.listen(net::socket_base::max_listen_connections);
   return acceptor_.local_endpoint().port();
 }
+
+bool Server::try_enter_costly_read() {
+  if (static_cast<std::size_t>(costly_reads_.fetch_add(1) + 1) <= options_.max_costly_reads) return true;
+  costly_reads_.fetch_sub(1);
+  return false;
+}
+
+void Server::leave_costly_read() { costly_reads_.fetch_sub(1); }
 
 bool Server::try_enter_flight() {
   auto n = in_flight_.fetch_add(1) + 1;

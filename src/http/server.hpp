@@ -30,6 +30,7 @@ struct ServerOptions {
   int io_threads = 0;                      // 0 = number of cores
   int handler_threads = 64;                // blocking handlers (and their writes: group-commit fan-in)
   std::size_t max_in_flight = 1024;        // pool requests queued or running; beyond → 503
+  std::size_t max_costly_reads = 16;       // RouteOptions::costly_read requests queued or running; beyond → 503
   std::size_t max_connections = 10000;     // beyond → the connection is closed at once
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;  // default; routes may set their own
@@ -62,6 +63,9 @@ class Server {
   boost::asio::thread_pool& handler_pool() { return handler_pool_; }
   bool try_enter_flight();
   void leave_flight();
+  // The lane of RouteOptions::costly_read requests, inside the flight above.
+  bool try_enter_costly_read();
+  void leave_costly_read();
   void register_session(Session* s, std::weak_ptr<Session> w);
   void unregister_session(Session* s);
 
@@ -80,6 +84,7 @@ class Server {
   // destroyed, so these must outlive it.
   std::atomic<bool> draining_{false};
   std::atomic<std::int64_t> in_flight_{0};
+  std::atomic<std::int64_t> costly_reads_{0};
   std::mutex sessions_mu_;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
   // One per I/O thread; the first also holds the acceptor, the signals and the drain timers.

@@ -2,10 +2,13 @@
 // on the connection's I/O thread and answers later on that same thread; a throw before the
 // answer, in the handler or in its continuation, becomes a 500 problem and the connection and
 // the server go on; a refused request never reaches the handler; work handed to the handler pool
-// (answer_from_pool) runs there and is answered on the connection's thread.
+// (answer_from_pool) runs there and is answered on the connection's thread. The server's lane of
+// costly reads (RouteOptions::costly_read) answers 503 beyond its bound and serves other routes.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <future>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -37,7 +40,7 @@ std::string thread_name(std::thread::id id) {
 }
 
 struct AsyncServer {
-  AsyncServer() {
+  explicit AsyncServer(int handler_threads = 1, std::size_t max_costly_reads = 16) {
     logging::init({"error", "off"});
     // Answers from another thread, as the database's writer does, through the request's post.
     router.add_async(http::bhttp::verb::get, "/later", http::kPublic, [this](http::Request& req, http::Responder respond) {
@@ -84,6 +87,21 @@ struct AsyncServer {
       ++citizen_handler_runs;
       respond(http::Reply::json(200, json::object()));
     });
+    // A costly read that holds its place in the lane until the gate opens, and a plain pool route.
+    http::RouteOptions costly;
+    costly.costly_read = true;
+    router.add(
+        http::bhttp::verb::get, "/costly", http::kPublic,
+        [this](http::Request&) -> http::HandlerResult {
+          std::unique_lock lock(mu);
+          ++costly_running;
+          changed.notify_all();
+          changed.wait(lock, [this] { return gate_open; });
+          return http::Reply::json(200, json::object());
+        },
+        costly);
+    router.add(http::bhttp::verb::get, "/plain", http::kPublic,
+               [](http::Request&) -> http::HandlerResult { return http::Reply::json(200, json::object()); });
     std::vector<std::string> names;
     for (const auto& r : router.routes()) names.push_back(r.pattern);
     metrics = std::make_unique<http::Metrics>(names);
@@ -92,12 +110,14 @@ struct AsyncServer {
     http::ServerOptions o;
     o.port = 0;
     o.io_threads = 2;
-    o.handler_threads = 1;
+    o.handler_threads = handler_threads;
+    o.max_costly_reads = max_costly_reads;
     server = std::make_unique<http::Server>(o, *pipeline);
     port = server->bind();
     runner = std::thread([this] { server->run(); });
   }
   ~AsyncServer() {
+    open_gate();
     {
       std::lock_guard lock(mu);
       for (auto& w : workers) w.join();
@@ -118,6 +138,14 @@ struct AsyncServer {
   std::mutex mu;
   std::vector<std::thread> workers;
   std::atomic<int> citizen_handler_runs{0};
+  std::condition_variable changed;
+  int costly_running = 0;
+  bool gate_open = false;
+  void open_gate() {
+    std::lock_guard lock(mu);
+    gate_open = true;
+    changed.notify_all();
+  }
 };
 
 // One keep-alive connection.
@@ -199,3 +227,26 @@ TEST(AsyncRoute, AnAsyncRouteNeedsAnAsyncHandler) {
 }
 
 }  // namespace
+
+TEST(CostlyReads, BeyondTheirBoundAreBusyWhileOtherRoutesAreServed) {
+  AsyncServer s(4, 1);  // one costly read at a time, four handler threads
+  auto first = std::async(std::launch::async, [&] { return Client(s.port).get("/costly"); });
+  struct OpenGate {  // before `first` waits for its answer, whatever fails below
+    AsyncServer& s;
+    ~OpenGate() { s.open_gate(); }
+  } open_gate{s};
+  {
+    std::unique_lock lock(s.mu);
+    ASSERT_TRUE(s.changed.wait_for(lock, std::chrono::seconds(10), [&] { return s.costly_running == 1; }));
+  }
+  auto busy = Client(s.port).get("/costly");
+  EXPECT_EQ(busy.result_int(), 503u) << busy.body();
+  EXPECT_EQ(json::parse(busy.body(), nullptr, false).value("type", ""), "/problems/busy") << busy.body();
+  EXPECT_EQ(busy[http::bhttp::field::retry_after], "1");
+  EXPECT_EQ(Client(s.port).get("/plain").result_int(), 200u);  // the pool still serves the rest
+  s.open_gate();
+  EXPECT_EQ(first.get().result_int(), 200u);
+  EXPECT_EQ(Client(s.port).get("/costly").result_int(), 200u);  // its place is free again
+  EXPECT_EQ(s.costly_running, 2);
+  EXPECT_EQ(s.metrics->rejected_costly_read().load(), 1u);
+}
