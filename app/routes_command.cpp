@@ -9,7 +9,8 @@ namespace darwaza::cli {
 
 // `darwaza routes`: the route table as text (METHOD PATTERN ACCESS), for operators and for the
 // tests that check the OpenAPI document and the authorisation matrix against it; --json adds
-// whether a read-only node (serve --read-only) serves the route.
+// whether a read-only node (serve --read-only) serves the route and whether it runs in the lane
+// of costly reads (serve --max-costly-reads).
 void register_routes_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("routes", "Print every HTTP route with its access policy (METHOD PATH ACCESS)");
   auto json = std::make_shared<bool>(false);
@@ -33,7 +34,8 @@ void register_routes_command(CLI::App& app) {
         std::cout << nlohmann::json{{"method", method},
                                     {"path", r.pattern},
                                     {"access", http::describe_access(r.access)},
-                                    {"replica", r.options.replica}}
+                                    {"replica", r.options.replica},
+                                    {"costly_read", r.options.costly_read}}
                          .dump()
                   << "\n";
       } else {

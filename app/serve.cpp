@@ -189,6 +189,14 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     logging::app().warn("UNAUDITED BENCHMARK MODE: no audit entries are written; never run a real platform like this");
   auto db = storage::open_database(dbo);
   logging::app().info("database {} ({}) at schema version {}", dbo.url, db->engine(), db->schema_version());
+  // The lane of costly reads (searches) may hold a reader connection each: half of them at most,
+  // so the node's other reads (sessions among them) always find one.
+  if (int readers = db->max_concurrent_reads();
+      readers > 0 && o.server.max_costly_reads > static_cast<std::size_t>(std::max(1, readers / 2)))
+    throw std::runtime_error(fmt::format("--max-costly-reads {}: at most {} on this node, half of its {} reader connections "
+                                         "to the database (its other reads need the rest)",
+                                         o.server.max_costly_reads, std::max(1, readers / 2), readers));
+  o.server.costly_reads = std::make_shared<std::atomic<std::int64_t>>(0);  // one lane for all its listeners
 
   SystemClock clock;
   api::AppOptions ao;

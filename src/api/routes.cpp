@@ -29,8 +29,7 @@ void register_routes(http::Router& r, App& app) {
   // The same for the person's own record, read with the session (one read transaction).
   const RouteOptions fast_self{Dispatch::inline_, false, 0, true};
   const RouteOptions expensive = kExpensiveRoute;
-  RouteOptions expensive_read{Dispatch::pool, false, 0};
-  expensive_read.costly_read = true;
+  const RouteOptions expensive_read = kCostlyReadRoute;
   // Also served by read-only nodes on a replica (RouteOptions::replica): public reads that write
   // nothing, not even an audit entry (a read-only node's callers are all anonymous).
   auto replica = [](RouteOptions o) {

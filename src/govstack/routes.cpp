@@ -22,10 +22,10 @@ const std::vector<DataOperation>& data_operations() {
   using B = DataBody;
   // New operations go at the end: the Database API numbers generic_services in this order.
   static const std::vector<DataOperation> ops = {
-      {"data-list", V::get, "", "", kPublic, handlers::data_list, kExpensiveRoute, B::none},
+      {"data-list", V::get, "", "", kPublic, handlers::data_list, kExpensiveCostlyReadRoute, B::none},
       {"data-create", V::post, "/create", "/create", owner, handlers::data_create, {}, B::write},
-      {"data-exists", V::post, "/exists", "/exists", kPublic, handlers::data_exists, kExpensiveRoute, B::query},
-      {"data-read", V::post, "/read", "/read", kPublic, handlers::data_read, kExpensiveRoute, B::query},
+      {"data-exists", V::post, "/exists", "/exists", kPublic, handlers::data_exists, kExpensiveCostlyReadRoute, B::query},
+      {"data-read", V::post, "/read", "/read", kPublic, handlers::data_read, kExpensiveCostlyReadRoute, B::query},
       {"data-read-value", V::get, "/{uuid}/read-value/{file}", "/{ID}/read-value/{field}.json", kPublic,
        handlers::data_read_value, {}, B::none},
       {"data-delete", V::delete_, "/{ID}/delete", "/{ID}/delete", owner, handlers::data_delete, {}, B::none},
@@ -61,8 +61,9 @@ const std::vector<RegistrationOperation>& registration_operations() {
       {"getTaskById", V::get, "/tasks/{taskId}", kAgencyOfficer, handlers::get_task, {}, B::none},
       {"completeTaskById", V::post, "/tasks/{taskId}/complete", kAgencyOfficer, handlers::complete_task, {},
        B::task_completion},
-      // Counting a period's decisions is an aggregate over the events: rate limited per client.
-      {"Statistics", V::get, "/data/statistics/1.0", kPublic, handlers::statistics, kExpensiveRoute, B::none},
+      // Counting a period's decisions is an aggregate over the events: rate limited per client, and
+      // in the lane of costly reads.
+      {"Statistics", V::get, "/data/statistics/1.0", kPublic, handlers::statistics, kExpensiveCostlyReadRoute, B::none},
   };
   return ops;
 }

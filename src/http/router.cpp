@@ -120,6 +120,8 @@ void Router::add(bhttp::verb method, std::string pattern, AccessMask access, Han
 void Router::add_async(bhttp::verb method, std::string pattern, AccessMask access, AsyncHandler handler,
                        RouteOptions options) {
   options.dispatch = Dispatch::async;
+  // The lane is left when a pool handler returns; an async answer would never leave it.
+  if (options.costly_read) throw std::invalid_argument("an async route cannot be a costly read: " + pattern);
   add_route(Route{method, std::move(pattern), access, nullptr, std::move(handler), options});
 }
 

@@ -54,15 +54,21 @@ struct RouteOptions {
   // answers every other route with 503 `read-only-node`.
   bool replica = false;
   // A public read whose cost grows with what it matches (a search over the database): at most
-  // ServerOptions::max_costly_reads of them run at once; more are answered 503 `busy` with
-  // Retry-After. It keeps anonymous searches from taking the whole handler pool, whoever sends
-  // them (a carrier's NAT puts many people on one address, so no per-client limit is fair here).
+  // ServerOptions::max_costly_reads of them are queued or run at once; more are answered 503
+  // `busy` with Retry-After, whoever sends them. It keeps searches from taking the whole handler
+  // pool and the database's reader connections (a carrier's NAT puts many people on one address,
+  // so no per-client limit alone is fair here). Pool routes only (Router::add_async refuses it).
   bool costly_read = false;
 };
 
 // Routes that cost a caller little and the server much (sign-in, tokens, searches that match
 // field by field): on the pool and under the per-client rate limit. Shared by every route table.
 inline constexpr RouteOptions kExpensiveRoute{Dispatch::pool, true, 0};
+// Public reads whose cost grows with what they match (searches over the database): on the pool,
+// in the lane of costly reads (RouteOptions::costly_read); the second also under the per-client
+// rate limit.
+inline constexpr RouteOptions kCostlyReadRoute{.dispatch = Dispatch::pool, .costly_read = true};
+inline constexpr RouteOptions kExpensiveCostlyReadRoute{.dispatch = Dispatch::pool, .expensive = true, .costly_read = true};
 
 using Handler = std::function<HandlerResult(Request&)>;
 // An asynchronous handler answers exactly once, through the Responder, on the connection's I/O

@@ -130,18 +130,13 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (!server_.try_enter_flight()) {
       server_.pipeline().metrics().rejected_overload().fetch_add(1, std::memory_order_relaxed);
-      Error e = make_error(ErrorKind::unavailable, "overloaded", "Service overloaded",
-                           "The server is at capacity; retry shortly.");
-      e.retry_after_s = 1;
-      return reject(route, e);
+      return refuse_for_now(route, "overloaded", "Service overloaded", "The server is at capacity; retry shortly.");
     }
     if (route->options.costly_read && !server_.try_enter_costly_read()) {
       server_.leave_flight();
       server_.pipeline().metrics().rejected_costly_read().fetch_add(1, std::memory_order_relaxed);
-      Error e = make_error(ErrorKind::unavailable, "busy", "Too many searches at once",
-                           "This server is answering as many searches as it runs at once; retry shortly.");
-      e.retry_after_s = 1;
-      return reject(route, e);
+      return refuse_for_now(route, "busy", "Too many searches at once",
+                            "This server is answering as many searches as it runs at once; retry shortly.");
     }
     if (route->options.dispatch == Dispatch::async) return run_async(route);
     net::post(server_.handler_pool(), [self = shared_from_this(), route] {
@@ -191,6 +186,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Errors found before the handler: answer and close, because the rest of the stream
   // (an unread body, a broken header) cannot be trusted to frame the next request.
+  // 503 with Retry-After: the server's capacity, not the request, is the problem.
+  void refuse_for_now(const Route* route, const char* type, const char* title, const char* detail) {
+    Error e = make_error(ErrorKind::unavailable, type, title, detail);
+    e.retry_after_s = kRetryAfterS;
+    reject(route, e);
+  }
+
   void reject(const Route* route, const Error& e) {
     if (!req_) req_ = std::make_shared<Request>();
     close_after_ = true;
@@ -233,6 +235,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   static constexpr int kLingerMs = 2000;
+  static constexpr int kRetryAfterS = 1;  // a refusal for capacity: retry in a second
   static constexpr std::size_t kDrainChunkBytes = 64 * 1024;
   static constexpr std::size_t kMaxDrainBytes = 64 * 1024 * 1024;
 
@@ -282,7 +285,9 @@ Server::Server(ServerOptions options, Pipeline& pipeline)
       signals_(*iocs_.front(), SIGINT, SIGTERM),
       drain_deadline_(*iocs_.front()),
       drain_poll_(*iocs_.front()),
-      handler_pool_(static_cast<std::size_t>(std::max(1, options_.handler_threads))) {}
+      handler_pool_(static_cast<std::size_t>(std::max(1, options_.handler_threads))) {
+  costly_reads_ = options_.costly_reads ? options_.costly_reads : std::make_shared<std::atomic<std::int64_t>>(0);
+}
 
 Server::~Server() {
   handler_pool_.join();
@@ -299,12 +304,12 @@ std::uint16_t Server::bind() {
 }
 
 bool Server::try_enter_costly_read() {
-  if (static_cast<std::size_t>(costly_reads_.fetch_add(1) + 1) <= options_.max_costly_reads) return true;
-  costly_reads_.fetch_sub(1);
+  if (static_cast<std::size_t>(costly_reads_->fetch_add(1) + 1) <= options_.max_costly_reads) return true;
+  costly_reads_->fetch_sub(1);
   return false;
 }
 
-void Server::leave_costly_read() { costly_reads_.fetch_sub(1); }
+void Server::leave_costly_read() { costly_reads_->fetch_sub(1); }
 
 bool Server::try_enter_flight() {
   auto n = in_flight_.fetch_add(1) + 1;

@@ -30,7 +30,10 @@ struct ServerOptions {
   int io_threads = 0;                      // 0 = number of cores
   int handler_threads = 64;                // blocking handlers (and their writes: group-commit fan-in)
   std::size_t max_in_flight = 1024;        // pool requests queued or running; beyond → 503
-  std::size_t max_costly_reads = 16;       // RouteOptions::costly_read requests queued or running; beyond → 503
+  std::size_t max_costly_reads = 8;        // RouteOptions::costly_read requests queued or running; beyond → 503
+  // The lane's count, shared by the servers of one node (its listeners share its reader
+  // connections); nullptr = the server's own.
+  std::shared_ptr<std::atomic<std::int64_t>> costly_reads;
   std::size_t max_connections = 10000;     // beyond → the connection is closed at once
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;  // default; routes may set their own
@@ -84,7 +87,7 @@ class Server {
   // destroyed, so these must outlive it.
   std::atomic<bool> draining_{false};
   std::atomic<std::int64_t> in_flight_{0};
-  std::atomic<std::int64_t> costly_reads_{0};
+  std::shared_ptr<std::atomic<std::int64_t>> costly_reads_;
   std::mutex sessions_mu_;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
   // One per I/O thread; the first also holds the acceptor, the signals and the drain timers.

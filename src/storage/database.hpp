@@ -100,6 +100,8 @@ class Database {
   // replica that has replayed all it received; nullopt when the engine has no replicas (SQLite),
   // the replica receives nothing from a primary, or the question cannot be answered now.
   virtual std::optional<double> replica_lag_s() { return std::nullopt; }
+  // The most reads that can run at once (the reader connections); 0 when there is no such bound.
+  virtual int max_concurrent_reads() const { return 0; }
 };
 
 // Opens (creating and migrating) the database named by options.url.

@@ -7,7 +7,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -104,4 +106,25 @@ TEST(RegistrySearch, ABroadSearchRanksItsFirstThousandAndSaysMoreMatch) {
   auto all = c.get(base + "?page_size=1").json();
   EXPECT_EQ(all["total"], kRecords);
   EXPECT_EQ(all["total_exact"], true);
+}
+
+// The public search runs in the lane of costly reads (RouteOptions::costly_read; the server's
+// bound on it is tested in CostlyReads.*), a record read by its number does not, and a lane wider
+// than half the node's reader connections stops the start.
+TEST(RegistrySearch, RunsInTheLaneOfCostlyReadsWhichLeavesReadersForTheRest) {
+  std::string out;
+  ASSERT_EQ(run_darwaza({"routes", "--json"}, out), 0) << out;
+  std::map<std::string, bool> costly;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) {
+      auto j = json::parse(line);
+      costly[j["method"].get<std::string>() + " " + j["path"].get<std::string>()] = j.value("costly_read", false);
+    }
+  ASSERT_TRUE(costly.count("GET /v1/registries/{name}/records")) << out;
+  EXPECT_TRUE(costly["GET /v1/registries/{name}/records"]);
+  EXPECT_FALSE(costly["GET /v1/registries/{name}/records/{id}"]);
+  EXPECT_FALSE(costly["POST /v1/applications"]);
+  std::string why = refusal_to_start({"--max-costly-reads", "1000"});
+  EXPECT_NE(why.find("--max-costly-reads 1000: at most"), std::string::npos) << why;
 }

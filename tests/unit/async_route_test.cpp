@@ -226,7 +226,6 @@ TEST(AsyncRoute, AnAsyncRouteNeedsAnAsyncHandler) {
                std::invalid_argument);
 }
 
-}  // namespace
 
 TEST(CostlyReads, BeyondTheirBoundAreBusyWhileOtherRoutesAreServed) {
   AsyncServer s(4, 1);  // one costly read at a time, four handler threads
@@ -247,6 +246,18 @@ TEST(CostlyReads, BeyondTheirBoundAreBusyWhileOtherRoutesAreServed) {
   s.open_gate();
   EXPECT_EQ(first.get().result_int(), 200u);
   EXPECT_EQ(Client(s.port).get("/costly").result_int(), 200u);  // its place is free again
-  EXPECT_EQ(s.costly_running, 2);
+  {
+    std::lock_guard lock(s.mu);
+    EXPECT_EQ(s.costly_running, 2);
+  }
   EXPECT_EQ(s.metrics->rejected_costly_read().load(), 1u);
 }
+
+TEST(CostlyReads, AnAsyncRouteCannotBeOne) {  // its answer would never leave the lane
+  http::Router r;
+  EXPECT_THROW(r.add_async(http::bhttp::verb::get, "/x", http::kPublic, [](http::Request&, http::Responder) {},
+                           http::kCostlyReadRoute),
+               std::invalid_argument);
+}
+
+}  // namespace

@@ -229,7 +229,6 @@ TEST(RegistriesFind, DeepPagesAreRefusedWithoutOverflow) {
   EXPECT_TRUE(last_match->items.empty());
 }
 
-}  // namespace
 
 // A database whose registry text index is as migration V013 left it (the words alone) is upgraded
 // in place by V014: the index is built again with each record's registry from its own text, and
@@ -276,3 +275,5 @@ TEST(RegistriesFind, AnIndexOfWordsAloneGainsEachRecordsRegistryOnUpgrade) {
   w.add(2, "Quetta", 10);
   EXPECT_EQ(w.regs->search("gs-persons", "quetta", "", 1, 100)->total, 7);
 }
+
+}  // namespace

@@ -16,8 +16,9 @@ export function problemText(r) {
   if (r.status === 0) return t('error.network');
   if (r.status === 401) return t('error.signin');
   if (r.status === 403 && r.data?.type === '/problems/csrf') return t('error.csrf');
-  // Too many requests from this address, or the server at capacity: in the reader's language.
-  if (r.status === 429 || ['/problems/busy', '/problems/overloaded'].includes(r.data?.type)) return t('error.busy');
+  // Too many requests from this address, or the server at capacity: in the reader's language
+  // (a throttled sign-in keeps its own detail).
+  if (['/problems/rate-limited', '/problems/busy', '/problems/overloaded'].includes(r.data?.type)) return t('error.busy');
   return r.data?.detail || r.data?.title || t('error.generic');
 }
 

@@ -32,6 +32,7 @@ class GroupCommitDatabase : public Database {
   void write_async(TxFn fn, Post post, WriteDone done) override;
   bool ready() override;
   int schema_version() override;
+  int max_concurrent_reads() const override { return max_readers_; }
 
  protected:
   GroupCommitDatabase(DatabaseOptions options, int max_readers, std::size_t max_batch = kMaxBatch);

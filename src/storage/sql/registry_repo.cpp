@@ -63,7 +63,10 @@ constexpr const char* kCountBrowse =
 // The text index holds each record's registry (migration V014), so a search reads only the matches
 // of the registry searched: SQLite's column `registry` holds the token DZ_REGISTRY_TOKEN, and the
 // words are matched in the column `text` only; PostgreSQL's tsvector holds the lexeme '#NAME',
-// which no word of a text or a search can match (they split on punctuation). The filter on
+// which no word of a text or a search can match (they split on punctuation), and words that
+// leave no lexeme match nothing (an empty side of && would leave the registry's lexeme alone).
+// ?2 is a registry's name, a slug the domain has found among the schemas (Registries::schema),
+// never a caller's text: it is safe inside the token and the tsquery literal. The filter on
 // r.registry stays as a guard.
 #define DZ_MATCH_FILTER " AND r.registry = ?2 AND (?3 = '' OR r.status = ?3) "
 #define DZ_MATCH_SQLITE                                                                                \
@@ -71,7 +74,7 @@ constexpr const char* kCountBrowse =
   DZ_REGISTRY_TOKEN("?2") " || ' AND text : (' || ?1 || ')') AND r.seq = f.rowid" DZ_MATCH_FILTER
 #define DZ_MATCH_PG                                                                                        \
   "FROM registry_fts f JOIN registry_records r ON r.seq = f.rowid WHERE f.doc @@ (to_tsquery('simple', ?1) " \
-  "&& ('''#' || ?2 || '''')::tsquery)" DZ_MATCH_FILTER
+  "&& ('''#' || ?2 || '''')::tsquery) AND numnode(to_tsquery('simple', ?1)) > 0" DZ_MATCH_FILTER
 constexpr const char* kSearchRecords =
     "SELECT " DZ_RECORD_COLUMNS_OF_R ", count(*) OVER () FROM (SELECT f.rowid AS seq, length(f.text) AS score "
     DZ_MATCH_SQLITE "LIMIT ?6) h CROSS JOIN registry_records r WHERE r.seq = h.seq ORDER BY h.score, r.seq "
@@ -102,12 +105,9 @@ constexpr const char* kInsertFts =
 #undef DZ_REGISTRY_TOKEN
 // PostgreSQL's parser reads "GSP-2026-000042" as 'gsp', '-2026', '-000042' (signed numbers), so
 // ASCII punctuation becomes spaces first, as the query side (fts_query) splits on it too. The
-// registry's lexeme (without a position) follows the words.
-#define DZ_REGISTRY_DOC(text, registry)                                                     \
-  "to_tsvector('simple', regexp_replace(" text ", '[[:punct:]]+', ' ', 'g')) || "          \
-  "array_to_tsvector(ARRAY['#' || " registry "])"
-constexpr const char* kInsertFtsPg =
-    "INSERT INTO registry_fts (rowid, doc) VALUES (?1, " DZ_REGISTRY_DOC("CAST(?2 AS TEXT)", "CAST(?3 AS TEXT)") ")";
+// registry's lexeme is added by the table's trigger (migration V014), from the record's row.
+#define DZ_REGISTRY_DOC(text) "to_tsvector('simple', regexp_replace(" text ", '[[:punct:]]+', ' ', 'g'))"
+constexpr const char* kInsertFtsPg = "INSERT INTO registry_fts (rowid, doc) VALUES (?, " DZ_REGISTRY_DOC("?") ")";
 
 constexpr const char* kClaimKey =
     "INSERT INTO registry_keys (registry, key_name, key_value, record_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
@@ -192,8 +192,7 @@ std::vector<Record> read_records(Query& q) {
 }  // namespace
 
 const char* const kRebuildRegistryFtsPg =
-    "INSERT INTO registry_fts (rowid, doc) SELECT i.rowid, " DZ_REGISTRY_DOC("i.text", "r.registry")
-    " FROM registry_fts_import i JOIN registry_records r ON r.seq = i.rowid";
+    "INSERT INTO registry_fts (rowid, doc) SELECT rowid, " DZ_REGISTRY_DOC("text") " FROM registry_fts_import";
 #undef DZ_REGISTRY_DOC
 
 std::optional<StoredRegistry> SqlRegistryRepo::registry(const std::string& name) {
@@ -216,7 +215,10 @@ void SqlRegistryRepo::put_registry(const StoredRegistry& r) {
 
 void SqlRegistryRepo::index_text(std::int64_t seq, const std::string& registry, const std::string& public_text) {
   c_.query(kDeleteFts).bind_all(seq).exec();
-  c_.query(c_.pick(kInsertFts, kInsertFtsPg)).bind_all(seq, public_text, registry).exec();
+  if (c_.dialect() == Dialect::postgresql)
+    c_.query(kInsertFtsPg).bind_all(seq, public_text).exec();
+  else
+    c_.query(kInsertFts).bind_all(seq, public_text, registry).exec();
 }
 
 void SqlRegistryRepo::insert(const Record& r, const std::string& public_text) {
