@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "support/fixtures.hpp"
+#include "support/test_database.hpp"
 
 using namespace darwaza::test;
 using nlohmann::json;
@@ -21,18 +22,16 @@ using nlohmann::json;
 namespace {
 constexpr int kMaxSearchHits = 1000;  // registries::kMaxSearchHits
 constexpr int kRecords = kMaxSearchHits + 50;
-}  // namespace
 
-TEST(RegistrySearch, ABroadSearchRanksItsFirstThousandAndSaysMoreMatch) {
-  ServerProcess s({"--registry-dir", DARWAZA_SOURCE_DIR "/data/registries", "--govstack-registries", "127.0.0.1:0",
-                   "--rate-limit-per-minute", "0"});
-  s.start();
-  const std::string file = s.data_dir() + "/vpn.jsonl";
+// `n` VPN registrations named "<name> Firm <i>", imported into the database of the data folder
+// `data` with `darwaza registry import`.
+void import_vpn_records(const std::string& data, int n, const std::string& name) {
+  const std::string file = data + "-vpn.jsonl";
   {
     std::ofstream out(file);
-    for (int i = 0; i < kRecords; ++i)
+    for (int i = 0; i < n; ++i)
       out << json{{"fields",
-                   {{"registrant_name", fmt::format("Window Firm {}", i)}, {"cnic", fmt::format("35202-{:07}-1", i)},
+                   {{"registrant_name", fmt::format("{} Firm {}", name, i)}, {"cnic", fmt::format("35202-{:07}-1", i)},
                     {"email", fmt::format("window{}@example.pk", i)}, {"mobile", fmt::format("+92300{:07}", i)},
                     {"vpn_type", "ipsec"}, {"purpose", "Registry search window test"},
                     {"endpoints", {fmt::format("12.{}.{}.0/24", i / 256, i % 256)}}, {"isp", "PTCL"}}}}
@@ -40,7 +39,15 @@ TEST(RegistrySearch, ABroadSearchRanksItsFirstThousandAndSaysMoreMatch) {
           << "\n";
   }
   std::string out;
-  ASSERT_EQ(run_darwaza({"registry", "import", "pta-vpn-endpoints", file, "--data", s.data_dir() + "/d"}, out), 0) << out;
+  ASSERT_EQ(run_darwaza({"registry", "import", "pta-vpn-endpoints", file, "--data", data}, out), 0) << out;
+}
+}  // namespace
+
+TEST(RegistrySearch, ABroadSearchRanksItsFirstThousandAndSaysMoreMatch) {
+  ServerProcess s({"--registry-dir", DARWAZA_SOURCE_DIR "/data/registries", "--govstack-registries", "127.0.0.1:0",
+                   "--rate-limit-per-minute", "0"});
+  s.start();
+  import_vpn_records(s.data_dir() + "/d", kRecords, "Window");
 
   auto c = s.client();
   const std::string base = "/v1/registries/pta-vpn-endpoints/records";
@@ -127,4 +134,48 @@ TEST(RegistrySearch, RunsInTheLaneOfCostlyReadsWhichLeavesReadersForTheRest) {
   EXPECT_FALSE(costly["POST /v1/applications"]);
   std::string why = refusal_to_start({"--max-costly-reads", "1000"});
   EXPECT_NE(why.find("--max-costly-reads 1000: at most"), std::string::npos) << why;
+}
+
+// Migration V014 on a database whose registry text index is as V013 left it (the words alone):
+// the node that starts upgrades it, and each registry's search then finds its own records. On
+// PostgreSQL a record indexed as a node of the previous version indexes it (the words alone,
+// during a rolling upgrade) is found too: the table's trigger adds the registry.
+TEST(RegistrySearch, AnIndexOfWordsAloneIsUpgradedAndRecordsIndexedTheOldWayAreFound) {
+  const std::string dir = make_temp_dir("dz-v014");
+  const std::string data = dir + "/d";
+  int parks = 0;
+  {
+    ServerProcess s({"--registry-dir", DARWAZA_SOURCE_DIR "/data/registries"}, dir);
+    s.start();
+    import_vpn_records(data, 30, "Upgrade");
+    parks = s.client().get("/v1/registries/stp-parks/records?q=software").json()["total"].get<int>();
+    ASSERT_GT(parks, 0);
+  }
+  const std::string back_to_v013 =
+      testing_postgresql()
+          ? "DROP TRIGGER registry_fts_registry ON registry_fts; DROP FUNCTION registry_fts_with_registry(); "
+            "UPDATE registry_fts f SET doc = ts_delete(f.doc, ARRAY(SELECT '#' || r.registry FROM registry_records r "
+            "WHERE r.seq = f.rowid)); DELETE FROM schema_migrations WHERE version = 14;"
+          : "BEGIN; CREATE VIRTUAL TABLE words_only USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2'); "
+            "INSERT INTO words_only (rowid, text) SELECT rowid, text FROM registry_fts; DROP TABLE registry_fts; "
+            "ALTER TABLE words_only RENAME TO registry_fts; DELETE FROM schema_migrations WHERE version = 14; COMMIT;";
+  ASSERT_EQ(run_sql_in(data, back_to_v013), "");
+  {
+    ServerProcess s({}, dir);
+    s.start();
+    auto c = s.client();
+    EXPECT_EQ(c.get("/v1/registries/stp-parks/records?q=software").json()["total"], parks);
+    EXPECT_EQ(c.get("/v1/registries/stp-parks/records?q=upgrade").json()["total"], 0);
+    EXPECT_EQ(c.get("/v1/registries/pta-vpn-endpoints/records?q=upgrade%20firm").json()["total"], 30);
+    if (testing_postgresql()) {
+      // A node of the previous version indexes a record again: the words alone.
+      ASSERT_EQ(run_sql_in(data,
+                           "DELETE FROM registry_fts WHERE rowid = (SELECT min(seq) FROM registry_records WHERE "
+                           "registry = 'pta-vpn-endpoints'); INSERT INTO registry_fts (rowid, doc) SELECT min(seq), "
+                           "to_tsvector('simple', 'Reindexed Firm') FROM registry_records WHERE registry = 'pta-vpn-endpoints'"),
+                "");
+      EXPECT_EQ(c.get("/v1/registries/pta-vpn-endpoints/records?q=reindexed").json()["total"], 1);
+    }
+  }
+  std::filesystem::remove_all(dir);
 }

@@ -12,8 +12,6 @@
 #include "registries/schema.hpp"
 #include "temp_db.hpp"
 
-#include <sqlite3.h>
-
 using namespace darwaza;
 using nlohmann::json;
 
@@ -227,53 +225,6 @@ TEST(RegistriesFind, DeepPagesAreRefusedWithoutOverflow) {
   ASSERT_TRUE(last_match.ok());
   EXPECT_EQ(last_match->total, 3);
   EXPECT_TRUE(last_match->items.empty());
-}
-
-
-// A database whose registry text index is as migration V013 left it (the words alone) is upgraded
-// in place by V014: the index is built again with each record's registry from its own text, and
-// a search then reads the registry searched only.
-TEST(RegistriesFind, AnIndexOfWordsAloneGainsEachRecordsRegistryOnUpgrade) {
-  World w;
-  std::vector<registries::SchemaFile> files;
-  ASSERT_TRUE(registries::check_registry_directory(DARWAZA_SOURCE_DIR "/data/registries", &files).empty());
-  ASSERT_TRUE(w.regs->load(files).ok());  // with the parks' seed records
-  w.add(5, "Quetta", 1);
-  auto parks_before = w.regs->search("stp-parks", "software", "", 1, 100);
-  ASSERT_TRUE(parks_before.ok()) << parks_before.error().detail;
-  ASSERT_GT(parks_before->total, 0);
-  const std::string path = (w.tmp.dir / "t.db").string();
-  w.regs.reset();
-  w.tmp.db.reset();
-  {
-    sqlite3* h = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &h), SQLITE_OK);
-    char* err = nullptr;
-    int rc = sqlite3_exec(h,
-                          "BEGIN; CREATE VIRTUAL TABLE words_only USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2'); "
-                          "INSERT INTO words_only (rowid, text) SELECT rowid, text FROM registry_fts; "
-                          "DROP TABLE registry_fts; ALTER TABLE words_only RENAME TO registry_fts; "
-                          "DELETE FROM schema_migrations WHERE version = 14; COMMIT;",
-                          nullptr, nullptr, &err);
-    EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
-    sqlite3_free(err);
-    sqlite3_close(h);
-  }
-  storage::DatabaseOptions o;
-  o.url = "sqlite:" + path;
-  w.tmp.db = storage::open_database(o);
-  w.regs = std::make_unique<registries::Registries>(*w.tmp.db, w.clock, false);
-  ASSERT_TRUE(w.regs->open().ok());
-  auto parks = w.regs->search("stp-parks", "software", "", 1, 100);
-  ASSERT_TRUE(parks.ok()) << parks.error().detail;
-  EXPECT_EQ(parks->total, parks_before->total);
-  for (const auto& v : parks->items) EXPECT_EQ(v.record.registry, "stp-parks");
-  EXPECT_EQ(w.regs->search("gs-persons", "quetta", "", 1, 100)->total, 5);
-  EXPECT_EQ(w.regs->search("gs-persons", "software", "", 1, 100)->total, 0);
-  EXPECT_EQ(w.regs->search("stp-parks", "p1", "", 1, 100)->total, 0);  // a person's first name
-  // Records registered after the upgrade are indexed with their registry too.
-  w.add(2, "Quetta", 10);
-  EXPECT_EQ(w.regs->search("gs-persons", "quetta", "", 1, 100)->total, 7);
 }
 
 }  // namespace
