@@ -431,8 +431,9 @@ void register_serve(CLI::App& app, DataOptions& data) {
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   cmd->add_option("--max-costly-reads", o->server.max_costly_reads,
-                  "Public searches over the database (registry records; the catalog without its in-memory index) "
-                  "queued or running at once before 503 busy")
+                  "Public searches over the database (registry records, the GovStack Data API's list, exists and "
+                  "read, the catalog without its in-memory index) queued or running at once before 503 busy; at "
+                  "most half the node's reader connections")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   cmd->add_option("--max-connections", o->server.max_connections, "Open connections before new ones are closed")

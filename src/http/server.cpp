@@ -184,8 +184,6 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  // Errors found before the handler: answer and close, because the rest of the stream
-  // (an unread body, a broken header) cannot be trusted to frame the next request.
   // 503 with Retry-After: the server's capacity, not the request, is the problem.
   void refuse_for_now(const Route* route, const char* type, const char* title, const char* detail) {
     Error e = make_error(ErrorKind::unavailable, type, title, detail);
@@ -193,6 +191,8 @@ class Session : public std::enable_shared_from_this<Session> {
     reject(route, e);
   }
 
+  // Errors found before the handler: answer and close, because the rest of the stream
+  // (an unread body, a broken header) cannot be trusted to frame the next request.
   void reject(const Route* route, const Error& e) {
     if (!req_) req_ = std::make_shared<Request>();
     close_after_ = true;
