@@ -15,7 +15,13 @@
 #   mixed   q=firm N with N of 1, 2, 3, 4 and 5 digits in turn (matching ~RECORDS/9, /90, /900,
 #           /9000 and 1 or 2 records): one query in five is broad;
 #   other   the broad queries in another registry (stp-parks, 25 parks whose words are not
-#           these): what a small registry's search costs beside a large one's matches.
+#           these): what a small registry's search costs beside a large one's matches;
+#   deep    a listing (no words) 100 records at a time from places spread over the registry: the
+#           current binary by cursor (after=S), a baseline binary by numbered page (page=S/100),
+#           which a baseline of before the cursor (commit c506499 or older) answers by OFFSET;
+#   status  the listing of one status that no record holds (status=suspended, the first page):
+#           with the index (registry, status, seq) of migration V015 it reads nothing; before it,
+#           the page and its count walked every record of the registry.
 # Nodes serve with --rate-limit-per-minute 0 (the route is not rate limited in any case).
 set -euo pipefail
 BENCH_NAME=registry_search
@@ -52,6 +58,17 @@ cat >"$TMP/other.lua" <<'LUA'
 local i = 0
 request = function() i = i + 1; return wrk.format("GET", "/v1/registries/stp-parks/records?q=firm%20" .. (i % 9 + 1)) end
 LUA
+cat >"$TMP/deep_after.lua" <<LUA
+local i = 0
+request = function() i = i + 1; return wrk.format("GET", "/v1/registries/pta-vpn-endpoints/records?page_size=100&after=" .. ((i * 7919) % $N + 1)) end
+LUA
+cat >"$TMP/deep_page.lua" <<LUA
+local i = 0
+request = function() i = i + 1; return wrk.format("GET", "/v1/registries/pta-vpn-endpoints/records?page_size=100&page=" .. (math.floor(((i * 7919) % $N) / 100) + 1)) end
+LUA
+cat >"$TMP/status.lua" <<'LUA'
+request = function() return wrk.format("GET", "/v1/registries/pta-vpn-endpoints/records?status=suspended") end
+LUA
 # N with 1..5 digits in turn; the digits vary so that no two queries in a row are the same.
 cat >"$TMP/mixed.lua" <<'LUA'
 local i = 0
@@ -74,9 +91,14 @@ for round in $(seq "$ROUNDS"); do
       DARWAZA=${bin#*:}
       start_node "$TMP/${target%%:*}" --db "${target#*:}"
       DARWAZA=$current
-      for mix in broad mixed other; do
-        wrk -t2 -c8 -d2s -s "$TMP/$mix.lua" "http://127.0.0.1:$NODE_PORT/" >/dev/null 2>&1
-        out=$(wrk -t2 -c8 -d6s --latency -s "$TMP/$mix.lua" "http://127.0.0.1:$NODE_PORT/" 2>&1)
+      for mix in broad mixed other deep status; do
+        script=$mix
+        [[ $mix == deep ]] && script=$([[ ${bin%%:*} == baseline ]] && echo deep_page || echo deep_after)
+        wrk -t2 -c8 -d2s -s "$TMP/$script.lua" "http://127.0.0.1:$NODE_PORT/" >/dev/null 2>&1
+        # The warm-up's last requests, whose connections wrk closed, may still hold the lane of
+        # costly reads: let them end, or the run's first requests find it full (503 busy).
+        sleep 1
+        out=$(wrk -t2 -c8 -d6s --latency -s "$TMP/$script.lua" "http://127.0.0.1:$NODE_PORT/" 2>&1)
         echo "| $round | $([[ ${target%%:*} == sq ]] && echo sqlite || echo postgresql) | ${bin%%:*} | $mix | $(awk '/Requests\/sec/ {print $2}' <<<"$out") | $(awk '$1=="50%" {print $2}' <<<"$out") | $(awk '$1=="99%" {print $2}' <<<"$out") | $(awk '/Non-2xx/ {print $NF}' <<<"$out") | $(sed -n 's/.*timeout \([0-9]*\).*/\1/p' <<<"$out") |"
       done
       stop_pid "$NODE_PID"

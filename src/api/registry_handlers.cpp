@@ -164,7 +164,8 @@ http::HandlerResult get_registry(App& app, http::Request& req) {
 http::HandlerResult search_records(App& app, http::Request& req) {
   int page = query_int(req, "page", 1), size = query_int(req, "page_size", 20);
   auto r = app.registries.search(req.param("name"), req.query_param("q").value_or(""),
-                                 req.query_param("status").value_or(""), page, size);
+                                 req.query_param("status").value_or(""), page, size,
+                                 req.query_param("after").value_or(""));
   if (!r.ok()) return r.take_error();
   json items = json::array();
   for (const auto& v : r->items) items.push_back(record_json(v, req.lang));
@@ -172,7 +173,8 @@ http::HandlerResult search_records(App& app, http::Request& req) {
                                  {"page", page},
                                  {"page_size", size},
                                  {"total", r->total},
-                                 {"total_exact", r->total_exact}});
+                                 {"total_exact", r->total_exact},
+                                 {"next_after", r->next_after.empty() ? json(nullptr) : json(r->next_after)}});
 }
 
 http::HandlerResult get_record(App& app, http::Request& req) {

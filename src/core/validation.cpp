@@ -30,6 +30,10 @@ constexpr RuleText kRules[] = {
     {"max", "Must be at most {}.", "زیادہ سے زیادہ {} ہو سکتا ہے۔"},
     {"pattern", "Does not match the expected format.", "مطلوبہ صورت کے مطابق نہیں۔"},
     {"exists", "No such record.", "ایسا کوئی ریکارڈ نہیں۔"},
+    {"not_with", "Not accepted together with {}.", "{} کے ساتھ قبول نہیں۔"},
+    // A listing's numbered pages end at {}; later ones go on from a page's next_after.
+    {"page_after", "Numbered pages end at {}: list further pages with `after`, the `next_after` of the page before.",
+     "نمبر والے صفحات {} پر ختم ہوتے ہیں: آگے کے صفحات `after` سے دیکھیں، جو پچھلے صفحے کا `next_after` ہے۔"},
     // Service form fields (applications/form_validation.cpp).
     {"min_items", "Give at least {} items.", "کم از کم {} اندراجات دیں۔"},
     {"max_items", "Give at most {} items.", "زیادہ سے زیادہ {} اندراجات دیں۔"},

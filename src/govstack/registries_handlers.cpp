@@ -110,10 +110,13 @@ Error as_no_record(Error e) {
   return e;
 }
 
-std::string page_link(const Request& req, int page, int page_size) {
-  std::string q = fmt::format("page={}&page_size={}", page, page_size);
+// A link to another page of a list: a numbered page, or (after not empty) the page after a
+// listing's cursor; the request's other parameters kept.
+std::string page_link(const Request& req, int page, int page_size, const std::string& after = {}) {
+  std::string q = after.empty() ? fmt::format("page={}&page_size={}", page, page_size)
+                                : fmt::format("after={}&page_size={}", after, page_size);
   for (const auto& [k, v] : req.query)
-    if (k != "page" && k != "page_size") q += "&" + http::url_encode(k) + "=" + http::url_encode(v);
+    if (k != "page" && k != "page_size" && k != "after") q += "&" + http::url_encode(k) + "=" + http::url_encode(v);
   return req.path + "?" + q;
 }
 
@@ -184,13 +187,23 @@ HandlerResult data_list(Context& ctx, Request& req) {
   json equals = json::object();
   for (const auto& [k, v] : req.query)
     if (k.starts_with("query.") && k.size() > 6) equals[k.substr(6)] = v;
-  auto found = ctx.app.registries.find((*s)->name, equals, text, page, page_size);
+  const std::string after = req.query_param("after").value_or("");
+  auto found = ctx.app.registries.find((*s)->name, equals, text, page, page_size, after);
   if (!found.ok()) return found.take_error();
   json results = json::array();
   for (const auto& v : found->items) results.push_back(content_of(v.record.number, v.fields));
+  // A listing's numbered pages end at registries::kMaxCountedRecords records; its next page
+  // past them, and every page after a cursor, is linked by cursor. A page reached by cursor has
+  // no link back (its number is not known).
+  json next = nullptr;
+  if (found->more) {
+    const bool by_cursor = !after.empty() || static_cast<std::int64_t>(page) * page_size >= registries::kMaxCountedRecords;
+    next = by_cursor && !found->next_after.empty() ? page_link(req, 0, page_size, found->next_after)
+                                                    : page_link(req, page + 1, page_size);
+  }
   return http::Reply::json(200, {{"count", found->total},
-                                 {"next", found->more ? json(page_link(req, page + 1, page_size)) : json(nullptr)},
-                                 {"previous", page > 1 ? json(page_link(req, page - 1, page_size)) : json(nullptr)},
+                                 {"next", std::move(next)},
+                                 {"previous", page > 1 && after.empty() ? json(page_link(req, page - 1, page_size)) : json(nullptr)},
                                  {"results", std::move(results)}});
 }
 

@@ -101,19 +101,28 @@ Status Registries::each_match(const Schema& s, const json& equals, const std::st
 }
 
 Result<RecordList> Registries::find(const std::string& name, const json& equals, const std::string& text, int page,
-                                    int page_size) {
+                                    int page_size, const std::string& after) {
   auto s = schema(name);
   if (!s.ok()) return s.take_error();
   if (Status st = check_query(**s, equals); !st.ok()) return st.take_error();
   if (page < 1 || page > kMaxPage || page_size < 1 || page_size > kMaxPageSize)
     return error(Errc::page_invalid, fmt::format("page is 1 to {}; page_size is 1 to {}.", kMaxPage, kMaxPageSize));
+  if (!after.empty() && (!equals.empty() || !text.empty() || page != 1))
+    return error(Errc::page_invalid, "after lists the next page of a listing: it takes no page, search or query.");
+  if (!after.empty() && !parse_cursor(after)) return error(Errc::page_invalid, "after is not a cursor a page gave.");
   if (equals.empty()) {
-    // The portal's search, whose ranked matches end at kMaxSearchHits: a page past them is out
-    // of range here as any other (search() says so as a field error, for the portal's 422).
-    if (!text.empty() && static_cast<std::int64_t>(page - 1) * page_size >= kMaxSearchHits)
+    // The portal's search, whose ranked matches end at kMaxSearchHits, and listing, whose
+    // numbered pages end at kMaxCountedRecords: a page past them is out of range here as any
+    // other (search() says so as a field error, for the portal's 422).
+    const std::int64_t offset = static_cast<std::int64_t>(page - 1) * page_size;
+    if (!text.empty() && offset >= kMaxSearchHits)
       return error(Errc::page_invalid,
                    fmt::format("A search ranks its first {} matches; add search words to reach others.", kMaxSearchHits));
-    return search(name, text, to_string(RecordStatus::active), page, page_size);
+    if (text.empty() && offset >= kMaxCountedRecords)
+      return error(Errc::page_invalid,
+                   fmt::format("Numbered pages list the first {} records; further pages go on from the link `next`.",
+                               kMaxCountedRecords));
+    return search(name, text, to_string(RecordStatus::active), page, page_size, after);
   }
   // Every match is counted (the total), the page's are kept.
   RecordList out;

@@ -41,6 +41,16 @@ bool user_may_see_subject(storage::Tx& tx, const Principal& who, const Record& r
 
 }  // namespace
 
+std::optional<std::int64_t> parse_cursor(const std::string& after) {
+  if (after.empty() || after.size() > 18 || after.front() == '0') return std::nullopt;
+  std::int64_t seq = 0;
+  for (char c : after) {
+    if (c < '0' || c > '9') return std::nullopt;
+    seq = seq * 10 + (c - '0');
+  }
+  return seq;
+}
+
 std::string record_number(const std::string& prefix, int year, std::int64_t serial) {
   return fmt::format("{}-{}-{:06}", prefix, year, serial);
 }
@@ -243,7 +253,7 @@ RecordView Registries::view(storage::Tx& tx, const Schema& s, Record r, bool ful
 }
 
 Result<RecordList> Registries::search(const std::string& name, const std::string& text, const std::string& status,
-                                      int page, int page_size) {
+                                      int page, int page_size, const std::string& after) {
   auto s = schema(name);
   if (!s.ok()) return s.take_error();
   FieldErrors errs("en");
@@ -253,9 +263,19 @@ Result<RecordList> Registries::search(const std::string& name, const std::string
   if (page < 1) errs.add("/page", "min", "1");
   if (page > kMaxPage) errs.add("/page", "max", std::to_string(kMaxPage));
   if (page_size < 1 || page_size > kMaxPageSize) errs.add("/page_size", "range", "1.." + std::to_string(kMaxPageSize));
+  std::int64_t after_seq = 0;
+  if (!after.empty()) {
+    auto seq = parse_cursor(after);
+    if (!seq) errs.add("/after", "pattern");
+    else after_seq = *seq;
+    if (!text.empty()) errs.add("/after", "not_with", "q");
+    if (page != 1) errs.add("/page", "not_with", "after");
+  }
   const std::int64_t offset = static_cast<std::int64_t>(page - 1) * page_size;
   if (errs.empty() && !text.empty() && offset >= kMaxSearchHits)  // the last page holding a ranked match
     errs.add("/page", "max", std::to_string((kMaxSearchHits - 1) / page_size + 1));
+  if (errs.empty() && text.empty() && offset >= kMaxCountedRecords)  // deeper: by `after`
+    errs.add("/page", "page_after", std::to_string((kMaxCountedRecords - 1) / page_size + 1));
   if (!errs.empty()) return errs.to_error();
   const std::string today = pkt_date(clock_.now_ms());
   return storage::read_value<RecordList>(db_, [&](storage::Tx& tx) -> Result<RecordList> {
@@ -266,6 +286,7 @@ Result<RecordList> Registries::search(const std::string& name, const std::string
     auto p = tx.registries().search({.registry = name,
                                      .text = text,
                                      .status = status,
+                                     .after_seq = after_seq,
                                      .offset = offset,
                                      .limit = page_size + 1,
                                      .max_counted = counted});
@@ -274,6 +295,7 @@ Result<RecordList> Registries::search(const std::string& name, const std::string
     out.total = std::min(p.total, counted);
     out.more = static_cast<int>(p.items.size()) > page_size && offset + page_size < shown_to;
     p.items.resize(std::min<std::int64_t>({static_cast<std::int64_t>(p.items.size()), page_size, shown_to - offset}));
+    if (out.more && text.empty()) out.next_after = std::to_string(p.items.back().seq);
     for (auto& r : p.items) out.items.push_back(view(tx, **s, std::move(r), false, today));
     return out;
   });

@@ -49,9 +49,11 @@ constexpr int kScanPageRecords = 1'000;           // records read per transactio
 // them (narrow the words): a public query's cost is bounded whatever its words match (a word
 // every name holds, one digit of a number).
 constexpr int kMaxSearchHits = 1'000;
-// Records a listing without words counts. A registry holding more lists every page as before, and
-// its total says "more than" (RecordList::total_exact): counting millions of records on every
-// public page view would cost more than the page.
+// Records a listing without words counts, and how deep its numbered pages go. A registry holding
+// more says its total is a lower bound (RecordList::total_exact): counting millions of records on
+// every public page view would cost more than the page. Its later records are listed page after
+// page by `after` (RecordList::next_after), each page at the cost of the first: a numbered page
+// deep in millions of records would read every record before it (OFFSET).
 constexpr int kMaxCountedRecords = 10'000;
 // Text-search hits find() checks field by field; a query with more is refused (query-too-broad)
 // rather than answered from a part of them.
@@ -84,11 +86,18 @@ struct RecordView {
   std::vector<CapacityUse> capacity;  // for capacity pools
 };
 
+// A listing's cursor (RecordList::next_after) read back: a record's seq in decimal, 1 or more;
+// none for anything else.
+std::optional<std::int64_t> parse_cursor(const std::string& after);
+
 struct RecordList {
   std::vector<RecordView> items;
   std::int64_t total = 0;
   bool total_exact = true;  // false: more match than total (kMaxSearchHits, kMaxCountedRecords)
   bool more = false;        // a further page holds records
+  // A listing without words that has a further page: what `after` takes to list it (an opaque
+  // cursor: the last record's place in registration order). Empty otherwise.
+  std::string next_after;
 };
 
 // The answer to a batch of address look-ups, item i for address i: either unreadable (not an
@@ -180,17 +189,20 @@ class Registries {
   std::vector<SchemaPtr> list() const;
   Result<SchemaPtr> schema(const std::string& name) const;
 
-  // Public search: public fields only, whoever asks. page is 1-based (at most kMaxPage). status
-  // is a stored status (the portal's public list asks for "active", the current records) or
-  // empty for any.
+  // Public search: public fields only, whoever asks. page is 1-based (at most kMaxPage; a search's
+  // pages end with its kMaxSearchHits ranked matches, a listing's numbered pages with its first
+  // kMaxCountedRecords records). `after`, a listing's next_after, lists the page after that one
+  // instead (page 1 only, no text). status is a stored status (the portal's public list asks for
+  // "active", the current records) or empty for any.
   Result<RecordList> search(const std::string& name, const std::string& text, const std::string& status, int page,
-                            int page_size);
+                            int page_size, const std::string& after = {});
   // Current records (those search lists for status "active") whose public fields equal `equals`
   // (field name → value; "ID" names the number, read directly) and that match `text`, public
   // fields only, like search. A field that is not public is refused; a match over more than
   // kMaxMatchCandidates text-search hits is refused as too broad.
+  // `after` as search's, for a listing (no equals, no text) only.
   Result<RecordList> find(const std::string& name, const nlohmann::json& equals, const std::string& text, int page,
-                          int page_size);
+                          int page_size, const std::string& after = {});
   // The id of the first record find would list for `equals`, or none; stops at that record.
   Result<std::optional<std::string>> first_match(const std::string& name, const nlohmann::json& equals);
   // One record written by an agency's own system (the GovStack Data API's create): the owning

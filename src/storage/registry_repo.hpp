@@ -24,6 +24,9 @@ struct RecordQuery {
   std::string registry;
   std::string text;         // full-text over public fields; empty: all
   std::string status;       // stored status filter; empty: all
+  // Without text: the records after this seq (0: from the first), then q.offset skipped. Unused
+  // with text (a search's matches are ranked, and paged by offset within the ranked ones).
+  std::int64_t after_seq = 0;
   std::int64_t offset = 0;
   int limit = 20;
   // Records counted, at most. With text, the first max_counted + 1 matches the text index returns
@@ -53,9 +56,10 @@ class RegistryRepo {
   // Records of a citizen or organisation in one registry (empty registry: all), newest first.
   virtual std::vector<registries::Record> of_subject(const std::string& user_id, const std::string& org_id,
                                                      const std::string& registry) = 0;
-  // Without text, the records in registration order; with text, at most q.max_counted matches, best
-  // first. Either way the count stops at q.max_counted + 1 (a listing's OFFSET still reads every
-  // record it skips).
+  // Without text, the records in registration order after q.after_seq; with text, at most
+  // q.max_counted matches, best first. Either way the count (of the whole listing or search, not
+  // of what follows after_seq) stops at q.max_counted + 1. OFFSET reads every record it skips:
+  // callers keep q.offset small and page on by after_seq.
   virtual RecordPage search(const RecordQuery& q) = 0;
   // Text matches in registration order after `after_seq`, at most q.limit, unranked (q.offset and
   // q.max_counted unused): candidates compared field by field, page after page at one cost per page.

@@ -260,6 +260,28 @@ await check('officer suspends and reinstates a registry record', async () => {
   await status.filter({ hasText: 'Active' }).waitFor({ timeout: kTimeoutMs });
 });
 
+await check('a registry listing goes on page after page by its next-page link, to its last record', async () => {
+  // 40+ e-Rozgaar centres, 15 a page: the link takes the next 15 (by cursor) until none is left.
+  await open(cpage, '#/registries?registry=erozgaar-centres&size=15', 'en');
+  const seen = new Set();
+  for (let pages = 1; ; pages++) {
+    const numbers = await cpage.locator('main tbody tr td:first-child').allTextContents();
+    if (numbers.length === 0 || numbers.length > 15) throw new Error(`page ${pages} holds ${numbers.length} rows`);
+    for (const n of numbers) {
+      if (seen.has(n)) throw new Error(`record ${n} listed twice (page ${pages})`);
+      seen.add(n);
+    }
+    const next = cpage.locator('main nav.pager a[rel=next]');
+    if ((await next.count()) === 0) break;
+    if (pages > 10) throw new Error('more than 10 pages of 15');
+    const href = await next.getAttribute('href');
+    if (!href.includes('after=')) throw new Error(`the next-page link is not by cursor: ${href}`);
+    await open(cpage, href, 'en');
+  }
+  const total = (await (await fetch(new URL('/v1/registries/erozgaar-centres/records?page_size=1', base))).json()).total;
+  if (seen.size !== total) throw new Error(`listed ${seen.size} of ${total} records`);
+});
+
 await check('citizen sees the certificate; a third party verifies it through the QR link', async () => {
   await open(cpage, `#/applications/${encodeURIComponent(state.applicationId)}`, 'ur');
   await cpage.locator('main dl.facts dd strong').getByText('منظور شدہ', { exact: true }).waitFor({ timeout: kTimeoutMs });

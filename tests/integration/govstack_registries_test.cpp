@@ -73,7 +73,10 @@ TEST_F(GovStackRegistries, ListPagesSearchesAndFiltersPublicFields) {
     EXPECT_EQ(r.status, 400u) << q;
     EXPECT_EQ(problem_type(r), "/problems/invalid-page") << q;
   }
-  auto deepest = get("/data/stp-parks/1.0?page=100000&page_size=100");
+  // The last numbered page (a listing's numbered pages hold its first 10,000 records; the next
+  // link goes on by cursor past them), empty here; the one after it is refused.
+  EXPECT_EQ(problem_type(get("/data/stp-parks/1.0?page=101&page_size=100")), "/problems/invalid-page");
+  auto deepest = get("/data/stp-parks/1.0?page=100&page_size=100");
   ASSERT_EQ(deepest.status, 200u) << deepest.body;
   EXPECT_TRUE(deepest.json()["results"].empty());
   EXPECT_TRUE(deepest.json()["next"].is_null());

@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -136,8 +138,8 @@ TEST(RegistrySearch, RunsInTheLaneOfCostlyReadsWhichLeavesReadersForTheRest) {
   EXPECT_NE(why.find("--max-costly-reads 1000: at most"), std::string::npos) << why;
 }
 
-// Migration V014 on a database whose registry text index is as V013 left it (the words alone):
-// the node that starts upgrades it, and each registry's search then finds its own records. On
+// Migration V014 on a database whose registry text index is as V013 left it (the words alone; the
+// later steps undone too): the node that starts upgrades it, and each registry's search then finds its own records. On
 // PostgreSQL a record indexed as a node of the previous version indexes it (the words alone,
 // during a rolling upgrade) is found too: the table's trigger adds the registry.
 TEST(RegistrySearch, AnIndexOfWordsAloneIsUpgradedAndRecordsIndexedTheOldWayAreFound) {
@@ -155,10 +157,11 @@ TEST(RegistrySearch, AnIndexOfWordsAloneIsUpgradedAndRecordsIndexedTheOldWayAreF
       testing_postgresql()
           ? "DROP TRIGGER registry_fts_registry ON registry_fts; DROP FUNCTION registry_fts_with_registry(); "
             "UPDATE registry_fts f SET doc = ts_delete(f.doc, ARRAY(SELECT '#' || r.registry FROM registry_records r "
-            "WHERE r.seq = f.rowid)); DELETE FROM schema_migrations WHERE version = 14;"
+            "WHERE r.seq = f.rowid)); DROP INDEX registry_records_by_status; DELETE FROM schema_migrations WHERE version >= 14;"
           : "BEGIN; CREATE VIRTUAL TABLE words_only USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2'); "
             "INSERT INTO words_only (rowid, text) SELECT rowid, text FROM registry_fts; DROP TABLE registry_fts; "
-            "ALTER TABLE words_only RENAME TO registry_fts; DELETE FROM schema_migrations WHERE version = 14; COMMIT;";
+            "ALTER TABLE words_only RENAME TO registry_fts; DROP INDEX registry_records_by_status; "
+            "DELETE FROM schema_migrations WHERE version >= 14; COMMIT;";
   ASSERT_EQ(run_sql_in(data, back_to_v013), "");
   {
     ServerProcess s({}, dir);
@@ -178,4 +181,119 @@ TEST(RegistrySearch, AnIndexOfWordsAloneIsUpgradedAndRecordsIndexedTheOldWayAreF
     }
   }
   std::filesystem::remove_all(dir);
+}
+
+// A listing (no words) numbers its pages up to kMaxCountedRecords records; every page after
+// that, and any page after another, is listed by `after` (the `next_after` of the page before),
+// at the cost of a first page. Walking a registry of more than 10,000 records by cursor lists
+// each record once, in registration order, the first 10,000 as the numbered pages list them;
+// the GovStack Data API's next link turns to the cursor where the numbered pages end. A status
+// filter pages the same way.
+TEST(RegistrySearch, AListingGoesOnPastItsNumberedPagesByCursor) {
+  constexpr int kCounted = 10'000;  // registries::kMaxCountedRecords
+  constexpr int kListed = kCounted + 120;
+  ServerProcess s({"--registry-dir", DARWAZA_SOURCE_DIR "/data/registries", "--govstack-registries", "127.0.0.1:0",
+                   "--rate-limit-per-minute", "0"});
+  s.start();
+  import_vpn_records(s.data_dir() + "/d", kListed, "Cursor");
+  auto c = s.client();
+  const std::string base = "/v1/registries/pta-vpn-endpoints/records";
+
+  std::vector<std::string> by_cursor;
+  std::string after;
+  for (int pages = 0; pages <= kListed / 100 + 1; ++pages) {
+    auto r = c.get(base + "?page_size=100" + (after.empty() ? "" : "&after=" + after));
+    ASSERT_EQ(r.status, 200u) << r.body;
+    const json page = r.json();
+    EXPECT_EQ(page["total"], kCounted);
+    EXPECT_EQ(page["total_exact"], false);
+    for (const auto& item : page["items"]) by_cursor.push_back(item["number"].get<std::string>());
+    if (page["next_after"].is_null()) break;
+    after = page["next_after"].get<std::string>();
+  }
+  ASSERT_EQ(by_cursor.size(), static_cast<std::size_t>(kListed));
+  EXPECT_EQ(std::set<std::string>(by_cursor.begin(), by_cursor.end()).size(), by_cursor.size());
+  // Registration order: the import numbered them in order.
+  EXPECT_TRUE(std::is_sorted(by_cursor.begin(), by_cursor.end())) << by_cursor.front() << " " << by_cursor.back();
+  // The numbered pages list the same first records; the last of them says where the cursor goes on.
+  for (int page : {1, 2, kCounted / 100}) {
+    const json j = c.get(fmt::format("{}?page_size=100&page={}", base, page)).json();
+    ASSERT_EQ(j["items"].size(), 100u) << page;
+    EXPECT_EQ(j["items"][0]["number"], by_cursor[(page - 1) * 100]) << page;
+    EXPECT_EQ(j["items"][99]["number"], by_cursor[page * 100 - 1]) << page;
+    const json next = c.get(base + "?page_size=100&after=" + j["next_after"].get<std::string>()).json();
+    EXPECT_EQ(next["items"][0]["number"], by_cursor[page * 100]) << page;
+  }
+  // Refusals, each a field error of the 422 problem: a numbered page past them (saying that
+  // `after` goes on), a cursor that is not one, a cursor with words or with a page number.
+  auto refused = [&](const std::string& query, const std::string& path, const std::string& rule) {
+    auto r = c.get(base + "?" + query);
+    ASSERT_EQ(r.status, 422u) << query << r.body;
+    const json j = r.json();
+    EXPECT_EQ(j["type"], "/problems/validation") << query;
+    bool found = false;
+    for (const auto& e : j["errors"]) found |= e["path"] == path && e["rule"] == rule;
+    EXPECT_TRUE(found) << query << " " << j.dump();
+  };
+  refused("page_size=100&page=101", "/page", "page_after");
+  refused("page=501", "/page", "page_after");
+  refused("page=100000&page_size=100", "/page", "page_after");
+  for (const char* bad : {"x", "-1", "0", "012", "1e3", "1234567890123456789", "1%202"})
+    refused(std::string("after=") + bad, "/after", "pattern");
+  refused("after=5&q=cursor", "/after", "not_with");
+  refused("after=5&page=2", "/page", "not_with");
+  EXPECT_NE(c.get(base + "?page=101&page_size=100").body.find("next_after"), std::string::npos);
+  // The last page's cursor lists nothing further.
+  auto end = c.get(base + "?page_size=100&after=" + after + "00000").json();
+  EXPECT_TRUE(end["items"].empty());
+  EXPECT_TRUE(end["next_after"].is_null());
+
+  // A status filter: the records suspended, listed by cursor one at a time, and none else.
+  Person admin = cli_user(s, "officer", "pta");
+  admin.token = login(c, admin);
+  const std::vector<std::string> suspended = {by_cursor[3], by_cursor[kCounted + 7], by_cursor[kListed - 1]};
+  for (const auto& number : suspended) {
+    auto r = c.post_json(base + "/" + number + "/status", {{"action", "suspend"}, {"reason", "cursor test"}},
+                         bearer(admin.token));
+    ASSERT_EQ(r.status, 200u) << r.body;
+  }
+  std::vector<std::string> listed;
+  after.clear();
+  for (int pages = 0; pages < 10; ++pages) {
+    const json j = c.get(base + "?status=suspended&page_size=1" + (after.empty() ? "" : "&after=" + after)).json();
+    EXPECT_EQ(j["total"], 3);
+    EXPECT_EQ(j["total_exact"], true);
+    for (const auto& item : j["items"]) listed.push_back(item["number"].get<std::string>());
+    if (j["next_after"].is_null()) break;
+    after = j["next_after"].get<std::string>();
+  }
+  EXPECT_EQ(listed, suspended);
+  // The last numbered page of the current records: one of those before it was suspended.
+  EXPECT_EQ(c.get(base + "?status=active&page_size=1&page=10000").json()["items"][0]["number"], by_cursor[kCounted]);
+
+  // GovStack: numbered links while numbered pages hold records, then the cursor; a page reached
+  // by cursor has no link back. Its list shows current (active) records only.
+  auto gs = s.client_of("govstack-registries");
+  const std::string data = "/data/pta-vpn-endpoints/1.0";
+  const json near_end = gs.get(data + "?page_size=100&page=99").json();
+  EXPECT_EQ(near_end["next"], data + "?page=100&page_size=100");
+  const json last_numbered = gs.get(data + "?page_size=100&page=100").json();
+  ASSERT_TRUE(last_numbered["next"].is_string()) << last_numbered.dump();
+  const std::string link = last_numbered["next"];
+  EXPECT_EQ(link.find("page=101"), std::string::npos) << link;
+  EXPECT_NE(link.find("after="), std::string::npos) << link;
+  auto followed = gs.get(link);
+  ASSERT_EQ(followed.status, 200u) << followed.body;
+  const json beyond = followed.json();
+  EXPECT_TRUE(beyond["previous"].is_null());
+  ASSERT_FALSE(beyond["results"].empty());
+  // by_cursor[kCounted] onwards, without the suspended ones (one of the first 10,000 moved every
+  // active record one place up).
+  EXPECT_EQ(beyond["results"][0]["ID"], by_cursor[kCounted + 1]);
+  for (const char* q : {"page=101&page_size=100", "after=abc", "after=5&page=2", "after=5&search=cursor",
+                        "after=5&query.vpn_type=ipsec"}) {
+    auto r = gs.get(data + "?" + q);
+    EXPECT_EQ(r.status, 400u) << q << r.body;
+    EXPECT_EQ(problem_type(r), "/problems/invalid-page") << q;
+  }
 }

@@ -137,16 +137,31 @@ TEST(RegistriesFind, TooManyCandidatesIsRefusedNotTruncated) {
   EXPECT_EQ(one->total, 1);
   EXPECT_TRUE(regs.first_match("gs-persons", {{"first_name", "P77"}, {"city", "Quetta"}})->has_value());
   // Listing without a match is the search's paging, whatever the registry's size; its count
-  // stops at kMaxCountedRecords, and every page is still listed.
+  // stops at kMaxCountedRecords, its numbered pages end there, and every later record is still
+  // listed, by `after` from the last numbered page.
   static_assert(registries::kMaxMatchCandidates + 3 > registries::kMaxCountedRecords);
   auto listed = regs.find("gs-persons", json::object(), "", 3, 100);
   EXPECT_EQ(listed->total, registries::kMaxCountedRecords);
   EXPECT_FALSE(listed->total_exact);
   EXPECT_TRUE(listed->more);
-  auto last = regs.find("gs-persons", json::object(), "", (registries::kMaxMatchCandidates + 3) / 100 + 1, 100);
-  ASSERT_TRUE(last.ok());
-  EXPECT_EQ(last->items.size(), static_cast<std::size_t>((registries::kMaxMatchCandidates + 3) % 100));
-  EXPECT_FALSE(last->more);
+  auto numbered = regs.find("gs-persons", json::object(), "", registries::kMaxCountedRecords / 100, 100);
+  ASSERT_TRUE(numbered.ok()) << numbered.error().detail;
+  EXPECT_TRUE(numbered->more);
+  ASSERT_FALSE(numbered->next_after.empty());
+  auto past = regs.find("gs-persons", json::object(), "", registries::kMaxCountedRecords / 100 + 1, 100);
+  ASSERT_FALSE(past.ok());
+  EXPECT_EQ(type_of(past.error()), "invalid-page");
+  std::int64_t rest = 0;
+  std::string after = numbered->next_after;
+  for (int pages = 0; !after.empty() && pages < 1000; ++pages) {
+    auto next = regs.find("gs-persons", json::object(), "", 1, 100, after);
+    ASSERT_TRUE(next.ok()) << next.error().detail;
+    rest += static_cast<std::int64_t>(next->items.size());
+    EXPECT_EQ(next->more, !next->next_after.empty());
+    after = next->next_after;
+  }
+  // Every record (all current here) is listed once: the numbered pages, then by cursor.
+  EXPECT_EQ(rest + registries::kMaxCountedRecords, regs.count("gs-persons"));
   // A last page that is full has no next one either (10,003 = 7 x 1,429).
   static_assert((registries::kMaxMatchCandidates + 3) % 7 == 0);
   auto full_last = regs.find("gs-persons", json::object(), "", (registries::kMaxMatchCandidates + 3) / 7, 7);
@@ -216,11 +231,17 @@ TEST(RegistriesFind, DeepPagesAreRefusedWithoutOverflow) {
     ASSERT_FALSE(f.ok()) << page;
     EXPECT_EQ(type_of(f.error()), "invalid-page") << page;
   }
-  // The deepest page allowed is answered (empty), not refused.
-  auto last = regs.search("gs-persons", "", "active", registries::kMaxPage, registries::kMaxPageSize);
+  // The deepest page allowed is answered (empty), not refused: a listing's last numbered page
+  // (its numbered pages end at kMaxCountedRecords records) and a match's kMaxPage.
+  auto last = regs.search("gs-persons", "", "active", registries::kMaxCountedRecords / registries::kMaxPageSize,
+                          registries::kMaxPageSize);
   ASSERT_TRUE(last.ok());
   EXPECT_TRUE(last->items.empty());
   EXPECT_EQ(last->total, 3);
+  auto past = regs.search("gs-persons", "", "active", registries::kMaxCountedRecords / registries::kMaxPageSize + 1,
+                          registries::kMaxPageSize);
+  ASSERT_FALSE(past.ok());
+  EXPECT_EQ(past.error().kind, ErrorKind::validation);
   auto last_match = regs.find("gs-persons", {{"city", "Hunza"}}, "", registries::kMaxPage, registries::kMaxPageSize);
   ASSERT_TRUE(last_match.ok());
   EXPECT_EQ(last_match->total, 3);

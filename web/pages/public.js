@@ -62,7 +62,15 @@ export async function registries(main, _p, query) {
   main.append(registrySearchForm(items, name, q, '#/registries', t('registry.title')));
   if (!name) return;
   const schema = items.find((x) => x.name === name);
-  const r = await api('GET', `/v1/registries/${encodeURIComponent(name)}/records?${new URLSearchParams({ q, page_size: '50' })}`);
+  // Pages: a listing goes on by `after` (the page before's next_after, however deep), a search
+  // by number (its ranked matches end at 1,000). `size` (1-100) lets a shared link choose the page size.
+  const size = String(Math.min(100, Math.max(1, Number.parseInt(query.get('size') || '50', 10) || 50)));
+  const after = q ? '' : query.get('after') || '';
+  const page = q ? Math.max(1, Number.parseInt(query.get('page') || '1', 10) || 1) : 1;
+  const params = { q, page_size: size };
+  if (after) params.after = after;
+  if (page > 1) params.page = String(page);
+  const r = await api('GET', `/v1/registries/${encodeURIComponent(name)}/records?${new URLSearchParams(params)}`);
   if (!r.ok) return main.append(notice(problemText(r), 'error'));
   const cols = (schema?.public_fields || schema?.fields || []).map((f) => f.name).slice(0, 5);
   const label = (n) => {
@@ -75,6 +83,12 @@ export async function registries(main, _p, query) {
     r.data.items.map((rec) => [rec.number, tOr(`status.${rec.status}`, rec.status),
       ...cols.map((c) => { const v = rec.fields?.[c]; return v === undefined ? '—' : Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v); })]),
     t('registry.none')));
+  const next = { registry: name, q, size };
+  if (r.data.next_after) next.after = r.data.next_after;
+  else if (q && page * Number(size) < r.data.total) next.page = String(page + 1);
+  else return;
+  main.append(h('nav', { class: 'pager', 'aria-label': t('registry.pages') },
+    h('a', { href: `#/registries?${new URLSearchParams(next)}`, rel: 'next' }, t('registry.next_page'))));
 }
 
 export async function engagements(main) {

@@ -34,14 +34,20 @@ constexpr const char* kRecordsOfUser =
 constexpr const char* kRecordsOfOrg =
     "SELECT " DZ_RECORD_COLUMNS " FROM registry_records WHERE subject_org_id = ?1 AND (?2 = '' OR registry = ?2) "
     "ORDER BY seq DESC LIMIT 1000";
+// A listing (no words): a registry's records in registration order after a record (?2, 0: from
+// the first), paged by OFFSET up to registries::kMaxCountedRecords only (a deeper page goes on
+// from the previous page's last record). One status: the index (registry, status, seq) of
+// migration V015 holds the listing's order, so the page and the count read that status's records
+// only; every status: the index (registry, seq).
 constexpr const char* kBrowseRecords =
-    "SELECT " DZ_RECORD_COLUMNS " FROM registry_records WHERE registry = ?1 AND (?2 = '' OR status = ?2) "
-    "ORDER BY seq LIMIT ?3 OFFSET ?4";
-constexpr const char* kBrowseAfter =
-    "SELECT " DZ_RECORD_COLUMNS " FROM registry_records WHERE registry = ?1 AND (?2 = '' OR status = ?2) AND seq > ?3 "
-    "ORDER BY seq LIMIT ?4";
+    "SELECT " DZ_RECORD_COLUMNS " FROM registry_records WHERE registry = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3 OFFSET ?4";
+constexpr const char* kBrowseRecordsOfStatus =
+    "SELECT " DZ_RECORD_COLUMNS " FROM registry_records WHERE registry = ?1 AND status = ?2 AND seq > ?3 "
+    "ORDER BY seq LIMIT ?4 OFFSET ?5";
 constexpr const char* kCountBrowse =
-    "SELECT count(*) FROM (SELECT 1 FROM registry_records WHERE registry = ?1 AND (?2 = '' OR status = ?2) LIMIT ?3) c";
+    "SELECT count(*) FROM (SELECT 1 FROM registry_records WHERE registry = ?1 LIMIT ?2) c";
+constexpr const char* kCountBrowseOfStatus =
+    "SELECT count(*) FROM (SELECT 1 FROM registry_records WHERE registry = ?1 AND status = ?2 LIMIT ?3) c";
 // A text search takes at most ?6 matches (the inner query stops there), ranks them and pages
 // through them best first, each row carrying how many were taken (the count, so the matches are
 // read once): its cost is bounded whatever the words match. SQLite: CROSS JOIN keeps the text
@@ -280,21 +286,23 @@ RecordPage SqlRegistryRepo::search(const RecordQuery& rq) {
     if (page.items.empty() && rq.offset > 0) page.total = count_matches(rq, rq.max_counted + 1);  // past the last page
     return page;
   }
-  auto q = c_.query(kBrowseRecords);
-  q.bind_all(rq.registry, rq.status, rq.limit, rq.offset);
-  page.items = read_records(q);
-  auto n = c_.query(kCountBrowse);
-  n.bind_all(rq.registry, rq.status, rq.max_counted + 1);
+  page.items = browse(rq, rq.after_seq, rq.offset);
+  auto n = c_.query(rq.status.empty() ? kCountBrowse : kCountBrowseOfStatus);
+  if (rq.status.empty()) n.bind_all(rq.registry, rq.max_counted + 1);
+  else n.bind_all(rq.registry, rq.status, rq.max_counted + 1);
   if (n.step()) page.total = n.integer(0);
   return page;
 }
 
+std::vector<Record> SqlRegistryRepo::browse(const RecordQuery& rq, std::int64_t after_seq, std::int64_t offset) {
+  auto q = c_.query(rq.status.empty() ? kBrowseRecords : kBrowseRecordsOfStatus);
+  if (rq.status.empty()) q.bind_all(rq.registry, after_seq, rq.limit, offset);
+  else q.bind_all(rq.registry, rq.status, after_seq, rq.limit, offset);
+  return read_records(q);
+}
+
 std::vector<Record> SqlRegistryRepo::matches_after(const RecordQuery& rq, std::int64_t after_seq) {
-  if (rq.text.empty()) {
-    auto q = c_.query(kBrowseAfter);
-    q.bind_all(rq.registry, rq.status, after_seq, rq.limit);
-    return read_records(q);
-  }
+  if (rq.text.empty()) return browse(rq, after_seq, 0);
   std::string match = fts_query(rq.text, c_.dialect());
   if (match.empty()) return {};
   auto q = c_.query(c_.pick(kMatchesAfter, kMatchesAfterPg));

@@ -40,6 +40,8 @@ class SqlRegistryRepo final : public RegistryRepo {
 
  private:
   void index_text(std::int64_t seq, const std::string& registry, const std::string& public_text);
+  // A listing's records (no words): q.limit of them after `after_seq`, skipping `offset`.
+  std::vector<registries::Record> browse(const RecordQuery& q, std::int64_t after_seq, std::int64_t offset);
   Connection& c_;
 };
 
