@@ -1,4 +1,5 @@
 #include <atomic>
+#include <cmath>
 #include <limits>
 #include <filesystem>
 #include <fstream>
@@ -6,6 +7,7 @@
 
 #include "api/app.hpp"
 #include "api/database_rate_limiter.hpp"
+#include "api/node_clock.hpp"
 #include "commands.hpp"
 #include "govstack_listeners.hpp"
 #include "core/log.hpp"
@@ -55,6 +57,7 @@ struct ServeOptions {
   // A node on a PostgreSQL replica: public reads only, nothing written (docs/deployment.md).
   bool read_only = false;
   double max_replica_lag_s = 30;  // /readyz answers 503 while the replica is further behind
+  double max_clock_skew_ms = api::kDefaultMaxClockSkewMs;  // /readyz answers 503 while the clock is further off
   std::vector<std::string> trusted_proxies;  // load balancers whose X-Forwarded-For names the client
   http::ServerOptions server;
   GovStackServeOptions govstack;
@@ -208,6 +211,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   ao.documents_dir = data.documents_path();
   ao.read_only = o.read_only;
   ao.max_replica_lag_s = o.max_replica_lag_s;
+  ao.max_clock_skew_ms = o.max_clock_skew_ms;
   if (writes && db->engine() != "sqlite" && data.documents_dir.empty())
     logging::app().warn("documents are kept in {}: nodes sharing this database must name one shared folder "
                         "with --documents-dir, or a document uploaded through one node is missing on the others",
@@ -355,6 +359,28 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   Periodic replica_lag(std::chrono::milliseconds(o.read_only ? kReplicaLagSampleMs : 0), [&app, &metrics] {
     metrics.set_replica_lag(app.db.replica_lag_s().value_or(std::numeric_limits<double>::quiet_NaN()));
   }, /*run_at_stop=*/false);
+  // This node's clock against the database server's (PostgreSQL), for /metrics and the log: said
+  // once when it goes beyond --max-clock-skew-ms and once when it is back (/readyz is 503 meanwhile).
+  const bool server_clock = app.db.clock_ms().has_value();
+  auto clock_skewed = std::make_shared<bool>(false);
+  auto sample_clock = [&app, &metrics, &clock, clock_skewed] {
+    auto offset = api::measure_clock_offset(app.db, clock);
+    metrics.set_clock_offset(offset ? offset->offset_ms : std::numeric_limits<double>::quiet_NaN());
+    if (!offset) return;
+    const bool skewed = !api::check_clock(offset, app.options.max_clock_skew_ms).ok();
+    if (skewed && !*clock_skewed)
+      logging::app().error("this node's clock is {:.0f} ms {} the database server's (at most {:.0f} ms: "
+                           "--max-clock-skew-ms): /readyz answers 503 until NTP brings it back",
+                           std::abs(offset->offset_ms), offset->offset_ms > 0 ? "behind" : "ahead of",
+                           app.options.max_clock_skew_ms);
+    else if (!skewed && *clock_skewed)
+      logging::app().info("this node's clock is back in step with the database server's (off by {:.0f} ms)",
+                          std::abs(offset->offset_ms));
+    *clock_skewed = skewed;
+  };
+  if (server_clock) sample_clock();
+  Periodic clock_offset(std::chrono::milliseconds(server_clock ? api::kClockSampleMs : 0), sample_clock,
+                        /*run_at_stop=*/false);
   // Registry changes made on other nodes (and by command-line tools) reach this node's IP indexes.
   Periodic follow_registries(std::chrono::milliseconds(registries::kFollowIntervalMs), [&app] {
     auto n = app.registries.follow_changes();
@@ -393,6 +419,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   outbox_rounds.stop();
   follow_registries.stop();
   replica_lag.stop();
+  clock_offset.stop();
   catalog_refresh.stop();
   rate_cells_purge.stop();
   govstack.stop();
@@ -548,6 +575,12 @@ void register_serve(CLI::App& app, DataOptions& data) {
   cmd->add_option("--max-replica-lag-s", o->max_replica_lag_s,
                   "--read-only: /readyz answers 503 while the replica is more than this many seconds behind")
       ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+  cmd->add_option("--max-clock-skew-ms", o->max_clock_skew_ms,
+                  "PostgreSQL: /readyz answers 503 (clock-skewed) while this node's clock is more than this many "
+                  "milliseconds off the database server's, and the node logs it; 0: not checked")
+      ->check(CLI::Range(0.0, 3'600'000.0))
+      ->envname("DARWAZA_MAX_CLOCK_SKEW_MS")
       ->capture_default_str();
   cmd->add_flag("--cookie-secure", o->cookie_secure, "Mark cookies Secure and send HSTS (serving behind TLS)");
   cmd->callback([&data, o] {

@@ -46,6 +46,9 @@ struct AppOptions {
   // and answers 503 while it is over max_replica_lag_s.
   bool read_only = false;
   double max_replica_lag_s = 30;
+  // /readyz answers 503 clock-skewed while this node's clock is further than this from the
+  // database server's (PostgreSQL; api/node_clock.hpp); 0: not checked.
+  double max_clock_skew_ms = 1'000;
 };
 
 struct App {

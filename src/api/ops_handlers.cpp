@@ -1,8 +1,10 @@
+#include <cmath>
 #include <string_view>
 
 #include <fmt/format.h>
 
 #include "api/identity_handlers.hpp"
+#include "api/node_clock.hpp"
 
 namespace darwaza::embedded {
 std::string_view openapi_yaml();
@@ -10,14 +12,26 @@ std::string_view openapi_yaml();
 
 namespace darwaza::api::handlers {
 
+using nlohmann::json;
+
 http::HandlerResult healthz(App&, http::Request&) { return http::Reply::json(200, {{"status", "ok"}}); }
 
+// Ready: not draining, the database answers, this node's clock agrees with the database
+// server's (api/node_clock.hpp), and on a read-only node the replica is not too far behind.
 http::HandlerResult readyz(App& app, http::Request&) {
   if (app.draining && app.draining->load())
     return make_error(ErrorKind::unavailable, "draining", "Shutting down", "This node is draining.");
+  json body = {{"status", "ready"}, {"engine", app.db.engine()}};
+  auto clock_checked = [&]() -> Status {
+    auto offset = measure_clock_offset(app.db, app.clock);
+    if (Status s = check_clock(offset, app.options.max_clock_skew_ms); !s.ok()) return s;
+    if (offset) body["clock_offset_ms"] = std::round(offset->offset_ms);
+    return ok_status();
+  };
   if (!app.options.read_only) {
     if (!app.db.ready()) return make_error(ErrorKind::unavailable, "database-unavailable", "Database unavailable", "");
-    return http::Reply::json(200, {{"status", "ready"}, {"engine", app.db.engine()}});
+    if (Status s = clock_checked(); !s.ok()) return s.take_error();
+    return http::Reply::json(200, body);
   }
   // A read-only node: the lag query is the database's round trip (nullopt also when it fails).
   auto lag = app.db.replica_lag_s();
@@ -33,8 +47,10 @@ http::HandlerResult readyz(App& app, http::Request&) {
     e.extensions["replica_lag_s"] = *lag;
     return e;
   }
-  return http::Reply::json(
-      200, {{"status", "ready"}, {"engine", app.db.engine()}, {"read_only", true}, {"replica_lag_s", *lag}});
+  if (Status s = clock_checked(); !s.ok()) return s.take_error();
+  body["read_only"] = true;
+  body["replica_lag_s"] = *lag;
+  return http::Reply::json(200, body);
 }
 
 http::HandlerResult metrics(App& app, http::Request&) {

@@ -85,7 +85,20 @@ std::string Metrics::render() const {
     out += std::isnan(lag) ? std::string("darwaza_db_replica_lag_seconds NaN\n")
                            : fmt::format("darwaza_db_replica_lag_seconds {:.3f}\n", lag);
   }
+  if (clock_sampled_.load(std::memory_order_acquire)) {
+    out += "# HELP darwaza_clock_offset_ms The database server's clock minus this node's, in milliseconds (NaN: "
+           "the database did not answer).\n";
+    out += "# TYPE darwaza_clock_offset_ms gauge\n";
+    const double ms = clock_offset_.load(std::memory_order_relaxed);
+    out += std::isnan(ms) ? std::string("darwaza_clock_offset_ms NaN\n")
+                          : fmt::format("darwaza_clock_offset_ms {:.0f}\n", ms);
+  }
   return out;
+}
+
+void Metrics::set_clock_offset(double ms) {
+  clock_offset_.store(ms, std::memory_order_relaxed);
+  clock_sampled_.store(true, std::memory_order_release);
 }
 
 void Metrics::set_replica_lag(double seconds) {

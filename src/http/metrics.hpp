@@ -46,6 +46,8 @@ class Metrics {
   // A read-only node's replica lag in seconds, as last sampled (NaN: the replica receives nothing
   // or could not be asked); shown from the first sample on, so only by read-only nodes.
   void set_replica_lag(double seconds);
+  // The database server's clock minus this node's (NaN: not known), sampled by serve.
+  void set_clock_offset(double ms);
 
   std::string render() const;
 
@@ -67,6 +69,8 @@ class Metrics {
   std::atomic<std::uint64_t> rate_limit_fail_open_{0};
   std::atomic<bool> replica_sampled_{false};
   std::atomic<double> replica_lag_{0};
+  std::atomic<double> clock_offset_{0};
+  std::atomic<bool> clock_sampled_{false};
 };
 
 }  // namespace darwaza::http

@@ -100,6 +100,9 @@ class Database {
   // replica that has replayed all it received; nullopt when the engine has no replicas (SQLite),
   // the replica receives nothing from a primary, or the question cannot be answered now.
   virtual std::optional<double> replica_lag_s() { return std::nullopt; }
+  // The database server's clock, in Unix milliseconds, for an engine whose server has a clock of
+  // its own (PostgreSQL); nullopt on SQLite (the node's machine) or when it does not answer.
+  virtual std::optional<double> clock_ms() { return std::nullopt; }
   // The most reads that can run at once (the reader connections); 0 when there is no such bound.
   virtual int max_concurrent_reads() const { return 0; }
 };

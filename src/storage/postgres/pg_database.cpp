@@ -26,6 +26,9 @@ constexpr const char* kReplicaLag =
     " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
     " ELSE coalesce(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0) END";
 
+// The server's time now (not the transaction's start), in milliseconds.
+constexpr const char* kServerClockMs = "SELECT extract(epoch FROM clock_timestamp()) * 1000";
+
 }  // namespace
 
 PgDatabase::PgDatabase(std::string url, const DatabaseOptions& options)
@@ -57,6 +60,8 @@ PgDatabase::PgDatabase(std::string url, const DatabaseOptions& options)
 PgDatabase::~PgDatabase() { stop(); }
 
 std::optional<double> PgDatabase::replica_lag_s() { return number_on_reader(kReplicaLag); }
+
+std::optional<double> PgDatabase::clock_ms() { return number_on_reader(kServerClockMs); }
 
 std::unique_ptr<sql::Connection> PgDatabase::open_reader() {
   return std::make_unique<PgConnection>(url_, PgConnection::Use::read_only);

@@ -1,0 +1,85 @@
+// A node's clock against its database server's (api/node_clock.hpp), on both engines. On
+// PostgreSQL the offset is read around one round trip: a node on this machine agrees with its
+// server, a node whose clock is set seconds ahead or behind (a ManualClock here: the system
+// clock cannot be moved in a test) is found out, named ahead or behind, and its /readyz would
+// answer 503 clock-skewed; a real node's /readyz and /metrics report the offset. SQLite has no
+// server clock: nothing to compare, nothing refused.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "api/node_clock.hpp"
+#include "storage/database.hpp"
+#include "support/server_process.hpp"
+#include "support/test_database.hpp"
+
+using namespace darwaza;
+using namespace darwaza::test;
+using nlohmann::json;
+
+namespace {
+
+std::unique_ptr<storage::Database> open_test_database(const std::string& name) {
+  storage::DatabaseOptions o;
+  const std::string dir = make_temp_dir(name);
+  o.url = test_db_url(dir);
+  if (o.url.empty()) o.url = "sqlite:" + dir + "/darwaza.db";
+  o.reader_connections = 1;
+  return storage::open_database(o);
+}
+
+}  // namespace
+
+TEST(NodeClock, ANodeOffItsDatabaseServersClockIsFoundAndNamed) {
+  auto db = open_test_database("dz-clock");
+  SystemClock system;
+  auto in_step = api::measure_clock_offset(*db, system);
+  if (!testing_postgresql()) {
+    EXPECT_FALSE(in_step.has_value());
+    EXPECT_TRUE(api::check_clock(in_step, 1).ok());
+    return;
+  }
+  ASSERT_TRUE(in_step.has_value());
+  // The same machine's clock: well within the bound (a round trip on loopback is under a millisecond).
+  EXPECT_LT(std::abs(in_step->offset_ms), 250.0) << in_step->offset_ms;
+  EXPECT_GE(in_step->uncertainty_ms, 0.0);
+  EXPECT_TRUE(api::check_clock(in_step, api::kDefaultMaxClockSkewMs).ok());
+
+  for (const UnixMs shift : {5'000, -5'000}) {
+    ManualClock off(system.now_ms() + shift);
+    auto offset = api::measure_clock_offset(*db, off);
+    ASSERT_TRUE(offset.has_value());
+    EXPECT_NEAR(offset->offset_ms, -static_cast<double>(shift), 500.0) << shift;
+    Status s = api::check_clock(offset, api::kDefaultMaxClockSkewMs);
+    ASSERT_FALSE(s.ok()) << shift;
+    Error e = s.take_error();
+    EXPECT_EQ(e.kind, ErrorKind::unavailable);
+    EXPECT_EQ(e.type, "clock-skewed");
+    EXPECT_NE(e.detail.find(shift > 0 ? "ahead of" : "behind"), std::string::npos) << e.detail;
+    EXPECT_NEAR(e.extensions.value("clock_offset_ms", 0.0), -static_cast<double>(shift), 500.0) << shift;
+    // A wider bound, or none, lets the node be ready.
+    EXPECT_TRUE(api::check_clock(offset, 10'000).ok());
+    EXPECT_TRUE(api::check_clock(offset, 0).ok());
+  }
+  // Within the bound only by the round trip's uncertainty: not refused (it cannot be sure).
+  EXPECT_TRUE(api::check_clock(api::ClockOffset{.offset_ms = 1'200, .uncertainty_ms = 300}, 1'000).ok());
+  EXPECT_FALSE(api::check_clock(api::ClockOffset{.offset_ms = -1'400, .uncertainty_ms = 300}, 1'000).ok());
+}
+
+TEST(NodeClock, ReadyzAndMetricsReportTheOffsetOnPostgreSQL) {
+  ServerProcess s;
+  s.start();
+  auto c = s.client();
+  auto ready = c.get("/readyz");
+  ASSERT_EQ(ready.status, 200u) << ready.body;
+  const std::string metrics = c.get("/metrics").body;
+  if (!testing_postgresql()) {
+    EXPECT_FALSE(ready.json().contains("clock_offset_ms")) << ready.body;
+    EXPECT_EQ(metrics.find("darwaza_clock_offset_ms"), std::string::npos);
+    return;
+  }
+  ASSERT_TRUE(ready.json().contains("clock_offset_ms")) << ready.body;
+  EXPECT_LT(std::abs(ready.json()["clock_offset_ms"].get<double>()), 250.0) << ready.body;
+  EXPECT_NE(metrics.find("# TYPE darwaza_clock_offset_ms gauge"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\ndarwaza_clock_offset_ms "), std::string::npos);
+}
