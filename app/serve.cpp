@@ -361,7 +361,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   }, /*run_at_stop=*/false);
   // This node's clock against the database server's (PostgreSQL), for /metrics and the log: said
   // once when it goes beyond --max-clock-skew-ms and once when it is back (/readyz is 503 meanwhile).
-  const bool server_clock = app.db.clock_ms().has_value();
+  const bool server_clock = app.db.engine() == "postgresql";  // SQLite: the node's own machine
   auto clock_skewed = std::make_shared<bool>(false);
   auto sample_clock = [&app, &metrics, &clock, clock_skewed] {
     auto offset = api::measure_clock_offset(app.db, clock);

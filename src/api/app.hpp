@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/working_days.hpp"
+#include "api/node_clock.hpp"
 #include "core/clock.hpp"
 #include "core/parallel.hpp"
 #include "applications/applications.hpp"
@@ -48,7 +49,7 @@ struct AppOptions {
   double max_replica_lag_s = 30;
   // /readyz answers 503 clock-skewed while this node's clock is further than this from the
   // database server's (PostgreSQL; api/node_clock.hpp); 0: not checked.
-  double max_clock_skew_ms = 1'000;
+  double max_clock_skew_ms = kDefaultMaxClockSkewMs;
 };
 
 struct App {

@@ -197,7 +197,7 @@ HandlerResult data_list(Context& ctx, Request& req) {
   // no link back (its number is not known).
   json next = nullptr;
   if (found->more) {
-    const bool by_cursor = !after.empty() || static_cast<std::int64_t>(page) * page_size >= registries::kMaxCountedRecords;
+    const bool by_cursor = !after.empty() || registries::past_numbered_pages(page + 1, page_size);
     next = by_cursor && !found->next_after.empty() ? page_link(req, 0, page_size, found->next_after)
                                                     : page_link(req, page + 1, page_size);
   }

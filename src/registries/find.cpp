@@ -118,7 +118,7 @@ Result<RecordList> Registries::find(const std::string& name, const json& equals,
     if (!text.empty() && offset >= kMaxSearchHits)
       return error(Errc::page_invalid,
                    fmt::format("A search ranks its first {} matches; add search words to reach others.", kMaxSearchHits));
-    if (text.empty() && offset >= kMaxCountedRecords)
+    if (text.empty() && past_numbered_pages(page, page_size))
       return error(Errc::page_invalid,
                    fmt::format("Numbered pages list the first {} records; further pages go on from the link `next`.",
                                kMaxCountedRecords));

@@ -274,7 +274,7 @@ Result<RecordList> Registries::search(const std::string& name, const std::string
   const std::int64_t offset = static_cast<std::int64_t>(page - 1) * page_size;
   if (errs.empty() && !text.empty() && offset >= kMaxSearchHits)  // the last page holding a ranked match
     errs.add("/page", "max", std::to_string((kMaxSearchHits - 1) / page_size + 1));
-  if (errs.empty() && text.empty() && offset >= kMaxCountedRecords)  // deeper: by `after`
+  if (errs.empty() && text.empty() && past_numbered_pages(page, page_size))  // deeper: by `after`
     errs.add("/page", "page_after", std::to_string((kMaxCountedRecords - 1) / page_size + 1));
   if (!errs.empty()) return errs.to_error();
   const std::string today = pkt_date(clock_.now_ms());

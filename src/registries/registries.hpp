@@ -55,6 +55,11 @@ constexpr int kMaxSearchHits = 1'000;
 // page by `after` (RecordList::next_after), each page at the cost of the first: a numbered page
 // deep in millions of records would read every record before it (OFFSET).
 constexpr int kMaxCountedRecords = 10'000;
+// Whether a listing's page `page` (1-based) of page_size records starts past its numbered pages:
+// such a page is listed by `after` instead.
+constexpr bool past_numbered_pages(std::int64_t page, int page_size) {
+  return (page - 1) * page_size >= kMaxCountedRecords;
+}
 // Text-search hits find() checks field by field; a query with more is refused (query-too-broad)
 // rather than answered from a part of them.
 constexpr int kMaxMatchCandidates = 10'000;

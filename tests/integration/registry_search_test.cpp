@@ -243,10 +243,13 @@ TEST(RegistrySearch, AListingGoesOnPastItsNumberedPagesByCursor) {
   refused("after=5&q=cursor", "/after", "not_with");
   refused("after=5&page=2", "/page", "not_with");
   EXPECT_NE(c.get(base + "?page=101&page_size=100").body.find("next_after"), std::string::npos);
-  // The last page's cursor lists nothing further.
-  auto end = c.get(base + "?page_size=100&after=" + after + "00000").json();
-  EXPECT_TRUE(end["items"].empty());
-  EXPECT_TRUE(end["next_after"].is_null());
+  // A cursor past the last record lists nothing, and no page after it.
+  auto end = c.get(base + "?page_size=100&after=" + after + "00000");
+  ASSERT_EQ(end.status, 200u) << end.body;
+  EXPECT_TRUE(end.json()["items"].is_array());
+  EXPECT_TRUE(end.json()["items"].empty());
+  EXPECT_TRUE(end.json().contains("next_after"));
+  EXPECT_TRUE(end.json()["next_after"].is_null());
 
   // A status filter: the records suspended, listed by cursor one at a time, and none else.
   Person admin = cli_user(s, "officer", "pta");
