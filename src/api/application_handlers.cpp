@@ -66,7 +66,7 @@ json view_json(const applications::View& v, const std::string& lang, UnixMs now)
 json page_json(const storage::ApplicationPage& p, int page, int size, UnixMs now) {
   json items = json::array();
   for (const auto& a : p.items) items.push_back(summary_json(a, now));
-  return {{"items", items}, {"page", page}, {"page_size", size}, {"total", p.total}};
+  return {{"items", items}, {"page", page}, {"page_size", size}, {"total", p.total}, {"total_exact", p.total_exact}};
 }
 
 http::HandlerResult view_reply(App& app, Result<applications::View> v, const http::Request& req,

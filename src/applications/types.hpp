@@ -74,6 +74,10 @@ struct CertificateRow {
   std::string document;
 };
 
+// Applications an agency's queue counts, at most (its total then says "more than"): counting a
+// national agency's hundreds of thousands on every page view would cost more than the page.
+constexpr std::int64_t kMaxQueueCounted = 10'000;
+
 struct QueueFilter {
   std::string agency;
   std::string state;     // empty = every non-terminal, non-draft state
@@ -82,6 +86,7 @@ struct QueueFilter {
   UnixMs now = 0;
   int offset = 0;
   int limit = 20;
+  std::int64_t max_counted = kMaxQueueCounted;
 };
 
 }  // namespace darwaza::applications

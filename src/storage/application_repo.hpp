@@ -19,6 +19,7 @@ struct FiledApplication {
 struct ApplicationPage {
   std::vector<applications::Application> items;
   std::int64_t total = 0;
+  bool total_exact = true;  // false: more than total (an agency's queue counts up to QueueFilter::max_counted)
 };
 
 class ApplicationRepo {
@@ -35,7 +36,8 @@ class ApplicationRepo {
   virtual std::int64_t count() = 0;
   // The person's own applications and those of organisations they belong to, newest first.
   virtual ApplicationPage for_user(const std::string& user_id, int offset, int limit) = 0;
-  // An agency's queue, oldest submission first. terminal_states are excluded when no state filter.
+  // An agency's queue, oldest submission first: the open applications (no state filter) or those
+  // in f.state, drafts never; total counted up to f.max_counted.
   virtual ApplicationPage queue(const applications::QueueFilter& f) = 0;
 
   virtual void add_event(const applications::Event& e) = 0;

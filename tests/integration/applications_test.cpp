@@ -634,6 +634,8 @@ TEST(Queue, OldestFirstFilteredByStateServiceAndOverdue) {
   EXPECT_EQ(queue_ids(c, pta, "?overdue=true"), std::vector<std::string>{p2});
   auto all = c.get("/v1/agencies/pta/queue", bearer(pta.token)).json();
   for (const auto& item : all["items"]) EXPECT_EQ(item["overdue"], item["id"] == p2) << item.dump();
+  EXPECT_EQ(all["total"], 4);
+  EXPECT_EQ(all["total_exact"], true);
 
   ASSERT_EQ(c.post_json("/v1/applications/" + p3 + "/claim", json::object(), bearer(pta.token)).status, 200u);
   ASSERT_EQ(apply_transition(c, pta, p3, "start_review").status, 200u);

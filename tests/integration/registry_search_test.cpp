@@ -153,15 +153,19 @@ TEST(RegistrySearch, AnIndexOfWordsAloneIsUpgradedAndRecordsIndexedTheOldWayAreF
     parks = s.client().get("/v1/registries/stp-parks/records?q=software").json()["total"].get<int>();
     ASSERT_GT(parks, 0);
   }
+  // V015 and V016 undone as well: a database is at one version.
+  const std::string undo_later_steps =
+      "DROP INDEX registry_records_by_status; DROP INDEX applications_open_queue; DROP INDEX applications_state_queue; "
+      "CREATE INDEX applications_queue ON applications (agency_id, is_open, state, submitted_at); "
+      "DELETE FROM schema_migrations WHERE version >= 14;";
   const std::string back_to_v013 =
       testing_postgresql()
           ? "DROP TRIGGER registry_fts_registry ON registry_fts; DROP FUNCTION registry_fts_with_registry(); "
             "UPDATE registry_fts f SET doc = ts_delete(f.doc, ARRAY(SELECT '#' || r.registry FROM registry_records r "
-            "WHERE r.seq = f.rowid)); DROP INDEX registry_records_by_status; DELETE FROM schema_migrations WHERE version >= 14;"
+            "WHERE r.seq = f.rowid)); " + undo_later_steps
           : "BEGIN; CREATE VIRTUAL TABLE words_only USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2'); "
             "INSERT INTO words_only (rowid, text) SELECT rowid, text FROM registry_fts; DROP TABLE registry_fts; "
-            "ALTER TABLE words_only RENAME TO registry_fts; DROP INDEX registry_records_by_status; "
-            "DELETE FROM schema_migrations WHERE version >= 14; COMMIT;";
+            "ALTER TABLE words_only RENAME TO registry_fts; " + undo_later_steps + " COMMIT;";
   ASSERT_EQ(run_sql_in(data, back_to_v013), "");
   {
     ServerProcess s({}, dir);
