@@ -21,24 +21,12 @@ using namespace darwaza;
 using namespace darwaza::test;
 using nlohmann::json;
 
-namespace {
-
-std::unique_ptr<storage::Database> open_test_database(const std::string& dir) {
-  storage::DatabaseOptions o;
-  o.url = test_db_url(dir);
-  if (o.url.empty()) o.url = "sqlite:" + dir + "/darwaza.db";
-  o.reader_connections = 1;
-  return storage::open_database(o);
-}
-
-}  // namespace
-
 TEST(NodeClock, ANodeOffItsDatabaseServersClockIsFoundAndNamed) {
   // Decided within the round trip's uncertainty only: not refused (it cannot be sure).
   EXPECT_TRUE(api::check_clock(api::ClockOffset{.offset_ms = 1'200, .uncertainty_ms = 300}, 1'000).ok());
   EXPECT_FALSE(api::check_clock(api::ClockOffset{.offset_ms = -1'400, .uncertainty_ms = 300}, 1'000).ok());
   const std::string dir = make_temp_dir("dz-clock");
-  auto db = open_test_database(dir);
+  auto db = open_test_database(dir, 1);
   SystemClock system;
   auto in_step = api::measure_clock_offset(*db, system);
   if (!testing_postgresql()) {
@@ -77,7 +65,7 @@ TEST(NodeClock, ANodeOffItsDatabaseServersClockIsFoundAndNamed) {
 // ready on SQLite, which has no server clock to disagree with.
 TEST(NodeClock, ReadyzOfANodeOffItsDatabaseServersClockIsRefused) {
   const std::string dir = make_temp_dir("dz-clock-ready");
-  auto db = open_test_database(dir);
+  auto db = open_test_database(dir, 1);
   ManualClock ahead(SystemClock().now_ms() + 5'000);
   api::AppOptions ao;
   ao.password = crypto::PasswordParams{1, 8 * 1024};

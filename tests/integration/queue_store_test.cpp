@@ -26,9 +26,7 @@ TEST(QueueStore, OldestFirstPageAfterPageWithABoundedCount) {
                         out),
             0)
       << out;
-  storage::DatabaseOptions o;
-  o.url = url;
-  auto db = storage::open_database(o);
+  auto db = open_test_database(dir, 2);
   auto queue = [&](applications::QueueFilter f) {
     return storage::read_value<storage::ApplicationPage>(
                *db, [&](storage::Tx& tx) -> Result<storage::ApplicationPage> { return tx.applications().queue(f); })

@@ -55,13 +55,7 @@ std::string after(const std::string& out, const std::string& marker) {
   return out.substr(at, out.find('\n', at) - at);
 }
 
-std::unique_ptr<storage::Database> open_data(const std::string& data) {
-  storage::DatabaseOptions o;
-  o.url = test_db_url(data);
-  if (o.url.empty()) o.url = "sqlite:" + data + "/darwaza.db";
-  o.reader_connections = 2;
-  return storage::open_database(o);
-}
+std::unique_ptr<storage::Database> open_data(const std::string& data) { return open_test_database(data, 2); }
 
 }  // namespace
 

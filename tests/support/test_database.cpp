@@ -103,4 +103,12 @@ std::string run_sql_in(const std::string& data_dir, const std::string& sql) {
   return msg;
 }
 
+std::unique_ptr<storage::Database> open_test_database(const std::string& data_dir, int readers) {
+  storage::DatabaseOptions o;
+  o.url = test_db_url(data_dir);
+  if (o.url.empty()) o.url = "sqlite:" + data_dir + "/darwaza.db";
+  o.reader_connections = readers;
+  return storage::open_database(o);
+}
+
 }  // namespace darwaza::test

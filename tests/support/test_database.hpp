@@ -4,7 +4,10 @@
 // tests stay isolated and may run in parallel.
 #pragma once
 
+#include <memory>
 #include <string>
+
+#include "storage/database.hpp"
 
 namespace darwaza::test {
 
@@ -18,6 +21,10 @@ bool testing_postgresql();
 // The --db URL for a data folder ("" for the SQLite default); the same folder always gets the
 // same database, whether a server or a CLI command opens it first.
 std::string test_db_url(const std::string& data_dir);
+
+// The database of a data folder opened in the test's own process (created and migrated if new),
+// with `readers` reader connections: its test database, or the SQLite file in the folder.
+std::unique_ptr<storage::Database> open_test_database(const std::string& data_dir, int readers);
 
 // Runs SQL on the database of a data folder (its SQLite file, or its PostgreSQL database), beside
 // whatever server or command uses it: how a test stands in for time passing. Returns "" or the
