@@ -1,7 +1,7 @@
 // The officer console: my agency's queue (filters, SLA colouring), an application's detail with
 // the data the exchange pulled, the actions the workflow allows me, and registry record status.
 import { h, table, notice, dl, clear } from '../lib/dom.js';
-import { t, tOr, getLang, fmtDate, fmtDateTime } from '../lib/i18n.js';
+import { t, tOr, getLang, fmtDate, fmtDateTime, fmtNum } from '../lib/i18n.js';
 import { api, staffAgencies } from '../lib/api.js';
 import { heading, problemText, localized } from '../lib/page.js';
 import { timeline, stateText, loadApplication } from './applications.js';
@@ -51,7 +51,8 @@ export async function queue(main, _p, query) {
   for (const k of ['state', 'service', 'overdue']) if (query.get(k)) p.set(k, query.get(k));
   const r = await api('GET', `/v1/agencies/${encodeURIComponent(agency)}/queue?${p}`);
   if (!r.ok) return main.append(notice(problemText(r), 'error'));
-  main.append(table(t('officer.queue_caption', { n: r.data.total }),
+  // A queue of more than the platform counts says so (total_exact false).
+  main.append(table(t(r.data.total_exact === false ? 'officer.queue_caption_more' : 'officer.queue_caption', { n: fmtNum(r.data.total) }),
     [t('applications.tracking'), t('applications.service'), t('applications.state'), t('applications.submitted'), t('officer.sla'), t('officer.assigned')],
     r.data.items.map((a) => [h('a', { href: `#/officer/applications/${encodeURIComponent(a.id)}` }, a.tracking_number), a.service_id,
       tOr(`state.${a.state}`, a.state), fmtDate(a.submitted_at), slaBadge(a), a.assigned ? t('common.yes') : t('common.no')]),
