@@ -113,7 +113,8 @@ HandlerResult list_tasks(Context& ctx, Request& req) {
         if (skipped < *first) ++skipped;
         else if (static_cast<int>(out.size()) < *max) out.push_back(task_json(ctx, a, **def));
       }
-      if (static_cast<std::int64_t>(page) * kQueuePage >= p->total) break;
+      // A short page is the queue's last (its total is counted only up to kMaxQueueCounted).
+      if (static_cast<int>(p->items.size()) < kQueuePage) break;
     }
   }
   return http::Reply::json(200, out);

@@ -648,6 +648,45 @@ TEST(Queue, OldestFirstFilteredByStateServiceAndOverdue) {
   EXPECT_EQ(c.get("/v1/agencies/pta/queue?page=0", bearer(pta.token)).status, 422u);
 }
 
+// A queue longer than the 10,000 it counts: its total says "more than" (total_exact false), its
+// later pages still list every application, and the GovStack task list still finds one queued
+// past the 10,000th (it pages on until a short page, not until the counted total). 10,050 copies
+// of one application, submitted earlier, are put before it in the queue with SQL.
+TEST(Queue, PastTheTenThousandItCountsEveryApplicationIsListedAndFound) {
+  ServerProcess server({"--catalog-dir", DARWAZA_TEST_FIXTURES "/services", "--govstack-registration", "127.0.0.1:0"});
+  server.start();
+  HttpClient c = server.client();
+  Person citizen = signed_in(c), pta = cli_user(server, "officer", "pta");
+  pta.token = login(c, pta);
+  const json data = {{"purpose", "Remote development for export clients"}, {"endpoints", {"8.8.8.0/24"}}};
+  auto filed = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", data}}, bearer(citizen.token));
+  ASSERT_EQ(filed.status, 201u) << filed.body;
+  const std::string id = filed.json()["id"];
+  constexpr int kCopies = 10'050;
+  run_sql_on(server,
+             "INSERT INTO applications (id, tracking_number, service_id, service_version, agency_id, applicant_user_id, "
+             "org_id, state, is_open, data, fee_paisa, paid_paisa, assigned_to, certificate_id, created_at, submitted_at, "
+             "updated_at, decided_at, state_entered_at, sla_due_at) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+             "SELECT i + 1 FROM n WHERE i < " + std::to_string(kCopies) + ") SELECT a.id || '-' || n.i, "
+             "a.tracking_number || '-' || n.i, service_id, service_version, agency_id, applicant_user_id, org_id, state, "
+             "is_open, data, fee_paisa, paid_paisa, assigned_to, certificate_id, created_at, submitted_at - 100000 + n.i, "
+             "updated_at, decided_at, state_entered_at, sla_due_at FROM n, applications a WHERE a.id = '" + id + "'");
+  auto first = c.get("/v1/agencies/pta/queue?page_size=100", bearer(pta.token));
+  ASSERT_EQ(first.status, 200u) << first.body;
+  EXPECT_EQ(first.json()["total"], 10'000);
+  EXPECT_EQ(first.json()["total_exact"], false);
+  EXPECT_EQ(first.json()["items"][0]["id"], id + "-1");
+  // The newest is the last: page 101 of 100, after the 10,050 copies.
+  const json last = c.get("/v1/agencies/pta/queue?page_size=100&page=101", bearer(pta.token)).json();
+  ASSERT_EQ(last["items"].size(), 51u) << last.dump().substr(0, 300);
+  EXPECT_EQ(last["items"][50]["id"], id);
+  auto reg = server.client_of("govstack-registration");
+  auto task = reg.get("/tasks?mainTaskId=" + id, bearer(pta.token));
+  ASSERT_EQ(task.status, 200u) << task.body;
+  ASSERT_EQ(task.json().size(), 1u) << task.body;
+  EXPECT_EQ(task.json()[0]["mainTaskId"], id);
+}
+
 // SLA deadlines skip public holidays (serve --holidays FILE; data/holidays.json by default), and a
 // bad holidays file stops the start with the entry named.
 TEST(Holidays, SlaDeadlinesSkipThemAndABadFileStopsTheStart) {
