@@ -367,12 +367,10 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     auto offset = api::measure_clock_offset(app.db, clock);
     metrics.set_clock_offset(offset ? offset->offset_ms : std::numeric_limits<double>::quiet_NaN());
     if (!offset) return;
-    const bool skewed = !api::check_clock(offset, app.options.max_clock_skew_ms).ok();
+    Status checked = api::check_clock(offset, app.options.max_clock_skew_ms);
+    const bool skewed = !checked.ok();
     if (skewed && !*clock_skewed)
-      logging::app().error("this node's clock is {:.0f} ms {} the database server's (at most {:.0f} ms: "
-                           "--max-clock-skew-ms): /readyz answers 503 until NTP brings it back",
-                           std::abs(offset->offset_ms), offset->offset_ms > 0 ? "behind" : "ahead of",
-                           app.options.max_clock_skew_ms);
+      logging::app().error("{} /readyz answers 503 until it is back.", checked.error().detail);
     else if (!skewed && *clock_skewed)
       logging::app().info("this node's clock is back in step with the database server's (off by {:.0f} ms)",
                           std::abs(offset->offset_ms));

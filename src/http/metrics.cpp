@@ -77,33 +77,32 @@ std::string Metrics::render() const {
          "database of the shared rate limit did not answer.\n";
   out += "# TYPE darwaza_rate_limit_fail_open_total counter\n";
   out += fmt::format("darwaza_rate_limit_fail_open_total {}\n", rate_limit_fail_open_.load());
-  if (replica_sampled_.load(std::memory_order_acquire)) {
-    out += "# HELP darwaza_db_replica_lag_seconds How far this read-only node's database replica is behind its "
-           "primary (NaN: it receives nothing from a primary).\n";
-    out += "# TYPE darwaza_db_replica_lag_seconds gauge\n";
-    const double lag = replica_lag_.load(std::memory_order_relaxed);
-    out += std::isnan(lag) ? std::string("darwaza_db_replica_lag_seconds NaN\n")
-                           : fmt::format("darwaza_db_replica_lag_seconds {:.3f}\n", lag);
-  }
-  if (clock_sampled_.load(std::memory_order_acquire)) {
-    out += "# HELP darwaza_clock_offset_ms The database server's clock minus this node's, in milliseconds (NaN: "
-           "the database did not answer).\n";
-    out += "# TYPE darwaza_clock_offset_ms gauge\n";
-    const double ms = clock_offset_.load(std::memory_order_relaxed);
-    out += std::isnan(ms) ? std::string("darwaza_clock_offset_ms NaN\n")
-                          : fmt::format("darwaza_clock_offset_ms {:.0f}\n", ms);
-  }
+  replica_lag_.render(out, "darwaza_db_replica_lag_seconds",
+                      "How far this read-only node's database replica is behind its primary (NaN: it receives "
+                      "nothing from a primary).",
+                      3);
+  clock_offset_.render(out, "darwaza_clock_offset_ms",
+                       "The database server's clock minus this node's, in milliseconds (NaN: the database did not "
+                       "answer).",
+                       0);
   return out;
 }
 
-void Metrics::set_clock_offset(double ms) {
-  clock_offset_.store(ms, std::memory_order_relaxed);
-  clock_sampled_.store(true, std::memory_order_release);
+void Metrics::set_clock_offset(double ms) { clock_offset_.set(ms); }
+
+void Metrics::set_replica_lag(double seconds) { replica_lag_.set(seconds); }
+
+void Metrics::SampledGauge::set(double v) {
+  value.store(v, std::memory_order_relaxed);
+  sampled.store(true, std::memory_order_release);
 }
 
-void Metrics::set_replica_lag(double seconds) {
-  replica_lag_.store(seconds, std::memory_order_relaxed);
-  replica_sampled_.store(true, std::memory_order_release);
+void Metrics::SampledGauge::render(std::string& out, std::string_view name, std::string_view help,
+                                   int decimals) const {
+  if (!sampled.load(std::memory_order_acquire)) return;
+  out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, help, name);
+  const double v = value.load(std::memory_order_relaxed);
+  out += std::isnan(v) ? fmt::format("{} NaN\n", name) : fmt::format("{} {:.{}f}\n", name, v, decimals);
 }
 
 }  // namespace darwaza::http

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace darwaza::http {
@@ -67,10 +68,16 @@ class Metrics {
   std::atomic<std::uint64_t> rejected_costly_read_{0};
   std::atomic<std::uint64_t> rejected_rate_limit_{0};
   std::atomic<std::uint64_t> rate_limit_fail_open_{0};
-  std::atomic<bool> replica_sampled_{false};
-  std::atomic<double> replica_lag_{0};
-  std::atomic<double> clock_offset_{0};
-  std::atomic<bool> clock_sampled_{false};
+  // A gauge serve samples on a thread of its own: shown from its first sample on, NaN when the
+  // sample could not be taken.
+  struct SampledGauge {
+    std::atomic<double> value{0};
+    std::atomic<bool> sampled{false};
+    void set(double v);
+    void render(std::string& out, std::string_view name, std::string_view help, int decimals) const;
+  };
+  SampledGauge replica_lag_;
+  SampledGauge clock_offset_;
 };
 
 }  // namespace darwaza::http

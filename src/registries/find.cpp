@@ -107,21 +107,17 @@ Result<RecordList> Registries::find(const std::string& name, const json& equals,
   if (Status st = check_query(**s, equals); !st.ok()) return st.take_error();
   if (page < 1 || page > kMaxPage || page_size < 1 || page_size > kMaxPageSize)
     return error(Errc::page_invalid, fmt::format("page is 1 to {}; page_size is 1 to {}.", kMaxPage, kMaxPageSize));
-  if (!after.empty() && (!equals.empty() || !text.empty() || page != 1))
-    return error(Errc::page_invalid, "after lists the next page of a listing: it takes no page, search or query.");
-  if (!after.empty() && !parse_cursor(after)) return error(Errc::page_invalid, "after is not a cursor a page gave.");
+  if (!after.empty() && !equals.empty())
+    return error(Errc::page_invalid, "after lists the next page of a listing: it takes no query.");
   if (equals.empty()) {
-    // The portal's search, whose ranked matches end at kMaxSearchHits, and listing, whose
-    // numbered pages end at kMaxCountedRecords: a page past them is out of range here as any
-    // other (search() says so as a field error, for the portal's 422).
-    const std::int64_t offset = static_cast<std::int64_t>(page - 1) * page_size;
-    if (!text.empty() && offset >= kMaxSearchHits)
-      return error(Errc::page_invalid,
-                   fmt::format("A search ranks its first {} matches; add search words to reach others.", kMaxSearchHits));
-    if (text.empty() && past_numbered_pages(page, page_size))
-      return error(Errc::page_invalid,
-                   fmt::format("Numbered pages list the first {} records; further pages go on from the link `next`.",
-                               kMaxCountedRecords));
+    // The portal's search and listing, whose page rules (add_page_errors) are answered here as
+    // the Data API's invalid-page, the first of them named, rather than the portal's 422.
+    FieldErrors errs("en");
+    add_page_errors(errs, text, page, page_size, after);
+    if (!errs.empty()) {
+      const FieldError& e = errs.fields().front();
+      return error(Errc::page_invalid, fmt::format("{}: {}", e.path.substr(1), e.message));
+    }
     return search(name, text, to_string(RecordStatus::active), page, page_size, after);
   }
   // Every match is counted (the total), the page's are kept.

@@ -51,6 +51,19 @@ std::optional<std::int64_t> parse_cursor(const std::string& after) {
   return seq;
 }
 
+void add_page_errors(FieldErrors& errs, const std::string& text, int page, int page_size, const std::string& after) {
+  if (!after.empty()) {
+    if (!parse_cursor(after)) errs.add("/after", "pattern");
+    if (!text.empty()) errs.add("/after", "not_with", "q");
+    if (page != 1) errs.add("/page", "not_with", "after");
+  }
+  const std::int64_t offset = static_cast<std::int64_t>(page - 1) * page_size;
+  if (!text.empty() && offset >= kMaxSearchHits)  // the last page holding a ranked match
+    errs.add("/page", "max", std::to_string((kMaxSearchHits - 1) / page_size + 1));
+  if (text.empty() && past_numbered_pages(page, page_size))  // deeper: by `after`
+    errs.add("/page", "page_after", std::to_string((kMaxCountedRecords - 1) / page_size + 1));
+}
+
 std::string record_number(const std::string& prefix, int year, std::int64_t serial) {
   return fmt::format("{}-{}-{:06}", prefix, year, serial);
 }
@@ -263,20 +276,10 @@ Result<RecordList> Registries::search(const std::string& name, const std::string
   if (page < 1) errs.add("/page", "min", "1");
   if (page > kMaxPage) errs.add("/page", "max", std::to_string(kMaxPage));
   if (page_size < 1 || page_size > kMaxPageSize) errs.add("/page_size", "range", "1.." + std::to_string(kMaxPageSize));
-  std::int64_t after_seq = 0;
-  if (!after.empty()) {
-    auto seq = parse_cursor(after);
-    if (!seq) errs.add("/after", "pattern");
-    else after_seq = *seq;
-    if (!text.empty()) errs.add("/after", "not_with", "q");
-    if (page != 1) errs.add("/page", "not_with", "after");
-  }
-  const std::int64_t offset = static_cast<std::int64_t>(page - 1) * page_size;
-  if (errs.empty() && !text.empty() && offset >= kMaxSearchHits)  // the last page holding a ranked match
-    errs.add("/page", "max", std::to_string((kMaxSearchHits - 1) / page_size + 1));
-  if (errs.empty() && text.empty() && past_numbered_pages(page, page_size))  // deeper: by `after`
-    errs.add("/page", "page_after", std::to_string((kMaxCountedRecords - 1) / page_size + 1));
+  if (errs.empty()) add_page_errors(errs, text, page, page_size, after);  // page and page_size in range
   if (!errs.empty()) return errs.to_error();
+  const std::int64_t after_seq = after.empty() ? 0 : *parse_cursor(after);
+  const std::int64_t offset = static_cast<std::int64_t>(page - 1) * page_size;
   const std::string today = pkt_date(clock_.now_ms());
   return storage::read_value<RecordList>(db_, [&](storage::Tx& tx) -> Result<RecordList> {
     const std::int64_t counted = text.empty() ? kMaxCountedRecords : kMaxSearchHits;

@@ -21,6 +21,7 @@
 #include "core/parallel.hpp"
 #include "core/principal.hpp"
 #include "core/result.hpp"
+#include "core/validation.hpp"
 #include "registries/ip_index.hpp"
 #include "registries/schema.hpp"
 #include "registries/types.hpp"
@@ -94,6 +95,12 @@ struct RecordView {
 // A listing's cursor (RecordList::next_after) read back: a record's seq in decimal, 1 or more;
 // none for anything else.
 std::optional<std::int64_t> parse_cursor(const std::string& after);
+
+// What is wrong with a page request of a search (text) or listing (none), as field errors: a
+// cursor (`after`) that is not one, or given with words or a page number; a search's page past
+// its kMaxSearchHits ranked matches; a listing's numbered page past kMaxCountedRecords. search()
+// answers them as the 422's field errors, find() as the Data API's invalid-page.
+void add_page_errors(FieldErrors& errs, const std::string& text, int page, int page_size, const std::string& after);
 
 struct RecordList {
   std::vector<RecordView> items;
