@@ -1,15 +1,19 @@
 // An agency's queue in the store (SqlApplicationRepo::queue), on both engines, over applications
 // `darwaza synth` wrote: the open queue and one state's queue come oldest submission first, as the
 // whole table sorted says, page after page; drafts never; the count stops at max_counted and then
-// says so (total_exact false).
+// says so (total_exact false). One service's open queue likewise. On SQLite, each queue statement
+// reads its index in the queue's order (EXPLAIN QUERY PLAN), with and without ANALYZE statistics.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <vector>
 
 #include "applications/types.hpp"
 #include "storage/database.hpp"
+#include "storage/sql/queue_statements.hpp"
 #include "support/server_process.hpp"
 #include "support/test_database.hpp"
 
@@ -57,6 +61,27 @@ TEST(QueueStore, OldestFirstPageAfterPageWithABoundedCount) {
   }
   ASSERT_EQ(paged.size(), everything.items.size());
   for (std::size_t i = 0; i < paged.size(); ++i) EXPECT_EQ(paged[i], everything.items[i].id) << i;
+  // One service's open queue: the service with most of them, and one with a single open application.
+  std::map<std::string, std::vector<std::string>> by_service;
+  for (const auto& a : everything.items) by_service[a.service_id].push_back(a.id);
+  auto busiest = std::max_element(by_service.begin(), by_service.end(),
+                                  [](const auto& x, const auto& y) { return x.second.size() < y.second.size(); });
+  ASSERT_GT(busiest->second.size(), 3u);
+  std::vector<std::pair<std::string, std::vector<std::string>>> services{*busiest};
+  auto single = std::find_if(by_service.begin(), by_service.end(), [](const auto& x) { return x.second.size() == 1; });
+  if (single != by_service.end()) services.push_back(*single);
+  for (const auto& [service, ids] : services) {    std::vector<std::string> listed;
+    for (int offset = 0;; offset += 2) {
+      auto page = queue({.agency = "pta", .service = service, .offset = offset, .limit = 2, .max_counted = 3});
+      EXPECT_EQ(page.total, std::min<std::int64_t>(3, static_cast<std::int64_t>(ids.size()))) << service;
+      EXPECT_EQ(page.total_exact, ids.size() <= 3u) << service;
+      for (const auto& a : page.items) listed.push_back(a.id);
+      if (page.items.size() < 2) break;
+    }
+    EXPECT_EQ(listed, ids) << service;
+  }
+  EXPECT_TRUE(queue({.agency = "pta", .service = "no-such-service"}).items.empty());
+  EXPECT_TRUE(queue({.agency = "pseb", .service = busiest->first}).items.empty());  // another agency's
   // One state's queue, decided ones included when asked for.
   for (const std::string state : {"submitted", "approved"}) {
     auto of_state = queue({.agency = "pta", .state = state, .limit = 100'000});
@@ -68,5 +93,51 @@ TEST(QueueStore, OldestFirstPageAfterPageWithABoundedCount) {
     EXPECT_EQ(bounded.total_exact, of_state.items.size() <= 3u);
   }
   db.reset();
+  std::filesystem::remove_all(dir);
+}
+
+// Which index each queue statement reads on SQLite: an index in the queue's order (no temporary
+// B-tree for ORDER BY), before and after ANALYZE. SQLite uses a partial index only when the
+// statement repeats its condition, which nothing else would notice drifting.
+TEST(QueueStore, EachQueueStatementReadsItsIndexInOrder) {
+  if (testing_postgresql()) GTEST_SKIP() << "EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans by cost";
+  const std::string dir = make_temp_dir("dz-queue-plan");
+  std::string out;
+  ASSERT_EQ(run_darwaza({"synth", "--data", dir, "--citizens", "100", "--applications", "500", "--services", "20"}, out),
+            0)
+      << out;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir + "/darwaza.db").c_str(), &db), SQLITE_OK);
+  auto plan = [&](const char* sql) {
+    sqlite3_stmt* st = nullptr;
+    std::string text;
+    if (sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + std::string(sql)).c_str(), -1, &st, nullptr) != SQLITE_OK)
+      return std::string("cannot prepare: ") + sqlite3_errmsg(db);
+    while (sqlite3_step(st) == SQLITE_ROW) text += std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 3))) + "; ";
+    sqlite3_finalize(st);
+    return text;
+  };
+  using namespace storage::sql::queue_sql;
+  // A count needs no order: either partial index of the open applications holds the agency's
+  // open queue (after ANALYZE SQLite may take the service one, of the same rows).
+  const std::string open_index = "USING INDEX applications_open_queue (agency_id=?)";
+  const std::string open_rows = "USING INDEX applications_service_queue (agency_id=?)";
+  const std::string service_index = "USING INDEX applications_service_queue (agency_id=? AND service_id=?)";
+  const std::string state_index = "INDEX applications_state_queue (agency_id=? AND state=?)";
+  const std::pair<const char*, std::vector<std::string>> expected[] = {
+      {kOpenQueue, {open_index}},           {kOpenQueueCount, {open_index, open_rows}},
+      {kServiceQueue, {service_index}},     {kServiceQueueCount, {service_index}},
+      {kStateQueue, {state_index}},         {kStateQueueCount, {state_index}},
+  };
+  for (const char* when : {"without statistics", "after ANALYZE"}) {
+    for (const auto& [sql, indexes] : expected) {
+      const std::string p = plan(sql);
+      EXPECT_TRUE(std::any_of(indexes.begin(), indexes.end(), [&](const std::string& i) { return p.find(i) != std::string::npos; }))
+          << when << ": " << p << " [" << sql << "]";
+      EXPECT_EQ(p.find("TEMP B-TREE"), std::string::npos) << when << ": " << p << " [" << sql << "]";
+    }
+    ASSERT_EQ(sqlite3_exec(db, "ANALYZE", nullptr, nullptr, nullptr), SQLITE_OK);
+  }
+  sqlite3_close(db);
   std::filesystem::remove_all(dir);
 }

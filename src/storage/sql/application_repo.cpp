@@ -1,11 +1,14 @@
 #include "storage/sql/application_repo.hpp"
 
+#include "storage/sql/queue_statements.hpp"
+
 #include <algorithm>
 
 namespace darwaza::storage::sql {
 namespace {
 
 using namespace darwaza::applications;
+using namespace queue_sql;
 
 constexpr const char* kInsertApplication =
     "INSERT INTO applications (id, tracking_number, service_id, service_version, agency_id, applicant_user_id, org_id, "
@@ -61,28 +64,6 @@ constexpr const char* kForUser =
 constexpr const char* kForUserCount =
     "SELECT count(*) FROM applications "
     "WHERE applicant_user_id = ?1 OR org_id IN (SELECT org_id FROM org_members WHERE user_id = ?1)";
-// An agency's queue, oldest submission first: the open queue in the order of the partial index
-// applications_open_queue (whose condition the statement repeats word for word, which SQLite
-// needs to use it), one state's in that of applications_state_queue (migration V016), so a page
-// reads its rows in order and stops. The service and overdue filters are checked on the way.
-// Counts stop at QueueFilter::max_counted + 1.
-#define DZ_QUEUE_COLUMNS                                                                                         \
-  "SELECT id, tracking_number, service_id, service_version, agency_id, applicant_user_id, coalesce(org_id, ''), " \
-  "state, is_open, data, fee_paisa, paid_paisa, coalesce(assigned_to, ''), coalesce(certificate_id, ''), "       \
-  "created_at, submitted_at, updated_at, decided_at, state_entered_at, sla_due_at FROM applications "
-#define DZ_QUEUE_FILTERS "AND (?2 = '' OR service_id = ?2) AND (?3 = 0 OR (sla_due_at IS NOT NULL AND sla_due_at < ?4)) "
-#define DZ_OPEN_QUEUE "WHERE agency_id = ?1 AND is_open = 1 AND state <> 'draft' " DZ_QUEUE_FILTERS
-#define DZ_STATE_QUEUE "WHERE agency_id = ?1 AND state = ?5 AND state <> 'draft' " DZ_QUEUE_FILTERS
-// Open: ?5 limit, ?6 offset. One state: ?5 the state, ?6 limit, ?7 offset (PostgreSQL refuses a
-// parameter a statement does not use).
-constexpr const char* kOpenQueue = DZ_QUEUE_COLUMNS DZ_OPEN_QUEUE "ORDER BY submitted_at, id LIMIT ?5 OFFSET ?6";
-constexpr const char* kStateQueue = DZ_QUEUE_COLUMNS DZ_STATE_QUEUE "ORDER BY submitted_at, id LIMIT ?6 OFFSET ?7";
-constexpr const char* kOpenQueueCount = "SELECT count(*) FROM (SELECT 1 FROM applications " DZ_OPEN_QUEUE "LIMIT ?5) c";
-constexpr const char* kStateQueueCount = "SELECT count(*) FROM (SELECT 1 FROM applications " DZ_STATE_QUEUE "LIMIT ?6) c";
-#undef DZ_STATE_QUEUE
-#undef DZ_OPEN_QUEUE
-#undef DZ_QUEUE_FILTERS
-#undef DZ_QUEUE_COLUMNS
 constexpr const char* kInsertEvent =
     "INSERT INTO application_events (application_id, at, actor_user_id, actor_role, kind, from_state, to_state, "
     "transition, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -227,15 +208,17 @@ ApplicationPage SqlApplicationRepo::for_user(const std::string& user_id, int off
 
 ApplicationPage SqlApplicationRepo::queue(const QueueFilter& f) {
   ApplicationPage page;
+  // The open queue and one service's bind the same; one state's has the state after them.
   const bool open = f.state.empty();
+  const bool service = open && !f.service.empty();
   const int overdue = f.overdue_only ? 1 : 0;
   {
-    auto q = c_.query(open ? kOpenQueue : kStateQueue);
+    auto q = c_.query(service ? kServiceQueue : open ? kOpenQueue : kStateQueue);
     if (open) q.bind_all(f.agency, f.service, overdue, f.now, f.limit, f.offset);
     else q.bind_all(f.agency, f.service, overdue, f.now, f.state, f.limit, f.offset);
     while (q.step()) page.items.push_back(read_application(q));
   }
-  auto n = c_.query(open ? kOpenQueueCount : kStateQueueCount);
+  auto n = c_.query(service ? kServiceQueueCount : open ? kOpenQueueCount : kStateQueueCount);
   if (open) n.bind_all(f.agency, f.service, overdue, f.now, f.max_counted + 1);
   else n.bind_all(f.agency, f.service, overdue, f.now, f.state, f.max_counted + 1);
   n.step();
