@@ -82,6 +82,8 @@ struct QueueFilter {
   std::string agency;
   std::string state;     // empty = every non-terminal, non-draft state
   std::string service;   // empty = any
+  // Open applications past their state's SLA due time (`now`), longest overdue first: the order
+  // an officer clears them in, and the one an index holds (the other queues: oldest submission first).
   bool overdue_only = false;
   UnixMs now = 0;
   int offset = 0;

@@ -82,6 +82,35 @@ TEST(QueueStore, OldestFirstPageAfterPageWithABoundedCount) {
   }
   EXPECT_TRUE(queue({.agency = "pta", .service = "no-such-service"}).items.empty());
   EXPECT_TRUE(queue({.agency = "pseb", .service = busiest->first}).items.empty());  // another agency's
+  // The overdue queue, longest overdue first: the open applications past their SLA due time.
+  const UnixMs now = everything.items[everything.items.size() / 2].sla_due_at.value_or(0);
+  ASSERT_GT(now, 0);
+  std::vector<applications::Application> overdue;
+  for (const auto& a : everything.items)
+    if (a.sla_due_at && *a.sla_due_at < now) overdue.push_back(a);
+  std::sort(overdue.begin(), overdue.end(), [](const auto& a, const auto& b) {
+    return *a.sla_due_at != *b.sla_due_at ? *a.sla_due_at < *b.sla_due_at : a.id < b.id;
+  });
+  ASSERT_GT(overdue.size(), 3u);
+  std::vector<std::string> overdue_ids, listed;
+  for (const auto& a : overdue) overdue_ids.push_back(a.id);
+  for (int offset = 0;; offset += 3) {
+    auto page = queue({.agency = "pta", .overdue_only = true, .now = now, .offset = offset, .limit = 3});
+    EXPECT_EQ(page.total, static_cast<std::int64_t>(overdue.size()));
+    for (const auto& a : page.items) listed.push_back(a.id);
+    if (page.items.size() < 3) break;
+  }
+  EXPECT_EQ(listed, overdue_ids);
+  // With a service too (checked on the way), and with a decided state: none is overdue.
+  const std::string service = overdue.front().service_id;
+  listed.clear();
+  for (const auto& a : queue({.agency = "pta", .service = service, .overdue_only = true, .now = now, .limit = 1000}).items)
+    listed.push_back(a.id);
+  std::vector<std::string> of_service;
+  for (const auto& a : overdue)
+    if (a.service_id == service) of_service.push_back(a.id);
+  EXPECT_EQ(listed, of_service);
+  EXPECT_TRUE(queue({.agency = "pta", .state = "approved", .overdue_only = true, .now = now}).items.empty());
   // One state's queue, decided ones included when asked for.
   for (const std::string state : {"submitted", "approved"}) {
     auto of_state = queue({.agency = "pta", .state = state, .limit = 100'000});
@@ -118,16 +147,18 @@ TEST(QueueStore, EachQueueStatementReadsItsIndexInOrder) {
     return text;
   };
   using namespace storage::sql::queue_sql;
-  // A count needs no order: either partial index of the open applications holds the agency's
-  // open queue (after ANALYZE SQLite may take the service one, of the same rows).
+  // A count needs no order: any index of the same rows will do (the open queue's rows are in both
+  // partial indexes keyed by agency first; after ANALYZE SQLite may take the service one).
   const std::string open_index = "USING INDEX applications_open_queue (agency_id=?)";
   const std::string open_rows = "USING INDEX applications_service_queue (agency_id=?)";
   const std::string service_index = "USING INDEX applications_service_queue (agency_id=? AND service_id=?)";
   const std::string state_index = "INDEX applications_state_queue (agency_id=? AND state=?)";
+  const std::string overdue_index = "USING INDEX applications_overdue_queue (agency_id=? AND sla_due_at>? AND sla_due_at<?)";
   const std::pair<const char*, std::vector<std::string>> expected[] = {
-      {kOpenQueue, {open_index}},           {kOpenQueueCount, {open_index, open_rows}},
-      {kServiceQueue, {service_index}},     {kServiceQueueCount, {service_index}},
-      {kStateQueue, {state_index}},         {kStateQueueCount, {state_index}},
+      {kOpenQueue, {open_index}},       {kOpenQueueCount, {open_index, open_rows}},
+      {kServiceQueue, {service_index}}, {kServiceQueueCount, {service_index}},
+      {kStateQueue, {state_index}},     {kStateQueueCount, {state_index}},
+      {kOverdueQueue, {overdue_index}}, {kOverdueQueueCount, {overdue_index}},
   };
   for (const char* when : {"without statistics", "after ANALYZE"}) {
     for (const auto& [sql, indexes] : expected) {

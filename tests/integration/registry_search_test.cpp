@@ -156,7 +156,7 @@ TEST(RegistrySearch, AnIndexOfWordsAloneIsUpgradedAndRecordsIndexedTheOldWayAreF
   // V015 to V017 undone as well: a database is at one version.
   const std::string undo_later_steps =
       "DROP INDEX registry_records_by_status; DROP INDEX applications_open_queue; DROP INDEX applications_state_queue; "
-      "DROP INDEX applications_service_queue; "
+      "DROP INDEX applications_service_queue; DROP INDEX applications_overdue_queue; "
       "CREATE INDEX applications_queue ON applications (agency_id, is_open, state, submitted_at); "
       "DELETE FROM schema_migrations WHERE version >= 14;";
   const std::string back_to_v013 =

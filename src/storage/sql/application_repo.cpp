@@ -207,20 +207,32 @@ ApplicationPage SqlApplicationRepo::for_user(const std::string& user_id, int off
 }
 
 ApplicationPage SqlApplicationRepo::queue(const QueueFilter& f) {
+  // Which queue (queue_statements.hpp), and its keys, bound the same for the page and the count.
+  enum class Kind { open, service, state, overdue };
+  const Kind kind = f.overdue_only      ? Kind::overdue
+                    : !f.state.empty()  ? Kind::state
+                    : !f.service.empty() ? Kind::service
+                                        : Kind::open;
+  auto bind_keys = [&](Query& q) {
+    switch (kind) {
+      case Kind::open: q.bind_all(f.agency); return 2;
+      case Kind::service: q.bind_all(f.agency, f.service); return 3;
+      case Kind::state: q.bind_all(f.agency, f.state, f.service); return 4;
+      case Kind::overdue: q.bind_all(f.agency, f.now, f.state, f.service); return 5;
+    }
+    return 0;
+  };
   ApplicationPage page;
-  // The open queue and one service's bind the same; one state's has the state after them.
-  const bool open = f.state.empty();
-  const bool service = open && !f.service.empty();
-  const int overdue = f.overdue_only ? 1 : 0;
   {
-    auto q = c_.query(service ? kServiceQueue : open ? kOpenQueue : kStateQueue);
-    if (open) q.bind_all(f.agency, f.service, overdue, f.now, f.limit, f.offset);
-    else q.bind_all(f.agency, f.service, overdue, f.now, f.state, f.limit, f.offset);
+    static constexpr const char* kPages[] = {kOpenQueue, kServiceQueue, kStateQueue, kOverdueQueue};
+    auto q = c_.query(kPages[static_cast<int>(kind)]);
+    const int next = bind_keys(q);
+    q.bind(next, f.limit).bind(next + 1, f.offset);
     while (q.step()) page.items.push_back(read_application(q));
   }
-  auto n = c_.query(service ? kServiceQueueCount : open ? kOpenQueueCount : kStateQueueCount);
-  if (open) n.bind_all(f.agency, f.service, overdue, f.now, f.max_counted + 1);
-  else n.bind_all(f.agency, f.service, overdue, f.now, f.state, f.max_counted + 1);
+  static constexpr const char* kCounts[] = {kOpenQueueCount, kServiceQueueCount, kStateQueueCount, kOverdueQueueCount};
+  auto n = c_.query(kCounts[static_cast<int>(kind)]);
+  n.bind(bind_keys(n), f.max_counted + 1);
   n.step();
   page.total = std::min(n.integer(0), f.max_counted);
   page.total_exact = n.integer(0) <= f.max_counted;
