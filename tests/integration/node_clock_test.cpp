@@ -96,6 +96,67 @@ TEST(NodeClock, ReadyzOfANodeOffItsDatabaseServersClockIsRefused) {
   std::filesystem::remove_all(dir);
 }
 
+namespace {
+// The test database, with a server clock that answers (as PostgreSQL's does) or not, and a ping
+// whose answer is set; counts the pings.
+class ScriptedDatabase final : public storage::Database {
+ public:
+  explicit ScriptedDatabase(storage::Database& inner) : inner_(inner) {}
+  Status read(const storage::TxFn& fn) override { return inner_.read(fn); }
+  Status read_statements(const storage::TxFn& fn) override { return inner_.read_statements(fn); }
+  Status write(const storage::TxFn& fn) override { return inner_.write(fn); }
+  void write_async(storage::TxFn fn, storage::Post post, storage::WriteDone done) override {
+    inner_.write_async(std::move(fn), std::move(post), std::move(done));
+  }
+  bool ready() override {
+    ++pings;
+    return ping_answers;
+  }
+  std::string engine() const override { return inner_.engine(); }
+  int schema_version() override { return inner_.schema_version(); }
+  std::optional<double> clock_ms() override {
+    return clock_answers ? std::optional<double>(static_cast<double>(SystemClock().now_ms())) : std::nullopt;
+  }
+  bool clock_answers = true, ping_answers = true;
+  int pings = 0;
+
+ private:
+  storage::Database& inner_;
+};
+}  // namespace
+
+// A read-write node's /readyz makes one round trip where the database server has a clock: the
+// clock's answer is the database's, so no ping follows it. Without that answer the ping decides:
+// 503 database-unavailable when it fails too.
+TEST(NodeClock, ReadyzAsksTheDatabaseOnceWhenItsClockAnswers) {
+  const std::string dir = make_temp_dir("dz-clock-once");
+  auto inner = open_test_database(dir, 1);
+  ScriptedDatabase db(*inner);
+  SystemClock clock;
+  api::AppOptions ao;
+  ao.password = crypto::PasswordParams{1, 8 * 1024};
+  ao.documents_dir = dir + "/documents";
+  api::App app(db, clock, ao, certificates::SigningKey::generate());
+  auto ready = [&] {
+    http::Request req;
+    return api::handlers::readyz(app, req);
+  };
+  auto r = ready();
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(json::parse(r->body).contains("clock_offset_ms")) << r->body;
+  EXPECT_EQ(db.pings, 0);
+  db.clock_answers = false;
+  r = ready();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(db.pings, 1);
+  db.ping_answers = false;
+  r = ready();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().type, "database-unavailable");
+  inner.reset();
+  std::filesystem::remove_all(dir);
+}
+
 TEST(NodeClock, ReadyzAndMetricsReportTheOffsetOnPostgreSQL) {
   ServerProcess s;
   s.start();

@@ -120,6 +120,15 @@ TEST(QueueStore, OldestFirstPageAfterPageWithABoundedCount) {
     auto bounded = queue({.agency = "pta", .state = state, .limit = 1, .max_counted = 3});
     EXPECT_EQ(bounded.total, std::min<std::int64_t>(3, static_cast<std::int64_t>(of_state.items.size())));
     EXPECT_EQ(bounded.total_exact, of_state.items.size() <= 3u);
+    // With a service as well: the state's applications of that service, in the same order.
+    const std::string service = of_state.items.back().service_id;
+    std::vector<std::string> expected, listed;
+    for (const auto& a : of_state.items)
+      if (a.service_id == service) expected.push_back(a.id);
+    auto of_service = queue({.agency = "pta", .state = state, .service = service, .limit = 100'000});
+    for (const auto& a : of_service.items) listed.push_back(a.id);
+    EXPECT_EQ(listed, expected) << state << " " << service;
+    EXPECT_EQ(of_service.total, static_cast<std::int64_t>(expected.size()));
   }
   db.reset();
   std::filesystem::remove_all(dir);
@@ -158,6 +167,7 @@ TEST(QueueStore, EachQueueStatementReadsItsIndexInOrder) {
       {kOpenQueue, {open_index}},       {kOpenQueueCount, {open_index, open_rows}},
       {kServiceQueue, {service_index}}, {kServiceQueueCount, {service_index}},
       {kStateQueue, {state_index}},     {kStateQueueCount, {state_index}},
+      {kStateServiceQueue, {state_index}}, {kStateServiceQueueCount, {state_index}},
       {kOverdueQueue, {overdue_index}}, {kOverdueQueueCount, {overdue_index}},
   };
   for (const char* when : {"without statistics", "after ANALYZE"}) {

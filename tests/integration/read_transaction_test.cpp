@@ -299,3 +299,50 @@ TEST(PgWriterConnection, TheFirstWriteAfterItsServerSessionWasKilledSucceeds) {
   EXPECT_TRUE(first.ok()) << first.error().detail;
   EXPECT_TRUE(write_one().ok());
 }
+
+// A statement planned per use (Connection::query_planned_per_use) is never a server-side prepared
+// statement, so PostgreSQL plans it for each execution's values and never falls back to a generic
+// plan: after many executions (a prepared statement may get its generic plan after the fifth),
+// `pg_prepared_statements` holds the prepared statement and not it. Its values are bound as
+// usual, in a deferred BEGIN's pipeline too, and a session lost between executions is survived.
+TEST(PgReaderConnection, AStatementPlannedPerUseIsNeverPrepared) {
+  if (!testing_postgresql()) GTEST_SKIP() << "PostgreSQL only";
+  const std::string url = migrated_database("dz-pgplan");
+  using storage::postgres::PgConnection;
+  PgConnection reader(url, PgConnection::Use::read_only), killer(url);
+  constexpr const char* kPerUse = "SELECT ?1::bigint * 2 AS per_use_marker, ?2 || 'x'";
+  constexpr const char* kPrepared = "SELECT ?1::bigint * 3 AS prepared_marker";
+  constexpr const char* kPreparedHere =
+      "SELECT count(*) FILTER (WHERE statement LIKE '%per_use' || '_marker%'), "  // not its own text
+      "count(*) FILTER (WHERE statement LIKE '%prepared' || '_marker%') FROM pg_prepared_statements";
+  for (std::int64_t i = 1; i <= 8; ++i) {
+    if (i % 2) reader.defer_begin("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    {
+      auto q = reader.query_planned_per_use(kPerUse);
+      q.bind_all(i, std::string("v"));
+      ASSERT_TRUE(q.step());
+      EXPECT_EQ(q.integer(0), 2 * i);
+      EXPECT_EQ(q.text(1), "vx");
+    }
+    auto p = reader.query(kPrepared);
+    p.bind(1, i);
+    ASSERT_TRUE(p.step());
+    EXPECT_EQ(p.integer(0), 3 * i);
+    if (i % 2) reader.commit_without_waiting();
+  }
+  {
+    auto here = reader.query(kPreparedHere);
+    ASSERT_TRUE(here.step());
+    EXPECT_EQ(here.integer(0), 0);
+    EXPECT_EQ(here.integer(1), 1);
+  }
+  kill_other_sessions(killer);
+  try {
+    reader.query("SELECT 1").step();  // may learn of the kill here
+  } catch (const storage::StorageError&) {
+  }
+  auto q = reader.query_planned_per_use(kPerUse);
+  q.bind_all(std::int64_t{21}, std::string("y"));
+  ASSERT_TRUE(q.step());
+  EXPECT_EQ(q.integer(0), 42);
+}

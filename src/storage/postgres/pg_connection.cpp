@@ -74,8 +74,8 @@ std::string rewrite_placeholders(const char* sql, int& params) {
   return out;
 }
 
-PgStatement::PgStatement(PgConnection& conn, const char* sql)
-    : conn_(conn), sql_(rewrite_placeholders(sql, params_)), copy_sql_(copy_statement_for(sql)) {
+PgStatement::PgStatement(PgConnection& conn, const char* sql, Plan plan)
+    : conn_(conn), plan_(plan), sql_(rewrite_placeholders(sql, params_)), copy_sql_(copy_statement_for(sql)) {
   values_.resize(params_);
   nulls_.assign(params_, 1);
   types_.assign(params_, kUnknownOid);
@@ -132,6 +132,13 @@ void PgStatement::execute() {
 
 void PgStatement::execute_once() {
   PGconn* pg = conn_.handle();
+  std::vector<const char*> values(params_);
+  for (int i = 0; i < params_; ++i) values[i] = nulls_[i] ? nullptr : values_[i].c_str();
+  row_ = -1;
+  if (plan_ == Plan::per_use) {
+    result_ = conn_.execute({nullptr, &sql_, params_, types_.data(), values.data()});
+    return;
+  }
   if (prepared_session_ != conn_.session()) {
     prepared_.clear();
     prepared_session_ = conn_.session();
@@ -150,10 +157,7 @@ void PgStatement::execute_once() {
     PQclear(r);
     it = prepared_.emplace(signature, std::move(name)).first;
   }
-  std::vector<const char*> values(params_);
-  for (int i = 0; i < params_; ++i) values[i] = nulls_[i] ? nullptr : values_[i].c_str();
-  result_ = conn_.exec_prepared(it->second, params_, values.data());
-  row_ = -1;
+  result_ = conn_.execute({&it->second, &sql_, params_, types_.data(), values.data()});
 }
 
 bool PgStatement::step() {
@@ -275,9 +279,15 @@ void PgConnection::reconnect() {
   configure_session();
 }
 
-sql::Statement& PgConnection::statement(const char* sql) {
+sql::Statement& PgConnection::statement(const char* sql) { return cached(sql, PgStatement::Plan::prepared); }
+
+sql::Statement& PgConnection::statement_planned_per_use(const char* sql) {
+  return cached(sql, PgStatement::Plan::per_use);
+}
+
+sql::Statement& PgConnection::cached(const char* sql, PgStatement::Plan plan) {
   auto it = cache_.find(sql);
-  if (it == cache_.end()) it = cache_.emplace(sql, std::make_unique<PgStatement>(*this, sql)).first;
+  if (it == cache_.end()) it = cache_.emplace(sql, std::make_unique<PgStatement>(*this, sql, plan)).first;
   return *it->second;
 }
 
@@ -345,20 +355,28 @@ void PgConnection::send_deferred_begin() {
   PQclear(r);
 }
 
-PGresult* PgConnection::exec_prepared(const std::string& name, int params, const char* const* values) {
-  PGresult* r = deferred_begin_ ? pipeline_after_begin(name, params, values)
-                                : PQexecPrepared(conn_, name.c_str(), params, values, nullptr, nullptr, 0);
+namespace {
+int send(PGconn* pg, const PgConnection::Execution& e) {
+  return e.name ? PQsendQueryPrepared(pg, e.name->c_str(), e.params, e.values, nullptr, nullptr, 0)
+                : PQsendQueryParams(pg, e.sql->c_str(), e.params, e.types, e.values, nullptr, nullptr, 0);
+}
+}  // namespace
+
+PGresult* PgConnection::execute(const Execution& e) {
+  PGresult* r = deferred_begin_ ? pipeline_after_begin(e)
+                : e.name ? PQexecPrepared(conn_, e.name->c_str(), e.params, e.values, nullptr, nullptr, 0)
+                         : PQexecParams(conn_, e.sql->c_str(), e.params, e.types, e.values, nullptr, nullptr, 0);
   const ExecStatusType st = PQresultStatus(r);
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) fail("execute", r);
   return r;
 }
 
-PGresult* PgConnection::pipeline_after_begin(const std::string& name, int params, const char* const* values) {
+PGresult* PgConnection::pipeline_after_begin(const Execution& e) {
   const char* begin = std::exchange(deferred_begin_, nullptr);
   PGconn* pg = handle();
   if (PQenterPipelineMode(pg) != 1) fail("pipeline");
   const bool sent = PQsendQueryParams(pg, begin, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
-                    PQsendQueryPrepared(pg, name.c_str(), params, values, nullptr, nullptr, 0) == 1 &&
+                    send(pg, e) == 1 &&
                     PQpipelineSync(pg) == 1;
   // One result per command, each followed by a null, then the sync point (after a failed
   // command the next ones answer PGRES_PIPELINE_ABORTED). More nulls than commands, or a

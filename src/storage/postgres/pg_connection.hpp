@@ -1,7 +1,8 @@
 // One PostgreSQL connection (libpq) implementing the engine-neutral statement interface.
 // The `?`/`?N` placeholders of the shared SQL become `$N` once, when a statement is first used;
 // each statement is a server-side prepared statement per connection (and per parameter-type
-// signature: integers go as int8, reals as float8, text as unknown so the server infers it).
+// signature: integers go as int8, reals as float8, text as unknown so the server infers it),
+// except those planned per use (query_planned_per_use), which go with their values each time.
 // Results come back in text format and are read from the PGresult.
 #pragma once
 
@@ -31,7 +32,8 @@ void append_copy_text(std::string& out, std::string_view v);
 
 class PgStatement final : public sql::Statement {
  public:
-  PgStatement(PgConnection& conn, const char* sql);
+  enum class Plan { prepared, per_use };
+  PgStatement(PgConnection& conn, const char* sql, Plan plan = Plan::prepared);
   ~PgStatement() override;
   void bind_text(int i, std::string_view v) override;
   void bind_int(int i, std::int64_t v) override;
@@ -51,6 +53,7 @@ class PgStatement final : public sql::Statement {
   void execute_once();
 
   PgConnection& conn_;
+  Plan plan_;
   std::string sql_;
   int params_;  // set by rewrite_placeholders() while sql_ is initialised (declared after it)
   std::string copy_sql_;  // copy_statement_for(sql): how bulk mode sends this INSERT's rows
@@ -95,10 +98,19 @@ class PgConnection final : public sql::Connection {
   void commit_without_waiting();
   // Ends a read that failed: drops a BEGIN the server never saw, else ROLLBACK.
   void rollback_read();
-  // Executes prepared statement `name` (after a deferred BEGIN, in one pipeline) on a connection
-  // the caller got ready with handle() (PgStatement prepares it there first). Returns the
-  // result of a successful execution; throws StorageError otherwise.
-  PGresult* exec_prepared(const std::string& name, int params, const char* const* values);
+  // One execution of a statement with its values: the prepared statement `name` (PgStatement
+  // prepares it on the connection first), or, when `name` is null, `sql` itself as the unnamed
+  // statement, parsed and planned for these values.
+  struct Execution {
+    const std::string* name;
+    const std::string* sql;
+    int params;
+    const Oid* types;
+    const char* const* values;
+  };
+  // Runs it (after a deferred BEGIN, in one pipeline) on a connection the caller got ready with
+  // handle(). Returns the result of a successful execution; throws StorageError otherwise.
+  PGresult* execute(const Execution& e);
 
   // Whether a statement may be sent again after its connection is found lost: on a read-only
   // session, when it starts its transaction (a deferred BEGIN) or runs outside one, it has handed
@@ -133,12 +145,14 @@ class PgConnection final : public sql::Connection {
 
  protected:
   sql::Statement& statement(const char* sql) override;
+  sql::Statement& statement_planned_per_use(const char* sql) override;
 
  private:
   void configure_session();  // on every (re)connect
   void reconnect();  // a new server session: prepared statements are gone (session() changes)
   void send_deferred_begin();  // synchronously, when a simple command comes first
-  PGresult* pipeline_after_begin(const std::string& name, int params, const char* const* values);
+  PGresult* pipeline_after_begin(const Execution& e);
+  sql::Statement& cached(const char* sql, PgStatement::Plan plan);
   std::string url_;
   Use use_;
   PGconn* conn_ = nullptr;

@@ -208,30 +208,33 @@ ApplicationPage SqlApplicationRepo::for_user(const std::string& user_id, int off
 
 ApplicationPage SqlApplicationRepo::queue(const QueueFilter& f) {
   // Which queue (queue_statements.hpp), and its keys, bound the same for the page and the count.
-  enum class Kind { open, service, state, overdue };
-  const Kind kind = f.overdue_only      ? Kind::overdue
-                    : !f.state.empty()  ? Kind::state
-                    : !f.service.empty() ? Kind::service
-                                        : Kind::open;
-  auto bind_keys = [&](Query& q) {
+  enum Kind { open, service, state, state_service, overdue };
+  static constexpr const char* kPages[] = {kOpenQueue, kServiceQueue, kStateQueue, kStateServiceQueue, kOverdueQueue};
+  static constexpr const char* kCounts[] = {kOpenQueueCount, kServiceQueueCount, kStateQueueCount,
+                                            kStateServiceQueueCount, kOverdueQueueCount};
+  const Kind kind = f.overdue_only       ? overdue
+                    : f.state.empty()    ? (f.service.empty() ? open : service)
+                    : f.service.empty() ? state
+                                         : state_service;
+  auto query = [&](const char* sql) { return kind == overdue ? c_.query_planned_per_use(sql) : c_.query(sql); };
+  auto bind_keys = [&](Query& q) {  // the next parameter's number
     switch (kind) {
-      case Kind::open: q.bind_all(f.agency); return 2;
-      case Kind::service: q.bind_all(f.agency, f.service); return 3;
-      case Kind::state: q.bind_all(f.agency, f.state, f.service); return 4;
-      case Kind::overdue: q.bind_all(f.agency, f.now, f.state, f.service); return 5;
+      case open: q.bind_all(f.agency); return 2;
+      case service: q.bind_all(f.agency, f.service); return 3;
+      case state: q.bind_all(f.agency, f.state); return 3;
+      case state_service: q.bind_all(f.agency, f.state, f.service); return 4;
+      case overdue: q.bind_all(f.agency, f.now, f.state, f.service); return 5;
     }
     return 0;
   };
   ApplicationPage page;
   {
-    static constexpr const char* kPages[] = {kOpenQueue, kServiceQueue, kStateQueue, kOverdueQueue};
-    auto q = c_.query(kPages[static_cast<int>(kind)]);
+    auto q = query(kPages[kind]);
     const int next = bind_keys(q);
     q.bind(next, f.limit).bind(next + 1, f.offset);
     while (q.step()) page.items.push_back(read_application(q));
   }
-  static constexpr const char* kCounts[] = {kOpenQueueCount, kServiceQueueCount, kStateQueueCount, kOverdueQueueCount};
-  auto n = c_.query(kCounts[static_cast<int>(kind)]);
+  auto n = query(kCounts[kind]);
   n.bind(bind_keys(n), f.max_counted + 1);
   n.step();
   page.total = std::min(n.integer(0), f.max_counted);

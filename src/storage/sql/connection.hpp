@@ -88,6 +88,14 @@ class Connection {
  public:
   virtual ~Connection() = default;
   Query query(const char* sql) { return Query(statement(sql)); }
+  // For a statement whose best plan depends on the values bound (a parameter LIMIT, a filter that
+  // is off when its parameter is empty): planned for the values of each execution. On PostgreSQL
+  // it goes as the unnamed statement and never gets a generic plan, which for `LIMIT $n` assumes
+  // a large share of the rows is wanted and keeps filters that are off, so it may sort rows an
+  // index holds in order, or read the table for a count an index answers. Planning costs a
+  // little each time: only for such statements. SQLite plans once either way. A SQL constant is
+  // used through query() or through this, not both.
+  Query query_planned_per_use(const char* sql) { return Query(statement_planned_per_use(sql)); }
   // For statements without parameters (BEGIN, migrations); may hold several.
   virtual void exec_script(const char* sql) = 0;
   [[noreturn]] virtual void fail(const char* what) = 0;
@@ -100,6 +108,7 @@ class Connection {
  protected:
   // Prepared once per connection, cached by the SQL constant's address.
   virtual Statement& statement(const char* sql) = 0;
+  virtual Statement& statement_planned_per_use(const char* sql) { return statement(sql); }
 };
 
 }  // namespace darwaza::storage::sql

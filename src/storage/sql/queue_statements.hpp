@@ -5,12 +5,16 @@
 // - the open queue, oldest submission first, from the partial index applications_open_queue;
 // - one service's open queue, likewise, from applications_service_queue;
 // - one state's queue (decided states too), likewise, from applications_state_queue (a service
-//   asked for as well is checked on the way);
+//   asked for as well is checked on the way, in a statement of its own);
 // - the overdue queue (open applications past their state's SLA due time), longest overdue first,
 //   from applications_overdue_queue (a state or service asked for as well is checked on the way).
 // A statement that reads a partial index repeats the index's condition word for word: SQLite
 // uses a partial index only then. Counts stop at the limit bound (QueueFilter::max_counted + 1).
 // PostgreSQL refuses a parameter a statement does not use, so each statement numbers its own.
+// No statement has a filter that is off when its parameter is empty, except the overdue queue's:
+// PostgreSQL's generic plan of such a statement keeps the filter, and so reads the table for a
+// count an index answers. The overdue queue's are planned per use (Connection::
+// query_planned_per_use) because their generic plans sort (bench/RESULTS.md).
 #pragma once
 
 namespace darwaza::storage::sql::queue_sql {
@@ -22,7 +26,7 @@ namespace darwaza::storage::sql::queue_sql {
 #define DZ_COUNT "SELECT count(*) FROM (SELECT 1 FROM applications "
 #define DZ_OPEN "WHERE agency_id = ?1 AND is_open = 1 AND state <> 'draft' "
 #define DZ_SERVICE "WHERE agency_id = ?1 AND service_id = ?2 AND is_open = 1 AND state <> 'draft' "
-#define DZ_STATE "WHERE agency_id = ?1 AND state = ?2 AND state <> 'draft' AND (?3 = '' OR service_id = ?3) "
+#define DZ_STATE "WHERE agency_id = ?1 AND state = ?2 AND state <> 'draft' "
 #define DZ_OVERDUE                                                                                               \
   "WHERE agency_id = ?1 AND is_open = 1 AND state <> 'draft' AND sla_due_at IS NOT NULL AND sla_due_at < ?2 " \
   "AND (?3 = '' OR state = ?3) AND (?4 = '' OR service_id = ?4) "
@@ -33,9 +37,12 @@ inline constexpr const char* kOpenQueueCount = DZ_COUNT DZ_OPEN "LIMIT ?2) c";
 // ?1 agency, ?2 service, then limit and offset.
 inline constexpr const char* kServiceQueue = DZ_QUEUE_COLUMNS DZ_SERVICE DZ_OLDEST "LIMIT ?3 OFFSET ?4";
 inline constexpr const char* kServiceQueueCount = DZ_COUNT DZ_SERVICE "LIMIT ?3) c";
-// ?1 agency, ?2 state, ?3 service or '', then limit and offset.
-inline constexpr const char* kStateQueue = DZ_QUEUE_COLUMNS DZ_STATE DZ_OLDEST "LIMIT ?4 OFFSET ?5";
-inline constexpr const char* kStateQueueCount = DZ_COUNT DZ_STATE "LIMIT ?4) c";
+// ?1 agency, ?2 state, then limit and offset.
+inline constexpr const char* kStateQueue = DZ_QUEUE_COLUMNS DZ_STATE DZ_OLDEST "LIMIT ?3 OFFSET ?4";
+inline constexpr const char* kStateQueueCount = DZ_COUNT DZ_STATE "LIMIT ?3) c";
+// ?1 agency, ?2 state, ?3 service, then limit and offset.
+inline constexpr const char* kStateServiceQueue = DZ_QUEUE_COLUMNS DZ_STATE "AND service_id = ?3 " DZ_OLDEST "LIMIT ?4 OFFSET ?5";
+inline constexpr const char* kStateServiceQueueCount = DZ_COUNT DZ_STATE "AND service_id = ?3 LIMIT ?4) c";
 // ?1 agency, ?2 now, ?3 state or '', ?4 service or '', then limit and offset.
 inline constexpr const char* kOverdueQueue = DZ_QUEUE_COLUMNS DZ_OVERDUE "ORDER BY sla_due_at, id LIMIT ?5 OFFSET ?6";
 inline constexpr const char* kOverdueQueueCount = DZ_COUNT DZ_OVERDUE "LIMIT ?5) c";
