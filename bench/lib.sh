@@ -121,6 +121,30 @@ start_darwaza() {
   BASE="http://127.0.0.1:$PORT"
 }
 
+# binaries_under_test: sets BINARIES to "current:$DARWAZA", after "baseline:$BASELINE_DARWAZA" when that
+# is set (an older build: the same runs with both, interleaved, make an A/B on this machine).
+binaries_under_test() {
+  BINARIES=("current:$DARWAZA")
+  if [[ -n "${BASELINE_DARWAZA:-}" ]]; then
+    [[ -x "$BASELINE_DARWAZA" ]] || die "BASELINE_DARWAZA=$BASELINE_DARWAZA is not an executable"
+    BINARIES=("baseline:$BASELINE_DARWAZA" "${BINARIES[@]}")
+  fi
+}
+
+# start_node_of NAME:BINARY DIR ARGS...: start_node DIR ARGS... with that binary (an entry of BINARIES).
+start_node_of() {
+  local current=$DARWAZA
+  DARWAZA=${1#*:}
+  shift
+  start_node "$@"
+  DARWAZA=$current
+}
+
+# wrk_cells OUTPUT: "req/s | p50 | p99 | non-2xx" from the output of wrk --latency, for a table row.
+wrk_cells() {
+  echo "$(awk '/Requests\/sec/ {print $2}' <<<"$1") | $(awk '$1=="50%" {print $2}' <<<"$1") | $(awk '$1=="99%" {print $2}' <<<"$1") | $(awk '/Non-2xx/ {print $NF}' <<<"$1")"
+}
+
 # staff_token ROLE AGENCY: creates a staff member with the CLI and prints a session token.
 staff_token() {
   local cnic="35202-$(printf '%07d' $((RANDOM * 32 + RANDOM % 32)))-1" password="bench staff password 2026"

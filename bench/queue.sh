@@ -15,8 +15,9 @@
 #   open       the open queue's first page (20, oldest first) and its count;
 #   state      one state's first page and count, the states in turn (approved, under_review,
 #              submitted, rejected: thousands to tens of thousands of rows each);
-#   filtered   the open queue of one service (the service with most of PTA's applications);
-#   overdue    the open queue's applications past their SLA;
+#   filtered   the open queue of one service (the service with most of PTA's open applications);
+#   overdue    the overdue queue (open applications past their SLA due time, longest overdue
+#              first);
 #   deeper     the open queue's pages 2 to 50 in turn.
 set -euo pipefail
 BENCH_NAME=queue
@@ -24,11 +25,7 @@ BENCH_EXTRA_TOOLS="psql:postgresql"
 source "$(dirname "$0")/lib.sh"
 records_and_rounds "$@"
 APPS=$N
-BINARIES=("current:$DARWAZA")
-if [[ -n "${BASELINE_DARWAZA:-}" ]]; then
-  [[ -x "$BASELINE_DARWAZA" ]] || die "BASELINE_DARWAZA=$BASELINE_DARWAZA is not an executable"
-  BINARIES=("baseline:$BASELINE_DARWAZA" "${BINARIES[@]}")
-fi
+binaries_under_test
 TMP=$(mktemp -d)
 
 step "$APPS synthetic applications into SQLite and PostgreSQL"
@@ -76,19 +73,15 @@ echo "|---|---|---|---|---:|---:|---:|---:|"
 for round in $(seq "$ROUNDS"); do
   for target in "${TARGETS[@]}"; do
     for bin in "${BINARIES[@]}"; do
-      current=$DARWAZA
-      DARWAZA=${bin#*:}
-      TMP_NODE="$TMP/${target%%:*}"
-      start_node "$TMP_NODE" --db "${target#*:}"
+      start_node_of "$bin" "$TMP/${target%%:*}" --db "${target#*:}"
       BASE="http://127.0.0.1:$NODE_PORT"
-      QUEUE_TOKEN=$(TMP=$TMP_NODE DARWAZA_DB=${target#*:} staff_token officer pta)
-      DARWAZA=$current
+      QUEUE_TOKEN=$(TMP=$TMP/${target%%:*} DARWAZA=${bin#*:} DARWAZA_DB=${target#*:} staff_token officer pta)
       [[ -n "$QUEUE_TOKEN" ]] || die "no officer token"
       export QUEUE_TOKEN
       for mix in open state filtered overdue deeper; do
         wrk -t1 -c2 -d2s -s "$TMP/$mix.lua" "$BASE/" >/dev/null 2>&1
         out=$(wrk -t1 -c2 -d6s --latency -s "$TMP/$mix.lua" "$BASE/" 2>&1)
-        echo "| $round | $([[ ${target%%:*} == sq ]] && echo sqlite || echo postgresql) | ${bin%%:*} | $mix | $(awk '/Requests\/sec/ {print $2}' <<<"$out") | $(awk '$1=="50%" {print $2}' <<<"$out") | $(awk '$1=="99%" {print $2}' <<<"$out") | $(awk '/Non-2xx/ {print $NF}' <<<"$out") |"
+        echo "| $round | $([[ ${target%%:*} == sq ]] && echo sqlite || echo postgresql) | ${bin%%:*} | $mix | $(wrk_cells "$out") |"
       done
       stop_pid "$NODE_PID"
       BENCH_PIDS=${BENCH_PIDS% "$NODE_PID"}

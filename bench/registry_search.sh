@@ -28,11 +28,7 @@ BENCH_NAME=registry_search
 BENCH_EXTRA_TOOLS="python3 psql:postgresql"
 source "$(dirname "$0")/lib.sh"
 records_and_rounds "$@"
-BINARIES=("current:$DARWAZA")
-if [[ -n "${BASELINE_DARWAZA:-}" ]]; then
-  [[ -x "$BASELINE_DARWAZA" ]] || die "BASELINE_DARWAZA=$BASELINE_DARWAZA is not an executable"
-  BINARIES=("baseline:$BASELINE_DARWAZA" "${BINARIES[@]}")
-fi
+binaries_under_test
 TMP=$(mktemp -d)
 
 step "$N registrations into SQLite and PostgreSQL"
@@ -87,10 +83,7 @@ echo "|---|---|---|---|---:|---:|---:|---:|---:|"
 for round in $(seq "$ROUNDS"); do
   for target in "sq:sqlite:$TMP/sq/data/darwaza.db" "pg:${PG_BASE}dz"; do
     for bin in "${BINARIES[@]}"; do
-      current=$DARWAZA
-      DARWAZA=${bin#*:}
-      start_node "$TMP/${target%%:*}" --db "${target#*:}"
-      DARWAZA=$current
+      start_node_of "$bin" "$TMP/${target%%:*}" --db "${target#*:}"
       for mix in broad mixed other deep status; do
         script=$mix
         [[ $mix == deep ]] && script=$([[ ${bin%%:*} == baseline ]] && echo deep_page || echo deep_after)
@@ -99,7 +92,7 @@ for round in $(seq "$ROUNDS"); do
         # costly reads: let them end, or the run's first requests find it full (503 busy).
         sleep 1
         out=$(wrk -t2 -c8 -d6s --latency -s "$TMP/$script.lua" "http://127.0.0.1:$NODE_PORT/" 2>&1)
-        echo "| $round | $([[ ${target%%:*} == sq ]] && echo sqlite || echo postgresql) | ${bin%%:*} | $mix | $(awk '/Requests\/sec/ {print $2}' <<<"$out") | $(awk '$1=="50%" {print $2}' <<<"$out") | $(awk '$1=="99%" {print $2}' <<<"$out") | $(awk '/Non-2xx/ {print $NF}' <<<"$out") | $(sed -n 's/.*timeout \([0-9]*\).*/\1/p' <<<"$out") |"
+        echo "| $round | $([[ ${target%%:*} == sq ]] && echo sqlite || echo postgresql) | ${bin%%:*} | $mix | $(wrk_cells "$out") | $(sed -n 's/.*timeout \([0-9]*\).*/\1/p' <<<"$out") |"
       done
       stop_pid "$NODE_PID"
       BENCH_PIDS=${BENCH_PIDS% "$NODE_PID"}
