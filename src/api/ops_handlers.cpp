@@ -28,10 +28,10 @@ http::HandlerResult readyz(App& app, http::Request&) {
     return ok_status();
   };
   if (!app.options.read_only) {
-    // On PostgreSQL the clock's read is the database's answer (one round trip, not two); without
-    // it (SQLite, or no answer) the ping says.
+    // Where the database server has a clock (PostgreSQL), its read is the database's answer: one
+    // round trip, and no second try at a database that did not answer. Elsewhere the ping says.
     auto offset = measure_clock_offset(app.db, app.clock);
-    if (!offset && !app.db.ready())
+    if (!offset && (app.db.has_server_clock() || !app.db.ready()))
       return make_error(ErrorKind::unavailable, "database-unavailable", "Database unavailable", "");
     if (Status s = clock_checked(offset); !s.ok()) return s.take_error();
     return http::Reply::json(200, body);

@@ -37,7 +37,8 @@ class ApplicationRepo {
   // The person's own applications and those of organisations they belong to, newest first.
   virtual ApplicationPage for_user(const std::string& user_id, int offset, int limit) = 0;
   // An agency's queue, oldest submission first: the open applications (no state filter) or those
-  // in f.state, drafts never; total counted up to f.max_counted.
+  // in f.state, of f.service if given, drafts never; with f.overdue_only, the open ones past their
+  // SLA due time (f.now), longest overdue first. Total counted up to f.max_counted.
   virtual ApplicationPage queue(const applications::QueueFilter& f) = 0;
 
   virtual void add_event(const applications::Event& e) = 0;

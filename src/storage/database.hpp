@@ -103,6 +103,8 @@ class Database {
   // The database server's clock, in Unix milliseconds, for an engine whose server has a clock of
   // its own (PostgreSQL); nullopt on SQLite (the node's machine) or when it does not answer.
   virtual std::optional<double> clock_ms() { return std::nullopt; }
+  // Whether clock_ms() asks the database server (so no answer means no database).
+  virtual bool has_server_clock() const { return false; }
   // The most reads that can run at once (the reader connections); 0 when there is no such bound.
   virtual int max_concurrent_reads() const { return 0; }
 };

@@ -115,9 +115,11 @@ class ScriptedDatabase final : public storage::Database {
   std::string engine() const override { return inner_.engine(); }
   int schema_version() override { return inner_.schema_version(); }
   std::optional<double> clock_ms() override {
-    return clock_answers ? std::optional<double>(static_cast<double>(SystemClock().now_ms())) : std::nullopt;
+    if (!server_clock || !clock_answers) return std::nullopt;
+    return static_cast<double>(SystemClock().now_ms());
   }
-  bool clock_answers = true, ping_answers = true;
+  bool has_server_clock() const override { return server_clock; }
+  bool server_clock = true, clock_answers = true, ping_answers = true;
   int pings = 0;
 
  private:
@@ -126,8 +128,8 @@ class ScriptedDatabase final : public storage::Database {
 }  // namespace
 
 // A read-write node's /readyz makes one round trip where the database server has a clock: the
-// clock's answer is the database's, so no ping follows it. Without that answer the ping decides:
-// 503 database-unavailable when it fails too.
+// clock's answer is the database's, so no ping follows it, and no answer is 503
+// database-unavailable without a second try. Without a server clock (SQLite) the ping decides.
 TEST(NodeClock, ReadyzAsksTheDatabaseOnceWhenItsClockAnswers) {
   const std::string dir = make_temp_dir("dz-clock-once");
   auto inner = open_test_database(dir, 1);
@@ -147,7 +149,13 @@ TEST(NodeClock, ReadyzAsksTheDatabaseOnceWhenItsClockAnswers) {
   EXPECT_EQ(db.pings, 0);
   db.clock_answers = false;
   r = ready();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().type, "database-unavailable");
+  EXPECT_EQ(db.pings, 0);
+  db.server_clock = false;  // as on SQLite
+  r = ready();
   ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(json::parse(r->body).contains("clock_offset_ms")) << r->body;
   EXPECT_EQ(db.pings, 1);
   db.ping_answers = false;
   r = ready();

@@ -31,6 +31,7 @@ class PgDatabase final : public sql::GroupCommitDatabase {
   Status read_statements(const TxFn& fn) override { return read_without_transaction(fn); }
   std::optional<double> replica_lag_s() override;
   std::optional<double> clock_ms() override;
+  bool has_server_clock() const override { return true; }
 
  protected:
   std::unique_ptr<sql::Connection> open_reader() override;

@@ -212,10 +212,10 @@ ApplicationPage SqlApplicationRepo::queue(const QueueFilter& f) {
   static constexpr const char* kPages[] = {kOpenQueue, kServiceQueue, kStateQueue, kStateServiceQueue, kOverdueQueue};
   static constexpr const char* kCounts[] = {kOpenQueueCount, kServiceQueueCount, kStateQueueCount,
                                             kStateServiceQueueCount, kOverdueQueueCount};
-  const Kind kind = f.overdue_only       ? overdue
-                    : f.state.empty()    ? (f.service.empty() ? open : service)
+  const Kind kind = f.overdue_only     ? overdue
+                    : f.state.empty()   ? (f.service.empty() ? open : service)
                     : f.service.empty() ? state
-                                         : state_service;
+                                        : state_service;
   auto query = [&](const char* sql) { return kind == overdue ? c_.query_planned_per_use(sql) : c_.query(sql); };
   auto bind_keys = [&](Query& q) {  // the next parameter's number
     switch (kind) {

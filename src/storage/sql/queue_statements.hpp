@@ -41,7 +41,8 @@ inline constexpr const char* kServiceQueueCount = DZ_COUNT DZ_SERVICE "LIMIT ?3)
 inline constexpr const char* kStateQueue = DZ_QUEUE_COLUMNS DZ_STATE DZ_OLDEST "LIMIT ?3 OFFSET ?4";
 inline constexpr const char* kStateQueueCount = DZ_COUNT DZ_STATE "LIMIT ?3) c";
 // ?1 agency, ?2 state, ?3 service, then limit and offset.
-inline constexpr const char* kStateServiceQueue = DZ_QUEUE_COLUMNS DZ_STATE "AND service_id = ?3 " DZ_OLDEST "LIMIT ?4 OFFSET ?5";
+inline constexpr const char* kStateServiceQueue =
+    DZ_QUEUE_COLUMNS DZ_STATE "AND service_id = ?3 " DZ_OLDEST "LIMIT ?4 OFFSET ?5";
 inline constexpr const char* kStateServiceQueueCount = DZ_COUNT DZ_STATE "AND service_id = ?3 LIMIT ?4) c";
 // ?1 agency, ?2 now, ?3 state or '', ?4 service or '', then limit and offset.
 inline constexpr const char* kOverdueQueue = DZ_QUEUE_COLUMNS DZ_OVERDUE "ORDER BY sla_due_at, id LIMIT ?5 OFFSET ?6";
