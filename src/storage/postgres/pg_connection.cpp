@@ -288,6 +288,7 @@ sql::Statement& PgConnection::statement_planned_per_use(const char* sql) {
 sql::Statement& PgConnection::cached(const char* sql, PgStatement::Plan plan) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) it = cache_.emplace(sql, std::make_unique<PgStatement>(*this, sql, plan)).first;
+  if (it->second->plan() != plan) fail("a statement used both prepared and planned per use");
   return *it->second;
 }
 

@@ -34,6 +34,7 @@ class PgStatement final : public sql::Statement {
  public:
   enum class Plan { prepared, per_use };
   PgStatement(PgConnection& conn, const char* sql, Plan plan = Plan::prepared);
+  Plan plan() const { return plan_; }
   ~PgStatement() override;
   void bind_text(int i, std::string_view v) override;
   void bind_int(int i, std::int64_t v) override;

@@ -208,37 +208,40 @@ ApplicationPage SqlApplicationRepo::for_user(const std::string& user_id, int off
 
 ApplicationPage SqlApplicationRepo::queue(const QueueFilter& f) {
   // Which queue (queue_statements.hpp), and its keys, bound the same for the page and the count.
-  enum Kind { open, service, state, state_service, overdue };
-  static constexpr const char* kPages[] = {kOpenQueue, kServiceQueue, kStateQueue, kStateServiceQueue, kOverdueQueue};
-  static constexpr const char* kCounts[] = {kOpenQueueCount, kServiceQueueCount, kStateQueueCount,
-                                            kStateServiceQueueCount, kOverdueQueueCount};
-  const Kind kind = f.overdue_only     ? overdue
-                    : f.state.empty()   ? (f.service.empty() ? open : service)
-                    : f.service.empty() ? state
-                                        : state_service;
-  auto query = [&](const char* sql) { return kind == overdue ? c_.query_planned_per_use(sql) : c_.query(sql); };
+  const QueueStatements& which = f.overdue_only     ? kOverdue
+                                 : f.state.empty()   ? (f.service.empty() ? kOpen : kService)
+                                 : f.service.empty() ? kState
+                                                     : kStateService;
+  auto query = [&](const char* sql) { return which.planned_per_use ? c_.query_planned_per_use(sql) : c_.query(sql); };
   auto bind_keys = [&](Query& q) {  // the next parameter's number
-    switch (kind) {
-      case open: q.bind_all(f.agency); return 2;
-      case service: q.bind_all(f.agency, f.service); return 3;
-      case state: q.bind_all(f.agency, f.state); return 3;
-      case state_service: q.bind_all(f.agency, f.state, f.service); return 4;
-      case overdue: q.bind_all(f.agency, f.now, f.state, f.service); return 5;
+    if (&which == &kOverdue) {
+      q.bind_all(f.agency, f.now, f.state, f.service);
+      return 5;
     }
-    return 0;
+    if (&which == &kStateService) {
+      q.bind_all(f.agency, f.state, f.service);
+      return 4;
+    }
+    if (&which == &kState || &which == &kService) {
+      q.bind_all(f.agency, &which == &kState ? f.state : f.service);
+      return 3;
+    }
+    q.bind_all(f.agency);
+    return 2;
   };
   ApplicationPage page;
   {
-    auto q = query(kPages[kind]);
+    auto q = query(which.page);
     const int next = bind_keys(q);
     q.bind(next, f.limit).bind(next + 1, f.offset);
     while (q.step()) page.items.push_back(read_application(q));
   }
-  auto n = query(kCounts[kind]);
+  auto n = query(which.count);
   n.bind(bind_keys(n), f.max_counted + 1);
   n.step();
-  page.total = std::min(n.integer(0), f.max_counted);
-  page.total_exact = n.integer(0) <= f.max_counted;
+  const std::int64_t counted = n.integer(0);
+  page.total = std::min(counted, f.max_counted);
+  page.total_exact = counted <= f.max_counted;
   return page;
 }
 

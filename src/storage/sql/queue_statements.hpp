@@ -47,6 +47,18 @@ inline constexpr const char* kStateServiceQueueCount = DZ_COUNT DZ_STATE "AND se
 // ?1 agency, ?2 now, ?3 state or '', ?4 service or '', then limit and offset.
 inline constexpr const char* kOverdueQueue = DZ_QUEUE_COLUMNS DZ_OVERDUE "ORDER BY sla_due_at, id LIMIT ?5 OFFSET ?6";
 inline constexpr const char* kOverdueQueueCount = DZ_COUNT DZ_OVERDUE "LIMIT ?5) c";
+
+// One queue's page and count, and how the store runs them.
+struct QueueStatements {
+  const char* page;
+  const char* count;
+  bool planned_per_use;  // Connection::query_planned_per_use, not query
+};
+inline constexpr QueueStatements kOpen{kOpenQueue, kOpenQueueCount, false};
+inline constexpr QueueStatements kService{kServiceQueue, kServiceQueueCount, false};
+inline constexpr QueueStatements kState{kStateQueue, kStateQueueCount, false};
+inline constexpr QueueStatements kStateService{kStateServiceQueue, kStateServiceQueueCount, false};
+inline constexpr QueueStatements kOverdue{kOverdueQueue, kOverdueQueueCount, true};
 #undef DZ_OLDEST
 #undef DZ_OVERDUE
 #undef DZ_STATE
