@@ -18,10 +18,15 @@
 #   filtered   the open queue of one service (the service with most of PTA's open applications);
 #   overdue    the overdue queue (open applications past their SLA due time, longest overdue
 #              first);
-#   deeper     the open queue's pages 2 to 50 in turn.
+#   deeper     the open queue's pages 2 to 50 in turn;
+#   deep       the open queue's last numbered pages, 451 to 500 (applications 9,001 to 10,000) in
+#              turn, by OFFSET;
+#   cursor     the same pages by `after` (the cursors are found once per engine by walking the
+#              queue from its first page with the current binary; a baseline binary older than
+#              the cursor is not run on this mix).
 set -euo pipefail
 BENCH_NAME=queue
-BENCH_EXTRA_TOOLS="psql:postgresql"
+BENCH_EXTRA_TOOLS="psql:postgresql jq"
 source "$(dirname "$0")/lib.sh"
 records_and_rounds "$@"
 APPS=$N
@@ -61,7 +66,11 @@ cat >"$TMP/deeper.lua" <<'LUA'
 local i = 0
 request = function() i = i + 1; return wrk.format("GET", "/v1/agencies/pta/queue?page=" .. (i % 49 + 2)) end
 LUA
-for mix in open state filtered overdue deeper; do
+cat >"$TMP/deep.lua" <<'LUA'
+local i = 0
+request = function() i = i + 1; return wrk.format("GET", "/v1/agencies/pta/queue?page=" .. (i % 50 + 451)) end
+LUA
+for mix in open state filtered overdue deeper deep; do
   sed -i '1i local token = os.getenv("QUEUE_TOKEN")' "$TMP/$mix.lua"
   sed -i 's/wrk.format("GET", \(.*\)) end$/wrk.format("GET", \1, {["Authorization"] = "Bearer " .. token}) end/' "$TMP/$mix.lua"
 done
@@ -78,9 +87,31 @@ for round in $(seq "$ROUNDS"); do
       QUEUE_TOKEN=$(TMP=$TMP/${target%%:*} DARWAZA=${bin#*:} DARWAZA_DB=${target#*:} staff_token officer pta)
       [[ -n "$QUEUE_TOKEN" ]] || die "no officer token"
       export QUEUE_TOKEN
-      for mix in open state filtered overdue deeper; do
-        wrk -t1 -c2 -d2s -s "$TMP/$mix.lua" "$BASE/" >/dev/null 2>&1
-        out=$(wrk -t1 -c2 -d6s --latency -s "$TMP/$mix.lua" "$BASE/" 2>&1)
+      cursors=$TMP/${target%%:*}/cursor.lua
+      if [[ ${bin%%:*} == current && ! -s $cursors ]]; then
+        # The cursors of pages 451 to 500: the next_after of pages 450 to 499, walked from page 1.
+        after="" list=""
+        for page in $(seq 499); do
+          after=$(curl -sf -H "Authorization: Bearer $QUEUE_TOKEN" \
+            "$BASE/v1/agencies/pta/queue${after:+?after=$after}" | jq -r '.next_after // empty')
+          [[ -n $after ]] || die "the queue ended before page $((page + 1))"
+          ((page >= 450)) && list+="\"$after\","
+        done
+        cat >"$cursors" <<LUA
+local token = os.getenv("QUEUE_TOKEN")
+local cursors = { $list }
+local i = 0
+request = function() i = i + 1; return wrk.format("GET", "/v1/agencies/pta/queue?after=" .. cursors[i % #cursors + 1], {["Authorization"] = "Bearer " .. token}) end
+LUA
+      fi
+      for mix in open state filtered overdue deeper deep cursor; do
+        script=$TMP/$mix.lua
+        if [[ $mix == cursor ]]; then
+          [[ ${bin%%:*} == current ]] || continue
+          script=$cursors
+        fi
+        wrk -t1 -c2 -d2s -s "$script" "$BASE/" >/dev/null 2>&1
+        out=$(wrk -t1 -c2 -d6s --latency -s "$script" "$BASE/" 2>&1)
         echo "| $round | $([[ ${target%%:*} == sq ]] && echo sqlite || echo postgresql) | ${bin%%:*} | $mix | $(wrk_cells "$out") |"
       done
       stop_pid "$NODE_PID"

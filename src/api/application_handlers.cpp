@@ -186,9 +186,11 @@ http::HandlerResult agency_queue(App& app, http::Request& req) {
   f.service = req.query_param("service").value_or("");
   f.overdue_only = req.query_param("overdue").value_or("") == "true";
   int page = query_int(req, "page", 1), size = query_int(req, "page_size", 20);
-  auto r = app.applications.queue(req.principal, f, page, size, req.lang);
+  auto r = app.applications.queue(req.principal, f, page, size, req.lang, req.query_param("after").value_or(""));
   if (!r.ok()) return r.take_error();
-  return http::Reply::json(200, page_json(*r, page, size, app.clock.now_ms()));
+  json body = page_json(r->page, page, size, app.clock.now_ms());
+  body["next_after"] = r->next_after.empty() ? json(nullptr) : json(r->next_after);
+  return http::Reply::json(200, body);
 }
 
 namespace {

@@ -1,6 +1,7 @@
 #include "applications/applications.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 
 #include "applications/errors.hpp"
@@ -356,15 +357,55 @@ Result<storage::ApplicationPage> Applications::mine(const Principal& who, int pa
   });
 }
 
-Result<storage::ApplicationPage> Applications::queue(const Principal& who, QueueFilter f, int page, int page_size,
-                                                     const std::string& lang) {
+std::string queue_cursor(std::int64_t key, const std::string& id) { return std::to_string(key) + "." + id; }
+
+std::optional<QueuePosition> parse_queue_cursor(std::string_view cursor) {
+  // A time in Unix ms (up to 15 digits, no sign, no leading zero), a dot, an application id
+  // (at most 64 letters, digits, '_' and '-': what an URL carries as it is).
+  const auto dot = cursor.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot > 15 || (cursor[0] == '0' && dot > 1)) return std::nullopt;
+  const std::string_view key = cursor.substr(0, dot), id = cursor.substr(dot + 1);
+  if (!std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+  if (id.empty() || id.size() > 64 || !std::all_of(id.begin(), id.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+      }))
+    return std::nullopt;
+  return QueuePosition{std::stoll(std::string(key)), std::string(id)};
+}
+
+Result<QueuePage> Applications::queue(const Principal& who, QueueFilter f, int page, int page_size,
+                                      const std::string& lang, const std::string& after) {
   if (Status s = page_errors(page, page_size, lang); !s.ok()) return s.take_error();
+  // Numbered pages end with the applications a queue counts: deeper, OFFSET would read every
+  // application it skips, so pages go on by `after`, each at the cost of the first.
+  FieldErrors errs(lang);
+  std::optional<QueuePosition> from;
+  if (!after.empty()) {
+    from = parse_queue_cursor(after);
+    if (!from) errs.add("/after", "pattern");
+    if (page != 1) errs.add("/page", "not_with", "after");
+  }
+  if (static_cast<std::int64_t>(page - 1) * page_size >= kMaxQueueCounted)
+    errs.add("/page", "page_after", std::to_string((kMaxQueueCounted - 1) / page_size + 1));
+  if (!errs.empty()) return errs.to_error();
   if (!who.is_staff_of(f.agency)) return make_error(ErrorKind::forbidden, "forbidden", "Forbidden", "Not your agency.");
+  if (from) {
+    f.after_key = from->key;
+    f.after_id = std::move(from->id);
+  }
   f.offset = (page - 1) * page_size;
-  f.limit = page_size;
+  f.limit = page_size + 1;  // one more: whether a further page holds any
   f.now = clock_.now_ms();
-  return storage::read_value<storage::ApplicationPage>(
-      db_, [&](storage::Tx& tx) -> Result<storage::ApplicationPage> { return tx.applications().queue(f); });
+  return storage::read_value<QueuePage>(db_, [&](storage::Tx& tx) -> Result<QueuePage> {
+    QueuePage out{tx.applications().queue(f), ""};
+    auto& items = out.page.items;
+    if (static_cast<int>(items.size()) > page_size) {
+      items.resize(page_size);
+      const Application& last = items.back();
+      out.next_after = queue_cursor(f.overdue_only ? last.sla_due_at.value_or(0) : last.submitted_at.value_or(0), last.id);
+    }
+    return out;
+  });
 }
 
 Result<View> Applications::claim(const Principal& who, const std::string& id) {

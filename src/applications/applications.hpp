@@ -48,6 +48,13 @@ struct SubmitInput {
 
 struct View;
 
+// A page of an agency's queue, and, when a further page holds applications, the cursor that lists
+// it (queue_cursor: the page's last application's position); empty on the last page.
+struct QueuePage {
+  storage::ApplicationPage page;
+  std::string next_after;
+};
+
 struct Submitted {
   Application application;
   nlohmann::json receipt;  // signed; null for drafts
@@ -117,8 +124,10 @@ class Applications {
   // `id` is the application's id or its tracking number; the same visibility rules either way.
   Result<View> get(const Principal& who, const std::string& id);
   Result<storage::ApplicationPage> mine(const Principal& who, int page, int page_size, const std::string& lang);
-  Result<storage::ApplicationPage> queue(const Principal& who, QueueFilter filter, int page, int page_size,
-                                         const std::string& lang);
+  // An agency's queue, to its officers: a numbered page (within the first kMaxQueueCounted), or
+  // the page after `after`, the next_after of the page before.
+  Result<QueuePage> queue(const Principal& who, QueueFilter filter, int page, int page_size, const std::string& lang,
+                          const std::string& after = "");
   Result<View> claim(const Principal& who, const std::string& id);
   Result<View> transition(const Principal& who, const std::string& id, const TransitionInput& in,
                           const std::string& lang);

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -86,9 +88,24 @@ struct QueueFilter {
   // an officer clears them in, and the one an index holds (the other queues: oldest submission first).
   bool overdue_only = false;
   UnixMs now = 0;
+  // Where the page starts: after this position in the queue's order (submission time, or SLA due
+  // time for the overdue queue, then id); the default is before every application. Then `offset`
+  // more are skipped (numbered pages; each skipped one is read).
+  std::int64_t after_key = std::numeric_limits<std::int64_t>::min();
+  std::string after_id;
   int offset = 0;
   int limit = 20;
   std::int64_t max_counted = kMaxQueueCounted;
 };
+
+// A queue's cursor: the position (QueueFilter::after_key, after_id) of a page's last application,
+// "KEY.ID" (KEY its submission time, or its SLA due time in the overdue queue). Opaque to clients.
+std::string queue_cursor(std::int64_t key, const std::string& id);
+struct QueuePosition {
+  std::int64_t key = 0;
+  std::string id;
+};
+// A cursor read back; nullopt for anything that is not one.
+std::optional<QueuePosition> parse_queue_cursor(std::string_view cursor);
 
 }  // namespace darwaza::applications

@@ -104,17 +104,18 @@ HandlerResult list_tasks(Context& ctx, Request& req) {
   for (const auto& agency : agencies_of(req.principal)) {
     applications::QueueFilter f;
     f.agency = agency;
-    for (int page = 1; static_cast<int>(out.size()) < *max; ++page) {
-      auto p = ctx.app.applications.queue(req.principal, f, page, kQueuePage, req.lang);
+    // Page after page by the queue's cursor: each at the cost of the first.
+    for (std::string after;;) {
+      auto p = ctx.app.applications.queue(req.principal, f, 1, kQueuePage, req.lang, after);
       if (!p.ok()) return p.take_error();
-      for (const auto& a : p->items) {
+      for (const auto& a : p->page.items) {
         auto def = ctx.app.catalog.at_version(a.service_id, a.service_version);
         if (!def.ok() || !applications::officers_act_in(**def, a.state) || !wanted(a)) continue;
         if (skipped < *first) ++skipped;
         else if (static_cast<int>(out.size()) < *max) out.push_back(task_json(ctx, a, **def));
       }
-      // A short page is the queue's last (its total is counted only up to kMaxQueueCounted).
-      if (static_cast<int>(p->items.size()) < kQueuePage) break;
+      after = std::move(p->next_after);
+      if (after.empty() || static_cast<int>(out.size()) >= *max) break;  // the queue's last page, or enough
     }
   }
   return http::Reply::json(200, out);

@@ -649,9 +649,10 @@ TEST(Queue, OldestFirstFilteredByStateServiceAndOverdue) {
 }
 
 // A queue longer than the 10,000 it counts: its total says "more than" (total_exact false), its
-// later pages still list every application, and the GovStack task list still finds one queued
-// past the 10,000th (it pages on until a short page, not until the counted total). 10,050 copies
-// of one application, submitted earlier, are put before it in the queue with SQL.
+// numbered pages end with the 10,000th and its cursor (`after`, each page's `next_after`) lists
+// every application after that, and the GovStack task list still finds one queued past the
+// 10,000th (it pages on by the cursor, not until the counted total). 10,050 copies of one
+// application, submitted earlier, are put before it in the queue with SQL.
 TEST(Queue, PastTheTenThousandItCountsEveryApplicationIsListedAndFound) {
   ServerProcess server({"--catalog-dir", DARWAZA_TEST_FIXTURES "/services", "--govstack-registration", "127.0.0.1:0"});
   server.start();
@@ -671,15 +672,55 @@ TEST(Queue, PastTheTenThousandItCountsEveryApplicationIsListedAndFound) {
              "a.tracking_number || '-' || n.i, service_id, service_version, agency_id, applicant_user_id, org_id, state, "
              "is_open, data, fee_paisa, paid_paisa, assigned_to, certificate_id, created_at, submitted_at - 100000 + n.i, "
              "updated_at, decided_at, state_entered_at, sla_due_at FROM n, applications a WHERE a.id = '" + id + "'");
-  auto first = c.get("/v1/agencies/pta/queue?page_size=100", bearer(pta.token));
+  const std::string queue = "/v1/agencies/pta/queue?page_size=100";
+  auto first = c.get(queue, bearer(pta.token));
   ASSERT_EQ(first.status, 200u) << first.body;
   EXPECT_EQ(first.json()["total"], 10'000);
   EXPECT_EQ(first.json()["total_exact"], false);
   EXPECT_EQ(first.json()["items"][0]["id"], id + "-1");
-  // The newest is the last: page 101 of 100, after the 10,050 copies.
-  const json last = c.get("/v1/agencies/pta/queue?page_size=100&page=101", bearer(pta.token)).json();
+  // Numbered pages end with the 10,000 counted; the last of them says where the cursor goes on.
+  const json hundredth = c.get(queue + "&page=100", bearer(pta.token)).json();
+  ASSERT_EQ(hundredth["items"].size(), 100u) << hundredth.dump().substr(0, 300);
+  EXPECT_EQ(hundredth["items"][99]["id"], id + "-10000");
+  ASSERT_TRUE(hundredth["next_after"].is_string()) << hundredth.dump().substr(0, 300);
+  // The newest is the last: the page after the 10,000th holds the other 50 copies and it, and no
+  // page follows it.
+  const json last = c.get(queue + "&after=" + hundredth["next_after"].get<std::string>(), bearer(pta.token)).json();
   ASSERT_EQ(last["items"].size(), 51u) << last.dump().substr(0, 300);
+  EXPECT_EQ(last["items"][0]["id"], id + "-10001");
   EXPECT_EQ(last["items"][50]["id"], id);
+  EXPECT_TRUE(last["next_after"].is_null());
+  // The whole queue by cursor, from the first page: every application once, oldest first.
+  std::vector<std::string> listed;
+  for (std::string after;;) {
+    const json page = c.get(queue + (after.empty() ? "" : "&after=" + after), bearer(pta.token)).json();
+    for (const auto& a : page["items"]) listed.push_back(a["id"]);
+    if (page["next_after"].is_null()) break;
+    after = page["next_after"];
+  }
+  ASSERT_EQ(listed.size(), static_cast<std::size_t>(kCopies + 1));
+  EXPECT_EQ(listed.front(), id + "-1");
+  EXPECT_EQ(listed[kCopies - 1], id + "-" + std::to_string(kCopies));
+  EXPECT_EQ(listed.back(), id);
+  // Refusals, each a field error of the 422 problem: a numbered page past the counted ones, a
+  // cursor that is not one, a cursor with a page number.
+  auto refused = [&](const std::string& query, const std::string& path, const std::string& rule) {
+    auto r = c.get("/v1/agencies/pta/queue?" + query, bearer(pta.token));
+    ASSERT_EQ(r.status, 422u) << query << r.body;
+    const json j = r.json();
+    bool found = false;
+    for (const auto& e : j["errors"]) found |= e["path"] == path && e["rule"] == rule;
+    EXPECT_TRUE(found) << query << " " << r.body;
+  };
+  refused("page_size=100&page=101", "/page", "page_after");
+  refused("page=501", "/page", "page_after");
+  for (const char* bad : {"x", "5", ".app_1", "012.app_1", "5.", "5.app.1", "5.app%201", "-5.app_1",
+                          "1234567890123456.app_1"})
+    refused(std::string("after=") + bad, "/after", "pattern");
+  refused("after=5.app_1&page=2", "/page", "not_with");
+  // A cursor is no way into another agency's queue.
+  EXPECT_EQ(c.get("/v1/agencies/pseb/queue?after=" + hundredth["next_after"].get<std::string>(), bearer(pta.token)).status,
+            403u);
   auto reg = server.client_of("govstack-registration");
   auto task = reg.get("/tasks?mainTaskId=" + id, bearer(pta.token));
   ASSERT_EQ(task.status, 200u) << task.body;

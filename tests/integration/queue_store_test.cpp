@@ -1,7 +1,8 @@
 // An agency's queue in the store (SqlApplicationRepo::queue), on both engines, over applications
 // `darwaza synth` wrote: the open queue and one state's queue come oldest submission first, as the
 // whole table sorted says, page after page; drafts never; the count stops at max_counted and then
-// says so (total_exact false). One service's open queue likewise. On SQLite, each queue statement
+// says so (total_exact false). One service's open queue likewise. Every queue page after page by
+// position (the cursor) lists the same as one read of it. On SQLite, each queue statement
 // reads its index in the queue's order (EXPLAIN QUERY PLAN), with and without ANALYZE statistics.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -61,6 +62,34 @@ TEST(QueueStore, OldestFirstPageAfterPageWithABoundedCount) {
   }
   ASSERT_EQ(paged.size(), everything.items.size());
   for (std::size_t i = 0; i < paged.size(); ++i) EXPECT_EQ(paged[i], everything.items[i].id) << i;
+  // Page after page by position (a cursor's after_key and after_id: the last application's
+  // submission time, or SLA due time in the overdue queue, and id): the same queue, in pages of
+  // `size` (numbered pages also start after a position: the first page of what follows).
+  auto walk = [&](applications::QueueFilter f, int size) {
+    std::vector<std::string> ids;
+    f.limit = size;
+    for (;;) {
+      auto page = queue(f);
+      for (const auto& a : page.items) ids.push_back(a.id);
+      if (page.items.size() < static_cast<std::size_t>(size)) return ids;
+      const auto& last = page.items.back();
+      f.after_key = *(f.overdue_only ? last.sla_due_at : last.submitted_at);
+      f.after_id = last.id;
+    }
+  };
+  auto ids_of = [](const std::vector<applications::Application>& items) {
+    std::vector<std::string> ids;
+    for (const auto& a : items) ids.push_back(a.id);
+    return ids;
+  };
+  EXPECT_EQ(walk({.agency = "pta"}, 7), ids_of(everything.items));
+  {
+    const auto& mid = everything.items[everything.items.size() / 2];
+    auto rest = queue({.agency = "pta", .after_key = *mid.submitted_at, .after_id = mid.id, .offset = 2, .limit = 3});
+    ASSERT_EQ(rest.items.size(), 3u);
+    EXPECT_EQ(rest.items[0].id, everything.items[everything.items.size() / 2 + 3].id);
+    EXPECT_EQ(rest.total, static_cast<std::int64_t>(everything.items.size()));  // the whole queue's
+  }
   // One service's open queue: the service with most of them, and one with a single open application.
   std::map<std::string, std::vector<std::string>> by_service;
   for (const auto& a : everything.items) by_service[a.service_id].push_back(a.id);
@@ -80,6 +109,7 @@ TEST(QueueStore, OldestFirstPageAfterPageWithABoundedCount) {
       if (page.items.size() < 2) break;
     }
     EXPECT_EQ(listed, ids) << service;
+    EXPECT_EQ(walk({.agency = "pta", .service = service}, 2), ids) << service;
   }
   EXPECT_TRUE(queue({.agency = "pta", .service = "no-such-service"}).items.empty());
   EXPECT_TRUE(queue({.agency = "pseb", .service = busiest->first}).items.empty());  // another agency's
@@ -112,6 +142,7 @@ TEST(QueueStore, OldestFirstPageAfterPageWithABoundedCount) {
     if (page.items.size() < 3) break;
   }
   EXPECT_EQ(listed, overdue_ids([](const auto&) { return true; }));
+  EXPECT_EQ(walk({.agency = "pta", .overdue_only = true, .now = now}, 3), listed);
   // With a service, or a state, as well (checked on the way).
   auto listed_ids = [&](const applications::QueueFilter& f) {
     std::vector<std::string> ids;
@@ -129,6 +160,7 @@ TEST(QueueStore, OldestFirstPageAfterPageWithABoundedCount) {
     ASSERT_FALSE(of_state.items.empty()) << state;
     EXPECT_TRUE(std::is_sorted(of_state.items.begin(), of_state.items.end(), older)) << state;
     for (const auto& a : of_state.items) EXPECT_EQ(a.state, state) << a.id;
+    EXPECT_EQ(walk({.agency = "pta", .state = state}, 5), ids_of(of_state.items)) << state;
     auto bounded = queue({.agency = "pta", .state = state, .limit = 1, .max_counted = 3});
     EXPECT_EQ(bounded.total, std::min<std::int64_t>(3, static_cast<std::int64_t>(of_state.items.size())));
     EXPECT_EQ(bounded.total_exact, of_state.items.size() <= 3u);
@@ -140,6 +172,7 @@ TEST(QueueStore, OldestFirstPageAfterPageWithABoundedCount) {
     auto of_service = queue({.agency = "pta", .state = state, .service = service, .limit = 100'000});
     for (const auto& a : of_service.items) listed.push_back(a.id);
     EXPECT_EQ(listed, expected) << state << " " << service;
+    EXPECT_EQ(walk({.agency = "pta", .state = state, .service = service}, 2), expected) << state << " " << service;
     EXPECT_EQ(of_service.total, static_cast<std::int64_t>(expected.size()));
   }
   db.reset();
@@ -177,16 +210,19 @@ TEST(QueueStore, EachQueueStatementReadsItsIndexInOrder) {
   const std::string state_index = "INDEX applications_state_queue (agency_id=? AND state=?)";
   const std::string overdue_index =
       "USING INDEX applications_overdue_queue (agency_id=? AND sla_due_at>? AND sla_due_at<?)";
+  // A page seeks its position (a cursor's) in the index, which then holds the rest in order.
   const std::pair<const char*, std::vector<std::string>> expected[] = {
-      {kOpenQueue, {open_index}},
+      {kOpenQueue, {"USING INDEX applications_open_queue (agency_id=? AND (submitted_at,id)>(?,?))"}},
       {kOpenQueueCount, {open_index, open_rows}},
-      {kServiceQueue, {service_index}},
+      {kServiceQueue,
+       {"USING INDEX applications_service_queue (agency_id=? AND service_id=? AND (submitted_at,id)>(?,?))"}},
       {kServiceQueueCount, {service_index}},
-      {kStateQueue, {state_index}},
+      {kStateQueue, {"INDEX applications_state_queue (agency_id=? AND state=? AND (submitted_at,id)>(?,?))"}},
       {kStateQueueCount, {state_index}},
-      {kStateServiceQueue, {state_index}},
+      {kStateServiceQueue, {"INDEX applications_state_queue (agency_id=? AND state=? AND (submitted_at,id)>(?,?))"}},
       {kStateServiceQueueCount, {state_index}},
-      {kOverdueQueue, {overdue_index}},
+      {kOverdueQueue,
+       {"USING INDEX applications_overdue_queue (agency_id=? AND (sla_due_at,id)>(?,?) AND sla_due_at<?)"}},
       {kOverdueQueueCount, {overdue_index}},
   };
   for (const char* when : {"without statistics", "after ANALYZE"}) {

@@ -28,11 +28,13 @@ function agencyPicker(agency, onChange) {
 export async function queue(main, _p, query) {
   const agency = query.get('agency') || staffAgencies()[0];
   heading(main, t('officer.queue_title', { agency: agency.toUpperCase() }));
-  const go = (over) => {
-    const p = new URLSearchParams({ agency, ...Object.fromEntries(query), ...over });
+  // Another agency or other filters list their queue from its first page (no `after`).
+  const hrefFor = (over) => {
+    const p = new URLSearchParams({ agency, ...Object.fromEntries(query), after: '', ...over });
     for (const [k, v] of [...p]) if (!v) p.delete(k);
-    location.hash = '#/officer?' + p;
+    return '#/officer?' + p;
   };
+  const go = (over) => { location.hash = hrefFor(over); };
   const stateIn = h('input', { id: 'filter-state', value: query.get('state') || '', dir: 'ltr' });
   const serviceIn = h('input', { id: 'filter-service', value: query.get('service') || '', dir: 'ltr' });
   const overdueIn = h('input', { id: 'filter-overdue', type: 'checkbox', checked: query.get('overdue') === 'true' });
@@ -47,8 +49,9 @@ export async function queue(main, _p, query) {
     go({ state: stateIn.value.trim(), service: serviceIn.value.trim(), overdue: overdueIn.checked ? 'true' : '' });
   });
   main.append(form, h('p', {}, h('a', { href: '#/officer/registries' }, t('officer.registries_link'))));
+  // Pages go on by `after` (the page before's next_after), however deep the queue.
   const p = new URLSearchParams({ page_size: '100' });
-  for (const k of ['state', 'service', 'overdue']) if (query.get(k)) p.set(k, query.get(k));
+  for (const k of ['state', 'service', 'overdue', 'after']) if (query.get(k)) p.set(k, query.get(k));
   const r = await api('GET', `/v1/agencies/${encodeURIComponent(agency)}/queue?${p}`);
   if (!r.ok) return main.append(notice(problemText(r), 'error'));
   // A queue of more than the platform counts says so (total_exact false).
@@ -57,6 +60,10 @@ export async function queue(main, _p, query) {
     r.data.items.map((a) => [h('a', { href: `#/officer/applications/${encodeURIComponent(a.id)}` }, a.tracking_number), a.service_id,
       tOr(`state.${a.state}`, a.state), fmtDate(a.submitted_at), slaBadge(a), a.assigned ? t('common.yes') : t('common.no')]),
     t('officer.queue_empty')));
+  const links = [];
+  if (query.get('after')) links.push(h('a', { href: hrefFor({}) }, t('officer.first_page')));
+  if (r.data.next_after) links.push(h('a', { href: hrefFor({ after: r.data.next_after }), rel: 'next' }, t('registry.next_page')));
+  if (links.length) main.append(h('nav', { class: 'pager', 'aria-label': t('registry.pages') }, ...links));
 }
 
 function exchangeSection(checks) {

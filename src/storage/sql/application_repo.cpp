@@ -233,7 +233,7 @@ ApplicationPage SqlApplicationRepo::queue(const QueueFilter& f) {
   {
     auto q = query(which.page);
     const int next = bind_keys(q);
-    q.bind(next, f.limit).bind(next + 1, f.offset);
+    q.bind(next, f.after_key).bind(next + 1, f.after_id).bind(next + 2, f.limit).bind(next + 3, f.offset);
     while (q.step()) page.items.push_back(read_application(q));
   }
   auto n = query(which.count);

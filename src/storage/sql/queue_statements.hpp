@@ -8,8 +8,12 @@
 //   asked for as well is checked on the way, in a statement of its own);
 // - the overdue queue (open applications past their state's SLA due time), longest overdue first,
 //   from applications_overdue_queue (a state or service asked for as well is checked on the way).
-// A statement that reads a partial index repeats the index's condition word for word: SQLite
-// uses a partial index only then. Counts stop at the limit bound (QueueFilter::max_counted + 1).
+// A page starts after a position in the queue's order (QueueFilter::after_key, after_id: the
+// first page's is before every row), as a row comparison on the index's own columns, so a page
+// deep in a queue reads its rows from the index as the first page does; OFFSET (numbered pages)
+// reads every row it skips. A statement that reads a partial index repeats the index's condition
+// word for word: SQLite uses a partial index only then. Counts stop at the limit bound
+// (QueueFilter::max_counted + 1) and ignore the position: they count the whole queue.
 // PostgreSQL refuses a parameter a statement does not use, so each statement numbers its own.
 // No statement has a filter that is off when its parameter is empty, except the overdue queue's:
 // PostgreSQL's generic plan of such a statement keeps the filter, and so reads the table for a
@@ -31,21 +35,28 @@ namespace darwaza::storage::sql::queue_sql {
   "WHERE agency_id = ?1 AND is_open = 1 AND state <> 'draft' AND sla_due_at IS NOT NULL AND sla_due_at < ?2 " \
   "AND (?3 = '' OR state = ?3) AND (?4 = '' OR service_id = ?4) "
 #define DZ_OLDEST "ORDER BY submitted_at, id "
-// ?1 agency, then limit and offset.
-inline constexpr const char* kOpenQueue = DZ_QUEUE_COLUMNS DZ_OPEN DZ_OLDEST "LIMIT ?2 OFFSET ?3";
+#define DZ_SUBMITTED_AFTER(k, i) "AND (submitted_at, id) > (?" #k ", ?" #i ") "
+// Pages: the keys, then the position (submission time, id), limit and offset. Counts: the keys,
+// then the limit.
+// ?1 agency.
+inline constexpr const char* kOpenQueue =
+    DZ_QUEUE_COLUMNS DZ_OPEN DZ_SUBMITTED_AFTER(2, 3) DZ_OLDEST "LIMIT ?4 OFFSET ?5";
 inline constexpr const char* kOpenQueueCount = DZ_COUNT DZ_OPEN "LIMIT ?2) c";
-// ?1 agency, ?2 service, then limit and offset.
-inline constexpr const char* kServiceQueue = DZ_QUEUE_COLUMNS DZ_SERVICE DZ_OLDEST "LIMIT ?3 OFFSET ?4";
+// ?1 agency, ?2 service.
+inline constexpr const char* kServiceQueue =
+    DZ_QUEUE_COLUMNS DZ_SERVICE DZ_SUBMITTED_AFTER(3, 4) DZ_OLDEST "LIMIT ?5 OFFSET ?6";
 inline constexpr const char* kServiceQueueCount = DZ_COUNT DZ_SERVICE "LIMIT ?3) c";
-// ?1 agency, ?2 state, then limit and offset.
-inline constexpr const char* kStateQueue = DZ_QUEUE_COLUMNS DZ_STATE DZ_OLDEST "LIMIT ?3 OFFSET ?4";
+// ?1 agency, ?2 state.
+inline constexpr const char* kStateQueue =
+    DZ_QUEUE_COLUMNS DZ_STATE DZ_SUBMITTED_AFTER(3, 4) DZ_OLDEST "LIMIT ?5 OFFSET ?6";
 inline constexpr const char* kStateQueueCount = DZ_COUNT DZ_STATE "LIMIT ?3) c";
-// ?1 agency, ?2 state, ?3 service, then limit and offset.
+// ?1 agency, ?2 state, ?3 service.
 inline constexpr const char* kStateServiceQueue =
-    DZ_QUEUE_COLUMNS DZ_STATE "AND service_id = ?3 " DZ_OLDEST "LIMIT ?4 OFFSET ?5";
+    DZ_QUEUE_COLUMNS DZ_STATE "AND service_id = ?3 " DZ_SUBMITTED_AFTER(4, 5) DZ_OLDEST "LIMIT ?6 OFFSET ?7";
 inline constexpr const char* kStateServiceQueueCount = DZ_COUNT DZ_STATE "AND service_id = ?3 LIMIT ?4) c";
-// ?1 agency, ?2 now, ?3 state or '', ?4 service or '', then limit and offset.
-inline constexpr const char* kOverdueQueue = DZ_QUEUE_COLUMNS DZ_OVERDUE "ORDER BY sla_due_at, id LIMIT ?5 OFFSET ?6";
+// ?1 agency, ?2 now, ?3 state or '', ?4 service or ''; the position is (SLA due time, id).
+inline constexpr const char* kOverdueQueue =
+    DZ_QUEUE_COLUMNS DZ_OVERDUE "AND (sla_due_at, id) > (?5, ?6) ORDER BY sla_due_at, id LIMIT ?7 OFFSET ?8";
 inline constexpr const char* kOverdueQueueCount = DZ_COUNT DZ_OVERDUE "LIMIT ?5) c";
 
 // One queue's page and count, and how the store runs them.
@@ -59,6 +70,7 @@ inline constexpr QueueStatements kService{kServiceQueue, kServiceQueueCount, fal
 inline constexpr QueueStatements kState{kStateQueue, kStateQueueCount, false};
 inline constexpr QueueStatements kStateService{kStateServiceQueue, kStateServiceQueueCount, false};
 inline constexpr QueueStatements kOverdue{kOverdueQueue, kOverdueQueueCount, true};
+#undef DZ_SUBMITTED_AFTER
 #undef DZ_OLDEST
 #undef DZ_OVERDUE
 #undef DZ_STATE
