@@ -2,9 +2,12 @@
 # Writer CPU per durable submission (issue 4). A benchmark, not a test: run it by hand.
 #
 #   bench/writer_cpu.sh [BINARY]        # default ./build/darwaza
+#   FROM=DIR CITIZENS=N bench/writer_cpu.sh [BINARY]
 #
-# Starts BINARY on a fresh data folder (127.0.0.1, the test fixtures' services), signs one citizen
-# up, and lets wrk submit applications (-t2 -c64, 12 s). From second 4 to 9 it reads every thread's
+# Starts BINARY on a fresh data folder (127.0.0.1, the test fixtures' services), or on a copy of the
+# data folder DIR (say one `darwaza synth` filled, to write into a database larger than the writer's
+# page cache), signs CITIZENS citizens up (default 1), and lets wrk submit applications (-t2 -c64,
+# 12 s), each request with the next citizen's token. From second 4 to 9 it reads every thread's
 # CPU time from /proc and the 201s counted by /metrics, and prints the submissions/s of the run, the
 # busiest thread's CPU per submission (the single writer: group commit) and all threads' CPU per
 # submission. For A/B comparisons of builds, run them interleaved on the same machine: the ratios
@@ -12,19 +15,39 @@
 set -euo pipefail
 BIN=${1:-./build/darwaza}
 D=$(mktemp -d /tmp/psub.XXXX)
+CITIZENS=${CITIZENS:-1}
+if [[ -n ${FROM:-} ]]; then cp -r "$FROM" $D/data; fi
 $BIN serve --listen 127.0.0.1:0 --port-file $D/port --data $D/data --access-log off --rate-limit-per-minute 0 --catalog-dir "$(dirname "$0")/../tests/fixtures/services" >$D/log 2>&1 &
 PID=$!
 for i in $(seq 100); do [[ -s $D/port ]] && break; sleep 0.1; done
 sleep 0.5
 B=http://127.0.0.1:$(cat $D/port)
-curl -s -H 'Content-Type: application/json' --data-binary '{"cnic":"35202-1234567-1","name":"Bench User","email":"bench@example.pk","mobile":"+923001234567","password":"correct horse battery"}' $B/v1/auth/signup >/dev/null
-T=$(curl -s -H 'Content-Type: application/json' --data-binary '{"login":"35202-1234567-1","password":"correct horse battery"}' $B/v1/auth/login | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
-cat > $D/s.lua <<LUA
+tokens=()
+for i in $(seq $CITIZENS); do
+  cnic=$(printf '35202-%07d-1' $((1234566 + i)))
+  curl -s -H 'Content-Type: application/json' --data-binary "{\"cnic\":\"$cnic\",\"name\":\"Bench User $i\",\"email\":\"bench$i@example.pk\",\"mobile\":\"+923001234567\",\"password\":\"correct horse battery\"}" $B/v1/auth/signup >/dev/null
+  t=$(curl -s -H 'Content-Type: application/json' --data-binary "{\"login\":\"$cnic\",\"password\":\"correct horse battery\"}" $B/v1/auth/login | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+  [[ -n $t ]] || { echo "citizen $i could not sign up or log in" >&2; kill $PID; exit 1; }
+  tokens+=("\"$t\"")
+done
+if ((CITIZENS == 1)); then  # one token: wrk's own request, as before CITIZENS (comparable figures)
+  cat > $D/s.lua <<LUA
 wrk.method = "POST"
 wrk.body = '{"service_id":"test-permit","data":{"purpose":"Benchmark","endpoints":["8.8.8.0/24"]}}'
 wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $T"
+wrk.headers["Authorization"] = "Bearer ${tokens[0]//\"/}"
 LUA
+else
+  cat > $D/s.lua <<LUA
+local tokens = { $(IFS=,; echo "${tokens[*]}") }
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("POST", nil, { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[(n % #tokens) + 1] },
+    '{"service_id":"test-permit","data":{"purpose":"Benchmark","endpoints":["8.8.8.0/24"]}}')
+end
+LUA
+fi
 wrk -t2 -c64 -d12s -s $D/s.lua $B/v1/applications > $D/wrk.txt &
 W=$!
 sleep 4
