@@ -93,7 +93,7 @@ for round in $(seq "$ROUNDS"); do
         after="" list=""
         for page in $(seq 499); do
           after=$(curl -sf -H "Authorization: Bearer $QUEUE_TOKEN" \
-            "$BASE/v1/agencies/pta/queue${after:+?after=$after}" | jq -r '.next_after // empty')
+            "$BASE/v1/agencies/pta/queue${after:+?after=$after}" | jq -r '.next_after // empty' || true)
           [[ -n $after ]] || die "the queue ended before page $((page + 1))"
           ((page >= 450)) && list+="\"$after\","
         done

@@ -27,7 +27,7 @@ for i in $(seq $CITIZENS); do
   cnic=$(printf '35202-%07d-1' $((1234566 + i)))
   curl -s -H 'Content-Type: application/json' --data-binary "{\"cnic\":\"$cnic\",\"name\":\"Bench User $i\",\"email\":\"bench$i@example.pk\",\"mobile\":\"+923001234567\",\"password\":\"correct horse battery\"}" $B/v1/auth/signup >/dev/null
   t=$(curl -s -H 'Content-Type: application/json' --data-binary "{\"login\":\"$cnic\",\"password\":\"correct horse battery\"}" $B/v1/auth/login | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
-  [[ -n $t ]] || { echo "citizen $i could not sign up or log in" >&2; kill $PID; exit 1; }
+  [[ -n $t ]] || { echo "citizen $i ($cnic) could not sign up or log in" >&2; kill $PID; rm -rf $D; exit 1; }
   tokens+=("\"$t\"")
 done
 if ((CITIZENS == 1)); then  # one token: wrk's own request, as before CITIZENS (comparable figures)

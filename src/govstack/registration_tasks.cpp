@@ -102,6 +102,7 @@ HandlerResult list_tasks(Context& ctx, Request& req) {
   int skipped = 0;
   // The agency queues, oldest submission first, keeping the steps officers act in.
   for (const auto& agency : agencies_of(req.principal)) {
+    if (static_cast<int>(out.size()) >= *max) break;
     applications::QueueFilter f;
     f.agency = agency;
     // Page after page by the queue's cursor: each at the cost of the first.

@@ -230,6 +230,13 @@ await check('officer approves through the console', async () => {
   const link = opage.locator(`main a[href="#/officer/applications/${state.applicationId}"]`);
   await link.waitFor({ timeout: kTimeoutMs });
   await shot(opage, 'officer-queue', 'en');
+  // A page by cursor (`after`) lists what follows that place in the queue, and links back to the
+  // queue's first page.
+  await open(opage, '#/officer?agency=pta&after=1.app_0', 'en');
+  await link.waitFor({ timeout: kTimeoutMs });
+  const first = opage.locator('main nav.pager a', { hasText: 'First page' });
+  await first.waitFor({ timeout: kTimeoutMs });
+  if ((await first.getAttribute('href')) !== '#/officer?agency=pta') throw new Error(`first page link: ${await first.getAttribute('href')}`);
   await link.click();
   await opage.locator('main button', { hasText: 'Take up this application' }).click();
   for (const step of ['start_review', 'approve']) {

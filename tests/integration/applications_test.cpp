@@ -5,6 +5,7 @@
 #include <fstream>
 #include <future>
 #include <regex>
+#include <set>
 
 #include "certificates/qr.hpp"
 #include "certificates/signing.hpp"
@@ -652,7 +653,7 @@ TEST(Queue, OldestFirstFilteredByStateServiceAndOverdue) {
 // numbered pages end with the 10,000th and its cursor (`after`, each page's `next_after`) lists
 // every application after that, and the GovStack task list still finds one queued past the
 // 10,000th (it pages on by the cursor, not until the counted total). 10,050 copies of one
-// application, submitted earlier, are put before it in the queue with SQL.
+// application, submitted earlier and overdue since 1970, are put before it in the queue with SQL.
 TEST(Queue, PastTheTenThousandItCountsEveryApplicationIsListedAndFound) {
   ServerProcess server({"--catalog-dir", DARWAZA_TEST_FIXTURES "/services", "--govstack-registration", "127.0.0.1:0"});
   server.start();
@@ -671,7 +672,7 @@ TEST(Queue, PastTheTenThousandItCountsEveryApplicationIsListedAndFound) {
              "SELECT i + 1 FROM n WHERE i < " + std::to_string(kCopies) + ") SELECT a.id || '-' || n.i, "
              "a.tracking_number || '-' || n.i, service_id, service_version, agency_id, applicant_user_id, org_id, state, "
              "is_open, data, fee_paisa, paid_paisa, assigned_to, certificate_id, created_at, submitted_at - 100000 + n.i, "
-             "updated_at, decided_at, state_entered_at, sla_due_at FROM n, applications a WHERE a.id = '" + id + "'");
+             "updated_at, decided_at, state_entered_at, 1000 FROM n, applications a WHERE a.id = '" + id + "'");
   const std::string queue = "/v1/agencies/pta/queue?page_size=100";
   auto first = c.get(queue, bearer(pta.token));
   ASSERT_EQ(first.status, 200u) << first.body;
@@ -718,6 +719,20 @@ TEST(Queue, PastTheTenThousandItCountsEveryApplicationIsListedAndFound) {
                           "1234567890123456.app_1"})
     refused(std::string("after=") + bad, "/after", "pattern");
   refused("after=5.app_1&page=2", "/page", "not_with");
+  // The overdue queue: the copies, past one SLA due time (1970's), so that ties of its key are
+  // ordered by id alone. Walked by cursor (SLA due time and id), each is listed once.
+  std::vector<std::string> overdue;
+  for (std::string after;;) {
+    const json page =
+        c.get("/v1/agencies/pta/queue?overdue=true&page_size=100" + (after.empty() ? "" : "&after=" + after),
+              bearer(pta.token))
+            .json();
+    for (const auto& a : page["items"]) overdue.push_back(a["id"]);
+    if (page["next_after"].is_null()) break;
+    after = page["next_after"];
+  }
+  ASSERT_EQ(overdue.size(), static_cast<std::size_t>(kCopies));
+  EXPECT_EQ(std::set<std::string>(overdue.begin(), overdue.end()).size(), overdue.size());
   // A cursor is no way into another agency's queue.
   EXPECT_EQ(c.get("/v1/agencies/pseb/queue?after=" + hundredth["next_after"].get<std::string>(), bearer(pta.token)).status,
             403u);

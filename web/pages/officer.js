@@ -63,7 +63,7 @@ export async function queue(main, _p, query) {
   const links = [];
   if (query.get('after')) links.push(h('a', { href: hrefFor({}) }, t('officer.first_page')));
   if (r.data.next_after) links.push(h('a', { href: hrefFor({ after: r.data.next_after }), rel: 'next' }, t('registry.next_page')));
-  if (links.length) main.append(h('nav', { class: 'pager', 'aria-label': t('registry.pages') }, ...links));
+  if (links.length) main.append(h('nav', { class: 'pager', 'aria-label': t('officer.pages') }, ...links));
 }
 
 function exchangeSection(checks) {
