@@ -95,6 +95,7 @@ struct QueueFilter {
   std::string after_id;
   int offset = 0;
   int limit = 20;
+  // The count reads at most max_counted + 1 entries: 0 for callers that show no total.
   std::int64_t max_counted = kMaxQueueCounted;
 };
 

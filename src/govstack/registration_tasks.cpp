@@ -105,6 +105,7 @@ HandlerResult list_tasks(Context& ctx, Request& req) {
     if (static_cast<int>(out.size()) >= *max) break;
     applications::QueueFilter f;
     f.agency = agency;
+    f.max_counted = 0;  // tasks have no total: each page's count stops at the queue's first entry
     // Page after page by the queue's cursor: each at the cost of the first.
     for (std::string after;;) {
       auto p = ctx.app.applications.queue(req.principal, f, 1, kQueuePage, req.lang, after);

@@ -213,21 +213,18 @@ ApplicationPage SqlApplicationRepo::queue(const QueueFilter& f) {
                                  : f.service.empty() ? kState
                                                      : kStateService;
   auto query = [&](const char* sql) { return which.planned_per_use ? c_.query_planned_per_use(sql) : c_.query(sql); };
+  // The keys in the order every statement numbers them: the overdue queue's four always, the
+  // others' agency, then the state and the service that chose them.
   auto bind_keys = [&](Query& q) {  // the next parameter's number
-    if (&which == &kOverdue) {
+    if (f.overdue_only) {
       q.bind_all(f.agency, f.now, f.state, f.service);
       return 5;
     }
-    if (&which == &kStateService) {
-      q.bind_all(f.agency, f.state, f.service);
-      return 4;
-    }
-    if (&which == &kState || &which == &kService) {
-      q.bind_all(f.agency, &which == &kState ? f.state : f.service);
-      return 3;
-    }
-    q.bind_all(f.agency);
-    return 2;
+    int next = 1;
+    q.bind(next++, f.agency);
+    if (!f.state.empty()) q.bind(next++, f.state);
+    if (!f.service.empty()) q.bind(next++, f.service);
+    return next;
   };
   ApplicationPage page;
   {
