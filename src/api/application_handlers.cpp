@@ -63,10 +63,14 @@ json view_json(const applications::View& v, const std::string& lang, UnixMs now)
   return j;
 }
 
-json page_json(const storage::ApplicationPage& p, int page, int size, UnixMs now) {
+// A listing's page, with the cursor of the page after it (null on the last).
+json listed_json(const applications::ListedPage& l, int page, int size, UnixMs now) {
+  const storage::ApplicationPage& p = l.page;
   json items = json::array();
   for (const auto& a : p.items) items.push_back(summary_json(a, now));
-  return {{"items", items}, {"page", page}, {"page_size", size}, {"total", p.total}, {"total_exact", p.total_exact}};
+  return {{"items", items},       {"page", page},
+          {"page_size", size},    {"total", p.total},
+          {"total_exact", p.total_exact}, {"next_after", l.next_after.empty() ? json(nullptr) : json(l.next_after)}};
 }
 
 http::HandlerResult view_reply(App& app, Result<applications::View> v, const http::Request& req,
@@ -108,9 +112,9 @@ void submit_application(App& app, http::Request& req, http::Responder respond) {
 
 http::HandlerResult my_applications(App& app, http::Request& req) {
   int page = query_int(req, "page", 1), size = query_int(req, "page_size", 20);
-  auto r = app.applications.mine(req.principal, page, size, req.lang);
+  auto r = app.applications.mine(req.principal, page, size, req.lang, req.query_param("after").value_or(""));
   if (!r.ok()) return r.take_error();
-  return http::Reply::json(200, page_json(*r, page, size, app.clock.now_ms()));
+  return http::Reply::json(200, listed_json(*r, page, size, app.clock.now_ms()));
 }
 
 namespace {
@@ -188,9 +192,7 @@ http::HandlerResult agency_queue(App& app, http::Request& req) {
   int page = query_int(req, "page", 1), size = query_int(req, "page_size", 20);
   auto r = app.applications.queue(req.principal, f, page, size, req.lang, req.query_param("after").value_or(""));
   if (!r.ok()) return r.take_error();
-  json body = page_json(r->page, page, size, app.clock.now_ms());
-  body["next_after"] = r->next_after.empty() ? json(nullptr) : json(r->next_after);
-  return http::Reply::json(200, body);
+  return http::Reply::json(200, listed_json(*r, page, size, app.clock.now_ms()));
 }
 
 namespace {

@@ -349,17 +349,9 @@ Result<View> Applications::get(const Principal& who, const std::string& id) {
       storage::ReadMode::per_statement);
 }
 
-Result<storage::ApplicationPage> Applications::mine(const Principal& who, int page, int page_size,
-                                                    const std::string& lang) {
-  if (Status s = page_errors(page, page_size, lang); !s.ok()) return s.take_error();
-  return storage::read_value<storage::ApplicationPage>(db_, [&](storage::Tx& tx) -> Result<storage::ApplicationPage> {
-    return tx.applications().for_user(who.user_id, (page - 1) * page_size, page_size);
-  });
-}
+std::string page_cursor(std::int64_t key, const std::string& id) { return std::to_string(key) + "." + id; }
 
-std::string queue_cursor(std::int64_t key, const std::string& id) { return std::to_string(key) + "." + id; }
-
-std::optional<QueuePosition> parse_queue_cursor(std::string_view cursor) {
+std::optional<PagePosition> parse_page_cursor(std::string_view cursor) {
   // A time in Unix ms (up to 15 digits, no sign, no leading zero), a dot, an application id
   // (at most 64 letters, digits, '_' and '-': what an URL carries as it is).
   const auto dot = cursor.find('.');
@@ -370,41 +362,79 @@ std::optional<QueuePosition> parse_queue_cursor(std::string_view cursor) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
       }))
     return std::nullopt;
-  return QueuePosition{std::stoll(std::string(key)), std::string(id)};
+  return PagePosition{std::stoll(std::string(key)), std::string(id)};
 }
 
-Result<QueuePage> Applications::queue(const Principal& who, QueueFilter f, int page, int page_size,
-                                      const std::string& lang, const std::string& after) {
+namespace {
+
+// Where a listing's page starts: a numbered page, or a cursor (`after`) on page 1. Numbered pages
+// end with the applications a listing counts: deeper, OFFSET would read every application it
+// skips, so pages go on by cursor, each at the cost of the first.
+Result<std::optional<PagePosition>> page_start(int page, int page_size, const std::string& after,
+                                               const std::string& lang) {
   if (Status s = page_errors(page, page_size, lang); !s.ok()) return s.take_error();
-  // Numbered pages end with the applications a queue counts: deeper, OFFSET would read every
-  // application it skips, so pages go on by `after`, each at the cost of the first.
   FieldErrors errs(lang);
-  std::optional<QueuePosition> from;
+  std::optional<PagePosition> from;
   if (!after.empty()) {
-    from = parse_queue_cursor(after);
+    from = parse_page_cursor(after);
     if (!from) errs.add("/after", "pattern");
     if (page != 1) errs.add("/page", "not_with", "after");
   }
-  if (static_cast<std::int64_t>(page - 1) * page_size >= kMaxQueueCounted)
-    errs.add("/page", "page_after", std::to_string((kMaxQueueCounted - 1) / page_size + 1));
+  if (static_cast<std::int64_t>(page - 1) * page_size >= kMaxCounted)
+    errs.add("/page", "page_after", std::to_string((kMaxCounted - 1) / page_size + 1));
   if (!errs.empty()) return errs.to_error();
+  return from;
+}
+
+// A page read with one application more than it shows: cut to page_size, with the cursor of its
+// last application (key_of: its key in the listing's order) when more follow.
+template <typename KeyOf>
+ListedPage listed(storage::ApplicationPage read, int page_size, KeyOf key_of) {
+  ListedPage out{std::move(read), ""};
+  auto& items = out.page.items;
+  if (static_cast<int>(items.size()) > page_size) {
+    items.resize(page_size);
+    out.next_after = page_cursor(key_of(items.back()), items.back().id);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<ListedPage> Applications::mine(const Principal& who, int page, int page_size, const std::string& lang,
+                                      const std::string& after, std::int64_t max_counted) {
+  auto from = page_start(page, page_size, after, lang);
+  if (!from.ok()) return from.take_error();
+  MineFilter f;
+  f.user_id = who.user_id;
+  f.max_counted = max_counted;
+  if (*from) {
+    f.before_key = (*from)->key;
+    f.before_id = std::move((*from)->id);
+  }
+  f.offset = (page - 1) * page_size;
+  f.limit = page_size + 1;  // one more: whether a further page holds any
+  return storage::read_value<ListedPage>(db_, [&](storage::Tx& tx) -> Result<ListedPage> {
+    return listed(tx.applications().for_user(f), page_size, [](const Application& a) { return a.created_at; });
+  });
+}
+
+Result<ListedPage> Applications::queue(const Principal& who, QueueFilter f, int page, int page_size,
+                                       const std::string& lang, const std::string& after) {
+  auto from = page_start(page, page_size, after, lang);
+  if (!from.ok()) return from.take_error();
   if (!who.is_staff_of(f.agency)) return make_error(ErrorKind::forbidden, "forbidden", "Forbidden", "Not your agency.");
-  if (from) {
-    f.after_key = from->key;
-    f.after_id = std::move(from->id);
+  if (*from) {
+    f.after_key = (*from)->key;
+    f.after_id = std::move((*from)->id);
   }
   f.offset = (page - 1) * page_size;
   f.limit = page_size + 1;  // one more: whether a further page holds any
   f.now = clock_.now_ms();
-  return storage::read_value<QueuePage>(db_, [&](storage::Tx& tx) -> Result<QueuePage> {
-    QueuePage out{tx.applications().queue(f), ""};
-    auto& items = out.page.items;
-    if (static_cast<int>(items.size()) > page_size) {
-      items.resize(page_size);
-      const Application& last = items.back();
-      out.next_after = queue_cursor(f.overdue_only ? last.sla_due_at.value_or(0) : last.submitted_at.value_or(0), last.id);
-    }
-    return out;
+  return storage::read_value<ListedPage>(db_, [&](storage::Tx& tx) -> Result<ListedPage> {
+    return listed(tx.applications().queue(f), page_size, [&f](const Application& a) {
+      return f.overdue_only ? a.sla_due_at.value_or(0) : a.submitted_at.value_or(0);
+    });
   });
 }
 

@@ -48,9 +48,10 @@ struct SubmitInput {
 
 struct View;
 
-// A page of an agency's queue, and, when a further page holds applications, the cursor that lists
-// it (queue_cursor: the page's last application's position); empty on the last page.
-struct QueuePage {
+// A page of a listing (an agency's queue, a person's applications), and, when a further page holds
+// applications, the cursor that lists it (page_cursor: the page's last application's position);
+// empty on the last page.
+struct ListedPage {
   storage::ApplicationPage page;
   std::string next_after;
 };
@@ -123,10 +124,14 @@ class Applications {
   Result<View> amend(const Principal& who, const std::string& id, const AmendInput& in, const std::string& lang);
   // `id` is the application's id or its tracking number; the same visibility rules either way.
   Result<View> get(const Principal& who, const std::string& id);
-  Result<storage::ApplicationPage> mine(const Principal& who, int page, int page_size, const std::string& lang);
-  // An agency's queue, to its officers: a numbered page (within the first kMaxQueueCounted), or
+  // The person's own applications and their organisations', newest first: a numbered page (within
+  // the first kMaxCounted), or the page after `after`, the next_after of the page before. The
+  // total is counted up to max_counted (0 for callers that show none).
+  Result<ListedPage> mine(const Principal& who, int page, int page_size, const std::string& lang,
+                          const std::string& after = "", std::int64_t max_counted = kMaxCounted);
+  // An agency's queue, to its officers: a numbered page (within the first kMaxCounted), or
   // the page after `after`, the next_after of the page before.
-  Result<QueuePage> queue(const Principal& who, QueueFilter filter, int page, int page_size, const std::string& lang,
+  Result<ListedPage> queue(const Principal& who, QueueFilter filter, int page, int page_size, const std::string& lang,
                           const std::string& after = "");
   Result<View> claim(const Principal& who, const std::string& id);
   Result<View> transition(const Principal& who, const std::string& id, const TransitionInput& in,

@@ -76,9 +76,10 @@ struct CertificateRow {
   std::string document;
 };
 
-// Applications an agency's queue counts, at most (its total then says "more than"): counting a
-// national agency's hundreds of thousands on every page view would cost more than the page.
-constexpr std::int64_t kMaxQueueCounted = 10'000;
+// Applications a listing (an agency's queue, a person's own applications) counts, at most (its
+// total then says "more than"): counting a national agency's hundreds of thousands, or a large
+// firm's, on every page view would cost more than the page.
+constexpr std::int64_t kMaxCounted = 10'000;
 
 struct QueueFilter {
   std::string agency;
@@ -96,17 +97,31 @@ struct QueueFilter {
   int offset = 0;
   int limit = 20;
   // The count reads at most max_counted + 1 entries: 0 for callers that show no total.
-  std::int64_t max_counted = kMaxQueueCounted;
+  std::int64_t max_counted = kMaxCounted;
 };
 
-// A queue's cursor: the position (QueueFilter::after_key, after_id) of a page's last application,
-// "KEY.ID" (KEY its submission time, or its SLA due time in the overdue queue). Opaque to clients.
-std::string queue_cursor(std::int64_t key, const std::string& id);
-struct QueuePosition {
+// A person's applications and their organisations', newest first (creation time, then id).
+struct MineFilter {
+  std::string user_id;
+  bool with_organisations = true;  // false: the person's own only
+  // Where the page starts: before this position in that order (creation time, id); the default
+  // is after every application. Then `offset` more are skipped (numbered pages).
+  std::int64_t before_key = std::numeric_limits<std::int64_t>::max();
+  std::string before_id;
+  int offset = 0;
+  int limit = 20;
+  std::int64_t max_counted = kMaxCounted;  // as QueueFilter's
+};
+
+// A listing's cursor: the position of a page's last application, "KEY.ID" (KEY its submission
+// time, or its SLA due time in the overdue queue, or its creation time in a person's own list:
+// QueueFilter::after_key / MineFilter::before_key). Opaque to clients.
+std::string page_cursor(std::int64_t key, const std::string& id);
+struct PagePosition {
   std::int64_t key = 0;
   std::string id;
 };
 // A cursor read back; nullopt for anything that is not one.
-std::optional<QueuePosition> parse_queue_cursor(std::string_view cursor);
+std::optional<PagePosition> parse_page_cursor(std::string_view cursor);
 
 }  // namespace darwaza::applications

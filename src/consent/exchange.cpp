@@ -77,9 +77,16 @@ Result<std::vector<Found>> records_of(storage::Tx& tx, const ExchangeRequest& rq
   }
   if (apps) {
     // A citizen's own applications (a firm's are reached by tracking number).
-    if (!user_id.empty())
-      for (const auto& a : tx.applications().for_user(user_id, 0, kMaxApplications).items)
+    if (!user_id.empty()) {
+      applications::MineFilter f;
+      f.user_id = user_id;
+      f.with_organisations = false;
+      f.limit = kMaxApplications;
+      f.max_counted = 0;  // no total is shown
+      const auto own = tx.applications().for_user(f);
+      for (const auto& a : own.items)
         if (a.state != applications::kDraftState && a.org_id.empty()) out.push_back(as_found(a));
+    }
   } else {
     for (auto& r : tx.registries().of_subject(user_id, org_id, rq.registry)) add(std::move(r));
   }

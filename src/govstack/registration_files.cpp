@@ -22,7 +22,7 @@ using registration::status_json;
 using registration::with_system_error;
 
 constexpr int kDefaultMaxResult = 10;
-constexpr int kMaxApplicationsListed = 100;  // newest applications GET /applications pages over
+constexpr int kMaxApplicationsListed = 100;  // the most GET /applications skips or lists (firstResult, maxResult)
 constexpr const char* kFormDataPath = "/formData/data";
 
 std::string time_or_empty(const std::optional<UnixMs>& t) { return t ? format_rfc3339(*t) : std::string(); }
@@ -159,14 +159,25 @@ HandlerResult list_applications(Context& ctx, Request& req) {
   if (!max.ok()) return max.take_error();
   if (auto who = req.query_param("applicantId"); who && *who != req.principal.user_id)
     return make_error(ErrorKind::forbidden, "forbidden", "Forbidden", "You may list your own applications only.");
-  auto page = ctx.app.applications.mine(req.principal, 1, kMaxApplicationsListed, req.lang);
-  if (!page.ok()) return page.take_error();
   const auto service = req.query_param("serviceId");
-  json out = json::array();
+  // The newest applications, page after page by cursor, until firstResult + maxResult match; a
+  // service that matches few stops the reading after the kMaxCounted newest.
+  std::vector<applications::Application> listed;
   int seen = 0;
-  for (const auto& a : page->items) {
-    if (service && a.service_id != *service) continue;
-    if (seen++ < *first || static_cast<int>(out.size()) >= *max) continue;
+  std::int64_t read = 0;
+  for (std::string after;;) {
+    auto page = ctx.app.applications.mine(req.principal, 1, applications::kMaxPageSize, req.lang, after, 0);
+    if (!page.ok()) return page.take_error();
+    for (auto& a : page->page.items) {
+      ++read;
+      if (service && a.service_id != *service) continue;
+      if (seen++ >= *first && static_cast<int>(listed.size()) < *max) listed.push_back(std::move(a));
+    }
+    after = std::move(page->next_after);
+    if (after.empty() || static_cast<int>(listed.size()) >= *max || read >= applications::kMaxCounted) break;
+  }
+  json out = json::array();
+  for (const auto& a : listed) {
     auto d = ctx.app.catalog.at_version(a.service_id, a.service_version);
     out.push_back({{"fileId", a.id},
                    {"description", a.tracking_number},

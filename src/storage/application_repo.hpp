@@ -34,8 +34,9 @@ class ApplicationRepo {
   virtual std::optional<FiledApplication> filed_by_tracking(const std::string& tracking) = 0;
   // Every application, drafts included (operator checks such as `darwaza synth`'s summary).
   virtual std::int64_t count() = 0;
-  // The person's own applications and those of organisations they belong to, newest first.
-  virtual ApplicationPage for_user(const std::string& user_id, int offset, int limit) = 0;
+  // The person's own applications and (f.with_organisations) those of organisations they belong
+  // to, newest first, each once; total counted up to f.max_counted.
+  virtual ApplicationPage for_user(const applications::MineFilter& f) = 0;
   // An agency's queue, oldest submission first: the open applications (no state filter) or those
   // in f.state, of f.service if given, drafts never; with f.overdue_only, the open ones past their
   // SLA due time (f.now), longest overdue first. Total counted up to f.max_counted.

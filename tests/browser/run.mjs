@@ -222,6 +222,14 @@ await check('a draft keeps what was typed and can be continued', async () => {
   await cpage.waitForSelector('#f-registrant_name');
   await cpage.waitForFunction(() => document.querySelector('#f-registrant_name').value === 'Draft Holder');
   assert((await cpage.inputValue('#f-endpoints')) === '39.32.10.9', 'the draft lost its endpoints');
+  // A page by cursor (`after`: here a place later than any application) lists the applications
+  // before that place, newest first, and links back to the first page; no page follows.
+  await open(cpage, '#/applications?after=9999999999999.zzz', 'en');
+  await cpage.locator(`main a[href="#/applications/${encodeURIComponent(state.applicationId)}"]`).waitFor({ timeout: kTimeoutMs });
+  const first = cpage.locator('main nav.pager a', { hasText: 'First page' });
+  await first.waitFor({ timeout: kTimeoutMs });
+  assert((await first.getAttribute('href')) === '#/applications', `first page link: ${await first.getAttribute('href')}`);
+  assert((await cpage.locator('main nav.pager a[rel=next]').count()) === 0, 'a next page link on the last page');
 });
 
 await check('officer approves through the console', async () => {

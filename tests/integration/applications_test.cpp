@@ -2,6 +2,7 @@
 // visibility rules, and certificates verified online and offline.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <future>
 #include <regex>
@@ -654,7 +655,10 @@ TEST(Queue, OldestFirstFilteredByStateServiceAndOverdue) {
 // every application after that, and the GovStack task list still finds one queued past the
 // 10,000th (it pages on by the cursor, not until the counted total). 10,050 copies of one
 // application, submitted earlier and overdue since 1970, are put before it in the queue with SQL.
-TEST(Queue, PastTheTenThousandItCountsEveryApplicationIsListedAndFound) {
+// The same 10,051 are the citizen's own list (GET /v1/applications): counted to 10,000, walked by
+// its cursor newest first, each once (all of one creation time: ordered by id alone), with the
+// same refusals, and the GovStack file list finds the oldest of them.
+TEST(Listings, PastTheTenThousandItCountsEveryApplicationIsListedAndFound) {
   ServerProcess server({"--catalog-dir", DARWAZA_TEST_FIXTURES "/services", "--govstack-registration", "127.0.0.1:0"});
   server.start();
   HttpClient c = server.client();
@@ -741,6 +745,46 @@ TEST(Queue, PastTheTenThousandItCountsEveryApplicationIsListedAndFound) {
   ASSERT_EQ(task.status, 200u) << task.body;
   ASSERT_EQ(task.json().size(), 1u) << task.body;
   EXPECT_EQ(task.json()[0]["mainTaskId"], id);
+  // The citizen's own list: the same 10,051, newest first; every copy has the original's creation
+  // time, so the ids alone order them (descending).
+  const json mine = c.get("/v1/applications?page_size=100", bearer(citizen.token)).json();
+  EXPECT_EQ(mine["total"], 10'000);
+  EXPECT_EQ(mine["total_exact"], false);
+  ASSERT_TRUE(mine["next_after"].is_string()) << mine.dump().substr(0, 300);
+  std::vector<std::string> own;
+  for (std::string after;;) {
+    const json page =
+        c.get("/v1/applications?page_size=100" + (after.empty() ? "" : "&after=" + after), bearer(citizen.token)).json();
+    for (const auto& a : page["items"]) own.push_back(a["id"]);
+    if (page["next_after"].is_null()) break;
+    after = page["next_after"];
+  }
+  std::vector<std::string> expected = listed;
+  std::sort(expected.rbegin(), expected.rend());
+  EXPECT_EQ(own, expected);
+  const json hundredth_own = c.get("/v1/applications?page_size=100&page=100", bearer(citizen.token)).json();
+  ASSERT_EQ(hundredth_own["items"].size(), 100u);
+  EXPECT_EQ(hundredth_own["items"][99]["id"], expected[9'999]);
+  auto refused_own = [&](const std::string& query, const std::string& path, const std::string& rule) {
+    auto r = c.get("/v1/applications?" + query, bearer(citizen.token));
+    ASSERT_EQ(r.status, 422u) << query << r.body;
+    const json j = r.json();
+    bool found = false;
+    for (const auto& e : j["errors"]) found |= e["path"] == path && e["rule"] == rule;
+    EXPECT_TRUE(found) << query << " " << r.body;
+  };
+  refused_own("page_size=100&page=101", "/page", "page_after");
+  refused_own("after=x", "/after", "pattern");
+  refused_own("after=5.app_1&page=2", "/page", "not_with");
+  // Another person's cursor shows them nothing of the citizen's.
+  Person stranger = signed_in(c);
+  const json theirs = c.get("/v1/applications?after=" + mine["next_after"].get<std::string>(), bearer(stranger.token)).json();
+  EXPECT_TRUE(theirs["items"].empty()) << theirs.dump().substr(0, 300);
+  // The GovStack file list pages on past the newest 100: the oldest copy, of its service.
+  auto file = reg.get("/applications?serviceId=test-permit&firstResult=100&maxResult=1", bearer(citizen.token));
+  ASSERT_EQ(file.status, 200u) << file.body;
+  ASSERT_EQ(file.json().size(), 1u) << file.body;
+  EXPECT_EQ(file.json()[0]["fileId"], expected[100]);
 }
 
 // SLA deadlines skip public holidays (serve --holidays FILE; data/holidays.json by default), and a

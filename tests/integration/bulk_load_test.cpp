@@ -288,3 +288,112 @@ TEST(ApplicationStore, AFiledApplicationComesWithExactlyItsOwnTimelineInOrder) {
     return ok_status();
   }).ok());
 }
+
+// ApplicationRepo::for_user (GET /v1/applications): a person's own applications and those of the
+// organisations they belong to, newest first (creation time, then id), each once (one filed by
+// the person for their organisation is in both sources), nobody else's; page after page by
+// position and by offset the same list; the count bounded; the person's own only when asked.
+TEST(ApplicationStore, APersonsApplicationsComeNewestFirstEachOnceAndPageByPosition) {
+  const std::string data = make_temp_dir("dz-mine");
+  SystemClock clock;
+  auto db = open_data(data, /*bulk=*/false);
+  auto services = load_services(*db, clock);
+  identity::User me = person(0, "Mine Owner"), other = person(1, "Someone Else");
+  applications::ApplicationSynth synth(services, kSeed, clock.now_ms());
+  const UnixMs t = 1'700'000'000'000;
+  auto org = [&](int i) {
+    return identity::Organisation{"org-mine-" + std::to_string(i), "Firm " + std::to_string(i),
+                                  "123456" + std::to_string(i) + "-1", "", me.id, t};
+  };
+  // (id suffix, applicant, organisation or "", creation time): ties of creation time within and
+  // across the sources; the ids break them.
+  struct Row {
+    std::string id;
+    const identity::User* by;
+    std::string org;
+    UnixMs at;
+  };
+  const std::vector<Row> rows = {
+      {"a01", &me, "", t + 50},           {"a02", &me, "", t + 40},          {"a03", &me, "", t + 40},
+      {"a04", &me, "", t + 10},           {"a05", &me, "org-mine-1", t + 40}, {"a06", &me, "org-mine-1", t + 5},
+      {"b01", &other, "org-mine-1", t + 40}, {"b02", &other, "org-mine-1", t + 30}, {"b03", &other, "org-mine-1", t + 1},
+      {"b04", &other, "org-mine-2", t + 50}, {"b05", &other, "org-mine-2", t + 20}, {"b06", &other, "org-mine-2", t + 40},
+      {"c01", &other, "org-mine-3", t + 45}, {"c02", &other, "", t + 35},         {"c03", &me, "", t + 60}};
+  ASSERT_TRUE(db->write([&](storage::Tx& tx) -> Status {
+    tx.users().insert(me);
+    tx.users().insert(other);
+    for (int i = 1; i <= 3; ++i) tx.organisations().insert(org(i));
+    // me: a member of firms 1 and 2, not of firm 3.
+    tx.organisations().add_member({"org-mine-1", me.id, "", identity::OrgRole::owner, t}, me.id);
+    tx.organisations().add_member({"org-mine-2", me.id, "", identity::OrgRole::member, t}, me.id);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      applications::Application a = synth.make(static_cast<int>(i), rows[i].by->id).application;
+      a.id = "app-mine-" + rows[i].id;
+      a.tracking_number = "DZ-MINE-0000-0000-" + std::to_string(1000 + i);
+      a.org_id = rows[i].org;
+      a.created_at = rows[i].at;
+      tx.applications().insert(a);
+    }
+    return ok_status();
+  }).ok());
+  // What the person may see, newest first: their own, and firms 1 and 2's.
+  std::vector<std::pair<UnixMs, std::string>> expected, own;
+  for (const auto& r : rows) {
+    if (r.by == &me || r.org == "org-mine-1" || r.org == "org-mine-2") expected.emplace_back(r.at, "app-mine-" + r.id);
+    if (r.by == &me) own.emplace_back(r.at, "app-mine-" + r.id);
+  }
+  std::sort(expected.rbegin(), expected.rend());
+  std::sort(own.rbegin(), own.rend());
+  auto ids_of = [](const std::vector<std::pair<UnixMs, std::string>>& v) {
+    std::vector<std::string> ids;
+    for (const auto& [at, id] : v) ids.push_back(id);
+    return ids;
+  };
+  auto list = [&](applications::MineFilter f) {
+    f.user_id = me.id;
+    return storage::read_value<storage::ApplicationPage>(
+               *db, [&](storage::Tx& tx) -> Result<storage::ApplicationPage> { return tx.applications().for_user(f); })
+        .value();
+  };
+  auto ids = [](const storage::ApplicationPage& p) {
+    std::vector<std::string> out;
+    for (const auto& a : p.items) out.push_back(a.id);
+    return out;
+  };
+  auto all = list({.limit = 100});
+  EXPECT_EQ(ids(all), ids_of(expected));
+  EXPECT_EQ(all.total, static_cast<std::int64_t>(expected.size()));
+  EXPECT_TRUE(all.total_exact);
+  // Page after page by position (the last one's creation time and id), and by offset.
+  for (int size : {1, 2, 3, 5}) {
+    std::vector<std::string> walked, numbered;
+    applications::MineFilter f{.limit = size};
+    for (;;) {
+      auto page = list(f);
+      EXPECT_EQ(page.total, static_cast<std::int64_t>(expected.size()));  // the whole list's
+      for (const auto& a : page.items) walked.push_back(a.id);
+      if (page.items.size() < static_cast<std::size_t>(size)) break;
+      f.before_key = page.items.back().created_at;
+      f.before_id = page.items.back().id;
+    }
+    for (int offset = 0;; offset += size) {
+      auto page = list({.offset = offset, .limit = size});
+      for (const auto& a : page.items) numbered.push_back(a.id);
+      if (page.items.size() < static_cast<std::size_t>(size)) break;
+    }
+    EXPECT_EQ(walked, ids_of(expected)) << size;
+    EXPECT_EQ(numbered, ids_of(expected)) << size;
+  }
+  // A position and an offset: the page starts that many after the position.
+  auto rest = list({.before_key = expected[3].first, .before_id = expected[3].second, .offset = 2, .limit = 2});
+  EXPECT_EQ(ids(rest), (std::vector<std::string>{expected[6].second, expected[7].second}));
+  // The count stops at max_counted and says so.
+  auto bounded = list({.limit = 2, .max_counted = 4});
+  EXPECT_EQ(bounded.total, 4);
+  EXPECT_FALSE(bounded.total_exact);
+  EXPECT_EQ(ids(bounded), (std::vector<std::string>{expected[0].second, expected[1].second}));
+  // The person's own only (those filed for a firm included).
+  auto mine_only = list({.with_organisations = false, .limit = 100});
+  EXPECT_EQ(ids(mine_only), ids_of(own));
+  EXPECT_EQ(mine_only.total, static_cast<std::int64_t>(own.size()));
+}

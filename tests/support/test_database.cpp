@@ -58,6 +58,28 @@ std::string run_sql_at(const std::string& url, const std::string& sql) {
   return msg;
 }
 
+std::string query_text_at(const std::string& url, const std::string& sql) {
+  PGconn* c = PQconnectdb(url.c_str());
+  if (PQstatus(c) != CONNECTION_OK) {
+    std::string msg = "error: test database server: " + std::string(PQerrorMessage(c));
+    PQfinish(c);
+    return msg;
+  }
+  PGresult* r = PQexec(c, sql.c_str());
+  std::string out;
+  if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+    for (int row = 0; row < PQntuples(r); ++row) {
+      for (int col = 0; col < PQnfields(r); ++col) out += (col ? "|" : "") + std::string(PQgetvalue(r, row, col));
+      out += '\n';
+    }
+  } else if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+    out = "error: " + std::string(PQresultErrorMessage(r));
+  }
+  PQclear(r);
+  PQfinish(c);
+  return out;
+}
+
 bool testing_postgresql() { return base_url() != nullptr; }
 
 std::string test_db_url(const std::string& data_dir) {

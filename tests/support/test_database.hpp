@@ -15,6 +15,10 @@ namespace darwaza::test {
 // or the error.
 std::string run_sql_at(const std::string& url, const std::string& sql);
 
+// Runs statements (';'-separated) on the PostgreSQL database at `url`, in one session, and returns
+// the last one's rows: columns joined by '|', each row ending in '\n'; or "error: " and the error.
+std::string query_text_at(const std::string& url, const std::string& sql);
+
 // True when the suite runs against PostgreSQL.
 bool testing_postgresql();
 

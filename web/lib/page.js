@@ -23,3 +23,12 @@ export function problemText(r) {
 }
 
 export const localized = (o, lang) => (o && typeof o === 'object' ? o[lang] || o.en || '' : o ?? '');
+
+// A listing's way on, or null when it has one page: a link to its first page when this page is
+// not it, and to the next page when one follows (hrefs, or null).
+export function pager(label, { first, next }) {
+  const links = [];
+  if (first) links.push(h('a', { href: first }, t('common.first_page')));
+  if (next) links.push(h('a', { href: next, rel: 'next' }, t('registry.next_page')));
+  return links.length ? h('nav', { class: 'pager', 'aria-label': label }, ...links) : null;
+}

@@ -3,15 +3,18 @@
 import { h, table, notice, dl } from '../lib/dom.js';
 import { t, tOr, getLang, fmtDateTime, fmtDate } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
-import { heading, problemText, localized } from '../lib/page.js';
+import { heading, problemText, localized, pager } from '../lib/page.js';
 import { buildFields, errorSummary, summarySlot } from '../lib/form.js';
 import { uploadDocument } from './apply.js';
 
 export const stateText = (a) => a.state_label || tOr(`state.${a.state}`, a.state);
 
-export async function list(main) {
+export async function list(main, _p, query) {
   heading(main, t('applications.title'));
-  const r = await api('GET', '/v1/applications?page_size=100');
+  // Newest first; pages go on by `after` (the page before's next_after), however many there are.
+  const p = new URLSearchParams({ page_size: '100' });
+  if (query.get('after')) p.set('after', query.get('after'));
+  const r = await api('GET', `/v1/applications?${p}`);
   if (!r.ok) return main.append(notice(problemText(r), 'error'));
   const drafts = r.data.items.filter((a) => a.state === 'draft');
   const filed = r.data.items.filter((a) => a.state !== 'draft');
@@ -24,6 +27,9 @@ export async function list(main) {
     drafts.map((a) => [a.service_id, fmtDate(a.created_at),
       h('a', { href: `#/apply/${encodeURIComponent(a.service_id)}/${encodeURIComponent(a.id)}` }, t('applications.continue'))]),
     t('applications.no_drafts')));
+  const nav = pager(t('applications.pages'), { first: query.get('after') ? '#/applications' : null,
+    next: r.data.next_after ? `#/applications?${new URLSearchParams({ after: r.data.next_after })}` : null });
+  if (nav) main.append(nav);
 }
 
 export function timeline(a, def, lang) {

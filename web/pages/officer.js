@@ -3,7 +3,7 @@
 import { h, table, notice, dl, clear } from '../lib/dom.js';
 import { t, tOr, getLang, fmtDate, fmtDateTime, fmtNum } from '../lib/i18n.js';
 import { api, staffAgencies } from '../lib/api.js';
-import { heading, problemText, localized } from '../lib/page.js';
+import { heading, problemText, localized, pager } from '../lib/page.js';
 import { timeline, stateText, loadApplication } from './applications.js';
 import { registrySearchForm } from './public.js';
 
@@ -60,10 +60,9 @@ export async function queue(main, _p, query) {
     r.data.items.map((a) => [h('a', { href: `#/officer/applications/${encodeURIComponent(a.id)}` }, a.tracking_number), a.service_id,
       tOr(`state.${a.state}`, a.state), fmtDate(a.submitted_at), slaBadge(a), a.assigned ? t('common.yes') : t('common.no')]),
     t('officer.queue_empty')));
-  const links = [];
-  if (query.get('after')) links.push(h('a', { href: hrefFor({}) }, t('officer.first_page')));
-  if (r.data.next_after) links.push(h('a', { href: hrefFor({ after: r.data.next_after }), rel: 'next' }, t('registry.next_page')));
-  if (links.length) main.append(h('nav', { class: 'pager', 'aria-label': t('officer.pages') }, ...links));
+  const nav = pager(t('officer.pages'), { first: query.get('after') ? hrefFor({}) : null,
+    next: r.data.next_after ? hrefFor({ after: r.data.next_after }) : null });
+  if (nav) main.append(nav);
 }
 
 function exchangeSection(checks) {

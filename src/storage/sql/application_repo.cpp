@@ -3,12 +3,14 @@
 #include "storage/sql/queue_statements.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace darwaza::storage::sql {
 namespace {
 
 using namespace darwaza::applications;
 using namespace queue_sql;
+using namespace mine_sql;
 
 constexpr const char* kInsertApplication =
     "INSERT INTO applications (id, tracking_number, service_id, service_version, agency_id, applicant_user_id, org_id, "
@@ -55,15 +57,6 @@ constexpr const char* kFiledByTracking = DARWAZA_FILED_APPLICATION("tracking_num
 #undef DARWAZA_NO_APPLICATION_COLUMNS
 #undef DARWAZA_FILED_APPLICATION
 constexpr const char* kCountApplications = "SELECT count(*) FROM applications";
-constexpr const char* kForUser =
-    "SELECT id, tracking_number, service_id, service_version, agency_id, applicant_user_id, coalesce(org_id, ''), "
-    "state, is_open, data, fee_paisa, paid_paisa, coalesce(assigned_to, ''), coalesce(certificate_id, ''), "
-    "created_at, submitted_at, updated_at, decided_at, state_entered_at, sla_due_at FROM applications "
-    "WHERE applicant_user_id = ?1 OR org_id IN (SELECT org_id FROM org_members WHERE user_id = ?1) "
-    "ORDER BY created_at DESC, id LIMIT ?2 OFFSET ?3";
-constexpr const char* kForUserCount =
-    "SELECT count(*) FROM applications "
-    "WHERE applicant_user_id = ?1 OR org_id IN (SELECT org_id FROM org_members WHERE user_id = ?1)";
 constexpr const char* kInsertEvent =
     "INSERT INTO application_events (application_id, at, actor_user_id, actor_role, kind, from_state, to_state, "
     "transition, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -192,17 +185,41 @@ std::optional<Application> SqlApplicationRepo::by_tracking(const std::string& tr
   return read_application(q);
 }
 
-ApplicationPage SqlApplicationRepo::for_user(const std::string& user_id, int offset, int limit) {
-  ApplicationPage page;
-  {
-    auto q = c_.query(kForUser);
-    q.bind_all(user_id, limit, offset);
-    while (q.step()) page.items.push_back(read_application(q));
+ApplicationPage SqlApplicationRepo::for_user(const MineFilter& f) {
+  // Each source's next rows from its index (mine_sql), merged newest first; an application filed
+  // by the person for one of their organisations comes from both, and is listed once.
+  const int wanted = f.offset + f.limit;
+  std::vector<Application> rows;
+  auto read = [&](const char* sql, const std::string& who) {
+    auto q = c_.query(sql);
+    q.bind_all(who, f.before_key, f.before_id, wanted);
+    while (q.step()) rows.push_back(read_application(q));
+  };
+  read(kOwnNewest, f.user_id);
+  if (f.with_organisations) {
+    std::vector<std::string> orgs;
+    {
+      auto q = c_.query(kMemberOrgs);
+      q.bind(1, f.user_id);
+      while (q.step()) orgs.push_back(q.text(0));
+    }
+    for (const auto& org : orgs) read(kOrgNewest, org);
   }
-  auto n = c_.query(kForUserCount);
-  n.bind(1, user_id);
+  auto newer = [](const Application& a, const Application& b) {
+    return std::tie(a.created_at, a.id) > std::tie(b.created_at, b.id);
+  };
+  std::sort(rows.begin(), rows.end(), newer);
+  rows.erase(std::unique(rows.begin(), rows.end(), [](const Application& a, const Application& b) { return a.id == b.id; }),
+             rows.end());
+  ApplicationPage page;
+  for (std::size_t i = static_cast<std::size_t>(f.offset); i < rows.size() && page.items.size() < static_cast<std::size_t>(f.limit); ++i)
+    page.items.push_back(std::move(rows[i]));
+  auto n = c_.query(f.with_organisations ? kMineCount : kOwnCount);
+  n.bind_all(f.user_id, f.max_counted + 1);
   n.step();
-  page.total = n.integer(0);
+  const std::int64_t counted = n.integer(0);
+  page.total = std::min(counted, f.max_counted);
+  page.total_exact = counted <= f.max_counted;
   return page;
 }
 

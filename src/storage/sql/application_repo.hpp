@@ -16,7 +16,7 @@ class SqlApplicationRepo final : public ApplicationRepo {
   std::optional<FiledApplication> filed_by_id(const std::string& id) override;
   std::optional<FiledApplication> filed_by_tracking(const std::string& tracking) override;
   std::int64_t count() override;
-  ApplicationPage for_user(const std::string& user_id, int offset, int limit) override;
+  ApplicationPage for_user(const applications::MineFilter& f) override;
   ApplicationPage queue(const applications::QueueFilter& f) override;
   void add_event(const applications::Event& e) override;
   void insert_payment(const applications::Payment& p) override;

@@ -1,5 +1,6 @@
-// The statements of an agency's queue (SqlApplicationRepo::queue), in a header of their own so
-// that a test can check which index each one reads (queue_store_test).
+// The statements of an agency's queue (SqlApplicationRepo::queue) and of a person's own
+// applications (SqlApplicationRepo::for_user), in a header of their own so that a test can check
+// which index each one reads (queue_store_test).
 //
 // Each queue is read in its order from an index, so a page reads its rows and stops:
 // - the open queue, oldest submission first, from the partial index applications_open_queue;
@@ -70,6 +71,28 @@ inline constexpr QueueStatements kService{kServiceQueue, kServiceQueueCount, fal
 inline constexpr QueueStatements kState{kStateQueue, kStateQueueCount, false};
 inline constexpr QueueStatements kStateService{kStateServiceQueue, kStateServiceQueueCount, false};
 inline constexpr QueueStatements kOverdue{kOverdueQueue, kOverdueQueueCount, true};
+
+}  // namespace darwaza::storage::sql::queue_sql
+
+namespace darwaza::storage::sql::mine_sql {
+
+// A person's own applications and their organisations', newest first (creation time, then id).
+// Each source (the person's own; each organisation they belong to) is read in that order from an
+// index (V018: applications_by_applicant_newest, applications_by_org_newest) and the store merges
+// them, so a page reads at most its rows (plus those it skips) from each source, however many
+// applications the person or a large firm has. A page starts before a position (MineFilter::
+// before_key, before_id: the first page's is after every row).
+#define DZ_NEWEST_BEFORE "AND (created_at, id) < (?2, ?3) ORDER BY created_at DESC, id DESC LIMIT ?4"
+// ?1 the person (applicant) or the organisation, ?2 and ?3 the position, ?4 limit.
+inline constexpr const char* kOwnNewest = DZ_QUEUE_COLUMNS "WHERE applicant_user_id = ?1 " DZ_NEWEST_BEFORE;
+inline constexpr const char* kOrgNewest = DZ_QUEUE_COLUMNS "WHERE org_id = ?1 " DZ_NEWEST_BEFORE;
+// ?1 the person.
+inline constexpr const char* kMemberOrgs = "SELECT org_id FROM org_members WHERE user_id = ?1 ORDER BY org_id";
+// Counts, up to ?2: the person's own; the person's and their organisations' (each once).
+inline constexpr const char* kOwnCount = DZ_COUNT "WHERE applicant_user_id = ?1 LIMIT ?2) c";
+inline constexpr const char* kMineCount =
+    DZ_COUNT "WHERE applicant_user_id = ?1 OR org_id IN (SELECT org_id FROM org_members WHERE user_id = ?1) LIMIT ?2) c";
+#undef DZ_NEWEST_BEFORE
 #undef DZ_SUBMITTED_AFTER
 #undef DZ_OLDEST
 #undef DZ_OVERDUE
@@ -79,4 +102,4 @@ inline constexpr QueueStatements kOverdue{kOverdueQueue, kOverdueQueueCount, tru
 #undef DZ_COUNT
 #undef DZ_QUEUE_COLUMNS
 
-}  // namespace darwaza::storage::sql::queue_sql
+}  // namespace darwaza::storage::sql::mine_sql
