@@ -392,6 +392,13 @@ TEST(ApplicationStore, APersonsApplicationsComeNewestFirstEachOnceAndPageByPosit
   EXPECT_EQ(bounded.total, 4);
   EXPECT_FALSE(bounded.total_exact);
   EXPECT_EQ(ids(bounded), (std::vector<std::string>{expected[0].second, expected[1].second}));
+  // A bound reached in an organisation's count (the person's own are 7 of the 13), and one just met.
+  auto short_of_all = list({.limit = 1, .max_counted = static_cast<std::int64_t>(expected.size()) - 1});
+  EXPECT_EQ(short_of_all.total, static_cast<std::int64_t>(expected.size()) - 1);
+  EXPECT_FALSE(short_of_all.total_exact);
+  auto just_all = list({.limit = 1, .max_counted = static_cast<std::int64_t>(expected.size())});
+  EXPECT_EQ(just_all.total, static_cast<std::int64_t>(expected.size()));
+  EXPECT_TRUE(just_all.total_exact);
   // The person's own only (those filed for a firm included).
   auto mine_only = list({.with_organisations = false, .limit = 100});
   EXPECT_EQ(ids(mine_only), ids_of(own));

@@ -187,7 +187,14 @@ std::optional<Application> SqlApplicationRepo::by_tracking(const std::string& tr
 
 ApplicationPage SqlApplicationRepo::for_user(const MineFilter& f) {
   // Each source's next rows from its index (mine_sql), merged newest first; an application filed
-  // by the person for one of their organisations comes from both, and is listed once.
+  // by the person for one of their organisations comes from both, and is listed once. Ids compare
+  // in byte order, as the database's (C collation on PostgreSQL: docs/deployment.md).
+  std::vector<std::string> orgs;
+  if (f.with_organisations) {
+    auto q = c_.query(kMemberOrgs);
+    q.bind(1, f.user_id);
+    while (q.step()) orgs.push_back(q.text(0));
+  }
   const int wanted = f.offset + f.limit;
   std::vector<Application> rows;
   auto read = [&](const char* sql, const std::string& who) {
@@ -196,15 +203,7 @@ ApplicationPage SqlApplicationRepo::for_user(const MineFilter& f) {
     while (q.step()) rows.push_back(read_application(q));
   };
   read(kOwnNewest, f.user_id);
-  if (f.with_organisations) {
-    std::vector<std::string> orgs;
-    {
-      auto q = c_.query(kMemberOrgs);
-      q.bind(1, f.user_id);
-      while (q.step()) orgs.push_back(q.text(0));
-    }
-    for (const auto& org : orgs) read(kOrgNewest, org);
-  }
+  for (const auto& org : orgs) read(kOrgNewest, org);
   auto newer = [](const Application& a, const Application& b) {
     return std::tie(a.created_at, a.id) > std::tie(b.created_at, b.id);
   };
@@ -214,10 +213,22 @@ ApplicationPage SqlApplicationRepo::for_user(const MineFilter& f) {
   ApplicationPage page;
   for (std::size_t i = static_cast<std::size_t>(f.offset); i < rows.size() && page.items.size() < static_cast<std::size_t>(f.limit); ++i)
     page.items.push_back(std::move(rows[i]));
-  auto n = c_.query(f.with_organisations ? kMineCount : kOwnCount);
-  n.bind_all(f.user_id, f.max_counted + 1);
-  n.step();
-  const std::int64_t counted = n.integer(0);
+  // The count: the person's own, then each organisation's filed by others, until past the bound.
+  const std::int64_t bound = f.max_counted + 1;
+  std::int64_t counted = 0;
+  {
+    auto n = c_.query(kOwnCount);
+    n.bind_all(f.user_id, bound);
+    n.step();
+    counted = n.integer(0);
+  }
+  for (const auto& org : orgs) {
+    if (counted >= bound) break;
+    auto n = c_.query(kOrgOthersCount);
+    n.bind_all(org, f.user_id, bound - counted);
+    n.step();
+    counted += n.integer(0);
+  }
   page.total = std::min(counted, f.max_counted);
   page.total_exact = counted <= f.max_counted;
   return page;

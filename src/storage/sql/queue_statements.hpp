@@ -88,10 +88,13 @@ inline constexpr const char* kOwnNewest = DZ_QUEUE_COLUMNS "WHERE applicant_user
 inline constexpr const char* kOrgNewest = DZ_QUEUE_COLUMNS "WHERE org_id = ?1 " DZ_NEWEST_BEFORE;
 // ?1 the person.
 inline constexpr const char* kMemberOrgs = "SELECT org_id FROM org_members WHERE user_id = ?1 ORDER BY org_id";
-// Counts, up to ?2: the person's own; the person's and their organisations' (each once).
+// Counts, each source's up to its limit, each application once: the person's own (?1 the person,
+// ?2 limit); one organisation's filed by others (?1 the organisation, ?2 the person, ?3 limit).
+// Not one statement with `applicant_user_id = ? OR org_id IN (...)`: PostgreSQL reads such an OR
+// with a sequential scan of the table, for a person with no organisation as for a large firm
+// (bench/RESULTS.md, session 24).
 inline constexpr const char* kOwnCount = DZ_COUNT "WHERE applicant_user_id = ?1 LIMIT ?2) c";
-inline constexpr const char* kMineCount =
-    DZ_COUNT "WHERE applicant_user_id = ?1 OR org_id IN (SELECT org_id FROM org_members WHERE user_id = ?1) LIMIT ?2) c";
+inline constexpr const char* kOrgOthersCount = DZ_COUNT "WHERE org_id = ?1 AND applicant_user_id <> ?2 LIMIT ?3) c";
 #undef DZ_NEWEST_BEFORE
 #undef DZ_SUBMITTED_AFTER
 #undef DZ_OLDEST
