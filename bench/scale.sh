@@ -21,6 +21,9 @@
 #        exchange     POST /v1/exchange/registries/applications/query  {"record": TRACKING-NUMBER} as the handling
 #                     agency's officer: another agency's look-up by tracking number. It writes one audit entry
 #                     per look-up, so its latency includes a durable commit.
+#        list         GET /v1/applications?page_size=20                 (the citizen's own list, newest first, counted)
+#      Each look-up is then run with one connection (wrk -t1 -c1, ONE_AT_A_TIME), each request alone on the machine:
+#      the latency of a look-up itself, with no other request queued before it for the cores.
 #      Each look-up is then run again at a steady load below saturation: PACE_FRACTION of the rate the empty database
 #      reached for it, offered by PACE_CONNECTIONS connections with random pauses (paced_script in bench/lib.sh), the
 #      same offered rate on both databases. At full speed (the first run) wrk's closed loop sends each request as soon
@@ -40,6 +43,7 @@
 # SYNTH_TIMEOUT_S (bound on each load, default 43200), DURATION (s, 10), WARMUP (s, 2), THREADS (2), CONNECTIONS (4),
 # LOOKUP_USERS (citizens logged in, 50), SAMPLE_ROWS (applications sampled by synth for the look-ups, 5000),
 # PACE_FRACTION (of the empty database's full-speed rate, for the paced run; 0.5; 0 skips it), PACE_CONNECTIONS (16),
+# ONE_AT_A_TIME (1: also a run of one connection, wrk -t1 -c1, each request alone on the machine; 0 skips it),
 # DARWAZA (binary; default ./build/darwaza, brought up to date with ninja).
 set -euo pipefail
 
@@ -60,6 +64,7 @@ LOOKUP_USERS=${LOOKUP_USERS:-50}
 SAMPLE_ROWS=${SAMPLE_ROWS:-5000}
 PACE_FRACTION=${PACE_FRACTION:-0.5}
 PACE_CONNECTIONS=${PACE_CONNECTIONS:-16}
+ONE_AT_A_TIME=${ONE_AT_A_TIME:-1}
 export PG_SETTINGS=${PG_SETTINGS:--c shared_buffers=6GB -c max_wal_size=16GB -c checkpoint_timeout=30min -c maintenance_work_mem=1GB -c effective_cache_size=16GB}
 GOAL_P99_MS=2
 GOAL_RATIO=2
@@ -135,13 +140,13 @@ synth() {
   [[ -n "$PASSWORD" ]] || die "darwaza synth printed no password"
 }
 
-# wrk_once KEY SCRIPT CONNECTIONS ROUTE: one measured run; fills P50/P99/RPS/CODES under KEY (parse_result in
-# bench/lib.sh) and SP99 (the node's own p99 for ROUTE over the run: route_p99 in bench/lib.sh; "n/a" if /metrics
+# wrk_once KEY SCRIPT CONNECTIONS ROUTE [THREADS]: one measured run; fills P50/P99/RPS/CODES under KEY (parse_result
+# in bench/lib.sh) and SP99 (the node's own p99 for ROUTE over the run: route_p99 in bench/lib.sh; "n/a" if /metrics
 # did not answer).
 wrk_once() {
   local out line
   curl -sf -o "$TMP/metrics.before" "$BASE/metrics" || : >"$TMP/metrics.before"
-  out=$(wrk -t"$THREADS" -c"$3" -d"${DURATION}s" --latency -s "$2" "$BASE" 2>&1) || die "wrk ($1) failed: $out"
+  out=$(wrk -t"${5:-$THREADS}" -c"$3" -d"${DURATION}s" --latency -s "$2" "$BASE" 2>&1) || die "wrk ($1) failed: $out"
   line=$(grep '^RESULT ' <<<"$out") || die "no RESULT line from wrk ($1): $out"
   parse_result "$1" "$line"
   curl -sf -o "$TMP/metrics.after" "$BASE/metrics" || : >"$TMP/metrics.after"
@@ -149,12 +154,14 @@ wrk_once() {
   printf '%-48s %s server_p99_ms=%s\n' "$1" "${line#RESULT }" "${SP99[$1]}" >&2
 }
 
-# measure ENGINE NAME ROUTE SCRIPT SERVER_ROUTE: warm-up, the run at full speed (key "ENGINE NAME ROUTE"), then the paced run (key
-# "... paced") at the rate fixed by the first database measured for this engine and route.
+# measure ENGINE NAME ROUTE SCRIPT SERVER_ROUTE: warm-up, the run at full speed (key "ENGINE NAME ROUTE"), the run of one
+# connection (key "... one", unless ONE_AT_A_TIME=0), then the paced run (key "... paced") at the rate fixed by the
+# first database measured for this engine and route.
 measure() {
   local key="$1 $2 $3" rate
   if ((WARMUP > 0)); then wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$4" "$BASE" >/dev/null 2>&1 || die "wrk warm-up ($key) failed"; fi
   wrk_once "$key" "$4" "$CONNECTIONS" "$5"
+  if ((ONE_AT_A_TIME)); then wrk_once "$key one" "$4" 1 "$5" 1; fi
   paced || return 0
   [[ -n "${PACE_RATE[$1 $3]:-}" ]] || PACE_RATE[$1 $3]=$(awk -v r="${RPS[$key]}" -v f="$PACE_FRACTION" 'BEGIN { printf "%.0f", r * f }')
   paced_script "$4" "$4.paced" "${PACE_RATE[$1 $3]}" "$PACE_CONNECTIONS"
@@ -177,7 +184,7 @@ app_script() {
   } | rotating_script "$2"
 }
 
-# lookups ENGINE NAME: serves the database and measures the three look-ups.
+# lookups ENGINE NAME: serves the database and measures the look-ups.
 lookups() {
   local engine=$1 name=$2 url sample="$TMP/sample-$1-$2.tsv" cnic token code id body agency officer n=0
   url=$(db_url "$engine" "$name")
@@ -227,6 +234,9 @@ lookups() {
   { echo 'local items = {'; sed 's/.*/  "&",/' "$TMP/tokens"; echo '}'
     echo 'local function make(token) return wrk.format("GET", "/v1/me", { ["Authorization"] = "Bearer " .. token }) end'
   } | rotating_script "$TMP/me.lua"
+  { echo 'local items = {'; sed 's/.*/  "&",/' "$TMP/tokens"; echo '}'
+    echo 'local function make(token) return wrk.format("GET", "/v1/applications?page_size=20", { ["Authorization"] = "Bearer " .. token }) end'
+  } | rotating_script "$TMP/mine.lua"
   app_script "$TMP/apps" "$TMP/app.lua"
   app_script "$TMP/tracks" "$TMP/tracking.lua"
   { echo 'local items = {'; sed 's/.*/  "&",/' "$TMP/tracking"; echo '}'
@@ -245,6 +255,7 @@ EOF
   measure "$engine" "$name" application "$TMP/app.lua" "GET /v1/applications/{id}"
   measure "$engine" "$name" tracking "$TMP/tracking.lua" "GET /v1/applications/{id}"
   measure "$engine" "$name" exchange "$TMP/exchange.lua" "POST /v1/exchange/registries/{name}/query"
+  measure "$engine" "$name" list "$TMP/mine.lua" "GET /v1/applications"
   stop_darwaza
   mv "$TMP/data" "$TMP/data-$engine-$name"
 }
@@ -270,7 +281,7 @@ echo "darwaza: $("$DARWAZA" version 2>/dev/null | head -n1 || echo '?') (build: 
 echo "data: full = $SCALE_CITIZENS citizens + $SCALE_APPLICATIONS applications, empty = $EMPTY_CITIZENS + $EMPTY_APPLICATIONS; $SCALE_SERVICES services, seed $SEED"
 echo "look-ups: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s after ${WARMUP}s warm-up; $LOOKUP_USERS citizens' tokens, their applications, one officer's tracking numbers"
 echo
-# table SUFFIX: one row per engine and look-up, over the runs whose keys end in SUFFIX ("" or " paced").
+# table SUFFIX: one row per engine and look-up, over the runs whose keys end in SUFFIX ("", " one" or " paced").
 table() {
   local engine route e f ratio goal goal2 rate
   printf '| %-10s | %-11s | %9s | %10s | %10s | %8s | %8s | %8s | %-7s | %-7s | %9s | %11s | %s\n' engine look-up "offered/s" "empty p50" \
@@ -278,10 +289,11 @@ table() {
   printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------ ------------- ----------: -----------: -----------: ---------: ---------: \
     ---------: --------- --------- ----------: ------------: ------------
   for engine in "${ENGINES[@]}"; do
-    for route in profile application tracking exchange; do
+    for route in profile application tracking exchange list; do
       e="$engine empty $route$1" f="$engine full $route$1"
       rate=all-out
-      [[ -z "$1" ]] || rate=${PACE_RATE[$engine $route]}
+      [[ "$1" != " paced" ]] || rate=${PACE_RATE[$engine $route]}
+      [[ "$1" != " one" ]] || rate=one-by-one
       ratio=$(awk -v a="${P99[$f]}" -v b="${P99[$e]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
       goal=$(awk -v p="${P99[$f]}" -v g="$GOAL_P99_MS" 'BEGIN { print (p < g ? "MET" : "NOT MET") }')
       goal2=$(awk -v r="$ratio" -v g="$GOAL_RATIO" 'BEGIN { print (r != "n/a" && r <= g ? "MET" : "NOT MET") }')
@@ -295,6 +307,11 @@ echo " from the header read to the answer ready to write, interpolated in its /m
 echo " queue, the kernel and the scheduler of the machine that runs wrk, darwaza and PostgreSQL together.)"
 echo "At full speed (wrk's closed loop, -c$CONNECTIONS: each request sent as soon as the last is answered):"
 table ""
+if ((ONE_AT_A_TIME)); then
+  echo
+  echo "One request at a time (wrk -t1 -c1: each request alone on the machine, none queued behind another):"
+  table " one"
+fi
 if paced; then
   echo
   echo "Paced, below saturation ($PACE_FRACTION of the empty database's full-speed rate, offered by $PACE_CONNECTIONS connections with random pauses):"
