@@ -709,13 +709,17 @@ TEST(Listings, PastTheTenThousandItCountsEveryApplicationIsListedAndFound) {
   EXPECT_EQ(listed.back(), id);
   // Refusals, each a field error of the 422 problem: a numbered page past the counted ones, a
   // cursor that is not one, a cursor with a page number.
-  auto refused = [&](const std::string& query, const std::string& path, const std::string& rule) {
-    auto r = c.get("/v1/agencies/pta/queue?" + query, bearer(pta.token));
-    ASSERT_EQ(r.status, 422u) << query << r.body;
+  auto refused_at = [&](const std::string& listing, const Person& who, const std::string& query, const std::string& path,
+                        const std::string& rule) {
+    auto r = c.get(listing + "?" + query, bearer(who.token));
+    ASSERT_EQ(r.status, 422u) << listing << " " << query << r.body;
     const json j = r.json();
     bool found = false;
     for (const auto& e : j["errors"]) found |= e["path"] == path && e["rule"] == rule;
-    EXPECT_TRUE(found) << query << " " << r.body;
+    EXPECT_TRUE(found) << listing << " " << query << " " << r.body;
+  };
+  auto refused = [&](const std::string& query, const std::string& path, const std::string& rule) {
+    refused_at("/v1/agencies/pta/queue", pta, query, path, rule);
   };
   refused("page_size=100&page=101", "/page", "page_after");
   refused("page=501", "/page", "page_after");
@@ -765,17 +769,9 @@ TEST(Listings, PastTheTenThousandItCountsEveryApplicationIsListedAndFound) {
   const json hundredth_own = c.get("/v1/applications?page_size=100&page=100", bearer(citizen.token)).json();
   ASSERT_EQ(hundredth_own["items"].size(), 100u);
   EXPECT_EQ(hundredth_own["items"][99]["id"], expected[9'999]);
-  auto refused_own = [&](const std::string& query, const std::string& path, const std::string& rule) {
-    auto r = c.get("/v1/applications?" + query, bearer(citizen.token));
-    ASSERT_EQ(r.status, 422u) << query << r.body;
-    const json j = r.json();
-    bool found = false;
-    for (const auto& e : j["errors"]) found |= e["path"] == path && e["rule"] == rule;
-    EXPECT_TRUE(found) << query << " " << r.body;
-  };
-  refused_own("page_size=100&page=101", "/page", "page_after");
-  refused_own("after=x", "/after", "pattern");
-  refused_own("after=5.app_1&page=2", "/page", "not_with");
+  refused_at("/v1/applications", citizen, "page_size=100&page=101", "/page", "page_after");
+  refused_at("/v1/applications", citizen, "after=x", "/after", "pattern");
+  refused_at("/v1/applications", citizen, "after=5.app_1&page=2", "/page", "not_with");
   // Another person's cursor shows them nothing of the citizen's.
   Person stranger = signed_in(c);
   const json theirs = c.get("/v1/applications?after=" + mine["next_after"].get<std::string>(), bearer(stranger.token)).json();
