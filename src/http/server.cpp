@@ -78,7 +78,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // Build the request head now so the route (and its body limit) is known before the body.
     req_->raw.base() = parser_->get().base();
     auto route = server_.pipeline().prepare(*req_);
-    if (!route.ok()) return read_body_then([this, e = route.take_error()]() { reject(nullptr, e); });
+    if (!route.ok()) return read_body_then([this, e = route.take_error()]() { refuse(nullptr, e); });
     route_ = route.value();
     std::size_t limit = route_->options.max_body_bytes ? route_->options.max_body_bytes
                                                        : server_.options().max_body_bytes;
@@ -188,8 +188,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void refuse_for_now(const Route* route, const char* type, const char* title, const char* detail) {
     Error e = make_error(ErrorKind::unavailable, type, title, detail);
     e.retry_after_s = kRetryAfterS;
-    reject(route, e);
+    refuse(route, e);
   }
+
+  // Errors found once the request is whole (its body read: no route, the server at capacity): the
+  // stream still frames the next request, so the connection stays open as after any answer (a
+  // client's or a load balancer's kept-alive connection is not torn down, and no reconnection
+  // adds to an overload).
+  void refuse(const Route* route, const Error& e) { send(server_.pipeline().reject(*req_, route, e, started_)); }
 
   // Errors found before the handler: answer and close, because the rest of the stream
   // (an unread body, a broken header) cannot be trusted to frame the next request.

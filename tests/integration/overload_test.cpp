@@ -53,7 +53,13 @@ TEST(Overload, BeyondMaxInFlightIsFast503WhileHealthzServes) {
   EXPECT_EQ(r.status, 503u) << r.body;
   EXPECT_EQ(r.json()["type"], "/problems/overloaded");
   EXPECT_EQ(r.header("retry-after"), "1");
+  // The request was whole: its connection stays open for the next (no reconnection under load).
+  EXPECT_NE(r.header("connection"), "close");
   EXPECT_EQ(c.get("/healthz").status, 200u);
+  // So does a request for no route.
+  auto none = c.get("/v1/no-such-route");
+  EXPECT_EQ(none.status, 404u) << none.body;
+  EXPECT_NE(none.header("connection"), "close");
   EXPECT_EQ(first.get().status, 201u);  // the accepted request still completes
 }
 
