@@ -23,6 +23,9 @@ using registration::with_system_error;
 
 constexpr int kDefaultMaxResult = 10;
 constexpr int kMaxApplicationsListed = 100;  // the most GET /applications skips or lists (firstResult, maxResult)
+// The newest files GET /applications reads for a page, at most: a serviceId that matches none
+// stops there (docs/govstack.md).
+constexpr std::int64_t kMaxApplicationsScanned = 1'000;
 constexpr const char* kFormDataPath = "/formData/data";
 
 std::string time_or_empty(const std::optional<UnixMs>& t) { return t ? format_rfc3339(*t) : std::string(); }
@@ -160,8 +163,8 @@ HandlerResult list_applications(Context& ctx, Request& req) {
   if (auto who = req.query_param("applicantId"); who && *who != req.principal.user_id)
     return make_error(ErrorKind::forbidden, "forbidden", "Forbidden", "You may list your own applications only.");
   const auto service = req.query_param("serviceId");
-  // The newest applications, page after page by cursor, until firstResult + maxResult match; a
-  // service that matches few stops the reading after the kMaxCounted newest.
+  // The newest applications, page after page by cursor, until firstResult + maxResult match or
+  // kMaxApplicationsScanned are read.
   std::vector<applications::Application> listed;
   int seen = 0;
   std::int64_t read = 0;
@@ -174,7 +177,7 @@ HandlerResult list_applications(Context& ctx, Request& req) {
       if (seen++ >= *first && static_cast<int>(listed.size()) < *max) listed.push_back(std::move(a));
     }
     after = std::move(page->next_after);
-    if (after.empty() || static_cast<int>(listed.size()) >= *max || read >= applications::kMaxCounted) break;
+    if (after.empty() || static_cast<int>(listed.size()) >= *max || read >= kMaxApplicationsScanned) break;
   }
   json out = json::array();
   for (const auto& a : listed) {

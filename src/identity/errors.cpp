@@ -1,5 +1,7 @@
 #include "identity/errors.hpp"
 
+#include "identity/organisations.hpp"
+
 namespace darwaza::identity {
 
 namespace {
@@ -21,6 +23,10 @@ ErrorSpec spec_of(Errc code) {
     case Errc::duplicate_ntn: return {ErrorKind::conflict, "duplicate-ntn", "NTN already registered", "An organisation with this NTN already exists."};
     case Errc::duplicate_secp: return {ErrorKind::conflict, "duplicate-secp-number", "SECP number already registered", "An organisation with this SECP number already exists."};
     case Errc::last_owner: return {ErrorKind::conflict, "last-owner", "Last owner", "An organisation must keep at least one owner."};
+    case Errc::too_many_organisations:
+      static_assert(kMaxOrganisationsPerPerson == 100, "the message names the limit");
+      return {ErrorKind::conflict, "too-many-organisations", "Too many organisations",
+              "A person may belong to at most 100 organisations."};
     case Errc::not_permitted: return {ErrorKind::forbidden, "forbidden", "Forbidden", "Your role does not allow this action."};
     case Errc::wrong_password: return {ErrorKind::forbidden, "wrong-password", "Wrong current password", "The current password is not correct."};
   }

@@ -24,6 +24,7 @@ enum class Errc {
   duplicate_ntn,
   duplicate_secp,
   last_owner,
+  too_many_organisations,
   not_permitted,
   wrong_password,
 };

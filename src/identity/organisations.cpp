@@ -11,6 +11,13 @@ namespace {
 
 constexpr std::size_t kMaxOrgNameChars = 200;
 
+// A person who may join one more organisation (kMaxOrganisationsPerPerson).
+Status may_join_another(storage::Tx& tx, const std::string& user_id) {
+  if (tx.organisations().of_user(user_id).size() >= static_cast<std::size_t>(kMaxOrganisationsPerPerson))
+    return error(Errc::too_many_organisations);
+  return ok_status();
+}
+
 Status require_member(storage::Tx& tx, const std::string& user_id, const std::string& org_id, bool owner) {
   if (!tx.organisations().by_id(org_id)) return error(Errc::org_not_found);
   auto m = tx.organisations().membership(org_id, user_id);
@@ -47,6 +54,7 @@ Result<Organisation> Organisations::create(const Principal& who, const Organisat
   return storage::write_value<Organisation>(db_, [&](storage::Tx& tx) -> Result<Organisation> {
     if (!o.ntn.empty() && tx.organisations().by_ntn(o.ntn)) return error(Errc::duplicate_ntn);
     if (!o.secp_number.empty() && tx.organisations().by_secp(o.secp_number)) return error(Errc::duplicate_secp);
+    if (Status s = may_join_another(tx, user_id); !s.ok()) return s.take_error();
     tx.organisations().insert(o);
     tx.organisations().add_member(Membership{o.id, user_id, "", OrgRole::owner, o.created_at}, user_id);
     audit::record_self(tx, who, user_id, o.created_at, {"organisation.create", "organisation", o.id, user_id, o.id, "", "ok"});
@@ -89,8 +97,11 @@ Result<Membership> Organisations::add_member(const Principal& who, const std::st
     else if (auto e = normalise_email(person)) u = tx.users().by_email(*e);
     if (!u) return error(Errc::user_not_found);
     Membership m{org_id, u->id, u->name, role == "owner" ? OrgRole::owner : OrgRole::member, now};
-    if (auto existing = tx.organisations().membership(org_id, u->id);
-        existing && existing->role == OrgRole::owner && m.role == OrgRole::member) {
+    auto existing = tx.organisations().membership(org_id, u->id);
+    if (!existing) {
+      if (Status s = may_join_another(tx, u->id); !s.ok()) return s.take_error();
+    }
+    if (existing && existing->role == OrgRole::owner && m.role == OrgRole::member) {
       int owners = 0;
       for (const auto& x : tx.organisations().members(org_id)) owners += x.role == OrgRole::owner;
       if (owners <= 1) return error(Errc::last_owner);

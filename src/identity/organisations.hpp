@@ -12,6 +12,11 @@
 
 namespace darwaza::identity {
 
+// The most organisations one person may belong to (create or be added to): a person's own list of
+// applications reads each of their organisations' (storage: for_user), so this bounds what one
+// page view reads. A consultant acting for many firms stays well under it.
+constexpr int kMaxOrganisationsPerPerson = 100;
+
 struct OrganisationInput {
   std::optional<std::string> name, ntn, secp_number;
 };

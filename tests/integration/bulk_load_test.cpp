@@ -384,6 +384,10 @@ TEST(ApplicationStore, APersonsApplicationsComeNewestFirstEachOnceAndPageByPosit
     EXPECT_EQ(walked, ids_of(expected)) << size;
     EXPECT_EQ(numbered, ids_of(expected)) << size;
   }
+  // A numbered page past the end is empty, and still counts the whole list.
+  auto beyond = list({.offset = static_cast<int>(expected.size()), .limit = 2});
+  EXPECT_TRUE(beyond.items.empty());
+  EXPECT_EQ(beyond.total, static_cast<std::int64_t>(expected.size()));
   // A position and an offset: the page starts that many after the position.
   auto rest = list({.before_key = expected[3].first, .before_id = expected[3].second, .offset = 2, .limit = 2});
   EXPECT_EQ(ids(rest), (std::vector<std::string>{expected[6].second, expected[7].second}));

@@ -317,6 +317,40 @@ TEST_F(Identity, OrganisationsOwnersAndMembers) {
   EXPECT_EQ(c.get("/v1/organisations", bearer(member.token)).json()["items"][0]["id"], org);
 }
 
+// A person belongs to at most 100 organisations (their own list of applications reads each one's):
+// the 101st, created or joined, is refused with 409 too-many-organisations; leaving one makes room.
+TEST_F(Identity, APersonBelongsToAtMostAHundredOrganisations) {
+  Person busy = signed_in(c, "Many Firms Consultant");
+  Person other = signed_in(c, "Other Owner");
+  auto ntn = [](const Person& p, int i) {  // unique per i for one person
+    std::string n = std::to_string(i);
+    return p.cnic.substr(0, 4) + std::string(3 - n.size(), '0') + n + "-" + std::to_string(i % 10);
+  };
+  std::string first_org;
+  for (int i = 0; i < 100; ++i) {
+    auto r = c.post_json("/v1/organisations", {{"name", "Firm " + std::to_string(i)}, {"ntn", ntn(busy, i)}},
+                         bearer(busy.token));
+    ASSERT_EQ(r.status, 201u) << i << " " << r.body;
+    if (i == 0) first_org = r.json()["id"];
+  }
+  expect_problem(c.post_json("/v1/organisations", {{"name", "Firm 100"}, {"ntn", ntn(busy, 100)}}, bearer(busy.token)),
+                 409, "too-many-organisations");
+  auto theirs = c.post_json("/v1/organisations", {{"name", "Other Firm"}, {"ntn", ntn(busy, 999)}}, bearer(other.token));
+  ASSERT_EQ(theirs.status, 201u) << theirs.body;
+  const std::string org = theirs.json()["id"];
+  expect_problem(c.post_json("/v1/organisations/" + org + "/members", {{"person", busy.cnic}}, bearer(other.token)), 409,
+                 "too-many-organisations");
+  // Leaving one (as its last owner cannot, another owner is added first) makes room for one.
+  auto co_owner = c.post_json("/v1/organisations/" + first_org + "/members", {{"person", other.cnic}, {"role", "owner"}},
+                              bearer(busy.token));
+  ASSERT_EQ(co_owner.status, 201u) << co_owner.body;
+  ASSERT_EQ(c.request("DELETE", "/v1/organisations/" + first_org + "/members/" + busy.id, "", bearer(busy.token)).status,
+            204u);
+  auto joined = c.post_json("/v1/organisations/" + org + "/members", {{"person", busy.cnic}}, bearer(other.token));
+  EXPECT_EQ(joined.status, 201u) << joined.body;
+  EXPECT_EQ(c.get("/v1/organisations", bearer(busy.token)).json()["items"].size(), 100u);
+}
+
 TEST_F(Identity, SecurityHeadersOnEveryResponse) {
   for (auto r : {c.get("/healthz"), c.get("/v1/nothing"), c.get("/v1/me")}) {
     EXPECT_NE(r.header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos);

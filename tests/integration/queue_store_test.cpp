@@ -17,7 +17,7 @@
 #include "applications/types.hpp"
 #include "storage/database.hpp"
 #include "storage/postgres/pg_connection.hpp"
-#include "storage/sql/queue_statements.hpp"
+#include "storage/sql/listing_statements.hpp"
 #include "support/server_process.hpp"
 #include "support/test_database.hpp"
 
@@ -232,6 +232,11 @@ TEST(QueueStore, EachQueueStatementReadsItsIndexInOrder) {
        {"USING INDEX applications_by_applicant_newest (applicant_user_id=? AND (created_at,id)<(?,?))"}},
       {storage::sql::mine_sql::kOrgNewest,
        {"USING INDEX applications_by_org_newest (org_id=? AND (created_at,id)<(?,?))"}},
+      // The positions a numbered page skips, from the indexes alone.
+      {storage::sql::mine_sql::kOwnNewestKeys,
+       {"USING COVERING INDEX applications_by_applicant_newest (applicant_user_id=? AND (created_at,id)<(?,?))"}},
+      {storage::sql::mine_sql::kOrgNewestKeys,
+       {"USING COVERING INDEX applications_by_org_newest (org_id=? AND (created_at,id)<(?,?))"}},
       {storage::sql::mine_sql::kOwnCount, {"USING COVERING INDEX applications_by_applicant_newest (applicant_user_id=?)"}},
       {storage::sql::mine_sql::kOrgOthersCount, {"USING COVERING INDEX applications_by_org_newest (org_id=?)"}},
   };
@@ -293,6 +298,8 @@ TEST(QueueStore, EachListingStatementHasAnIndexPlanInOrderOnPostgreSQL) {
       {kOverdue.count, "'pta', 1900000000000, '', '', 10001", {"applications_overdue_queue"}, !kOverdue.planned_per_use},
       {kOwnNewest, "'usr_x', 9223372036854775807, '', 21", {"applications_by_applicant_newest"}, true},
       {kOrgNewest, "'org_x', 9223372036854775807, '', 21", {"applications_by_org_newest"}, true},
+      {kOwnNewestKeys, "'usr_x', 9223372036854775807, '', 21", {"applications_by_applicant_newest"}, true},
+      {kOrgNewestKeys, "'org_x', 9223372036854775807, '', 21", {"applications_by_org_newest"}, true},
       {kOwnCount, "'usr_x', 10001", {"applications_by_applicant_newest"}, true},
       {kOrgOthersCount, "'org_x', 'usr_x', 10001", {"applications_by_org_newest"}, true},
   };

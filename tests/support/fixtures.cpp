@@ -1,4 +1,5 @@
 #include "support/fixtures.hpp"
+#include "support/test_database.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -153,5 +154,7 @@ std::string ShippedDataSuite::document(const Person& p) {
   EXPECT_EQ(r.status, 201u) << r.body;
   return r.json().value("id", "");
 }
+
+std::string run_sql_on(const ServerProcess& s, const std::string& sql) { return run_sql_in(s.data_dir() + "/d", sql); }
 
 }  // namespace darwaza::test

@@ -24,6 +24,10 @@ Person new_person(const std::string& name = "Test Citizen");
 Person signed_in(HttpClient& c, const std::string& name = "Test Citizen");
 // Creates a person with a role via the CLI (server may be running on the same data dir).
 Person cli_user(const ServerProcess& s, const std::string& role, const std::string& agency = {});
+
+// Runs SQL on a running server's own database (its data folder's SQLite file or PostgreSQL
+// database): how a test stands in for time passing or for data at volume. "" or the error.
+std::string run_sql_on(const ServerProcess& s, const std::string& sql);
 std::string login(HttpClient& c, const Person& p);
 // Moves application `id` by `transition` as `p` (with an optional comment and resubmitted data).
 HttpResponse apply_transition(HttpClient& c, const Person& p, const std::string& id, const std::string& transition,

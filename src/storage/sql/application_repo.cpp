@@ -1,8 +1,9 @@
 #include "storage/sql/application_repo.hpp"
 
-#include "storage/sql/queue_statements.hpp"
+#include "storage/sql/listing_statements.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <tuple>
 
 namespace darwaza::storage::sql {
@@ -188,31 +189,49 @@ std::optional<Application> SqlApplicationRepo::by_tracking(const std::string& tr
 ApplicationPage SqlApplicationRepo::for_user(const MineFilter& f) {
   // Each source's next rows from its index (mine_sql), merged newest first; an application filed
   // by the person for one of their organisations comes from both, and is listed once. Ids compare
-  // in byte order, as the database's (C collation on PostgreSQL: docs/deployment.md).
+  // in byte order, as the database's (C collation on PostgreSQL: docs/deployment.md; ids are ASCII).
+  // A person belongs to at most identity::kMaxOrganisationsPerPerson organisations.
   std::vector<std::string> orgs;
   if (f.with_organisations) {
     auto q = c_.query(kMemberOrgs);
     q.bind(1, f.user_id);
     while (q.step()) orgs.push_back(q.text(0));
   }
-  const int wanted = f.offset + f.limit;
-  std::vector<Application> rows;
-  auto read = [&](const char* sql, const std::string& who) {
-    auto q = c_.query(sql);
-    q.bind_all(who, f.before_key, f.before_id, wanted);
-    while (q.step()) rows.push_back(read_application(q));
+  // The newest `limit` rows before a position, from every source, each once: read_row reads a row
+  // of own_sql and org_sql, key_of gives its position.
+  using Position = std::pair<std::int64_t, std::string>;
+  auto newest = [&](const Position& before, int limit, const char* own_sql, const char* org_sql, auto read_row,
+                    auto key_of) {
+    std::vector<decltype(read_row(std::declval<Query&>()))> rows;
+    auto read = [&](const char* sql, const std::string& who) {
+      auto q = c_.query(sql);
+      q.bind_all(who, before.first, before.second, limit);
+      while (q.step()) rows.push_back(read_row(q));
+    };
+    read(own_sql, f.user_id);
+    for (const auto& org : orgs) read(org_sql, org);
+    std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) { return key_of(a) > key_of(b); });
+    rows.erase(std::unique(rows.begin(), rows.end(), [&](const auto& a, const auto& b) { return key_of(a) == key_of(b); }),
+               rows.end());
+    if (rows.size() > static_cast<std::size_t>(limit)) rows.resize(limit);
+    return rows;
   };
-  read(kOwnNewest, f.user_id);
-  for (const auto& org : orgs) read(kOrgNewest, org);
-  auto newer = [](const Application& a, const Application& b) {
-    return std::tie(a.created_at, a.id) > std::tie(b.created_at, b.id);
-  };
-  std::sort(rows.begin(), rows.end(), newer);
-  rows.erase(std::unique(rows.begin(), rows.end(), [](const Application& a, const Application& b) { return a.id == b.id; }),
-             rows.end());
   ApplicationPage page;
-  for (std::size_t i = static_cast<std::size_t>(f.offset); i < rows.size() && page.items.size() < static_cast<std::size_t>(f.limit); ++i)
-    page.items.push_back(std::move(rows[i]));
+  Position from{f.before_key, f.before_id};
+  // A numbered page: the positions it skips, read from the indexes alone (not the rows); the page
+  // starts before the last of them, or is empty past the end.
+  bool past_the_end = false;
+  if (f.offset > 0) {
+    auto skipped = newest(
+        from, f.offset, kOwnNewestKeys, kOrgNewestKeys, [](Query& q) { return Position{q.integer(0), q.text(1)}; },
+        [](const Position& p) -> const Position& { return p; });
+    past_the_end = skipped.size() < static_cast<std::size_t>(f.offset);
+    if (!past_the_end) from = std::move(skipped.back());
+  }
+  if (!past_the_end)
+    page.items = newest(
+        from, f.limit, kOwnNewest, kOrgNewest, [](Query& q) { return read_application(q); },
+        [](const Application& a) { return Position{a.created_at, a.id}; });
   // The count: the person's own, then each organisation's filed by others, until past the bound.
   const std::int64_t bound = f.max_counted + 1;
   std::int64_t counted = 0;
@@ -235,7 +254,7 @@ ApplicationPage SqlApplicationRepo::for_user(const MineFilter& f) {
 }
 
 ApplicationPage SqlApplicationRepo::queue(const QueueFilter& f) {
-  // Which queue (queue_statements.hpp), and its keys, bound the same for the page and the count.
+  // Which queue (listing_statements.hpp), and its keys, bound the same for the page and the count.
   const QueueStatements& which = f.overdue_only     ? kOverdue
                                  : f.state.empty()   ? (f.service.empty() ? kOpen : kService)
                                  : f.service.empty() ? kState

@@ -86,6 +86,10 @@ namespace darwaza::storage::sql::mine_sql {
 // ?1 the person (applicant) or the organisation, ?2 and ?3 the position, ?4 limit.
 inline constexpr const char* kOwnNewest = DZ_QUEUE_COLUMNS "WHERE applicant_user_id = ?1 " DZ_NEWEST_BEFORE;
 inline constexpr const char* kOrgNewest = DZ_QUEUE_COLUMNS "WHERE org_id = ?1 " DZ_NEWEST_BEFORE;
+// The same positions only (creation time, id), from the index alone: what a numbered page skips.
+inline constexpr const char* kOwnNewestKeys =
+    "SELECT created_at, id FROM applications WHERE applicant_user_id = ?1 " DZ_NEWEST_BEFORE;
+inline constexpr const char* kOrgNewestKeys = "SELECT created_at, id FROM applications WHERE org_id = ?1 " DZ_NEWEST_BEFORE;
 // ?1 the person.
 inline constexpr const char* kMemberOrgs = "SELECT org_id FROM org_members WHERE user_id = ?1 ORDER BY org_id";
 // Counts, each source's up to its limit, each application once: the person's own (?1 the person,
