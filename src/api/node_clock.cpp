@@ -7,12 +7,10 @@
 namespace darwaza::api {
 
 std::optional<ClockOffset> measure_clock_offset(storage::Database& db, const Clock& clock) {
-  const UnixMs before = clock.now_ms();
-  auto server = db.clock_ms();
-  const UnixMs after = clock.now_ms();
-  if (!server) return std::nullopt;
-  const double half = static_cast<double>(after - before) / 2;
-  return ClockOffset{.offset_ms = *server - (static_cast<double>(before) + half), .uncertainty_ms = half};
+  auto r = db.read_server_clock(clock);
+  if (!r) return std::nullopt;
+  const double half = static_cast<double>(r->answered_ms - r->sent_ms) / 2;
+  return ClockOffset{.offset_ms = r->server_ms - (static_cast<double>(r->sent_ms) + half), .uncertainty_ms = half};
 }
 
 Status check_clock(const std::optional<ClockOffset>& offset, double max_ms) {

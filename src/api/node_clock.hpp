@@ -21,8 +21,9 @@ struct ClockOffset {
   double uncertainty_ms = 0;  // half the round trip it was read in: the offset is known within this
 };
 
-// The offset read around one round trip to the database; nullopt when the engine has no server
-// clock of its own (SQLite: one machine) or the database does not answer.
+// The offset read around one round trip to the database (not the wait for a free connection
+// before it); nullopt when the engine has no server clock of its own (SQLite: one machine) or the
+// database does not answer.
 std::optional<ClockOffset> measure_clock_offset(storage::Database& db, const Clock& clock);
 
 // 503 clock-skewed (with the offset) when the node's clock is surely more than max_ms off the

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/clock.hpp"
 #include "core/result.hpp"
 #include "storage/application_repo.hpp"
 #include "storage/audit_repo.hpp"
@@ -24,6 +25,15 @@
 #include "storage/notification_repo.hpp"
 
 namespace darwaza::storage {
+
+// The database server's clock (Unix ms), with this node's clock just before its statement went out
+// and just after the answer came: the wait for a free connection is outside them, so it does not
+// lean the offset read from them (api/node_clock).
+struct ServerClockReading {
+  double server_ms = 0;
+  UnixMs sent_ms = 0;
+  UnixMs answered_ms = 0;
+};
 
 // Thrown by engines on failures no caller can handle (I/O error, corrupt file, ...).
 class StorageError : public std::runtime_error {
@@ -100,10 +110,10 @@ class Database {
   // replica that has replayed all it received; nullopt when the engine has no replicas (SQLite),
   // the replica receives nothing from a primary, or the question cannot be answered now.
   virtual std::optional<double> replica_lag_s() { return std::nullopt; }
-  // The database server's clock, in Unix milliseconds, for an engine whose server has a clock of
-  // its own (PostgreSQL); nullopt on SQLite (the node's machine) or when it does not answer.
-  virtual std::optional<double> clock_ms() { return std::nullopt; }
-  // Whether clock_ms() asks the database server (so no answer means no database).
+  // The database server's clock read once, for an engine whose server has a clock of its own
+  // (PostgreSQL); nullopt on SQLite (the node's machine) or when it does not answer.
+  virtual std::optional<ServerClockReading> read_server_clock(const Clock& clock) { return std::nullopt; }
+  // Whether read_server_clock() asks the database server (so no answer means no database).
   virtual bool has_server_clock() const { return false; }
   // The most reads that can run at once (the reader connections); 0 when there is no such bound.
   virtual int max_concurrent_reads() const { return 0; }

@@ -7,7 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <chrono>
 #include <filesystem>
+#include <future>
+#include <thread>
 #include <tuple>
 
 #include "api/app.hpp"
@@ -58,6 +61,34 @@ TEST(NodeClock, ANodeOffItsDatabaseServersClockIsFoundAndNamed) {
     EXPECT_TRUE(api::check_clock(offset, 10'000).ok());
     EXPECT_TRUE(api::check_clock(offset, 0).ok());
   }
+  std::filesystem::remove_all(dir);
+}
+
+// The offset is read around the statement's round trip, not the wait for a reader connection
+// before it: with the node's only reader held for 600 ms, the offset of a node on this machine
+// is still near 0 and its uncertainty small (read around the wait, it leaned by half of it).
+TEST(NodeClock, AWaitForAReaderDoesNotLeanTheOffset) {
+  if (!testing_postgresql()) GTEST_SKIP() << "SQLite has no server clock";
+  const std::string dir = make_temp_dir("dz-clock-wait");
+  auto db = open_test_database(dir, 1);
+  std::promise<void> holding;
+  auto held = std::async(std::launch::async, [&] {
+    return db->read([&](storage::Tx&) -> Status {
+      holding.set_value();
+      std::this_thread::sleep_for(std::chrono::milliseconds(600));
+      return ok_status();
+    });
+  });
+  holding.get_future().wait();
+  SystemClock system;
+  const UnixMs asked = system.now_ms();
+  auto offset = api::measure_clock_offset(*db, system);
+  EXPECT_GE(system.now_ms() - asked, 500) << "the read did not wait for the reader";
+  ASSERT_TRUE(held.get().ok());
+  ASSERT_TRUE(offset.has_value());
+  EXPECT_LT(std::abs(offset->offset_ms), 150.0) << offset->offset_ms;
+  EXPECT_LT(offset->uncertainty_ms, 150.0) << offset->uncertainty_ms;
+  db.reset();
   std::filesystem::remove_all(dir);
 }
 
@@ -115,9 +146,10 @@ class ScriptedDatabase final : public storage::Database {
   }
   std::string engine() const override { return inner_.engine(); }
   int schema_version() override { return inner_.schema_version(); }
-  std::optional<double> clock_ms() override {
+  std::optional<storage::ServerClockReading> read_server_clock(const Clock& clock) override {
     if (!server_clock || !clock_answers) return std::nullopt;
-    return static_cast<double>(SystemClock().now_ms());
+    const UnixMs now = clock.now_ms();
+    return storage::ServerClockReading{static_cast<double>(SystemClock().now_ms()), now, now};
   }
   bool has_server_clock() const override { return server_clock; }
   bool server_clock = true, clock_answers = true, ping_answers = true;

@@ -61,7 +61,9 @@ PgDatabase::~PgDatabase() { stop(); }
 
 std::optional<double> PgDatabase::replica_lag_s() { return number_on_reader(kReplicaLag); }
 
-std::optional<double> PgDatabase::clock_ms() { return number_on_reader(kServerClockMs); }
+std::optional<ServerClockReading> PgDatabase::read_server_clock(const Clock& clock) {
+  return timed_number_on_reader(kServerClockMs, clock);
+}
 
 std::unique_ptr<sql::Connection> PgDatabase::open_reader() {
   return std::make_unique<PgConnection>(url_, PgConnection::Use::read_only);

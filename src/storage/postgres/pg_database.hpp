@@ -30,7 +30,7 @@ class PgDatabase final : public sql::GroupCommitDatabase {
   // for the server than three commands); reader connections refuse writes by their settings.
   Status read_statements(const TxFn& fn) override { return read_without_transaction(fn); }
   std::optional<double> replica_lag_s() override;
-  std::optional<double> clock_ms() override;
+  std::optional<ServerClockReading> read_server_clock(const Clock& clock) override;
   bool has_server_clock() const override { return true; }
 
  protected:

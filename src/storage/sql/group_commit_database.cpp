@@ -355,4 +355,21 @@ std::optional<double> GroupCommitDatabase::number_on_reader(const char* sql) {
   return s.ok() ? v : std::nullopt;
 }
 
+std::optional<ServerClockReading> GroupCommitDatabase::timed_number_on_reader(const char* sql, const Clock& clock) {
+  std::optional<ServerClockReading> v;
+  Status s = with_reader([&](Reader& r) {
+    ServerClockReading reading;
+    reading.sent_ms = clock.now_ms();
+    auto q = r.conn->query(sql);
+    const bool answered = q.step() && !q.is_null(0);
+    reading.answered_ms = clock.now_ms();
+    if (answered) {
+      reading.server_ms = q.real(0);
+      v = reading;
+    }
+    return ok_status();
+  });
+  return s.ok() ? v : std::nullopt;
+}
+
 }  // namespace darwaza::storage::sql
