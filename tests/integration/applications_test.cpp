@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <future>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "certificates/qr.hpp"
 #include "certificates/signing.hpp"
@@ -613,9 +615,12 @@ TEST(Queue, OldestFirstFilteredByStateServiceAndOverdue) {
   auto org = c.post_json("/v1/organisations", {{"name", "Queue Testers"}, {"ntn", ntn}}, bearer(citizen.token));
   ASSERT_EQ(org.status, 201u) << org.body;
   const json data = {{"purpose", "Remote development for export clients"}, {"endpoints", {"8.8.8.0/24"}}};
+  // Each filed in a millisecond of its own: applications submitted in one millisecond are queued
+  // by id, whose order within the millisecond is random, not the filing order this test expects.
   auto file = [&](const std::string& service, bool firm) {
     json body = {{"service_id", service}, {"data", data}};
     if (firm) body["on_behalf_of"] = org.json()["id"];
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
     auto r = c.post_json("/v1/applications", body, bearer(citizen.token));
     EXPECT_EQ(r.status, 201u) << r.body;
     return r.json().value("id", std::string());
