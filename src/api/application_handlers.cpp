@@ -68,9 +68,12 @@ json listed_json(const applications::ListedPage& l, int page, int size, UnixMs n
   const storage::ApplicationPage& p = l.page;
   json items = json::array();
   for (const auto& a : p.items) items.push_back(summary_json(a, now));
-  return {{"items", items},       {"page", page},
-          {"page_size", size},    {"total", p.total},
-          {"total_exact", p.total_exact}, {"next_after", l.next_after.empty() ? json(nullptr) : json(l.next_after)}};
+  return {{"items", items},
+          {"page", page},
+          {"page_size", size},
+          {"total", p.total},
+          {"total_exact", p.total_exact},
+          {"next_after", l.next_after.empty() ? json(nullptr) : json(l.next_after)}};
 }
 
 http::HandlerResult view_reply(App& app, Result<applications::View> v, const http::Request& req,
