@@ -346,13 +346,8 @@ int GroupCommitDatabase::schema_version() {
 }
 
 std::optional<double> GroupCommitDatabase::number_on_reader(const char* sql) {
-  std::optional<double> v;
-  Status s = with_reader([&](Reader& r) {
-    auto q = r.conn->query(sql);
-    if (q.step() && !q.is_null(0)) v = q.real(0);
-    return ok_status();
-  });
-  return s.ok() ? v : std::nullopt;
+  auto v = timed_number_on_reader(sql, SystemClock());
+  return v ? std::optional<double>(v->server_ms) : std::nullopt;
 }
 
 std::optional<ServerClockReading> GroupCommitDatabase::timed_number_on_reader(const char* sql, const Clock& clock) {

@@ -47,7 +47,8 @@ class GroupCommitDatabase : public Database {
   // The first column of the first row of `sql` (constant text) on a reader, as a number; nullopt
   // when it is NULL, there is no row, or the read failed.
   std::optional<double> number_on_reader(const char* sql);
-  // The same, with `clock` read just before the statement goes out and just after its answer.
+  // The same (as server_ms), with `clock` read just before the statement goes out and just after
+  // its answer; number_on_reader is this without the times.
   std::optional<ServerClockReading> timed_number_on_reader(const char* sql, const Clock& clock);
 
   virtual std::unique_ptr<Connection> open_reader() = 0;
