@@ -9,8 +9,8 @@
 # page cache), signs CITIZENS citizens up (default 1), and lets wrk submit applications (-t2 -c64,
 # 12 s), each request with the next citizen's token. From second 4 to 9 it reads every thread's
 # CPU time from /proc and the 201s counted by /metrics, and prints the submissions/s of the run, the
-# busiest thread's CPU per submission (the single writer: group commit) and all threads' CPU per
-# submission. For A/B comparisons of builds, run them interleaved on the same machine: the ratios
+# busiest thread's CPU per submission (the single writer: group commit), all the server's threads'
+# CPU per submission, and wrk's (the load generator shares the machine's CPUs). For A/B comparisons of builds, run them interleaved on the same machine: the ratios
 # mean something, the absolute figures depend on whatever else runs.
 set -euo pipefail
 BIN=${1:-./build/darwaza}
@@ -53,14 +53,15 @@ W=$!
 sleep 4
 snap() { for t in /proc/$PID/task/*; do echo "$(basename $t) $(awk '{print $14+$15}' $t/stat)"; done | sort; }
 c0=$(curl -s $B/metrics | awk '/^darwaza_http_requests_total.*POST.*applications.*201/ {s+=$NF} END {print s+0}')
-snap > $D/t0; sleep 5; snap > $D/t1
+wcpu() { awk '{print $14+$15}' /proc/$W/stat; }
+w0=$(wcpu); snap > $D/t0; sleep 5; snap > $D/t1; w1=$(wcpu)
 c1=$(curl -s $B/metrics | awk '/^darwaza_http_requests_total.*POST.*applications.*201/ {s+=$NF} END {print s+0}')
 wait $W
 top=$(join $D/t0 $D/t1 | awk '{print $3-$2}' | sort -nr | head -1)
 tot=$(join $D/t0 $D/t1 | awk '{s+=$3-$2} END {print s}')
 rps=$(awk '/Requests\/sec/ {print $2}' $D/wrk.txt)
 n=$((c1-c0))
-awk -v top=$top -v tot=$tot -v n=$n -v rps=$rps 'BEGIN { if (n<=0) n=1; printf "rps %s; in window %d subs; busiest thread %.0f us/sub; all threads %.0f us/sub\n", rps, n, top*10000/n, tot*10000/n }'
+awk -v top=$top -v tot=$tot -v n=$n -v rps=$rps -v w=$((w1-w0)) 'BEGIN { if (n<=0) n=1; printf "rps %s; in window %d subs; busiest thread %.0f us/sub; all server threads %.0f us/sub; wrk %.0f us/sub\n", rps, n, top*10000/n, tot*10000/n, w*10000/n }'
 grep -E "Non-2xx" $D/wrk.txt || true
 kill $PID; wait $PID 2>/dev/null || true
 rm -rf $D

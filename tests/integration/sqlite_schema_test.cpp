@@ -1,0 +1,93 @@
+// SQLite's side of the schema: what the hot write statements cost per row, which EXPLAIN shows.
+// A CHECK constraint `x IN (a, b, c)` of three values or more makes SQLite build a temporary
+// table (OpenEphemeral) for every row written; migration V019 rewrites those of the outbox and of
+// registry records, tables written at every submission and every registry record, as comparisons.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <string>
+
+#include "storage/migration.hpp"
+#include "storage/sql/group_commit_database.hpp"
+#include "storage/sqlite/sqlite_connection.hpp"
+#include "support/server_process.hpp"
+#include "support/test_database.hpp"
+
+using namespace darwaza;
+using namespace darwaza::test;
+
+namespace {
+
+// EXPLAIN's opcodes of one statement on the connection (its schema as that connection reads it).
+std::string opcodes(sqlite3* db, const std::string& sql) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, ("EXPLAIN " + sql).c_str(), -1, &st, nullptr) != SQLITE_OK)
+    return std::string("cannot prepare: ") + sqlite3_errmsg(db);
+  std::string ops;
+  while (sqlite3_step(st) == SQLITE_ROW) ops += std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 1))) + " ";
+  sqlite3_finalize(st);
+  return ops;
+}
+
+int exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr); }
+
+const char* const kHotWrites[] = {
+    "INSERT INTO outbox (id, notification_id, channel, recipient, subject, body, state, attempts, next_attempt_at, "
+    "created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+    "UPDATE outbox SET state = 'delivered', delivered_at = ? WHERE id = ?",
+    "INSERT INTO registry_records (id, registry, registry_version, number, subject_user_id, subject_org_id, status, "
+    "valid_from, valid_until, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "UPDATE registry_records SET status = ? WHERE id = ?",
+};
+
+}  // namespace
+
+// The connection that ran the migrations (a node's writer) and a connection opened afterwards
+// both compile the hot writes without a temporary table, and the rules still hold.
+TEST(SqliteSchema, HotWritesBuildNoTemporaryTable) {
+  if (testing_postgresql()) GTEST_SKIP() << "SQLite's schema and bytecode";
+  const std::string dir = make_temp_dir("dz-sqlite-schema");
+  const std::string path = dir + "/darwaza.db";
+  {
+    storage::sqlite::Connection writer(path, false);
+    storage::sql::migrate(writer, embedded::sqlite_migrations(), "BEGIN IMMEDIATE");
+    for (const char* sql : kHotWrites) {
+      const std::string ops = opcodes(writer.handle(), sql);
+      EXPECT_EQ(ops.find("cannot prepare"), std::string::npos) << ops;
+      EXPECT_EQ(ops.find("OpenEphemeral"), std::string::npos) << "the migrating connection: " << sql << "\n" << ops;
+    }
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  for (const char* sql : kHotWrites) {
+    const std::string ops = opcodes(db, sql);
+    EXPECT_EQ(ops.find("OpenEphemeral"), std::string::npos) << "a new connection: " << sql << "\n" << ops;
+  }
+  // The rules are the same: each allowed value passes, anything else is refused.
+  ASSERT_EQ(exec(db, "PRAGMA foreign_keys = OFF"), SQLITE_OK);
+  for (const char* state : {"pending", "delivered", "failed"})
+    EXPECT_EQ(exec(db, (std::string("INSERT INTO outbox (id, notification_id, channel, recipient, subject, body, "
+                                    "state, next_attempt_at, created_at) VALUES ('o-") + state + "', 'n', 'email', "
+                                    "'r', 's', 'b', '" + state + "', 0, 0)").c_str()),
+              SQLITE_OK) << state << ": " << sqlite3_errmsg(db);
+  EXPECT_EQ(exec(db, "UPDATE outbox SET state = 'sent' WHERE id = 'o-pending'"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(exec(db, "UPDATE outbox SET state = NULL WHERE id = 'o-pending'"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(exec(db, "INSERT INTO outbox (id, notification_id, channel, recipient, subject, body, state, "
+                     "next_attempt_at, created_at) VALUES ('o-x', 'n', 'email', 'r', 's', 'b', 'Pending', 0, 0)"),
+            SQLITE_CONSTRAINT);
+  for (const char* status : {"active", "suspended", "revoked"})
+    EXPECT_EQ(exec(db, (std::string("INSERT INTO registry_records (id, registry, registry_version, number, status, "
+                                    "valid_from, data, created_at, updated_at) VALUES ('r-") + status + "', 'reg', 1, 'N-" +
+                        status + "', '" + status + "', '2026-01-01', '{}', 0, 0)").c_str()),
+              SQLITE_OK) << status << ": " << sqlite3_errmsg(db);
+  EXPECT_EQ(exec(db, "UPDATE registry_records SET status = 'expired' WHERE id = 'r-active'"), SQLITE_CONSTRAINT);
+  // The file is sound after its schema was rewritten in place.
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "ok");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  std::filesystem::remove_all(dir);
+}
