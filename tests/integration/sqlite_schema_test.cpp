@@ -2,6 +2,7 @@
 // A CHECK constraint `x IN (a, b, c)` of three values or more makes SQLite build a temporary
 // table (OpenEphemeral) for every row written; migration V019 rewrites those of the outbox and of
 // registry records, tables written at every submission and every registry record, as comparisons.
+// V020 keeps an application's notifications (no certificate) out of the certificates' index.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -88,6 +89,40 @@ TEST(SqliteSchema, HotWritesBuildNoTemporaryTable) {
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "ok");
   sqlite3_finalize(st);
+  sqlite3_close(db);
+  std::filesystem::remove_all(dir);
+}
+
+// The index by certificate is partial (notifications without a certificate, every application's,
+// write no entry into it), and the expiry scan's look-up (a certificate's expiry notice) reads it.
+TEST(SqliteSchema, OnlyCertificatesNotificationsAreIndexedByCertificate) {
+  if (testing_postgresql()) GTEST_SKIP() << "SQLite's schema and query plans";
+  const std::string dir = make_temp_dir("dz-sqlite-schema");
+  const std::string path = dir + "/darwaza.db";
+  {
+    storage::sqlite::Connection writer(path, false);
+    storage::sql::migrate(writer, embedded::sqlite_migrations(), "BEGIN IMMEDIATE");
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE name = 'notifications_by_certificate'", -1,
+                               &st, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_NE(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))).find("WHERE certificate_id IS NOT NULL"),
+            std::string::npos);
+  sqlite3_finalize(st);
+  // The expiry scan's test for an earlier notice reads the index.
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "EXPLAIN QUERY PLAN SELECT 1 FROM notifications n WHERE n.certificate_id = ? "
+                               "AND n.event = 'certificate_expiring'",
+                               -1, &st, nullptr),
+            SQLITE_OK);
+  std::string plan;
+  while (sqlite3_step(st) == SQLITE_ROW) plan += reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+  sqlite3_finalize(st);
+  EXPECT_NE(plan.find("notifications_by_certificate (certificate_id=? AND event=?)"), std::string::npos) << plan;
   sqlite3_close(db);
   std::filesystem::remove_all(dir);
 }
