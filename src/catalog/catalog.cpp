@@ -150,11 +150,7 @@ Result<std::vector<storage::CategoryCount>> Catalog::categories(const std::strin
 }
 
 Result<DefinitionPtr> Catalog::parse_stored(const storage::StoredService& s) {
-  {
-    std::lock_guard lock(cache_mu_);
-    auto it = cache_.find({s.summary.id, s.summary.version});
-    if (it != cache_.end()) return it->second;
-  }
+  if (auto cached = cached_definition(s.summary.id, s.summary.version)) return cached;
   auto j = nlohmann::json::parse(s.definition_json, nullptr, false);
   std::vector<DefinitionProblem> problems;
   auto def = j.is_discarded() ? Result<ServiceDefinition>(internal_error("stored definition is not JSON"))
@@ -169,21 +165,30 @@ Result<DefinitionPtr> Catalog::parse_stored(const storage::StoredService& s) {
 }
 
 Result<DefinitionPtr> Catalog::current(const std::string& id) {
+  // One read: the current version's number, and the definition only if this node has not parsed
+  // that version yet (a submission's case is the first: the definition is a few kilobytes of text).
+  DefinitionPtr cached;
   auto row = storage::read_value<storage::StoredService>(db_, [&](storage::Tx& tx) -> Result<storage::StoredService> {
-    auto s = tx.catalog().current(id);
+    auto v = tx.catalog().current_version(id);
+    if (!v) return service_not_found();
+    if ((cached = cached_definition(id, *v))) return storage::StoredService{};
+    auto s = tx.catalog().version(id, *v);
     if (!s) return service_not_found();
     return std::move(*s);
   });
   if (!row.ok()) return row.take_error();
+  if (cached) return cached;
   return parse_stored(*row);
 }
 
+DefinitionPtr Catalog::cached_definition(const std::string& id, int version) {
+  std::lock_guard lock(cache_mu_);
+  auto it = cache_.find({id, version});
+  return it == cache_.end() ? nullptr : it->second;
+}
+
 Result<DefinitionPtr> Catalog::at_version(const std::string& id, int version) {
-  {
-    std::lock_guard lock(cache_mu_);
-    auto it = cache_.find({id, version});
-    if (it != cache_.end()) return it->second;
-  }
+  if (auto cached = cached_definition(id, version)) return cached;
   auto row = storage::read_value<storage::StoredService>(db_, [&](storage::Tx& tx) -> Result<storage::StoredService> {
     auto s = tx.catalog().version(id, version);
     if (!s) return service_not_found();

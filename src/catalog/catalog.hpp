@@ -62,6 +62,8 @@ class Catalog {
 
  private:
   Result<DefinitionPtr> parse_stored(const storage::StoredService& s);
+  // A definition this node has parsed already (nullptr if none).
+  DefinitionPtr cached_definition(const std::string& id, int version);
   // Rebuilds the index if the store's catalog generation moved; with `only_if_stale`, returns the
   // index at once when another thread brought it up to date with this node's loads meanwhile.
   Result<std::shared_ptr<const SearchIndex>> rebuild_index(bool only_if_stale);

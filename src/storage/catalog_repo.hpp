@@ -65,6 +65,9 @@ class CatalogRepo {
  public:
   virtual ~CatalogRepo() = default;
   virtual std::optional<StoredService> current(const std::string& id) = 0;
+  // The current version's number alone (a submission checks it against the parsed definitions it
+  // keeps, and reads the definition only for a version it has not parsed yet).
+  virtual std::optional<int> current_version(const std::string& id) = 0;
   virtual std::optional<StoredService> version(const std::string& id, int version) = 0;
   // Adds a version and makes it current (search index included).
   virtual void insert_version(const StoredService& s, UnixMs at) = 0;

@@ -106,6 +106,40 @@ TEST(CatalogCli, ApplicationsStayBoundToTheirVersion) {
   fs::remove_all(dir);
 }
 
+// A running node files each submission under the version current in the store at that moment:
+// a version another process loads (`darwaza catalog load` beside a running SQLite node, another
+// node on PostgreSQL) applies to the next submission, although the node has parsed and kept the
+// previous version's definition.
+TEST(CatalogCli, ARunningNodeFilesUnderAVersionLoadedBesideIt) {
+  fs::path dir = make_temp_dir("darwaza-catalog-live");
+  fs::path defs = dir / "defs";
+  fs::create_directories(defs);
+  write(defs / "a.json", fixture("test-permit"));
+  ServerProcess s({"--catalog-dir", defs.string()}, (dir / "srv").string());
+  s.start();
+  auto c = s.client();
+  Person p = signed_in(c);
+  json data = {{"purpose", "Before the change"}, {"endpoints", {"8.8.8.8"}}};
+  auto r = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", data}}, bearer(p.token));
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_EQ(r.json()["service_version"], 1);
+  json v2 = fixture("test-permit");
+  v2["form"][0]["max"] = 10;  // tighter rule in version 2
+  write(defs / "a.json", v2);
+  std::string out;
+  std::vector<std::string> load = {"catalog", "load", defs.string(), "--data", s.data_dir() + "/d"};
+  if (!s.db_url().empty()) load.insert(load.end(), {"--db", s.db_url()});  // PostgreSQL: the node's database
+  ASSERT_EQ(run_darwaza(load, out), 0) << out;
+  r = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", data}}, bearer(p.token));
+  EXPECT_EQ(r.status, 422u) << r.body;  // version 2's rule, at once
+  data["purpose"] = "Short";
+  r = c.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", data}}, bearer(p.token));
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_EQ(r.json()["service_version"], 2);
+  s.stop();
+  fs::remove_all(dir);
+}
+
 TEST(CatalogCli, SynthWritesValidDefinitions) {
   fs::path dir = make_temp_dir("darwaza-synth");
   std::string out;

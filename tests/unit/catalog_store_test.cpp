@@ -54,6 +54,9 @@ TEST(CatalogStore, VersionsSearchAndBrowse) {
   ASSERT_TRUE(db->read([](storage::Tx& tx) {
                   auto cur = tx.catalog().current("vpn-registration");
                   EXPECT_EQ(cur->summary.version, 2);
+                  EXPECT_EQ(tx.catalog().current_version("vpn-registration"), std::optional<int>(2));
+                  EXPECT_EQ(tx.catalog().current_version("it-company"), std::optional<int>(1));
+                  EXPECT_EQ(tx.catalog().current_version("no-such-service"), std::nullopt);
                   EXPECT_EQ(tx.catalog().version("vpn-registration", 1)->summary.title_en, "VPN registration");
                   EXPECT_EQ(tx.catalog().count_current(), 2);
                   auto en = tx.catalog().search({"firms vpn", "", "", 0, 10});

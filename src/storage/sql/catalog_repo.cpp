@@ -12,6 +12,7 @@ constexpr const char* kCurrentService =
     "SELECT s.id, s.version, s.agency_id, s.category, s.title_en, s.title_ur, s.description_en, s.description_ur, "
     "s.applicant, s.fee_paisa, s.definition, s.checksum, s.keywords FROM service_current c "
     "JOIN services s ON s.id = c.id AND s.version = c.version WHERE c.id = ?";
+constexpr const char* kCurrentVersion = "SELECT version FROM service_current WHERE id = ?";
 constexpr const char* kInsertService =
     "INSERT INTO services (id, version, agency_id, category, title_en, title_ur, description_en, description_ur, "
     "applicant, fee_paisa, keywords, definition, checksum, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -108,6 +109,13 @@ std::optional<StoredService> SqlCatalogRepo::current(const std::string& id) {
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_stored(q);
+}
+
+std::optional<int> SqlCatalogRepo::current_version(const std::string& id) {
+  auto q = c_.query(kCurrentVersion);
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return static_cast<int>(q.integer(0));
 }
 
 std::optional<StoredService> SqlCatalogRepo::version(const std::string& id, int version) {

@@ -11,6 +11,7 @@ class SqlCatalogRepo final : public CatalogRepo {
  public:
   explicit SqlCatalogRepo(Connection& c) : c_(c) {}
   std::optional<StoredService> current(const std::string& id) override;
+  std::optional<int> current_version(const std::string& id) override;
   std::optional<StoredService> version(const std::string& id, int version) override;
   void insert_version(const StoredService& s, UnixMs at) override;
   ServicePage search(const CatalogQuery& q) override;
