@@ -1,4 +1,5 @@
-// `darwaza verify FILE`: checks a certificate offline, exactly as anyone holding the public key can.
+// `darwaza verify FILE`: checks a certificate, or an application's receipt, offline, exactly as
+// anyone holding the public key can.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -69,6 +70,21 @@ std::optional<std::string> resolve_public_key(const std::string& given, const Da
   return std::nullopt;
 }
 
+// An application receipt: the receipt document, or a submission's whole answer holding one.
+int verify_receipt(nlohmann::json doc, const std::string& public_key) {
+  if (!doc.contains("signature") && doc["receipt"].is_object() && doc["receipt"].contains("signature"))
+    doc = nlohmann::json(doc["receipt"]);
+  if (Status s = certificates::verify_receipt(doc, public_key); !s.ok()) {
+    std::cout << "INVALID: " << operator_message(s.error()) << "\n";
+    return kExitInvalid;
+  }
+  const nlohmann::json& body = doc["receipt"];
+  std::cout << "VALID: receipt " << member_text(body, "tracking_number") << " for application "
+            << member_text(body, "application_id") << " (" << member_text(body, "service_id") << "), submitted at "
+            << member_text(body, "submitted_at") << "\n";
+  return kExitValid;
+}
+
 int run_verify(const std::string& file, const std::string& public_key_arg, const DataOptions& data) {
   std::optional<std::string> text;
   if (file == "-") {
@@ -93,6 +109,7 @@ int run_verify(const std::string& file, const std::string& public_key_arg, const
     std::cout << "INVALID: not a JSON document\n";
     return kExitInvalid;
   }
+  if (doc.is_object() && doc.contains("receipt") && !doc.contains("certificate")) return verify_receipt(doc, *public_key);
   if (Status s = certificates::verify_certificate(doc, *public_key); !s.ok()) {
     std::cout << "INVALID: " << operator_message(s.error()) << "\n";
     return kExitInvalid;
@@ -126,11 +143,12 @@ void register_verify(CLI::App& app, DataOptions& data) {
   };
   auto o = std::make_shared<Opts>();
   auto* cmd = app.add_subcommand(
-      "verify", "Check a signed certificate offline: its signature, signing key and validity dates.\n"
+      "verify", "Check a signed certificate offline: its signature, signing key and validity dates; or an\n"
+                "application's receipt (the receipt, or the whole answer to a submission): its signature.\n"
                 "Prints VALID: ... or INVALID: <reason>. Exit status 0 if valid; 1 if invalid, expired\n"
                 "or not yet valid; 2 if the file or the public key cannot be read.");
   add_data_options(*cmd, data);
-  cmd->add_option("FILE", o->file, "Certificate JSON file, or - for standard input")->required();
+  cmd->add_option("FILE", o->file, "Certificate or receipt JSON file, or - for standard input")->required();
   cmd->add_option("--public-key", o->public_key,
                   "Public key: a .pub file or the base64 key itself (default: the --signing-key file's .pub, DATA/keys/signing.key.pub)");
   cmd->callback([&data, o] {

@@ -3,6 +3,8 @@
 // Every rule about who may do what to an application lives here.
 #pragma once
 
+#include "certificates/receipts.hpp"
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -199,13 +201,15 @@ class Applications {
     Submitted submitted;
     nlohmann::json receipt_body;  // null for a draft
   };
-  // The committed submission with its receipt signed here, off the writer thread.
-  Result<Submitted> with_receipt(Result<Committed> c) const;
+  // The committed submission with its receipt: signed with `signature` (a block the receipt signer
+  // made, with others of its batch), or without one signed here, alone. Either way off the writer.
+  Result<Submitted> with_receipt(Result<Committed> c, const nlohmann::json* signature = nullptr) const;
   // A submission's three steps (submit.cpp): before, in and after its one transaction.
   struct SubmitPlan;
   Result<std::shared_ptr<SubmitPlan>> plan_submit(const Principal& who, SubmitInput in, const std::string& lang);
   Result<Committed> commit_submit(storage::Tx& tx, SubmitPlan& p);
-  Result<Submitted> finish_submit(const SubmitPlan& p, Result<Committed> c) const;
+  Result<Submitted> finish_submit(const SubmitPlan& p, Result<Committed> c,
+                                  const nlohmann::json* signature = nullptr) const;
 
   storage::Database& db_;
   const Clock& clock_;
@@ -214,6 +218,8 @@ class Applications {
   const certificates::SigningKey& key_;
   const notifications::Templates& templates_;
   Options options_;
+  // Signs the receipts of asynchronous submissions, those ready together under one signature.
+  certificates::ReceiptSigner signer_{key_};
 };
 
 // DZ-XXXX-XXXX-XXXX-XXXX: 80 random bits in an unambiguous alphabet.

@@ -1,7 +1,8 @@
 // Submitting an application (or saving a new draft) in three steps: plan_submit works out
 // everything that needs no database on the caller's thread (the checked form, the new row, the
 // receipt's content); commit_submit is the one transaction, on the single writer; finish_submit
-// signs the receipt and builds the view, off the writer. submit() waits for the write between
+// puts the signed receipt (the receipt signer's batch signature, or one made there) and the view
+// together, off the writer. submit() waits for the write between
 // them; submit_async() does not: the writer hands the result back through the caller's `post`.
 #include "applications/internal.hpp"
 #include "applications/applications.hpp"
@@ -42,14 +43,15 @@ struct Applications::SubmitPlan {
   std::optional<Error> refused;
 };
 
-Result<Submitted> Applications::with_receipt(Result<Committed> c) const {
-  // Signing is CPU work: done here, on the caller's thread, rather than inside the transaction
-  // on the single writer. A replay signs the content the first answer had (kept with the key);
-  // Ed25519 gives the same signature for the same content and key.
+Result<Submitted> Applications::with_receipt(Result<Committed> c, const json* signature) const {
+  // Signing is CPU work: done off the single writer, after the commit. A replay signs the content
+  // the first answer had (kept with the key): signed alone, Ed25519 gives the same signature for
+  // the same content and key; signed in a batch, another signature of the same content.
   if (!c.ok()) return c.take_error();
   Submitted out = std::move(c->submitted);
   if (!c->receipt_body.is_null())
-    out.receipt = {{"receipt", c->receipt_body}, {"signature", certificates::signature_of(c->receipt_body, key_)}};
+    out.receipt = {{"receipt", c->receipt_body},
+                   {"signature", signature ? *signature : certificates::signature_of(c->receipt_body, key_)}};
   return out;
 }
 
@@ -137,8 +139,8 @@ Result<Applications::Committed> Applications::commit_submit(storage::Tx& tx, Sub
   return Committed{Submitted{std::move(a), json(), false, nullptr}, std::move(p.body)};
 }
 
-Result<Submitted> Applications::finish_submit(const SubmitPlan& p, Result<Committed> c) const {
-  auto out = with_receipt(std::move(c));
+Result<Submitted> Applications::finish_submit(const SubmitPlan& p, Result<Committed> c, const json* signature) const {
+  auto out = with_receipt(std::move(c), signature);
   // A new application's timeline is the one event its transaction wrote, and it has no payments:
   // its view needs no read after the commit.
   if (out.ok() && !out->replayed) {
@@ -161,9 +163,22 @@ void Applications::submit_async(const Principal& who, SubmitInput in, const std:
   auto plan = plan_submit(who, std::move(in), lang);
   if (!plan.ok()) return done(plan.take_error());
   std::shared_ptr<SubmitPlan> p = std::move(plan).value();
+  storage::Post back = post;  // the signed receipt comes back to the caller's thread the same way
   storage::write_value_async<Committed>(
       db_, [this, p](storage::Tx& tx) { return commit_submit(tx, *p); }, std::move(post),
-      [this, p, done = std::move(done)](Result<Committed> c) { done(finish_submit(*p, std::move(c))); });
+      [this, p, back = std::move(back), done = std::move(done)](Result<Committed> c) {
+        if (!c.ok() || c->receipt_body.is_null()) return done(finish_submit(*p, std::move(c)));
+        // The receipt goes to the signer, which signs the receipts ready together at once; its
+        // signature comes back here to answer with.
+        json body = c->receipt_body;
+        auto committed = std::make_shared<Result<Committed>>(std::move(c));
+        signer_.sign_async(std::move(body), [this, p, back, done, committed](Result<json> signature) {
+          back([this, p, done, committed, signature = std::move(signature)]() {
+            if (!signature.ok()) return done(signature.error());
+            done(finish_submit(*p, std::move(*committed), &signature.value()));
+          });
+        });
+      });
 }
 
 }  // namespace darwaza::applications

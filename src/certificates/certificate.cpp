@@ -1,8 +1,11 @@
 #include "certificates/certificate.hpp"
 
+#include <functional>
 #include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "certificates/receipts.hpp"
 
 namespace darwaza::certificates {
 namespace {
@@ -96,18 +99,73 @@ Status check_holder(const json& holder) {
   return ok_status();
 }
 
-Status check_signature_block(const json& sig) {
-  if (!sig.is_object()) return malformed("\"signature\" must be an object");
+// `bad` says what is wrong in the document's own words (certificate or receipt). A receipt's
+// signature may also carry "batch" (receipts.hpp).
+Status check_signature_block(const json& sig, const std::function<Error(std::string)>& bad = malformed,
+                             bool batch_allowed = false) {
+  if (!sig.is_object()) return bad("\"signature\" must be an object");
   for (const auto& [key, value] : sig.items()) {
-    if (key != "alg" && key != "key_id" && key != "value") return malformed(fmt::format("unexpected \"signature.{}\"", key));
+    if (key != "alg" && key != "key_id" && key != "value" && !(batch_allowed && key == "batch"))
+      return bad(fmt::format("unexpected \"signature.{}\"", key));
   }
   const std::string* alg = text_member(sig, "alg");
   // One algorithm only: a verifier never lets the document choose how it is checked.
-  if (!alg || *alg != kSignatureAlg) return malformed("\"signature.alg\" must be \"Ed25519\"");
+  if (!alg || *alg != kSignatureAlg) return bad("\"signature.alg\" must be \"Ed25519\"");
   const std::string* key_id = text_member(sig, "key_id");
-  if (!key_id || !is_key_id(*key_id)) return malformed("\"signature.key_id\" must be 16 lower-case hex characters");
-  if (!text_member(sig, "value")) return malformed("\"signature.value\" must be a non-empty string");
+  if (!key_id || !is_key_id(*key_id)) return bad("\"signature.key_id\" must be 16 lower-case hex characters");
+  if (!text_member(sig, "value")) return bad("\"signature.value\" must be a non-empty string");
   return ok_status();
+}
+
+// The key id check shared by certificates and receipts: the public key is one, and it made `sig`.
+Status check_key(const json& sig, std::string_view public_key_b64) {
+  std::optional<std::string> our_key_id = key_id_for_public_key(public_key_b64);
+  if (!our_key_id) return error(Errc::invalid_public_key);
+  const std::string& their_key_id = sig["key_id"].get_ref<const std::string&>();
+  if (their_key_id != *our_key_id)
+    return error(Errc::wrong_key,
+                 fmt::format("signed with key {}, but the public key given is key {}", their_key_id, *our_key_id));
+  return ok_status();
+}
+
+Error malformed_receipt(std::string why) { return error(Errc::malformed_receipt, "malformed receipt: " + std::move(why)); }
+
+// A receipt's "batch": {"index": i, "size": n, "path": [base64url SHA-256, ...]} within bounds.
+struct BatchPlace {
+  std::uint64_t index = 0, size = 0;
+  std::vector<Digest> path;
+};
+
+Result<BatchPlace> batch_place(const json& batch) {
+  if (!batch.is_object()) return malformed_receipt("\"signature.batch\" must be an object");
+  for (const auto& [key, value] : batch.items()) {
+    if (key != "index" && key != "size" && key != "path")
+      return malformed_receipt(fmt::format("unexpected \"signature.batch.{}\"", key));
+  }
+  auto number = [&](const char* name) -> std::optional<std::uint64_t> {
+    auto it = batch.find(name);
+    if (it == batch.end() || !it->is_number_integer() || (!it->is_number_unsigned() && it->get<std::int64_t>() < 0))
+      return std::nullopt;
+    return it->get<std::uint64_t>();
+  };
+  auto index = number("index"), size = number("size");
+  // Far beyond any batch the platform signs (kMaxReceiptBatch), and within what canonical JSON
+  // writes exactly; a tree of 2^32 leaves has a path of at most 32 hashes.
+  constexpr std::uint64_t kMaxSize = std::uint64_t{1} << 32;
+  constexpr std::size_t kMaxPath = 32;
+  auto path = batch.find("path");
+  if (!index || !size || *size < 2 || *size > kMaxSize || *index >= *size)
+    return malformed_receipt("\"signature.batch\" needs \"index\" below \"size\", and \"size\" from 2 to 2^32");
+  if (path == batch.end() || !path->is_array() || path->size() > kMaxPath)
+    return malformed_receipt("\"signature.batch.path\" must be a list of at most 32 hashes");
+  BatchPlace out{*index, *size, {}};
+  for (const auto& h : *path) {
+    Digest d;
+    if (!h.is_string() || !from_b64url_exact(h.get_ref<const std::string&>(), d.data(), d.size()))
+      return malformed_receipt("each of \"signature.batch.path\" must be 32 bytes of base64url");
+    out.path.push_back(d);
+  }
+  return out;
 }
 
 }  // namespace
@@ -170,15 +228,46 @@ Status verify_certificate(const json& doc, std::string_view public_key_b64) {
     return malformed(e.what());
   }
 
-  std::optional<std::string> our_key_id = key_id_for_public_key(public_key_b64);
-  if (!our_key_id) return error(Errc::invalid_public_key);
-  const std::string& their_key_id = sig["key_id"].get_ref<const std::string&>();
-  if (their_key_id != *our_key_id) {
-    return error(Errc::wrong_key, fmt::format("signed with key {}, but the public key given is key {}", their_key_id, *our_key_id));
-  }
+  if (Status k = check_key(sig, public_key_b64); !k.ok()) return k;
   if (!verify_signature(public_key_b64, message, sig["value"].get_ref<const std::string&>())) {
     return error(Errc::bad_signature, "the signature does not match: the certificate was altered after signing, or forged");
   }
+  return ok_status();
+}
+
+Status verify_receipt(const json& doc, std::string_view public_key_b64) {
+  if (!doc.is_object()) return malformed_receipt("not a JSON object");
+  for (const auto& [key, value] : doc.items()) {
+    if (key != "receipt" && key != "signature") return malformed_receipt(fmt::format("unexpected member \"{}\"", key));
+  }
+  auto body = doc.find("receipt");
+  auto sig = doc.find("signature");
+  if (body == doc.end() || !body->is_object()) return malformed_receipt("\"receipt\" must be an object");
+  if (sig == doc.end()) return malformed_receipt("\"signature\" is missing");
+  for (const char* name : {"tracking_number", "application_id", "service_id"})
+    if (!text_member(*body, name)) return malformed_receipt(fmt::format("\"receipt.{}\" must be a non-empty string", name));
+  if (Status s = check_signature_block(*sig, malformed_receipt, true); !s.ok()) return s;
+  std::string message;
+  try {
+    message = canonical_json(*body);
+  } catch (const std::invalid_argument& e) {
+    return malformed_receipt(e.what());
+  }
+  std::optional<BatchPlace> place;
+  if (auto batch = sig->find("batch"); batch != sig->end()) {
+    auto p = batch_place(*batch);
+    if (!p.ok()) return p.take_error();
+    place = std::move(p).value();
+  }
+  if (Status k = check_key(*sig, public_key_b64); !k.ok()) return k;
+  const Error altered = error(Errc::bad_signature, "the signature does not match: the receipt was altered after signing, or forged");
+  if (place) {
+    // The receipt's leaf, up its path to the root of the batch the signature covers.
+    auto root = root_from_path(receipt_leaf_hash(message), place->index, place->size, place->path);
+    if (!root) return altered;
+    message = receipt_batch_statement(*root, place->size);
+  }
+  if (!verify_signature(public_key_b64, message, (*sig)["value"].get_ref<const std::string&>())) return altered;
   return ok_status();
 }
 

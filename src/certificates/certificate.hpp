@@ -39,6 +39,11 @@ nlohmann::json sign_certificate(const nlohmann::json& body, const SigningKey& ke
 // invalid_public_key, wrong_key, bad_signature. Dates are not checked: see expired().
 Status verify_certificate(const nlohmann::json& doc, std::string_view public_key_b64);
 
+// Checks an application receipt {"receipt": {...}, "signature": {...}} (receipts.hpp): shape, key
+// id, then the signature, plain or over a batch's tree. Errors: malformed_receipt,
+// invalid_public_key, wrong_key, bad_signature.
+Status verify_receipt(const nlohmann::json& doc, std::string_view public_key_b64);
+
 // Validity against a calendar date "YYYY-MM-DD" (use pkt_date(): dates on certificates are
 // Pakistan dates). valid_until is the last valid day. A document without the dates is neither.
 bool expired(const nlohmann::json& doc, std::string_view today_yyyy_mm_dd);

@@ -33,6 +33,7 @@ ErrorSpec spec_of(Errc code) {
     case Errc::bad_signature: return {ErrorKind::validation, "certificate-bad-signature", "Signature does not match", "The signature does not match the certificate: it was altered or forged."};
     case Errc::expired: return {ErrorKind::validation, "certificate-expired", "Certificate expired", "The certificate is past its validity date."};
     case Errc::not_yet_valid: return {ErrorKind::validation, "certificate-not-yet-valid", "Certificate not yet valid", "The certificate's validity has not started."};
+    case Errc::malformed_receipt: return {ErrorKind::invalid_request, "receipt-malformed", "Malformed receipt", "This is not a well-formed Darwaza application receipt."};
   }
   return {ErrorKind::internal, "internal", "Internal error", ""};
 }
@@ -352,6 +353,12 @@ std::optional<std::string> key_id_for_public_key(std::string_view public_key_b64
   unsigned char pk[crypto_sign_PUBLICKEYBYTES];
   if (!decode_public_key(public_key_b64, pk)) return std::nullopt;
   return key_id_of(pk);
+}
+
+std::string to_b64url(const unsigned char* data, std::size_t n) { return b64url(data, n); }
+
+bool from_b64url_exact(std::string_view in, unsigned char* out, std::size_t n) {
+  return b64_decode_exact(in, out, n, {kB64Url});
 }
 
 bool verify_signature(std::string_view public_key_b64, std::string_view msg, std::string_view sig_b64) {

@@ -27,6 +27,7 @@ enum class Errc {
   bad_signature,         // signature does not match: tampered or forged
   expired,
   not_yet_valid,
+  malformed_receipt,     // not an application receipt of the expected shape
 };
 
 Error error(Errc code, std::string detail = {});
@@ -81,6 +82,11 @@ class SigningKey {
 // True if `sig_b64` is a valid Ed25519 signature of `msg` by `public_key_b64`. Never throws;
 // any undecodable input is simply "not valid".
 bool verify_signature(std::string_view public_key_b64, std::string_view msg, std::string_view sig_b64);
+
+// Base64url without padding (RFC 4648 §5), the spelling of every binary value Darwaza signs or
+// publishes; and its reverse for exactly `n` bytes (false on anything else).
+std::string to_b64url(const unsigned char* data, std::size_t n);
+bool from_b64url_exact(std::string_view in, unsigned char* out, std::size_t n);
 
 // The key id of a base64/base64url public key; nullopt if it is not a 32-byte key.
 std::optional<std::string> key_id_for_public_key(std::string_view public_key_b64);

@@ -6,10 +6,12 @@
 #include <chrono>
 #include <fstream>
 #include <future>
+#include <iostream>
 #include <regex>
 #include <set>
 #include <thread>
 
+#include "certificates/certificate.hpp"
 #include "certificates/qr.hpp"
 #include "certificates/signing.hpp"
 #include "core/working_days.hpp"
@@ -117,6 +119,8 @@ TEST_F(Applications, SubmitGivesTrackingNumberAndSignedReceipt) {
   auto key = c.get("/v1/keys/signing").json();
   auto receipt = j["receipt"];
   EXPECT_EQ(receipt["receipt"]["tracking_number"], j["tracking_number"]);
+  EXPECT_TRUE(darwaza::certificates::verify_receipt(receipt, key["public_key"].get<std::string>()).ok()) << receipt;
+  // Signed alone (nothing else was ready with it): the plain signature of its canonical JSON.
   EXPECT_TRUE(darwaza::certificates::verify_signature(key["public_key"].get<std::string>(),
                                                       darwaza::certificates::canonical_json(receipt["receipt"]),
                                                       receipt["signature"]["value"].get<std::string>()));
@@ -124,6 +128,70 @@ TEST_F(Applications, SubmitGivesTrackingNumberAndSignedReceipt) {
   // A page so deep that its offset would overflow is refused, not wrapped.
   EXPECT_EQ(c.get("/v1/applications?page=999999999&page_size=100", bearer(p.token)).status, 422u);
   EXPECT_EQ(mine.json()["total"], 1);
+}
+
+// Submissions at once: each receipt checks with the platform's public key, whether it was signed
+// alone or with others of its moment (one signature over their tree, receipts.hpp), and a changed
+// receipt does not.
+TEST_F(Applications, ReceiptsOfConcurrentSubmissionsEachCheckWithThePublicKey) {
+  const std::string pub = c.get("/v1/keys/signing").json()["public_key"].get<std::string>();
+  constexpr int kPeople = 4, kEach = 8;
+  std::vector<Person> people;
+  for (int i = 0; i < kPeople; ++i) people.push_back(signed_in(c));
+  // Receipts are batched when they are ready together, which concurrent submissions make likely
+  // but not certain: rounds go on (at most five) until one batch has been seen.
+  std::vector<json> answers;
+  auto batched_one = [&] {
+    return std::any_of(answers.begin(), answers.end(),
+                       [](const json& a) { return a["receipt"]["signature"].contains("batch"); });
+  };
+  for (int round = 0; round < 5 && !batched_one(); ++round) {
+    std::vector<std::future<std::vector<json>>> runs;
+    for (const Person& p : people)
+      runs.push_back(std::async(std::launch::async, [&, p] {
+        HttpClient own = g_server->client();
+        std::vector<json> out;
+        for (int i = 0; i < kEach; ++i)
+          out.push_back(own.post_json("/v1/applications", {{"service_id", "test-permit"}, {"data", good_data()}},
+                                      bearer(p.token)).json());
+        return out;
+      }));
+    for (auto& run : runs)
+      for (json& answer : run.get()) answers.push_back(std::move(answer));
+  }
+  ASSERT_TRUE(batched_one()) << "no receipt of " << answers.size() << " was signed with another";
+  int checked = 0, batched = 0;
+  // Offline, `darwaza verify`: a receipt, a whole answer holding one, and a changed receipt.
+  std::sort(answers.begin(), answers.end(), [](const json& a, const json& b) {
+    return a["receipt"]["signature"].contains("batch") > b["receipt"]["signature"].contains("batch");
+  });
+  const std::string file = g_server->data_dir() + "/receipt.json";
+  std::string out;
+  std::ofstream(file) << answers.front()["receipt"].dump();
+  EXPECT_EQ(run_darwaza({"verify", file, "--public-key", pub}, out), 0) << out;
+  EXPECT_NE(out.find("VALID: receipt " + answers.front()["tracking_number"].get<std::string>()), std::string::npos) << out;
+  std::ofstream(file) << answers.back().dump();
+  EXPECT_EQ(run_darwaza({"verify", file, "--public-key", pub}, out), 0) << out;
+  json changed_file = answers.front()["receipt"];
+  changed_file["receipt"]["applicant"] = "usr_someone_else";
+  std::ofstream(file) << changed_file.dump();
+  EXPECT_EQ(run_darwaza({"verify", file, "--public-key", pub}, out), 1) << out;
+  EXPECT_NE(out.find("INVALID"), std::string::npos) << out;
+  {
+    for (const json& answer : answers) {
+      ASSERT_TRUE(answer.contains("receipt")) << answer;
+      const json& receipt = answer["receipt"];
+      EXPECT_EQ(receipt["receipt"]["tracking_number"], answer["tracking_number"]);
+      EXPECT_TRUE(darwaza::certificates::verify_receipt(receipt, pub).ok()) << receipt;
+      json changed = receipt;
+      changed["receipt"]["fee_pkr"] = "0.00";
+      EXPECT_FALSE(darwaza::certificates::verify_receipt(changed, pub).ok()) << changed;
+      batched += receipt["signature"].contains("batch");
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, static_cast<int>(answers.size()));
+  std::cout << "receipts signed in a batch: " << batched << " of " << checked << "\n";
 }
 
 // The 201 of a new application is built without reading it back: it must be exactly what a read

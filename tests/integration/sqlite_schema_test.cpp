@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "storage/migration.hpp"
@@ -42,6 +43,14 @@ const char* const kHotWrites[] = {
     "UPDATE registry_records SET status = ? WHERE id = ?",
 };
 
+// A new database file at `path`, migrated as a node's writer migrates it; `with_writer` then gets
+// that connection, still open.
+void migrated_file(const std::string& path, const std::function<void(sqlite3*)>& with_writer = {}) {
+  storage::sqlite::Connection writer(path, false);
+  storage::sql::migrate(writer, embedded::sqlite_migrations(), "BEGIN IMMEDIATE");
+  if (with_writer) with_writer(writer.handle());
+}
+
 }  // namespace
 
 // The connection that ran the migrations (a node's writer) and a connection opened afterwards
@@ -50,15 +59,13 @@ TEST(SqliteSchema, HotWritesBuildNoTemporaryTable) {
   if (testing_postgresql()) GTEST_SKIP() << "SQLite's schema and bytecode";
   const std::string dir = make_temp_dir("dz-sqlite-schema");
   const std::string path = dir + "/darwaza.db";
-  {
-    storage::sqlite::Connection writer(path, false);
-    storage::sql::migrate(writer, embedded::sqlite_migrations(), "BEGIN IMMEDIATE");
+  migrated_file(path, [](sqlite3* writer) {
     for (const char* sql : kHotWrites) {
-      const std::string ops = opcodes(writer.handle(), sql);
+      const std::string ops = opcodes(writer, sql);
       EXPECT_EQ(ops.find("cannot prepare"), std::string::npos) << ops;
       EXPECT_EQ(ops.find("OpenEphemeral"), std::string::npos) << "the migrating connection: " << sql << "\n" << ops;
     }
-  }
+  });
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   for (const char* sql : kHotWrites) {
@@ -99,10 +106,7 @@ TEST(SqliteSchema, OnlyCertificatesNotificationsAreIndexedByCertificate) {
   if (testing_postgresql()) GTEST_SKIP() << "SQLite's schema and query plans";
   const std::string dir = make_temp_dir("dz-sqlite-schema");
   const std::string path = dir + "/darwaza.db";
-  {
-    storage::sqlite::Connection writer(path, false);
-    storage::sql::migrate(writer, embedded::sqlite_migrations(), "BEGIN IMMEDIATE");
-  }
+  migrated_file(path);
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* st = nullptr;
