@@ -413,6 +413,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
     else if (*n > 0) logging::app().info("expiry notices for {} certificates", *n);
   }, /*run_at_stop=*/false);
   server.run();
+  app.applications.stop_signing();
   expiry_scan.stop();
   outbox_rounds.stop();
   follow_registries.stop();

@@ -113,10 +113,14 @@ class Applications {
   Applications(storage::Database& db, const Clock& clock, catalog::Catalog& catalog,
                registries::Registries& registries, const certificates::SigningKey& key,
                const notifications::Templates& templates, Options options);
+  // Signs the receipts still queued and stops the receipt signer (serve, after its last request,
+  // while the I/O threads the answers are posted to still exist).
+  void stop_signing() { signer_.stop(); }
 
   Result<Submitted> submit(const Principal& who, const SubmitInput& in, const std::string& lang);
-  // submit() without a waiting thread: the checks and the signing run on the caller's thread,
-  // and `done` gets the result through `post` once the write is durable (submit.cpp).
+  // submit() without a waiting thread: the checks run on the caller's thread, the receipt is
+  // signed by the receipt signer (with the others ready at that moment), and `done` gets the
+  // result through `post` once the write is durable and the receipt signed (submit.cpp).
   void submit_async(const Principal& who, SubmitInput in, const std::string& lang, storage::Post post,
                     std::function<void(Result<Submitted>)> done);
   Result<View> update_draft(const Principal& who, const std::string& id, const nlohmann::json& data,

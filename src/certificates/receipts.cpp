@@ -149,15 +149,21 @@ void ReceiptSigner::start() {
   if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] { run(); });
 }
 
-ReceiptSigner::~ReceiptSigner() {
+ReceiptSigner::~ReceiptSigner() { stop(); }
+
+void ReceiptSigner::stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
   cv_.notify_one();
-  if (thread_.joinable()) thread_.join();
-  // Never started: what is queued is still signed, here.
-  hand_over(queue_);
+  if (thread_.joinable()) thread_.join();  // the thread signs what is queued before it ends
+  std::vector<std::pair<json, Done>> left;  // never started: what is queued is signed here
+  {
+    std::lock_guard lock(mu_);
+    left.swap(queue_);
+  }
+  hand_over(left);
 }
 
 void ReceiptSigner::hand_over(std::vector<std::pair<nlohmann::json, Done>>& batch) const {

@@ -74,6 +74,9 @@ class ReceiptSigner {
 
   void sign_async(nlohmann::json body, Done done);
   void start();
+  // Signs what is queued and ends the thread; later receipts are signed alone by their caller.
+  // For a server, before the threads its `done`s post to are gone.
+  void stop();
 
  private:
   void run();
