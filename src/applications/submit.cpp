@@ -163,15 +163,17 @@ void Applications::submit_async(const Principal& who, SubmitInput in, const std:
   auto plan = plan_submit(who, std::move(in), lang);
   if (!plan.ok()) return done(plan.take_error());
   std::shared_ptr<SubmitPlan> p = std::move(plan).value();
-  storage::Post back = post;  // the signed receipt comes back to the caller's thread the same way
+  // The write's result is taken where the database hands it over (the thread that made the batch
+  // durable), so that the receipts of one batch reach the signer together and share a signature;
+  // everything else goes back to the caller's thread through `back`.
+  auto on_the_spot = [](std::function<void()> task) { task(); };
   storage::write_value_async<Committed>(
-      db_, [this, p](storage::Tx& tx) { return commit_submit(tx, *p); }, std::move(post),
-      [this, p, back = std::move(back), done = std::move(done)](Result<Committed> c) {
-        if (!c.ok() || c->receipt_body.is_null()) return done(finish_submit(*p, std::move(c)));
-        // The receipt goes to the signer, which signs the receipts ready together at once; its
-        // signature comes back here to answer with.
-        json body = c->receipt_body;
+      db_, [this, p](storage::Tx& tx) { return commit_submit(tx, *p); }, on_the_spot,
+      [this, p, back = std::move(post), done = std::move(done)](Result<Committed> c) {
         auto committed = std::make_shared<Result<Committed>>(std::move(c));
+        if (!committed->ok() || (*committed)->receipt_body.is_null())
+          return back([this, p, done, committed] { done(finish_submit(*p, std::move(*committed))); });
+        json body = (*committed)->receipt_body;
         signer_.sign_async(std::move(body), [this, p, back, done, committed](Result<json> signature) {
           back([this, p, done, committed, signature = std::move(signature)]() {
             if (!signature.ok()) return done(signature.error());
