@@ -3,8 +3,6 @@
 // Every rule about who may do what to an application lives here.
 #pragma once
 
-#include "certificates/receipts.hpp"
-
 #include <functional>
 #include <memory>
 #include <optional>
@@ -17,6 +15,7 @@
 #include "core/working_days.hpp"
 #include "applications/types.hpp"
 #include "catalog/catalog.hpp"
+#include "certificates/receipts.hpp"
 #include "core/principal.hpp"
 #include "core/result.hpp"
 #include "storage/database.hpp"

@@ -173,8 +173,11 @@ void Applications::submit_async(const Principal& who, SubmitInput in, const std:
         auto committed = std::make_shared<Result<Committed>>(std::move(c));
         if (!committed->ok() || (*committed)->receipt_body.is_null())
           return back([this, p, done, committed] { done(finish_submit(*p, std::move(*committed))); });
-        json body = (*committed)->receipt_body;
-        signer_.sign_async(std::move(body), [this, p, back, done, committed](Result<json> signature) {
+        // The body goes to the signer and comes back with its signature: no copy here, on the
+        // thread that completes writes (on PostgreSQL, the single writer itself).
+        json body = std::move((*committed)->receipt_body);
+        signer_.sign_async(std::move(body), [this, p, back, done, committed](json body, Result<json> signature) {
+          (*committed)->receipt_body = std::move(body);
           back([this, p, done, committed, signature = std::move(signature)]() {
             if (!signature.ok()) return done(signature.error());
             done(finish_submit(*p, std::move(*committed), &signature.value()));

@@ -1,6 +1,5 @@
 #include "certificates/certificate.hpp"
 
-#include <functional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -101,8 +100,7 @@ Status check_holder(const json& holder) {
 
 // `bad` says what is wrong in the document's own words (certificate or receipt). A receipt's
 // signature may also carry "batch" (receipts.hpp).
-Status check_signature_block(const json& sig, const std::function<Error(std::string)>& bad = malformed,
-                             bool batch_allowed = false) {
+Status check_signature_block(const json& sig, Error (*bad)(std::string) = malformed, bool batch_allowed = false) {
   if (!sig.is_object()) return bad("\"signature\" must be an object");
   for (const auto& [key, value] : sig.items()) {
     if (key != "alg" && key != "key_id" && key != "value" && !(batch_allowed && key == "batch"))
@@ -200,8 +198,10 @@ Status check_certificate_body(const json& body) {
   return ok_status();
 }
 
-json signature_of(const json& body, const SigningKey& key) {
-  return {{"alg", kSignatureAlg}, {"key_id", key.key_id()}, {"value", key.sign(canonical_json(body))}};
+json signature_of(const json& body, const SigningKey& key) { return signature_block(key, key.sign(canonical_json(body))); }
+
+json signature_block(const SigningKey& key, std::string value) {
+  return {{"alg", kSignatureAlg}, {"key_id", key.key_id()}, {"value", std::move(value)}};
 }
 
 json sign_certificate(const json& body, const SigningKey& key) {

@@ -57,10 +57,6 @@ Tree tree_of(std::span<const Digest> leaves) {
   return t;
 }
 
-json plain_block(const SigningKey& key, std::string_view canonical) {
-  return {{"alg", kSignatureAlg}, {"key_id", key.key_id()}, {"value", key.sign(canonical)}};
-}
-
 }  // namespace
 
 Digest receipt_leaf_hash(std::string_view canonical_receipt) {
@@ -123,7 +119,7 @@ std::vector<Result<json>> sign_receipts(std::span<const json> bodies, const Sign
     }
   }
   if (signable.size() == 1) {
-    out[signable[0]] = plain_block(key, canonical[signable[0]]);
+    out[signable[0]] = signature_block(key, key.sign(canonical[signable[0]]));
   } else if (signable.size() > 1) {
     std::vector<Digest> leaves;
     leaves.reserve(signable.size());
@@ -133,8 +129,9 @@ std::vector<Result<json>> sign_receipts(std::span<const json> bodies, const Sign
     for (std::size_t n = 0; n < signable.size(); ++n) {
       json path = json::array();
       for (const Digest& d : tree.paths[n]) path.push_back(to_b64url(d.data(), d.size()));
-      out[signable[n]] = json{{"alg", kSignatureAlg}, {"key_id", key.key_id()}, {"value", value},
-                              {"batch", {{"index", n}, {"size", leaves.size()}, {"path", std::move(path)}}}};
+      json block = signature_block(key, value);
+      block["batch"] = {{"index", n}, {"size", leaves.size()}, {"path", std::move(path)}};
+      out[signable[n]] = std::move(block);
     }
   }
   return out;
@@ -168,17 +165,17 @@ void ReceiptSigner::stop() {
 
 void ReceiptSigner::hand_over(std::vector<std::pair<nlohmann::json, Done>>& batch) const {
   std::vector<Result<json>> signatures;
+  std::vector<json> bodies;
+  bodies.reserve(batch.size());
+  for (auto& item : batch) bodies.push_back(std::move(item.first));
   try {
-    std::vector<json> bodies;
-    bodies.reserve(batch.size());
-    for (auto& item : batch) bodies.push_back(std::move(item.first));
     signatures = sign_receipts(bodies, key_);
   } catch (const std::exception& e) {  // a key that cannot sign, memory: every receipt of it fails
     signatures.assign(batch.size(), Result<json>(internal_error(std::string("signing receipts failed: ") + e.what())));
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     try {
-      batch[i].second(std::move(signatures[i]));
+      batch[i].second(std::move(bodies[i]), std::move(signatures[i]));
     } catch (const std::exception& e) {
       logging::app().error("handing over a signed receipt failed: {}", e.what());
     } catch (...) {

@@ -65,7 +65,8 @@ std::vector<Result<nlohmann::json>> sign_receipts(std::span<const nlohmann::json
 // runs on that thread (post it on to where it belongs). Destroying the signer signs what is queued.
 class ReceiptSigner {
  public:
-  using Done = std::function<void(Result<nlohmann::json>)>;
+  // Gets the receipt's body back (moved in, not copied) and its signature block, or the error.
+  using Done = std::function<void(nlohmann::json body, Result<nlohmann::json> signature)>;
   // `started` false: nothing is signed until start() (tests that need a batch of a known size).
   explicit ReceiptSigner(const SigningKey& key, bool started = true);
   ~ReceiptSigner();

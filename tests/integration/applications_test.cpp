@@ -6,7 +6,6 @@
 #include <chrono>
 #include <fstream>
 #include <future>
-#include <iostream>
 #include <regex>
 #include <set>
 #include <thread>
@@ -160,7 +159,6 @@ TEST_F(Applications, ReceiptsOfConcurrentSubmissionsEachCheckWithThePublicKey) {
       for (json& answer : run.get()) answers.push_back(std::move(answer));
   }
   ASSERT_TRUE(batched_one()) << "no receipt of " << answers.size() << " was signed with another";
-  int checked = 0, batched = 0;
   // Offline, `darwaza verify`: a receipt, a whole answer holding one, and a changed receipt.
   std::sort(answers.begin(), answers.end(), [](const json& a, const json& b) {
     return a["receipt"]["signature"].contains("batch") > b["receipt"]["signature"].contains("batch");
@@ -177,21 +175,15 @@ TEST_F(Applications, ReceiptsOfConcurrentSubmissionsEachCheckWithThePublicKey) {
   std::ofstream(file) << changed_file.dump();
   EXPECT_EQ(run_darwaza({"verify", file, "--public-key", pub}, out), 1) << out;
   EXPECT_NE(out.find("INVALID"), std::string::npos) << out;
-  {
-    for (const json& answer : answers) {
-      ASSERT_TRUE(answer.contains("receipt")) << answer;
-      const json& receipt = answer["receipt"];
-      EXPECT_EQ(receipt["receipt"]["tracking_number"], answer["tracking_number"]);
-      EXPECT_TRUE(darwaza::certificates::verify_receipt(receipt, pub).ok()) << receipt;
-      json changed = receipt;
-      changed["receipt"]["fee_pkr"] = "0.00";
-      EXPECT_FALSE(darwaza::certificates::verify_receipt(changed, pub).ok()) << changed;
-      batched += receipt["signature"].contains("batch");
-      ++checked;
-    }
+  for (const json& answer : answers) {
+    ASSERT_TRUE(answer.contains("receipt")) << answer;
+    const json& receipt = answer["receipt"];
+    EXPECT_EQ(receipt["receipt"]["tracking_number"], answer["tracking_number"]);
+    EXPECT_TRUE(darwaza::certificates::verify_receipt(receipt, pub).ok()) << receipt;
+    json changed = receipt;
+    changed["receipt"]["fee_pkr"] = "0.00";
+    EXPECT_FALSE(darwaza::certificates::verify_receipt(changed, pub).ok()) << changed;
   }
-  EXPECT_EQ(checked, static_cast<int>(answers.size()));
-  std::cout << "receipts signed in a batch: " << batched << " of " << checked << "\n";
 }
 
 // The 201 of a new application is built without reading it back: it must be exactly what a read

@@ -193,9 +193,10 @@ TEST(ReceiptSigner, ReceiptsQueuedTogetherShareOneSignature) {
   {
     ReceiptSigner signer(key, false);
     for (int i = 0; i < 10; ++i)
-      signer.sign_async(receipt(i), [&, i](Result<json> sig) {
+      signer.sign_async(receipt(i), [&, i](json body, Result<json> sig) {
         std::lock_guard lock(mu);
-        docs[i] = document(receipt(i), sig.ok() ? sig.value() : json("failed"));
+        EXPECT_EQ(body, receipt(i)) << "the body comes back as it went";
+        docs[i] = document(body, sig.ok() ? sig.value() : json("failed"));
         ++answered;
         cv.notify_one();
       });
@@ -218,7 +219,7 @@ TEST(ReceiptSigner, ADestroyedSignerSignsWhatIsQueued) {
   {
     ReceiptSigner signer(key, false);  // never started
     for (int i = 0; i < 3; ++i)
-      signer.sign_async(receipt(i), [&](Result<json> sig) { sigs.push_back(sig.ok() ? sig.value() : json("failed")); });
+      signer.sign_async(receipt(i), [&](json, Result<json> sig) { sigs.push_back(sig.ok() ? sig.value() : json("failed")); });
   }
   ASSERT_EQ(sigs.size(), 3u);
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(verify_receipt(document(receipt(i), sigs[i]), key.public_key_b64()).ok());
@@ -238,7 +239,7 @@ TEST(ReceiptSigner, AKeyThatCannotSignFailsEachReceiptAndKeepsRunning) {
   {
     ReceiptSigner signer(*public_only, false);
     for (int i = 0; i < 4; ++i)
-      signer.sign_async(receipt(i), [&](Result<json> sig) {
+      signer.sign_async(receipt(i), [&](json, Result<json> sig) {
         std::lock_guard lock(mu);
         failed += !sig.ok();
         cv.notify_one();
