@@ -293,7 +293,10 @@ TEST(SqliteStore, SteadyWritingKeepsTheWalBounded) {
   const std::string big(8000, 'x');  // about two pages a row
   constexpr int kBatches = 60, kRows = 100;
   constexpr std::uintmax_t kFrameBytes = 4096 + 24;
-  constexpr std::uintmax_t kBound = (storage::sqlite::kWalLimitFrames + 2 * kRows * 3) * kFrameBytes;
+  // The limit, plus the batches written while a checkpoint already running (the checkpointer's)
+  // finishes: the writer's own attempt at the limit then finds it busy. Two batches were too few on
+  // a loaded CI machine (21.6 MB against 19.0 MB, once); the bound still fails a log that keeps growing.
+  constexpr std::uintmax_t kBound = (storage::sqlite::kWalLimitFrames + 4 * kRows * 3) * kFrameBytes;
   std::uintmax_t largest = 0;
   for (int batch = 0; batch < kBatches; ++batch) {
     Status s = t.db->write([&](storage::Tx& tx) {
