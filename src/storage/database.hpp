@@ -85,6 +85,10 @@ struct DatabaseOptions {
   // schema must already hold every migration of this binary) and there is no writer: write() and
   // write_async() refuse with `read-only-node`. SQLite has no replicas and refuses the option.
   bool read_only = false;
+  // SQLite only: the write-ahead log's pages at which the checkpointer copies it into the
+  // database file; four times as many make the writer checkpoint itself (see sqlite_database.hpp).
+  // Tests set it low to reach the limit quickly.
+  int wal_checkpoint_pages = 8000;
 };
 
 class Database {

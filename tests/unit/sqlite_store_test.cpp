@@ -285,9 +285,11 @@ TEST(SqliteStore, AuditWrittenObjectsAreTheChangeFeed) {
 }
 
 // Steady writing never lets the write-ahead log grow past its limit: it is copied into the
-// database file (by the checkpointer, or by the writer itself past kWalLimitFrames) and starts over.
+// database file (by the checkpointer, or by the writer itself past its limit) and starts over.
+// A checkpoint at 1,000 pages (limit 4,000) so that 48 MB of writing reaches the limit several times.
 TEST(SqliteStore, SteadyWritingKeepsTheWalBounded) {
-  TempDb t;
+  constexpr int kCheckpointPages = 1000;
+  TempDb t("dz-unit", kCheckpointPages);
   const auto main_file = t.dir / "t.db";
   const auto wal_file = t.dir / "t.db-wal";
   const std::string big(8000, 'x');  // about two pages a row
@@ -296,7 +298,7 @@ TEST(SqliteStore, SteadyWritingKeepsTheWalBounded) {
   // The limit, plus the batches written while a checkpoint already running (the checkpointer's)
   // finishes: the writer's own attempt at the limit then finds it busy. Two batches were too few on
   // a loaded CI machine (21.6 MB against 19.0 MB, once); the bound still fails a log that keeps growing.
-  constexpr std::uintmax_t kBound = (storage::sqlite::kWalLimitFrames + 4 * kRows * 3) * kFrameBytes;
+  constexpr std::uintmax_t kBound = (kCheckpointPages * storage::sqlite::kWalLimitFactor + 4 * kRows * 3) * kFrameBytes;
   std::uintmax_t largest = 0;
   for (int batch = 0; batch < kBatches; ++batch) {
     Status s = t.db->write([&](storage::Tx& tx) {

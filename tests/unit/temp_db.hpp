@@ -13,7 +13,8 @@
 namespace darwaza::testing_support {
 
 struct TempDb {
-  explicit TempDb(const std::string& prefix = "dz-unit") {
+  // wal_checkpoint_pages: see DatabaseOptions (0: its default).
+  explicit TempDb(const std::string& prefix = "dz-unit", int wal_checkpoint_pages = 0) {
     crypto::init();
     dir = std::filesystem::temp_directory_path() / (prefix + "-" + crypto::random_hex(6));
     std::filesystem::create_directories(dir);
@@ -21,6 +22,7 @@ struct TempDb {
     o.url = "sqlite:" + (dir / "t.db").string();
     o.reader_connections = 8;
     o.on_commit = [this](double) { commits++; };
+    if (wal_checkpoint_pages > 0) o.wal_checkpoint_pages = wal_checkpoint_pages;
     db = storage::open_database(o);
   }
   ~TempDb() {

@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlite_database.hpp"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 
@@ -18,7 +19,7 @@ namespace {
 // The writer: commits that the syncer makes durable (synchronous=NORMAL: SQLite itself syncs the
 // log only before a checkpoint; see sync_loop); a 64 MiB page cache so a batch's pages and the
 // hot index pages stay in memory; no automatic checkpoint on the writer's thread unless the log passes
-// kWalLimitFrames (see sqlite_database.hpp). Savepoint journals stay in memory up to 512 KiB, then
+// its limit (see sqlite_database.hpp). Savepoint journals stay in memory up to 512 KiB, then
 // go to temporary files (sqlite_connection.cpp); wholly in memory (temp_store=MEMORY) they made a
 // 10,000-row import transaction slower.
 constexpr const char* kPragmasWriter =
@@ -31,13 +32,19 @@ constexpr const char* kCheckpoint = "PRAGMA wal_checkpoint(PASSIVE)";
 constexpr const char* kBegin = "BEGIN IMMEDIATE";
 constexpr const char* kBeginRead = "BEGIN";
 constexpr const char* kCheckpointOnClose = "PRAGMA wal_checkpoint(TRUNCATE)";
+constexpr std::int64_t kFrameBytes = 4096 + 24;  // a page and its frame header (the default page size)
 
 }  // namespace
 
 SqliteDatabase::SqliteDatabase(std::string path, const DatabaseOptions& options)
-    : GroupCommitDatabase(options, options.reader_connections), path_(std::move(path)) {
+    : GroupCommitDatabase(options, options.reader_connections),
+      path_(std::move(path)),
+      checkpoint_frames_(options.wal_checkpoint_pages),
+      wal_limit_frames_(options.wal_checkpoint_pages * kWalLimitFactor) {
   if (options.read_only)
     throw StorageError("read-only nodes serve from a PostgreSQL replica (--db postgresql://...); SQLite has none");
+  if (options.wal_checkpoint_pages < 1 || options.wal_checkpoint_pages > 1'000'000)
+    throw StorageError("wal_checkpoint_pages must be between 1 and 1,000,000");
   bool fresh = !std::filesystem::exists(path_);
   std::unique_ptr<Connection> writer;
   {
@@ -48,7 +55,7 @@ SqliteDatabase::SqliteDatabase(std::string path, const DatabaseOptions& options)
   }
   if (fresh) ::chmod(path_.c_str(), 0600);
   writer->exec_script(kPragmasWriter);
-  writer->exec_script(fmt::format("PRAGMA journal_size_limit={}", kWalFileLimitBytes).c_str());
+  writer->exec_script(fmt::format("PRAGMA journal_size_limit={}", std::int64_t{wal_limit_frames_} * kFrameBytes).c_str());
   sql::migrate(*writer, embedded::sqlite_migrations(), kBegin);
   sqlite3_wal_hook(writer->handle(), &SqliteDatabase::on_commit, this);  // replaces the automatic checkpoint
   // SQLite's own name for the log (it resolves symbolic links); none for an in-memory database.
@@ -129,14 +136,14 @@ void SqliteDatabase::stop_syncer() {
 }
 
 int SqliteDatabase::on_commit(void* self, sqlite3* writer, const char* name, int wal_frames) {
-  if (wal_frames < kCheckpointFrames) return SQLITE_OK;
-  if (wal_frames >= kWalLimitFrames) {
+  auto* db = static_cast<SqliteDatabase*>(self);
+  if (wal_frames < db->checkpoint_frames_) return SQLITE_OK;
+  if (wal_frames >= db->wal_limit_frames_) {
     // Steady writing keeps the checkpointer from finishing before the next write begins, and
     // the log can only start over when it has. Here, between commit and next write, it can.
     sqlite3_wal_checkpoint_v2(writer, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     return SQLITE_OK;
   }
-  auto* db = static_cast<SqliteDatabase*>(self);
   {
     std::lock_guard lock(db->checkpoint_mu_);
     db->checkpoint_due_ = true;

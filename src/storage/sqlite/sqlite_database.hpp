@@ -15,13 +15,14 @@
 
 namespace darwaza::storage::sqlite {
 
-// The write-ahead log: at kCheckpointFrames pages (4 MiB) the checkpointer thread copies it into
-// the database file; at kWalLimitFrames (16 MiB), when steady writing has kept it from catching
-// up, the writer checkpoints itself right after its commit, so the next write starts the log
-// over. The file is cut back to kWalFileLimitBytes after that.
-constexpr int kCheckpointFrames = 1000;
-constexpr int kWalLimitFrames = 4000;
-constexpr long long kWalFileLimitBytes = 32LL * 1024 * 1024;
+// The write-ahead log: at DatabaseOptions::wal_checkpoint_pages pages (8,000 by default: 32 MiB)
+// the checkpointer thread copies it into the database file; at kWalLimitFactor times as many
+// (128 MiB), when steady writing has kept it from catching up, the writer checkpoints itself right
+// after its commit, so the next write starts the log over. The file is cut back to the limit after
+// that. A checkpoint copies each page once however many commits changed it, and syncs the
+// database file once: at 1,000 pages it took 12 % of the server's CPU under steady submissions,
+// rewriting the same tail pages of every index some 30 times a second (bench/RESULTS.md, session 26).
+constexpr int kWalLimitFactor = 4;
 
 class SqliteDatabase final : public sql::GroupCommitDatabase {
  public:
@@ -42,8 +43,8 @@ class SqliteDatabase final : public sql::GroupCommitDatabase {
 
  private:
   // The checkpointer: copies the WAL into the database file on its own connection, when the
-  // writer's commit hook says the WAL has grown past kCheckpointFrames, and once a second. Past
-  // kWalLimitFrames the hook checkpoints on the writer itself.
+  // writer's commit hook says the WAL has grown past checkpoint_frames_, and once a second. Past
+  // wal_limit_frames_ the hook checkpoints on the writer itself.
   void checkpoint_loop();
   static int on_commit(void* self, sqlite3* db, const char* name, int wal_frames);
   // The syncer: the writer commits without flushing the log (synchronous=NORMAL), then queues the
@@ -60,6 +61,8 @@ class SqliteDatabase final : public sql::GroupCommitDatabase {
   void stop_syncer();
 
   std::string path_;
+  int checkpoint_frames_;  // options.wal_checkpoint_pages
+  int wal_limit_frames_;   // kWalLimitFactor times that
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
   bool checkpoint_due_ = false;
