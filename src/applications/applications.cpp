@@ -307,7 +307,7 @@ Result<Submitted> Applications::submit_draft(const Principal& who, const std::st
     record_submission(tx, who, *a, *current->definition, now);
     audit::record(tx, who, now, act_on(*a, "application.submit"));
     json body = receipt_body(*a, *current->definition);
-    return Committed{Submitted{std::move(*a), json(), false, nullptr}, std::move(body)};
+    return Committed{Submitted{std::move(*a), std::string(), false, nullptr}, std::move(body)};
   }));
 }
 

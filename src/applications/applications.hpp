@@ -59,7 +59,8 @@ struct ListedPage {
 
 struct Submitted {
   Application application;
-  nlohmann::json receipt;  // signed; null for drafts
+  // The signed receipt as JSON text (certificates::signed_receipt_text); empty for drafts.
+  std::string receipt;
   bool replayed = false;   // answered from the idempotency record
   // A new application's view as its own transaction wrote it (the caller filed it, so nothing
   // else is needed to build it); null for replays and drafts submitted later: read it then.
@@ -204,15 +205,15 @@ class Applications {
     Submitted submitted;
     nlohmann::json receipt_body;  // null for a draft
   };
-  // The committed submission with its receipt: signed with `signature` (a block the receipt signer
-  // made, with others of its batch), or without one signed here, alone. Either way off the writer.
-  Result<Submitted> with_receipt(Result<Committed> c, const nlohmann::json* signature = nullptr) const;
+  // The committed submission with its receipt: `signed_receipt` (the receipt signer's, signed with
+  // others of its batch), or without one signed here, alone. Either way off the writer.
+  Result<Submitted> with_receipt(Result<Committed> c, std::string* signed_receipt = nullptr) const;
   // A submission's three steps (submit.cpp): before, in and after its one transaction.
   struct SubmitPlan;
   Result<std::shared_ptr<SubmitPlan>> plan_submit(const Principal& who, SubmitInput in, const std::string& lang);
   Result<Committed> commit_submit(storage::Tx& tx, SubmitPlan& p);
   Result<Submitted> finish_submit(const SubmitPlan& p, Result<Committed> c,
-                                  const nlohmann::json* signature = nullptr) const;
+                                  std::string* signed_receipt = nullptr) const;
 
   storage::Database& db_;
   const Clock& clock_;

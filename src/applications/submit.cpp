@@ -9,6 +9,7 @@
 #include "applications/errors.hpp"
 #include "applications/form_validation.hpp"
 #include "certificates/certificate.hpp"
+#include "certificates/receipts.hpp"
 #include "certificates/signing.hpp"
 #include "core/crypto.hpp"
 #include "core/validation.hpp"
@@ -43,15 +44,19 @@ struct Applications::SubmitPlan {
   std::optional<Error> refused;
 };
 
-Result<Submitted> Applications::with_receipt(Result<Committed> c, const json* signature) const {
+Result<Submitted> Applications::with_receipt(Result<Committed> c, std::string* signed_receipt) const {
   // Signing is CPU work: done off the single writer, after the commit. A replay signs the content
   // the first answer had (kept with the key): signed alone, Ed25519 gives the same signature for
   // the same content and key; signed in a batch, another signature of the same content.
   if (!c.ok()) return c.take_error();
   Submitted out = std::move(c->submitted);
-  if (!c->receipt_body.is_null())
-    out.receipt = {{"receipt", c->receipt_body},
-                   {"signature", signature ? *signature : certificates::signature_of(c->receipt_body, key_)}};
+  if (signed_receipt) {
+    out.receipt = std::move(*signed_receipt);
+  } else if (!c->receipt_body.is_null()) {
+    auto alone = certificates::sign_receipts(std::span(&c->receipt_body, 1), key_);
+    if (!alone[0].ok()) return alone[0].take_error();
+    out.receipt = std::move(alone[0]).value();
+  }
   return out;
 }
 
@@ -116,7 +121,9 @@ Result<Applications::Committed> Applications::commit_submit(storage::Tx& tx, Sub
       auto a = tx.applications().by_id(stored.value("application_id", ""));
       if (!a) return internal_error("idempotency record points at a missing application");
       // Records written before receipts were signed after the commit hold the signed receipt.
-      return Committed{Submitted{std::move(*a), stored.value("receipt", json()), true, nullptr},
+      auto old_receipt = stored.find("receipt");
+      return Committed{Submitted{std::move(*a), old_receipt == stored.end() ? std::string() : old_receipt->dump(), true,
+                                 nullptr},
                        stored.value("receipt_body", json())};
     }
   }
@@ -136,11 +143,12 @@ Result<Applications::Committed> Applications::commit_submit(storage::Tx& tx, Sub
   if (!in.idempotency_key.empty())
     tx.applications().put_idempotent(p.principal_key, in.idempotency_key, {p.request_hash, 201, p.kept}, p.now);
   audit::record(tx, p.who, p.now, act_on(a, in.draft ? "application.draft" : "application.submit"));
-  return Committed{Submitted{std::move(a), json(), false, nullptr}, std::move(p.body)};
+  return Committed{Submitted{std::move(a), std::string(), false, nullptr}, std::move(p.body)};
 }
 
-Result<Submitted> Applications::finish_submit(const SubmitPlan& p, Result<Committed> c, const json* signature) const {
-  auto out = with_receipt(std::move(c), signature);
+Result<Submitted> Applications::finish_submit(const SubmitPlan& p, Result<Committed> c,
+                                             std::string* signed_receipt) const {
+  auto out = with_receipt(std::move(c), signed_receipt);
   // A new application's timeline is the one event its transaction wrote, and it has no payments:
   // its view needs no read after the commit.
   if (out.ok() && !out->replayed) {
@@ -173,14 +181,13 @@ void Applications::submit_async(const Principal& who, SubmitInput in, const std:
         auto committed = std::make_shared<Result<Committed>>(std::move(c));
         if (!committed->ok() || (*committed)->receipt_body.is_null())
           return back([this, p, done, committed] { done(finish_submit(*p, std::move(*committed))); });
-        // The body goes to the signer and comes back with its signature: no copy here, on the
-        // thread that completes writes (on PostgreSQL, the single writer itself).
+        // The body goes to the signer (no copy here, on the thread that completes writes: on
+        // PostgreSQL, the single writer itself) and comes back signed, as JSON text.
         json body = std::move((*committed)->receipt_body);
-        signer_.sign_async(std::move(body), [this, p, back, done, committed](json body, Result<json> signature) {
-          (*committed)->receipt_body = std::move(body);
-          back([this, p, done, committed, signature = std::move(signature)]() {
-            if (!signature.ok()) return done(signature.error());
-            done(finish_submit(*p, std::move(*committed), &signature.value()));
+        signer_.sign_async(std::move(body), [this, p, back, done, committed](Result<std::string> signed_receipt) {
+          back([this, p, done, committed, signed_receipt = std::move(signed_receipt)]() mutable {
+            if (!signed_receipt.ok()) return done(signed_receipt.take_error());
+            done(finish_submit(*p, std::move(*committed), &signed_receipt.value()));
           });
         });
       });

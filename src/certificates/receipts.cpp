@@ -104,22 +104,31 @@ std::string receipt_batch_statement(const Digest& root, std::uint64_t size) {
   return canonical_json(json{{"root", to_b64url(root.data(), root.size())}, {"size", size}, {"type", kReceiptBatchType}});
 }
 
-std::vector<Result<json>> sign_receipts(std::span<const json> bodies, const SigningKey& key) {
+std::string signed_receipt_text(std::string_view canonical_body, const json& signature) {
+  std::string sig = signature.dump(-1, ' ', false, json::error_handler_t::strict);
+  std::string out;
+  out.reserve(canonical_body.size() + sig.size() + 28);
+  out.append(R"({"receipt":)").append(canonical_body).append(R"(,"signature":)").append(sig).append("}");
+  return out;
+}
+
+std::vector<Result<std::string>> sign_receipts(std::span<const json> bodies, const SigningKey& key) {
   std::vector<std::string> canonical(bodies.size());
   std::vector<std::size_t> signable;  // the bodies' positions that have a canonical form
-  std::vector<Result<json>> out;
+  std::vector<Result<std::string>> out;
   out.reserve(bodies.size());
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     try {
       canonical[i] = canonical_json(bodies[i]);
       signable.push_back(i);
-      out.emplace_back(json());
+      out.emplace_back(std::string());
     } catch (const std::invalid_argument& e) {
       out.emplace_back(internal_error(std::string("receipt has no canonical form: ") + e.what()));
     }
   }
   if (signable.size() == 1) {
-    out[signable[0]] = signature_block(key, key.sign(canonical[signable[0]]));
+    const std::string& body = canonical[signable[0]];
+    out[signable[0]] = signed_receipt_text(body, signature_block(key, key.sign(body)));
   } else if (signable.size() > 1) {
     std::vector<Digest> leaves;
     leaves.reserve(signable.size());
@@ -131,7 +140,7 @@ std::vector<Result<json>> sign_receipts(std::span<const json> bodies, const Sign
       for (const Digest& d : tree.paths[n]) path.push_back(to_b64url(d.data(), d.size()));
       json block = signature_block(key, value);
       block["batch"] = {{"index", n}, {"size", leaves.size()}, {"path", std::move(path)}};
-      out[signable[n]] = std::move(block);
+      out[signable[n]] = signed_receipt_text(canonical[signable[n]], block);
     }
   }
   return out;
@@ -164,18 +173,19 @@ void ReceiptSigner::stop() {
 }
 
 void ReceiptSigner::hand_over(std::vector<std::pair<nlohmann::json, Done>>& batch) const {
-  std::vector<Result<json>> signatures;
+  std::vector<Result<std::string>> signed_receipts;
   std::vector<json> bodies;
   bodies.reserve(batch.size());
   for (auto& item : batch) bodies.push_back(std::move(item.first));
   try {
-    signatures = sign_receipts(bodies, key_);
+    signed_receipts = sign_receipts(bodies, key_);
   } catch (const std::exception& e) {  // a key that cannot sign, memory: every receipt of it fails
-    signatures.assign(batch.size(), Result<json>(internal_error(std::string("signing receipts failed: ") + e.what())));
+    signed_receipts.assign(batch.size(),
+                           Result<std::string>(internal_error(std::string("signing receipts failed: ") + e.what())));
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     try {
-      batch[i].second(std::move(bodies[i]), std::move(signatures[i]));
+      batch[i].second(std::move(signed_receipts[i]));
     } catch (const std::exception& e) {
       logging::app().error("handing over a signed receipt failed: {}", e.what());
     } catch (...) {

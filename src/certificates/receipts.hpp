@@ -55,18 +55,22 @@ std::optional<Digest> root_from_path(const Digest& leaf, std::uint64_t index, st
 // The bytes a batch's signature covers.
 std::string receipt_batch_statement(const Digest& root, std::uint64_t size);
 
-// One signature block per body, in order: a plain signature for a single body, a shared one over
-// the tree of the bodies for several. A body that has no canonical form (a float in it: the
-// caller built it wrongly) gets an internal error and is left out of the tree.
-std::vector<Result<nlohmann::json>> sign_receipts(std::span<const nlohmann::json> bodies, const SigningKey& key);
+// The signed receipt {"receipt": <body>, "signature": <block>} as JSON text, the body in its
+// canonical form: the bytes signed are the bytes answered, and nothing serialises it twice.
+std::string signed_receipt_text(std::string_view canonical_body, const nlohmann::json& signature);
+
+// One signed receipt (signed_receipt_text) per body, in order: a plain signature for a single
+// body, a shared one over the tree of the bodies for several. A body that has no canonical form
+// (a float in it: the caller built it wrongly) gets an internal error and is left out of the tree.
+std::vector<Result<std::string>> sign_receipts(std::span<const nlohmann::json> bodies, const SigningKey& key);
 
 // Signs receipts on a thread of its own, as group commit writes: the receipts that arrive while it
 // signs one batch form the next, so the signatures per receipt fall as submissions rise. `done`
 // runs on that thread (post it on to where it belongs). Destroying the signer signs what is queued.
 class ReceiptSigner {
  public:
-  // Gets the receipt's body back (moved in, not copied) and its signature block, or the error.
-  using Done = std::function<void(nlohmann::json body, Result<nlohmann::json> signature)>;
+  // Gets the signed receipt (signed_receipt_text), or the error.
+  using Done = std::function<void(Result<std::string> signed_receipt)>;
   // `started` false: nothing is signed until start() (tests that need a batch of a known size).
   explicit ReceiptSigner(const SigningKey& key, bool started = true);
   ~ReceiptSigner();
@@ -81,7 +85,7 @@ class ReceiptSigner {
 
  private:
   void run();
-  // Signs `batch` (one signature for all) and hands each its block; empties it. A failure to sign
+  // Signs `batch` (one signature for all) and hands each its signed receipt; empties it. A failure to sign
   // becomes each receipt's error; a `done` that throws is logged.
   void hand_over(std::vector<std::pair<nlohmann::json, Done>>& batch) const;
 

@@ -227,7 +227,7 @@ HandlerResult submit_application(Context& ctx, Request& req) {
   // The version it was filed under (the current one, unless a replay answers an older file).
   auto filed = ctx.app.catalog.at_version(done->application.service_id, done->application.service_version);
   json body = file_json(ctx, done->application, filed.ok() ? filed->get() : nullptr);
-  if (!done->receipt.is_null()) body["receipt"] = done->receipt;
+  if (!done->receipt.empty()) body["receipt"] = json::parse(done->receipt);
   auto reply = http::Reply::json(200, body);
   reply.headers.emplace_back("Location", "/applications/" + done->application.id);
   if (done->replayed) reply.headers.emplace_back("Idempotent-Replayed", "true");

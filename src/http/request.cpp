@@ -44,6 +44,13 @@ Reply Reply::json(unsigned status, const nlohmann::json& j) {
   return r;
 }
 
+Reply Reply::json_text(unsigned status, std::string json_text) {
+  Reply r;
+  r.status = status;
+  r.body = std::move(json_text);
+  return r;
+}
+
 Reply Reply::text(unsigned status, std::string content_type, std::string body) {
   Reply r;
   r.status = status;

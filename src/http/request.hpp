@@ -54,6 +54,7 @@ struct Reply {
   std::vector<std::pair<std::string, std::string>> headers;
 
   static Reply json(unsigned status, const nlohmann::json& j);
+  static Reply json_text(unsigned status, std::string json_text);  // already serialised (JsonWriter)
   static Reply text(unsigned status, std::string content_type, std::string body);
   static Reply no_content();
 };

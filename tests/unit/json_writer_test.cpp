@@ -1,0 +1,122 @@
+// JsonWriter (core/json_writer.hpp): its text is what nlohmann's dump() writes for the same values
+// (every byte value, Urdu and other UTF-8, integers at their limits, nesting), and bytes that are
+// not valid UTF-8 become U+FFFD, so the text always parses.
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <random>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/json_writer.hpp"
+
+using darwaza::JsonWriter;
+using nlohmann::json;
+
+namespace {
+
+std::string written(std::string_view s) {
+  JsonWriter w;
+  w.value(s);
+  return w.take();
+}
+
+std::string dumped(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace
+
+TEST(JsonWriter, EscapesEveryAsciiByteAsNlohmannDoes) {
+  for (int c = 0; c < 0x80; ++c) {
+    const std::string s = "a" + std::string(1, static_cast<char>(c)) + "b";
+    EXPECT_EQ(written(s), dumped(json(s))) << "byte " << c;
+  }
+  EXPECT_EQ(written(""), "\"\"");
+  EXPECT_EQ(written(std::string_view("\0", 1)), "\"\\u0000\"");
+}
+
+TEST(JsonWriter, PassesValidUtf8Through) {
+  for (const std::string s : {"ٹیسٹ اجازت نامہ", "Zürich", "€100", "𝄞 clef", "日本語", "\u00a0", "\U0010FFFF", "\ud7ff\ue000"}) {
+    EXPECT_EQ(written(s), dumped(json(s))) << s;
+    EXPECT_EQ(json::parse(written(s)).get<std::string>(), s);
+  }
+  // Random valid strings: code points from every range, with quotes and controls among them.
+  std::mt19937 rng(42);
+  for (int round = 0; round < 500; ++round) {
+    std::string s;
+    for (int i = 0; i < 20; ++i) {
+      static const std::uint32_t kRanges[][2] = {{0, 0x7F}, {0x80, 0x7FF}, {0x800, 0xD7FF}, {0xE000, 0xFFFF}, {0x10000, 0x10FFFF}};
+      const auto& r = kRanges[rng() % 5];
+      std::uint32_t cp = r[0] + rng() % (r[1] - r[0] + 1);
+      // UTF-8 encode by hand.
+      if (cp < 0x80) {
+        s += static_cast<char>(cp);
+      } else if (cp < 0x800) {
+        s += static_cast<char>(0xC0 | (cp >> 6));
+        s += static_cast<char>(0x80 | (cp & 0x3F));
+      } else if (cp < 0x10000) {
+        s += static_cast<char>(0xE0 | (cp >> 12));
+        s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        s += static_cast<char>(0x80 | (cp & 0x3F));
+      } else {
+        s += static_cast<char>(0xF0 | (cp >> 18));
+        s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        s += static_cast<char>(0x80 | (cp & 0x3F));
+      }
+    }
+    ASSERT_EQ(written(s), dumped(json(s))) << "round " << round;
+  }
+}
+
+TEST(JsonWriter, ReplacesBytesThatAreNotUtf8) {
+  const std::string fffd = "\xEF\xBF\xBD";
+  const std::pair<std::string, std::string> cases[] = {
+      {"a\xFF" "b", "a" + fffd + "b"},                   // never valid
+      {"\xC0\xAF", fffd + fffd},                          // overlong '/'
+      {"\xE0\x80\xAF", fffd + fffd + fffd},               // overlong, three bytes
+      {"\xED\xA0\x80", fffd + fffd + fffd},               // a UTF-16 surrogate
+      {"\xF4\x90\x80\x80", fffd + fffd + fffd + fffd},   // past U+10FFFF
+      {"x\xE2\x82", "x" + fffd + fffd},                   // cut short at the end
+      {"\xE2\x82" "x", fffd + fffd + "x"},                // cut short before a letter
+      {"\x80", fffd},                                     // a lone continuation byte
+  };
+  for (const auto& [in, out] : cases) {
+    const std::string text = written(in);
+    EXPECT_EQ(text, "\"" + out + "\"");
+    EXPECT_EQ(json::parse(text).get<std::string>(), out);  // always valid JSON
+  }
+}
+
+TEST(JsonWriter, WritesObjectsArraysNumbersAndRawValuesAsNlohmannDoes) {
+  const json raw_value = {{"endpoints", {"8.8.8.0/24"}}, {"purpose", "Benchmark"}};
+  JsonWriter w;
+  w.begin_object()
+      .member("a", "x")
+      .member("big", std::numeric_limits<std::int64_t>::max())
+      .key("empty_object").begin_object().end_object()
+      .member("empty_string", "")
+      .member("f", false)
+      .key("list").begin_array().value(1).value(-2).begin_array().end_array().begin_object().member("k", true).end_object().null().end_array()
+      .member("min", std::numeric_limits<std::int64_t>::min())
+      .member_or_null("n", "")
+      .member_or_null("o", "set")
+      .key("raw").raw(raw_value.dump())
+      .member("zero", 0)
+      .end_object();
+  const json expected = {{"a", "x"},
+                         {"big", std::numeric_limits<std::int64_t>::max()},
+                         {"empty_object", json::object()},
+                         {"empty_string", ""},
+                         {"f", false},
+                         {"list", {1, -2, json::array(), {{"k", true}}, nullptr}},
+                         {"min", std::numeric_limits<std::int64_t>::min()},
+                         {"n", nullptr},
+                         {"o", "set"},
+                         {"raw", raw_value},
+                         {"zero", 0}};
+  EXPECT_EQ(w.text(), expected.dump());  // keys written in nlohmann's (sorted) order: byte for byte
+  JsonWriter arrays;
+  arrays.begin_array().begin_array().end_array().begin_array().value("x").end_array().end_array();
+  EXPECT_EQ(arrays.take(), "[[],[\"x\"]]");
+}
