@@ -10,6 +10,7 @@
 #include "applications/steps.hpp"
 #include "audit/audit.hpp"
 #include "core/crypto.hpp"
+#include "core/json_writer.hpp"
 #include "core/money.hpp"
 #include "core/validation.hpp"
 #include "core/working_days.hpp"
@@ -170,17 +171,22 @@ Result<View> Applications::view_in(storage::Tx& tx, const Principal& who, storag
   return view_of(std::move(f.application), std::move(f.events), std::move(f.payments), *def, acc);
 }
 
-json Applications::receipt_body(const Application& a, const ServiceDefinition& def) const {
-  return {{"tracking_number", a.tracking_number},
-          {"application_id", a.id},
-          {"service_id", a.service_id},
-          {"service_version", a.service_version},
-          {"service_title", {{"en", def.title.en}, {"ur", def.title.ur}}},
-          {"agency", a.agency_id},
-          {"applicant", a.org_id.empty() ? a.applicant_user_id : a.org_id},
-          {"submitted_at", format_rfc3339(a.submitted_at.value_or(a.created_at))},
-          {"fee_pkr", format_pkr(a.fee_paisa)},
-          {"data_sha256", crypto::sha256_hex(a.data)}};
+std::string Applications::receipt_body(const Application& a, const ServiceDefinition& def) {
+  // Canonical JSON: members in nlohmann's (byte-wise) order, integers and strings only.
+  JsonWriter w(512);
+  w.begin_object()
+      .member("agency", a.agency_id)
+      .member("applicant", a.org_id.empty() ? a.applicant_user_id : a.org_id)
+      .member("application_id", a.id)
+      .member("data_sha256", crypto::sha256_hex(a.data))
+      .member("fee_pkr", format_pkr(a.fee_paisa))
+      .member("service_id", a.service_id)
+      .key("service_title").begin_object().member("en", def.title.en).member("ur", def.title.ur).end_object()
+      .member("service_version", a.service_version)
+      .member("submitted_at", format_rfc3339(a.submitted_at.value_or(a.created_at)))
+      .member("tracking_number", a.tracking_number)
+      .end_object();
+  return w.take();
 }
 
 void Applications::set_state(Application& a, const ServiceDefinition& def, const std::string& state_id,
@@ -306,7 +312,7 @@ Result<Submitted> Applications::submit_draft(const Principal& who, const std::st
     tx.applications().update(*a);
     record_submission(tx, who, *a, *current->definition, now);
     audit::record(tx, who, now, act_on(*a, "application.submit"));
-    json body = receipt_body(*a, *current->definition);
+    std::string body = receipt_body(*a, *current->definition);
     return Committed{Submitted{std::move(*a), std::string(), false, nullptr}, std::move(body)};
   }));
 }

@@ -198,12 +198,13 @@ class Applications {
   // The timeline event record_submission writes.
   static Event submission_event(const Principal& who, const Application& a, const catalog::ServiceDefinition& def,
                                 UnixMs now);
-  // The receipt's content, built in the transaction (cheap) and kept with an idempotency key.
-  nlohmann::json receipt_body(const Application& a, const catalog::ServiceDefinition& def) const;
+  // The receipt's content as canonical JSON text (certificates::canonical_json's rules, written
+  // directly: the bytes the signature covers), kept with an idempotency key.
+  static std::string receipt_body(const Application& a, const catalog::ServiceDefinition& def);
   // What a submission's transaction hands back: the application and its receipt's content.
   struct Committed {
     Submitted submitted;
-    nlohmann::json receipt_body;  // null for a draft
+    std::string receipt_body;  // canonical JSON text; empty for a draft
   };
   // The committed submission with its receipt: `signed_receipt` (the receipt signer's, signed with
   // others of its batch), or without one signed here, alone. Either way off the writer.

@@ -12,6 +12,7 @@
 #include "certificates/receipts.hpp"
 #include "certificates/signing.hpp"
 #include "core/crypto.hpp"
+#include "core/json_writer.hpp"
 #include "core/validation.hpp"
 
 namespace darwaza::applications {
@@ -20,6 +21,12 @@ using catalog::ServiceDefinition;
 using nlohmann::json;
 
 namespace {
+// The receipt's content an idempotency record keeps, as canonical text (empty: none, a draft's).
+std::string old_receipt_body(const json& stored) {
+  auto body = stored.find("receipt_body");
+  return body == stored.end() || body->is_null() ? std::string() : certificates::canonical_json(*body);
+}
+
 // The timeline event of a new draft.
 Event draft_created_event(const Principal& who, const Application& a, UnixMs now) {
   return Event{0, a.id, now, who.user_id, "applicant", "created", "", kDraftState, "", ""};
@@ -36,7 +43,7 @@ struct Applications::SubmitPlan {
   std::string principal_key;
   UnixMs now = 0;
   Application fresh;  // the new row, before the transaction's checks set its submitted state
-  json body;          // the receipt's content (null for a draft); moved into the commit's result
+  std::string body;   // the receipt's content, canonical JSON (empty for a draft); moved into the commit's result
   std::string kept;   // what an idempotency key keeps, so that a replay answers with the same receipt
   // With an idempotency key, a request that fails the service's checks is still taken to the
   // writer: a retry of a request that succeeded before (the form has changed since, or the
@@ -52,10 +59,8 @@ Result<Submitted> Applications::with_receipt(Result<Committed> c, std::string* s
   Submitted out = std::move(c->submitted);
   if (signed_receipt) {
     out.receipt = std::move(*signed_receipt);
-  } else if (!c->receipt_body.is_null()) {
-    auto alone = certificates::sign_receipts(std::span(&c->receipt_body, 1), key_);
-    if (!alone[0].ok()) return alone[0].take_error();
-    out.receipt = std::move(alone[0]).value();
+  } else if (!c->receipt_body.empty()) {
+    out.receipt = std::move(certificates::sign_receipts(std::span(&c->receipt_body, 1), key_).at(0));
   }
   return out;
 }
@@ -106,8 +111,16 @@ Result<std::shared_ptr<Applications::SubmitPlan>> Applications::plan_submit(cons
   fresh.data = p->data.dump();
   fresh.fee_paisa = def.fee.amount_paisa;
   fresh.created_at = fresh.updated_at = fresh.state_entered_at = p->now;
-  p->body = in.draft ? json() : receipt_body(fresh, def);  // submitted_at: now, as created_at
-  if (!in.idempotency_key.empty()) p->kept = json{{"application_id", fresh.id}, {"receipt_body", p->body}}.dump();
+  if (!in.draft) p->body = receipt_body(fresh, def);  // submitted_at: now, as created_at
+  if (!in.idempotency_key.empty()) {
+    JsonWriter kept;
+    kept.begin_object().member("application_id", fresh.id).key("receipt_body");
+    if (p->body.empty())
+      kept.null();
+    else
+      kept.raw(p->body);
+    p->kept = kept.end_object().take();
+  }
   p->in = std::move(in);
   return p;
 }
@@ -124,7 +137,7 @@ Result<Applications::Committed> Applications::commit_submit(storage::Tx& tx, Sub
       auto old_receipt = stored.find("receipt");
       return Committed{Submitted{std::move(*a), old_receipt == stored.end() ? std::string() : old_receipt->dump(), true,
                                  nullptr},
-                       stored.value("receipt_body", json())};
+                       old_receipt_body(stored)};
     }
   }
   if (p.refused) return *p.refused;
@@ -179,11 +192,11 @@ void Applications::submit_async(const Principal& who, SubmitInput in, const std:
       db_, [this, p](storage::Tx& tx) { return commit_submit(tx, *p); }, on_the_spot,
       [this, p, back = std::move(post), done = std::move(done)](Result<Committed> c) {
         auto committed = std::make_shared<Result<Committed>>(std::move(c));
-        if (!committed->ok() || (*committed)->receipt_body.is_null())
+        if (!committed->ok() || (*committed)->receipt_body.empty())
           return back([this, p, done, committed] { done(finish_submit(*p, std::move(*committed))); });
         // The body goes to the signer (no copy here, on the thread that completes writes: on
         // PostgreSQL, the single writer itself) and comes back signed, as JSON text.
-        json body = std::move((*committed)->receipt_body);
+        std::string body = std::move((*committed)->receipt_body);
         signer_.sign_async(std::move(body), [this, p, back, done, committed](Result<std::string> signed_receipt) {
           back([this, p, done, committed, signed_receipt = std::move(signed_receipt)]() mutable {
             if (!signed_receipt.ok()) return done(signed_receipt.take_error());

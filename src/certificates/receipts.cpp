@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "certificates/certificate.hpp"
+#include "core/json_writer.hpp"
 #include "core/log.hpp"
 
 namespace darwaza::certificates {
@@ -104,44 +105,36 @@ std::string receipt_batch_statement(const Digest& root, std::uint64_t size) {
   return canonical_json(json{{"root", to_b64url(root.data(), root.size())}, {"size", size}, {"type", kReceiptBatchType}});
 }
 
-std::string signed_receipt_text(std::string_view canonical_body, const json& signature) {
-  std::string sig = signature.dump(-1, ' ', false, json::error_handler_t::strict);
+std::string signed_receipt_text(std::string_view canonical_body, std::string_view signature_block) {
   std::string out;
-  out.reserve(canonical_body.size() + sig.size() + 28);
-  out.append(R"({"receipt":)").append(canonical_body).append(R"(,"signature":)").append(sig).append("}");
+  out.reserve(canonical_body.size() + signature_block.size() + 28);
+  out.append(R"({"receipt":)").append(canonical_body).append(R"(,"signature":)").append(signature_block).append("}");
   return out;
 }
 
-std::vector<Result<std::string>> sign_receipts(std::span<const json> bodies, const SigningKey& key) {
-  std::vector<std::string> canonical(bodies.size());
-  std::vector<std::size_t> signable;  // the bodies' positions that have a canonical form
-  std::vector<Result<std::string>> out;
-  out.reserve(bodies.size());
-  for (std::size_t i = 0; i < bodies.size(); ++i) {
-    try {
-      canonical[i] = canonical_json(bodies[i]);
-      signable.push_back(i);
-      out.emplace_back(std::string());
-    } catch (const std::invalid_argument& e) {
-      out.emplace_back(internal_error(std::string("receipt has no canonical form: ") + e.what()));
-    }
+std::vector<std::string> sign_receipts(std::span<const std::string> canonical_bodies, const SigningKey& key) {
+  std::vector<std::string> out;
+  out.reserve(canonical_bodies.size());
+  if (canonical_bodies.size() == 1) {
+    const std::string& body = canonical_bodies[0];
+    out.push_back(signed_receipt_text(body, signature_block(key, key.sign(body)).dump()));
+    return out;
   }
-  if (signable.size() == 1) {
-    const std::string& body = canonical[signable[0]];
-    out[signable[0]] = signed_receipt_text(body, signature_block(key, key.sign(body)));
-  } else if (signable.size() > 1) {
-    std::vector<Digest> leaves;
-    leaves.reserve(signable.size());
-    for (std::size_t i : signable) leaves.push_back(receipt_leaf_hash(canonical[i]));
-    const Tree tree = tree_of(leaves);
-    const std::string value = key.sign(receipt_batch_statement(tree.root, leaves.size()));
-    for (std::size_t n = 0; n < signable.size(); ++n) {
-      json path = json::array();
-      for (const Digest& d : tree.paths[n]) path.push_back(to_b64url(d.data(), d.size()));
-      json block = signature_block(key, value);
-      block["batch"] = {{"index", n}, {"size", leaves.size()}, {"path", std::move(path)}};
-      out[signable[n]] = signed_receipt_text(canonical[signable[n]], block);
-    }
+  if (canonical_bodies.empty()) return out;
+  std::vector<Digest> leaves;
+  leaves.reserve(canonical_bodies.size());
+  for (const std::string& body : canonical_bodies) leaves.push_back(receipt_leaf_hash(body));
+  const Tree tree = tree_of(leaves);
+  const std::string value = key.sign(receipt_batch_statement(tree.root, leaves.size()));
+  // signature_block's members and "batch", in the order nlohmann writes them.
+  for (std::size_t n = 0; n < leaves.size(); ++n) {
+    JsonWriter w(160 + 48 * tree.paths[n].size());
+    w.begin_object().member("alg", kSignatureAlg).key("batch").begin_object().member("index", static_cast<std::int64_t>(n));
+    w.key("path").begin_array();
+    for (const Digest& d : tree.paths[n]) w.value(to_b64url(d.data(), d.size()));
+    w.end_array().member("size", static_cast<std::int64_t>(leaves.size())).end_object();
+    w.member("key_id", key.key_id()).member("value", value).end_object();
+    out.push_back(signed_receipt_text(canonical_bodies[n], w.text()));
   }
   return out;
 }
@@ -164,7 +157,7 @@ void ReceiptSigner::stop() {
   }
   cv_.notify_one();
   if (thread_.joinable()) thread_.join();  // the thread signs what is queued before it ends
-  std::vector<std::pair<json, Done>> left;  // never started: what is queued is signed here
+  std::vector<std::pair<std::string, Done>> left;  // never started: what is queued is signed here
   {
     std::lock_guard lock(mu_);
     left.swap(queue_);
@@ -172,13 +165,14 @@ void ReceiptSigner::stop() {
   hand_over(left);
 }
 
-void ReceiptSigner::hand_over(std::vector<std::pair<nlohmann::json, Done>>& batch) const {
+void ReceiptSigner::hand_over(std::vector<std::pair<std::string, Done>>& batch) const {
   std::vector<Result<std::string>> signed_receipts;
-  std::vector<json> bodies;
-  bodies.reserve(batch.size());
-  for (auto& item : batch) bodies.push_back(std::move(item.first));
+  signed_receipts.reserve(batch.size());
   try {
-    signed_receipts = sign_receipts(bodies, key_);
+    std::vector<std::string> bodies;
+    bodies.reserve(batch.size());
+    for (auto& item : batch) bodies.push_back(std::move(item.first));
+    for (auto& text : sign_receipts(bodies, key_)) signed_receipts.emplace_back(std::move(text));
   } catch (const std::exception& e) {  // a key that cannot sign, memory: every receipt of it fails
     signed_receipts.assign(batch.size(),
                            Result<std::string>(internal_error(std::string("signing receipts failed: ") + e.what())));
@@ -195,22 +189,22 @@ void ReceiptSigner::hand_over(std::vector<std::pair<nlohmann::json, Done>>& batc
   batch.clear();
 }
 
-void ReceiptSigner::sign_async(json body, Done done) {
+void ReceiptSigner::sign_async(std::string canonical_body, Done done) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      queue_.emplace_back(std::move(body), std::move(done));
+      queue_.emplace_back(std::move(canonical_body), std::move(done));
       cv_.notify_one();
       return;
     }
   }
-  std::vector<std::pair<json, Done>> alone;  // shutting down: signed alone, here
-  alone.emplace_back(std::move(body), std::move(done));
+  std::vector<std::pair<std::string, Done>> alone;  // shutting down: signed alone, here
+  alone.emplace_back(std::move(canonical_body), std::move(done));
   hand_over(alone);
 }
 
 void ReceiptSigner::run() {
-  std::vector<std::pair<json, Done>> batch;
+  std::vector<std::pair<std::string, Done>> batch;
   for (;;) {
     {
       std::unique_lock lock(mu_);

@@ -55,14 +55,15 @@ std::optional<Digest> root_from_path(const Digest& leaf, std::uint64_t index, st
 // The bytes a batch's signature covers.
 std::string receipt_batch_statement(const Digest& root, std::uint64_t size);
 
-// The signed receipt {"receipt": <body>, "signature": <block>} as JSON text, the body in its
-// canonical form: the bytes signed are the bytes answered, and nothing serialises it twice.
-std::string signed_receipt_text(std::string_view canonical_body, const nlohmann::json& signature);
+// The signed receipt {"receipt": <body>, "signature": <block>} as JSON text: the body's canonical
+// text as it was signed, the block as nlohmann's dump() would write it (members in order).
+std::string signed_receipt_text(std::string_view canonical_body, std::string_view signature_block);
 
 // One signed receipt (signed_receipt_text) per body, in order: a plain signature for a single
-// body, a shared one over the tree of the bodies for several. A body that has no canonical form
-// (a float in it: the caller built it wrongly) gets an internal error and is left out of the tree.
-std::vector<Result<std::string>> sign_receipts(std::span<const nlohmann::json> bodies, const SigningKey& key);
+// body, a shared one over the tree of the bodies for several. Each body is the receipt's
+// canonical JSON text (canonical_json, or a writer that keeps its rules: members in order, no
+// floats); the bytes signed and hashed are these.
+std::vector<std::string> sign_receipts(std::span<const std::string> canonical_bodies, const SigningKey& key);
 
 // Signs receipts on a thread of its own, as group commit writes: the receipts that arrive while it
 // signs one batch form the next, so the signatures per receipt fall as submissions rise. `done`
@@ -77,7 +78,7 @@ class ReceiptSigner {
   ReceiptSigner(const ReceiptSigner&) = delete;
   ReceiptSigner& operator=(const ReceiptSigner&) = delete;
 
-  void sign_async(nlohmann::json body, Done done);
+  void sign_async(std::string canonical_body, Done done);
   void start();
   // Signs what is queued and ends the thread; later receipts are signed alone by their caller.
   // For a server, before the threads its `done`s post to are gone.
@@ -87,12 +88,12 @@ class ReceiptSigner {
   void run();
   // Signs `batch` (one signature for all) and hands each its signed receipt; empties it. A failure to sign
   // becomes each receipt's error; a `done` that throws is logged.
-  void hand_over(std::vector<std::pair<nlohmann::json, Done>>& batch) const;
+  void hand_over(std::vector<std::pair<std::string, Done>>& batch) const;
 
   const SigningKey& key_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::pair<nlohmann::json, Done>> queue_;
+  std::vector<std::pair<std::string, Done>> queue_;
   bool stopping_ = false;
   std::thread thread_;
 };
