@@ -130,3 +130,50 @@ TEST(SqliteSchema, OnlyCertificatesNotificationsAreIndexedByCertificate) {
   sqlite3_close(db);
   std::filesystem::remove_all(dir);
 }
+
+// V021: only keyed notifications (the expiry notice) are in the dedupe index, which still refuses a
+// second notification with the same user and key, and still lets unkeyed ones repeat.
+TEST(SqliteSchema, OnlyKeyedNotificationsAreInTheDedupeIndex) {
+  if (testing_postgresql()) GTEST_SKIP() << "SQLite's schema";
+  const std::string dir = make_temp_dir("dz-sqlite-schema");
+  const std::string path = dir + "/darwaza.db";
+  migrated_file(path);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  auto one_text = [&](const char* sql) {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    std::string out = sqlite3_step(st) == SQLITE_ROW ? reinterpret_cast<const char*>(sqlite3_column_text(st, 0)) : "";
+    sqlite3_finalize(st);
+    return out;
+  };
+  EXPECT_NE(one_text("SELECT sql FROM sqlite_schema WHERE name = 'notifications_dedupe'").find("WHERE dedupe_key IS NOT NULL"),
+            std::string::npos);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "PRAGMA foreign_keys = OFF;"
+                         "INSERT INTO notifications (id, user_id, event, language, title, body, dedupe_key, created_at) "
+                         "VALUES ('n1', 'u1', 'submitted', 'en', 't', 'b', NULL, 1), "
+                         "('n2', 'u1', 'submitted', 'en', 't', 'b', NULL, 2), "
+                         "('n3', 'u1', 'certificate_expiring', 'en', 't', 'b', 'certificate_expiring:c1', 3);",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  // The insert's own conflict target: the second notice for the same key is dropped, not an error.
+  ASSERT_EQ(sqlite3_exec(db,
+                         "INSERT INTO notifications (id, user_id, event, language, title, body, dedupe_key, created_at) "
+                         "VALUES ('n4', 'u1', 'certificate_expiring', 'en', 't', 'b', 'certificate_expiring:c1', 4) "
+                         "ON CONFLICT (user_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  EXPECT_EQ(one_text("SELECT group_concat(id) FROM (SELECT id FROM notifications ORDER BY id)"), "n1,n2,n3");
+  EXPECT_EQ(one_text("SELECT count(*) FROM notifications INDEXED BY notifications_dedupe WHERE dedupe_key IS NOT NULL"), "1");
+  EXPECT_EQ(sqlite3_exec(db,
+                         "INSERT INTO notifications (id, user_id, event, language, title, body, dedupe_key, created_at) "
+                         "VALUES ('n5', 'u1', 'certificate_expiring', 'en', 't', 'b', 'certificate_expiring:c1', 5)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_CONSTRAINT);
+  EXPECT_EQ(one_text("PRAGMA integrity_check"), "ok");
+  sqlite3_close(db);
+  std::filesystem::remove_all(dir);
+}

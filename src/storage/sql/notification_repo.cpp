@@ -9,7 +9,7 @@ using notifications::OutboxMessage;
 constexpr const char* kInsertNotification =
     "INSERT INTO notifications (id, user_id, event, language, title, body, application_id, tracking_number, "
     "certificate_id, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (user_id, dedupe_key) DO NOTHING";
+    "ON CONFLICT (user_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING";  // the partial index of V021
 constexpr const char* kNotificationsOfUser =
     "SELECT id, user_id, event, language, title, body, coalesce(application_id, ''), coalesce(tracking_number, ''), "
     "coalesce(certificate_id, ''), coalesce(dedupe_key, ''), created_at, read_at FROM notifications "
