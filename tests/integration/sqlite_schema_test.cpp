@@ -177,3 +177,25 @@ TEST(SqliteSchema, OnlyKeyedNotificationsAreInTheDedupeIndex) {
   sqlite3_close(db);
   std::filesystem::remove_all(dir);
 }
+
+// V022: no index of the outbox by notification (no statement reads it so); a notification's
+// messages are still found.
+TEST(SqliteSchema, TheOutboxIsNotIndexedByNotification) {
+  if (testing_postgresql()) GTEST_SKIP() << "SQLite's schema";
+  const std::string dir = make_temp_dir("dz-sqlite-schema");
+  const std::string path = dir + "/darwaza.db";
+  migrated_file(path);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT group_concat(name) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'outbox'",
+                               -1, &st, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  const std::string names = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  EXPECT_EQ(names.find("outbox_by_notification"), std::string::npos) << names;
+  EXPECT_NE(names.find("outbox_due"), std::string::npos) << names;
+  sqlite3_close(db);
+  std::filesystem::remove_all(dir);
+}
