@@ -2,7 +2,8 @@
 // A CHECK constraint `x IN (a, b, c)` of three values or more makes SQLite build a temporary
 // table (OpenEphemeral) for every row written; migration V019 rewrites those of the outbox and of
 // registry records, tables written at every submission and every registry record, as comparisons.
-// V020 keeps an application's notifications (no certificate) out of the certificates' index.
+// V020 keeps an application's notifications (no certificate) out of the certificates' index, V021
+// unkeyed notifications out of the dedupe index; V022 drops the outbox's index by notification.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -50,6 +51,39 @@ void migrated_file(const std::string& path, const std::function<void(sqlite3*)>&
   storage::sql::migrate(writer, embedded::sqlite_migrations(), "BEGIN IMMEDIATE");
   if (with_writer) with_writer(writer.handle());
 }
+
+// A migrated database file in a folder of its own, open on a second connection; removed afterwards.
+struct MigratedDb {
+  MigratedDb() : dir(make_temp_dir("dz-sqlite-schema")) {
+    migrated_file(dir + "/darwaza.db");
+    if (sqlite3_open((dir + "/darwaza.db").c_str(), &db) != SQLITE_OK) ADD_FAILURE() << "cannot open the migrated file";
+  }
+  ~MigratedDb() {
+    sqlite3_close(db);
+    std::filesystem::remove_all(dir);
+  }
+  // The first column of the first row of `sql`, as text ("" if no row; the error if it fails).
+  std::string one_text(const std::string& sql) const {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return std::string("error: ") + sqlite3_errmsg(db);
+    const unsigned char* v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_text(st, 0) : nullptr;
+    std::string out = v ? reinterpret_cast<const char*>(v) : "";
+    sqlite3_finalize(st);
+    return out;
+  }
+  // The query plan's details of `sql`, joined.
+  std::string plan(const std::string& sql) const {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &st, nullptr) != SQLITE_OK)
+      return std::string("error: ") + sqlite3_errmsg(db);
+    std::string out;
+    while (sqlite3_step(st) == SQLITE_ROW) out += reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+    sqlite3_finalize(st);
+    return out;
+  }
+  std::string dir;
+  sqlite3* db = nullptr;
+};
 
 }  // namespace
 
@@ -104,98 +138,50 @@ TEST(SqliteSchema, HotWritesBuildNoTemporaryTable) {
 // write no entry into it), and the expiry scan's look-up (a certificate's expiry notice) reads it.
 TEST(SqliteSchema, OnlyCertificatesNotificationsAreIndexedByCertificate) {
   if (testing_postgresql()) GTEST_SKIP() << "SQLite's schema and query plans";
-  const std::string dir = make_temp_dir("dz-sqlite-schema");
-  const std::string path = dir + "/darwaza.db";
-  migrated_file(path);
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE name = 'notifications_by_certificate'", -1,
-                               &st, nullptr),
-            SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_NE(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))).find("WHERE certificate_id IS NOT NULL"),
+  MigratedDb m;
+  EXPECT_NE(m.one_text("SELECT sql FROM sqlite_schema WHERE name = 'notifications_by_certificate'")
+                .find("WHERE certificate_id IS NOT NULL"),
             std::string::npos);
-  sqlite3_finalize(st);
   // The expiry scan's test for an earlier notice reads the index.
-  ASSERT_EQ(sqlite3_prepare_v2(db,
-                               "EXPLAIN QUERY PLAN SELECT 1 FROM notifications n WHERE n.certificate_id = ? "
-                               "AND n.event = 'certificate_expiring'",
-                               -1, &st, nullptr),
-            SQLITE_OK);
-  std::string plan;
-  while (sqlite3_step(st) == SQLITE_ROW) plan += reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
-  sqlite3_finalize(st);
+  const std::string plan = m.plan("SELECT 1 FROM notifications n WHERE n.certificate_id = ? AND n.event = 'certificate_expiring'");
   EXPECT_NE(plan.find("notifications_by_certificate (certificate_id=? AND event=?)"), std::string::npos) << plan;
-  sqlite3_close(db);
-  std::filesystem::remove_all(dir);
 }
 
 // V021: only keyed notifications (the expiry notice) are in the dedupe index, which still refuses a
 // second notification with the same user and key, and still lets unkeyed ones repeat.
 TEST(SqliteSchema, OnlyKeyedNotificationsAreInTheDedupeIndex) {
   if (testing_postgresql()) GTEST_SKIP() << "SQLite's schema";
-  const std::string dir = make_temp_dir("dz-sqlite-schema");
-  const std::string path = dir + "/darwaza.db";
-  migrated_file(path);
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  auto one_text = [&](const char* sql) {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-    std::string out = sqlite3_step(st) == SQLITE_ROW ? reinterpret_cast<const char*>(sqlite3_column_text(st, 0)) : "";
-    sqlite3_finalize(st);
-    return out;
-  };
-  EXPECT_NE(one_text("SELECT sql FROM sqlite_schema WHERE name = 'notifications_dedupe'").find("WHERE dedupe_key IS NOT NULL"),
+  MigratedDb m;
+  EXPECT_NE(m.one_text("SELECT sql FROM sqlite_schema WHERE name = 'notifications_dedupe'").find("WHERE dedupe_key IS NOT NULL"),
             std::string::npos);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "PRAGMA foreign_keys = OFF;"
-                         "INSERT INTO notifications (id, user_id, event, language, title, body, dedupe_key, created_at) "
-                         "VALUES ('n1', 'u1', 'submitted', 'en', 't', 'b', NULL, 1), "
-                         "('n2', 'u1', 'submitted', 'en', 't', 'b', NULL, 2), "
-                         "('n3', 'u1', 'certificate_expiring', 'en', 't', 'b', 'certificate_expiring:c1', 3);",
-                         nullptr, nullptr, nullptr),
+  ASSERT_EQ(exec(m.db,
+                 "PRAGMA foreign_keys = OFF;"
+                 "INSERT INTO notifications (id, user_id, event, language, title, body, dedupe_key, created_at) "
+                 "VALUES ('n1', 'u1', 'submitted', 'en', 't', 'b', NULL, 1), "
+                 "('n2', 'u1', 'submitted', 'en', 't', 'b', NULL, 2), "
+                 "('n3', 'u1', 'certificate_expiring', 'en', 't', 'b', 'certificate_expiring:c1', 3);"),
             SQLITE_OK)
-      << sqlite3_errmsg(db);
+      << sqlite3_errmsg(m.db);
   // The insert's own conflict target: the second notice for the same key is dropped, not an error.
-  ASSERT_EQ(sqlite3_exec(db,
-                         "INSERT INTO notifications (id, user_id, event, language, title, body, dedupe_key, created_at) "
-                         "VALUES ('n4', 'u1', 'certificate_expiring', 'en', 't', 'b', 'certificate_expiring:c1', 4) "
-                         "ON CONFLICT (user_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING",
-                         nullptr, nullptr, nullptr),
+  ASSERT_EQ(exec(m.db,
+                 "INSERT INTO notifications (id, user_id, event, language, title, body, dedupe_key, created_at) "
+                 "VALUES ('n4', 'u1', 'certificate_expiring', 'en', 't', 'b', 'certificate_expiring:c1', 4) "
+                 "ON CONFLICT (user_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING"),
             SQLITE_OK)
-      << sqlite3_errmsg(db);
-  EXPECT_EQ(one_text("SELECT group_concat(id) FROM (SELECT id FROM notifications ORDER BY id)"), "n1,n2,n3");
-  EXPECT_EQ(one_text("SELECT count(*) FROM notifications INDEXED BY notifications_dedupe WHERE dedupe_key IS NOT NULL"), "1");
-  EXPECT_EQ(sqlite3_exec(db,
-                         "INSERT INTO notifications (id, user_id, event, language, title, body, dedupe_key, created_at) "
-                         "VALUES ('n5', 'u1', 'certificate_expiring', 'en', 't', 'b', 'certificate_expiring:c1', 5)",
-                         nullptr, nullptr, nullptr),
+      << sqlite3_errmsg(m.db);
+  EXPECT_EQ(m.one_text("SELECT group_concat(id) FROM (SELECT id FROM notifications ORDER BY id)"), "n1,n2,n3");
+  EXPECT_EQ(exec(m.db,
+                 "INSERT INTO notifications (id, user_id, event, language, title, body, dedupe_key, created_at) "
+                 "VALUES ('n5', 'u1', 'certificate_expiring', 'en', 't', 'b', 'certificate_expiring:c1', 5)"),
             SQLITE_CONSTRAINT);
-  EXPECT_EQ(one_text("PRAGMA integrity_check"), "ok");
-  sqlite3_close(db);
-  std::filesystem::remove_all(dir);
+  EXPECT_EQ(m.one_text("PRAGMA integrity_check"), "ok");
 }
 
-// V022: no index of the outbox by notification (no statement reads it so); a notification's
-// messages are still found.
+// V022: no index of the outbox by notification (no statement reads it so).
 TEST(SqliteSchema, TheOutboxIsNotIndexedByNotification) {
   if (testing_postgresql()) GTEST_SKIP() << "SQLite's schema";
-  const std::string dir = make_temp_dir("dz-sqlite-schema");
-  const std::string path = dir + "/darwaza.db";
-  migrated_file(path);
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT group_concat(name) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'outbox'",
-                               -1, &st, nullptr),
-            SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  const std::string names = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
+  MigratedDb m;
+  const std::string names = m.one_text("SELECT group_concat(name) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'outbox'");
   EXPECT_EQ(names.find("outbox_by_notification"), std::string::npos) << names;
   EXPECT_NE(names.find("outbox_due"), std::string::npos) << names;
-  sqlite3_close(db);
-  std::filesystem::remove_all(dir);
 }
