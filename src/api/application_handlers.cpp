@@ -62,7 +62,10 @@ std::string view_text(const applications::View& v, const std::string& lang, Unix
   write_summary_members(w, a, now);
   w.member("service_title", def.title.in(lang));
   if (const auto* st = def.workflow.state(a.state)) w.member("state_label", st->label.in(lang));
-  w.key("data").raw(a.data);  // the normalised form data, as the store keeps it (written by dump())
+  // The normalised form data, as the store keeps it (written by dump()); checked, not parsed into a
+  // tree, so that a damaged row is a 500 as it was when it was parsed, never a malformed answer.
+  if (!json::accept(a.data)) throw std::runtime_error("application " + a.id + ": its stored form data is not JSON");
+  w.key("data").raw(a.data);
   w.key("allowed_transitions").begin_array();
   for (const auto& t : v.allowed_transitions) w.value(t);
   w.end_array();

@@ -171,9 +171,9 @@ Result<View> Applications::view_in(storage::Tx& tx, const Principal& who, storag
   return view_of(std::move(f.application), std::move(f.events), std::move(f.payments), *def, acc);
 }
 
-std::string Applications::receipt_body(const Application& a, const ServiceDefinition& def) {
+std::string receipt_body(const Application& a, const ServiceDefinition& def) {
   // Canonical JSON: members in nlohmann's (byte-wise) order, integers and strings only.
-  JsonWriter w(512);
+  JsonWriter w(512, JsonWriter::Utf8::strict);
   w.begin_object()
       .member("agency", a.agency_id)
       .member("applicant", a.org_id.empty() ? a.applicant_user_id : a.org_id)

@@ -198,9 +198,6 @@ class Applications {
   // The timeline event record_submission writes.
   static Event submission_event(const Principal& who, const Application& a, const catalog::ServiceDefinition& def,
                                 UnixMs now);
-  // The receipt's content as canonical JSON text (certificates::canonical_json's rules, written
-  // directly: the bytes the signature covers), kept with an idempotency key.
-  static std::string receipt_body(const Application& a, const catalog::ServiceDefinition& def);
   // What a submission's transaction hands back: the application and its receipt's content.
   struct Committed {
     Submitted submitted;

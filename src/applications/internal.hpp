@@ -15,6 +15,11 @@
 
 namespace darwaza::applications {
 
+// A submission's receipt's content as canonical JSON text (certificates::canonical_json's rules,
+// written directly: the bytes its signature covers), kept with an idempotency key. Throws
+// std::invalid_argument for text that is not valid UTF-8, which canonical JSON cannot hold.
+std::string receipt_body(const Application& a, const catalog::ServiceDefinition& def);
+
 // What the caller is to an application: decides what they see and which transitions they take.
 struct Applications::Access {
   bool applicant = false;  // filed it, or belongs to the organisation it was filed for

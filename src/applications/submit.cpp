@@ -134,9 +134,10 @@ Result<Applications::Committed> Applications::commit_submit(storage::Tx& tx, Sub
       auto a = tx.applications().by_id(stored.value("application_id", ""));
       if (!a) return internal_error("idempotency record points at a missing application");
       // Records written before receipts were signed after the commit hold the signed receipt.
+      // (A draft's record of those binaries holds "receipt": null: no receipt.)
       auto old_receipt = stored.find("receipt");
-      return Committed{Submitted{std::move(*a), old_receipt == stored.end() ? std::string() : old_receipt->dump(), true,
-                                 nullptr},
+      const bool signed_before = old_receipt != stored.end() && !old_receipt->is_null();
+      return Committed{Submitted{std::move(*a), signed_before ? old_receipt->dump() : std::string(), true, nullptr},
                        old_receipt_body(stored)};
     }
   }

@@ -1,6 +1,7 @@
 #include "core/json_writer.hpp"
 
 #include <charconv>
+#include <stdexcept>
 
 namespace darwaza {
 namespace {
@@ -9,9 +10,16 @@ constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 bool continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
-// The length of the valid UTF-8 sequence at the start of `s` (RFC 3629: no overlong forms, no
-// surrogates, nothing past U+10FFFF), or 0.
-std::size_t utf8_sequence(std::string_view s) {
+// The UTF-8 sequence at the start of `s` (RFC 3629: no overlong forms, no surrogates, nothing past
+// U+10FFFF): its length if it is whole and valid; if not, `valid` false and the length of its
+// longest start that a valid sequence could begin with (at least 1: the lead byte), which is
+// replaced by one U+FFFD as nlohmann's dump() replaces it (the byte that broke it is read again).
+struct Utf8Sequence {
+  std::size_t length;
+  bool valid;
+};
+
+Utf8Sequence utf8_sequence(std::string_view s) {
   const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
   const unsigned char c = b(0);
   std::size_t n = 0;
@@ -27,12 +35,14 @@ std::size_t utf8_sequence(std::string_view s) {
     if (c == 0xF0) lo = 0x90;
     if (c == 0xF4) hi = 0x8F;
   } else {
-    return 0;
+    return {1, false};
   }
-  if (s.size() < n || b(1) < lo || b(1) > hi) return 0;
-  for (std::size_t i = 2; i < n; ++i)
-    if (!continuation(b(i))) return 0;
-  return n;
+  for (std::size_t i = 1; i < n; ++i) {
+    if (i >= s.size()) return {i, false};
+    const unsigned char x = b(i);
+    if (i == 1 ? (x < lo || x > hi) : !continuation(x)) return {i, false};
+  }
+  return {n, true};
 }
 
 }  // namespace
@@ -104,11 +114,15 @@ void JsonWriter::escaped(std::string_view s) {
       ++i;
       continue;
     }
+    std::size_t skip = 1;
     if (c >= 0x80) {
-      if (std::size_t n = utf8_sequence(s.substr(i))) {
-        i += n;
+      const Utf8Sequence u = utf8_sequence(s.substr(i));
+      if (u.valid) {
+        i += u.length;
         continue;
       }
+      if (strict_) throw std::invalid_argument("JSON text: a string is not valid UTF-8");
+      skip = u.length;
     }
     out_.append(s.data() + plain, i - plain);
     switch (c) {
@@ -127,7 +141,8 @@ void JsonWriter::escaped(std::string_view s) {
           out_.append(esc, sizeof esc);
         }
     }
-    plain = ++i;
+    i += skip;
+    plain = i;
   }
   out_.append(s.data() + plain, s.size() - plain);
   out_ += '"';

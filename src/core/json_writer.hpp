@@ -3,8 +3,10 @@
 // server's CPU per submission (bench/RESULTS.md, session 26). The writer keeps the members in the
 // order they are written and checks nothing about that order or about duplicate keys: the caller
 // writes a fixed shape. Strings are escaped as nlohmann's dump() escapes them (", \, control
-// characters; UTF-8 passed through); a byte that is not part of valid UTF-8 becomes U+FFFD, as
-// http::Reply::json replaces it.
+// characters; UTF-8 passed through). Text that is not valid UTF-8 is replaced by U+FFFD as
+// http::Reply::json (dump() with error_handler_t::replace) replaces it, or, for a strict writer
+// (canonical JSON, which certificates::canonical_json refuses to write from such text), throws
+// std::invalid_argument.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +17,10 @@ namespace darwaza {
 
 class JsonWriter {
  public:
-  explicit JsonWriter(std::size_t reserve = 1024) { out_.reserve(reserve); }
+  enum class Utf8 { replace, strict };
+  explicit JsonWriter(std::size_t reserve = 1024, Utf8 invalid = Utf8::replace) : strict_(invalid == Utf8::strict) {
+    out_.reserve(reserve);
+  }
 
   JsonWriter& begin_object() { return open('{'); }
   JsonWriter& end_object() { return close('}'); }
@@ -53,6 +58,7 @@ class JsonWriter {
 
   std::string out_;
   bool need_comma_ = false;
+  bool strict_;
 };
 
 }  // namespace darwaza

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <stdexcept>
 #include <string>
 
 #include "storage/migration.hpp"
@@ -56,7 +57,11 @@ void migrated_file(const std::string& path, const std::function<void(sqlite3*)>&
 struct MigratedDb {
   MigratedDb() : dir(make_temp_dir("dz-sqlite-schema")) {
     migrated_file(dir + "/darwaza.db");
-    if (sqlite3_open((dir + "/darwaza.db").c_str(), &db) != SQLITE_OK) ADD_FAILURE() << "cannot open the migrated file";
+    if (sqlite3_open((dir + "/darwaza.db").c_str(), &db) != SQLITE_OK) {
+      sqlite3_close(db);
+      std::filesystem::remove_all(dir);
+      throw std::runtime_error("cannot open the migrated file");  // the test fails, and goes no further
+    }
   }
   ~MigratedDb() {
     sqlite3_close(db);

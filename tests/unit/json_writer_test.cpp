@@ -1,6 +1,7 @@
 // JsonWriter (core/json_writer.hpp): its text is what nlohmann's dump() writes for the same values
-// (every byte value, Urdu and other UTF-8, integers at their limits, nesting), and bytes that are
-// not valid UTF-8 become U+FFFD, so the text always parses.
+// (every byte value, Urdu and other UTF-8, integers at their limits, nesting, and text that is not
+// valid UTF-8, replaced by U+FFFD as dump() replaces it), so the text always parses; a strict
+// writer refuses such text.
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -69,7 +70,7 @@ TEST(JsonWriter, PassesValidUtf8Through) {
   }
 }
 
-TEST(JsonWriter, ReplacesBytesThatAreNotUtf8) {
+TEST(JsonWriter, ReplacesBytesThatAreNotUtf8AsNlohmannDoes) {
   const std::string fffd = "\xEF\xBF\xBD";
   const std::pair<std::string, std::string> cases[] = {
       {"a\xFF" "b", "a" + fffd + "b"},                   // never valid
@@ -77,15 +78,34 @@ TEST(JsonWriter, ReplacesBytesThatAreNotUtf8) {
       {"\xE0\x80\xAF", fffd + fffd + fffd},               // overlong, three bytes
       {"\xED\xA0\x80", fffd + fffd + fffd},               // a UTF-16 surrogate
       {"\xF4\x90\x80\x80", fffd + fffd + fffd + fffd},   // past U+10FFFF
-      {"x\xE2\x82", "x" + fffd + fffd},                   // cut short at the end
-      {"\xE2\x82" "x", fffd + fffd + "x"},                // cut short before a letter
+      {"x\xE2\x82", "x" + fffd},                          // cut short at the end: one for the start
+      {"\xE2\x82" "x", fffd + "x"},                       // cut short before a letter, which stays
+      {"\xF0\x9F\x98" "A", fffd + "A"},
       {"\x80", fffd},                                     // a lone continuation byte
   };
   for (const auto& [in, out] : cases) {
     const std::string text = written(in);
     EXPECT_EQ(text, "\"" + out + "\"");
+    EXPECT_EQ(text, dumped(json(in)));
     EXPECT_EQ(json::parse(text).get<std::string>(), out);  // always valid JSON
   }
+  // Random bytes, mostly from the ranges where UTF-8 breaks.
+  std::mt19937 rng(7);
+  const unsigned char kBytes[] = {'a', '"', 0x01, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2,
+                                  0xDF, 0xE0, 0xE2, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
+  for (int round = 0; round < 20'000; ++round) {
+    std::string s(1 + rng() % 8, ' ');
+    for (auto& ch : s) ch = static_cast<char>(kBytes[rng() % sizeof kBytes]);
+    ASSERT_EQ(written(s), dumped(json(s))) << "round " << round;
+  }
+}
+
+TEST(JsonWriter, AStrictWriterRefusesTextThatIsNotUtf8) {
+  JsonWriter strict(64, JsonWriter::Utf8::strict);
+  EXPECT_THROW(strict.value("x\xE2\x82"), std::invalid_argument);
+  JsonWriter fine(64, JsonWriter::Utf8::strict);
+  fine.value("ٹیسٹ \"quoted\"\n");
+  EXPECT_EQ(fine.text(), dumped(json("ٹیسٹ \"quoted\"\n")));
 }
 
 TEST(JsonWriter, WritesObjectsArraysNumbersAndRawValuesAsNlohmannDoes) {

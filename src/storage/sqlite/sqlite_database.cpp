@@ -32,19 +32,22 @@ constexpr const char* kCheckpoint = "PRAGMA wal_checkpoint(PASSIVE)";
 constexpr const char* kBegin = "BEGIN IMMEDIATE";
 constexpr const char* kBeginRead = "BEGIN";
 constexpr const char* kCheckpointOnClose = "PRAGMA wal_checkpoint(TRUNCATE)";
-constexpr std::int64_t kFrameBytes = 4096 + 24;  // a page and its frame header (the default page size)
+constexpr const char* kPageSize = "PRAGMA page_size";
+
+int checked_checkpoint_pages(int pages) {
+  if (pages < 1 || pages > 1'000'000) throw StorageError("wal_checkpoint_pages must be between 1 and 1,000,000");
+  return pages;
+}
 
 }  // namespace
 
 SqliteDatabase::SqliteDatabase(std::string path, const DatabaseOptions& options)
     : GroupCommitDatabase(options, options.reader_connections),
       path_(std::move(path)),
-      checkpoint_frames_(options.wal_checkpoint_pages),
-      wal_limit_frames_(options.wal_checkpoint_pages * kWalLimitFactor) {
+      checkpoint_frames_(checked_checkpoint_pages(options.wal_checkpoint_pages)),
+      wal_limit_frames_(checkpoint_frames_ * kWalLimitFactor) {
   if (options.read_only)
     throw StorageError("read-only nodes serve from a PostgreSQL replica (--db postgresql://...); SQLite has none");
-  if (options.wal_checkpoint_pages < 1 || options.wal_checkpoint_pages > 1'000'000)
-    throw StorageError("wal_checkpoint_pages must be between 1 and 1,000,000");
   bool fresh = !std::filesystem::exists(path_);
   std::unique_ptr<Connection> writer;
   {
@@ -55,7 +58,13 @@ SqliteDatabase::SqliteDatabase(std::string path, const DatabaseOptions& options)
   }
   if (fresh) ::chmod(path_.c_str(), 0600);
   writer->exec_script(kPragmasWriter);
-  writer->exec_script(fmt::format("PRAGMA journal_size_limit={}", std::int64_t{wal_limit_frames_} * kFrameBytes).c_str());
+  // The log's size at its limit: that many frames, each a page and its 24-byte header.
+  std::int64_t frame_bytes = 24;
+  {
+    auto q = writer->query(kPageSize);
+    if (q.step()) frame_bytes += q.integer(0);
+  }
+  writer->exec_script(fmt::format("PRAGMA journal_size_limit={}", std::int64_t{wal_limit_frames_} * frame_bytes).c_str());
   sql::migrate(*writer, embedded::sqlite_migrations(), kBegin);
   sqlite3_wal_hook(writer->handle(), &SqliteDatabase::on_commit, this);  // replaces the automatic checkpoint
   // SQLite's own name for the log (it resolves symbolic links); none for an in-memory database.
