@@ -51,10 +51,10 @@ void write_summary_members(JsonWriter& w, const applications::Application& a, Un
   w.member("overdue", a.open && a.sla_due_at && *a.sla_due_at < now);
 }
 
-// An application's view: its summary, then the rest; `extra` are members already serialised (the
-// receipt of a 201, the data exchange's checks), written last.
+// An application's view: its summary, then the rest; then `extra_name` with `extra_text`, a value
+// already serialised (the receipt of a 201, the data exchange's checks), unless that text is empty.
 std::string view_text(const applications::View& v, const std::string& lang, UnixMs now,
-                      std::initializer_list<std::pair<std::string_view, std::string_view>> extra = {}) {
+                      std::string_view extra_name = {}, std::string_view extra_text = {}) {
   const auto& a = v.application;
   const auto& def = *v.definition;
   JsonWriter w(2048);
@@ -87,7 +87,7 @@ std::string view_text(const applications::View& v, const std::string& lang, Unix
         .member("recorded_at", format_rfc3339(p.recorded_at))
         .end_object();
   w.end_array();
-  for (const auto& [name, text] : extra) w.key(name).raw(text);
+  if (!extra_text.empty()) w.key(extra_name).raw(extra_text);
   w.end_object();
   return w.take();
 }
@@ -122,9 +122,7 @@ http::HandlerResult submitted_reply(App& app, Result<applications::Submitted> s,
   if (!s.ok()) return s.take_error();
   auto view = s->view ? Result<applications::View>(std::move(*s->view)) : app.applications.get(req.principal, s->application.id);
   if (!view.ok()) return view.take_error();
-  auto reply = http::Reply::json_text(
-      201, s->receipt.empty() ? view_text(*view, req.lang, app.clock.now_ms())
-                              : view_text(*view, req.lang, app.clock.now_ms(), {{"receipt", s->receipt}}));
+  auto reply = http::Reply::json_text(201, view_text(*view, req.lang, app.clock.now_ms(), "receipt", s->receipt));
   reply.headers.emplace_back("Location", "/v1/applications/" + s->application.id);
   if (s->replayed) reply.headers.emplace_back("Idempotent-Replayed", "true");
   return reply;
@@ -166,9 +164,7 @@ http::HandlerResult application_reply(App& app, http::Request& req) {
     auto checks = app.exchange.for_applicant(req.principal, a.agency_id, a.applicant_user_id, a.id);
     if (!checks.empty()) exchange = applicant_checks_json(checks).dump(-1, ' ', false, json::error_handler_t::replace);
   }
-  const UnixMs now = app.clock.now_ms();
-  return http::Reply::json_text(200, exchange.empty() ? view_text(*v, req.lang, now)
-                                                      : view_text(*v, req.lang, now, {{"exchange", exchange}}));
+  return http::Reply::json_text(200, view_text(*v, req.lang, app.clock.now_ms(), "exchange", exchange));
 }
 }  // namespace
 

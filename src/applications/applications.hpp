@@ -59,7 +59,7 @@ struct ListedPage {
 
 struct Submitted {
   Application application;
-  // The signed receipt as JSON text (certificates::signed_receipt_text); empty for drafts.
+  // The signed receipt as JSON text (certificates::sign_receipts); empty for drafts.
   std::string receipt;
   bool replayed = false;   // answered from the idempotency record
   // A new application's view as its own transaction wrote it (the caller filed it, so nothing
@@ -204,14 +204,13 @@ class Applications {
     std::string receipt_body;  // canonical JSON text; empty for a draft
   };
   // The committed submission with its receipt: `signed_receipt` (the receipt signer's, signed with
-  // others of its batch), or without one signed here, alone. Either way off the writer.
-  Result<Submitted> with_receipt(Result<Committed> c, std::string* signed_receipt = nullptr) const;
+  // others of its batch), or, if that is empty, one signed here, alone. Either way off the writer.
+  Result<Submitted> with_receipt(Result<Committed> c, std::string signed_receipt = {}) const;
   // A submission's three steps (submit.cpp): before, in and after its one transaction.
   struct SubmitPlan;
   Result<std::shared_ptr<SubmitPlan>> plan_submit(const Principal& who, SubmitInput in, const std::string& lang);
   Result<Committed> commit_submit(storage::Tx& tx, SubmitPlan& p);
-  Result<Submitted> finish_submit(const SubmitPlan& p, Result<Committed> c,
-                                  std::string* signed_receipt = nullptr) const;
+  Result<Submitted> finish_submit(const SubmitPlan& p, Result<Committed> c, std::string signed_receipt = {}) const;
 
   storage::Database& db_;
   const Clock& clock_;

@@ -51,14 +51,14 @@ struct Applications::SubmitPlan {
   std::optional<Error> refused;
 };
 
-Result<Submitted> Applications::with_receipt(Result<Committed> c, std::string* signed_receipt) const {
+Result<Submitted> Applications::with_receipt(Result<Committed> c, std::string signed_receipt) const {
   // Signing is CPU work: done off the single writer, after the commit. A replay signs the content
   // the first answer had (kept with the key): signed alone, Ed25519 gives the same signature for
   // the same content and key; signed in a batch, another signature of the same content.
   if (!c.ok()) return c.take_error();
   Submitted out = std::move(c->submitted);
-  if (signed_receipt) {
-    out.receipt = std::move(*signed_receipt);
+  if (!signed_receipt.empty()) {
+    out.receipt = std::move(signed_receipt);
   } else if (!c->receipt_body.empty()) {
     out.receipt = std::move(certificates::sign_receipts(std::span(&c->receipt_body, 1), key_).at(0));
   }
@@ -161,8 +161,8 @@ Result<Applications::Committed> Applications::commit_submit(storage::Tx& tx, Sub
 }
 
 Result<Submitted> Applications::finish_submit(const SubmitPlan& p, Result<Committed> c,
-                                             std::string* signed_receipt) const {
-  auto out = with_receipt(std::move(c), signed_receipt);
+                                             std::string signed_receipt) const {
+  auto out = with_receipt(std::move(c), std::move(signed_receipt));
   // A new application's timeline is the one event its transaction wrote, and it has no payments:
   // its view needs no read after the commit.
   if (out.ok() && !out->replayed) {
@@ -201,7 +201,7 @@ void Applications::submit_async(const Principal& who, SubmitInput in, const std:
         signer_.sign_async(std::move(body), [this, p, back, done, committed](Result<std::string> signed_receipt) {
           back([this, p, done, committed, signed_receipt = std::move(signed_receipt)]() mutable {
             if (!signed_receipt.ok()) return done(signed_receipt.take_error());
-            done(finish_submit(*p, std::move(*committed), &signed_receipt.value()));
+            done(finish_submit(*p, std::move(*committed), std::move(signed_receipt).value()));
           });
         });
       });

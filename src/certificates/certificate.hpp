@@ -30,9 +30,6 @@ Status check_certificate_body(const nlohmann::json& body);
 // The "signature" member of a signed document (certificates, application receipts):
 // {"alg": "Ed25519", "key_id": ..., "value": signature of canonical_json(body)}.
 nlohmann::json signature_of(const nlohmann::json& body, const SigningKey& key);
-// The same member around a signature `value` already made with `key` (of a canonical text, or of
-// a batch of receipts' statement: receipts.hpp).
-nlohmann::json signature_block(const SigningKey& key, std::string value);
 
 // The signed document for `body`. Throws std::invalid_argument if the body fails
 // check_certificate_body or canonical_json (a float, say): the caller built it wrongly.

@@ -58,6 +58,30 @@ Tree tree_of(std::span<const Digest> leaves) {
   return t;
 }
 
+// A receipt's place in its batch's tree.
+struct Place {
+  std::size_t index;
+  std::size_t size;
+  const std::vector<Digest>& path;
+};
+
+// The signed receipt {"receipt": <body>, "signature": <block>} as JSON text: the body's canonical
+// text as it was signed, then certificate.hpp's signature block of `value`, with the receipt's
+// place in its batch when it has one (`batch`), members in the order nlohmann writes them.
+std::string signed_receipt_text(std::string_view canonical_body, const SigningKey& key, const std::string& value,
+                                const Place* place) {
+  JsonWriter w(canonical_body.size() + 192 + (place ? 48 * place->path.size() : 0));
+  w.begin_object().key("receipt").raw(canonical_body);
+  w.key("signature").begin_object().member("alg", kSignatureAlg);
+  if (place) {
+    w.key("batch").begin_object().member("index", static_cast<std::int64_t>(place->index)).key("path").begin_array();
+    for (const Digest& d : place->path) w.value(to_b64url(d.data(), d.size()));
+    w.end_array().member("size", static_cast<std::int64_t>(place->size)).end_object();
+  }
+  w.member("key_id", key.key_id()).member("value", value).end_object();
+  return w.end_object().take();
+}
+
 }  // namespace
 
 Digest receipt_leaf_hash(std::string_view canonical_receipt) {
@@ -105,19 +129,11 @@ std::string receipt_batch_statement(const Digest& root, std::uint64_t size) {
   return canonical_json(json{{"root", to_b64url(root.data(), root.size())}, {"size", size}, {"type", kReceiptBatchType}});
 }
 
-std::string signed_receipt_text(std::string_view canonical_body, std::string_view signature_block) {
-  std::string out;
-  out.reserve(canonical_body.size() + signature_block.size() + 28);
-  out.append(R"({"receipt":)").append(canonical_body).append(R"(,"signature":)").append(signature_block).append("}");
-  return out;
-}
-
 std::vector<std::string> sign_receipts(std::span<const std::string> canonical_bodies, const SigningKey& key) {
   std::vector<std::string> out;
   out.reserve(canonical_bodies.size());
   if (canonical_bodies.size() == 1) {
-    const std::string& body = canonical_bodies[0];
-    out.push_back(signed_receipt_text(body, signature_block(key, key.sign(body)).dump()));
+    out.push_back(signed_receipt_text(canonical_bodies[0], key, key.sign(canonical_bodies[0]), nullptr));
     return out;
   }
   if (canonical_bodies.empty()) return out;
@@ -126,15 +142,9 @@ std::vector<std::string> sign_receipts(std::span<const std::string> canonical_bo
   for (const std::string& body : canonical_bodies) leaves.push_back(receipt_leaf_hash(body));
   const Tree tree = tree_of(leaves);
   const std::string value = key.sign(receipt_batch_statement(tree.root, leaves.size()));
-  // signature_block's members and "batch", in the order nlohmann writes them.
   for (std::size_t n = 0; n < leaves.size(); ++n) {
-    JsonWriter w(160 + 48 * tree.paths[n].size());
-    w.begin_object().member("alg", kSignatureAlg).key("batch").begin_object().member("index", static_cast<std::int64_t>(n));
-    w.key("path").begin_array();
-    for (const Digest& d : tree.paths[n]) w.value(to_b64url(d.data(), d.size()));
-    w.end_array().member("size", static_cast<std::int64_t>(leaves.size())).end_object();
-    w.member("key_id", key.key_id()).member("value", value).end_object();
-    out.push_back(signed_receipt_text(canonical_bodies[n], w.text()));
+    const Place place{n, leaves.size(), tree.paths[n]};
+    out.push_back(signed_receipt_text(canonical_bodies[n], key, value, &place));
   }
   return out;
 }

@@ -55,11 +55,8 @@ std::optional<Digest> root_from_path(const Digest& leaf, std::uint64_t index, st
 // The bytes a batch's signature covers.
 std::string receipt_batch_statement(const Digest& root, std::uint64_t size);
 
-// The signed receipt {"receipt": <body>, "signature": <block>} as JSON text: the body's canonical
-// text as it was signed, the block as nlohmann's dump() would write it (members in order).
-std::string signed_receipt_text(std::string_view canonical_body, std::string_view signature_block);
-
-// One signed receipt (signed_receipt_text) per body, in order: a plain signature for a single
+// One signed receipt per body, in order, as JSON text {"receipt": <body>, "signature": <block>}
+// (the body's bytes as given, the block as nlohmann's dump() would write it): a plain signature for a single
 // body, a shared one over the tree of the bodies for several. Each body is the receipt's
 // canonical JSON text (canonical_json, or a writer that keeps its rules: members in order, no
 // floats); the bytes signed and hashed are these.
@@ -70,7 +67,7 @@ std::vector<std::string> sign_receipts(std::span<const std::string> canonical_bo
 // runs on that thread (post it on to where it belongs). Destroying the signer signs what is queued.
 class ReceiptSigner {
  public:
-  // Gets the signed receipt (signed_receipt_text), or the error.
+  // Gets the signed receipt (as sign_receipts writes it), or the error.
   using Done = std::function<void(Result<std::string> signed_receipt)>;
   // `started` false: nothing is signed until start() (tests that need a batch of a known size).
   explicit ReceiptSigner(const SigningKey& key, bool started = true);

@@ -45,10 +45,7 @@ Reply Reply::json(unsigned status, const nlohmann::json& j) {
 }
 
 Reply Reply::json_text(unsigned status, std::string json_text) {
-  Reply r;
-  r.status = status;
-  r.body = std::move(json_text);
-  return r;
+  return text(status, "application/json", std::move(json_text));
 }
 
 Reply Reply::text(unsigned status, std::string content_type, std::string body) {

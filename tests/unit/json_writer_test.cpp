@@ -10,9 +10,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "catalog/search_index.hpp"  // append_utf8: the encoder the catalog's word splitter uses
 #include "core/json_writer.hpp"
 
 using darwaza::JsonWriter;
+namespace catalog = darwaza::catalog;
 using nlohmann::json;
 
 namespace {
@@ -49,22 +51,7 @@ TEST(JsonWriter, PassesValidUtf8Through) {
       static const std::uint32_t kRanges[][2] = {{0, 0x7F}, {0x80, 0x7FF}, {0x800, 0xD7FF}, {0xE000, 0xFFFF}, {0x10000, 0x10FFFF}};
       const auto& r = kRanges[rng() % 5];
       std::uint32_t cp = r[0] + rng() % (r[1] - r[0] + 1);
-      // UTF-8 encode by hand.
-      if (cp < 0x80) {
-        s += static_cast<char>(cp);
-      } else if (cp < 0x800) {
-        s += static_cast<char>(0xC0 | (cp >> 6));
-        s += static_cast<char>(0x80 | (cp & 0x3F));
-      } else if (cp < 0x10000) {
-        s += static_cast<char>(0xE0 | (cp >> 12));
-        s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        s += static_cast<char>(0x80 | (cp & 0x3F));
-      } else {
-        s += static_cast<char>(0xF0 | (cp >> 18));
-        s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        s += static_cast<char>(0x80 | (cp & 0x3F));
-      }
+      catalog::detail::append_utf8(s, static_cast<char32_t>(cp));
     }
     ASSERT_EQ(written(s), dumped(json(s))) << "round " << round;
   }
