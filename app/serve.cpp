@@ -415,6 +415,7 @@ int run_serve(DataOptions& data, ServeOptions& o) {
   server.run();
   app.applications.stop_signing();
   expiry_scan.stop();
+  outbox.stop();  // a round delivering a backlog ends after its current send
   outbox_rounds.stop();
   follow_registries.stop();
   replica_lag.stop();

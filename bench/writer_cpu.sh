@@ -3,21 +3,25 @@
 #
 #   bench/writer_cpu.sh [BINARY]        # default ./build/darwaza
 #   FROM=DIR CITIZENS=N bench/writer_cpu.sh [BINARY]
+#   SERVE_ARGS="--outbox-transport file --sms-transport file" bench/writer_cpu.sh [BINARY]
 #
 # Starts BINARY on a fresh data folder (127.0.0.1, the test fixtures' services), or on a copy of the
 # data folder DIR (say one `darwaza synth` filled, to write into a database larger than the writer's
-# page cache), signs CITIZENS citizens up (default 1), and lets wrk submit applications (-t2 -c64,
-# 12 s), each request with the next citizen's token. From second 4 to 9 it reads every thread's
-# CPU time from /proc and the 201s counted by /metrics, and prints the submissions/s of the run, the
-# busiest thread's CPU per submission (the single writer: group commit), all the server's threads'
-# CPU per submission, and wrk's (the load generator shares the machine's CPUs). For A/B comparisons of builds, run them interleaved on the same machine: the ratios
-# mean something, the absolute figures depend on whatever else runs.
+# page cache), with SERVE_ARGS as more options for `serve` (say an outbox transport, so that the
+# outbox worker queues and delivers while submissions come in), signs CITIZENS citizens up
+# (default 1), and lets wrk submit applications (-t2 -c64, 12 s), each request with the next
+# citizen's token. From second 4 to 9 it reads every thread's CPU time from /proc and the 201s
+# counted by /metrics, and prints the submissions/s of the run, the busiest thread's CPU per
+# submission (the single writer: group commit), all the server's threads' CPU per submission, and
+# wrk's (the load generator shares the machine's CPUs). For A/B comparisons of builds, run them
+# interleaved on the same machine: the ratios mean something, the absolute figures depend on
+# whatever else runs.
 set -euo pipefail
 BIN=${1:-./build/darwaza}
 D=$(mktemp -d /tmp/psub.XXXX)
 CITIZENS=${CITIZENS:-1}
 if [[ -n ${FROM:-} ]]; then cp -r "$FROM" $D/data; fi
-$BIN serve --listen 127.0.0.1:0 --port-file $D/port --data $D/data --access-log off --rate-limit-per-minute 0 --catalog-dir "$(dirname "$0")/../tests/fixtures/services" >$D/log 2>&1 &
+$BIN serve --listen 127.0.0.1:0 --port-file $D/port --data $D/data --access-log off --rate-limit-per-minute 0 --catalog-dir "$(dirname "$0")/../tests/fixtures/services" ${SERVE_ARGS:-} >$D/log 2>&1 &
 PID=$!
 for i in $(seq 100); do [[ -s $D/port ]] && break; sleep 0.1; done
 sleep 0.5

@@ -31,18 +31,18 @@ Vars vars_of(const Templates& templates, const Fact& f, const std::string& lang)
           {"comment", f.comment}};
 }
 
-void queue(storage::Tx& tx, const Notification& n, Channel channel, std::string recipient, const std::string& subject,
-           const std::string& body, UnixMs now) {
+void queue(storage::Tx& tx, const storage::UnqueuedNotification& n, Channel channel, const std::string& recipient,
+           const std::string& subject, const std::string& body) {
   if (recipient.empty()) return;
   OutboxMessage m;
-  m.id = crypto::time_ordered_id("obx", now);
+  m.id = crypto::time_ordered_id("obx", n.created_at);
   m.notification_id = n.id;
   m.channel = channel;
-  m.recipient = std::move(recipient);
+  m.recipient = recipient;
   m.subject = subject;
   m.body = body;
-  m.next_attempt_at = now;
-  m.created_at = now;
+  m.next_attempt_at = n.created_at;
+  m.created_at = n.created_at;
   tx.notifications().insert_outbox(m);
 }
 
@@ -63,14 +63,24 @@ int notify(storage::Tx& tx, const Templates& templates, std::span<const Fact> fa
       Rendered r = templates.render(fact.event, lang, vars_of(templates, fact, lang));
       Notification n{crypto::time_ordered_id("ntf", now), user_id,          to_string(fact.event), lang,
                      r.title,                  r.body,            fact.application_id,   fact.tracking_number,
-                     fact.certificate_id,      fact.dedupe_key,   now,                   std::nullopt};
-      if (!tx.notifications().insert(n)) continue;
-      ++written;
-      queue(tx, n, Channel::email, u->email, r.title, r.body, now);
-      queue(tx, n, Channel::sms, u->mobile, "", r.sms, now);
+                     fact.certificate_id,      fact.dedupe_key,   now,                   std::nullopt,
+                     r.sms};
+      if (tx.notifications().insert(n)) ++written;
     }
   }
   return written;
+}
+
+int queue_outbox(storage::Tx& tx, int limit) {
+  auto taken = tx.notifications().take_unqueued(limit);
+  std::optional<identity::User> u;
+  for (const auto& n : taken) {
+    if (!u || u->id != n.user_id) u = tx.users().by_id(n.user_id);
+    if (!u) continue;  // nobody to write to
+    queue(tx, n, Channel::email, u->email, n.title, n.body);
+    queue(tx, n, Channel::sms, u->mobile, "", n.sms);
+  }
+  return static_cast<int>(taken.size());
 }
 
 Notifications::Notifications(storage::Database& db, const Clock& clock, catalog::Catalog& catalog,

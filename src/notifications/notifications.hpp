@@ -1,7 +1,7 @@
 // The notifications module owns what a person is told about their applications: it writes one
 // notification per recipient and event (inside the caller's write transaction, so an event is
 // never committed without its notifications), queues their e-mail and SMS messages in the
-// outbox, serves the inbox, and finds certificates about to expire.
+// outbox (the outbox worker, in batches), serves the inbox, and finds certificates about to expire.
 #pragma once
 
 #include <span>
@@ -24,6 +24,7 @@ constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 100;
 constexpr int kExpiryNoticeDays = 30;         // tell holders this many days before a certificate ends
 constexpr int kExpiryScanBatch = 500;         // certificates handled per scan transaction
+constexpr int kQueueBatch = 500;              // notifications whose messages one transaction queues
 
 // What happened to an application, as the templates need it.
 struct Fact {
@@ -40,14 +41,20 @@ struct Fact {
   std::string dedupe_key;           // see Notification::dedupe_key
 };
 
-// Writes the notifications of one fact and queues their messages, inside `tx`. Recipients: the
-// person who filed the application and, for an organisation's application, its owners (members
-// who did not file it see the application but are not messaged about it). Returns how many
-// notifications were written (0 when each recipient already had the deduplicated one).
+// Writes the notifications of one fact inside `tx`, each marked for the outbox worker to queue
+// its e-mail and SMS (queue_outbox). Recipients: the person who filed the application and, for an
+// organisation's application, its owners (members who did not file it see the application but are
+// not messaged about it). Returns how many notifications were written (0 when each recipient
+// already had the deduplicated one).
 int notify(storage::Tx& tx, const Templates& templates, const Fact& fact, UnixMs now);
 // The same for several facts about one application (one applicant and organisation, e.g.
 // "approved" and "certificate issued"), reading the recipients once.
 int notify(storage::Tx& tx, const Templates& templates, std::span<const Fact> facts, UnixMs now);
+// Queues the e-mail and SMS messages of up to `limit` notifications not yet queued, oldest first,
+// inside `tx`: an e-mail to the person's address and an SMS to their mobile as they are now
+// (none to an empty one), due at once. Returns how many notifications it took: fewer than
+// `limit` when none is left. Two nodes never queue the same notification (a claim in one UPDATE).
+int queue_outbox(storage::Tx& tx, int limit);
 
 struct InboxQuery {
   bool unread_only = false;

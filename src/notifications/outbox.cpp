@@ -4,6 +4,7 @@
 
 #include "core/crypto.hpp"
 #include "core/log.hpp"
+#include "notifications/notifications.hpp"
 
 namespace darwaza::notifications {
 
@@ -39,8 +40,14 @@ OutboxWorker::OutboxWorker(storage::Database& db, const Clock& clock, std::uniqu
 Result<RoundReport> OutboxWorker::run_once() {
   RoundReport report;
   if (!email_ && !sms_) return report;
-  const int batch = claim_batch(options_.lease_ms, options_.send_timeout_ms);
   for (;;) {
+    auto queued = storage::write_value<int>(db_, [](storage::Tx& tx) -> Result<int> { return queue_outbox(tx, kQueueBatch); });
+    if (!queued.ok()) return queued.take_error();
+    report.queued += *queued;
+    if (*queued < kQueueBatch || stopping_.load()) break;
+  }
+  const int batch = claim_batch(options_.lease_ms, options_.send_timeout_ms);
+  while (!stopping_.load()) {
     const UnixMs now = clock_.now_ms();
     const UnixMs lease_until = now + options_.lease_ms;
     auto claimed = storage::write_value<std::vector<OutboxMessage>>(
@@ -60,8 +67,9 @@ Result<RoundReport> OutboxWorker::run_once() {
     for (; tried < claimed->size(); ++tried) {
       // A send that could outlast the lease might still be under way when another node claims
       // the message and sends it again: stop here and give the rest back.
+      // The server stopping: the rest go back too, for the next start or another node.
       const UnixMs send_at = clock_.now_ms();
-      if (send_at + options_.send_timeout_ms >= lease_until) break;
+      if (send_at + options_.send_timeout_ms >= lease_until || stopping_.load()) break;
       const auto& m = (*claimed)[tried];
       Transport* t = m.channel == Channel::email ? email_.get() : sms_.get();
       outcomes.push_back({&m, t->send(m, send_at)});
@@ -99,12 +107,14 @@ Result<RoundReport> OutboxWorker::run_once() {
     const int released = static_cast<int>(claimed->size() - tried);
     report.released += released;
     if (released > 0) {
-      logging::app().warn("outbox: {} claimed messages released untried: sends are slower than the lease allows",
-                          released);
+      if (!stopping_.load())
+        logging::app().warn("outbox: {} claimed messages released untried: sends are slower than the lease allows",
+                            released);
       return report;
     }
     if (static_cast<int>(claimed->size()) < batch) return report;
   }
+  return report;
 }
 
 }  // namespace darwaza::notifications

@@ -1,4 +1,5 @@
-// The outbox worker: claims due messages (a lease in one UPDATE, safe with several server
+// The outbox worker: queues the messages of new notifications (notifications::queue_outbox), claims
+// due messages (a lease in one UPDATE, safe with several server
 // nodes over one database), hands each to its channel's transport outside any transaction, and
 // records the outcome: delivered (final), retry later with exponential back-off, or failed after
 // kMaxDeliveryAttempts. A send is started only while the lease outlasts the transport's timeout,
@@ -39,6 +40,7 @@ struct OutboxOptions {
 };
 
 struct RoundReport {
+  int queued = 0;  // notifications whose messages this round put into the outbox
   int claimed = 0, delivered = 0, retried = 0, failed = 0;
   int released = 0;  // claimed but not tried: the lease could have run out during the send
 };
@@ -49,10 +51,13 @@ class OutboxWorker {
   OutboxWorker(storage::Database& db, const Clock& clock, std::unique_ptr<Transport> email,
                std::unique_ptr<Transport> sms, OutboxOptions options = {});
 
-  // One round: claim, deliver, record. Before each send it checks that the lease outlasts
+  // One round: queue the new notifications' messages, then claim, deliver, record. Before each send it checks that the lease outlasts
   // now + send_timeout_ms; if not, it stops and releases the rest of the batch. Repeats while
   // full batches come back and nothing was released.
   Result<RoundReport> run_once();
+  // Makes the current round (and any later one) end after the send under way: claimed messages
+  // not yet tried are given back. For the server's shutdown, which waits for the round.
+  void stop() { stopping_ = true; }
 
  private:
   storage::Database& db_;
@@ -60,6 +65,7 @@ class OutboxWorker {
   std::unique_ptr<Transport> email_, sms_;
   OutboxOptions options_;
   std::string owner_;  // this worker's lease name: unique per process start
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace darwaza::notifications

@@ -70,6 +70,9 @@ struct Notification {
   std::string dedupe_key;  // empty, or a key that makes a second insert for the same person a no-op
   UnixMs created_at = 0;
   std::optional<UnixMs> read_at;
+  // The SMS text, kept with the notification until the outbox worker queues its messages
+  // (queue_outbox); not read back into the inbox.
+  std::string sms;
 };
 
 enum class Channel { email, sms };

@@ -163,6 +163,8 @@ TEST(RegistrySearch, AnIndexOfWordsAloneIsUpgradedAndRecordsIndexedTheOldWayAreF
       "CREATE INDEX applications_by_org ON applications (org_id, created_at) WHERE org_id IS NOT NULL; "
       "DROP INDEX notifications_dedupe; CREATE UNIQUE INDEX notifications_dedupe ON notifications (user_id, dedupe_key); "
       "CREATE INDEX outbox_by_notification ON outbox (notification_id); "
+      "DROP INDEX notifications_to_queue; ALTER TABLE notifications DROP COLUMN to_queue; "
+      "ALTER TABLE notifications DROP COLUMN sms; "
       "DELETE FROM schema_migrations WHERE version >= 14;";
   const std::string back_to_v013 =
       testing_postgresql()

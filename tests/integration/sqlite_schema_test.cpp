@@ -190,3 +190,19 @@ TEST(SqliteSchema, TheOutboxIsNotIndexedByNotification) {
   EXPECT_EQ(names.find("outbox_by_notification"), std::string::npos) << names;
   EXPECT_NE(names.find("outbox_due"), std::string::npos) << names;
 }
+
+// V023: the notifications still to be queued for the outbox are the only ones in their index, the
+// outbox worker's pick reads it, and to_queue is 1 or NULL.
+TEST(SqliteSchema, OnlyNotificationsStillToQueueAreInTheirIndex) {
+  if (testing_postgresql()) GTEST_SKIP() << "SQLite's schema and query plans";
+  MigratedDb m;
+  EXPECT_NE(m.one_text("SELECT sql FROM sqlite_schema WHERE name = 'notifications_to_queue'").find("WHERE to_queue = 1"),
+            std::string::npos);
+  const std::string plan = m.plan("SELECT id FROM notifications WHERE to_queue = 1 ORDER BY id LIMIT 10");
+  EXPECT_NE(plan.find("notifications_to_queue"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << "read in id order: " << plan;
+  EXPECT_EQ(exec(m.db,
+                 "PRAGMA foreign_keys = OFF; INSERT INTO notifications (id, user_id, event, language, title, body, "
+                 "created_at, to_queue) VALUES ('n1', 'u1', 'submitted', 'en', 't', 'b', 1, 2)"),
+            SQLITE_CONSTRAINT);
+}

@@ -18,6 +18,7 @@
 #include "notifications/templates.hpp"
 #include "notifications/transport.hpp"
 #include "storage/database.hpp"
+#include "storage/sqlite/sqlite_connection.hpp"
 #include "temp_db.hpp"
 
 using namespace darwaza;
@@ -212,7 +213,7 @@ identity::User person(const std::string& id, const std::string& cnic, const std:
   return u;
 }
 
-// A person and one notification (with its e-mail and SMS queued) through notify().
+// A person and one notification through notify() (its e-mail and SMS still to be queued).
 std::string seed(storage::Database& db, UnixMs now) {
   std::string id;
   Status s = db.write([&](storage::Tx& tx) -> Status {
@@ -231,7 +232,7 @@ std::string seed(storage::Database& db, UnixMs now) {
   return id;
 }
 
-// `n` notifications (each with its e-mail and SMS queued) for one person.
+// `n` notifications (their e-mail and SMS still to be queued) for one person.
 std::vector<std::string> seed_many(storage::Database& db, UnixMs now, int n) {
   std::vector<std::string> ids;
   Status s = db.write([&](storage::Tx& tx) -> Status {
@@ -298,7 +299,50 @@ std::vector<OutboxMessage> outbox_of(storage::Database& db, const std::string& n
   return out;
 }
 
+// Asks the worker to stop during its first send (the server shutting down), then succeeds.
+class StoppingTransport final : public Transport {
+ public:
+  explicit StoppingTransport(std::vector<std::string>* sent) : sent_(sent) {}
+  void set_worker(OutboxWorker* w) { worker_ = w; }
+  Status send(const OutboxMessage& m, UnixMs) override {
+    worker_->stop();
+    sent_->push_back(m.id);
+    return ok_status();
+  }
+
+ private:
+  OutboxWorker* worker_ = nullptr;
+  std::vector<std::string>* sent_;
+};
+
 }  // namespace
+
+TEST(OutboxWorker, StoppingEndsTheRoundAfterTheSendUnderWayAndGivesTheRestBack) {
+  TempDb t("dz-notify");
+  ManualClock clock(1'700'000'000'000);
+  auto ids = seed_many(*t.db, clock.now_ms(), 20);  // 40 messages: more than a claim takes
+  std::vector<std::string> sent;
+  auto email = std::make_unique<StoppingTransport>(&sent);
+  StoppingTransport* e = email.get();
+  OutboxWorker w(*t.db, clock, std::move(email), nullptr, OutboxOptions{1000, 120'000, 5, 10});
+  e->set_worker(&w);
+  auto r = w.run_once();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->queued, 20);
+  EXPECT_EQ(r->claimed, 20) << "the e-mails (no SMS transport)";
+  EXPECT_EQ(r->delivered, 1);
+  EXPECT_EQ(r->released, 19);
+  EXPECT_EQ(sent.size(), 1u);
+  int pending = 0;
+  for (const auto& n : ids)
+    for (const auto& m : outbox_of(*t.db, n))
+      if (m.channel == Channel::email && m.state == "pending") {
+        ++pending;
+        EXPECT_EQ(m.attempts, 0) << "given back untried";
+      }
+  EXPECT_EQ(pending, 19);
+  EXPECT_EQ(w.run_once()->claimed, 0) << "a stopped worker starts no round";
+}
 
 TEST(OutboxWorker, RetriesWithBackoffThenDeliversOnce) {
   TempDb t("dz-notify");
@@ -361,6 +405,7 @@ TEST(OutboxWorker, ALeaseKeepsOtherWorkersOffUntilItExpires) {
   TempDb t("dz-notify");
   ManualClock clock(1'700'000'000'000);
   seed(*t.db, clock.now_ms());
+  ASSERT_TRUE(t.db->write([](storage::Tx& tx) { return queue_outbox(tx, kQueueBatch) == 1 ? ok_status() : internal_error("not queued"); }).ok());
   auto claim = [&](const std::string& owner) {
     std::vector<OutboxMessage> got;
     EXPECT_TRUE(t.db->write([&](storage::Tx& tx) {
@@ -448,6 +493,62 @@ TEST(OutboxWorker, NoSendStartsWhenTheLeaseCouldRunOutDuringIt) {
   EXPECT_EQ(once.size(), sent.size()) << "no message sent twice";
 }
 
+TEST(OutboxQueue, QueuesEachNotificationsMessagesOnceToThePersonsContactsAtQueueTime) {
+  TempDb t("dz-notify");
+  ManualClock clock(1'700'000'000'000);
+  auto ids = seed_many(*t.db, clock.now_ms(), 5);
+  auto queue = [&](int limit) {
+    int taken = -1;
+    EXPECT_TRUE(t.db->write([&](storage::Tx& tx) {
+                      taken = queue_outbox(tx, limit);
+                      return ok_status();
+                    }).ok());
+    return taken;
+  };
+  for (const auto& n : ids) EXPECT_TRUE(outbox_of(*t.db, n).empty()) << "notify() writes no outbox row";
+  // The person changes their address before the messages are queued: the new one is used.
+  ASSERT_TRUE(t.db->write([](storage::Tx& tx) {
+                    auto u = tx.users().by_id("usr_1");
+                    u->email = "ayesha.new@example.pk";
+                    tx.users().update(*u);
+                    return ok_status();
+                  }).ok());
+  EXPECT_EQ(queue(3), 3) << "a full batch";
+  EXPECT_EQ(queue(3), 2) << "the rest: fewer than the limit";
+  EXPECT_EQ(queue(3), 0) << "nothing is queued twice";
+  for (const auto& n : ids) {
+    auto rows = outbox_of(*t.db, n);
+    ASSERT_EQ(rows.size(), 2u) << n;
+    for (const auto& m : rows) {
+      EXPECT_EQ(m.state, "pending");
+      EXPECT_EQ(m.next_attempt_at, clock.now_ms()) << "due from the notification's time";
+      EXPECT_EQ(m.recipient, m.channel == Channel::email ? "ayesha.new@example.pk" : "+923001234567");
+      if (m.channel == Channel::email) EXPECT_NE(m.subject.find("DZ-TEST-"), std::string::npos);
+      else EXPECT_TRUE(m.subject.empty());
+      EXPECT_NE(m.body.find("DZ-TEST-"), std::string::npos) << "the text notify() rendered";
+    }
+  }
+}
+
+TEST(OutboxQueue, TheWorkerQueuesBeforeItClaimsAndANotificationOfAnOlderBinaryIsNotQueuedAgain) {
+  TempDb t("dz-notify");
+  ManualClock clock(1'700'000'000'000);
+  std::string n = seed(*t.db, clock.now_ms());
+  // A notification as binaries before V023 wrote it: its messages went into the outbox with it.
+  storage::sqlite::Connection((t.dir / "t.db").string(), false)
+      .exec_script("INSERT INTO notifications (id, user_id, event, language, title, body, created_at) "
+                   "VALUES ('ntf_old', 'usr_1', 'approved', 'en', 'Old', 'Old body', 1)");
+  std::vector<std::string> sent;
+  OutboxWorker w(*t.db, clock, std::make_unique<ScriptedTransport>(0, &sent), nullptr, OutboxOptions{1000, 60000, 5});
+  auto r = w.run_once();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->queued, 1);
+  EXPECT_EQ(r->delivered, 1) << "the e-mail, queued and sent in the same round";
+  EXPECT_EQ(outbox_of(*t.db, n).size(), 2u);
+  EXPECT_TRUE(outbox_of(*t.db, "ntf_old").empty());
+  EXPECT_EQ(w.run_once()->queued, 0);
+}
+
 TEST(NotificationInbox, DedupeKeyWritesOnce) {
   TempDb t("dz-notify");
   Status s = t.db->write([&](storage::Tx& tx) {
@@ -465,6 +566,8 @@ TEST(NotificationInbox, DedupeKeyWritesOnce) {
     EXPECT_EQ(page.total, 1);
     EXPECT_EQ(page.items.at(0).language, "en");
     EXPECT_NE(page.items.at(0).title.find("2030-01-01"), std::string::npos);
+    EXPECT_TRUE(tx.notifications().outbox_of(page.items.at(0).id).empty()) << "queued by the outbox worker";
+    EXPECT_EQ(queue_outbox(tx, kQueueBatch), 1);
     auto out = tx.notifications().outbox_of(page.items.at(0).id);
     EXPECT_EQ(out.size(), 1u) << "no mobile: e-mail only";
     return ok_status();

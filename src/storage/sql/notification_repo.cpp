@@ -1,5 +1,7 @@
 #include "storage/sql/notification_repo.hpp"
 
+#include <algorithm>
+
 namespace darwaza::storage::sql {
 namespace {
 using notifications::Channel;
@@ -8,8 +10,13 @@ using notifications::OutboxMessage;
 
 constexpr const char* kInsertNotification =
     "INSERT INTO notifications (id, user_id, event, language, title, body, application_id, tracking_number, "
-    "certificate_id, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "certificate_id, dedupe_key, created_at, sms, to_queue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
     "ON CONFLICT (user_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING";  // the partial index of V021
+// As kClaimOutbox: the inner SELECT picks, the outer WHERE re-checks (PostgreSQL, two nodes).
+constexpr const char* kTakeUnqueued =
+    "UPDATE notifications SET to_queue = NULL "
+    "WHERE id IN (SELECT id FROM notifications WHERE to_queue = 1 ORDER BY id LIMIT ?) AND to_queue = 1 "
+    "RETURNING id, user_id, title, body, coalesce(sms, ''), created_at";
 constexpr const char* kNotificationsOfUser =
     "SELECT id, user_id, event, language, title, body, coalesce(application_id, ''), coalesce(tracking_number, ''), "
     "coalesce(certificate_id, ''), coalesce(dedupe_key, ''), created_at, read_at FROM notifications "
@@ -57,7 +64,8 @@ constexpr const char* kOutboxOf =
 
 Notification notification_row(const Query& q) {
   return Notification{q.text(0), q.text(1), q.text(2), q.text(3),  q.text(4),    q.text(5),
-                      q.text(6), q.text(7), q.text(8), q.text(9), q.integer(10), q.opt_integer(11)};
+                      q.text(6), q.text(7), q.text(8), q.text(9), q.integer(10), q.opt_integer(11),
+                      std::string()};  // the SMS text is the outbox's
 }
 
 OutboxMessage outbox_row(const Query& q) {
@@ -88,8 +96,18 @@ bool SqlNotificationRepo::insert(const Notification& n) {
   auto q = c_.query(kInsertNotification);
   q.bind_all(n.id, n.user_id, n.event, n.language, n.title, n.body);
   q.bind_or_null(7, n.application_id).bind_or_null(8, n.tracking_number).bind_or_null(9, n.certificate_id);
-  q.bind_or_null(10, n.dedupe_key).bind(11, n.created_at);
+  q.bind_or_null(10, n.dedupe_key).bind(11, n.created_at).bind(12, n.sms);
   return q.exec() > 0;
+}
+
+std::vector<UnqueuedNotification> SqlNotificationRepo::take_unqueued(int limit) {
+  auto q = c_.query(kTakeUnqueued);
+  q.bind(1, limit);
+  std::vector<UnqueuedNotification> out;
+  while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.integer(5)});
+  // RETURNING gives the rows in no promised order; the oldest are queued first.
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return out;
 }
 
 NotificationPage SqlNotificationRepo::for_user(const std::string& user_id, bool unread_only, int offset, int limit) {
