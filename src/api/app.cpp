@@ -21,7 +21,7 @@ App::App(storage::Database& db_, const Clock& clock_, AppOptions options_, certi
       registries(db, clock, true, &parts),
       signing_key(std::move(key)),
       applications(db, clock, catalog, registries, signing_key, notifications::Templates::builtin(),
-                   applications::Options{options.public_url, options.holidays}),
+                   applications::Options{options.public_url, options.holidays, options.tracking_numbers}),
       documents(db, clock, options.documents_dir, options.document_quota),
       audit(db, clock, signing_key),
       indicators(db, clock),

@@ -50,6 +50,8 @@ struct AppOptions {
   // /readyz answers 503 clock-skewed while this node's clock is further than this from the
   // database server's (PostgreSQL; api/node_clock.hpp); 0: not checked.
   double max_clock_skew_ms = kDefaultMaxClockSkewMs;
+  // Where new tracking numbers come from (applications::Options; tests script clashes).
+  std::function<std::string(UnixMs)> tracking_numbers = applications::new_tracking_number;
 };
 
 struct App {

@@ -49,14 +49,17 @@ bool looks_like_tracking_number(std::string_view s) {
   return s.size() == kTrackingNumberLength && s.starts_with(kTrackingPrefix);
 }
 
-std::string new_tracking_number() {
-  static constexpr char kAlphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // 32 symbols, no 0/1/I/O
-  unsigned char b[16];
+std::string new_tracking_number(UnixMs at) {
+  static constexpr char kAlphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // 32 symbols, no 0/1/I/O, ASCII order
+  constexpr int kTimeSymbols = 8;                                         // 40 bits of 4 ms steps
+  const auto steps = static_cast<std::uint64_t>(std::max<UnixMs>(at - kTrackingEpochMs, 0) / 4);
+  unsigned char b[kTimeSymbols];
   crypto::identifier_random_bytes(b, sizeof b);
   std::string out(kTrackingPrefix);
-  for (int i = 0; i < 16; ++i) {
+  for (int i = 0; i < 2 * kTimeSymbols; ++i) {
     if (i > 0 && i % 4 == 0) out += '-';
-    out += kAlphabet[b[i] & 31u];
+    const unsigned symbol = i < kTimeSymbols ? static_cast<unsigned>(steps >> (5 * (kTimeSymbols - 1 - i))) : b[i - kTimeSymbols];
+    out += kAlphabet[symbol & 31u];
   }
   return out;
 }

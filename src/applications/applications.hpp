@@ -103,9 +103,26 @@ struct View {
   catalog::DefinitionPtr definition;
 };
 
+// DZ-TTTT-TTTT-RRRR-RRRR, in 32 unambiguous symbols (no 0/1/I/O) taken in ASCII order: 8 symbols
+// of the time `at` (4 ms steps since kTrackingEpochMs, 40 bits: until the year 2159), then 8
+// random ones (40 bits). Numbers made later sort after earlier ones, so the index of tracking
+// numbers grows at one end: random ones cost each submission a page of the write-ahead log and
+// of the checkpoint. Unguessable by the random part (2^40 in each 4 ms); a number grants nothing
+// by itself (every read checks who asks). Two of the same 4 ms can clash: the insert says so, and
+// the submission draws again (commit_submit).
+inline constexpr const char* kTrackingPrefix = "DZ-";
+inline constexpr std::size_t kTrackingNumberLength = 22;
+inline constexpr UnixMs kTrackingEpochMs = 1'577'836'800'000;  // 2020-01-01T00:00:00Z
+inline constexpr int kTrackingNumberDraws = 8;  // clashes in a row before a submission gives up (500)
+std::string new_tracking_number(UnixMs at);
+// The shape of a tracking number (prefix and length), not a check that one was issued.
+bool looks_like_tracking_number(std::string_view s);
+
 struct Options {
   std::string public_url = "http://127.0.0.1:8080";  // base of verify links in certificates and QR codes
   Holidays holidays;  // public holidays: not working days for the SLAs
+  // Where new tracking numbers come from (tests script clashes).
+  std::function<std::string(UnixMs)> tracking_numbers = new_tracking_number;
 };
 
 class Applications {
@@ -210,6 +227,8 @@ class Applications {
   struct SubmitPlan;
   Result<std::shared_ptr<SubmitPlan>> plan_submit(const Principal& who, SubmitInput in, const std::string& lang);
   Result<Committed> commit_submit(storage::Tx& tx, SubmitPlan& p);
+  // Gives the plan's row a new tracking number, and its receipt and idempotency record with it.
+  void number(SubmitPlan& p) const;
   Result<Submitted> finish_submit(const SubmitPlan& p, Result<Committed> c, std::string signed_receipt = {}) const;
 
   storage::Database& db_;
@@ -223,11 +242,5 @@ class Applications {
   certificates::ReceiptSigner signer_{key_};
 };
 
-// DZ-XXXX-XXXX-XXXX-XXXX: 80 random bits in an unambiguous alphabet.
-inline constexpr const char* kTrackingPrefix = "DZ-";
-inline constexpr std::size_t kTrackingNumberLength = 22;
-std::string new_tracking_number();
-// The shape of a tracking number (prefix and length), not a check that one was issued.
-bool looks_like_tracking_number(std::string_view s);
 
 }  // namespace darwaza::applications

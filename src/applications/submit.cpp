@@ -101,7 +101,6 @@ Result<std::shared_ptr<Applications::SubmitPlan>> Applications::plan_submit(cons
   // writer only writes: the row, the receipt's content and what an idempotency key keeps.
   Application& fresh = p->fresh;
   fresh.id = crypto::time_ordered_id("app", p->now);
-  fresh.tracking_number = new_tracking_number();
   fresh.service_id = def.id;
   fresh.service_version = def.version;
   fresh.agency_id = def.agency;
@@ -111,18 +110,23 @@ Result<std::shared_ptr<Applications::SubmitPlan>> Applications::plan_submit(cons
   fresh.data = p->data.dump();
   fresh.fee_paisa = def.fee.amount_paisa;
   fresh.created_at = fresh.updated_at = fresh.state_entered_at = p->now;
-  if (!in.draft) p->body = receipt_body(fresh, def);  // submitted_at: now, as created_at
-  if (!in.idempotency_key.empty()) {
+  p->in = std::move(in);
+  number(*p);
+  return p;
+}
+
+void Applications::number(SubmitPlan& p) const {
+  p.fresh.tracking_number = options_.tracking_numbers(p.now);
+  if (!p.in.draft) p.body = receipt_body(p.fresh, *p.def);  // submitted_at: now, as created_at
+  if (!p.in.idempotency_key.empty()) {
     JsonWriter kept;
-    kept.begin_object().member("application_id", fresh.id).key("receipt_body");
-    if (p->body.empty())
+    kept.begin_object().member("application_id", p.fresh.id).key("receipt_body");
+    if (p.body.empty())
       kept.null();
     else
-      kept.raw(p->body);
-    p->kept = kept.end_object().take();
+      kept.raw(p.body);
+    p.kept = kept.end_object().take();
   }
-  p->in = std::move(in);
-  return p;
 }
 
 Result<Applications::Committed> Applications::commit_submit(storage::Tx& tx, SubmitPlan& p) {
@@ -148,7 +152,13 @@ Result<Applications::Committed> Applications::commit_submit(storage::Tx& tx, Sub
   Application a = p.fresh;
   if (!in.draft)
     if (Status s = prepare_submit(tx, a, def, p.data, p.now, p.lang); !s.ok()) return s.take_error();
-  tx.applications().insert(a);  // in its final state: the row is written once
+  // In its final state: the row is written once. Its tracking number may clash with one drawn in
+  // the same 4 ms: then the plan draws again, and the receipt is written anew with the new number.
+  for (int draws = 1; !tx.applications().try_insert(a); ++draws) {
+    if (draws == kTrackingNumberDraws) return internal_error("no free tracking number in " + std::to_string(draws) + " draws");
+    number(p);
+    a.tracking_number = p.fresh.tracking_number;
+  }
   if (Status s = link_documents(tx, def, p.data, {p.who.user_id}, a.id, p.lang); !s.ok()) return s.take_error();
   if (in.draft)
     tx.applications().add_event(draft_created_event(p.who, a, p.now));

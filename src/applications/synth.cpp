@@ -124,7 +124,6 @@ SynthApplication ApplicationSynth::make(std::int64_t index, const std::string& a
   SynthApplication out;
   Application& a = out.application;
   a.id = crypto::random_id("app");
-  a.tracking_number = new_tracking_number();
   a.service_id = def.id;
   a.service_version = def.version;
   a.agency_id = def.agency;
@@ -133,6 +132,7 @@ SynthApplication ApplicationSynth::make(std::int64_t index, const std::string& a
   a.data = svc.data[rng.below(svc.data.size())];
   a.fee_paisa = def.fee.amount_paisa;
   a.created_at = now_ - kMaxStepMs * 5 - static_cast<UnixMs>(rng.below(static_cast<std::uint64_t>(kHistoryMs)));
+  a.tracking_number = new_tracking_number(a.created_at);
   a.updated_at = a.state_entered_at = a.created_at;
 
   int roll = static_cast<int>(rng.below(100)), acc = 0;

@@ -25,7 +25,10 @@ struct ApplicationPage {
 class ApplicationRepo {
  public:
   virtual ~ApplicationRepo() = default;
+  // A plain INSERT (bulk loads send it as COPY on PostgreSQL): a taken id or tracking number is an error.
   virtual void insert(const applications::Application& a) = 0;
+  // The same, but false (nothing written) when the tracking number is taken.
+  virtual bool try_insert(const applications::Application& a) = 0;
   virtual void update(const applications::Application& a) = 0;
   virtual std::optional<applications::Application> by_id(const std::string& id) = 0;
   virtual std::optional<applications::Application> by_tracking(const std::string& tracking) = 0;

@@ -17,6 +17,12 @@ constexpr const char* kInsertApplication =
     "INSERT INTO applications (id, tracking_number, service_id, service_version, agency_id, applicant_user_id, org_id, "
     "state, is_open, data, fee_paisa, paid_paisa, assigned_to, certificate_id, created_at, submitted_at, updated_at, "
     "decided_at, state_entered_at, sla_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+// Another statement, not a suffix added at run time: every statement's text is a constant.
+constexpr const char* kInsertApplicationUnlessTracked =
+    "INSERT INTO applications (id, tracking_number, service_id, service_version, agency_id, applicant_user_id, org_id, "
+    "state, is_open, data, fee_paisa, paid_paisa, assigned_to, certificate_id, created_at, submitted_at, updated_at, "
+    "decided_at, state_entered_at, sla_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (tracking_number) DO NOTHING";
 constexpr const char* kUpdateApplication =
     "UPDATE applications SET state = ?, is_open = ?, data = ?, fee_paisa = ?, paid_paisa = ?, assigned_to = ?, "
     "certificate_id = ?, submitted_at = ?, updated_at = ?, decided_at = ?, state_entered_at = ?, sla_due_at = ? "
@@ -127,14 +133,22 @@ constexpr const char* kOfficerMoves =
     "GROUP BY 1, 2, 3, 4 ORDER BY 4";
 }  // namespace
 
-void SqlApplicationRepo::insert(const Application& a) {
-  auto q = c_.query(kInsertApplication);
+namespace {
+int insert_with(Connection& c, const char* sql, const Application& a) {
+  auto q = c.query(sql);
   q.bind_all(a.id, a.tracking_number, a.service_id, a.service_version, a.agency_id, a.applicant_user_id);
   q.bind_or_null(7, a.org_id).bind(8, a.state).bind(9, a.open ? 1 : 0).bind(10, a.data).bind(11, a.fee_paisa);
   q.bind(12, a.paid_paisa).bind_or_null(13, a.assigned_to).bind_or_null(14, a.certificate_id).bind(15, a.created_at);
   q.bind(16, a.submitted_at).bind(17, a.updated_at).bind(18, a.decided_at).bind(19, a.state_entered_at);
   q.bind(20, a.sla_due_at);
-  q.exec();
+  return q.exec();
+}
+}  // namespace
+
+void SqlApplicationRepo::insert(const Application& a) { insert_with(c_, kInsertApplication, a); }
+
+bool SqlApplicationRepo::try_insert(const Application& a) {
+  return insert_with(c_, kInsertApplicationUnlessTracked, a) > 0;
 }
 
 void SqlApplicationRepo::update(const Application& a) {

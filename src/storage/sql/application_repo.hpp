@@ -10,6 +10,7 @@ class SqlApplicationRepo final : public ApplicationRepo {
  public:
   explicit SqlApplicationRepo(Connection& c) : c_(c) {}
   void insert(const applications::Application& a) override;
+  bool try_insert(const applications::Application& a) override;
   void update(const applications::Application& a) override;
   std::optional<applications::Application> by_id(const std::string& id) override;
   std::optional<applications::Application> by_tracking(const std::string& tracking) override;
