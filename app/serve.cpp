@@ -46,7 +46,7 @@ struct ServeOptions {
   int session_purge_s = 3600;        // delete expired and revoked sessions this often; 0: never
   int unreferenced_document_days = documents::kDefaultUnreferencedDays;  // 0: never purge them
   // Notifications' outbox (docs/notifications.md).
-  std::string outbox_transport = "none";  // e-mail: smtp, file or none (messages stay queued)
+  std::string outbox_transport = "none";  // e-mail: smtp, file or none (notifications wait unqueued)
   std::string sms_transport = "none";     // SMS: file or none (no SMS gateway yet)
   std::string outbox_dir;                 // file transport folder; default <data-dir>/outbox
   notifications::SmtpOptions smtp;
@@ -525,7 +525,7 @@ void register_serve(CLI::App& app, DataOptions& data) {
       ->check(CLI::IsMember({"memory", "database"}))
       ->capture_default_str();
   cmd->add_option("--outbox-transport", o->outbox_transport,
-                  "Deliver notification e-mails by smtp, to files (file) or not at all (none: they stay queued)")
+                  "Deliver notification e-mails by smtp, to files (file) or not at all (none: they wait, to be queued and sent once a transport is configured)")
       ->check(CLI::IsMember({"smtp", "file", "none"}))
       ->capture_default_str();
   cmd->add_option("--sms-transport", o->sms_transport, "Deliver notification SMS to files (file) or not at all (none)")

@@ -40,14 +40,18 @@ OutboxWorker::OutboxWorker(storage::Database& db, const Clock& clock, std::uniqu
 Result<RoundReport> OutboxWorker::run_once() {
   RoundReport report;
   if (!email_ && !sms_) return report;
-  for (;;) {
-    auto queued = storage::write_value<int>(db_, [](storage::Tx& tx) -> Result<int> { return queue_outbox(tx, kQueueBatch); });
-    if (!queued.ok()) return queued.take_error();
-    report.queued += *queued;
-    if (*queued < kQueueBatch || stopping_.load()) break;
-  }
   const int batch = claim_batch(options_.lease_ms, options_.send_timeout_ms);
+  bool more_to_queue = true;
   while (!stopping_.load()) {
+    // One batch of new notifications queued per claim, so that deliveries go on while a backlog
+    // (a burst, or a transport configured after a while) is being queued.
+    if (more_to_queue) {
+      auto queued =
+          storage::write_value<int>(db_, [](storage::Tx& tx) -> Result<int> { return queue_outbox(tx, kQueueBatch); });
+      if (!queued.ok()) return queued.take_error();
+      report.queued += *queued;
+      more_to_queue = *queued == kQueueBatch;
+    }
     const UnixMs now = clock_.now_ms();
     const UnixMs lease_until = now + options_.lease_ms;
     auto claimed = storage::write_value<std::vector<OutboxMessage>>(
@@ -56,7 +60,10 @@ Result<RoundReport> OutboxWorker::run_once() {
         });
     if (!claimed.ok()) return claimed.take_error();
     report.claimed += static_cast<int>(claimed->size());
-    if (claimed->empty()) return report;
+    if (claimed->empty()) {
+      if (more_to_queue) continue;
+      return report;
+    }
 
     struct Outcome {
       const OutboxMessage* m;
@@ -112,7 +119,7 @@ Result<RoundReport> OutboxWorker::run_once() {
                             released);
       return report;
     }
-    if (static_cast<int>(claimed->size()) < batch) return report;
+    if (static_cast<int>(claimed->size()) < batch && !more_to_queue) return report;
   }
   return report;
 }

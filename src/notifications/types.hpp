@@ -70,8 +70,9 @@ struct Notification {
   std::string dedupe_key;  // empty, or a key that makes a second insert for the same person a no-op
   UnixMs created_at = 0;
   std::optional<UnixMs> read_at;
-  // The SMS text, kept with the notification until the outbox worker queues its messages
-  // (queue_outbox); not read back into the inbox.
+  // The SMS text the outbox worker queues (queue_outbox); it stays in the row afterwards (an
+  // UPDATE's RETURNING gives the new values, so the claim cannot also clear it). Not read back
+  // into the inbox.
   std::string sms;
 };
 

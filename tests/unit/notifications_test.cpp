@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -528,6 +529,40 @@ TEST(OutboxQueue, QueuesEachNotificationsMessagesOnceToThePersonsContactsAtQueue
       EXPECT_NE(m.body.find("DZ-TEST-"), std::string::npos) << "the text notify() rendered";
     }
   }
+}
+
+namespace {
+// Calls `on_send` with each message, then succeeds.
+class CallbackTransport final : public Transport {
+ public:
+  explicit CallbackTransport(std::function<void(const OutboxMessage&)> on_send) : on_send_(std::move(on_send)) {}
+  Status send(const OutboxMessage& m, UnixMs) override {
+    on_send_(m);
+    return ok_status();
+  }
+
+ private:
+  std::function<void(const OutboxMessage&)> on_send_;
+};
+}  // namespace
+
+TEST(OutboxQueue, DeliveriesGoOnWhileABacklogIsQueued) {
+  TempDb t("dz-notify");
+  ManualClock clock(1'700'000'000'000);
+  auto ids = seed_many(*t.db, clock.now_ms(), kQueueBatch + 1);
+  std::sort(ids.begin(), ids.end());  // oldest (queued first) to newest
+  bool newest_queued_at_first_send = true;
+  int sends = 0;
+  auto email = std::make_unique<CallbackTransport>([&](const OutboxMessage&) {
+    if (sends++ == 0) newest_queued_at_first_send = !outbox_of(*t.db, ids.back()).empty();
+  });
+  OutboxWorker w(*t.db, clock, std::move(email), nullptr, OutboxOptions{1000, 120'000, 5, 10});
+  auto r = w.run_once();
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(newest_queued_at_first_send) << "the first sends came before the whole backlog was queued";
+  EXPECT_EQ(r->queued, kQueueBatch + 1);
+  EXPECT_EQ(r->delivered, kQueueBatch + 1) << "every e-mail in the same round";
+  EXPECT_EQ(sends, kQueueBatch + 1);
 }
 
 TEST(OutboxQueue, TheWorkerQueuesBeforeItClaimsAndANotificationOfAnOlderBinaryIsNotQueuedAgain) {
