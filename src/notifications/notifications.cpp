@@ -31,7 +31,7 @@ Vars vars_of(const Templates& templates, const Fact& f, const std::string& lang)
           {"comment", f.comment}};
 }
 
-void queue(storage::Tx& tx, const storage::UnqueuedNotification& n, Channel channel, const std::string& recipient,
+void queue(storage::Tx& tx, const Notification& n, Channel channel, const std::string& recipient,
            const std::string& subject, const std::string& body) {
   if (recipient.empty()) return;
   OutboxMessage m;

@@ -73,8 +73,8 @@ Result<RoundReport> OutboxWorker::run_once() {
     std::size_t tried = 0;
     for (; tried < claimed->size(); ++tried) {
       // A send that could outlast the lease might still be under way when another node claims
-      // the message and sends it again: stop here and give the rest back.
-      // The server stopping: the rest go back too, for the next start or another node.
+      // the message and sends it again: stop here and give the rest back (as when the server
+      // stops: for the next start or another node).
       const UnixMs send_at = clock_.now_ms();
       if (send_at + options_.send_timeout_ms >= lease_until || stopping_.load()) break;
       const auto& m = (*claimed)[tried];

@@ -51,9 +51,9 @@ class OutboxWorker {
   OutboxWorker(storage::Database& db, const Clock& clock, std::unique_ptr<Transport> email,
                std::unique_ptr<Transport> sms, OutboxOptions options = {});
 
-  // One round: queue the new notifications' messages, then claim, deliver, record. Before each send it checks that the lease outlasts
-  // now + send_timeout_ms; if not, it stops and releases the rest of the batch. Repeats while
-  // full batches come back and nothing was released.
+  // One round: queue a batch of new notifications' messages, claim, deliver, record; repeated
+  // while full batches come back (of either) and nothing was released. Before each send it checks
+  // that the lease outlasts now + send_timeout_ms; if not, it stops and releases the rest.
   Result<RoundReport> run_once();
   // Makes the current round (and any later one) end after the send under way: claimed messages
   // not yet tried are given back. For the server's shutdown, which waits for the round.

@@ -27,16 +27,6 @@ struct ExpiringCertificate {
   int service_version = 0;
 };
 
-// A notification whose e-mail and SMS are still to be queued in the outbox.
-struct UnqueuedNotification {
-  std::string id;
-  std::string user_id;
-  std::string title;  // the e-mail's subject
-  std::string body;   // the e-mail's body
-  std::string sms;
-  UnixMs created_at = 0;
-};
-
 class NotificationRepo {
  public:
   virtual ~NotificationRepo() = default;
@@ -44,8 +34,9 @@ class NotificationRepo {
   // A notification written is to be queued (take_unqueued).
   virtual bool insert(const notifications::Notification& n) = 0;
   // Takes up to `limit` notifications still to be queued, oldest first, and marks them queued, in
-  // one statement: two nodes never take the same one (as claim_outbox).
-  virtual std::vector<UnqueuedNotification> take_unqueued(int limit) = 0;
+  // one statement: two nodes never take the same one (as claim_outbox). Each with what its
+  // messages need: id, user_id, title (the e-mail's subject), body, sms and created_at.
+  virtual std::vector<notifications::Notification> take_unqueued(int limit) = 0;
   // Newest first.
   virtual NotificationPage for_user(const std::string& user_id, bool unread_only, int offset, int limit) = 0;
   // False when the person has no such notification. Reading twice keeps the first read time.

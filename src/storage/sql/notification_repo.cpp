@@ -100,11 +100,19 @@ bool SqlNotificationRepo::insert(const Notification& n) {
   return q.exec() > 0;
 }
 
-std::vector<UnqueuedNotification> SqlNotificationRepo::take_unqueued(int limit) {
+std::vector<Notification> SqlNotificationRepo::take_unqueued(int limit) {
   auto q = c_.query(kTakeUnqueued);
   q.bind(1, limit);
-  std::vector<UnqueuedNotification> out;
-  while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.integer(5)});
+  std::vector<Notification> out;
+  while (q.step()) {
+    Notification& n = out.emplace_back();
+    n.id = q.text(0);
+    n.user_id = q.text(1);
+    n.title = q.text(2);
+    n.body = q.text(3);
+    n.sms = q.text(4);
+    n.created_at = q.integer(5);
+  }
   // RETURNING gives the rows in no promised order; the oldest are queued first.
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return out;

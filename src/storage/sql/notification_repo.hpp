@@ -10,7 +10,7 @@ class SqlNotificationRepo final : public NotificationRepo {
  public:
   explicit SqlNotificationRepo(Connection& c) : c_(c) {}
   bool insert(const notifications::Notification& n) override;
-  std::vector<UnqueuedNotification> take_unqueued(int limit) override;
+  std::vector<notifications::Notification> take_unqueued(int limit) override;
   NotificationPage for_user(const std::string& user_id, bool unread_only, int offset, int limit) override;
   bool mark_read(const std::string& id, const std::string& user_id, UnixMs at) override;
   std::vector<ExpiringCertificate> expiring_unnotified(const std::string& from_date, const std::string& to_date,
