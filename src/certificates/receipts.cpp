@@ -8,6 +8,7 @@
 #include "certificates/certificate.hpp"
 #include "core/json_writer.hpp"
 #include "core/log.hpp"
+#include "core/wake_batch.hpp"
 
 namespace darwaza::certificates {
 namespace {
@@ -204,7 +205,7 @@ void ReceiptSigner::sign_async(std::string canonical_body, Done done) {
     std::lock_guard lock(mu_);
     if (!stopping_) {
       queue_.emplace_back(std::move(canonical_body), std::move(done));
-      cv_.notify_one();
+      notify_once(cv_);  // when receipts come in a batch: once, after the batch's last
       return;
     }
   }

@@ -63,7 +63,9 @@ std::string receipt_batch_statement(const Digest& root, std::uint64_t size);
 std::vector<std::string> sign_receipts(std::span<const std::string> canonical_bodies, const SigningKey& key);
 
 // Signs receipts on a thread of its own, as group commit writes: the receipts that arrive while it
-// signs one batch form the next, so the signatures per receipt fall as submissions rise. `done`
+// signs one batch form the next, so the signatures per receipt fall as submissions rise. Receipts
+// handed over inside a WakeBatch (core/wake_batch.hpp: the database hands a flushed batch's
+// results over in one) wake the thread once, after the last, so they are signed together. `done`
 // runs on that thread (post it on to where it belongs). Destroying the signer signs what is queued.
 class ReceiptSigner {
  public:

@@ -21,6 +21,7 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
+#include "core/wake_batch.hpp"
 #include "storage/sql/sql_tx.hpp"
 
 namespace darwaza::storage::sql {
@@ -251,6 +252,7 @@ void GroupCommitDatabase::run_batch(std::vector<Job*>& batch) {
 void GroupCommitDatabase::deliver(Completions done) { complete_all(done, nullptr); }
 
 void GroupCommitDatabase::complete_all(Completions& done, const Status* failure) {
+  WakeBatch wakes;  // a thread that takes many of the results (the receipt signer) wakes to all of them
   for (auto& [complete, result] : done) {
     try {
       complete(failure ? *failure : std::move(result));
