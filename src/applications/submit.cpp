@@ -167,7 +167,8 @@ Result<Applications::Committed> Applications::commit_submit(storage::Tx& tx, Sub
   if (!in.idempotency_key.empty())
     tx.applications().put_idempotent(p.principal_key, in.idempotency_key, {p.request_hash, 201, p.kept}, p.now);
   audit::record(tx, p.who, p.now, act_on(a, in.draft ? "application.draft" : "application.submit"));
-  return Committed{Submitted{std::move(a), std::string(), false, nullptr}, std::move(p.body)};
+  // p.body is copied, not moved: the writer may run this a second time (Rerun::allowed).
+  return Committed{Submitted{std::move(a), std::string(), false, nullptr}, p.body};
 }
 
 Result<Submitted> Applications::finish_submit(const SubmitPlan& p, Result<Committed> c,
@@ -214,7 +215,9 @@ void Applications::submit_async(const Principal& who, SubmitInput in, const std:
             done(finish_submit(*p, std::move(*committed), std::move(signed_receipt).value()));
           });
         });
-      });
+      },
+      // commit_submit leaves no trace but its statements and its result: it may run twice.
+      storage::Rerun::allowed);
 }
 
 }  // namespace darwaza::applications

@@ -65,6 +65,16 @@ using TxFn = std::function<Status(Tx&)>;
 using Post = std::function<void(std::function<void()>)>;
 using WriteDone = std::function<void(Status)>;
 
+// Whether the writer may run a write's function a second time (write_async). `never`: it runs
+// once, in a savepoint of its own, so that its failure undoes its changes alone. `allowed`: its
+// only effects are its statements and the value it hands back (nothing else it does may be seen
+// twice, and what it hands back is made afresh each run); writes of that kind that follow one another in a
+// batch share one savepoint, and when one of them fails after it has changed rows (or with an
+// exception), the savepoint is rolled back and they run again, each in a savepoint of its own. A
+// savepoint makes the engine keep a copy of every page a write changes that an earlier write of
+// the batch had changed; sharing one saves most of those copies.
+enum class Rerun { never, allowed };
+
 struct DatabaseOptions {
   std::string url;              // a file path, sqlite:PATH, or postgresql://... (libpq URI)
   int reader_connections = 72;  // upper bound on concurrent readers
@@ -105,7 +115,7 @@ class Database {
   virtual Status write(const TxFn& fn) = 0;
   // The same write without a waiting thread: `done` gets what write() would have returned, run
   // through `post` once the write is durable (or refused). The database keeps `fn` until then.
-  virtual void write_async(TxFn fn, Post post, WriteDone done) = 0;
+  virtual void write_async(TxFn fn, Post post, WriteDone done, Rerun rerun = Rerun::never) = 0;
   // Cheap liveness probe for /readyz.
   virtual bool ready() = 0;
   virtual std::string engine() const = 0;
@@ -166,16 +176,18 @@ Result<T> write_value(Database& db, F&& fn) {
 }
 
 // write_value through write_async: `fn` (copied into the write, so it must own what it uses) runs
-// on the writer, `done` through `post` once the write is durable or refused.
+// on the writer, `done` through `post` once the write is durable or refused. With Rerun::allowed,
+// the value of `fn`'s last run is handed over.
 template <class T, class F>
-void write_value_async(Database& db, F fn, Post post, std::function<void(Result<T>)> done) {
+void write_value_async(Database& db, F fn, Post post, std::function<void(Result<T>)> done,
+                       Rerun rerun = Rerun::never) {
   auto out = std::make_shared<std::optional<Result<T>>>();
   db.write_async(
       [out, fn = std::move(fn)](Tx& tx) -> Status {
         out->emplace(fn(tx));
         return (*out)->ok() ? ok_status() : Status((*out)->error());
       },
-      std::move(post), [out, done = std::move(done)](Status s) { done(written_value(std::move(s), *out)); });
+      std::move(post), [out, done = std::move(done)](Status s) { done(written_value(std::move(s), *out)); }, rerun);
 }
 
 }  // namespace darwaza::storage

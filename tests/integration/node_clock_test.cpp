@@ -137,8 +137,9 @@ class ScriptedDatabase final : public storage::Database {
   Status read(const storage::TxFn& fn) override { return inner_.read(fn); }
   Status read_statements(const storage::TxFn& fn) override { return inner_.read_statements(fn); }
   Status write(const storage::TxFn& fn) override { return inner_.write(fn); }
-  void write_async(storage::TxFn fn, storage::Post post, storage::WriteDone done) override {
-    inner_.write_async(std::move(fn), std::move(post), std::move(done));
+  void write_async(storage::TxFn fn, storage::Post post, storage::WriteDone done,
+                   storage::Rerun rerun = storage::Rerun::never) override {
+    inner_.write_async(std::move(fn), std::move(post), std::move(done), rerun);
   }
   bool ready() override {
     ++pings;

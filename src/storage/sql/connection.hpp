@@ -100,6 +100,9 @@ class Connection {
   virtual void exec_script(const char* sql) = 0;
   [[noreturn]] virtual void fail(const char* what) = 0;
   virtual Dialect dialect() const = 0;
+  // Rows inserted, changed or deleted on this connection since it opened (rolled back ones too),
+  // or nullopt when the engine does not count them.
+  virtual std::optional<std::int64_t> total_changes() const { return std::nullopt; }
   // The statement for this engine where the SQL must differ (each is a named constant).
   const char* pick(const char* sqlite_sql, const char* postgresql_sql) const {
     return dialect() == Dialect::sqlite ? sqlite_sql : postgresql_sql;

@@ -4,6 +4,9 @@
 // queues its transaction function and waits. One writer thread owns the only read-write
 // connection: it takes every job waiting (up to max_batch), opens one transaction, runs each
 // job inside its own SAVEPOINT (a job that fails or throws rolls back alone), and COMMITs once.
+// Jobs that may run twice (Rerun::allowed: submissions) and follow one another share one
+// SAVEPOINT; should one of them fail after changing rows, that savepoint is rolled back and they
+// run again, each in its own (see run_together).
 // On SQLite (WAL, synchronous=FULL) that COMMIT fsyncs the WAL, on PostgreSQL it waits for
 // the WAL flush (and the synchronous replica): one flush makes the whole batch durable, and only then are the callers woken and their 2xx sent. While
 // the writer waits on fsync, new jobs queue up and form the next batch, so the batch grows with
@@ -170,12 +173,13 @@ Status GroupCommitDatabase::write(const TxFn& fn) {
 
 // The caller's thread does not wait: the job owns the function, and its completion (which owns
 // the job) hands the result to `post`, so the writer thread only queues the caller's next step.
-void GroupCommitDatabase::write_async(TxFn fn, Post post, WriteDone done) {
+void GroupCommitDatabase::write_async(TxFn fn, Post post, WriteDone done, Rerun rerun) {
   if (!post || !done) throw std::invalid_argument("write_async needs a post and a done function");
   if (options_.read_only) return post([done = std::move(done)]() mutable { done(read_only_error()); });
   auto job = std::make_shared<AsyncJob>();
   job->owned = std::move(fn);
   job->fn = &job->owned;
+  job->rerun = rerun;
   job->complete = [job, post = std::move(post), done = std::move(done)](Status s) mutable {
     post([done = std::move(done), s = std::move(s)]() mutable { done(std::move(s)); });
   };
@@ -223,11 +227,16 @@ void GroupCommitDatabase::run_batch(std::vector<Job*>& batch) {
   SqlTx tx(*writer_conn_, options_.audit);
   try {
     begin_batch();
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      writer_conn_->query(kSavepoint).exec();
-      results[i] = run_guarded(*batch[i]->fn, tx);
-      if (!results[i].ok()) writer_conn_->query(kRollbackTo).exec();
-      writer_conn_->query(kRelease).exec();
+    for (std::size_t i = 0; i < batch.size();) {
+      if (batch[i]->rerun == Rerun::never) {
+        results[i] = run_alone(*batch[i], tx);
+        ++i;
+        continue;
+      }
+      std::size_t last = i + 1;
+      while (last < batch.size() && batch[last]->rerun == Rerun::allowed) ++last;
+      run_together(batch, i, last, results, tx);
+      i = last;
     }
     auto t0 = std::chrono::steady_clock::now();
     writer_conn_->query(kCommit).exec();
@@ -247,6 +256,37 @@ void GroupCommitDatabase::run_batch(std::vector<Job*>& batch) {
   for (std::size_t i = 0; i < batch.size(); ++i)  // moved out: the job may be gone once it has run
     done.emplace_back(std::move(batch[i]->complete), batch_error.ok() ? std::move(results[i]) : batch_error);
   deliver(std::move(done));
+}
+
+Status GroupCommitDatabase::run_alone(Job& job, Tx& tx) {
+  writer_conn_->query(kSavepoint).exec();
+  Status result = run_guarded(*job.fn, tx);
+  if (!result.ok()) writer_conn_->query(kRollbackTo).exec();
+  writer_conn_->query(kRelease).exec();
+  return result;
+}
+
+void GroupCommitDatabase::run_together(std::vector<Job*>& batch, std::size_t first, std::size_t last,
+                                       std::vector<Status>& results, Tx& tx) {
+  writer_conn_->query(kSavepoint).exec();
+  bool again = false;
+  for (std::size_t i = first; i < last && !again; ++i) {
+    const auto before = writer_conn_->total_changes();
+    bool threw = false;
+    try {
+      results[i] = (*batch[i]->fn)(tx);
+    } catch (const std::exception& e) {
+      results[i] = internal_error(std::string("storage: ") + e.what());
+      threw = true;
+    }
+    // A failure that changed nothing leaves nothing to undo (an engine that does not count
+    // changes cannot tell: every failure counts as one that did).
+    again = !results[i].ok() && (threw || !before || writer_conn_->total_changes() != before);
+  }
+  if (again) writer_conn_->query(kRollbackTo).exec();
+  writer_conn_->query(kRelease).exec();
+  if (!again) return;
+  for (std::size_t i = first; i < last; ++i) results[i] = run_alone(*batch[i], tx);
 }
 
 void GroupCommitDatabase::deliver(Completions done) { complete_all(done, nullptr); }

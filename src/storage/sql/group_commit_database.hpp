@@ -29,7 +29,7 @@ class GroupCommitDatabase : public Database {
 
   Status read(const TxFn& fn) override;
   Status write(const TxFn& fn) override;
-  void write_async(TxFn fn, Post post, WriteDone done) override;
+  void write_async(TxFn fn, Post post, WriteDone done, Rerun rerun = Rerun::never) override;
   bool ready() override;
   int schema_version() override;
   int max_concurrent_reads() const override { return max_readers_; }
@@ -79,6 +79,7 @@ class GroupCommitDatabase : public Database {
   struct Job {
     const TxFn* fn = nullptr;
     std::function<void(Status)> complete;
+    Rerun rerun = Rerun::never;
   };
   struct AsyncJob;
   struct Reader;
@@ -87,6 +88,11 @@ class GroupCommitDatabase : public Database {
   bool enqueue(Job* job);
   void writer_loop();
   void run_batch(std::vector<Job*>& batch);
+  // Runs batch[i] in a savepoint of its own (its failure rolls back its changes alone).
+  Status run_alone(Job& job, Tx& tx);
+  // Runs the writes [first, last) of `batch` (each Rerun::allowed) in one savepoint, and again
+  // each alone if one fails after changing rows or with an exception.
+  void run_together(std::vector<Job*>& batch, std::size_t first, std::size_t last, std::vector<Status>& results, Tx& tx);
   // begin_write, tried a second time if the first fails: nothing of the batch has run then, and
   // a connection whose server restarted or failed over learns it only here (the retry reconnects).
   void begin_batch();

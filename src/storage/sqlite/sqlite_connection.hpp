@@ -48,6 +48,7 @@ class Connection final : public sql::Connection {
   void exec_script(const char* sql) override;
   [[noreturn]] void fail(const char* what) override;
   sql::Dialect dialect() const override { return sql::Dialect::sqlite; }
+  std::optional<std::int64_t> total_changes() const override { return sqlite3_total_changes64(db_); }
   sqlite3* handle() { return db_; }
 
  protected:
