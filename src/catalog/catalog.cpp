@@ -167,6 +167,7 @@ Result<DefinitionPtr> Catalog::parse_stored(const storage::StoredService& s) {
 Result<DefinitionPtr> Catalog::current(const std::string& id) {
   // One read: the current version's number, and the definition only if this node has not parsed
   // that version yet (a submission's case is the first: the definition is a few kilobytes of text).
+  // No snapshot needed around the two statements: a version, once stored, never changes.
   DefinitionPtr cached;
   auto row = storage::read_value<storage::StoredService>(db_, [&](storage::Tx& tx) -> Result<storage::StoredService> {
     auto v = tx.catalog().current_version(id);
@@ -175,7 +176,7 @@ Result<DefinitionPtr> Catalog::current(const std::string& id) {
     auto s = tx.catalog().version(id, *v);
     if (!s) return service_not_found();
     return std::move(*s);
-  });
+  }, storage::ReadMode::per_statement);
   if (!row.ok()) return row.take_error();
   if (cached) return cached;
   return parse_stored(*row);
