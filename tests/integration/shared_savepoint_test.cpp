@@ -31,13 +31,7 @@ constexpr auto kWait = std::chrono::seconds(30);
 
 class SharedSavepoint : public ::testing::Test {
  protected:
-  void SetUp() override {
-    storage::DatabaseOptions o;
-    const std::string dir = make_temp_dir("dz-savepoint");
-    o.url = test_db_url(dir);
-    if (o.url.empty()) o.url = "sqlite:" + dir + "/darwaza.db";
-    db_ = storage::open_database(o);
-  }
+  void SetUp() override { db_ = open_test_database(make_temp_dir("dz-savepoint"), 2); }
 
   // What a write under test does: add person `person`, then succeed, refuse or throw; or refuse
   // before it has changed anything.
