@@ -68,8 +68,8 @@ audit::Act act_on(const Application& a, std::string action) {
   return {std::move(action), "application", a.id, a.applicant_user_id, a.org_id, "", "ok"};
 }
 
-Status link_documents(storage::Tx& tx, const ServiceDefinition& def, const json& data,
-                      const std::vector<std::string>& owners, const std::string& application_id, const std::string& lang) {
+Result<std::vector<std::string>> documents_to_link(storage::Tx& tx, const ServiceDefinition& def, const json& data,
+                                                   const std::vector<std::string>& owners, const std::string& lang) {
   FieldErrors errs(lang);
   std::vector<std::string> ids;
   auto check = [&](const json& v, const std::string& path) {
@@ -89,7 +89,18 @@ Status link_documents(storage::Tx& tx, const ServiceDefinition& def, const json&
     }
   }
   if (!errs.empty()) return errs.to_error();
-  for (const auto& id : ids) tx.documents().link(application_id, id);
+  return ids;
+}
+
+void link(storage::Tx& tx, const std::vector<std::string>& document_ids, const std::string& application_id) {
+  for (const auto& id : document_ids) tx.documents().link(application_id, id);
+}
+
+Status link_documents(storage::Tx& tx, const ServiceDefinition& def, const json& data,
+                      const std::vector<std::string>& owners, const std::string& application_id, const std::string& lang) {
+  auto ids = documents_to_link(tx, def, data, owners, lang);
+  if (!ids.ok()) return ids.take_error();
+  link(tx, *ids, application_id);
   return ok_status();
 }
 

@@ -52,5 +52,12 @@ audit::Act act_on(const Application& a, std::string action);
 Status link_documents(storage::Tx& tx, const catalog::ServiceDefinition& def, const nlohmann::json& data,
                       const std::vector<std::string>& owners, const std::string& application_id,
                       const std::string& lang);
+// link_documents in two steps, for a transaction that must refuse before it writes anything (a
+// submission: see storage::Rerun): the documents' ids once every one is found to be the owners',
+// then the links.
+Result<std::vector<std::string>> documents_to_link(storage::Tx& tx, const catalog::ServiceDefinition& def,
+                                                   const nlohmann::json& data, const std::vector<std::string>& owners,
+                                                   const std::string& lang);
+void link(storage::Tx& tx, const std::vector<std::string>& document_ids, const std::string& application_id);
 
 }  // namespace darwaza::applications

@@ -43,7 +43,7 @@ struct Applications::SubmitPlan {
   std::string principal_key;
   UnixMs now = 0;
   Application fresh;  // the new row, before the transaction's checks set its submitted state
-  std::string body;   // the receipt's content, canonical JSON (empty for a draft); moved into the commit's result
+  std::string body;   // the receipt's content, canonical JSON (empty for a draft); copied into the commit's result
   std::string kept;   // what an idempotency key keeps, so that a replay answers with the same receipt
   // With an idempotency key, a request that fails the service's checks is still taken to the
   // writer: a retry of a request that succeeded before (the form has changed since, or the
@@ -152,6 +152,10 @@ Result<Applications::Committed> Applications::commit_submit(storage::Tx& tx, Sub
   Application a = p.fresh;
   if (!in.draft)
     if (Status s = prepare_submit(tx, a, def, p.data, p.now, p.lang); !s.ok()) return s.take_error();
+  // Every refusal comes before the first write: a refusal after one would send the submissions
+  // sharing this one's savepoint round again (storage::Rerun).
+  auto documents = documents_to_link(tx, def, p.data, {p.who.user_id}, p.lang);
+  if (!documents.ok()) return documents.take_error();
   // In its final state: the row is written once. Its tracking number may clash with one drawn in
   // the same 4 ms: then the plan draws again, and the receipt is written anew with the new number.
   for (int draws = 1; !tx.applications().try_insert(a); ++draws) {
@@ -159,7 +163,7 @@ Result<Applications::Committed> Applications::commit_submit(storage::Tx& tx, Sub
     number(p);
     a.tracking_number = p.fresh.tracking_number;
   }
-  if (Status s = link_documents(tx, def, p.data, {p.who.user_id}, a.id, p.lang); !s.ok()) return s.take_error();
+  link(tx, *documents, a.id);
   if (in.draft)
     tx.applications().add_event(draft_created_event(p.who, a, p.now));
   else
@@ -216,7 +220,8 @@ void Applications::submit_async(const Principal& who, SubmitInput in, const std:
           });
         });
       },
-      // commit_submit leaves no trace but its statements and its result: it may run twice.
+      // commit_submit's effects are its statements and its result (a clash of tracking numbers
+      // redraws the plan's number, receipt and record together): it may run twice.
       storage::Rerun::allowed);
 }
 

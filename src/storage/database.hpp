@@ -65,14 +65,15 @@ using TxFn = std::function<Status(Tx&)>;
 using Post = std::function<void(std::function<void()>)>;
 using WriteDone = std::function<void(Status)>;
 
-// Whether the writer may run a write's function a second time (write_async). `never`: it runs
-// once, in a savepoint of its own, so that its failure undoes its changes alone. `allowed`: its
-// only effects are its statements and the value it hands back (nothing else it does may be seen
-// twice, and what it hands back is made afresh each run); writes of that kind that follow one another in a
-// batch share one savepoint, and when one of them fails after it has changed rows (or with an
-// exception), the savepoint is rolled back and they run again, each in a savepoint of its own. A
-// savepoint makes the engine keep a copy of every page a write changes that an earlier write of
-// the batch had changed; sharing one saves most of those copies.
+// Whether the writer may run a write's function again (write_async). `never`: it runs once, in a
+// savepoint of its own, so that its failure undoes its changes alone. `allowed`: its only effects
+// are its statements and the value it hands back (nothing else it does may be seen twice, what it
+// hands back is made afresh each run, and it lets the storage's exceptions through); writes of
+// that kind that follow one another in a batch share one savepoint. When one of them fails after
+// it has changed rows (or with an exception), the savepoint is rolled back, its failure stands,
+// and the writes before it in the savepoint run again: such a write should refuse before its first
+// change. A savepoint costs SQLite a copy of each page a write changes, PostgreSQL a subtransaction
+// and two round trips; sharing one saves most of that.
 enum class Rerun { never, allowed };
 
 struct DatabaseOptions {
@@ -108,8 +109,8 @@ class Database {
   virtual Status read(const TxFn& fn) = 0;
   // A read whose statements need not agree with one another (one statement, or separate facts
   // such as a session and then its API client): each statement sees what was committed when it
-  // began, with no transaction around them. PostgreSQL then sends no BEGIN and no COMMIT; an
-  // engine may give a snapshot all the same (the default). Writes inside fail.
+  // began, with no transaction around them: both engines run them without BEGIN and COMMIT (an
+  // engine may give a snapshot all the same: the default). Writes inside fail.
   virtual Status read_statements(const TxFn& fn) { return read(fn); }
   // Durable when it returns ok: committed and synced to disk.
   virtual Status write(const TxFn& fn) = 0;

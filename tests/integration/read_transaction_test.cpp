@@ -108,9 +108,9 @@ TEST_F(ReadTransactions, AFailedReadLeavesTheConnectionUsable) {
   EXPECT_TRUE(db_->ready());
 }
 
-// Database::read_statements: on PostgreSQL no transaction surrounds the statements (each sees
-// the latest commit); SQLite keeps its snapshot (the interface's default). On both, writes fail,
-// and snapshot reads on the same connection before and after behave as ever.
+// Database::read_statements: no transaction surrounds the statements (each sees the latest
+// commit), on both engines. On both, writes fail, and snapshot reads on the same connection before
+// and after behave as ever.
 TEST_F(ReadTransactions, ReadStatementsSeeEachCommitAndRefuseWrites) {
   ASSERT_TRUE(add_person(1).ok());
   auto [first, second] = counts_around_a_write(&storage::Database::read_statements, 2);

@@ -33,7 +33,10 @@ struct Waiter {
     std::unique_lock lock(mu);  // the waiter holds the mutex until its wait releases it
     waiting_cv.wait(lock, [this] { return waiting; });
   }
-  ~Waiter() { thread.join(); }
+  ~Waiter() {
+    cv.notify_all();  // a waiter that a failed check left waiting ends too: the test fails, it does not hang
+    thread.join();
+  }
   bool woke_within(std::chrono::milliseconds d) {
     std::unique_lock lock(mu);
     return waiting_cv.wait_for(lock, d, [this] { return woke; });

@@ -239,6 +239,14 @@ PgConnection::~PgConnection() {
   PQfinish(conn_);
 }
 
+bool PgConnection::in_transaction() const {
+  if (!conn_) return false;
+  const PGTransactionStatusType st = PQtransactionStatus(conn_);
+  // INERROR: a statement failed inside it, which a ROLLBACK TO still mends; ACTIVE: a command
+  // (a COPY) under way inside it.
+  return st == PQTRANS_INTRANS || st == PQTRANS_INERROR || st == PQTRANS_ACTIVE;
+}
+
 PGconn* PgConnection::handle() {
   if (unread_) {  // a read-only COMMIT's answer: it ended its transaction whatever it says
     unread_ = false;

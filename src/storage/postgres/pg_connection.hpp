@@ -86,6 +86,7 @@ class PgConnection final : public sql::Connection {
   // for ROLLBACK), then throws.
   [[noreturn]] void fail_copy(PGresult* r);
   sql::Dialect dialect() const override { return sql::Dialect::postgresql; }
+  bool in_transaction() const override;
 
   // The connection, ready for a command: reads any answer not waited for (commit_without_waiting),
   // and reconnects when the server went away.

@@ -3,7 +3,7 @@
 // writes in batches on one connection, and every write batch first takes a cluster-wide
 // transaction-scoped advisory lock, so writes from all nodes apply one batch at a time in a
 // single order. That keeps SQLite's concurrency rules true across nodes without retry loops
-// (a TxFn runs exactly once): one transition per application at a time, park capacity never over
+// (a TxFn runs exactly once, but for a submission's: storage::Rerun): one transition per application at a time, park capacity never over
 // its total, one idempotency record per key, and an audit chain whose head cannot fork. Reads run
 // on a bounded pool of connections in REPEATABLE READ, READ ONLY snapshots.
 #pragma once
@@ -18,8 +18,8 @@ class PgDatabase final : public sql::GroupCommitDatabase {
  public:
   // Upper bound on one node's reader connections (PostgreSQL's default max_connections is 100).
   static constexpr int kMaxReaderConnections = 16;
-  // Writes per batch: each runs under its own savepoint, and a transaction with more than 64
-  // subtransactions overflows PostgreSQL's per-backend cache, slowing every other snapshot.
+  // Writes per batch: each runs under its own savepoint (or shares one), and a transaction with
+  // more than 64 subtransactions overflows PostgreSQL's per-backend cache, slowing every other snapshot.
   static constexpr std::size_t kMaxWritesPerBatch = 64;
 
   PgDatabase(std::string url, const DatabaseOptions& options);

@@ -101,8 +101,12 @@ class Connection {
   [[noreturn]] virtual void fail(const char* what) = 0;
   virtual Dialect dialect() const = 0;
   // Rows inserted, changed or deleted on this connection since it opened (rolled back ones too),
-  // or nullopt when the engine does not count them.
+  // or nullopt when this connection does not count them (Darwaza's PostgreSQL connection). SQLite
+  // counts rows its statements and their triggers change (not DDL, nor rows a REPLACE deletes;
+  // the schema has neither triggers nor REPLACE).
   virtual std::optional<std::int64_t> total_changes() const { return std::nullopt; }
+  // Whether a transaction is open on the connection.
+  virtual bool in_transaction() const = 0;
   // The statement for this engine where the SQL must differ (each is a named constant).
   const char* pick(const char* sqlite_sql, const char* postgresql_sql) const {
     return dialect() == Dialect::sqlite ? sqlite_sql : postgresql_sql;

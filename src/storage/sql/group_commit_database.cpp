@@ -4,9 +4,9 @@
 // queues its transaction function and waits. One writer thread owns the only read-write
 // connection: it takes every job waiting (up to max_batch), opens one transaction, runs each
 // job inside its own SAVEPOINT (a job that fails or throws rolls back alone), and COMMITs once.
-// Jobs that may run twice (Rerun::allowed: submissions) and follow one another share one
-// SAVEPOINT; should one of them fail after changing rows, that savepoint is rolled back and they
-// run again, each in its own (see run_together).
+// Jobs that may run again (Rerun::allowed: submissions) and follow one another share one
+// SAVEPOINT; should one of them fail after changing rows, that savepoint is rolled back, its
+// failure stands and the jobs before it run again (see run_together).
 // On SQLite (WAL, synchronous=FULL) that COMMIT fsyncs the WAL, on PostgreSQL it waits for
 // the WAL flush (and the synchronous replica): one flush makes the whole batch durable, and only then are the callers woken and their 2xx sent. While
 // the writer waits on fsync, new jobs queue up and form the next batch, so the batch grows with
@@ -266,11 +266,10 @@ Status GroupCommitDatabase::run_alone(Job& job, Tx& tx) {
   return result;
 }
 
-void GroupCommitDatabase::run_together(std::vector<Job*>& batch, std::size_t first, std::size_t last,
-                                       std::vector<Status>& results, Tx& tx) {
+std::size_t GroupCommitDatabase::run_shared(std::vector<Job*>& batch, std::size_t first, std::size_t last,
+                                            std::vector<Status>& results, Tx& tx) {
   writer_conn_->query(kSavepoint).exec();
-  bool again = false;
-  for (std::size_t i = first; i < last && !again; ++i) {
+  for (std::size_t i = first; i < last; ++i) {
     const auto before = writer_conn_->total_changes();
     bool threw = false;
     try {
@@ -279,14 +278,31 @@ void GroupCommitDatabase::run_together(std::vector<Job*>& batch, std::size_t fir
       results[i] = internal_error(std::string("storage: ") + e.what());
       threw = true;
     }
+    // The next write must not run outside the batch's transaction (an engine may have ended it).
+    if (!writer_conn_->in_transaction()) throw StorageError("the batch's transaction ended inside a write");
     // A failure that changed nothing leaves nothing to undo (an engine that does not count
     // changes cannot tell: every failure counts as one that did).
-    again = !results[i].ok() && (threw || !before || writer_conn_->total_changes() != before);
+    if (!results[i].ok() && (threw || !before || writer_conn_->total_changes() != before)) {
+      writer_conn_->query(kRollbackTo).exec();
+      writer_conn_->query(kRelease).exec();
+      return i;
+    }
   }
-  if (again) writer_conn_->query(kRollbackTo).exec();
   writer_conn_->query(kRelease).exec();
-  if (!again) return;
-  for (std::size_t i = first; i < last; ++i) results[i] = run_alone(*batch[i], tx);
+  return last;
+}
+
+void GroupCommitDatabase::run_together(std::vector<Job*>& batch, std::size_t first, std::size_t last,
+                                       std::vector<Status>& results, Tx& tx) {
+  while (first < last) {
+    const std::size_t failed = run_shared(batch, first, last, results, tx);
+    if (failed == last) return;
+    // The rollback undid the writes before the failed one: they run again, expecting what they
+    // did the first time; should one of them fail now, each alone.
+    if (run_shared(batch, first, failed, results, tx) != failed)
+      for (std::size_t i = first; i < failed; ++i) results[i] = run_alone(*batch[i], tx);
+    first = failed + 1;
+  }
 }
 
 void GroupCommitDatabase::deliver(Completions done) { complete_all(done, nullptr); }

@@ -49,6 +49,7 @@ class Connection final : public sql::Connection {
   [[noreturn]] void fail(const char* what) override;
   sql::Dialect dialect() const override { return sql::Dialect::sqlite; }
   std::optional<std::int64_t> total_changes() const override { return sqlite3_total_changes64(db_); }
+  bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
   sqlite3* handle() { return db_; }
 
  protected:
