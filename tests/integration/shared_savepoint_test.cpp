@@ -16,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <tuple>
 
 #include "identity/errors.hpp"
 #include "identity/synth.hpp"
@@ -61,7 +62,9 @@ class SharedSavepoint : public ::testing::Test {
         post, [](Status) {});
     holding.get_future().wait();
     for (std::size_t i = 0; i < writes.size(); ++i) {
-      auto [person, ends, rerun] = writes[i];
+      const int person = std::get<0>(writes[i]);  // not a structured binding: lambdas capture it
+      const Ends ends = std::get<1>(writes[i]);
+      const storage::Rerun rerun = std::get<2>(writes[i]);
       db_->write_async(
           [this, person, ends](storage::Tx& tx) -> Status {
             ++runs_[person];
