@@ -228,8 +228,8 @@ void GroupCommitDatabase::run_batch(std::vector<Job*>& batch) {
   try {
     begin_batch();
     for (std::size_t i = 0; i < batch.size();) {
-      if (batch[i]->rerun == Rerun::never) {
-        results[i] = run_alone(*batch[i], tx);
+      if (batch[i]->rerun == Rerun::never) {  // a savepoint of its own
+        run_shared(batch, i, i + 1, results, tx);
         ++i;
         continue;
       }
@@ -256,14 +256,6 @@ void GroupCommitDatabase::run_batch(std::vector<Job*>& batch) {
   for (std::size_t i = 0; i < batch.size(); ++i)  // moved out: the job may be gone once it has run
     done.emplace_back(std::move(batch[i]->complete), batch_error.ok() ? std::move(results[i]) : batch_error);
   deliver(std::move(done));
-}
-
-Status GroupCommitDatabase::run_alone(Job& job, Tx& tx) {
-  writer_conn_->query(kSavepoint).exec();
-  Status result = run_guarded(*job.fn, tx);
-  if (!result.ok()) writer_conn_->query(kRollbackTo).exec();
-  writer_conn_->query(kRelease).exec();
-  return result;
 }
 
 std::size_t GroupCommitDatabase::run_shared(std::vector<Job*>& batch, std::size_t first, std::size_t last,
@@ -300,7 +292,7 @@ void GroupCommitDatabase::run_together(std::vector<Job*>& batch, std::size_t fir
     // The rollback undid the writes before the failed one: they run again, expecting what they
     // did the first time; should one of them fail now, each alone.
     if (run_shared(batch, first, failed, results, tx) != failed)
-      for (std::size_t i = first; i < failed; ++i) results[i] = run_alone(*batch[i], tx);
+      for (std::size_t i = first; i < failed; ++i) run_shared(batch, i, i + 1, results, tx);
     first = failed + 1;
   }
 }

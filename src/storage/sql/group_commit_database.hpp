@@ -89,15 +89,14 @@ class GroupCommitDatabase : public Database {
   bool enqueue(Job* job);
   void writer_loop();
   void run_batch(std::vector<Job*>& batch);
-  // Runs batch[i] in a savepoint of its own (its failure rolls back its changes alone).
-  Status run_alone(Job& job, Tx& tx);
   // Runs the writes [first, last) of `batch` (each Rerun::allowed) in shared savepoints: when one
   // fails after changing rows or with an exception, the savepoint is rolled back, that write's
   // failure stands, the writes before it run once more (together; each alone should one of them
   // fail then) and those after it go on in a new one. No write runs more than three times.
   void run_together(std::vector<Job*>& batch, std::size_t first, std::size_t last, std::vector<Status>& results, Tx& tx);
   // Runs [first, last) in one savepoint; returns the index of the write whose failure rolled it
-  // back (the savepoint released), or `last` when none did (released with its changes).
+  // back (the savepoint released), or `last` when none did (released with its changes). One write
+  // alone ([i, i + 1)) is a write in a savepoint of its own: its failure undoes its changes alone.
   std::size_t run_shared(std::vector<Job*>& batch, std::size_t first, std::size_t last, std::vector<Status>& results,
                          Tx& tx);
   // begin_write, tried a second time if the first fails: nothing of the batch has run then, and

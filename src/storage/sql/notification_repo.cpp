@@ -16,7 +16,9 @@ constexpr const char* kInsertNotification =
 constexpr const char* kTakeUnqueued =
     "UPDATE notifications SET to_queue = NULL "
     "WHERE id IN (SELECT id FROM notifications WHERE to_queue = 1 ORDER BY id LIMIT ?) AND to_queue = 1 "
-    "RETURNING id, user_id, title, body, coalesce(sms, ''), created_at";
+    "RETURNING id, user_id, event, language, title, body, coalesce(application_id, ''), "
+    "coalesce(tracking_number, ''), coalesce(certificate_id, ''), coalesce(dedupe_key, ''), created_at, read_at, "
+    "coalesce(sms, '')";  // notification_row's columns, then the SMS text
 constexpr const char* kNotificationsOfUser =
     "SELECT id, user_id, event, language, title, body, coalesce(application_id, ''), coalesce(tracking_number, ''), "
     "coalesce(certificate_id, ''), coalesce(dedupe_key, ''), created_at, read_at FROM notifications "
@@ -65,7 +67,7 @@ constexpr const char* kOutboxOf =
 Notification notification_row(const Query& q) {
   return Notification{q.text(0), q.text(1), q.text(2), q.text(3),  q.text(4),    q.text(5),
                       q.text(6), q.text(7), q.text(8), q.text(9), q.integer(10), q.opt_integer(11),
-                      std::string()};  // the SMS text is the outbox's
+                      std::string()};  // the SMS text: only the outbox worker reads it (take_unqueued)
 }
 
 OutboxMessage outbox_row(const Query& q) {
@@ -105,13 +107,8 @@ std::vector<Notification> SqlNotificationRepo::take_unqueued(int limit) {
   q.bind(1, limit);
   std::vector<Notification> out;
   while (q.step()) {
-    Notification& n = out.emplace_back();
-    n.id = q.text(0);
-    n.user_id = q.text(1);
-    n.title = q.text(2);
-    n.body = q.text(3);
-    n.sms = q.text(4);
-    n.created_at = q.integer(5);
+    out.push_back(notification_row(q));
+    out.back().sms = q.text(12);
   }
   // RETURNING gives the rows in no promised order; the oldest are queued first.
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
