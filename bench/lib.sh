@@ -238,8 +238,13 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
 
 # wrk_script FILE: a wrk script of the request part on standard input, then the shared reporting (bench/wrk_report.lua).
 wrk_script() { { cat; cat "$WRK_REPORT"; } >"$1"; }
-# get_script FILE: plain GETs of the URL given to wrk: only the counting.
-get_script() { echo 'function init(args) codes = {} end' | wrk_script "$1"; }
+# get_script FILE [uncounted]: plain GETs of the URL given to wrk: only the counting (none with "uncounted": see
+# bench/wrk_report.lua).
+get_script() { { uncounted_part "${2:-}"; echo 'function init(args) codes = {} end'; } | wrk_script "$1"; }
+# uncounted_part [uncounted]: the line of a wrk script that turns the status counting of bench/wrk_report.lua off.
+uncounted_part() {
+  if [[ $1 == uncounted ]]; then echo 'count_codes = false'; elif [[ -n $1 ]]; then die "unknown script option $1"; fi
+}
 
 # ---------------------------------------------------------------- PostgreSQL (scale.sh, cluster.sh)
 # pg_start: starts the throw-away server of scripts/pg_test_server.sh (fsync, synchronous_commit and
@@ -323,9 +328,11 @@ search_paths() {
   done
 }
 
-# submit_script FILE: POST /v1/applications with SUBMIT and the bearer TOKEN.
+# submit_script FILE [uncounted]: POST /v1/applications with SUBMIT and the bearer TOKEN (no status counting in wrk
+# with "uncounted": see bench/wrk_report.lua).
 submit_script() {
   {
+    uncounted_part "${2:-}"
     echo 'wrk.method = "POST"'
     echo 'wrk.headers["Content-Type"] = "application/json"'
     echo "wrk.headers[\"Authorization\"] = \"Bearer $TOKEN\""
