@@ -79,10 +79,17 @@ class Session : public std::enable_shared_from_this<Session> {
     // Build the request head now so the route (and its body limit) is known before the body.
     req_->raw.base() = parser_->get().base();
     auto route = server_.pipeline().prepare(*req_);
-    if (!route.ok()) return read_body_then([this, e = route.take_error()]() { refuse(nullptr, e); });
-    route_ = route.value();
-    std::size_t limit = route_->options.max_body_bytes ? route_->options.max_body_bytes
-                                                       : server_.options().max_body_bytes;
+    route_ = route.ok() ? route.value() : nullptr;
+    std::size_t limit = route_ && route_->options.max_body_bytes ? route_->options.max_body_bytes
+                                                                 : server_.options().max_body_bytes;
+    if (!route.ok()) {
+      // No route (404, 405): the answer comes once the body is read, under the server's limit. A
+      // body declared beyond it is not read at all: the answer goes at once, and the connection
+      // closes.
+      if (auto len = parser_->content_length(); len && *len > limit) return reject(nullptr, route.error());
+      parser_->body_limit(limit);
+      return read_body_then([this, e = route.take_error()]() { refuse(nullptr, e); });
+    }
     if (auto len = parser_->content_length(); len && *len > limit) {
       return reject(route_, too_large(limit));
     }

@@ -164,6 +164,58 @@ TEST(Abuse, SlowLorisAndOversizeAreCutWhileNormalClientsAreServed) {
             << " normal requests all served, slowest " << worst_ms << " ms; " << cut << " slow connections cut\n";
 }
 
+// What the server sends on `s` until it closes the connection or `deadline` passes.
+std::string read_until_closed(tcp::socket& s, std::chrono::steady_clock::time_point deadline) {
+  s.non_blocking(true);
+  std::string got;
+  char buf[4096];
+  while (std::chrono::steady_clock::now() < deadline) {
+    boost::system::error_code ec;
+    std::size_t n = s.read_some(net::buffer(buf), ec);
+    got.append(buf, n);
+    if (ec == net::error::would_block) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling interval
+      continue;
+    }
+    if (ec) break;  // eof or reset
+  }
+  return got;
+}
+
+// A request to no route (404, or 405 for a path with other methods) is held to the server's body
+// limit like any other: one that declares a larger body is answered at once and its connection
+// closed, and a chunked body that grows past the limit is refused with 413. (Before, such a body
+// was read whole into memory, however large, before the 404.)
+TEST(Abuse, ABodyForNoRouteIsHeldToTheServersLimit) {
+  ServerProcess s({"--body-timeout-ms", "20000"});
+  s.start();
+  net::io_context ioc;
+  const tcp::endpoint ep(net::ip::make_address("127.0.0.1"), s.port());
+  for (const std::string target : {"POST /v1/no-such-route", "PUT /v1/services"}) {
+    tcp::socket declared(ioc);
+    declared.connect(ep);
+    net::write(declared, net::buffer(target + " HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n"));
+    // Well before the body timeout: the answer does not wait for the body.
+    std::string got = read_until_closed(declared, std::chrono::steady_clock::now() + std::chrono::seconds(10));
+    EXPECT_TRUE(got.starts_with(target.starts_with("PUT") ? "HTTP/1.1 405" : "HTTP/1.1 404")) << target << ": " << got;
+    EXPECT_NE(got.find("Connection: close"), std::string::npos) << got;
+  }
+  {
+    tcp::socket chunked(ioc);
+    chunked.connect(ep);
+    net::write(chunked, net::buffer(std::string("POST /v1/no-such-route HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")));
+    const std::string chunk = "10000\r\n" + std::string(0x10000, 'a') + "\r\n";  // 64 KiB
+    boost::system::error_code ec;
+    for (int i = 0; i < 32 && !ec; ++i) net::write(chunked, net::buffer(chunk), ec);  // 2 MiB, beyond 1 MiB
+    std::string got = read_until_closed(chunked, std::chrono::steady_clock::now() + std::chrono::seconds(10));
+    EXPECT_TRUE(got.starts_with("HTTP/1.1 413")) << got.substr(0, 300);
+  }
+  // A small body for no route: 404, and the connection serves the next request.
+  HttpClient c = s.client();
+  EXPECT_EQ(c.request("POST", "/v1/no-such-route", std::string(1000, 'a'), {{"Content-Type", "text/plain"}}).status, 404u);
+  EXPECT_EQ(c.get("/healthz").status, 200u);
+}
+
 TEST(Abuse, LoginBruteForceAndSprayingAreThrottledByDefault) {
   ServerProcess s({"--rate-limit-per-minute", "120", "--rate-limit-burst", "30"});  // the serve defaults
   s.start();
