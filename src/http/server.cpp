@@ -80,8 +80,7 @@ class Session : public std::enable_shared_from_this<Session> {
     req_->raw.base() = parser_->get().base();
     auto route = server_.pipeline().prepare(*req_);
     route_ = route.ok() ? route.value() : nullptr;
-    std::size_t limit = route_ && route_->options.max_body_bytes ? route_->options.max_body_bytes
-                                                                 : server_.options().max_body_bytes;
+    const std::size_t limit = body_limit();
     if (!route.ok()) {
       // No route (404, 405): the answer comes once the body is read, under the server's limit. A
       // body declared beyond it is not read at all: the answer goes at once, and the connection
@@ -110,8 +109,22 @@ class Session : public std::enable_shared_from_this<Session> {
                       "The request body exceeds the limit of " + std::to_string(limit) + " bytes.");
   }
 
+  // The body limit of the request's route, or the server's when the route has none or there is no route.
+  std::size_t body_limit() const {
+    return route_ && route_->options.max_body_bytes ? route_->options.max_body_bytes : server_.options().max_body_bytes;
+  }
+
   template <class Next>
   void read_body_then(Next next) {
+    if (!parser_->is_done() && buffer_.size() > 0) {
+      // The body's bytes that came in with the header (for most requests the whole body) are
+      // parsed here: Beast's asynchronous read would parse them too, then post its completion.
+      beast::error_code ec;
+      parser_->eager(true);
+      buffer_.consume(parser_->put(buffer_.data(), ec));
+      if (ec == bhttp::error::body_limit) return reject(route_, too_large(body_limit()));
+      if (ec && ec != bhttp::error::need_more) return close();
+    }
     if (parser_->is_done()) {
       req_->raw.body() = std::move(parser_->get().body());
       return next();
@@ -119,12 +132,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(std::chrono::milliseconds(server_.options().body_timeout_ms));
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this(), next = std::move(next)](beast::error_code ec, std::size_t) {
-                        if (ec == bhttp::error::body_limit) {
-                          std::size_t limit = self->route_ && self->route_->options.max_body_bytes
-                                                  ? self->route_->options.max_body_bytes
-                                                  : self->server_.options().max_body_bytes;
-                          return self->reject(self->route_, too_large(limit));
-                        }
+                        if (ec == bhttp::error::body_limit) return self->reject(self->route_, too_large(self->body_limit()));
                         if (ec) return self->close();
                         self->req_->raw.body() = std::move(self->parser_->get().body());
                         next();
