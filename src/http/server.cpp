@@ -116,15 +116,6 @@ class Session : public std::enable_shared_from_this<Session> {
 
   template <class Next>
   void read_body_then(Next next) {
-    if (!parser_->is_done() && buffer_.size() > 0) {
-      // The body's bytes that came in with the header (for most requests the whole body) are
-      // parsed here: Beast's asynchronous read would parse them too, then post its completion.
-      beast::error_code ec;
-      parser_->eager(true);
-      buffer_.consume(parser_->put(buffer_.data(), ec));
-      if (ec == bhttp::error::body_limit) return reject(route_, too_large(body_limit()));
-      if (ec && ec != bhttp::error::need_more) return close();
-    }
     if (parser_->is_done()) {
       req_->raw.body() = std::move(parser_->get().body());
       return next();
