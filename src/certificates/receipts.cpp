@@ -150,9 +150,7 @@ std::vector<std::string> sign_receipts(std::span<const std::string> canonical_bo
   return out;
 }
 
-ReceiptSigner::ReceiptSigner(const SigningKey& key, bool started) : key_(key) {
-  if (started) start();
-}
+ReceiptSigner::ReceiptSigner(const SigningKey& key, bool started) : key_(key), start_on_first_(started) {}
 
 void ReceiptSigner::start() {
   std::lock_guard lock(mu_);
@@ -204,6 +202,7 @@ void ReceiptSigner::sign_async(std::string canonical_body, Done done) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
+      if (start_on_first_ && !thread_.joinable()) thread_ = std::thread([this] { run(); });
       queue_.emplace_back(std::move(canonical_body), std::move(done));
       notify_once(cv_);  // when receipts come in a batch: once, after the batch's last
       return;

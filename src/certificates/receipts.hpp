@@ -71,7 +71,8 @@ class ReceiptSigner {
  public:
   // Gets the signed receipt (as sign_receipts writes it), or the error.
   using Done = std::function<void(Result<std::string> signed_receipt)>;
-  // `started` false: nothing is signed until start() (tests that need a batch of a known size).
+  // The thread starts with the first receipt, so a process that signs none (a CLI command) has
+  // none. `started` false: nothing is signed until start() (tests that need a batch of a known size).
   explicit ReceiptSigner(const SigningKey& key, bool started = true);
   ~ReceiptSigner();
   ReceiptSigner(const ReceiptSigner&) = delete;
@@ -94,6 +95,7 @@ class ReceiptSigner {
   std::condition_variable cv_;
   std::vector<std::pair<std::string, Done>> queue_;
   bool stopping_ = false;
+  bool start_on_first_ = true;  // sign_async starts the thread (the constructor's `started`)
   std::thread thread_;
 };
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -232,6 +233,34 @@ TEST(ReceiptSigner, ADestroyedSignerSignsWhatIsQueued) {
     EXPECT_EQ(docs[i]["receipt"], receipt(i));
     EXPECT_TRUE(verify_receipt(docs[i], key.public_key_b64()).ok());
   }
+}
+
+// The signer's thread starts with its first receipt: a process that signs none (a CLI command
+// building the application service) runs no idle thread for it.
+TEST(ReceiptSigner, ItsThreadStartsWithTheFirstReceipt) {
+  auto key = SigningKey::generate();
+  auto threads = [] {
+    return std::distance(std::filesystem::directory_iterator("/proc/self/task"), std::filesystem::directory_iterator());
+  };
+  const auto before = threads();
+  ReceiptSigner signer(key);
+  EXPECT_EQ(threads(), before);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<json> doc;
+  signer.sign_async(canonical_json(receipt(1)), [&](Result<std::string> signed_receipt) {
+    std::lock_guard lock(mu);
+    doc = parsed(signed_receipt);
+    cv.notify_one();
+  });
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return doc.has_value(); }));
+  }
+  EXPECT_EQ(threads(), before + 1);
+  EXPECT_TRUE(verify_receipt(*doc, key.public_key_b64()).ok()) << *doc;
+  signer.stop();
+  EXPECT_EQ(threads(), before);
 }
 
 // A node holding the public key only cannot sign: each receipt gets an error, the signer lives on.
