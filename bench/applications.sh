@@ -111,7 +111,7 @@ if ((WARMUP > 0)); then
     die "wrk warm-up of the submissions failed: $out"
   line=$(grep '^RESULT ' <<<"$out") || die "no RESULT line from the submission warm-up: $out"
   [[ $(field non2xx "$line") == 0 ]] || die "the submission warm-up saw answers above 399: $(field codes "$line")"
-  SUBMIT_WARM201=$(($(field requests "$line") - $(field non2xx "$line")))  # each a 201: see route_codes below
+  SUBMIT_WARM201=$(($(field requests "$line") - $(field non2xx "$line")))  # each a 201: see SUBMIT_CODES below
   echo "warm-up: ${line#RESULT }" >&2
 else
   SUBMIT_WARM201=0
@@ -129,7 +129,7 @@ COMMIT_SUM=$(awk -v a="$(metric darwaza_db_commit_duration_seconds_sum "$TMP/met
   -v b="$(metric darwaza_db_commit_duration_seconds_sum "$TMP/metrics.after")" 'BEGIN { printf "%.6f", b - a }')
 SERVER201_RUN=$(($(submit201 "$TMP/metrics.after") - $(submit201 "$TMP/metrics.before")))
 BATCH=$(awk -v s="$SERVER201_RUN" -v c="$COMMITS" 'BEGIN { if (c > 0) printf "%.1f", s / c; else print "n/a" }')
-WRK_ANSWERED=$((${REQS[$S_NAME]} - ${NON2XX[$S_NAME]}))  # below 400, each a 201 (route_codes below)
+WRK_ANSWERED=$((${REQS[$S_NAME]} - ${NON2XX[$S_NAME]}))  # below 400, each a 201 (SUBMIT_CODES below)
 BATCH_WRK=$(awk -v s="$WRK_ANSWERED" -v c="$COMMITS" 'BEGIN { if (c > 0) printf "%.1f", s / c; else print "n/a" }')
 SYNCS=$(awk -v a="$(metric darwaza_db_sync_duration_seconds_count "$TMP/metrics.before")" \
   -v b="$(metric darwaza_db_sync_duration_seconds_count "$TMP/metrics.after")" 'BEGIN { print b - a }')

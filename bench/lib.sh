@@ -240,11 +240,15 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
 wrk_script() { { cat; cat "$WRK_REPORT"; } >"$1"; }
 # get_script FILE [uncounted]: plain GETs of the URL given to wrk: only the counting (none with "uncounted": see
 # bench/wrk_report.lua).
-get_script() { { uncounted_part "${2:-}"; echo 'function init(args) codes = {} end'; } | wrk_script "$1"; }
-# uncounted_part [uncounted]: the line of a wrk script that turns the status counting of bench/wrk_report.lua off.
-uncounted_part() {
-  if [[ $1 == uncounted ]]; then echo 'count_codes = false'; elif [[ -n $1 ]]; then die "unknown script option $1"; fi
+get_script() {
+  script_option "${2:-}"
+  { uncounted_part "${2:-}"; echo 'function init(args) codes = {} end'; } | wrk_script "$1"
 }
+# script_option [OPTION]: dies unless OPTION is empty or "uncounted" (checked before a script's pipeline, whose
+# parts run in subshells).
+script_option() { [[ -z $1 || $1 == uncounted ]] || die "unknown wrk script option $1"; }
+# uncounted_part [uncounted]: the line of a wrk script that turns the status counting of bench/wrk_report.lua off.
+uncounted_part() { if [[ $1 == uncounted ]]; then echo 'count_codes = false'; fi; }
 
 # ---------------------------------------------------------------- PostgreSQL (scale.sh, cluster.sh)
 # pg_start: starts the throw-away server of scripts/pg_test_server.sh (fsync, synchronous_commit and
@@ -331,6 +335,7 @@ search_paths() {
 # submit_script FILE [uncounted]: POST /v1/applications with SUBMIT and the bearer TOKEN (no status counting in wrk
 # with "uncounted": see bench/wrk_report.lua).
 submit_script() {
+  script_option "${2:-}"
   {
     uncounted_part "${2:-}"
     echo 'wrk.method = "POST"'

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <stdexcept>
+#include <system_error>
 
 #include <sodium.h>
 
@@ -201,14 +202,20 @@ void ReceiptSigner::hand_over(std::vector<std::pair<std::string, Done>>& batch) 
 void ReceiptSigner::sign_async(std::string canonical_body, Done done) {
   {
     std::lock_guard lock(mu_);
-    if (!stopping_) {
-      if (start_on_first_ && !thread_.joinable()) thread_ = std::thread([this] { run(); });
+    if (!stopping_ && start_on_first_ && !thread_.joinable()) {
+      try {
+        thread_ = std::thread([this] { run(); });
+      } catch (const std::system_error& e) {  // no thread to be had: this one is signed here
+        logging::app().error("starting the receipt signer failed: {}", e.what());
+      }
+    }
+    if (!stopping_ && (thread_.joinable() || !start_on_first_)) {
       queue_.emplace_back(std::move(canonical_body), std::move(done));
       notify_once(cv_);  // when receipts come in a batch: once, after the batch's last
       return;
     }
   }
-  std::vector<std::pair<std::string, Done>> alone;  // shutting down: signed alone, here
+  std::vector<std::pair<std::string, Done>> alone;  // shutting down (or no thread): signed alone, here
   alone.emplace_back(std::move(canonical_body), std::move(done));
   hand_over(alone);
 }

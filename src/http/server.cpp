@@ -83,9 +83,10 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::size_t limit = body_limit();
     if (!route.ok()) {
       // No route (404, 405): the answer comes once the body is read, under the server's limit. A
-      // body declared beyond it is not read at all: the answer goes at once, and the connection
-      // closes.
-      if (auto len = parser_->content_length(); len && *len > limit) return reject(nullptr, route.error());
+      // body declared beyond it, or one the client holds back until told to go on (Expect:
+      // 100-continue), is not read at all: the answer goes at once, and the connection closes.
+      if (auto len = parser_->content_length(); (len && *len > limit) || expects_continue())
+        return reject(nullptr, route.error());
       parser_->body_limit(limit);
       return read_body_then([this, e = route.take_error()]() { refuse(nullptr, e); });
     }
@@ -93,7 +94,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return reject(route_, too_large(limit));
     }
     parser_->body_limit(limit);
-    if (beast::iequals(req_->header(bhttp::field::expect), "100-continue")) {
+    if (expects_continue()) {
       auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
       stream_.expires_after(std::chrono::milliseconds(server_.options().write_timeout_ms));
       return bhttp::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
@@ -108,6 +109,8 @@ class Session : public std::enable_shared_from_this<Session> {
     return make_error(ErrorKind::payload_too_large, "payload-too-large", "Payload too large",
                       "The request body exceeds the limit of " + std::to_string(limit) + " bytes.");
   }
+
+  bool expects_continue() const { return beast::iequals(req_->header(bhttp::field::expect), "100-continue"); }
 
   // The body limit of the request's route, or the server's when the route has none or there is no route.
   std::size_t body_limit() const {

@@ -210,6 +210,15 @@ TEST(Abuse, ABodyForNoRouteIsHeldToTheServersLimit) {
     std::string got = read_until_closed(chunked, std::chrono::steady_clock::now() + std::chrono::seconds(10));
     EXPECT_TRUE(got.starts_with("HTTP/1.1 413")) << got.substr(0, 300);
   }
+  {
+    // A client waiting to be told to send its body (Expect: 100-continue) gets the 404 at once.
+    tcp::socket waiting(ioc);
+    waiting.connect(ep);
+    net::write(waiting, net::buffer(std::string("POST /v1/no-such-route HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n"
+                                                "Expect: 100-continue\r\n\r\n")));
+    std::string got = read_until_closed(waiting, std::chrono::steady_clock::now() + std::chrono::seconds(10));
+    EXPECT_TRUE(got.starts_with("HTTP/1.1 404")) << got;
+  }
   // A small body for no route: 404, and the connection serves the next request.
   HttpClient c = s.client();
   EXPECT_EQ(c.request("POST", "/v1/no-such-route", std::string(1000, 'a'), {{"Content-Type", "text/plain"}}).status, 404u);
