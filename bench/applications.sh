@@ -193,12 +193,8 @@ WAL_BYTES=$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)
 SERVER201_ALL=$(submit201 "$TMP/metrics.end")
 WRK201_ALL=$((BY_HAND_201 + SUBMIT_WARM201 + WRK_ANSWERED))
 # Every answer darwaza gave on the submission route, by status: all of them must be 201s.
-SUBMIT_CODES=$(awk '/^darwaza_http_requests_total\{route="POST \/v1\/applications",status="/ {
-    match($0, /status="[0-9]+"/); printf "%s%s:%s", (n++ ? "," : ""), substr($0, RSTART + 8, RLENGTH - 9), $NF }' "$TMP/metrics.end")
-SUBMIT_RUN_CODES=$(awk '/^darwaza_http_requests_total\{route="POST \/v1\/applications",status="/ {
-    match($0, /status="[0-9]+"/); k = substr($0, RSTART + 8, RLENGTH - 9)
-    if (FILENAME == ARGV[1]) b[k] = $NF; else { o[++n] = k; a[k] = $NF } }
-  END { for (i = 1; i <= n; i++) printf "%s%s:%d", (i > 1 ? "," : ""), o[i], a[o[i]] - b[o[i]] }' "$TMP/metrics.before" "$TMP/metrics.after")
+SUBMIT_CODES=$(submit_codes "$TMP/metrics.end")
+SUBMIT_RUN_CODES=$(submit_codes "$TMP/metrics.after" "$TMP/metrics.before")
 CODES[$S_NAME]="darwaza $SUBMIT_RUN_CODES, wrk ${CODES[$S_NAME]}"
 HWM_KB=$(awk '/^VmHWM:/ { print $2 }' "/proc/$DARWAZA_PID/status")
 LOG_PROBLEMS=$(grep -c -E ' (warn|error|critical) ' "$TMP/darwaza.log" || true)

@@ -236,19 +236,15 @@ start_nginx() {
 # field KEY LINE: the value of KEY=VALUE in a line (a wrk RESULT line).
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
 
-# wrk_script FILE: a wrk script of the request part on standard input, then the shared reporting (bench/wrk_report.lua).
-wrk_script() { { cat; cat "$WRK_REPORT"; } >"$1"; }
-# get_script FILE [uncounted]: plain GETs of the URL given to wrk: only the counting (none with "uncounted": see
-# bench/wrk_report.lua).
-get_script() {
-  script_option "${2:-}"
-  { uncounted_part "${2:-}"; echo 'function init(args) codes = {} end'; } | wrk_script "$1"
+# wrk_script FILE [uncounted]: a wrk script of the request part on standard input, then the shared reporting
+# (bench/wrk_report.lua); "uncounted" turns its status counting off (see there). Called at the end of a pipeline: its
+# die fails the pipeline, which ends the script (set -e, pipefail).
+wrk_script() {
+  [[ -z ${2:-} || $2 == uncounted ]] || die "unknown wrk script option $2"
+  { if [[ ${2:-} == uncounted ]]; then echo 'count_codes = false'; fi; cat; cat "$WRK_REPORT"; } >"$1"
 }
-# script_option [OPTION]: dies unless OPTION is empty or "uncounted" (checked before a script's pipeline, whose
-# parts run in subshells).
-script_option() { [[ -z $1 || $1 == uncounted ]] || die "unknown wrk script option $1"; }
-# uncounted_part [uncounted]: the line of a wrk script that turns the status counting of bench/wrk_report.lua off.
-uncounted_part() { if [[ $1 == uncounted ]]; then echo 'count_codes = false'; fi; }
+# get_script FILE [uncounted]: plain GETs of the URL given to wrk: only the counting (see wrk_script).
+get_script() { echo 'function init(args) codes = {} end' | wrk_script "$1" "${2:-}"; }
 
 # ---------------------------------------------------------------- PostgreSQL (scale.sh, cluster.sh)
 # pg_start: starts the throw-away server of scripts/pg_test_server.sh (fsync, synchronous_commit and
@@ -333,17 +329,15 @@ search_paths() {
 }
 
 # submit_script FILE [uncounted]: POST /v1/applications with SUBMIT and the bearer TOKEN (no status counting in wrk
-# with "uncounted": see bench/wrk_report.lua).
+# with "uncounted": see wrk_script).
 submit_script() {
-  script_option "${2:-}"
   {
-    uncounted_part "${2:-}"
     echo 'wrk.method = "POST"'
     echo 'wrk.headers["Content-Type"] = "application/json"'
     echo "wrk.headers[\"Authorization\"] = \"Bearer $TOKEN\""
     echo "wrk.body = [[$SUBMIT]]"
     echo 'function init(args) codes = {} end'
-  } | wrk_script "$1"
+  } | wrk_script "$1" "${2:-}"
 }
 # rotating_script FILE: a wrk script that cycles through a list. Its request part, on standard input, defines the
 # table `items` and `make(item)`, which returns the request for one item; each thread starts at a different item.
@@ -473,6 +467,14 @@ metric() { awk -v n="$1" '$1 == n { v = $2 } END { print (v == "" ? 0 : v) }' "$
 # submit201 FILE...: the 201 counter of the submission route in /metrics pages (summed), whatever the route label
 # looks like. The label holds a space (route="POST /v1/applications"), so the value is the last field.
 submit201() { awk '/^darwaza_http_requests_total\{route="POST \/v1\/applications",status="201"\}/ { s += $NF } END { print s + 0 }' "$@"; }
+# submit_codes PAGE [EARLIER_PAGE]: the submission route's answers by status in a /metrics page, as "201:N,...", or
+# the increase since an earlier page (statuses in the later page's order).
+submit_codes() {
+  awk '/^darwaza_http_requests_total\{route="POST \/v1\/applications",status="/ {
+      match($0, /status="[0-9]+"/); k = substr($0, RSTART + 8, RLENGTH - 9)
+      if (FILENAME == ARGV[1]) { o[++n] = k; a[k] = $NF } else b[k] = $NF }
+    END { for (i = 1; i <= n; i++) printf "%s%s:%d", (i > 1 ? "," : ""), o[i], a[o[i]] - b[o[i]] }' "$@"
+}
 # route_p99 ROUTE BEFORE AFTER: the 99th percentile in ms of ROUTE's requests counted between two /metrics pages (its
 # darwaza_http_request_duration_seconds histogram: the time inside darwaza from a request's header read to its answer
 # ready to write), interpolated inside the bucket it falls in as Prometheus's histogram_quantile does, so a figure

@@ -155,7 +155,18 @@ ReceiptSigner::ReceiptSigner(const SigningKey& key, bool started) : key_(key), s
 
 void ReceiptSigner::start() {
   std::lock_guard lock(mu_);
-  if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] { run(); });
+  start_locked();
+}
+
+bool ReceiptSigner::start_locked() {
+  if (!thread_.joinable() && !stopping_) {
+    try {
+      thread_ = std::thread([this] { run(); });
+    } catch (const std::system_error& e) {
+      logging::app().error("starting the receipt signer failed: {}", e.what());
+    }
+  }
+  return thread_.joinable();
 }
 
 ReceiptSigner::~ReceiptSigner() { stop(); }
@@ -202,14 +213,8 @@ void ReceiptSigner::hand_over(std::vector<std::pair<std::string, Done>>& batch) 
 void ReceiptSigner::sign_async(std::string canonical_body, Done done) {
   {
     std::lock_guard lock(mu_);
-    if (!stopping_ && start_on_first_ && !thread_.joinable()) {
-      try {
-        thread_ = std::thread([this] { run(); });
-      } catch (const std::system_error& e) {  // no thread to be had: this one is signed here
-        logging::app().error("starting the receipt signer failed: {}", e.what());
-      }
-    }
-    if (!stopping_ && (thread_.joinable() || !start_on_first_)) {
+    // Queued for the thread (started here with the first receipt), or held until start().
+    if (!stopping_ && (!start_on_first_ || start_locked())) {
       queue_.emplace_back(std::move(canonical_body), std::move(done));
       notify_once(cv_);  // when receipts come in a batch: once, after the batch's last
       return;

@@ -86,6 +86,8 @@ class ReceiptSigner {
 
  private:
   void run();
+  // Starts the thread unless it runs or the signer is stopping; true when it runs. Under mu_.
+  bool start_locked();
   // Signs `batch` (one signature for all) and hands each its signed receipt; empties it. A failure to sign
   // becomes each receipt's error; a `done` that throws is logged.
   void hand_over(std::vector<std::pair<std::string, Done>>& batch) const;

@@ -79,21 +79,15 @@ class Session : public std::enable_shared_from_this<Session> {
     // Build the request head now so the route (and its body limit) is known before the body.
     req_->raw.base() = parser_->get().base();
     auto route = server_.pipeline().prepare(*req_);
+    // No route (404, 405): its answer too comes once the body is read, under the server's limit.
     route_ = route.ok() ? route.value() : nullptr;
     const std::size_t limit = body_limit();
-    if (!route.ok()) {
-      // No route (404, 405): the answer comes once the body is read, under the server's limit. A
-      // body declared beyond it, or one the client holds back until told to go on (Expect:
-      // 100-continue), is not read at all: the answer goes at once, and the connection closes.
-      if (auto len = parser_->content_length(); (len && *len > limit) || expects_continue())
-        return reject(nullptr, route.error());
-      parser_->body_limit(limit);
-      return read_body_then([this, e = route.take_error()]() { refuse(nullptr, e); });
-    }
-    if (auto len = parser_->content_length(); len && *len > limit) {
-      return reject(route_, too_large(limit));
-    }
+    // A body declared beyond the limit, or one held back for a 100-continue to no route, is not
+    // read at all: the answer goes at once, and the connection closes.
+    if (auto len = parser_->content_length(); (len && *len > limit) || (!route_ && expects_continue()))
+      return reject(route_, route_ ? too_large(limit) : route.error());
     parser_->body_limit(limit);
+    if (!route_) return read_body_then([this, e = route.take_error()]() { refuse(nullptr, e); });
     if (expects_continue()) {
       auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
       stream_.expires_after(std::chrono::milliseconds(server_.options().write_timeout_ms));
@@ -228,6 +222,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!keep) return self->close_after_ ? self->linger() : self->close();
       self->read_header(false);
     };
+    // (No answer is chunked today: Pipeline gives each a length. One would need Beast's framing.)
     if (res_->chunked()) return bhttp::async_write(stream_, *res_, std::move(done));
     // Beast's serializer writes the header into head_, one piece rather than one per field, and
     // the body goes as it is: two buffers for the socket instead of some fifteen.
